@@ -1,0 +1,283 @@
+//! The domain model of jtbd: what an interview *is* once it has been read.
+//!
+//! Every later stage (extraction, search, job stories, reports) works on these types. They carry
+//! no serialisation: wire formats live at the edge, in the binary, so the model can change without
+//! breaking a documented output and the other way round.
+//!
+//! The one invariant that matters most: every [`Sentence`] is a place in [`Interview::source`]
+//! (`source[byte_start..byte_end]`), so any quote the tool ever shows can be found again.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+/// Who a speaker is in the interview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Role {
+    /// Asks the questions: researcher, host, moderator.
+    Interviewer,
+    /// Answers them: the buyer, the guest, the participant.
+    Interviewee,
+    /// Not known (single voice, preamble text, or no evidence either way).
+    #[default]
+    Unknown,
+}
+
+impl Role {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Interviewer => "interviewer",
+            Role::Interviewee => "interviewee",
+            Role::Unknown => "unknown",
+        }
+    }
+
+    /// Parses the names used in metadata and on the command line.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "interviewer" => Some(Role::Interviewer),
+            "interviewee" => Some(Role::Interviewee),
+            "unknown" => Some(Role::Unknown),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The source format an interview was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    /// Plain text with `Name:` / `Q:` / `A:` labels (also Google Meet text, oral histories).
+    Text,
+    /// Markdown with `**Name:**` paragraphs.
+    Markdown,
+    /// WebVTT captions (Zoom `Name: text`, Teams `<v Name>`).
+    Vtt,
+    /// SubRip captions.
+    Srt,
+    /// Otter.ai text export (`Name  0:03` header lines).
+    Otter,
+    /// Speech-to-text JSON (Whisper, WhisperX, AssemblyAI, Deepgram, Rev).
+    Json,
+    /// Word document (Word, Teams, Otter, Meet exports).
+    Docx,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Text,
+        Format::Markdown,
+        Format::Vtt,
+        Format::Srt,
+        Format::Otter,
+        Format::Json,
+        Format::Docx,
+    ];
+
+    /// The lower-case name used in outputs and by `--input-format`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Markdown => "markdown",
+            Format::Vtt => "vtt",
+            Format::Srt => "srt",
+            Format::Otter => "otter",
+            Format::Json => "json",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// Parses a name as written by [`Format::as_str`].
+    pub fn parse(s: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+
+    /// Whether the source holds the transcript text verbatim, so that every turn and sentence is a
+    /// plain byte slice of it. JSON strings are escaped in the file; DOCX text is read out of XML.
+    pub fn is_verbatim(self) -> bool {
+        !matches!(self, Format::Json | Format::Docx)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the bytes of the file were decoded into [`Interview::source`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 without a byte order mark.
+    Utf8,
+    /// UTF-8 with a byte order mark (kept in `source`, so offsets are file offsets).
+    Utf8Bom,
+    /// UTF-16 little endian (offsets refer to the UTF-8 transcoding).
+    Utf16Le,
+    /// UTF-16 big endian (offsets refer to the UTF-8 transcoding).
+    Utf16Be,
+}
+
+impl Encoding {
+    /// The name used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+        }
+    }
+}
+
+/// A point in the recording, in milliseconds from its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub u64);
+
+impl Timestamp {
+    /// Milliseconds from the start of the recording.
+    pub fn millis(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for Timestamp {
+    /// `HH:MM:SS` or `HH:MM:SS.mmm` when there are milliseconds.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ms = self.0 % 1000;
+        let s = self.0 / 1000;
+        write!(f, "{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)?;
+        if ms != 0 {
+            write!(f, ".{ms:03}")?;
+        }
+        Ok(())
+    }
+}
+
+/// One sentence (or clause-sized fragment) of a turn, at its exact place in the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    /// Byte offset of the first byte in [`Interview::source`].
+    pub byte_start: usize,
+    /// Byte offset one past the last byte.
+    pub byte_end: usize,
+    /// 1-based line of `byte_start`.
+    pub line: usize,
+    /// The sentence text: `source[byte_start..byte_end]` for verbatim formats; for JSON the
+    /// unescaped string of that slice.
+    pub text: String,
+}
+
+impl Sentence {
+    /// The byte range in the source.
+    pub fn range(&self) -> Range<usize> {
+        self.byte_start..self.byte_end
+    }
+}
+
+/// One uninterrupted stretch of one speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Turn {
+    /// Position of the turn in its interview, from 0.
+    pub index: usize,
+    /// The speaker label as written, or `None` for text before any label.
+    pub speaker: Option<String>,
+    /// The speaker's role in this interview.
+    pub role: Role,
+    /// 1-based line where the turn's text starts.
+    pub line: usize,
+    /// Byte offset of the first content byte in the source.
+    pub byte_start: usize,
+    /// Byte offset one past the last content byte.
+    pub byte_end: usize,
+    /// When the turn starts in the recording, if the source says.
+    pub timestamp: Option<Timestamp>,
+    /// The content of the turn: the source slice when the turn is one contiguous stretch of a
+    /// verbatim format; otherwise its pieces (cues, segments) joined by a newline.
+    pub text: String,
+    /// Byte ranges of the turn's content pieces, in source order.
+    pub spans: Vec<Range<usize>>,
+    /// The sentences, with inline timestamps and annotations left out.
+    pub sentences: Vec<Sentence>,
+}
+
+/// A speaker of an interview, with what the role inference saw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speaker {
+    /// The label as written in the source.
+    pub name: String,
+    /// The inferred or given role.
+    pub role: Role,
+    /// Why the role was chosen (`"label"`, `"metadata"`, `"flag"`, `"heuristic"`, `"single"`).
+    pub role_source: &'static str,
+    /// Number of turns.
+    pub turns: usize,
+    /// Number of words in the turns' sentences.
+    pub words: usize,
+    /// Share of the turns that contain a question.
+    pub question_share: f64,
+}
+
+/// One transcript file, read.
+#[derive(Debug, Clone)]
+pub struct Interview {
+    /// Stable identifier derived from the path (see `jtbd_ingest::interview_id`).
+    pub id: String,
+    /// The path as the user gave it (relative stays relative), with `/` separators.
+    pub path: String,
+    /// The format it was read as.
+    pub format: Format,
+    /// How the bytes were decoded.
+    pub encoding: Encoding,
+    /// Metadata from front matter, header blocks and the manifest; keys lower-case.
+    pub metadata: BTreeMap<String, String>,
+    /// Speakers in order of first appearance.
+    pub speakers: Vec<Speaker>,
+    /// Turns in source order.
+    pub turns: Vec<Turn>,
+    /// The decoded text every offset refers to (for DOCX: the document's paragraphs, one a line).
+    pub source: String,
+    /// Size of the file in bytes.
+    pub bytes: u64,
+}
+
+impl Interview {
+    /// Number of whitespace-separated words over all sentences of all turns.
+    pub fn word_count(&self) -> usize {
+        self.turns
+            .iter()
+            .flat_map(|t| &t.sentences)
+            .map(|s| s.text.split_whitespace().count())
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_display() {
+        assert_eq!(Timestamp(0).to_string(), "00:00:00");
+        assert_eq!(Timestamp(3_723_000).to_string(), "01:02:03");
+        assert_eq!(Timestamp(331_760).to_string(), "00:05:31.760");
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(Format::parse(f.as_str()), Some(f));
+        }
+        for r in [Role::Interviewer, Role::Interviewee, Role::Unknown] {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("host"), None);
+    }
+}

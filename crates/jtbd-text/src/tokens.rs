@@ -1,0 +1,108 @@
+//! The one normalise + stem function of jtbd.
+//!
+//! Extraction rules, the search index and every later stage see words through [`tokenize`], so a
+//! term written in a rule file and a term in the index are the same term. Words are maximal runs
+//! of letters, digits and combining marks, with inner apostrophes (`don't`); each is normalised
+//! (NFKC via Hugging Face `tokenizers`, lower case, curly apostrophes straightened) and stemmed
+//! (Snowball English via `rust-stemmers`). Offsets point into the text given, so a token always
+//! maps back to the original characters.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::sync::OnceLock;
+use tokenizers::NormalizedString;
+
+/// One word of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Byte offset of the word's first byte in the text.
+    pub start: usize,
+    /// Byte offset one past its last byte.
+    pub end: usize,
+    /// The normalised, stemmed term.
+    pub term: String,
+}
+
+/// Splits `text` into words and returns their normalised, stemmed terms with their offsets.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    for_each_word(text, |start, end| {
+        out.push(Token {
+            start,
+            end,
+            term: stem(&normalize_word(&text[start..end])),
+        });
+    });
+    out
+}
+
+/// Calls `f(start, end)` for every word of `text`, in order.
+pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+    let mut start: Option<usize> = None;
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let inner_apostrophe = matches!(c, '\'' | '’')
+            && start.is_some()
+            && iter.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+        if is_word_char(c) || inner_apostrophe {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            f(s, i);
+        }
+    }
+    if let Some(s) = start {
+        f(s, text.len());
+    }
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+        || matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// Normalises one word: NFKC, lower case, `’` to `'`. ASCII takes a fast path with the same result.
+pub fn normalize_word(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
+    let mut n = NormalizedString::from(word);
+    n.nfkc().lowercase();
+    n.get().replace('’', "'")
+}
+
+/// Stems a normalised word (Snowball English).
+pub fn stem(word: &str) -> String {
+    static STEMMER: OnceLock<Stemmer> = OnceLock::new();
+    STEMMER
+        .get_or_init(|| Stemmer::create(Algorithm::English))
+        .stem(word)
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_and_offsets() {
+        let t = "Our CISOs don’t trust Vendors' lock-in — ﬁnally!";
+        let toks = tokenize(t);
+        let words: Vec<&str> = toks.iter().map(|k| &t[k.start..k.end]).collect();
+        assert_eq!(
+            words,
+            ["Our", "CISOs", "don’t", "trust", "Vendors", "lock", "in", "ﬁnally"]
+        );
+        let terms: Vec<&str> = toks.iter().map(|k| k.term.as_str()).collect();
+        assert_eq!(
+            terms,
+            ["our", "ciso", "don't", "trust", "vendor", "lock", "in", "final"]
+        );
+    }
+
+    #[test]
+    fn same_term_for_variants() {
+        let a = tokenize("worried");
+        let b = tokenize("WORRYING");
+        assert_eq!(a[0].term, b[0].term);
+        assert_eq!(normalize_word("Ｃａｆé"), "café");
+    }
+}
