@@ -1,1 +1,178 @@
-//! x
+//! Reading transcript files into [`jtbd_model::Interview`]s.
+//!
+//! One call, [`read_path`] (or [`parse_bytes`] for bytes in hand), takes a file of any supported
+//! format and returns its speakers, turns and sentences, each at its exact place in the source,
+//! with metadata and inferred speaker roles. [`walk`] expands folders into the files to read.
+//!
+//! Pipeline inside: decode ([`jtbd_text::decode`]) → choose a format ([`detect`], content first,
+//! extension second) → a reader produces [`Segment`]s (speaker, timestamp, content chunks) →
+//! [`assemble`] merges consecutive segments of a speaker into turns, cuts inline timestamps and
+//! annotations out, splits sentences → [`roles`] infers who interviews whom.
+
+pub mod assemble;
+pub mod detect;
+pub mod error;
+pub mod id;
+pub mod labels;
+pub mod meta;
+pub mod readers;
+pub mod roles;
+pub mod walk;
+
+use jtbd_model::{Format, Interview};
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::Path;
+
+pub use error::{FileError, IngestError};
+pub use id::interview_id;
+pub use meta::{Manifest, ManifestError};
+pub use walk::{Skipped, WalkItem, walk};
+
+/// How to read files.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Read every file as this format instead of detecting it.
+    pub format: Option<Format>,
+    /// Speakers to treat as interviewers whatever the heuristics say.
+    pub interviewers: Vec<String>,
+    /// Files larger than this are refused without being read whole.
+    pub max_file_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            format: None,
+            interviewers: Vec::new(),
+            max_file_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// A piece of a segment's content: where it is in the source and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// Byte range in the source.
+    pub raw: Range<usize>,
+    /// The text, when it differs from `source[raw]` (unescaped JSON); `None` means verbatim.
+    pub text: Option<String>,
+}
+
+impl Chunk {
+    /// A chunk that is exactly `source[raw]`.
+    pub fn verbatim(raw: Range<usize>) -> Chunk {
+        Chunk { raw, text: None }
+    }
+}
+
+/// What a reader finds: one unit of the format (a paragraph, a cue, an utterance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The speaker label as written, if any.
+    pub speaker: Option<String>,
+    /// Timestamp in milliseconds, if the format gives one.
+    pub timestamp: Option<u64>,
+    /// Content, possibly holding inline markup still.
+    pub chunks: Vec<Chunk>,
+}
+
+/// A reader's result for one file.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// Segments in source order.
+    pub segments: Vec<Segment>,
+    /// Metadata found in the file itself (front matter, header block, title).
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// Reads one file. `display_path` is the path as it should appear in outputs.
+pub fn read_path(
+    path: &Path,
+    display_path: &str,
+    opts: &Options,
+    extra_meta: Option<&BTreeMap<String, String>>,
+) -> Result<Interview, IngestError> {
+    let meta = std::fs::metadata(path).map_err(IngestError::Io)?;
+    if meta.is_dir() {
+        return Err(IngestError::IsDir);
+    }
+    if meta.len() > opts.max_file_bytes {
+        return Err(IngestError::TooLarge {
+            size: meta.len(),
+            limit: opts.max_file_bytes,
+        });
+    }
+    let bytes = read_limited(path, opts.max_file_bytes)?;
+    parse_bytes(&bytes, display_path, opts, extra_meta)
+}
+
+/// Reads at most `limit` bytes: a file that grows while being read cannot blow the memory bound.
+fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, IngestError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(IngestError::Io)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(IngestError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(IngestError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Parses a file's bytes. `display_path` names it in outputs and decides the id.
+pub fn parse_bytes(
+    bytes: &[u8],
+    display_path: &str,
+    opts: &Options,
+    extra_meta: Option<&BTreeMap<String, String>>,
+) -> Result<Interview, IngestError> {
+    let (format, source, encoding) = if readers::docx::is_zip(bytes)
+        && opts.format.is_none_or(|f| f == Format::Docx)
+    {
+        let text = readers::docx::extract_text(bytes, opts.max_file_bytes)?;
+        (Format::Docx, text, jtbd_model::Encoding::Utf8)
+    } else {
+        if opts.format == Some(Format::Docx) {
+            return Err(IngestError::Parse {
+                line: 1,
+                message: "not a DOCX file (a DOCX is a zip archive)".into(),
+            });
+        }
+        let decoded = jtbd_text::decode(bytes)?;
+        let format = opts
+            .format
+            .unwrap_or_else(|| detect::detect(&decoded.text, display_path));
+        (format, decoded.text, decoded.encoding)
+    };
+    if source.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
+        return Err(IngestError::Empty);
+    }
+    let parsed = readers::read(format, &source)?;
+    let mut metadata = parsed.metadata;
+    if let Some(extra) = extra_meta {
+        // The manifest is the researcher's own record: it wins over what the file says.
+        metadata.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    let mut interview = Interview {
+        id: interview_id(display_path),
+        path: display_path.to_owned(),
+        format,
+        encoding,
+        metadata,
+        speakers: Vec::new(),
+        turns: Vec::new(),
+        source,
+        bytes: bytes.len() as u64,
+    };
+    interview.turns = assemble::assemble(&interview.source, format, &parsed.segments);
+    if interview.turns.is_empty() {
+        return Err(IngestError::NoText);
+    }
+    roles::assign(&mut interview, &opts.interviewers);
+    Ok(interview)
+}

@@ -1,0 +1,149 @@
+//! Segments to turns: merge consecutive segments of one speaker, cut inline markup out, split
+//! sentences, and place everything in the source.
+
+use crate::{Chunk, Segment};
+use jtbd_model::{Format, Role, Sentence, Turn};
+use jtbd_text::{LineIndex, MarkupKind, scan_markup, split_sentences};
+use std::ops::Range;
+
+/// Builds the turns of an interview from its segments. Segments with no text left after markup
+/// is cut out add no turn and do not interrupt a speaker's turn.
+pub fn assemble(source: &str, format: Format, segments: &[Segment]) -> Vec<Turn> {
+    let lines = LineIndex::new(source);
+    let mut turns: Vec<Turn> = Vec::new();
+    for seg in segments {
+        let mut sentences = Vec::new();
+        let mut spans = Vec::new();
+        let mut inline_ts = None;
+        for chunk in &seg.chunks {
+            let before = sentences.len();
+            chunk_sentences(source, chunk, &lines, &mut sentences, &mut inline_ts);
+            if sentences.len() > before {
+                spans.push(chunk.raw.clone());
+            }
+        }
+        if sentences.is_empty() {
+            continue;
+        }
+        let timestamp = seg.timestamp.or(inline_ts).map(jtbd_model::Timestamp);
+        match turns.last_mut() {
+            Some(last) if last.speaker == seg.speaker => {
+                last.byte_end = sentences.last().map_or(last.byte_end, |s| s.byte_end);
+                last.spans.extend(spans);
+                last.sentences.extend(sentences);
+                last.timestamp = last.timestamp.or(timestamp);
+            }
+            _ => {
+                let first = &sentences[0];
+                turns.push(Turn {
+                    index: turns.len(),
+                    speaker: seg.speaker.clone(),
+                    role: Role::Unknown,
+                    line: first.line,
+                    byte_start: first.byte_start,
+                    byte_end: sentences.last().map_or(first.byte_end, |s| s.byte_end),
+                    timestamp,
+                    text: String::new(),
+                    spans,
+                    sentences,
+                });
+            }
+        }
+    }
+    for turn in &mut turns {
+        turn.text = if format.is_verbatim() || format == Format::Docx {
+            source[turn.byte_start..turn.byte_end].to_owned()
+        } else {
+            let texts: Vec<&str> = turn.sentences.iter().map(|s| s.text.as_str()).collect();
+            texts.join(" ")
+        };
+    }
+    turns
+}
+
+/// Appends the sentences of one chunk. A timestamp that opens the chunk is reported through
+/// `inline_ts` (the Changelog style `**Name:** \[03:58\] text`).
+fn chunk_sentences(
+    source: &str,
+    chunk: &Chunk,
+    lines: &LineIndex,
+    out: &mut Vec<Sentence>,
+    inline_ts: &mut Option<u64>,
+) {
+    let text: &str = chunk.text.as_deref().unwrap_or(&source[chunk.raw.clone()]);
+    let markup = scan_markup(text);
+    if let Some(m) = markup.first() {
+        if let MarkupKind::Timestamp(ms) = m.kind {
+            if text[..m.range.start].trim().is_empty() && inline_ts.is_none() {
+                *inline_ts = Some(ms);
+            }
+        }
+    }
+    let mut pieces: Vec<Range<usize>> = Vec::with_capacity(markup.len() + 1);
+    let mut pos = 0;
+    for m in &markup {
+        pieces.push(pos..m.range.start);
+        pos = m.range.end;
+    }
+    pieces.push(pos..text.len());
+    for piece in pieces {
+        for r in split_sentences(&text[piece.clone()]) {
+            let local = piece.start + r.start..piece.start + r.end;
+            let raw = to_raw(chunk, text, local.clone());
+            out.push(Sentence {
+                byte_start: raw.start,
+                byte_end: raw.end,
+                line: lines.line(raw.start),
+                text: text[local].to_owned(),
+            });
+        }
+    }
+}
+
+/// Maps a range of the chunk's text to the source: exact for verbatim chunks; for unescaped JSON
+/// text, proportional inside the literal (the literal is the place; escapes shift bytes).
+fn to_raw(chunk: &Chunk, text: &str, local: Range<usize>) -> Range<usize> {
+    let raw = &chunk.raw;
+    if chunk.text.is_none() {
+        return raw.start + local.start..raw.start + local.end;
+    }
+    let scale = |x: usize| {
+        if text.is_empty() {
+            raw.start
+        } else {
+            raw.start + ((x as u128 * raw.len() as u128) / text.len() as u128) as usize
+        }
+    };
+    scale(local.start)..scale(local.end).max(scale(local.start)).min(raw.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_cuts_markup_and_places_sentences() {
+        let src = "A: \\[00:10\\] We pay. [laughs] Too much.\nB: Why?\nB: Tell me.";
+        let seg = |sp: &str, r: Range<usize>| Segment {
+            speaker: Some(sp.into()),
+            timestamp: None,
+            chunks: vec![Chunk::verbatim(r)],
+        };
+        let segments = [seg("A", 3..39), seg("B", 43..47), seg("B", 51..59)];
+        let turns = assemble(src, Format::Text, &segments);
+        assert_eq!(turns.len(), 2);
+        let a = &turns[0];
+        assert_eq!(a.timestamp, Some(jtbd_model::Timestamp(10_000)));
+        let texts: Vec<&str> = a.sentences.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["We pay.", "Too much."]);
+        for t in &turns {
+            assert_eq!(&src[t.byte_start..t.byte_end], t.text);
+            for s in &t.sentences {
+                assert_eq!(&src[s.range()], s.text);
+            }
+        }
+        assert_eq!(turns[1].text, "Why?\nB: Tell me.");
+        assert_eq!(turns[1].spans.len(), 2);
+        assert_eq!(turns[1].line, 2);
+    }
+}

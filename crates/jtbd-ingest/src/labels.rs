@@ -1,0 +1,54 @@
+//! The embedded label lexicon (`data/labels.toml`).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// Known labels, lower case.
+#[derive(Debug)]
+pub struct Labels {
+    /// Labels of the interviewer's side (`Q`, `Interviewer`, `Host`...).
+    pub interviewer: HashSet<String>,
+    /// Labels of the interviewee's side (`A`, `Respondent`...).
+    pub interviewee: HashSet<String>,
+    /// Section markers that are not people (`Break`).
+    pub markers: HashSet<String>,
+    /// Header-block keys (`INTERVIEWER:`, `DATE:`).
+    pub header_keys: HashSet<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct Raw {
+    interviewer: Vec<String>,
+    interviewee: Vec<String>,
+    markers: Vec<String>,
+    header_keys: Vec<String>,
+}
+
+/// The embedded label lexicon, parsed once.
+pub fn labels() -> &'static Labels {
+    static LABELS: OnceLock<Labels> = OnceLock::new();
+    LABELS.get_or_init(|| {
+        // The file is part of the build and covered by a test; a parse error is a bug here.
+        let raw: Raw = toml::from_str(include_str!("../data/labels.toml"))
+            .unwrap_or_else(|e| panic!("embedded data/labels.toml is invalid: {e}"));
+        let set = |v: Vec<String>| v.into_iter().map(|s| s.to_lowercase()).collect();
+        Labels {
+            interviewer: set(raw.interviewer),
+            interviewee: set(raw.interviewee),
+            markers: set(raw.markers),
+            header_keys: set(raw.header_keys),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn embedded_labels_parse() {
+        let l = super::labels();
+        assert!(l.interviewer.contains("q") && l.interviewer.contains("host"));
+        assert!(l.interviewee.contains("respondent"));
+        assert!(l.markers.contains("break"));
+        assert!(l.header_keys.contains("date"));
+    }
+}

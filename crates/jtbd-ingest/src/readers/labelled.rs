@@ -1,0 +1,412 @@
+//! Readers for labelled text: plain text (`Name:`, `Q:`/`A:`), Markdown (`**Name:**`) and Otter
+//! (`Name  0:03` header lines). They share one loop: a labelled line opens a segment of that
+//! speaker; an unlabelled paragraph continues the previous speaker; headings, rules and bare
+//! timestamp lines are structure, not speech.
+
+use crate::labels::labels;
+use crate::meta::front_matter;
+use crate::{Chunk, IngestError, Parsed, Segment};
+use jtbd_model::Format;
+use jtbd_text::lines::line_ranges;
+use jtbd_text::{MarkupKind, parse_timestamp, scan_markup};
+use regex::Regex;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// A speaker label found at the start of a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelHit {
+    /// The name, as a range of the line.
+    pub name: Range<usize>,
+    /// Where the content starts in the line.
+    pub content: usize,
+    /// A timestamp written with the label (`[00:01:02] Ann:` or `Ann (01:02):`).
+    pub timestamp: Option<u64>,
+}
+
+/// Longest label accepted, in bytes.
+const MAX_LABEL: usize = 60;
+
+/// `Name: text` at the start of `line`. `loose` accepts lower-case handles (`stokes:`), as caption
+/// files write them; strict mode wants capitalised words or a known label such as `Q`.
+pub fn plain_label(line: &str, loose: bool) -> Option<LabelHit> {
+    let mut pos = line.len() - line.trim_start().len();
+    let mut timestamp = None;
+    if line[pos..].starts_with(['[', '(', '\\']) {
+        let m = scan_markup(&line[pos..]).into_iter().next()?;
+        let MarkupKind::Timestamp(ms) = m.kind else {
+            return None;
+        };
+        if m.range.start != 0 {
+            return None;
+        }
+        timestamp = Some(ms);
+        pos += m.range.end;
+        pos += line[pos..].len() - line[pos..].trim_start().len();
+    }
+    let rest = &line[pos..];
+    let colon = label_colon(rest).filter(|&c| c > 0 && c <= MAX_LABEL)?;
+    let after = &rest[colon + 1..];
+    if !(after.is_empty() || after.starts_with([' ', '\t'])) {
+        return None;
+    }
+    let mut name = rest[..colon].trim_end();
+    if name.ends_with([')', ']']) {
+        if let Some(m) = scan_markup(name).into_iter().last() {
+            if let (MarkupKind::Timestamp(ms), true) = (m.kind, m.range.end == name.len()) {
+                timestamp = timestamp.or(Some(ms));
+                name = name[..m.range.start].trim_end();
+            }
+        }
+    }
+    if !valid_name(name, loose) {
+        return None;
+    }
+    let content = pos + colon + 1 + (after.len() - after.trim_start().len());
+    Some(LabelHit {
+        name: pos..pos + name.len(),
+        content,
+        timestamp,
+    })
+}
+
+/// The first `:` outside brackets, within the label length limit.
+fn label_colon(rest: &str) -> Option<usize> {
+    let mut depth = 0i32;
+    for (i, c) in rest.char_indices().take(MAX_LABEL + 1) {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            ':' if depth <= 0 => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `**Name:** text` or `**Name**: text` at the start of `line`.
+pub fn bold_label(line: &str) -> Option<LabelHit> {
+    let rest = line.strip_prefix("**")?;
+    let close = rest.find("**")?;
+    let inner = &rest[..close];
+    let mut after = close + 4;
+    let name = if let Some(n) = inner.strip_suffix(':') {
+        n
+    } else if line[after..].starts_with(':') {
+        after += 1;
+        inner
+    } else {
+        return None;
+    };
+    let name = name.trim();
+    if !valid_name(name, true) {
+        return None;
+    }
+    let name_start = 2 + (inner.len() - inner.trim_start().len());
+    let tail = &line[after..];
+    Some(LabelHit {
+        name: name_start..name_start + name.len(),
+        content: after + (tail.len() - tail.trim_start().len()),
+        timestamp: None,
+    })
+}
+
+/// `Name  0:03` alone on a line (Otter, Teams): the name and the time.
+pub fn otter_header(line: &str) -> Option<(Range<usize>, u64)> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^(\S(?:[^\t]{0,58}?\S)?)(?:\s+|\s*\|\s*)(\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+            .unwrap_or_else(|e| panic!("otter header pattern: {e}"))
+    });
+    let caps = re.captures(line)?;
+    let name = caps.get(1)?;
+    if name.as_str().ends_with(':') || !valid_name(name.as_str(), false) {
+        return None;
+    }
+    Some((name.range(), parse_timestamp(caps.get(2)?.as_str())?))
+}
+
+/// A speaker name: at most six words, no sentence punctuation outside parentheses.
+fn valid_name(name: &str, loose: bool) -> bool {
+    if name.is_empty() || name.len() > MAX_LABEL || name.split_whitespace().count() > 6 {
+        return false;
+    }
+    let first = name.chars().next().unwrap_or(' ');
+    if !(first.is_alphanumeric() || first == '@') {
+        return false;
+    }
+    let mut depth = 0i32;
+    for (i, c) in name.char_indices() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            // "Dr. Lee", "J. Ruiz": a dot closing a short word.
+            '.' if depth == 0 => {
+                let word = name[..i].rsplit(' ').next().unwrap_or("");
+                if word.is_empty() || word.len() > 3 {
+                    return false;
+                }
+            }
+            '?' | '!' | ',' | ';' | '"' | '“' | '”' | '*' | '<' | '>' | '=' | '/' | '\\'
+                if depth == 0 =>
+            {
+                return false;
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 {
+        return false;
+    }
+    if loose {
+        return true;
+    }
+    let known = name.to_lowercase();
+    let l = labels();
+    l.interviewer.contains(&known)
+        || l.interviewee.contains(&known)
+        || l.header_keys.contains(&known)
+        || name.split_whitespace().all(|w| {
+            w.chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '(')
+        })
+}
+
+/// Whether a strict-mode label is a speaker in this file: known, recurring, or a full name.
+fn accept_label(name: &str, counts: &HashMap<String, usize>) -> bool {
+    let lower = name.to_lowercase();
+    let l = labels();
+    if l.interviewer.contains(&lower)
+        || l.interviewee.contains(&lower)
+        || l.markers.contains(&lower)
+        || l.header_keys.contains(&lower)
+    {
+        return true;
+    }
+    if counts.get(name).copied().unwrap_or(0) >= 2 {
+        return true;
+    }
+    // Oral-history and script style: `BALTIMORE:`.
+    if name.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && name.chars().all(|c| !c.is_lowercase())
+    {
+        return true;
+    }
+    let words = name.split_whitespace().count();
+    (2..=4).contains(&words)
+}
+
+fn bare_timestamp(line: &str) -> Option<u64> {
+    let t = line.trim();
+    if let Some(ms) = parse_timestamp(t) {
+        return Some(ms);
+    }
+    let m = scan_markup(t).into_iter().next()?;
+    match m.kind {
+        MarkupKind::Timestamp(ms) if m.range == (0..t.len()) => Some(ms),
+        _ => None,
+    }
+}
+
+fn is_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.len() >= 3 && (t.bytes().all(|b| b == b'-') || t.bytes().all(|b| b == b'*') || t.bytes().all(|b| b == b'_'))
+}
+
+struct Builder<'a> {
+    source: &'a str,
+    segments: Vec<Segment>,
+    open: Option<(Option<String>, Option<u64>, usize, usize)>,
+}
+
+impl Builder<'_> {
+    fn close(&mut self) {
+        if let Some((speaker, timestamp, start, end)) = self.open.take() {
+            if self.source[start..end].trim().is_empty() {
+                return;
+            }
+            self.segments.push(Segment {
+                speaker,
+                timestamp,
+                chunks: vec![Chunk::verbatim(start..end)],
+            });
+        }
+    }
+}
+
+/// Reads `source` as a labelled-text format (`Text`, `Markdown` or `Otter`).
+pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
+    let (mut metadata, body_start) = front_matter(source)?;
+    let body = &source[body_start..];
+    let lines: Vec<(usize, usize)> = line_ranges(body)
+        .map(|(s, e)| (s + body_start, e + body_start))
+        .collect();
+
+    let strict = format == Format::Text;
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    if strict {
+        for &(s, e) in &lines {
+            if let Some(hit) = plain_label(&source[s..e], false) {
+                *counts.entry(source[s..e][hit.name].to_owned()).or_default() += 1;
+            }
+        }
+    }
+
+    let l = labels();
+    let mut b = Builder {
+        source,
+        segments: Vec::new(),
+        open: None,
+    };
+    let mut speaker: Option<String> = None;
+    let mut pending_ts: Option<u64> = None;
+    let mut in_header = true;
+    let mut prev_blank = true;
+    let mut after_attendees = false;
+    for &(s, e) in &lines {
+        let line = &source[s..e];
+        let blank = line.trim().is_empty();
+        let was_blank = std::mem::replace(&mut prev_blank, blank);
+        if blank {
+            b.close();
+            continue;
+        }
+        if format != Format::Otter && (line.starts_with('#') || is_rule(line)) {
+            b.close();
+            let heading = line.trim_start_matches('#').trim().trim_matches(['_', '*']).trim();
+            after_attendees = matches!(heading.to_lowercase().as_str(), "attendees" | "participants");
+            if !heading.is_empty() && !after_attendees && !metadata.contains_key("title") {
+                metadata.insert("title".into(), heading.to_owned());
+            }
+            continue;
+        }
+        if after_attendees && b.open.is_none() {
+            after_attendees = false;
+            metadata.insert("attendees".into(), line.trim().to_owned());
+            continue;
+        }
+        if let Some(ms) = bare_timestamp(line) {
+            b.close();
+            pending_ts = Some(ms);
+            continue;
+        }
+        let hit = match format {
+            Format::Markdown => bold_label(line),
+            Format::Otter => {
+                if was_blank {
+                    otter_header(line).map(|(name, ms)| LabelHit {
+                        content: line.len(),
+                        name,
+                        timestamp: Some(ms),
+                    })
+                } else {
+                    None
+                }
+            }
+            _ => plain_label(line, false).filter(|h| accept_label(&line[h.name.clone()], &counts)),
+        };
+        if let Some(hit) = hit {
+            b.close();
+            let name = line[hit.name.clone()].to_owned();
+            let lower = name.to_lowercase();
+            let content = &line[hit.content..];
+            if in_header && strict && l.header_keys.contains(&lower) && !content.trim().is_empty() {
+                metadata.entry(lower).or_insert_with(|| content.trim().to_owned());
+                continue;
+            }
+            let ts = hit.timestamp.or(pending_ts.take());
+            if l.markers.contains(&lower) {
+                // `Break: [28:03]` marks a section; whatever it carries belongs to no one.
+                pending_ts = bare_timestamp(content).or(ts);
+                b.open = Some((None, None, s + hit.content, e));
+                continue;
+            }
+            in_header = false;
+            speaker = Some(name);
+            b.open = Some((speaker.clone(), ts, s + hit.content, e));
+            continue;
+        }
+        if format == Format::Otter && line.trim_start().starts_with("Transcribed by https://otter.ai") {
+            b.close();
+            metadata.insert("transcribed_by".into(), "otter.ai".into());
+            continue;
+        }
+        match &mut b.open {
+            Some((_, _, _, end)) => *end = e,
+            None => {
+                let lead = line.len() - line.trim_start().len();
+                b.open = Some((speaker.clone(), pending_ts.take(), s + lead, e));
+            }
+        }
+    }
+    b.close();
+    Ok(Parsed {
+        segments: b.segments,
+        metadata,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(line: &str, loose: bool) -> Option<&str> {
+        plain_label(line, loose).map(|h| &line[h.name])
+    }
+
+    #[test]
+    fn plain_labels() {
+        assert_eq!(name("Q: What broke?", false), Some("Q"));
+        assert_eq!(name("Maria Lopez: We left.", false), Some("Maria Lopez"));
+        assert_eq!(name("[00:01:02] Maria Lopez: We left.", false), Some("Maria Lopez"));
+        assert_eq!(name("Maria Lopez (00:01:02): We left.", false), Some("Maria Lopez"));
+        assert_eq!(name("Justin F (Acme): yes", false), Some("Justin F (Acme)"));
+        assert_eq!(name("stokes: hello", false), None);
+        assert_eq!(name("stokes: hello", true), Some("stokes"));
+        assert_eq!(name("So here's the thing: no", false), None);
+        assert_eq!(name("See https://x.io", true), None);
+        assert_eq!(name("At 10:30 we met", true), None);
+        assert_eq!(name("Well, yes: maybe", true), None);
+    }
+
+    #[test]
+    fn bold_and_otter_labels() {
+        let l = "**Dana Reyes:** We pay twice.";
+        let h = bold_label(l).unwrap();
+        assert_eq!((&l[h.name.clone()], &l[h.content..]), ("Dana Reyes", "We pay twice."));
+        let l = "**Break**: \\[28:03\\]";
+        assert_eq!(&l[bold_label(l).unwrap().name], "Break");
+        assert_eq!(bold_label("**Important** point"), None);
+        let l = "Unknown Speaker  1:02:03  ";
+        let (n, ms) = otter_header(l).unwrap();
+        assert_eq!((&l[n], ms), ("Unknown Speaker", 3_723_000));
+        assert_eq!(otter_header("We met at 10:30"), None);
+    }
+
+    #[test]
+    fn continuation_markers_and_headers() {
+        let src = "INTERVIEWER: Ada Moss\nDATE: 2 May\n\nMOSS: First question?\n\nLEE: An answer.\n\nMore of it.\n";
+        let p = read(src, Format::Text).unwrap();
+        assert_eq!(p.metadata.get("interviewer").map(String::as_str), Some("Ada Moss"));
+        let got: Vec<(Option<&str>, &str)> = p
+            .segments
+            .iter()
+            .map(|s| (s.speaker.as_deref(), &src[s.chunks[0].raw.clone()]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("MOSS"), "First question?"),
+                (Some("LEE"), "An answer."),
+                (Some("LEE"), "More of it.")
+            ]
+        );
+        let md = "# Call\n\n**Ann:** hi\n\n**Break**: \\[10:00\\]\n\nstill Ann\n";
+        let p = read(md, Format::Markdown).unwrap();
+        assert_eq!(p.metadata["title"], "Call");
+        assert_eq!(p.segments.last().unwrap().speaker.as_deref(), Some("Ann"));
+        assert_eq!(p.segments.last().unwrap().timestamp, Some(600_000));
+    }
+}
