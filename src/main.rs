@@ -1,1 +1,39 @@
-fn main() {}
+//! `jtbd`: the command-line program. It alone knows every pipeline stage; it adds context to
+//! the libraries' typed errors and turns them into messages and exit codes
+//! (0 results, 1 nothing found, 2 error).
+
+mod cli;
+mod emit;
+mod ingest_cmd;
+mod style;
+mod wire;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let style = style::Style::for_stdout(cli.color);
+    let result = match &cli.command {
+        cli::Command::Ingest(args) => ingest_cmd::run(args, style, cli.quiet),
+    };
+    match result {
+        Ok(outcome) if outcome.errors > 0 => ExitCode::from(2),
+        Ok(outcome) if outcome.interviews == 0 => {
+            eprintln!("nothing found: no transcript in the paths given");
+            ExitCode::from(1)
+        }
+        Ok(_) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A closed pipe (`jtbd ... | head`) is the reader's choice, not an error.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

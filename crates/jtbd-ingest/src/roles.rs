@@ -65,6 +65,8 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
     let meta_interviewers = names_for(&INTERVIEWER_KEYS);
     let meta_interviewees = names_for(&INTERVIEWEE_KEYS);
     let l = labels();
+    // Speech-to-text JSON names speakers `A`, `B` or `0`, `1` by order of voice: no role in that.
+    let labels_mean_roles = interview.format != jtbd_model::Format::Json;
     for s in &mut speakers {
         let lower = s.name.to_lowercase();
         let (role, source) = if flag_interviewers.iter().any(|n| same_person(&s.name, n)) {
@@ -73,9 +75,9 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
             (Role::Interviewer, "metadata")
         } else if meta_interviewees.iter().any(|n| same_person(&s.name, n)) {
             (Role::Interviewee, "metadata")
-        } else if l.interviewer.contains(&lower) {
+        } else if labels_mean_roles && l.interviewer.contains(&lower) {
             (Role::Interviewer, "label")
-        } else if l.interviewee.contains(&lower) {
+        } else if labels_mean_roles && l.interviewee.contains(&lower) {
             (Role::Interviewee, "label")
         } else {
             continue;

@@ -31,7 +31,8 @@ const MAX_LABEL: usize = 60;
 /// `Name: text` at the start of `line`. `loose` accepts lower-case handles (`stokes:`), as caption
 /// files write them; strict mode wants capitalised words or a known label such as `Q`.
 pub fn plain_label(line: &str, loose: bool) -> Option<LabelHit> {
-    let mut pos = line.len() - line.trim_start().len();
+    // A stray BOM mid-file (files concatenated by tools) is not part of the label.
+    let mut pos = line.len() - line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}').len();
     let mut timestamp = None;
     if line[pos..].starts_with(['[', '(', '\\']) {
         let m = scan_markup(&line[pos..]).into_iter().next()?;
@@ -312,7 +313,12 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
             let name = line[hit.name.clone()].to_owned();
             let lower = name.to_lowercase();
             let content = &line[hit.content..];
-            if in_header && strict && l.header_keys.contains(&lower) && !content.trim().is_empty() {
+            let short_value = {
+                let v = content.trim();
+                !v.is_empty() && v.split_whitespace().count() <= 8 && !v.ends_with(['?', '.', '!'])
+            };
+            let caps = !name.chars().any(char::is_lowercase);
+            if strict && l.header_keys.contains(&lower) && short_value && (in_header || caps) {
                 metadata.entry(lower).or_insert_with(|| content.trim().to_owned());
                 continue;
             }

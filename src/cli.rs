@@ -1,0 +1,188 @@
+//! The command line: every flag, with help that teaches by example.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Turn folders of customer-interview transcripts into searchable evidence and
+/// Jobs-to-be-Done job stories. Local, fast, reproducible; every quote points at its place.
+#[derive(Debug, Parser)]
+#[command(name = "jtbd", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "Examples:
+  jtbd ingest corpora/                      read every transcript under corpora/
+  jtbd ingest corpora/ --format jsonl       the same as JSON Lines, for scripts
+  jtbd help ingest                          everything ingest can do
+
+Exit codes: 0 results, 1 nothing found, 2 error (any file that could not be read).")]
+pub struct Cli {
+    /// When to colour output: auto (only on a terminal), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Do not draw progress bars (they are drawn only when stderr is a terminal anyway).
+    #[arg(long, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read transcripts into speakers, turns and sentences, each at its exact place in the source.
+    #[command(after_help = INGEST_HELP)]
+    Ingest(IngestArgs),
+}
+
+const INGEST_HELP: &str = "\
+Formats (detected by content first, extension second; --input-format forces one):
+  text      `Name:` / `Interviewer:` / `Q:` / `A:` labels, Google Meet text, oral histories
+  markdown  `**Name:**` paragraphs; an unlabelled paragraph continues the previous speaker
+  vtt       WebVTT: Zoom `Name: text` cues, Teams `<v Name>text</v>` voice tags
+  srt       SubRip captions, with `Name:` labels when present
+  otter     Otter.ai text export: a `Name  0:03` line, then the text
+  json      Whisper / WhisperX `segments`, AssemblyAI `utterances`, Deepgram, Rev `monologues`
+  docx      Word documents (Word, Teams, Otter, Meet exports)
+
+Metadata: front matter at the top of a text or Markdown file,
+  ---
+  role: CISO
+  company: Northwind Bank
+  interviewer: Priya Raman
+  ---
+and a manifest CSV with a `file` column plus any columns (--meta participants.csv).
+
+Examples:
+  jtbd ingest corpora/
+  jtbd ingest corpora/ --format jsonl | jq -c 'select(.type == \"turn\") | .data.text'
+  jtbd ingest calls/ --meta calls/participants.csv --interviewer \"Priya Raman\"
+  jtbd ingest export.txt --input-format otter --format csv > turns.csv
+
+JSON Lines (the contract, schema in schema/ingest.schema.json): one object per line,
+{\"type\": ..., \"data\": {...}}: `begin`, then per file `interview` and its `turn`s
+(or `error`, or `skipped`), then `summary`.";
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Readable text.
+    Human,
+    /// JSON Lines: one message per line (the documented contract).
+    Jsonl,
+    /// One JSON document.
+    Json,
+    /// CSV, one row per turn.
+    Csv,
+}
+
+/// Input formats accepted by `--input-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// Plain text with `Name:` labels.
+    Text,
+    /// Markdown with `**Name:**` labels.
+    Markdown,
+    /// WebVTT.
+    Vtt,
+    /// SubRip.
+    Srt,
+    /// Otter.ai text export.
+    Otter,
+    /// Speech-to-text JSON.
+    Json,
+    /// Word document.
+    Docx,
+}
+
+/// `jtbd ingest`.
+#[derive(Debug, clap::Args)]
+pub struct IngestArgs {
+    /// Files and folders to read (folders are walked recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Read every file as this format instead of detecting it.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Manifest CSV: a `file` column plus metadata columns (role, company, industry, size, date...).
+    #[arg(long, value_name = "CSV")]
+    pub meta: Option<PathBuf>,
+
+    /// A speaker to treat as interviewer in every file (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub interviewer: Vec<String>,
+
+    /// Refuse files larger than this (bytes; K, M and G suffixes accepted).
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_file_size: u64,
+
+    /// Add each sentence's normalised, stemmed tokens (jsonl and json output).
+    #[arg(long)]
+    pub tokens: bool,
+}
+
+/// Parses `123`, `64K`, `64M`, `1G`.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.chars().last() {
+        Some('k' | 'K') => (&s[..s.len() - 1], 1u64 << 10),
+        Some('m' | 'M') => (&s[..s.len() - 1], 1 << 20),
+        Some('g' | 'G') => (&s[..s.len() - 1], 1 << 30),
+        _ => (s, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("not a size: {s:?} (examples: 500000, 64K, 64M, 1G)"))
+}
+
+impl InputFormat {
+    /// The model's format.
+    pub fn to_model(self) -> jtbd_model::Format {
+        use jtbd_model::Format as F;
+        match self {
+            InputFormat::Text => F::Text,
+            InputFormat::Markdown => F::Markdown,
+            InputFormat::Vtt => F::Vtt,
+            InputFormat::Srt => F::Srt,
+            InputFormat::Otter => F::Otter,
+            InputFormat::Json => F::Json,
+            InputFormat::Docx => F::Docx,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("10"), Ok(10));
+        assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

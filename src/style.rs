@@ -1,0 +1,48 @@
+//! Terminal styling: ANSI colour only when asked for or when writing to a terminal.
+
+use crate::cli::ColorChoice;
+use jtbd_model::Role;
+use std::io::IsTerminal;
+
+/// Whether and how to colour.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    on: bool,
+}
+
+impl Style {
+    /// Decides for stdout from the user's choice.
+    pub fn for_stdout(choice: ColorChoice) -> Style {
+        let on = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        Style { on }
+    }
+
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+
+    /// Bold.
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+
+    /// Dim.
+    pub fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+
+    /// A speaker name coloured by role.
+    pub fn role(&self, role: Role, s: &str) -> String {
+        self.paint(crate::emit::role_colour(role), s)
+    }
+}

@@ -1,0 +1,221 @@
+//! The wire format of `jtbd ingest`: what JSON Lines, JSON and CSV carry.
+//!
+//! These types are the documented contract (`schema/ingest.schema.json`, `docs/wire-format.md`);
+//! the model types stay free to change. Bump [`SCHEMA_VERSION`] on any incompatible change.
+
+use jtbd_model::{Interview, Sentence, Turn};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Version of the machine-readable output.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One JSON Lines message: `{"type": ..., "data": {...}}`.
+#[derive(Serialize)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum Message<'a> {
+    /// First line: what wrote the stream.
+    Begin(Begin),
+    /// One interview (file) that was read.
+    Interview(WireInterview<'a>),
+    /// One turn of the interview before it.
+    Turn(WireTurn<'a>),
+    /// A file that could not be read.
+    Error(&'a WireError),
+    /// A file or folder left out on purpose.
+    Skipped(&'a WireSkipped),
+    /// Last line: counts.
+    Summary(&'a Summary),
+}
+
+/// The `begin` message.
+#[derive(Serialize)]
+pub struct Begin {
+    /// Version of this format.
+    pub schema_version: u32,
+    /// `jtbd`.
+    pub tool: &'static str,
+    /// The tool's version.
+    pub version: &'static str,
+    /// The subcommand that wrote the stream.
+    pub command: &'static str,
+}
+
+impl Begin {
+    /// The begin message of `command`.
+    pub fn new(command: &'static str) -> Begin {
+        Begin {
+            schema_version: SCHEMA_VERSION,
+            tool: "jtbd",
+            version: env!("CARGO_PKG_VERSION"),
+            command,
+        }
+    }
+}
+
+/// A speaker of an interview.
+#[derive(Serialize)]
+pub struct WireSpeaker<'a> {
+    name: &'a str,
+    role: &'static str,
+    role_source: &'static str,
+    turns: usize,
+    words: usize,
+    question_share: f64,
+}
+
+/// The `interview` message.
+#[derive(Serialize)]
+pub struct WireInterview<'a> {
+    id: &'a str,
+    path: &'a str,
+    format: &'static str,
+    encoding: &'static str,
+    bytes: u64,
+    metadata: &'a BTreeMap<String, String>,
+    speakers: Vec<WireSpeaker<'a>>,
+    turn_count: usize,
+    sentence_count: usize,
+    word_count: usize,
+}
+
+impl<'a> WireInterview<'a> {
+    /// The wire view of an interview.
+    pub fn new(i: &'a Interview) -> Self {
+        WireInterview {
+            id: &i.id,
+            path: &i.path,
+            format: i.format.as_str(),
+            encoding: i.encoding.as_str(),
+            bytes: i.bytes,
+            metadata: &i.metadata,
+            speakers: i
+                .speakers
+                .iter()
+                .map(|s| WireSpeaker {
+                    name: &s.name,
+                    role: s.role.as_str(),
+                    role_source: s.role_source,
+                    turns: s.turns,
+                    words: s.words,
+                    // Rounded so the output does not depend on float printing details.
+                    question_share: (s.question_share * 1000.0).round() / 1000.0,
+                })
+                .collect(),
+            turn_count: i.turns.len(),
+            sentence_count: i.turns.iter().map(|t| t.sentences.len()).sum(),
+            word_count: i.word_count(),
+        }
+    }
+}
+
+/// One normalised, stemmed token: `[term, start, end]`, offsets into the sentence text.
+pub type WireToken = (String, usize, usize);
+
+/// A sentence of a turn.
+#[derive(Serialize)]
+pub struct WireSentence<'a> {
+    byte_start: usize,
+    byte_end: usize,
+    line: usize,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tokens: Option<Vec<WireToken>>,
+}
+
+/// The `turn` message.
+#[derive(Serialize)]
+pub struct WireTurn<'a> {
+    interview: &'a str,
+    path: &'a str,
+    index: usize,
+    speaker: Option<&'a str>,
+    role: &'static str,
+    line: usize,
+    byte_start: usize,
+    byte_end: usize,
+    timestamp: Option<String>,
+    timestamp_ms: Option<u64>,
+    text: &'a str,
+    spans: Vec<[usize; 2]>,
+    sentences: Vec<WireSentence<'a>>,
+}
+
+impl<'a> WireTurn<'a> {
+    /// The wire view of a turn of `i`; with `tokens`, each sentence carries its tokens.
+    pub fn new(i: &'a Interview, t: &'a Turn, tokens: bool) -> Self {
+        WireTurn {
+            interview: &i.id,
+            path: &i.path,
+            index: t.index,
+            speaker: t.speaker.as_deref(),
+            role: t.role.as_str(),
+            line: t.line,
+            byte_start: t.byte_start,
+            byte_end: t.byte_end,
+            timestamp: t.timestamp.map(|ts| ts.to_string()),
+            timestamp_ms: t.timestamp.map(|ts| ts.millis()),
+            text: &t.text,
+            spans: t.spans.iter().map(|r| [r.start, r.end]).collect(),
+            sentences: t.sentences.iter().map(|s| sentence(s, tokens)).collect(),
+        }
+    }
+}
+
+fn sentence(s: &Sentence, tokens: bool) -> WireSentence<'_> {
+    WireSentence {
+        byte_start: s.byte_start,
+        byte_end: s.byte_end,
+        line: s.line,
+        text: &s.text,
+        tokens: tokens.then(|| {
+            jtbd_text::tokenize(&s.text)
+                .into_iter()
+                .map(|t| (t.term, t.start, t.end))
+                .collect()
+        }),
+    }
+}
+
+/// The `error` message: a file that could not be read.
+#[derive(Serialize, Clone)]
+pub struct WireError {
+    /// The path as given.
+    pub path: String,
+    /// 1-based line of the problem, when there is one.
+    pub line: Option<usize>,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// The `skipped` message.
+#[derive(Serialize, Clone)]
+pub struct WireSkipped {
+    /// The path as given.
+    pub path: String,
+    /// Why it was left out.
+    pub reason: String,
+}
+
+/// The `summary` message.
+#[derive(Serialize, Default, Clone)]
+pub struct Summary {
+    /// Files attempted (read or failed).
+    pub files: usize,
+    /// Interviews read.
+    pub interviews: usize,
+    /// Turns over all interviews.
+    pub turns: usize,
+    /// Sentences over all interviews.
+    pub sentences: usize,
+    /// Words over all interviews.
+    pub words: usize,
+    /// Bytes of the files read.
+    pub bytes: u64,
+    /// Files that could not be read.
+    pub errors: usize,
+    /// Files and folders left out on purpose.
+    pub skipped: usize,
+    /// Wall-clock time, the one field that differs between identical runs.
+    pub elapsed_ms: u64,
+}
