@@ -39,7 +39,10 @@ impl<W: Write> Sink for Jsonl<W> {
     fn interview(&mut self, i: &Interview) -> io::Result<()> {
         line(&mut self.out, &Message::Interview(WireInterview::new(i)))?;
         for t in &i.turns {
-            line(&mut self.out, &Message::Turn(WireTurn::new(i, t, self.tokens)))?;
+            line(
+                &mut self.out,
+                &Message::Turn(WireTurn::new(i, t, self.tokens)),
+            )?;
         }
         Ok(())
     }
@@ -84,7 +87,11 @@ impl<W: Write> Sink for Json<W> {
         }
         let doc = InterviewDoc {
             interview: WireInterview::new(i),
-            turns: i.turns.iter().map(|t| WireTurn::new(i, t, self.tokens)).collect(),
+            turns: i
+                .turns
+                .iter()
+                .map(|t| WireTurn::new(i, t, self.tokens))
+                .collect(),
         };
         serde_json::to_writer(&mut self.out, &doc)?;
         Ok(())
@@ -131,15 +138,28 @@ impl<W: Write> Sink for Csv<W> {
     fn begin(&mut self) -> io::Result<()> {
         self.out
             .write_record([
-                "interview", "path", "index", "speaker", "role", "line", "byte_start", "byte_end",
-                "timestamp", "timestamp_ms", "sentences", "text",
+                "interview",
+                "path",
+                "index",
+                "speaker",
+                "role",
+                "line",
+                "byte_start",
+                "byte_end",
+                "timestamp",
+                "timestamp_ms",
+                "sentences",
+                "text",
             ])
             .map_err(csv_err)
     }
     fn interview(&mut self, i: &Interview) -> io::Result<()> {
         for t in &i.turns {
             let ts = t.timestamp.map(|x| x.to_string()).unwrap_or_default();
-            let ms = t.timestamp.map(|x| x.millis().to_string()).unwrap_or_default();
+            let ms = t
+                .timestamp
+                .map(|x| x.millis().to_string())
+                .unwrap_or_default();
             self.out
                 .write_record([
                     i.id.as_str(),
@@ -196,10 +216,18 @@ impl<W: Write> Sink for Human<W> {
             s.bold(&i.path),
             i.format,
             i.turns.len(),
-            if speakers.is_empty() { "no speaker labels".into() } else { speakers.join(", ") }
+            if speakers.is_empty() {
+                "no speaker labels".into()
+            } else {
+                speakers.join(", ")
+            }
         )?;
         if !i.metadata.is_empty() {
-            let meta: Vec<String> = i.metadata.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let meta: Vec<String> = i
+                .metadata
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
             writeln!(self.out, "  {}", s.dim(&meta.join(" · ")))?;
         }
         for t in &i.turns {

@@ -12,6 +12,9 @@ use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
+/// The manifest picked up from a folder when `--meta` is not given.
+const DEFAULT_MANIFEST: &str = "participants.csv";
+
 /// Files read in parallel before their results are written, in order. Bounds memory.
 const BATCH: usize = 64;
 
@@ -26,8 +29,23 @@ pub struct Outcome {
 /// Runs `jtbd ingest`.
 pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let manifest = match &args.meta {
-        Some(p) => Some(Manifest::read(p).context("cannot use the --meta manifest")?),
+    // Without --meta, a `participants.csv` at the top of a folder given is the manifest.
+    let meta_file = args.meta.clone().or_else(|| {
+        args.paths
+            .iter()
+            .map(|p| p.join(DEFAULT_MANIFEST))
+            .find(|p| p.is_file())
+            .inspect(|p| {
+                if !quiet {
+                    eprintln!(
+                        "note: using metadata from {}",
+                        jtbd_ingest::walk::display_path(p)
+                    );
+                }
+            })
+    });
+    let manifest = match &meta_file {
+        Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
         None => None,
     };
     let opts = Options {
@@ -35,12 +53,14 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
         interviewers: args.interviewer.clone(),
         max_file_bytes: args.max_file_size,
     };
-    let meta_path = args.meta.as_ref().and_then(|p| p.canonicalize().ok());
+    let meta_path = meta_file.as_ref().and_then(|p| p.canonicalize().ok());
     let items: Vec<WalkItem> = walk(&args.paths)
         .into_iter()
         .filter(|item| match (item, &meta_path) {
             // The manifest often sits in the folder it describes; it is not a skipped transcript.
-            (WalkItem::Skipped(s), Some(m)) => std::path::Path::new(&s.path).canonicalize().ok().as_ref() != Some(m),
+            (WalkItem::Skipped(s), Some(m)) => {
+                std::path::Path::new(&s.path).canonicalize().ok().as_ref() != Some(m)
+            }
             _ => true,
         })
         .collect();
@@ -49,7 +69,10 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
     let out = std::io::BufWriter::with_capacity(1 << 16, stdout);
     let mut sink: Box<dyn Sink> = match args.format {
         OutputFormat::Human => Box::new(Human { out, style }),
-        OutputFormat::Jsonl => Box::new(Jsonl { out, tokens: args.tokens }),
+        OutputFormat::Jsonl => Box::new(Jsonl {
+            out,
+            tokens: args.tokens,
+        }),
         OutputFormat::Json => Box::new(Json {
             out,
             tokens: args.tokens,
@@ -62,7 +85,10 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
         }),
     };
 
-    let files = items.iter().filter(|i| matches!(i, WalkItem::File { .. })).count();
+    let files = items
+        .iter()
+        .filter(|i| matches!(i, WalkItem::File { .. }))
+        .count();
     let bar = progress_bar(files as u64, quiet);
     let mut summary = Summary::default();
     let stderr = std::io::stderr();
@@ -80,25 +106,39 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
             .collect();
         for (item, result) in batch.iter().zip(results) {
             match (item, result) {
-                (WalkItem::File { display, walked, .. }, Some(result)) => {
+                (
+                    WalkItem::File {
+                        display, walked, ..
+                    },
+                    Some(result),
+                ) => {
                     summary.files += 1;
                     bar.inc(1);
                     match result {
                         Ok(interview) => {
                             summary.interviews += 1;
                             summary.turns += interview.turns.len();
-                            summary.sentences +=
-                                interview.turns.iter().map(|t| t.sentences.len()).sum::<usize>();
+                            summary.sentences += interview
+                                .turns
+                                .iter()
+                                .map(|t| t.sentences.len())
+                                .sum::<usize>();
                             summary.words += interview.word_count();
                             summary.bytes += interview.bytes;
                             sink.interview(&interview)?;
                         }
-                        Err(IngestError::Decode(jtbd_text::DecodeError::Binary { .. })) if *walked => {
+                        Err(IngestError::Decode(jtbd_text::DecodeError::Binary { .. }))
+                            if *walked =>
+                        {
                             let s = WireSkipped {
                                 path: display.clone(),
                                 reason: "binary file".into(),
                             };
-                            note(&bar, &stderr, &format!("note: skipped {}: {}", s.path, s.reason));
+                            note(
+                                &bar,
+                                &stderr,
+                                &format!("note: skipped {}: {}", s.path, s.reason),
+                            );
                             summary.skipped += 1;
                             sink.skipped(&s)?;
                         }
@@ -119,7 +159,11 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
                         path: s.path.clone(),
                         reason: s.reason.clone(),
                     };
-                    note(&bar, &stderr, &format!("note: skipped {}: {}", s.path, s.reason));
+                    note(
+                        &bar,
+                        &stderr,
+                        &format!("note: skipped {}: {}", s.path, s.reason),
+                    );
                     summary.skipped += 1;
                     sink.skipped(&s)?;
                 }

@@ -69,11 +69,23 @@ mod tests {
 
     #[test]
     fn content_beats_extension() {
-        assert_eq!(detect("WEBVTT\n\n00:00.000 --> 00:01.000\nhi", "a.txt"), Format::Vtt);
-        assert_eq!(detect("\u{feff}1\n00:00:01,000 --> 00:00:02,000\nhi\n", "a.txt"), Format::Srt);
+        assert_eq!(
+            detect("WEBVTT\n\n00:00.000 --> 00:01.000\nhi", "a.txt"),
+            Format::Vtt
+        );
+        assert_eq!(
+            detect("\u{feff}1\n00:00:01,000 --> 00:00:02,000\nhi\n", "a.txt"),
+            Format::Srt
+        );
         assert_eq!(detect("{\"segments\": []}", "a.txt"), Format::Json);
-        assert_eq!(detect("**Ann:** hi\n\n**Bo:** yo\n", "a.txt"), Format::Markdown);
-        assert_eq!(detect("Ann  0:01\nhi\n\nBo  0:05\nyo\n", "a.md"), Format::Otter);
+        assert_eq!(
+            detect("**Ann:** hi\n\n**Bo:** yo\n", "a.txt"),
+            Format::Markdown
+        );
+        assert_eq!(
+            detect("Ann  0:01\nhi\n\nBo  0:05\nyo\n", "a.md"),
+            Format::Otter
+        );
         assert_eq!(detect("Q: hi\nA: yo\n", "a.md"), Format::Text);
         assert_eq!(detect("[00:00:01] Ann Lee: hi\n", "a.md"), Format::Text);
         assert_eq!(detect("no labels at all", "notes.vtt"), Format::Vtt);

@@ -12,7 +12,9 @@ pub enum IngestError {
     #[error("is a directory")]
     IsDir,
     /// Bigger than `--max-file-size`.
-    #[error("file is {size} bytes, over the limit of {limit} bytes (raise it with --max-file-size)")]
+    #[error(
+        "file is {size} bytes, over the limit of {limit} bytes (raise it with --max-file-size)"
+    )]
     TooLarge {
         /// Size seen.
         size: u64,

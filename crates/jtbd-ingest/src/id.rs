@@ -25,7 +25,11 @@ pub fn interview_id(path: &str) -> String {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{}-{:08x}", if slug.is_empty() { "file" } else { slug }, h >> 32)
+    format!(
+        "{}-{:08x}",
+        if slug.is_empty() { "file" } else { slug },
+        h >> 32
+    )
 }
 
 #[cfg(test)]

@@ -131,25 +131,27 @@ pub fn parse_bytes(
     opts: &Options,
     extra_meta: Option<&BTreeMap<String, String>>,
 ) -> Result<Interview, IngestError> {
-    let (format, source, encoding) = if readers::docx::is_zip(bytes)
-        && opts.format.is_none_or(|f| f == Format::Docx)
+    let (format, source, encoding) =
+        if readers::docx::is_zip(bytes) && opts.format.is_none_or(|f| f == Format::Docx) {
+            let text = readers::docx::extract_text(bytes, opts.max_file_bytes)?;
+            (Format::Docx, text, jtbd_model::Encoding::Utf8)
+        } else {
+            if opts.format == Some(Format::Docx) {
+                return Err(IngestError::Parse {
+                    line: 1,
+                    message: "not a DOCX file (a DOCX is a zip archive)".into(),
+                });
+            }
+            let decoded = jtbd_text::decode(bytes)?;
+            let format = opts
+                .format
+                .unwrap_or_else(|| detect::detect(&decoded.text, display_path));
+            (format, decoded.text, decoded.encoding)
+        };
+    if source
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .is_empty()
     {
-        let text = readers::docx::extract_text(bytes, opts.max_file_bytes)?;
-        (Format::Docx, text, jtbd_model::Encoding::Utf8)
-    } else {
-        if opts.format == Some(Format::Docx) {
-            return Err(IngestError::Parse {
-                line: 1,
-                message: "not a DOCX file (a DOCX is a zip archive)".into(),
-            });
-        }
-        let decoded = jtbd_text::decode(bytes)?;
-        let format = opts
-            .format
-            .unwrap_or_else(|| detect::detect(&decoded.text, display_path));
-        (format, decoded.text, decoded.encoding)
-    };
-    if source.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}').is_empty() {
         return Err(IngestError::Empty);
     }
     let parsed = readers::read(format, &source)?;

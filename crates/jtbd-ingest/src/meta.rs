@@ -9,7 +9,10 @@ use std::path::Path;
 /// offset where the body starts (0 when there is no front matter).
 pub fn front_matter(source: &str) -> Result<(BTreeMap<String, String>, usize), IngestError> {
     let mut meta = BTreeMap::new();
-    let start = source.len() - source.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).len();
+    let start = source.len()
+        - source
+            .trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n'])
+            .len();
     let rest = &source[start..];
     let first_end = rest.find(['\n', '\r']).unwrap_or(rest.len());
     if rest[..first_end].trim_end() != "---" {
@@ -27,7 +30,9 @@ pub fn front_matter(source: &str) -> Result<(BTreeMap<String, String>, usize), I
                 message: "front matter opened with `---` is never closed by a `---` line".into(),
             });
         }
-        let end = source[pos..].find(['\n', '\r']).map_or(source.len(), |i| pos + i);
+        let end = source[pos..]
+            .find(['\n', '\r'])
+            .map_or(source.len(), |i| pos + i);
         let line = &source[pos..end];
         let next = skip_eol(source, end);
         if line.trim_end() == "---" {
@@ -121,7 +126,12 @@ impl Manifest {
         let file_col = headers
             .iter()
             .position(|h| h == "file" || h == "path")
-            .ok_or_else(|| err(1, "no `file` column: the header must name one column `file`".into()))?;
+            .ok_or_else(|| {
+                err(
+                    1,
+                    "no `file` column: the header must name one column `file`".into(),
+                )
+            })?;
         let mut rows = HashMap::new();
         for record in reader.records() {
             let record = record.map_err(|e| {
@@ -156,8 +166,7 @@ impl Manifest {
         self.rows
             .iter()
             .filter(|(file, _)| {
-                path.ends_with(file.as_str())
-                    && path[..path.len() - file.len()].ends_with('/')
+                path.ends_with(file.as_str()) && path[..path.len() - file.len()].ends_with('/')
             })
             .max_by_key(|(file, _)| file.len())
             .map(|(_, m)| m)
@@ -193,7 +202,11 @@ mod tests {
 
     #[test]
     fn manifest_lookup_and_errors() {
-        let m = Manifest::parse(b"file,Role,company\nacme.md,CISO,\nsub/b.vtt,CTO,Beta\n", "m.csv").unwrap();
+        let m = Manifest::parse(
+            b"file,Role,company\nacme.md,CISO,\nsub/b.vtt,CTO,Beta\n",
+            "m.csv",
+        )
+        .unwrap();
         assert_eq!(m.lookup("corpora/acme.md").unwrap()["role"], "CISO");
         assert!(!m.lookup("corpora/acme.md").unwrap().contains_key("company"));
         assert_eq!(m.lookup("x/sub/b.vtt").unwrap()["company"], "Beta");

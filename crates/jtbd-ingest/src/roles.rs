@@ -112,7 +112,11 @@ fn infer_rest(speakers: &mut [Speaker]) {
     }
     if has_er != has_ee {
         // One side is named: everyone else is on the other side.
-        let other = if has_er { Role::Interviewee } else { Role::Interviewer };
+        let other = if has_er {
+            Role::Interviewee
+        } else {
+            Role::Interviewer
+        };
         for i in open {
             speakers[i].role = other;
             speakers[i].role_source = "heuristic";
@@ -163,9 +167,7 @@ fn same_person(label: &str, name: &str) -> bool {
     if a.is_empty() || b.is_empty() {
         return false;
     }
-    a == b
-        || b.split_whitespace().any(|w| w == a)
-        || a.split_whitespace().any(|w| w == b)
+    a == b || b.split_whitespace().any(|w| w == a) || a.split_whitespace().any(|w| w == b)
 }
 
 #[cfg(test)]
@@ -185,13 +187,21 @@ mod tests {
 
     #[test]
     fn two_hosts_one_guest_and_two_guests_one_host() {
-        let mut s = [sp("H1", 40, 1700, 0.6), sp("G", 60, 9000, 0.25), sp("H2", 30, 1400, 0.5)];
+        let mut s = [
+            sp("H1", 40, 1700, 0.6),
+            sp("G", 60, 9000, 0.25),
+            sp("H2", 30, 1400, 0.5),
+        ];
         infer_rest(&mut s);
         assert_eq!(
             s.map(|x| x.role),
             [Role::Interviewer, Role::Interviewee, Role::Interviewer]
         );
-        let mut s = [sp("H", 90, 3700, 0.48), sp("G1", 78, 4600, 0.18), sp("G2", 47, 2060, 0.06)];
+        let mut s = [
+            sp("H", 90, 3700, 0.48),
+            sp("G1", 78, 4600, 0.18),
+            sp("G2", 47, 2060, 0.06),
+        ];
         infer_rest(&mut s);
         assert_eq!(
             s.map(|x| x.role),

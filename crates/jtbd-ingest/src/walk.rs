@@ -8,7 +8,15 @@ use std::path::{Path, PathBuf};
 
 /// Extensions read inside folders.
 pub const TRANSCRIPT_EXTENSIONS: [&str; 9] = [
-    "txt", "text", "md", "markdown", "vtt", "srt", "json", "docx", "transcript",
+    "txt",
+    "text",
+    "md",
+    "markdown",
+    "vtt",
+    "srt",
+    "json",
+    "docx",
+    "transcript",
 ];
 
 /// A file or folder left out, and why.
@@ -115,7 +123,8 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<WalkItem> {
                     let message = if e.loop_ancestor().is_some() {
                         "symlink loop: the link points back into a folder above it".to_owned()
                     } else {
-                        e.io_error().map_or_else(|| e.to_string(), |io| format!("cannot open: {io}"))
+                        e.io_error()
+                            .map_or_else(|| e.to_string(), |io| format!("cannot open: {io}"))
                     };
                     out.push(WalkItem::Error { display, message });
                 }
@@ -127,7 +136,9 @@ pub fn walk(inputs: &[PathBuf]) -> Vec<WalkItem> {
 
 /// Notes the hidden entries of a folder (the walk itself does not descend into them).
 fn note_hidden_children(dir: &Path, out: &mut Vec<WalkItem>) {
-    let Ok(read) = std::fs::read_dir(dir) else { return };
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut hidden: Vec<PathBuf> = read
         .filter_map(Result::ok)
         .filter(|e| is_hidden(&e.file_name().to_string_lossy()))

@@ -16,7 +16,9 @@ pub struct Decoded {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     /// The file is not valid UTF-8 and not UTF-16.
-    #[error("line {line}: invalid UTF-8 at byte {byte} (the file is not UTF-8 or UTF-16 text; re-save it as UTF-8)")]
+    #[error(
+        "line {line}: invalid UTF-8 at byte {byte} (the file is not UTF-8 or UTF-16 text; re-save it as UTF-8)"
+    )]
     InvalidUtf8 {
         /// 1-based line of the bad byte.
         line: usize,
@@ -30,7 +32,9 @@ pub enum DecodeError {
         byte: usize,
     },
     /// The file holds NUL bytes and does not look like UTF-16: it is binary, not a transcript.
-    #[error("line {line}: NUL byte at byte {byte}: this looks like a binary file, not a transcript")]
+    #[error(
+        "line {line}: NUL byte at byte {byte}: this looks like a binary file, not a transcript"
+    )]
     Binary {
         /// 1-based line of the NUL byte.
         line: usize,
@@ -165,7 +169,10 @@ mod tests {
         with_bom.extend(&le);
         assert_eq!(decode(&with_bom).unwrap().text, "Q: héllo\n");
         let d = decode(&le).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("Q: héllo\n", Encoding::Utf16Le));
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("Q: héllo\n", Encoding::Utf16Le)
+        );
         let be: Vec<u8> = "Answer: fine"
             .encode_utf16()
             .flat_map(|u| u.to_be_bytes())

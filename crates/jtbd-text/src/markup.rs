@@ -159,6 +159,9 @@ mod tests {
         );
         assert!(kinds("[END OF TAPE, SIDE 1]")[0].1 == MarkupKind::Annotation);
         assert!(kinds("unclosed [laughter and more").is_empty());
-        assert!(kinds("[laughtrack]").is_empty(), "a prefix must end at a word end");
+        assert!(
+            kinds("[laughtrack]").is_empty(),
+            "a prefix must end at a word end"
+        );
     }
 }

@@ -78,7 +78,10 @@ fn ends_sentence(text: &str, start: usize, punct: usize, run_end: usize, next: u
     let b = text.as_bytes();
     let run = &b[punct..run_end];
     let upper_next = starts_upper(text, next) || starts_opener(b, next);
-    let lower_next = text[next..].chars().next().is_some_and(|c| c.is_lowercase());
+    let lower_next = text[next..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase());
     if lower_next {
         return false;
     }
@@ -126,7 +129,9 @@ fn skip_closers(b: &[u8], mut j: usize) -> usize {
         match b.get(j) {
             Some(b'"' | b'\'' | b')' | b']' | b'*' | b'_') => j += 1,
             // ” and ’ are E2 80 9D and E2 80 99.
-            Some(0xE2) if b.get(j + 1) == Some(&0x80) && matches!(b.get(j + 2), Some(0x9D | 0x99)) => {
+            Some(0xE2)
+                if b.get(j + 1) == Some(&0x80) && matches!(b.get(j + 2), Some(0x9D | 0x99)) =>
+            {
                 j += 3
             }
             _ => return j,
@@ -175,7 +180,12 @@ mod tests {
     fn plain_sentences() {
         assert_eq!(
             split("We renewed. Then the audit came! Did it pass? Barely."),
-            ["We renewed.", "Then the audit came!", "Did it pass?", "Barely."]
+            [
+                "We renewed.",
+                "Then the audit came!",
+                "Did it pass?",
+                "Barely."
+            ]
         );
     }
 
@@ -183,7 +193,10 @@ mod tests {
     fn abbreviations_decimals_initials() {
         assert_eq!(
             split("Dr. Okafor moved us to v2.5 of the agent, e.g. the lite one. It worked."),
-            ["Dr. Okafor moved us to v2.5 of the agent, e.g. the lite one.", "It worked."]
+            [
+                "Dr. Okafor moved us to v2.5 of the agent, e.g. the lite one.",
+                "It worked."
+            ]
         );
         assert_eq!(
             split("Ask J. Ruiz at Acme Inc. She knows."),

@@ -89,12 +89,16 @@ mod tests {
         let words: Vec<&str> = toks.iter().map(|k| &t[k.start..k.end]).collect();
         assert_eq!(
             words,
-            ["Our", "CISOs", "don’t", "trust", "Vendors", "lock", "in", "ﬁnally"]
+            [
+                "Our", "CISOs", "don’t", "trust", "Vendors", "lock", "in", "ﬁnally"
+            ]
         );
         let terms: Vec<&str> = toks.iter().map(|k| k.term.as_str()).collect();
         assert_eq!(
             terms,
-            ["our", "ciso", "don't", "trust", "vendor", "lock", "in", "final"]
+            [
+                "our", "ciso", "don't", "trust", "vendor", "lock", "in", "final"
+            ]
         );
     }
 

@@ -38,7 +38,9 @@ fn read_cues(source: &str, vtt: bool) -> Result<Parsed, IngestError> {
     }
     let mut segments = Vec::new();
     for (n, block) in blocks.iter().enumerate() {
-        let first = source[block[0].0..block[0].1].trim_start_matches('\u{feff}').trim();
+        let first = source[block[0].0..block[0].1]
+            .trim_start_matches('\u{feff}')
+            .trim();
         if vtt && n == 0 {
             if !first.starts_with("WEBVTT") {
                 return Err(IngestError::Parse {
@@ -51,7 +53,11 @@ fn read_cues(source: &str, vtt: bool) -> Result<Parsed, IngestError> {
         if vtt && (first.starts_with("NOTE") || first == "STYLE" || first == "REGION") {
             continue;
         }
-        let Some(t) = block.iter().take(2).position(|&(s, e)| source[s..e].contains("-->")) else {
+        let Some(t) = block
+            .iter()
+            .take(2)
+            .position(|&(s, e)| source[s..e].contains("-->"))
+        else {
             return Err(IngestError::Parse {
                 line: index.line(block[0].0),
                 message: format!(
@@ -150,7 +156,11 @@ mod tests {
             .segments
             .into_iter()
             .map(|s| {
-                let texts = s.chunks.iter().map(|c| src[c.raw.clone()].to_owned()).collect();
+                let texts = s
+                    .chunks
+                    .iter()
+                    .map(|c| src[c.raw.clone()].to_owned())
+                    .collect();
                 (s.speaker, s.timestamp, texts)
             })
             .collect()
@@ -163,7 +173,11 @@ mod tests {
             cues(zoom, true),
             [
                 (Some("Ann Lee".into()), Some(1000), vec!["We moved".into()]),
-                (Some("Ann Lee".into()), Some(3000), vec!["to one vendor.".into()])
+                (
+                    Some("Ann Lee".into()),
+                    Some(3000),
+                    vec!["to one vendor.".into()]
+                )
             ]
         );
         let teams = "WEBVTT\n\nNOTE a note\n\nab-12/3\n00:01.000 --> 00:02.000\n<v Bo Chen>I <i>really</i> doubt it.</v>\n";
@@ -181,7 +195,10 @@ mod tests {
     fn srt_and_broken_timings() {
         let srt = "1\n00:00:01,000 --> 00:00:02,000\nQ: Why?\n\n2\n00:00:02,000 --> 00:00:05,000\nA: Cost,\nmostly.\n";
         let got = cues(srt, false);
-        assert_eq!(got[1], (Some("A".into()), Some(2000), vec!["Cost,\nmostly.".into()]));
+        assert_eq!(
+            got[1],
+            (Some("A".into()), Some(2000), vec!["Cost,\nmostly.".into()])
+        );
         let bad = "1\n00:00:01,000 --> soon\nhi\n";
         let e = read_srt(bad).unwrap_err();
         assert_eq!(e.line(), Some(2), "{e}");

@@ -32,8 +32,8 @@ pub fn extract_text(bytes: &[u8], limit: u64) -> Result<String, IngestError> {
             "word/document.xml expands past the limit of {limit} bytes (raise it with --max-file-size)"
         )));
     }
-    let xml = String::from_utf8(xml)
-        .map_err(|e| bad(format!("word/document.xml is not UTF-8: {e}")))?;
+    let xml =
+        String::from_utf8(xml).map_err(|e| bad(format!("word/document.xml is not UTF-8: {e}")))?;
     Ok(paragraphs(&xml).join("\n\n"))
 }
 

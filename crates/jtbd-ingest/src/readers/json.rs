@@ -111,9 +111,9 @@ fn list_units(
     start_key: &str,
     to_ms: f64,
 ) -> Result<Vec<Unit>, IngestError> {
-    let items = list.as_array().ok_or_else(|| {
-        shape_error(source, key, format!("`{key}` must be an array"))
-    })?;
+    let items = list
+        .as_array()
+        .ok_or_else(|| shape_error(source, key, format!("`{key}` must be an array")))?;
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let text = item.get(text_key).and_then(Value::as_str).ok_or_else(|| {
@@ -158,7 +158,11 @@ fn rev_units(list: &Value, source: &str) -> Result<Vec<Unit>, IngestError> {
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_owned)
-            .or_else(|| m.get("speaker").and_then(speaker_name).map(|s| format!("Speaker {s}")));
+            .or_else(|| {
+                m.get("speaker")
+                    .and_then(speaker_name)
+                    .map(|s| format!("Speaker {s}"))
+            });
         let start_ms = elements
             .iter()
             .find_map(|e| e.get("ts").and_then(Value::as_f64))
@@ -220,7 +224,8 @@ impl<'a> LiteralFinder<'a> {
             let hit = raw == value
                 || (raw.len() >= value.len()
                     && raw.contains('\\')
-                    && serde_json::from_str::<String>(&format!("\"{raw}\"")).is_ok_and(|v| v == value));
+                    && serde_json::from_str::<String>(&format!("\"{raw}\""))
+                        .is_ok_and(|v| v == value));
             if hit {
                 self.next = k + 1;
                 return Some(self.literals[k].clone());
@@ -241,7 +246,10 @@ mod tests {
             .into_iter()
             .map(|s| {
                 let c = &s.chunks[0];
-                let text = c.text.clone().unwrap_or_else(|| src[c.raw.clone()].to_owned());
+                let text = c
+                    .text
+                    .clone()
+                    .unwrap_or_else(|| src[c.raw.clone()].to_owned());
                 (s.speaker, s.timestamp, text)
             })
             .collect()
@@ -249,19 +257,31 @@ mod tests {
 
     #[test]
     fn shapes() {
-        let whisper = r#"{"text":" Hi there.","segments":[{"id":0,"start":1.5,"text":" Hi there."}]}"#;
+        let whisper =
+            r#"{"text":" Hi there.","segments":[{"id":0,"start":1.5,"text":" Hi there."}]}"#;
         assert_eq!(seg(whisper), [(None, Some(1500), " Hi there.".to_owned())]);
         let aai = r#"{"utterances":[{"speaker":"A","start":250,"text":"We \"pay\" twice."}]}"#;
-        assert_eq!(seg(aai), [(Some("A".into()), Some(250), "We \"pay\" twice.".to_owned())]);
+        assert_eq!(
+            seg(aai),
+            [(Some("A".into()), Some(250), "We \"pay\" twice.".to_owned())]
+        );
         let dg = r#"{"results":{"utterances":[{"speaker":0,"start":2.0,"transcript":"Yes."}]}}"#;
         assert_eq!(seg(dg), [(Some("0".into()), Some(2000), "Yes.".to_owned())]);
         let rev = r#"{"monologues":[{"speaker":1,"elements":[{"type":"text","value":"Fine","ts":0.5},{"type":"punct","value":"."}]}]}"#;
-        assert_eq!(seg(rev), [(Some("Speaker 1".into()), Some(500), "Fine.".to_owned())]);
+        assert_eq!(
+            seg(rev),
+            [(Some("Speaker 1".into()), Some(500), "Fine.".to_owned())]
+        );
     }
 
     #[test]
     fn wrong_shapes_are_errors() {
-        for bad in [r#"{"foo":1}"#, r#"{"segments":{}}"#, r#"{"segments":[{"start":1}]}"#, "{\n\"a\": ]"] {
+        for bad in [
+            r#"{"foo":1}"#,
+            r#"{"segments":{}}"#,
+            r#"{"segments":[{"start":1}]}"#,
+            "{\n\"a\": ]",
+        ] {
             assert!(read(bad).is_err(), "{bad}");
         }
         let e = read("{\n\"segments\": [\n{\"start\": 1}]}").unwrap_err();

@@ -32,7 +32,10 @@ const MAX_LABEL: usize = 60;
 /// files write them; strict mode wants capitalised words or a known label such as `Q`.
 pub fn plain_label(line: &str, loose: bool) -> Option<LabelHit> {
     // A stray BOM mid-file (files concatenated by tools) is not part of the label.
-    let mut pos = line.len() - line.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}').len();
+    let mut pos = line.len()
+        - line
+            .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .len();
     let mut timestamp = None;
     if line[pos..].starts_with(['[', '(', '\\']) {
         let m = scan_markup(&line[pos..]).into_iter().next()?;
@@ -213,7 +216,10 @@ fn bare_timestamp(line: &str) -> Option<u64> {
 
 fn is_rule(line: &str) -> bool {
     let t = line.trim();
-    t.len() >= 3 && (t.bytes().all(|b| b == b'-') || t.bytes().all(|b| b == b'*') || t.bytes().all(|b| b == b'_'))
+    t.len() >= 3
+        && (t.bytes().all(|b| b == b'-')
+            || t.bytes().all(|b| b == b'*')
+            || t.bytes().all(|b| b == b'_'))
 }
 
 struct Builder<'a> {
@@ -276,8 +282,15 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
         }
         if format != Format::Otter && (line.starts_with('#') || is_rule(line)) {
             b.close();
-            let heading = line.trim_start_matches('#').trim().trim_matches(['_', '*']).trim();
-            after_attendees = matches!(heading.to_lowercase().as_str(), "attendees" | "participants");
+            let heading = line
+                .trim_start_matches('#')
+                .trim()
+                .trim_matches(['_', '*'])
+                .trim();
+            after_attendees = matches!(
+                heading.to_lowercase().as_str(),
+                "attendees" | "participants"
+            );
             if !heading.is_empty() && !after_attendees && !metadata.contains_key("title") {
                 metadata.insert("title".into(), heading.to_owned());
             }
@@ -319,7 +332,9 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
             };
             let caps = !name.chars().any(char::is_lowercase);
             if strict && l.header_keys.contains(&lower) && short_value && (in_header || caps) {
-                metadata.entry(lower).or_insert_with(|| content.trim().to_owned());
+                metadata
+                    .entry(lower)
+                    .or_insert_with(|| content.trim().to_owned());
                 continue;
             }
             let ts = hit.timestamp.or(pending_ts.take());
@@ -334,7 +349,11 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
             b.open = Some((speaker.clone(), ts, s + hit.content, e));
             continue;
         }
-        if format == Format::Otter && line.trim_start().starts_with("Transcribed by https://otter.ai") {
+        if format == Format::Otter
+            && line
+                .trim_start()
+                .starts_with("Transcribed by https://otter.ai")
+        {
             b.close();
             metadata.insert("transcribed_by".into(), "otter.ai".into());
             continue;
@@ -366,8 +385,14 @@ mod tests {
     fn plain_labels() {
         assert_eq!(name("Q: What broke?", false), Some("Q"));
         assert_eq!(name("Maria Lopez: We left.", false), Some("Maria Lopez"));
-        assert_eq!(name("[00:01:02] Maria Lopez: We left.", false), Some("Maria Lopez"));
-        assert_eq!(name("Maria Lopez (00:01:02): We left.", false), Some("Maria Lopez"));
+        assert_eq!(
+            name("[00:01:02] Maria Lopez: We left.", false),
+            Some("Maria Lopez")
+        );
+        assert_eq!(
+            name("Maria Lopez (00:01:02): We left.", false),
+            Some("Maria Lopez")
+        );
         assert_eq!(name("Justin F (Acme): yes", false), Some("Justin F (Acme)"));
         assert_eq!(name("stokes: hello", false), None);
         assert_eq!(name("stokes: hello", true), Some("stokes"));
@@ -381,7 +406,10 @@ mod tests {
     fn bold_and_otter_labels() {
         let l = "**Dana Reyes:** We pay twice.";
         let h = bold_label(l).unwrap();
-        assert_eq!((&l[h.name.clone()], &l[h.content..]), ("Dana Reyes", "We pay twice."));
+        assert_eq!(
+            (&l[h.name.clone()], &l[h.content..]),
+            ("Dana Reyes", "We pay twice.")
+        );
         let l = "**Break**: \\[28:03\\]";
         assert_eq!(&l[bold_label(l).unwrap().name], "Break");
         assert_eq!(bold_label("**Important** point"), None);
@@ -395,7 +423,10 @@ mod tests {
     fn continuation_markers_and_headers() {
         let src = "INTERVIEWER: Ada Moss\nDATE: 2 May\n\nMOSS: First question?\n\nLEE: An answer.\n\nMore of it.\n";
         let p = read(src, Format::Text).unwrap();
-        assert_eq!(p.metadata.get("interviewer").map(String::as_str), Some("Ada Moss"));
+        assert_eq!(
+            p.metadata.get("interviewer").map(String::as_str),
+            Some("Ada Moss")
+        );
         let got: Vec<(Option<&str>, &str)> = p
             .segments
             .iter()

@@ -1,0 +1,5 @@
+//! Command-line tests of `jtbd`: one integration binary, driving the real executable.
+
+mod ingest;
+mod ingest_errors;
+mod support;

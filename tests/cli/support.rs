@@ -1,0 +1,50 @@
+//! Helpers shared by the CLI tests.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+
+/// The `jtbd` binary under test, run from the repository root.
+pub fn jtbd() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_jtbd"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Parses JSON Lines output into messages.
+pub fn messages(stdout: &[u8]) -> Vec<Value> {
+    std::str::from_utf8(stdout)
+        .expect("stdout is UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}
+
+/// The messages of one type.
+pub fn of_type<'a>(msgs: &'a [Value], ty: &str) -> Vec<&'a Value> {
+    msgs.iter()
+        .filter(|m| m["type"] == ty)
+        .map(|m| &m["data"])
+        .collect()
+}
+
+/// Runs `jtbd ingest ARGS --format jsonl` and returns (exit code, messages, stderr).
+pub fn ingest_jsonl(args: &[&str]) -> (i32, Vec<Value>, String) {
+    let out = jtbd()
+        .arg("ingest")
+        .args(args)
+        .args(["--format", "jsonl"])
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        messages(&out.stdout),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
