@@ -1,71 +1,83 @@
-//! Writers for the output formats of `jtbd ingest`: human, JSON Lines, JSON, CSV.
+//! Renderers for the output formats of `jtbd ingest`: human, JSON Lines, JSON, CSV.
 //!
-//! All of them write data to stdout only; diagnostics go to stderr from the command itself.
+//! A renderer turns one item into bytes and holds no state, so interviews are rendered on the
+//! worker threads that read them and the writer only copies bytes to stdout, in order. All data
+//! goes to stdout; diagnostics go to stderr from the command itself.
 
 use crate::style::Style;
 use crate::wire::{Begin, Message, Summary, WireError, WireInterview, WireSkipped, WireTurn};
 use jtbd_model::{Interview, Role};
 use std::io::{self, Write};
 
-/// Receives what a command produces, in order.
-pub trait Sink {
+/// Renders what a command produces. Implementations are stateless and shareable across threads.
+pub trait Render: Sync {
     /// Before anything else.
-    fn begin(&mut self) -> io::Result<()>;
+    fn begin(&self) -> io::Result<Vec<u8>>;
     /// One interview, with its turns.
-    fn interview(&mut self, i: &Interview) -> io::Result<()>;
-    /// A file that failed.
-    fn error(&mut self, e: &WireError) -> io::Result<()>;
-    /// A file left out.
-    fn skipped(&mut self, s: &WireSkipped) -> io::Result<()>;
-    /// After everything.
-    fn finish(&mut self, s: &Summary) -> io::Result<()>;
+    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>>;
+    /// Written between two interviews.
+    fn separator(&self) -> &'static [u8] {
+        b""
+    }
+    /// A file that failed, where it happens in the stream.
+    fn error(&self, e: &WireError) -> io::Result<Vec<u8>>;
+    /// A file left out, where it happens in the stream.
+    fn skipped(&self, s: &WireSkipped) -> io::Result<Vec<u8>>;
+    /// After everything; gets every error and skipped entry for formats that list them at the end.
+    fn finish(
+        &self,
+        s: &Summary,
+        errors: &[WireError],
+        skipped: &[WireSkipped],
+    ) -> io::Result<Vec<u8>>;
 }
 
-fn line<W: Write>(out: &mut W, m: &Message<'_>) -> io::Result<()> {
+fn line(out: &mut Vec<u8>, m: &Message<'_>) -> io::Result<()> {
     serde_json::to_writer(&mut *out, m)?;
-    out.write_all(b"\n")
+    out.push(b'\n');
+    Ok(())
+}
+
+fn one(m: &Message<'_>) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(128);
+    line(&mut out, m)?;
+    Ok(out)
 }
 
 /// JSON Lines.
-pub struct Jsonl<W: Write> {
-    pub out: W,
+pub struct Jsonl {
+    /// Add tokens to sentences.
     pub tokens: bool,
 }
 
-impl<W: Write> Sink for Jsonl<W> {
-    fn begin(&mut self) -> io::Result<()> {
-        line(&mut self.out, &Message::Begin(Begin::new("ingest")))
+impl Render for Jsonl {
+    fn begin(&self) -> io::Result<Vec<u8>> {
+        one(&Message::Begin(Begin::new("ingest")))
     }
-    fn interview(&mut self, i: &Interview) -> io::Result<()> {
-        line(&mut self.out, &Message::Interview(WireInterview::new(i)))?;
+    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(i.source.len() * 3);
+        line(&mut out, &Message::Interview(WireInterview::new(i)))?;
         for t in &i.turns {
-            line(
-                &mut self.out,
-                &Message::Turn(WireTurn::new(i, t, self.tokens)),
-            )?;
+            line(&mut out, &Message::Turn(WireTurn::new(i, t, self.tokens)))?;
         }
-        Ok(())
+        Ok(out)
     }
-    fn error(&mut self, e: &WireError) -> io::Result<()> {
-        line(&mut self.out, &Message::Error(e))
+    fn error(&self, e: &WireError) -> io::Result<Vec<u8>> {
+        one(&Message::Error(e))
     }
-    fn skipped(&mut self, s: &WireSkipped) -> io::Result<()> {
-        line(&mut self.out, &Message::Skipped(s))
+    fn skipped(&self, s: &WireSkipped) -> io::Result<Vec<u8>> {
+        one(&Message::Skipped(s))
     }
-    fn finish(&mut self, s: &Summary) -> io::Result<()> {
-        line(&mut self.out, &Message::Summary(s))?;
-        self.out.flush()
+    fn finish(&self, s: &Summary, _: &[WireError], _: &[WireSkipped]) -> io::Result<Vec<u8>> {
+        one(&Message::Summary(s))
     }
 }
 
-/// One JSON document, streamed: interviews (with their turns) as they come, then errors,
-/// skipped entries and the summary.
-pub struct Json<W: Write> {
-    pub out: W,
+/// One JSON document: the begin fields, `interviews` (each with its turns), then `errors`,
+/// `skipped` and `summary`.
+pub struct Json {
+    /// Add tokens to sentences.
     pub tokens: bool,
-    pub first: bool,
-    pub errors: Vec<WireError>,
-    pub skipped: Vec<WireSkipped>,
 }
 
 #[derive(serde::Serialize)]
@@ -75,16 +87,15 @@ struct InterviewDoc<'a> {
     turns: Vec<WireTurn<'a>>,
 }
 
-impl<W: Write> Sink for Json<W> {
-    fn begin(&mut self) -> io::Result<()> {
-        let b = serde_json::to_string(&Begin::new("ingest"))?;
-        // `{...}` of begin, opened up to carry the interviews array.
-        write!(self.out, "{},\"interviews\":[", &b[..b.len() - 1])
+impl Render for Json {
+    fn begin(&self) -> io::Result<Vec<u8>> {
+        let mut b = serde_json::to_vec(&Begin::new("ingest"))?;
+        // The begin object, opened up to carry the interviews array.
+        b.pop();
+        b.extend_from_slice(b",\"interviews\":[");
+        Ok(b)
     }
-    fn interview(&mut self, i: &Interview) -> io::Result<()> {
-        if !std::mem::take(&mut self.first) {
-            self.out.write_all(b",")?;
-        }
+    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
         let doc = InterviewDoc {
             interview: WireInterview::new(i),
             turns: i
@@ -93,33 +104,36 @@ impl<W: Write> Sink for Json<W> {
                 .map(|t| WireTurn::new(i, t, self.tokens))
                 .collect(),
         };
-        serde_json::to_writer(&mut self.out, &doc)?;
-        Ok(())
+        Ok(serde_json::to_vec(&doc)?)
     }
-    fn error(&mut self, e: &WireError) -> io::Result<()> {
-        self.errors.push(e.clone());
-        Ok(())
+    fn separator(&self) -> &'static [u8] {
+        b","
     }
-    fn skipped(&mut self, s: &WireSkipped) -> io::Result<()> {
-        self.skipped.push(s.clone());
-        Ok(())
+    fn error(&self, _: &WireError) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
     }
-    fn finish(&mut self, s: &Summary) -> io::Result<()> {
-        self.out.write_all(b"],\"errors\":")?;
-        serde_json::to_writer(&mut self.out, &self.errors)?;
-        self.out.write_all(b",\"skipped\":")?;
-        serde_json::to_writer(&mut self.out, &self.skipped)?;
-        self.out.write_all(b",\"summary\":")?;
-        serde_json::to_writer(&mut self.out, s)?;
-        self.out.write_all(b"}\n")?;
-        self.out.flush()
+    fn skipped(&self, _: &WireSkipped) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
+    }
+    fn finish(
+        &self,
+        s: &Summary,
+        errors: &[WireError],
+        skipped: &[WireSkipped],
+    ) -> io::Result<Vec<u8>> {
+        let mut out = b"],\"errors\":".to_vec();
+        serde_json::to_writer(&mut out, errors)?;
+        out.extend_from_slice(b",\"skipped\":");
+        serde_json::to_writer(&mut out, skipped)?;
+        out.extend_from_slice(b",\"summary\":");
+        serde_json::to_writer(&mut out, s)?;
+        out.extend_from_slice(b"}\n");
+        Ok(out)
     }
 }
 
 /// CSV, one row per turn.
-pub struct Csv<W: Write> {
-    pub out: csv::Writer<W>,
-}
+pub struct Csv;
 
 /// A cell a spreadsheet would run as a formula gets a leading `'` (CSV injection).
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
@@ -130,88 +144,98 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_err(e: csv::Error) -> io::Error {
-    io::Error::other(e)
+fn csv_rows<'a, I, R>(rows: I) -> io::Result<Vec<u8>>
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator<Item = std::borrow::Cow<'a, str>>,
+{
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        let row: Vec<std::borrow::Cow<'a, str>> = row.into_iter().collect();
+        w.write_record(row.iter().map(|c| c.as_bytes()))
+            .map_err(io::Error::other)?;
+    }
+    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
-impl<W: Write> Sink for Csv<W> {
-    fn begin(&mut self) -> io::Result<()> {
-        self.out
-            .write_record([
-                "interview",
-                "path",
-                "index",
-                "speaker",
-                "role",
-                "line",
-                "byte_start",
-                "byte_end",
-                "timestamp",
-                "timestamp_ms",
-                "sentences",
-                "text",
-            ])
-            .map_err(csv_err)
+/// The CSV columns.
+pub const CSV_HEADER: [&str; 12] = [
+    "interview",
+    "path",
+    "index",
+    "speaker",
+    "role",
+    "line",
+    "byte_start",
+    "byte_end",
+    "timestamp",
+    "timestamp_ms",
+    "sentences",
+    "text",
+];
+
+impl Render for Csv {
+    fn begin(&self) -> io::Result<Vec<u8>> {
+        csv_rows([CSV_HEADER.map(std::borrow::Cow::from)])
     }
-    fn interview(&mut self, i: &Interview) -> io::Result<()> {
-        for t in &i.turns {
-            let ts = t.timestamp.map(|x| x.to_string()).unwrap_or_default();
-            let ms = t
-                .timestamp
-                .map(|x| x.millis().to_string())
-                .unwrap_or_default();
-            self.out
-                .write_record([
-                    i.id.as_str(),
-                    &csv_safe(&i.path),
-                    &t.index.to_string(),
-                    &csv_safe(t.speaker.as_deref().unwrap_or("")),
-                    t.role.as_str(),
-                    &t.line.to_string(),
-                    &t.byte_start.to_string(),
-                    &t.byte_end.to_string(),
-                    &ts,
-                    &ms,
-                    &t.sentences.len().to_string(),
-                    &csv_safe(&t.text),
-                ])
-                .map_err(csv_err)?;
-        }
-        Ok(())
+    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
+        csv_rows(i.turns.iter().map(|t| {
+            [
+                i.id.as_str().into(),
+                csv_safe(&i.path),
+                t.index.to_string().into(),
+                csv_safe(t.speaker.as_deref().unwrap_or("")),
+                t.role.as_str().into(),
+                t.line.to_string().into(),
+                t.byte_start.to_string().into(),
+                t.byte_end.to_string().into(),
+                t.timestamp
+                    .map(|x| x.to_string())
+                    .unwrap_or_default()
+                    .into(),
+                t.timestamp
+                    .map(|x| x.millis().to_string())
+                    .unwrap_or_default()
+                    .into(),
+                t.sentences.len().to_string().into(),
+                csv_safe(&t.text),
+            ]
+        }))
     }
-    fn error(&mut self, _: &WireError) -> io::Result<()> {
-        Ok(())
+    fn error(&self, _: &WireError) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
     }
-    fn skipped(&mut self, _: &WireSkipped) -> io::Result<()> {
-        Ok(())
+    fn skipped(&self, _: &WireSkipped) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
     }
-    fn finish(&mut self, _: &Summary) -> io::Result<()> {
-        self.out.flush()
+    fn finish(&self, _: &Summary, _: &[WireError], _: &[WireSkipped]) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
     }
 }
 
 /// Readable text: per interview a header, then one line per turn.
-pub struct Human<W: Write> {
-    pub out: W,
+pub struct Human {
+    /// Colours.
     pub style: Style,
 }
 
 /// Longest turn text shown on one line.
 const HUMAN_WIDTH: usize = 160;
 
-impl<W: Write> Sink for Human<W> {
-    fn begin(&mut self) -> io::Result<()> {
-        Ok(())
+impl Render for Human {
+    fn begin(&self) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
     }
-    fn interview(&mut self, i: &Interview) -> io::Result<()> {
+    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
         let s = &self.style;
+        let mut out = Vec::new();
         let speakers: Vec<String> = i
             .speakers
             .iter()
             .map(|sp| format!("{} ({})", s.role(sp.role, &sp.name), sp.role))
             .collect();
         writeln!(
-            self.out,
+            out,
             "{}  {} · {} turns · {}",
             s.bold(&i.path),
             i.format,
@@ -228,24 +252,22 @@ impl<W: Write> Sink for Human<W> {
                 .iter()
                 .map(|(k, v)| format!("{k}: {v}"))
                 .collect();
-            writeln!(self.out, "  {}", s.dim(&meta.join(" · ")))?;
+            writeln!(out, "  {}", s.dim(&meta.join(" · ")))?;
         }
         for t in &i.turns {
-            let mut text = String::new();
-            for (k, sen) in t.sentences.iter().enumerate() {
-                if k > 0 {
-                    text.push(' ');
-                }
-                text.extend(sen.text.split_whitespace().flat_map(|w| [w, " "]));
-                text.pop();
-            }
+            let words: Vec<&str> = t
+                .sentences
+                .iter()
+                .flat_map(|sen| sen.text.split_whitespace())
+                .collect();
+            let mut text = words.join(" ");
             if text.chars().count() > HUMAN_WIDTH {
                 text = text.chars().take(HUMAN_WIDTH - 1).collect::<String>() + "…";
             }
             let ts = t.timestamp.map(|x| x.to_string()).unwrap_or_default();
             let who = t.speaker.as_deref().unwrap_or("(no speaker)");
             writeln!(
-                self.out,
+                out,
                 "{:>6}  {:<12}  {}: {}",
                 s.dim(&format!("L{}", t.line)),
                 ts,
@@ -253,16 +275,17 @@ impl<W: Write> Sink for Human<W> {
                 text
             )?;
         }
-        writeln!(self.out)
+        writeln!(out)?;
+        Ok(out)
     }
-    fn error(&mut self, _: &WireError) -> io::Result<()> {
-        Ok(())
+    fn error(&self, _: &WireError) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
     }
-    fn skipped(&mut self, _: &WireSkipped) -> io::Result<()> {
-        Ok(())
+    fn skipped(&self, _: &WireSkipped) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
     }
-    fn finish(&mut self, _: &Summary) -> io::Result<()> {
-        self.out.flush()
+    fn finish(&self, _: &Summary, _: &[WireError], _: &[WireSkipped]) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
     }
 }
 

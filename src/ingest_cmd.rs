@@ -1,15 +1,15 @@
-//! `jtbd ingest`: walk, read in parallel, write in order.
+//! `jtbd ingest`: walk, read and render in parallel, write in order.
 
 use crate::cli::{IngestArgs, OutputFormat};
-use crate::emit::{Csv, Human, Json, Jsonl, Sink};
+use crate::emit::{Csv, Human, Json, Jsonl, Render};
 use crate::style::Style;
 use crate::wire::{Summary, WireError, WireSkipped};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jtbd_ingest::{IngestError, Manifest, Options, WalkItem, walk};
-use jtbd_model::Interview;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// The manifest picked up from a folder when `--meta` is not given.
@@ -17,6 +17,9 @@ const DEFAULT_MANIFEST: &str = "participants.csv";
 
 /// Files read in parallel before their results are written, in order. Bounds memory.
 const BATCH: usize = 64;
+
+/// Diagnostics of one kind printed one by one before they are only counted.
+const MAX_NOTES: usize = 20;
 
 /// What a run ended with, for the exit code.
 pub struct Outcome {
@@ -26,24 +29,23 @@ pub struct Outcome {
     pub errors: usize,
 }
 
+/// What a worker hands the writer for one walk item.
+enum Done {
+    Read {
+        turns: usize,
+        sentences: usize,
+        words: usize,
+        bytes: u64,
+        rendered: Vec<u8>,
+    },
+    Failed(WireError),
+    Skipped(WireSkipped),
+}
+
 /// Runs `jtbd ingest`.
 pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    // Without --meta, a `participants.csv` at the top of a folder given is the manifest.
-    let meta_file = args.meta.clone().or_else(|| {
-        args.paths
-            .iter()
-            .map(|p| p.join(DEFAULT_MANIFEST))
-            .find(|p| p.is_file())
-            .inspect(|p| {
-                if !quiet {
-                    eprintln!(
-                        "note: using metadata from {}",
-                        jtbd_ingest::walk::display_path(p)
-                    );
-                }
-            })
-    });
+    let meta_file = manifest_path(args, quiet);
     let manifest = match &meta_file {
         Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
         None => None,
@@ -53,10 +55,10 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
         interviewers: args.interviewer.clone(),
         max_file_bytes: args.max_file_size,
     };
-    let meta_path = meta_file.as_ref().and_then(|p| p.canonicalize().ok());
+    let meta_canonical = meta_file.as_ref().and_then(|p| p.canonicalize().ok());
     let items: Vec<WalkItem> = walk(&args.paths)
         .into_iter()
-        .filter(|item| match (item, &meta_path) {
+        .filter(|item| match (item, &meta_canonical) {
             // The manifest often sits in the folder it describes; it is not a skipped transcript.
             (WalkItem::Skipped(s), Some(m)) => {
                 std::path::Path::new(&s.path).canonicalize().ok().as_ref() != Some(m)
@@ -64,132 +66,93 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
             _ => true,
         })
         .collect();
-
-    let stdout = std::io::stdout().lock();
-    let out = std::io::BufWriter::with_capacity(1 << 16, stdout);
-    let mut sink: Box<dyn Sink> = match args.format {
-        OutputFormat::Human => Box::new(Human { out, style }),
+    let render: Box<dyn Render> = match args.format {
+        OutputFormat::Human => Box::new(Human { style }),
         OutputFormat::Jsonl => Box::new(Jsonl {
-            out,
             tokens: args.tokens,
         }),
         OutputFormat::Json => Box::new(Json {
-            out,
             tokens: args.tokens,
-            first: true,
-            errors: Vec::new(),
-            skipped: Vec::new(),
         }),
-        OutputFormat::Csv => Box::new(Csv {
-            out: csv::Writer::from_writer(out),
-        }),
+        OutputFormat::Csv => Box::new(Csv),
     };
+    let render = render.as_ref();
 
     let files = items
         .iter()
         .filter(|i| matches!(i, WalkItem::File { .. }))
         .count();
     let bar = progress_bar(files as u64, quiet);
+    let mut notes = Notes::new(&bar, quiet);
     let mut summary = Summary::default();
-    let stderr = std::io::stderr();
-    sink.begin()?;
-    for batch in items.chunks(BATCH) {
-        let results: Vec<Option<Result<Interview, IngestError>>> = batch
-            .par_iter()
-            .map(|item| match item {
-                WalkItem::File { path, display, .. } => {
-                    let extra = manifest.as_ref().and_then(|m| m.lookup(display));
-                    Some(jtbd_ingest::read_path(path, display, &opts, extra))
+    let (mut errors, mut skipped) = (Vec::new(), Vec::new());
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    out.write_all(&render.begin()?)?;
+    let mut first_interview = true;
+
+    // Workers read and render a batch ahead of the writer, so parsing, rendering and writing
+    // overlap; batches keep the output in walk order and memory bounded.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<std::io::Result<Done>>>(2);
+    let (items_ref, opts_ref, manifest_ref) = (&items, &opts, manifest.as_ref());
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        scope.spawn(move || {
+            for batch in items_ref.chunks(BATCH) {
+                let done: Vec<std::io::Result<Done>> = batch
+                    .par_iter()
+                    .map(|item| process(item, opts_ref, manifest_ref, render))
+                    .collect();
+                if tx.send(done).is_err() {
+                    return;
                 }
-                _ => None,
-            })
-            .collect();
-        for (item, result) in batch.iter().zip(results) {
-            match (item, result) {
-                (
-                    WalkItem::File {
-                        display, walked, ..
-                    },
-                    Some(result),
-                ) => {
+            }
+        });
+        for done in rx.into_iter().flatten() {
+            match done? {
+                Done::Read {
+                    turns,
+                    sentences,
+                    words,
+                    bytes,
+                    rendered,
+                } => {
                     summary.files += 1;
+                    summary.interviews += 1;
+                    summary.turns += turns;
+                    summary.sentences += sentences;
+                    summary.words += words;
+                    summary.bytes += bytes;
                     bar.inc(1);
-                    match result {
-                        Ok(interview) => {
-                            summary.interviews += 1;
-                            summary.turns += interview.turns.len();
-                            summary.sentences += interview
-                                .turns
-                                .iter()
-                                .map(|t| t.sentences.len())
-                                .sum::<usize>();
-                            summary.words += interview.word_count();
-                            summary.bytes += interview.bytes;
-                            sink.interview(&interview)?;
-                        }
-                        Err(IngestError::Decode(jtbd_text::DecodeError::Binary { .. }))
-                            if *walked =>
-                        {
-                            let s = WireSkipped {
-                                path: display.clone(),
-                                reason: "binary file".into(),
-                            };
-                            note(
-                                &bar,
-                                &stderr,
-                                &format!("note: skipped {}: {}", s.path, s.reason),
-                            );
-                            summary.skipped += 1;
-                            sink.skipped(&s)?;
-                        }
-                        Err(error) => {
-                            let e = WireError {
-                                path: display.clone(),
-                                line: error.line(),
-                                message: error.to_string(),
-                            };
-                            note(&bar, &stderr, &format!("error: {display}: {error}"));
-                            summary.errors += 1;
-                            sink.error(&e)?;
-                        }
+                    if !std::mem::take(&mut first_interview) {
+                        out.write_all(render.separator())?;
                     }
+                    out.write_all(&rendered)?;
                 }
-                (WalkItem::Skipped(s), _) => {
-                    let s = WireSkipped {
-                        path: s.path.clone(),
-                        reason: s.reason.clone(),
-                    };
-                    note(
-                        &bar,
-                        &stderr,
-                        &format!("note: skipped {}: {}", s.path, s.reason),
-                    );
-                    summary.skipped += 1;
-                    sink.skipped(&s)?;
-                }
-                (WalkItem::Error { display, message }, _) => {
-                    let e = WireError {
-                        path: display.clone(),
-                        line: None,
-                        message: message.clone(),
-                    };
-                    note(&bar, &stderr, &format!("error: {display}: {message}"));
+                Done::Failed(e) => {
                     summary.files += 1;
                     summary.errors += 1;
-                    sink.error(&e)?;
+                    bar.inc(1);
+                    notes.error(&e);
+                    out.write_all(&render.error(&e)?)?;
+                    errors.push(e);
                 }
-                (WalkItem::File { .. }, None) => {}
+                Done::Skipped(s) => {
+                    summary.skipped += 1;
+                    notes.skipped(&s);
+                    out.write_all(&render.skipped(&s)?)?;
+                    skipped.push(s);
+                }
             }
         }
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
+    notes.finish();
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
-    sink.finish(&summary)?;
+    out.write_all(&render.finish(&summary, &errors, &skipped)?)?;
+    out.flush()?;
     if !quiet {
-        let mut err = stderr.lock();
-        let _ = writeln!(
-            err,
-            "read {} of {} files: {} turns, {} sentences, {} words, {:.1} MB in {:.2} s{}{}",
+        eprintln!(
+            "read {} of {} files: {} turns, {} sentences, {} words, {:.2} MB in {:.2} s{}{}",
             summary.interviews,
             summary.files,
             summary.turns,
@@ -197,8 +160,8 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
             summary.words,
             summary.bytes as f64 / 1e6,
             summary.elapsed_ms as f64 / 1e3,
-            plural(summary.errors, "error"),
-            plural(summary.skipped, "skipped"),
+            counted(summary.errors, "error", "errors"),
+            counted(summary.skipped, "skipped", "skipped"),
         );
     }
     Ok(Outcome {
@@ -207,19 +170,136 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
     })
 }
 
-fn plural(n: usize, what: &str) -> String {
-    match (n, what) {
-        (0, _) => String::new(),
-        (1, _) | (_, "skipped") => format!("; {n} {what}"),
-        _ => format!("; {n} {what}s"),
+/// `--meta`, or a `participants.csv` at the top of a folder given.
+fn manifest_path(args: &IngestArgs, quiet: bool) -> Option<PathBuf> {
+    args.meta.clone().or_else(|| {
+        let found = args
+            .paths
+            .iter()
+            .map(|p| p.join(DEFAULT_MANIFEST))
+            .find(|p| p.is_file())?;
+        if !quiet {
+            eprintln!(
+                "note: using metadata from {}",
+                jtbd_ingest::walk::display_path(&found)
+            );
+        }
+        Some(found)
+    })
+}
+
+/// Reads and renders one walk item, on a worker thread.
+fn process(
+    item: &WalkItem,
+    opts: &Options,
+    manifest: Option<&Manifest>,
+    render: &dyn Render,
+) -> std::io::Result<Done> {
+    let (path, display, walked) = match item {
+        WalkItem::File {
+            path,
+            display,
+            walked,
+        } => (path, display, *walked),
+        WalkItem::Skipped(s) => {
+            return Ok(Done::Skipped(WireSkipped {
+                path: s.path.clone(),
+                reason: s.reason.clone(),
+            }));
+        }
+        WalkItem::Error { display, message } => {
+            return Ok(Done::Failed(WireError {
+                path: display.clone(),
+                line: None,
+                message: message.clone(),
+            }));
+        }
+    };
+    let extra = manifest.and_then(|m| m.lookup(display));
+    match jtbd_ingest::read_path(path, display, opts, extra) {
+        Ok(i) => Ok(Done::Read {
+            turns: i.turns.len(),
+            sentences: i.turns.iter().map(|t| t.sentences.len()).sum(),
+            words: i.word_count(),
+            bytes: i.bytes,
+            rendered: render.interview(&i)?,
+        }),
+        // Inside a folder a binary file is someone's spreadsheet or picture, not a failure.
+        Err(IngestError::Decode(jtbd_text::DecodeError::Binary { .. })) if walked => {
+            Ok(Done::Skipped(WireSkipped {
+                path: display.clone(),
+                reason: "binary file".into(),
+            }))
+        }
+        Err(error) => Ok(Done::Failed(WireError {
+            path: display.clone(),
+            line: error.line(),
+            message: error.to_string(),
+        })),
     }
 }
 
-/// A diagnostic line on stderr that does not tear the progress bar.
-fn note(bar: &ProgressBar, stderr: &std::io::Stderr, msg: &str) {
-    bar.suspend(|| {
-        let _ = writeln!(stderr.lock(), "{msg}");
-    });
+/// Diagnostics on stderr: each error and skipped file up to [`MAX_NOTES`] of each, then a count.
+struct Notes<'a> {
+    bar: &'a ProgressBar,
+    quiet: bool,
+    errors: usize,
+    skipped: usize,
+}
+
+impl<'a> Notes<'a> {
+    fn new(bar: &'a ProgressBar, quiet: bool) -> Self {
+        Notes {
+            bar,
+            quiet,
+            errors: 0,
+            skipped: 0,
+        }
+    }
+
+    fn say(&self, msg: String) {
+        self.bar.suspend(|| {
+            let _ = writeln!(std::io::stderr().lock(), "{msg}");
+        });
+    }
+
+    fn error(&mut self, e: &WireError) {
+        self.errors += 1;
+        // Errors are shown even with --quiet: they change the exit code.
+        if self.errors <= MAX_NOTES {
+            self.say(format!("error: {}: {}", e.path, e.message));
+        }
+    }
+
+    fn skipped(&mut self, s: &WireSkipped) {
+        self.skipped += 1;
+        if !self.quiet && self.skipped <= MAX_NOTES {
+            self.say(format!("note: skipped {}: {}", s.path, s.reason));
+        }
+    }
+
+    fn finish(&self) {
+        if self.errors > MAX_NOTES {
+            self.say(format!(
+                "error: … and {} more files failed (every one is in --format jsonl)",
+                self.errors - MAX_NOTES
+            ));
+        }
+        if !self.quiet && self.skipped > MAX_NOTES {
+            self.say(format!(
+                "note: … and {} more skipped (every one is in --format jsonl)",
+                self.skipped - MAX_NOTES
+            ));
+        }
+    }
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => String::new(),
+        1 => format!("; 1 {one}"),
+        _ => format!("; {n} {many}"),
+    }
 }
 
 fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
@@ -228,8 +308,10 @@ fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {bar:40} {pos}/{len} files  {per_sec}  eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "{spinner} reading {bar:40} {pos}/{len} files  {per_sec}  eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar
 }

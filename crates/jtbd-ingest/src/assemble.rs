@@ -94,6 +94,7 @@ fn chunk_sentences(
                 byte_start: raw.start,
                 byte_end: raw.end,
                 line: lines.line(raw.start),
+                words: text[local.clone()].split_whitespace().count(),
                 text: text[local].to_owned(),
             });
         }

@@ -30,11 +30,7 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
     let mut speakers: Vec<Speaker> = Vec::new();
     for turn in &interview.turns {
         let Some(name) = &turn.speaker else { continue };
-        let words: usize = turn
-            .sentences
-            .iter()
-            .map(|s| s.text.split_whitespace().count())
-            .sum();
+        let words: usize = turn.sentences.iter().map(|s| s.words).sum();
         let asks = turn.sentences.iter().any(|s| s.text.contains('?'));
         match speakers.iter_mut().find(|s| &s.name == name) {
             Some(s) => {

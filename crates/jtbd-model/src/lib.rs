@@ -173,6 +173,8 @@ pub struct Sentence {
     /// The sentence text: `source[byte_start..byte_end]` for verbatim formats; for JSON the
     /// unescaped string of that slice.
     pub text: String,
+    /// Number of whitespace-separated words in `text`.
+    pub words: usize,
 }
 
 impl Sentence {
@@ -254,7 +256,7 @@ impl Interview {
         self.turns
             .iter()
             .flat_map(|t| &t.sentences)
-            .map(|s| s.text.split_whitespace().count())
+            .map(|s| s.words)
             .sum()
     }
 }

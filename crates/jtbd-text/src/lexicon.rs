@@ -28,6 +28,12 @@ pub fn text_lexicon() -> &'static TextLexicon {
         let mut annotations: Vec<String> =
             raw.annotations.iter().map(|a| a.to_lowercase()).collect();
         annotations.sort_by_key(|a| std::cmp::Reverse(a.len()));
+        assert!(
+            raw.abbreviations
+                .iter()
+                .all(|a| a.len() <= 8 && a.is_ascii()),
+            "abbreviations must be ASCII of at most 8 bytes (sentences.rs looks them up so)"
+        );
         TextLexicon {
             abbreviations: raw.abbreviations.iter().map(|a| a.to_lowercase()).collect(),
             annotations,

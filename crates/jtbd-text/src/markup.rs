@@ -86,31 +86,31 @@ pub fn is_annotation(inner: &str) -> bool {
 /// milliseconds. Returns `None` for anything else.
 pub fn parse_timestamp(s: &str) -> Option<u64> {
     let s = s.trim();
+    if s.len() > 16 || !s.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let (clock, frac) = match s.find(['.', ',']) {
         Some(p) => (&s[..p], Some(&s[p + 1..])),
         None => (s, None),
     };
-    let parts: Vec<&str> = clock.split(':').collect();
-    if !(2..=3).contains(&parts.len()) {
-        return None;
-    }
-    let mut nums = [0u64; 3];
-    for (k, p) in parts.iter().enumerate() {
-        if p.is_empty() || p.len() > 2 || !p.bytes().all(|c| c.is_ascii_digit()) {
+    let mut fields = [0u64; 3];
+    let mut n = 0;
+    for (k, p) in clock.split(':').enumerate() {
+        if k >= 3 || p.is_empty() || p.len() > 2 || !p.bytes().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        nums[k] = p.parse().ok()?;
-    }
-    // Minutes and seconds after the first field are two digits below 60.
-    for p in &parts[1..] {
-        if p.len() != 2 || p.parse::<u64>().ok()? >= 60 {
+        let v: u64 = p.parse().ok()?;
+        // Minutes and seconds after the first field are two digits below 60.
+        if k > 0 && (p.len() != 2 || v >= 60) {
             return None;
         }
+        fields[k] = v;
+        n = k + 1;
     }
-    let secs = if parts.len() == 3 {
-        nums[0] * 3600 + nums[1] * 60 + nums[2]
-    } else {
-        nums[0] * 60 + nums[1]
+    let secs = match n {
+        3 => fields[0] * 3600 + fields[1] * 60 + fields[2],
+        2 => fields[0] * 60 + fields[1],
+        _ => return None,
     };
     let ms = match frac {
         None => 0,

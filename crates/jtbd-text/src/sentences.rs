@@ -9,6 +9,9 @@
 use crate::lexicon::text_lexicon;
 use std::ops::Range;
 
+/// Longest abbreviation looked up, in bytes (the lexicon's longest is shorter).
+const MAX_ABBREVIATION: usize = 8;
+
 /// Splits `text` into sentences: trimmed, non-empty byte ranges in order.
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
@@ -98,10 +101,17 @@ fn ends_sentence(text: &str, start: usize, punct: usize, run_end: usize, next: u
     if word.is_empty() {
         return true;
     }
-    let lower = word.to_lowercase();
-    if text_lexicon().abbreviations.contains(&lower) {
-        // "No. 5" and "etc. The" are ambiguous; a capital after "etc" usually starts anew.
-        return upper_next && matches!(lower.as_str(), "etc" | "al" | "inc" | "ltd" | "co");
+    // Every abbreviation in the lexicon is short ASCII: anything else needs no lookup.
+    if word.len() <= MAX_ABBREVIATION && word.is_ascii() {
+        let mut buf = [0u8; MAX_ABBREVIATION];
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        let lower = std::str::from_utf8(lower).unwrap_or("");
+        if text_lexicon().abbreviations.contains(lower) {
+            // "No. 5" and "etc. The" are ambiguous; a capital after "etc" usually starts anew.
+            return upper_next && matches!(lower, "etc" | "al" | "inc" | "ltd" | "co");
+        }
     }
     let mut chars = word.chars();
     if let (Some(c), None) = (chars.next(), chars.next()) {

@@ -9,10 +9,8 @@ use crate::{Chunk, IngestError, Parsed, Segment};
 use jtbd_model::Format;
 use jtbd_text::lines::line_ranges;
 use jtbd_text::{MarkupKind, parse_timestamp, scan_markup};
-use regex::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
 
 /// A speaker label found at the start of a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +36,11 @@ pub fn plain_label(line: &str, loose: bool) -> Option<LabelHit> {
             .len();
     let mut timestamp = None;
     if line[pos..].starts_with(['[', '(', '\\']) {
-        let m = scan_markup(&line[pos..]).into_iter().next()?;
+        // Only the leading bracket matters: scan just that far.
+        let close = line[pos..]
+            .find([']', ')'])
+            .map_or(line.len(), |c| pos + c + 1);
+        let m = scan_markup(&line[pos..close]).into_iter().next()?;
         let MarkupKind::Timestamp(ms) = m.kind else {
             return None;
         };
@@ -118,17 +120,24 @@ pub fn bold_label(line: &str) -> Option<LabelHit> {
 
 /// `Name  0:03` alone on a line (Otter, Teams): the name and the time.
 pub fn otter_header(line: &str) -> Option<(Range<usize>, u64)> {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"^(\S(?:[^\t]{0,58}?\S)?)(?:\s+|\s*\|\s*)(\d{1,2}:\d{2}(?::\d{2})?)\s*$")
-            .unwrap_or_else(|e| panic!("otter header pattern: {e}"))
-    });
-    let caps = re.captures(line)?;
-    let name = caps.get(1)?;
-    if name.as_str().ends_with(':') || !valid_name(name.as_str(), false) {
+    let trimmed = line.trim_end();
+    // The time is the last word: `m:ss`, `mm:ss` or `h:mm:ss`.
+    let split = trimmed.rfind(|c: char| c.is_whitespace() || c == '|')?;
+    let time = &trimmed[split + 1..];
+    if time.len() < 4
+        || !time.contains(':')
+        || !time.bytes().all(|b| b.is_ascii_digit() || b == b':')
+    {
         return None;
     }
-    Some((name.range(), parse_timestamp(caps.get(2)?.as_str())?))
+    let ms = parse_timestamp(time)?;
+    let name_part = trimmed[..split].trim_end_matches(|c: char| c.is_whitespace() || c == '|');
+    let start = name_part.len() - name_part.trim_start().len();
+    let name = &name_part[start..];
+    if start != 0 || name.ends_with(':') || !valid_name(name, false) {
+        return None;
+    }
+    Some((0..name.len(), ms))
 }
 
 /// A speaker name: at most six words, no sentence punctuation outside parentheses.
@@ -166,29 +175,23 @@ fn valid_name(name: &str, loose: bool) -> bool {
     if loose {
         return true;
     }
+    let capitalised = name.split_whitespace().all(|w| {
+        w.chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '(')
+    });
+    if capitalised {
+        return true;
+    }
     let known = name.to_lowercase();
     let l = labels();
     l.interviewer.contains(&known)
         || l.interviewee.contains(&known)
         || l.header_keys.contains(&known)
-        || name.split_whitespace().all(|w| {
-            w.chars()
-                .next()
-                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '(')
-        })
 }
 
 /// Whether a strict-mode label is a speaker in this file: known, recurring, or a full name.
 fn accept_label(name: &str, counts: &HashMap<String, usize>) -> bool {
-    let lower = name.to_lowercase();
-    let l = labels();
-    if l.interviewer.contains(&lower)
-        || l.interviewee.contains(&lower)
-        || l.markers.contains(&lower)
-        || l.header_keys.contains(&lower)
-    {
-        return true;
-    }
     if counts.get(name).copied().unwrap_or(0) >= 2 {
         return true;
     }
@@ -198,12 +201,24 @@ fn accept_label(name: &str, counts: &HashMap<String, usize>) -> bool {
     {
         return true;
     }
-    let words = name.split_whitespace().count();
-    (2..=4).contains(&words)
+    if (2..=4).contains(&name.split_whitespace().count()) {
+        return true;
+    }
+    let lower = name.to_lowercase();
+    let l = labels();
+    l.interviewer.contains(&lower)
+        || l.interviewee.contains(&lower)
+        || l.markers.contains(&lower)
+        || l.header_keys.contains(&lower)
 }
 
 fn bare_timestamp(line: &str) -> Option<u64> {
     let t = line.trim();
+    // `00:05:00`, `[12:03]`, `\[01:02:03.15\]`: short, and opening with a digit or a bracket.
+    if t.len() > 20 || !t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '[' | '(' | '\\'))
+    {
+        return None;
+    }
     if let Some(ms) = parse_timestamp(t) {
         return Some(ms);
     }

@@ -1,0 +1,114 @@
+//! `just bench` / `cargo bench --bench ingest`: how fast `jtbd ingest` reads transcripts.
+//!
+//! Builds 1,000 copies of `corpora/` under `target/bench-data/` (once), then measures:
+//! - end to end: the release binary over the whole folder, output to /dev/null, 5 runs;
+//! - in process, one thread: parsing alone (`jtbd_ingest::parse_bytes`) over the files in memory.
+//!
+//! Figures are MB/s of transcript files read (input bytes), on whatever machine runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const COPIES: usize = 1000;
+const RUNS: usize = 5;
+
+fn corpus_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("corpora"))
+        .expect("corpora/ exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x != "csv"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Writes `COPIES` copies of the corpus once; returns the folder and its size in bytes.
+fn dataset(root: &Path, files: &[PathBuf]) -> (PathBuf, u64) {
+    let dir = root.join("target/bench-data/corpus-x1000");
+    let one: u64 = files.iter().map(|f| f.metadata().unwrap().len()).sum();
+    let expected = one * COPIES as u64;
+    let marker = dir.join(format!(".complete-{expected}"));
+    if !marker.exists() {
+        let _ = std::fs::remove_dir_all(&dir);
+        for k in 0..COPIES {
+            let sub = dir.join(format!("{k:04}"));
+            std::fs::create_dir_all(&sub).unwrap();
+            for f in files {
+                std::fs::copy(f, sub.join(f.file_name().unwrap())).unwrap();
+            }
+        }
+        std::fs::write(&marker, b"").unwrap();
+    }
+    (dir, expected)
+}
+
+fn mbps(bytes: u64, d: Duration) -> f64 {
+    bytes as f64 / 1e6 / d.as_secs_f64()
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let files = corpus_files(&root);
+    let (dir, bytes) = dataset(&root, &files);
+    println!(
+        "ingest benchmark: {} files x {COPIES} copies = {:.1} MB, {} cores",
+        files.len(),
+        bytes as f64 / 1e6,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+
+    for format in ["jsonl", "csv"] {
+        let mut times = Vec::new();
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let status = Command::new(env!("CARGO_BIN_EXE_jtbd"))
+                .args(["ingest", "--quiet", "--format", format])
+                .arg(&dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("jtbd runs");
+            times.push(t.elapsed());
+            assert!(status.success(), "jtbd ingest failed: {status}");
+        }
+        times.sort();
+        println!(
+            "end to end, --format {format:<5}  best {:>6.1} MB/s   median {:>6.1} MB/s   ({:.3} s best)",
+            mbps(bytes, times[0]),
+            mbps(bytes, times[RUNS / 2]),
+            times[0].as_secs_f64()
+        );
+    }
+
+    let loaded: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|f| (f.display().to_string(), std::fs::read(f).unwrap()))
+        .collect();
+    let one: u64 = loaded.iter().map(|(_, b)| b.len() as u64).sum();
+    let opts = jtbd_ingest::Options::default();
+    let rounds = 200;
+    let t = Instant::now();
+    for _ in 0..rounds {
+        for (name, b) in &loaded {
+            let i = jtbd_ingest::parse_bytes(b, name, &opts, None).expect("corpus parses");
+            std::hint::black_box(i);
+        }
+    }
+    println!(
+        "in process, 1 thread, parse only           {:>6.1} MB/s",
+        mbps(one * rounds, t.elapsed())
+    );
+    for (name, b) in &loaded {
+        let t = Instant::now();
+        for _ in 0..rounds {
+            std::hint::black_box(jtbd_ingest::parse_bytes(b, name, &opts, None).unwrap());
+        }
+        println!(
+            "  {:<48} {:>6.1} MB/s",
+            Path::new(name).file_name().unwrap().to_string_lossy(),
+            mbps(b.len() as u64 * rounds, t.elapsed())
+        );
+    }
+}
