@@ -198,7 +198,7 @@ impl Render for Csv {
                     .unwrap_or_default()
                     .into(),
                 t.sentences.len().to_string().into(),
-                csv_safe(&t.text),
+                csv_safe(t.text(&i.source)),
             ]
         }))
     }
@@ -258,7 +258,7 @@ impl Render for Human {
             let words: Vec<&str> = t
                 .sentences
                 .iter()
-                .flat_map(|sen| sen.text.split_whitespace())
+                .flat_map(|sen| sen.text(&i.source).split_whitespace())
                 .collect();
             let mut text = words.join(" ");
             if text.chars().count() > HUMAN_WIDTH {

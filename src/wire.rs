@@ -155,21 +155,22 @@ impl<'a> WireTurn<'a> {
             byte_end: t.byte_end,
             timestamp: t.timestamp.map(|ts| ts.to_string()),
             timestamp_ms: t.timestamp.map(|ts| ts.millis()),
-            text: &t.text,
+            text: t.text(&i.source),
             spans: t.spans.iter().map(|r| [r.start, r.end]).collect(),
-            sentences: t.sentences.iter().map(|s| sentence(s, tokens)).collect(),
+            sentences: t.sentences.iter().map(|s| sentence(s, &i.source, tokens)).collect(),
         }
     }
 }
 
-fn sentence(s: &Sentence, tokens: bool) -> WireSentence<'_> {
+fn sentence<'a>(s: &'a Sentence, source: &'a str, tokens: bool) -> WireSentence<'a> {
+    let text = s.text(source);
     WireSentence {
         byte_start: s.byte_start,
         byte_end: s.byte_end,
         line: s.line,
-        text: &s.text,
+        text,
         tokens: tokens.then(|| {
-            jtbd_text::tokenize(&s.text)
+            jtbd_text::tokenize(text)
                 .into_iter()
                 .map(|t| (t.term, t.start, t.end))
                 .collect()

@@ -43,20 +43,18 @@ pub fn assemble(source: &str, format: Format, segments: &[Segment]) -> Vec<Turn>
                     byte_start: first.byte_start,
                     byte_end: sentences.last().map_or(first.byte_end, |s| s.byte_end),
                     timestamp,
-                    text: String::new(),
+                    joined: None,
                     spans,
                     sentences,
                 });
             }
         }
     }
-    for turn in &mut turns {
-        turn.text = if format.is_verbatim() || format == Format::Docx {
-            source[turn.byte_start..turn.byte_end].to_owned()
-        } else {
-            let texts: Vec<&str> = turn.sentences.iter().map(|s| s.text.as_str()).collect();
-            texts.join(" ")
-        };
+    if !(format.is_verbatim() || format == Format::Docx) {
+        for turn in &mut turns {
+            let texts: Vec<&str> = turn.sentences.iter().map(|s| s.text(source)).collect();
+            turn.joined = Some(texts.join(" "));
+        }
     }
     turns
 }
@@ -94,8 +92,8 @@ fn chunk_sentences(
                 byte_start: raw.start,
                 byte_end: raw.end,
                 line: lines.line(raw.start),
-                words: text[local.clone()].split_whitespace().count(),
-                text: text[local].to_owned(),
+                words: jtbd_text::count_words(&text[local.clone()]),
+                unescaped: chunk.text.as_ref().map(|_| text[local].to_owned()),
             });
         }
     }
@@ -135,15 +133,15 @@ mod tests {
         assert_eq!(turns.len(), 2);
         let a = &turns[0];
         assert_eq!(a.timestamp, Some(jtbd_model::Timestamp(10_000)));
-        let texts: Vec<&str> = a.sentences.iter().map(|s| s.text.as_str()).collect();
+        let texts: Vec<&str> = a.sentences.iter().map(|s| s.text(src)).collect();
         assert_eq!(texts, ["We pay.", "Too much."]);
         for t in &turns {
-            assert_eq!(&src[t.byte_start..t.byte_end], t.text);
+            assert_eq!(&src[t.byte_start..t.byte_end], t.text(src));
             for s in &t.sentences {
-                assert_eq!(&src[s.range()], s.text);
+                assert_eq!(&src[s.range()], s.text(src));
             }
         }
-        assert_eq!(turns[1].text, "Why?\nB: Tell me.");
+        assert_eq!(turns[1].text(src), "Why?\nB: Tell me.");
         assert_eq!(turns[1].spans.len(), 2);
         assert_eq!(turns[1].line, 2);
     }

@@ -93,35 +93,23 @@ pub fn read_path(
     opts: &Options,
     extra_meta: Option<&BTreeMap<String, String>>,
 ) -> Result<Interview, IngestError> {
-    let meta = std::fs::metadata(path).map_err(IngestError::Io)?;
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(IngestError::Io)?;
+    let meta = file.metadata().map_err(IngestError::Io)?;
     if meta.is_dir() {
         return Err(IngestError::IsDir);
     }
-    if meta.len() > opts.max_file_bytes {
-        return Err(IngestError::TooLarge {
-            size: meta.len(),
-            limit: opts.max_file_bytes,
-        });
+    let limit = opts.max_file_bytes;
+    if meta.len() > limit {
+        return Err(IngestError::TooLarge { size: meta.len(), limit });
     }
-    let bytes = read_limited(path, opts.max_file_bytes)?;
-    parse_bytes(&bytes, display_path, opts, extra_meta)
-}
-
-/// Reads at most `limit` bytes: a file that grows while being read cannot blow the memory bound.
-fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, IngestError> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(IngestError::Io)?;
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(IngestError::Io)?;
+    // Never more than `limit + 1` bytes, even from a file that grows while it is read.
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(IngestError::Io)?;
     if bytes.len() as u64 > limit {
-        return Err(IngestError::TooLarge {
-            size: bytes.len() as u64,
-            limit,
-        });
+        return Err(IngestError::TooLarge { size: bytes.len() as u64, limit });
     }
-    Ok(bytes)
+    parse_owned(bytes, display_path, opts, extra_meta)
 }
 
 /// Parses a file's bytes. `display_path` names it in outputs and decides the id.
@@ -131,9 +119,20 @@ pub fn parse_bytes(
     opts: &Options,
     extra_meta: Option<&BTreeMap<String, String>>,
 ) -> Result<Interview, IngestError> {
+    parse_owned(bytes.to_vec(), display_path, opts, extra_meta)
+}
+
+/// [`parse_bytes`] for bytes it may keep: UTF-8 text becomes the source without a copy.
+pub fn parse_owned(
+    bytes: Vec<u8>,
+    display_path: &str,
+    opts: &Options,
+    extra_meta: Option<&BTreeMap<String, String>>,
+) -> Result<Interview, IngestError> {
+    let size = bytes.len() as u64;
     let (format, source, encoding) =
-        if readers::docx::is_zip(bytes) && opts.format.is_none_or(|f| f == Format::Docx) {
-            let text = readers::docx::extract_text(bytes, opts.max_file_bytes)?;
+        if readers::docx::is_zip(&bytes) && opts.format.is_none_or(|f| f == Format::Docx) {
+            let text = readers::docx::extract_text(&bytes, opts.max_file_bytes)?;
             (Format::Docx, text, jtbd_model::Encoding::Utf8)
         } else {
             if opts.format == Some(Format::Docx) {
@@ -142,7 +141,7 @@ pub fn parse_bytes(
                     message: "not a DOCX file (a DOCX is a zip archive)".into(),
                 });
             }
-            let decoded = jtbd_text::decode(bytes)?;
+            let decoded = jtbd_text::decode_owned(bytes)?;
             let format = opts
                 .format
                 .unwrap_or_else(|| detect::detect(&decoded.text, display_path));
@@ -169,7 +168,7 @@ pub fn parse_bytes(
         speakers: Vec::new(),
         turns: Vec::new(),
         source,
-        bytes: bytes.len() as u64,
+        bytes: size,
     };
     interview.turns = assemble::assemble(&interview.source, format, &parsed.segments);
     if interview.turns.is_empty() {

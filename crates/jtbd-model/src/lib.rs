@@ -170,21 +170,27 @@ pub struct Sentence {
     pub byte_end: usize,
     /// 1-based line of `byte_start`.
     pub line: usize,
-    /// The sentence text: `source[byte_start..byte_end]` for verbatim formats; for JSON the
-    /// unescaped string of that slice.
-    pub text: String,
-    /// Number of whitespace-separated words in `text`.
+    /// Number of whitespace-separated words in the text.
     pub words: usize,
+    /// The text when it is not `source[byte_start..byte_end]` itself (JSON strings with escapes,
+    /// Rev elements); `None` for every verbatim format.
+    pub unescaped: Option<String>,
 }
 
 impl Sentence {
+    /// The sentence text, given its interview's [`Interview::source`].
+    pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
+        self.unescaped.as_deref().unwrap_or(&source[self.byte_start..self.byte_end])
+    }
+
     /// The byte range in the source.
     pub fn range(&self) -> Range<usize> {
         self.byte_start..self.byte_end
     }
 }
 
-/// One uninterrupted stretch of one speaker.
+/// One uninterrupted stretch of one speaker. Its text is `source[byte_start..byte_end]`
+/// (labels, cue timings and markup between its sentences included) for every verbatim format.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Turn {
     /// Position of the turn in its interview, from 0.
@@ -201,13 +207,20 @@ pub struct Turn {
     pub byte_end: usize,
     /// When the turn starts in the recording, if the source says.
     pub timestamp: Option<Timestamp>,
-    /// The content of the turn: the source slice when the turn is one contiguous stretch of a
-    /// verbatim format; otherwise its pieces (cues, segments) joined by a newline.
-    pub text: String,
+    /// The turn's text when it is not `source[byte_start..byte_end]` (JSON: the sentences joined
+    /// by a space); `None` for every verbatim format and DOCX.
+    pub joined: Option<String>,
     /// Byte ranges of the turn's content pieces, in source order.
     pub spans: Vec<Range<usize>>,
     /// The sentences, with inline timestamps and annotations left out.
     pub sentences: Vec<Sentence>,
+}
+
+impl Turn {
+    /// The turn text, given its interview's [`Interview::source`].
+    pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
+        self.joined.as_deref().unwrap_or(&source[self.byte_start..self.byte_end])
+    }
 }
 
 /// A speaker of an interview, with what the role inference saw.

@@ -89,6 +89,24 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     }
 }
 
+/// [`decode`] for bytes it may keep: valid UTF-8 becomes the text without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    let plain_utf8 = !bytes.starts_with(&[0xFF, 0xFE])
+        && !bytes.starts_with(&[0xFE, 0xFF])
+        && memchr::memchr(0, &bytes).is_none();
+    if plain_utf8 {
+        let has_bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+        return match String::from_utf8(bytes) {
+            Ok(text) => Ok(Decoded {
+                text,
+                encoding: if has_bom { Encoding::Utf8Bom } else { Encoding::Utf8 },
+            }),
+            Err(e) => decode(e.as_bytes()),
+        };
+    }
+    decode(&bytes)
+}
+
 /// BOM-less UTF-16: ASCII-heavy text puts a NUL in every other byte. Require an even length and
 /// most of one parity to be NUL while the other parity has almost none.
 fn sniff_utf16(bytes: &[u8]) -> Option<Encoding> {

@@ -18,8 +18,8 @@ pub mod markup;
 pub mod sentences;
 pub mod tokens;
 
-pub use decode::{DecodeError, Decoded, decode};
+pub use decode::{DecodeError, Decoded, decode, decode_owned};
 pub use lines::LineIndex;
 pub use markup::{Markup, MarkupKind, parse_timestamp, scan_markup};
-pub use sentences::split_sentences;
+pub use sentences::{count_words, split_sentences};
 pub use tokens::{Token, normalize_word, stem, tokenize};

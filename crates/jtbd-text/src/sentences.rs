@@ -12,6 +12,36 @@ use std::ops::Range;
 /// Longest abbreviation looked up, in bytes (the lexicon's longest is shorter).
 const MAX_ABBREVIATION: usize = 8;
 
+/// Bytes that can start a sentence end: `.`, `!`, `?`, line ends, `-` (of `--`) and 0xE2
+/// (the lead byte of `…`).
+const MAY_END: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'.' as usize] = true;
+    t[b'!' as usize] = true;
+    t[b'?' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'-' as usize] = true;
+    t[0xE2] = true;
+    t
+};
+
+/// Number of whitespace-separated words, as `str::split_whitespace` counts them; ASCII text
+/// takes a byte loop.
+pub fn count_words(s: &str) -> usize {
+    if !s.is_ascii() {
+        return s.split_whitespace().count();
+    }
+    let mut n = 0;
+    let mut in_word = false;
+    for &c in s.as_bytes() {
+        let space = c.is_ascii_whitespace() || c == 0x0B;
+        n += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    n
+}
+
 /// Splits `text` into sentences: trimmed, non-empty byte ranges in order.
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let b = text.as_bytes();
@@ -20,6 +50,11 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
     let mut start = 0;
     let mut i = 0;
     while i < n {
+        // Most bytes cannot end a sentence: jump to the next one that might.
+        match b[i..].iter().position(|&c| MAY_END[c as usize]) {
+            Some(k) => i += k,
+            None => break,
+        }
         match b[i] {
             b'\n' | b'\r' if blank_line_follows(b, i) => {
                 push_trimmed(text, start, i, &mut out);
@@ -233,6 +268,13 @@ mod tests {
             ["It was -- you know -- hard."]
         );
         assert_eq!(split("Wait… Really?"), ["Wait…", "Really?"]);
+    }
+
+    #[test]
+    fn word_counts_match_split_whitespace() {
+        for t in ["", "  a b\tc\n", "one", "x\u{0B}y \u{0C}z", "caf\u{e9}\u{a0}au lait", "a\r\nb"] {
+            assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
+        }
     }
 
     #[test]

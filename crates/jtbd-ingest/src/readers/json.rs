@@ -6,44 +6,44 @@
 
 use crate::{Chunk, IngestError, Parsed, Segment};
 use jtbd_text::LineIndex;
+use serde::Deserialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Reads a JSON transcript.
 pub fn read(source: &str) -> Result<Parsed, IngestError> {
     let body = source.trim_start_matches('\u{feff}');
-    let value: Value = serde_json::from_str(body).map_err(|e| IngestError::Parse {
-        line: e.line().max(1),
-        message: format!("invalid JSON: {e}"),
-    })?;
-    let units = units(&value, source)?;
+    let units = if body.trim_start().starts_with('[') {
+        let items: Vec<Item<'_>> = parse(body)?;
+        list_units(items, source, "[", 1000.0)?
+    } else {
+        units(parse(body)?, source)?
+    };
     let mut finder = LiteralFinder::new(source);
     let mut segments = Vec::with_capacity(units.len());
     for unit in units {
-        let mut raws = Vec::new();
+        let mut raws = Vec::with_capacity(unit.pieces.len());
         for piece in &unit.pieces {
-            match finder.find(piece) {
-                Some(r) => raws.push(r),
-                None => {
-                    return Err(IngestError::Parse {
-                        line: 1,
-                        message: format!("cannot locate the text {piece:?} in the file"),
-                    });
-                }
-            }
+            let Some(r) = finder.find(piece) else {
+                return Err(IngestError::Parse {
+                    line: 1,
+                    message: format!("cannot locate the text {piece:?} in the file"),
+                });
+            };
+            raws.push(r);
         }
-        let text: String = unit.pieces.concat();
         let (Some(first), Some(last)) = (raws.first(), raws.last()) else {
             continue;
         };
         let raw = first.start..last.end;
-        let verbatim = source.get(raw.clone()) == Some(text.as_str());
+        let verbatim = unit.pieces.len() == 1 && source.get(raw.clone()) == Some(&*unit.pieces[0]);
         segments.push(Segment {
             speaker: unit.speaker,
             timestamp: unit.start_ms,
             chunks: vec![Chunk {
                 raw,
-                text: (!verbatim).then_some(text),
+                text: (!verbatim).then(|| unit.pieces.concat()),
             }],
         });
     }
@@ -53,47 +53,112 @@ pub fn read(source: &str) -> Result<Parsed, IngestError> {
     })
 }
 
-struct Unit {
+fn parse<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, IngestError> {
+    serde_json::from_str(body).map_err(|e| IngestError::Parse {
+        line: e.line().max(1),
+        message: format!("invalid JSON transcript: {e}"),
+    })
+}
+
+/// The shapes read, as borrowed views: unknown fields are skipped without being built.
+#[derive(Deserialize)]
+struct Doc<'a> {
+    #[serde(borrow, default)]
+    segments: Option<Vec<Item<'a>>>,
+    #[serde(borrow, default)]
+    utterances: Option<Vec<Item<'a>>>,
+    #[serde(borrow, default)]
+    results: Option<Results<'a>>,
+    #[serde(borrow, default)]
+    monologues: Option<Vec<Monologue<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Results<'a> {
+    #[serde(borrow, default)]
+    utterances: Option<Vec<Item<'a>>>,
+    #[serde(borrow, default)]
+    channels: Option<Vec<Channel<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Channel<'a> {
+    #[serde(borrow, default)]
+    alternatives: Vec<Alternative<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Alternative<'a> {
+    #[serde(borrow, default)]
+    transcript: Option<Cow<'a, str>>,
+}
+
+/// A Whisper segment, an AssemblyAI or Deepgram utterance.
+#[derive(Deserialize)]
+struct Item<'a> {
+    #[serde(borrow, default)]
+    text: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    transcript: Option<Cow<'a, str>>,
+    #[serde(default)]
+    start: Option<f64>,
+    #[serde(default)]
+    speaker: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct Monologue<'a> {
+    #[serde(default)]
+    speaker: Option<Value>,
+    #[serde(borrow, default)]
+    speaker_name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    elements: Option<Vec<Element<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct Element<'a> {
+    #[serde(borrow, default)]
+    value: Option<Cow<'a, str>>,
+    #[serde(default)]
+    ts: Option<f64>,
+}
+
+struct Unit<'a> {
     speaker: Option<String>,
     start_ms: Option<u64>,
     /// String values whose concatenation is the unit's text (one, except Rev's elements).
-    pieces: Vec<String>,
+    pieces: Vec<Cow<'a, str>>,
 }
 
 fn shape_error(source: &str, key: &str, message: String) -> IngestError {
-    let line = source
-        .find(&format!("\"{key}\""))
-        .map_or(1, |p| LineIndex::new(source).line(p));
+    let line = source.find(&format!("\"{key}\"")).map_or(1, |p| LineIndex::new(source).line(p));
     IngestError::Parse { line, message }
 }
 
-fn units(v: &Value, source: &str) -> Result<Vec<Unit>, IngestError> {
-    let results = v.get("results");
-    if let Some(list) = v.get("segments") {
-        return list_units(list, source, "segments", "text", "start", 1000.0);
+fn units<'a>(doc: Doc<'a>, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
+    if let Some(list) = doc.segments {
+        return list_units(list, source, "segments", 1000.0);
     }
-    if let Some(list) = v.get("utterances") {
+    if let Some(list) = doc.utterances {
         // AssemblyAI counts milliseconds.
-        return list_units(list, source, "utterances", "text", "start", 1.0);
+        return list_units(list, source, "utterances", 1.0);
     }
-    if let Some(list) = results.and_then(|r| r.get("utterances")) {
-        return list_units(list, source, "utterances", "transcript", "start", 1000.0);
+    if let Some(results) = doc.results {
+        if let Some(list) = results.utterances {
+            return list_units(list, source, "utterances", 1000.0);
+        }
+        let transcript = results
+            .channels
+            .and_then(|c| c.into_iter().next())
+            .and_then(|c| c.alternatives.into_iter().next())
+            .and_then(|a| a.transcript);
+        if let Some(t) = transcript {
+            return Ok(vec![Unit { speaker: None, start_ms: None, pieces: vec![t] }]);
+        }
     }
-    if let Some(list) = v.get("monologues") {
+    if let Some(list) = doc.monologues {
         return rev_units(list, source);
-    }
-    if let Some(t) = results
-        .and_then(|r| r.pointer("/channels/0/alternatives/0/transcript"))
-        .and_then(Value::as_str)
-    {
-        return Ok(vec![Unit {
-            speaker: None,
-            start_ms: None,
-            pieces: vec![t.to_owned()],
-        }]);
-    }
-    if v.is_array() {
-        return list_units(v, source, "[", "text", "start", 1000.0);
     }
     Err(IngestError::Parse {
         line: 1,
@@ -103,75 +168,46 @@ fn units(v: &Value, source: &str) -> Result<Vec<Unit>, IngestError> {
     })
 }
 
-fn list_units(
-    list: &Value,
+fn millis(seconds: Option<f64>, to_ms: f64) -> Option<u64> {
+    seconds.filter(|s| s.is_finite() && *s >= 0.0).map(|s| (s * to_ms).round() as u64)
+}
+
+fn list_units<'a>(
+    items: Vec<Item<'a>>,
     source: &str,
     key: &str,
-    text_key: &str,
-    start_key: &str,
     to_ms: f64,
-) -> Result<Vec<Unit>, IngestError> {
-    let items = list
-        .as_array()
-        .ok_or_else(|| shape_error(source, key, format!("`{key}` must be an array")))?;
+) -> Result<Vec<Unit<'a>>, IngestError> {
     let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let text = item.get(text_key).and_then(Value::as_str).ok_or_else(|| {
-            shape_error(
-                source,
-                key,
-                format!("`{key}[{i}]` has no string `{text_key}`"),
-            )
+    for (i, item) in items.into_iter().enumerate() {
+        let text = item.text.or(item.transcript).ok_or_else(|| {
+            shape_error(source, key, format!("`{key}[{i}]` has no string `text` or `transcript`"))
         })?;
         out.push(Unit {
-            speaker: item.get("speaker").and_then(speaker_name),
-            start_ms: item
-                .get(start_key)
-                .and_then(Value::as_f64)
-                .filter(|s| s.is_finite() && *s >= 0.0)
-                .map(|s| (s * to_ms).round() as u64),
-            pieces: vec![text.to_owned()],
+            speaker: item.speaker.as_ref().and_then(speaker_name),
+            start_ms: millis(item.start, to_ms),
+            pieces: vec![text],
         });
     }
     Ok(out)
 }
 
-fn rev_units(list: &Value, source: &str) -> Result<Vec<Unit>, IngestError> {
-    let items = list
-        .as_array()
-        .ok_or_else(|| shape_error(source, "monologues", "`monologues` must be an array".into()))?;
-    let mut out = Vec::with_capacity(items.len());
-    for (i, m) in items.iter().enumerate() {
-        let elements = m.get("elements").and_then(Value::as_array).ok_or_else(|| {
-            shape_error(
-                source,
-                "monologues",
-                format!("`monologues[{i}]` has no `elements` array"),
-            )
+fn rev_units<'a>(list: Vec<Monologue<'a>>, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
+    let mut out = Vec::with_capacity(list.len());
+    for (i, m) in list.into_iter().enumerate() {
+        let elements = m.elements.ok_or_else(|| {
+            shape_error(source, "monologues", format!("`monologues[{i}]` has no `elements` array"))
         })?;
-        let pieces: Vec<String> = elements
-            .iter()
-            .filter_map(|e| e.get("value").and_then(Value::as_str).map(str::to_owned))
-            .collect();
+        let start_ms = millis(elements.iter().find_map(|e| e.ts), 1000.0);
         let speaker = m
-            .get("speaker_name")
-            .and_then(Value::as_str)
+            .speaker_name
             .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .or_else(|| {
-                m.get("speaker")
-                    .and_then(speaker_name)
-                    .map(|s| format!("Speaker {s}"))
-            });
-        let start_ms = elements
-            .iter()
-            .find_map(|e| e.get("ts").and_then(Value::as_f64))
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(|s| (s * 1000.0).round() as u64);
+            .map(Cow::into_owned)
+            .or_else(|| m.speaker.as_ref().and_then(speaker_name).map(|s| format!("Speaker {s}")));
         out.push(Unit {
             speaker,
             start_ms,
-            pieces,
+            pieces: elements.into_iter().filter_map(|e| e.value).collect(),
         });
     }
     Ok(out)
