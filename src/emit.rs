@@ -55,7 +55,14 @@ impl Render for Jsonl {
         one(&Message::Begin(Begin::new("ingest")))
     }
     fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(i.source.len() * 3);
+        // Text appears twice (turn and sentences) plus about 120 bytes of fields per object.
+        let text: usize = i
+            .turns
+            .iter()
+            .map(|t| 2 * (t.byte_end - t.byte_start))
+            .sum();
+        let objects: usize = i.turns.iter().map(|t| 2 + t.sentences.len()).sum();
+        let mut out = Vec::with_capacity(text + 120 * objects + 1024);
         line(&mut out, &Message::Interview(WireInterview::new(i)))?;
         for t in &i.turns {
             line(&mut out, &Message::Turn(WireTurn::new(i, t, self.tokens)))?;

@@ -16,7 +16,7 @@ use std::time::Instant;
 const DEFAULT_MANIFEST: &str = "participants.csv";
 
 /// Files read in parallel before their results are written, in order. Bounds memory.
-const BATCH: usize = 64;
+const BATCH: usize = 256;
 
 /// Diagnostics of one kind printed one by one before they are only counted.
 const MAX_NOTES: usize = 20;
@@ -86,7 +86,8 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
     let mut notes = Notes::new(&bar, quiet);
     let mut summary = Summary::default();
     let (mut errors, mut skipped) = (Vec::new(), Vec::new());
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // Rendered chunks are large: stdout's own line buffer passes them through without a copy.
+    let mut out = std::io::stdout().lock();
     out.write_all(&render.begin()?)?;
     let mut first_interview = true;
 

@@ -134,11 +134,46 @@ pub struct WireTurn<'a> {
     line: usize,
     byte_start: usize,
     byte_end: usize,
-    timestamp: Option<String>,
+    timestamp: Option<ClockTime>,
     timestamp_ms: Option<u64>,
     text: &'a str,
-    spans: Vec<[usize; 2]>,
-    sentences: Vec<WireSentence<'a>>,
+    spans: Spans<'a>,
+    sentences: Sentences<'a>,
+}
+
+/// A timestamp written as `HH:MM:SS(.mmm)` without building a string first.
+pub struct ClockTime(jtbd_model::Timestamp);
+
+impl Serialize for ClockTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+/// Byte ranges written as `[[start, end], ...]`, straight from the model.
+pub struct Spans<'a>(&'a [std::ops::Range<usize>]);
+
+impl Serialize for Spans<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|r| [r.start, r.end]))
+    }
+}
+
+/// The sentences of a turn, written straight from the model.
+pub struct Sentences<'a> {
+    sentences: &'a [Sentence],
+    source: &'a str,
+    tokens: bool,
+}
+
+impl Serialize for Sentences<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.sentences
+                .iter()
+                .map(|x| sentence(x, self.source, self.tokens)),
+        )
+    }
 }
 
 impl<'a> WireTurn<'a> {
@@ -153,11 +188,15 @@ impl<'a> WireTurn<'a> {
             line: t.line,
             byte_start: t.byte_start,
             byte_end: t.byte_end,
-            timestamp: t.timestamp.map(|ts| ts.to_string()),
+            timestamp: t.timestamp.map(ClockTime),
             timestamp_ms: t.timestamp.map(|ts| ts.millis()),
             text: t.text(&i.source),
-            spans: t.spans.iter().map(|r| [r.start, r.end]).collect(),
-            sentences: t.sentences.iter().map(|s| sentence(s, &i.source, tokens)).collect(),
+            spans: Spans(&t.spans),
+            sentences: Sentences {
+                sentences: &t.sentences,
+                source: &i.source,
+                tokens,
+            },
         }
     }
 }

@@ -3,13 +3,13 @@
 
 use crate::{Chunk, Segment};
 use jtbd_model::{Format, Role, Sentence, Turn};
-use jtbd_text::{LineIndex, MarkupKind, scan_markup, split_sentences};
+use jtbd_text::{LineCursor, MarkupKind, for_each_sentence, scan_markup};
 use std::ops::Range;
 
 /// Builds the turns of an interview from its segments. Segments with no text left after markup
 /// is cut out add no turn and do not interrupt a speaker's turn.
 pub fn assemble(source: &str, format: Format, segments: &[Segment]) -> Vec<Turn> {
-    let lines = LineIndex::new(source);
+    let mut lines = LineCursor::new(source);
     let mut turns: Vec<Turn> = Vec::new();
     for seg in segments {
         let mut sentences = Vec::new();
@@ -17,7 +17,7 @@ pub fn assemble(source: &str, format: Format, segments: &[Segment]) -> Vec<Turn>
         let mut inline_ts = None;
         for chunk in &seg.chunks {
             let before = sentences.len();
-            chunk_sentences(source, chunk, &lines, &mut sentences, &mut inline_ts);
+            chunk_sentences(source, chunk, &mut lines, &mut sentences, &mut inline_ts);
             if sentences.len() > before {
                 spans.push(chunk.raw.clone());
             }
@@ -64,7 +64,7 @@ pub fn assemble(source: &str, format: Format, segments: &[Segment]) -> Vec<Turn>
 fn chunk_sentences(
     source: &str,
     chunk: &Chunk,
-    lines: &LineIndex,
+    lines: &mut LineCursor<'_>,
     out: &mut Vec<Sentence>,
     inline_ts: &mut Option<u64>,
 ) {
@@ -77,15 +77,16 @@ fn chunk_sentences(
             }
         }
     }
-    let mut pieces: Vec<Range<usize>> = Vec::with_capacity(markup.len() + 1);
+    // The text between markup, piece by piece.
+    let ends = markup
+        .iter()
+        .map(|m| m.range.clone())
+        .chain(std::iter::once(text.len()..text.len()));
     let mut pos = 0;
-    for m in &markup {
-        pieces.push(pos..m.range.start);
-        pos = m.range.end;
-    }
-    pieces.push(pos..text.len());
-    for piece in pieces {
-        for r in split_sentences(&text[piece.clone()]) {
+    for cut in ends {
+        let piece = pos..cut.start;
+        pos = cut.end;
+        for_each_sentence(&text[piece.clone()], |r| {
             let local = piece.start + r.start..piece.start + r.end;
             let raw = to_raw(chunk, text, local.clone());
             out.push(Sentence {
@@ -95,7 +96,7 @@ fn chunk_sentences(
                 words: jtbd_text::count_words(&text[local.clone()]),
                 unescaped: chunk.text.as_ref().map(|_| text[local].to_owned()),
             });
-        }
+        });
     }
 }
 

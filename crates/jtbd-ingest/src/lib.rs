@@ -101,13 +101,21 @@ pub fn read_path(
     }
     let limit = opts.max_file_bytes;
     if meta.len() > limit {
-        return Err(IngestError::TooLarge { size: meta.len(), limit });
+        return Err(IngestError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
     }
     // Never more than `limit + 1` bytes, even from a file that grows while it is read.
     let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(IngestError::Io)?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(IngestError::Io)?;
     if bytes.len() as u64 > limit {
-        return Err(IngestError::TooLarge { size: bytes.len() as u64, limit });
+        return Err(IngestError::TooLarge {
+            size: bytes.len() as u64,
+            limit,
+        });
     }
     parse_owned(bytes, display_path, opts, extra_meta)
 }

@@ -31,7 +31,10 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
     for turn in &interview.turns {
         let Some(name) = &turn.speaker else { continue };
         let words: usize = turn.sentences.iter().map(|s| s.words).sum();
-        let asks = turn.sentences.iter().any(|s| s.text(&interview.source).contains('?'));
+        let asks = turn
+            .sentences
+            .iter()
+            .any(|s| s.text(&interview.source).contains('?'));
         match speakers.iter_mut().find(|s| &s.name == name) {
             Some(s) => {
                 s.turns += 1;

@@ -180,7 +180,9 @@ pub struct Sentence {
 impl Sentence {
     /// The sentence text, given its interview's [`Interview::source`].
     pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
-        self.unescaped.as_deref().unwrap_or(&source[self.byte_start..self.byte_end])
+        self.unescaped
+            .as_deref()
+            .unwrap_or(&source[self.byte_start..self.byte_end])
     }
 
     /// The byte range in the source.
@@ -219,7 +221,9 @@ pub struct Turn {
 impl Turn {
     /// The turn text, given its interview's [`Interview::source`].
     pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
-        self.joined.as_deref().unwrap_or(&source[self.byte_start..self.byte_end])
+        self.joined
+            .as_deref()
+            .unwrap_or(&source[self.byte_start..self.byte_end])
     }
 }
 

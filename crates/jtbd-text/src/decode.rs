@@ -99,7 +99,11 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
         return match String::from_utf8(bytes) {
             Ok(text) => Ok(Decoded {
                 text,
-                encoding: if has_bom { Encoding::Utf8Bom } else { Encoding::Utf8 },
+                encoding: if has_bom {
+                    Encoding::Utf8Bom
+                } else {
+                    Encoding::Utf8
+                },
             }),
             Err(e) => decode(e.as_bytes()),
         };

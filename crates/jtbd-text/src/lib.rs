@@ -19,7 +19,7 @@ pub mod sentences;
 pub mod tokens;
 
 pub use decode::{DecodeError, Decoded, decode, decode_owned};
-pub use lines::LineIndex;
+pub use lines::{LineCursor, LineIndex};
 pub use markup::{Markup, MarkupKind, parse_timestamp, scan_markup};
-pub use sentences::{count_words, split_sentences};
+pub use sentences::{count_words, for_each_sentence, split_sentences};
 pub use tokens::{Token, normalize_word, stem, tokenize};

@@ -37,6 +37,45 @@ impl LineIndex {
     }
 }
 
+/// Line numbers for offsets visited in increasing order, without an index: each call counts
+/// the line ends since the previous one. Going backwards restarts from the top.
+#[derive(Debug, Clone)]
+pub struct LineCursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl<'a> LineCursor<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        LineCursor {
+            bytes: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// 1-based line of a byte offset, as [`LineIndex::line`] gives it.
+    pub fn line(&mut self, byte: usize) -> usize {
+        let byte = byte.min(self.bytes.len());
+        if byte < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        let b = self.bytes;
+        for p in memchr::memchr2_iter(b'\n', b'\r', &b[self.pos..byte]) {
+            let p = p + self.pos;
+            // A CR directly followed by LF ends its line at the LF.
+            if !(b[p] == b'\r' && b.get(p + 1) == Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.pos = byte;
+        self.line
+    }
+}
+
 /// Iterates the lines of `text` as `(start, end)` byte ranges without their line end.
 pub fn line_ranges(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
@@ -78,6 +117,10 @@ mod tests {
             "lines of a, b, c, d"
         );
         let lines: Vec<&str> = line_ranges(t).map(|(s, e)| &t[s..e]).collect();
+        let mut cursor = LineCursor::new(t);
+        for b in [0, 2, 3, 4, 5, 7, 8, 3, 0] {
+            assert_eq!(cursor.line(b), idx.line(b), "byte {b}");
+        }
         assert_eq!(lines, ["a", "b", "c", "d"]);
     }
 }

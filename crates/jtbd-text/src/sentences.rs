@@ -29,24 +29,46 @@ const MAY_END: [bool; 256] = {
 /// Number of whitespace-separated words, as `str::split_whitespace` counts them; ASCII text
 /// takes a byte loop.
 pub fn count_words(s: &str) -> usize {
-    if !s.is_ascii() {
+    let b = s.as_bytes();
+    if !b.is_ascii() {
         return s.split_whitespace().count();
     }
-    let mut n = 0;
-    let mut in_word = false;
-    for &c in s.as_bytes() {
-        let space = c.is_ascii_whitespace() || c == 0x0B;
-        n += usize::from(!space && !in_word);
-        in_word = !space;
+    // A word starts wherever a non-space byte follows a space (or the start); branch-free.
+    let mut prev_space = 1u8;
+    let mut n = 0usize;
+    for &c in b {
+        let space = ASCII_SPACE[c as usize];
+        n += usize::from(prev_space & (space ^ 1));
+        prev_space = space;
     }
     n
 }
 
+/// ASCII whitespace as `char::is_whitespace` has it: space and `\t \n \x0B \x0C \r`.
+const ASCII_SPACE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 1;
+    let mut c = b'\t';
+    while c <= b'\r' {
+        t[c as usize] = 1;
+        c += 1;
+    }
+    t
+};
+
 /// Splits `text` into sentences: trimmed, non-empty byte ranges in order.
 pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for_each_sentence(text, |r| out.push(r));
+    out
+}
+
+/// Calls `f` with each sentence of `text`, as [`split_sentences`] returns them, without
+/// collecting them.
+pub fn for_each_sentence(text: &str, mut f: impl FnMut(Range<usize>)) {
+    let out = &mut f;
     let b = text.as_bytes();
     let n = b.len();
-    let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
     while i < n {
@@ -57,7 +79,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
         }
         match b[i] {
             b'\n' | b'\r' if blank_line_follows(b, i) => {
-                push_trimmed(text, start, i, &mut out);
+                push_trimmed(text, start, i, out);
                 start = i + 1;
                 i += 1;
             }
@@ -74,7 +96,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
                 }
                 let next = skip_ws(b, end);
                 if next < n && ends_sentence(text, start, punct, j, next) {
-                    push_trimmed(text, start, end, &mut out);
+                    push_trimmed(text, start, end, out);
                     start = next;
                     i = next;
                 }
@@ -86,7 +108,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
                 if end < n && b[end].is_ascii_whitespace() {
                     let next = skip_ws(b, end);
                     if next < n && starts_upper(text, next) {
-                        push_trimmed(text, start, end, &mut out);
+                        push_trimmed(text, start, end, out);
                         start = next;
                         i = next;
                     }
@@ -98,7 +120,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
                 if end < n && b[end].is_ascii_whitespace() && i > start + 2 {
                     let next = skip_ws(b, end);
                     if next < n && starts_upper(text, next) && !text[next..].starts_with("I ") {
-                        push_trimmed(text, start, end, &mut out);
+                        push_trimmed(text, start, end, out);
                         start = next;
                         i = next;
                     }
@@ -107,8 +129,7 @@ pub fn split_sentences(text: &str) -> Vec<Range<usize>> {
             _ => i += 1,
         }
     }
-    push_trimmed(text, start, n, &mut out);
-    out
+    push_trimmed(text, start, n, out);
 }
 
 /// Whether punctuation `b[punct..run_end]` followed by the word at `next` ends a sentence.
@@ -203,14 +224,14 @@ fn starts_opener(b: &[u8], at: usize) -> bool {
         || (b.get(at) == Some(&0xE2) && b.get(at + 1) == Some(&0x80))
 }
 
-fn push_trimmed(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
+fn push_trimmed(text: &str, start: usize, end: usize, out: &mut impl FnMut(Range<usize>)) {
     let slice = &text[start..end];
     let trimmed = slice.trim();
     if trimmed.is_empty() {
         return;
     }
     let s = start + (slice.len() - slice.trim_start().len());
-    out.push(s..s + trimmed.len());
+    out(s..s + trimmed.len());
 }
 
 #[cfg(test)]
@@ -272,7 +293,14 @@ mod tests {
 
     #[test]
     fn word_counts_match_split_whitespace() {
-        for t in ["", "  a b\tc\n", "one", "x\u{0B}y \u{0C}z", "caf\u{e9}\u{a0}au lait", "a\r\nb"] {
+        for t in [
+            "",
+            "  a b\tc\n",
+            "one",
+            "x\u{0B}y \u{0C}z",
+            "caf\u{e9}\u{a0}au lait",
+            "a\r\nb",
+        ] {
             assert_eq!(count_words(t), t.split_whitespace().count(), "{t:?}");
         }
     }

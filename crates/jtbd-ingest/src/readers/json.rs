@@ -132,7 +132,9 @@ struct Unit<'a> {
 }
 
 fn shape_error(source: &str, key: &str, message: String) -> IngestError {
-    let line = source.find(&format!("\"{key}\"")).map_or(1, |p| LineIndex::new(source).line(p));
+    let line = source
+        .find(&format!("\"{key}\""))
+        .map_or(1, |p| LineIndex::new(source).line(p));
     IngestError::Parse { line, message }
 }
 
@@ -154,7 +156,11 @@ fn units<'a>(doc: Doc<'a>, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
             .and_then(|c| c.alternatives.into_iter().next())
             .and_then(|a| a.transcript);
         if let Some(t) = transcript {
-            return Ok(vec![Unit { speaker: None, start_ms: None, pieces: vec![t] }]);
+            return Ok(vec![Unit {
+                speaker: None,
+                start_ms: None,
+                pieces: vec![t],
+            }]);
         }
     }
     if let Some(list) = doc.monologues {
@@ -169,7 +175,9 @@ fn units<'a>(doc: Doc<'a>, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
 }
 
 fn millis(seconds: Option<f64>, to_ms: f64) -> Option<u64> {
-    seconds.filter(|s| s.is_finite() && *s >= 0.0).map(|s| (s * to_ms).round() as u64)
+    seconds
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| (s * to_ms).round() as u64)
 }
 
 fn list_units<'a>(
@@ -181,7 +189,11 @@ fn list_units<'a>(
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let text = item.text.or(item.transcript).ok_or_else(|| {
-            shape_error(source, key, format!("`{key}[{i}]` has no string `text` or `transcript`"))
+            shape_error(
+                source,
+                key,
+                format!("`{key}[{i}]` has no string `text` or `transcript`"),
+            )
         })?;
         out.push(Unit {
             speaker: item.speaker.as_ref().and_then(speaker_name),
@@ -196,14 +208,23 @@ fn rev_units<'a>(list: Vec<Monologue<'a>>, source: &str) -> Result<Vec<Unit<'a>>
     let mut out = Vec::with_capacity(list.len());
     for (i, m) in list.into_iter().enumerate() {
         let elements = m.elements.ok_or_else(|| {
-            shape_error(source, "monologues", format!("`monologues[{i}]` has no `elements` array"))
+            shape_error(
+                source,
+                "monologues",
+                format!("`monologues[{i}]` has no `elements` array"),
+            )
         })?;
         let start_ms = millis(elements.iter().find_map(|e| e.ts), 1000.0);
         let speaker = m
             .speaker_name
             .filter(|s| !s.is_empty())
             .map(Cow::into_owned)
-            .or_else(|| m.speaker.as_ref().and_then(speaker_name).map(|s| format!("Speaker {s}")));
+            .or_else(|| {
+                m.speaker
+                    .as_ref()
+                    .and_then(speaker_name)
+                    .map(|s| format!("Speaker {s}"))
+            });
         out.push(Unit {
             speaker,
             start_ms,

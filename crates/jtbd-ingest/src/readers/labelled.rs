@@ -191,7 +191,7 @@ fn valid_name(name: &str, loose: bool) -> bool {
 }
 
 /// Whether a strict-mode label is a speaker in this file: known, recurring, or a full name.
-fn accept_label(name: &str, counts: &HashMap<String, usize>) -> bool {
+fn accept_label(name: &str, counts: &HashMap<&str, usize>) -> bool {
     if counts.get(name).copied().unwrap_or(0) >= 2 {
         return true;
     }
@@ -267,12 +267,19 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
         .collect();
 
     let strict = format == Format::Text;
-    let mut counts: HashMap<String, usize> = HashMap::new();
-    if strict {
-        for &(s, e) in &lines {
-            if let Some(hit) = plain_label(&source[s..e], false) {
-                *counts.entry(source[s..e][hit.name].to_owned()).or_default() += 1;
-            }
+    // Plain labels are found once; their counts decide which one-word labels are speakers.
+    let plain_hits: Vec<Option<LabelHit>> = if strict {
+        lines
+            .iter()
+            .map(|&(s, e)| plain_label(&source[s..e], false))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for (hit, &(s, e)) in plain_hits.iter().zip(&lines) {
+        if let Some(hit) = hit {
+            *counts.entry(&source[s..e][hit.name.clone()]).or_default() += 1;
         }
     }
 
@@ -287,7 +294,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
     let mut in_header = true;
     let mut prev_blank = true;
     let mut after_attendees = false;
-    for &(s, e) in &lines {
+    for (n, &(s, e)) in lines.iter().enumerate() {
         let line = &source[s..e];
         let blank = line.trim().is_empty();
         let was_blank = std::mem::replace(&mut prev_blank, blank);
@@ -334,7 +341,9 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
                     None
                 }
             }
-            _ => plain_label(line, false).filter(|h| accept_label(&line[h.name.clone()], &counts)),
+            _ => plain_hits[n]
+                .clone()
+                .filter(|h| accept_label(&line[h.name.clone()], &counts)),
         };
         if let Some(hit) = hit {
             b.close();
