@@ -19,6 +19,9 @@ pub mod readers;
 pub mod roles;
 pub mod walk;
 
+#[cfg(test)]
+mod props;
+
 use jtbd_model::{Format, Interview};
 use std::collections::BTreeMap;
 use std::ops::Range;

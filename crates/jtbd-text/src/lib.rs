@@ -18,6 +18,9 @@ pub mod markup;
 pub mod sentences;
 pub mod tokens;
 
+#[cfg(test)]
+mod props;
+
 pub use decode::{DecodeError, Decoded, decode, decode_owned};
 pub use lines::{LineCursor, LineIndex};
 pub use markup::{Markup, MarkupKind, parse_timestamp, scan_markup};
