@@ -1,0 +1,33 @@
+# jtbd development tasks. `just --list` is the table of contents.
+
+# List the recipes.
+default:
+    @just --list
+
+# Everything CI runs: tests, formatting, lints (the same as .ci/run).
+ci:
+    bash .ci/run
+
+# Run the test suite.
+test:
+    cargo test --workspace
+
+# Format all code.
+fmt:
+    cargo fmt --all
+
+# Lint with warnings as errors.
+lint:
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Measure ingest speed on 1,000 copies of corpora/ (MB/s, this machine).
+bench:
+    cargo bench --bench ingest
+
+# Show the sample corpus as jtbd reads it.
+demo:
+    cargo run --release -- ingest corpora/
+
+# The sample corpus as JSON Lines, for scripts.
+demo-jsonl:
+    cargo run --release -- ingest corpora/ --format jsonl
