@@ -1,6 +1,7 @@
 //! The command line: every flag, with help that teaches by example.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use jtbd_model::Format;
 use std::path::PathBuf;
 
 /// Turn folders of customer-interview transcripts into searchable evidence and
@@ -86,25 +87,6 @@ pub enum OutputFormat {
     Csv,
 }
 
-/// Input formats accepted by `--input-format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormat {
-    /// Plain text with `Name:` labels.
-    Text,
-    /// Markdown with `**Name:**` labels.
-    Markdown,
-    /// WebVTT.
-    Vtt,
-    /// SubRip.
-    Srt,
-    /// Otter.ai text export.
-    Otter,
-    /// Speech-to-text JSON.
-    Json,
-    /// Word document.
-    Docx,
-}
-
 /// `jtbd ingest`.
 #[derive(Debug, clap::Args)]
 pub struct IngestArgs {
@@ -116,9 +98,10 @@ pub struct IngestArgs {
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 
-    /// Read every file as this format instead of detecting it.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub input_format: Option<InputFormat>,
+    /// Read every file as this format instead of detecting it: text, markdown, vtt, srt,
+    /// otter, json or docx.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
+    pub input_format: Option<Format>,
 
     /// Manifest CSV: a `file` column plus metadata columns (role, company, industry, size, date...).
     #[arg(long, value_name = "CSV")]
@@ -153,20 +136,12 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("not a size: {s:?} (examples: 500000, 64K, 64M, 1G)"))
 }
 
-impl InputFormat {
-    /// The model's format.
-    pub fn to_model(self) -> jtbd_model::Format {
-        use jtbd_model::Format as F;
-        match self {
-            InputFormat::Text => F::Text,
-            InputFormat::Markdown => F::Markdown,
-            InputFormat::Vtt => F::Vtt,
-            InputFormat::Srt => F::Srt,
-            InputFormat::Otter => F::Otter,
-            InputFormat::Json => F::Json,
-            InputFormat::Docx => F::Docx,
-        }
-    }
+/// Parses `--input-format` into the model's format (the names of [`Format::as_str`]).
+fn parse_input_format(s: &str) -> Result<Format, String> {
+    Format::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.as_str()).collect();
+        format!("unknown format {s:?}; one of: {}", names.join(", "))
+    })
 }
 
 #[cfg(test)]
@@ -178,6 +153,12 @@ mod tests {
         assert_eq!(parse_size("64M"), Ok(64 << 20));
         assert_eq!(parse_size("10"), Ok(10));
         assert!(parse_size("lots").is_err());
+        assert_eq!(parse_input_format("vtt"), Ok(Format::Vtt));
+        assert!(
+            parse_input_format("pdf")
+                .unwrap_err()
+                .contains("one of: text, markdown")
+        );
     }
 
     #[test]

@@ -19,17 +19,19 @@ pub trait Render: Sync {
     fn separator(&self) -> &'static [u8] {
         b""
     }
-    /// A file that failed, where it happens in the stream.
-    fn error(&self, e: &WireError) -> io::Result<Vec<u8>>;
-    /// A file left out, where it happens in the stream.
-    fn skipped(&self, s: &WireSkipped) -> io::Result<Vec<u8>>;
-    /// After everything; gets every error and skipped entry for formats that list them at the end.
-    fn finish(
-        &self,
-        s: &Summary,
-        errors: &[WireError],
-        skipped: &[WireSkipped],
-    ) -> io::Result<Vec<u8>>;
+    /// A file that failed, where it happens in the stream (by default nothing).
+    fn error(&self, _: &WireError) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
+    }
+    /// A file left out, where it happens in the stream (by default nothing).
+    fn skipped(&self, _: &WireSkipped) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
+    }
+    /// After everything; gets every error and skipped entry for formats that list them at the
+    /// end (by default nothing).
+    fn finish(&self, _: &Summary, _: &[WireError], _: &[WireSkipped]) -> io::Result<Vec<u8>> {
+        Ok(Vec::new())
+    }
 }
 
 fn line(out: &mut Vec<u8>, m: &Message<'_>) -> io::Result<()> {
@@ -115,12 +117,6 @@ impl Render for Json {
     }
     fn separator(&self) -> &'static [u8] {
         b","
-    }
-    fn error(&self, _: &WireError) -> io::Result<Vec<u8>> {
-        Ok(Vec::new())
-    }
-    fn skipped(&self, _: &WireSkipped) -> io::Result<Vec<u8>> {
-        Ok(Vec::new())
     }
     fn finish(
         &self,
@@ -209,15 +205,6 @@ impl Render for Csv {
             ]
         }))
     }
-    fn error(&self, _: &WireError) -> io::Result<Vec<u8>> {
-        Ok(Vec::new())
-    }
-    fn skipped(&self, _: &WireSkipped) -> io::Result<Vec<u8>> {
-        Ok(Vec::new())
-    }
-    fn finish(&self, _: &Summary, _: &[WireError], _: &[WireSkipped]) -> io::Result<Vec<u8>> {
-        Ok(Vec::new())
-    }
 }
 
 /// Readable text: per interview a header, then one line per turn.
@@ -284,15 +271,6 @@ impl Render for Human {
         }
         writeln!(out)?;
         Ok(out)
-    }
-    fn error(&self, _: &WireError) -> io::Result<Vec<u8>> {
-        Ok(Vec::new())
-    }
-    fn skipped(&self, _: &WireSkipped) -> io::Result<Vec<u8>> {
-        Ok(Vec::new())
-    }
-    fn finish(&self, _: &Summary, _: &[WireError], _: &[WireSkipped]) -> io::Result<Vec<u8>> {
-        Ok(Vec::new())
     }
 }
 

@@ -51,7 +51,7 @@ pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outco
         None => None,
     };
     let opts = Options {
-        format: args.input_format.map(|f| f.to_model()),
+        format: args.input_format,
         interviewers: args.interviewer.clone(),
         max_file_bytes: args.max_file_size,
     };

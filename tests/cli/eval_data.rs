@@ -18,12 +18,19 @@ fn eval_dir(sub: &str) -> Option<PathBuf> {
 }
 
 /// The podcast hosts of the Changelog shows in the eval set; everyone else is a guest.
-const HOSTS: [&str; 5] =
-    ["Adam Stacoviak", "Jerod Santo", "Gerhard Lazu", "Daniel Whitenack", "Chris Benson"];
+const HOSTS: [&str; 5] = [
+    "Adam Stacoviak",
+    "Jerod Santo",
+    "Gerhard Lazu",
+    "Daniel Whitenack",
+    "Chris Benson",
+];
 
 #[test]
 fn real_transcripts_roles_are_right() {
-    let Some(dir) = eval_dir("transcripts") else { return };
+    let Some(dir) = eval_dir("transcripts") else {
+        return;
+    };
     let (code, msgs, stderr) = ingest_jsonl(&[dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     let interviews = of_type(&msgs, "interview");
@@ -33,7 +40,11 @@ fn real_transcripts_roles_are_right() {
         assert!(speakers.len() >= 2, "{}", i["path"]);
         for s in speakers {
             let name = s["name"].as_str().unwrap();
-            let want = if HOSTS.contains(&name) { "interviewer" } else { "interviewee" };
+            let want = if HOSTS.contains(&name) {
+                "interviewer"
+            } else {
+                "interviewee"
+            };
             assert_eq!(s["role"], want, "{} in {}", name, i["path"]);
         }
     }
@@ -53,7 +64,9 @@ fn independent_word_count(text: &str) -> usize {
 
 #[test]
 fn real_transcripts_lose_no_words() {
-    let Some(dir) = eval_dir("transcripts") else { return };
+    let Some(dir) = eval_dir("transcripts") else {
+        return;
+    };
     let (_, msgs, _) = ingest_jsonl(&[dir.to_str().unwrap()]);
     let mut total = (0, 0);
     for i in of_type(&msgs, "interview") {
@@ -68,7 +81,9 @@ fn real_transcripts_lose_no_words() {
 
 #[test]
 fn real_exports_match_their_documented_counts() {
-    let Some(dir) = eval_dir("formats") else { return };
+    let Some(dir) = eval_dir("formats") else {
+        return;
+    };
     let (code, msgs, stderr) = ingest_jsonl(&[dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{stderr}");
     // file: (format, distinct speakers, labelled turns), as the folder's README counts them.
@@ -88,13 +103,19 @@ fn real_exports_match_their_documented_counts() {
     for i in of_type(&msgs, "interview") {
         let path = i["path"].as_str().unwrap();
         let name = path.rsplit('/').next().unwrap();
-        let Some(&(format, speakers, labelled)) = want.get(name) else { continue };
+        let Some(&(format, speakers, labelled)) = want.get(name) else {
+            continue;
+        };
         let labelled_turns = turns
             .iter()
             .filter(|t| t["path"] == path && t["speaker"] != Value::Null)
             .count();
         assert_eq!(
-            (i["format"].as_str().unwrap(), i["speakers"].as_array().unwrap().len(), labelled_turns),
+            (
+                i["format"].as_str().unwrap(),
+                i["speakers"].as_array().unwrap().len(),
+                labelled_turns
+            ),
             (format, speakers, labelled),
             "{name}"
         );

@@ -16,6 +16,17 @@ pub struct Labels {
     pub header_keys: HashSet<String>,
 }
 
+impl Labels {
+    /// Whether a lower-case label is one the lexicon knows: a side of the interview, a header
+    /// key, or (with `markers`) a section marker.
+    pub fn is_known(&self, lower: &str, markers: bool) -> bool {
+        self.interviewer.contains(lower)
+            || self.interviewee.contains(lower)
+            || self.header_keys.contains(lower)
+            || (markers && self.markers.contains(lower))
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct Raw {
     interviewer: Vec<String>,

@@ -6,7 +6,10 @@ use jtbd_model::Format;
 use proptest::prelude::*;
 
 fn forced(format: Option<Format>) -> Options {
-    Options { format, ..Options::default() }
+    Options {
+        format,
+        ..Options::default()
+    }
 }
 
 /// Lines that look like every text format at once, so each reader gets its own kind of input.

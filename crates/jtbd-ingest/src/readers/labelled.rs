@@ -183,11 +183,7 @@ fn valid_name(name: &str, loose: bool) -> bool {
     if capitalised {
         return true;
     }
-    let known = name.to_lowercase();
-    let l = labels();
-    l.interviewer.contains(&known)
-        || l.interviewee.contains(&known)
-        || l.header_keys.contains(&known)
+    labels().is_known(&name.to_lowercase(), false)
 }
 
 /// Whether a strict-mode label is a speaker in this file: known, recurring, or a full name.
@@ -204,12 +200,7 @@ fn accept_label(name: &str, counts: &HashMap<&str, usize>) -> bool {
     if (2..=4).contains(&name.split_whitespace().count()) {
         return true;
     }
-    let lower = name.to_lowercase();
-    let l = labels();
-    l.interviewer.contains(&lower)
-        || l.interviewee.contains(&lower)
-        || l.markers.contains(&lower)
-        || l.header_keys.contains(&lower)
+    labels().is_known(&name.to_lowercase(), true)
 }
 
 fn bare_timestamp(line: &str) -> Option<u64> {
