@@ -29,7 +29,7 @@ fn dataset(root: &Path, files: &[PathBuf]) -> (PathBuf, u64) {
     let dir = root.join("target/bench-data/corpus-x1000");
     let one: u64 = files.iter().map(|f| f.metadata().unwrap().len()).sum();
     let expected = one * COPIES as u64;
-    let marker = dir.join(format!(".complete-{expected}"));
+    let marker = dir.with_extension(format!("complete-{expected}"));
     if !marker.exists() {
         let _ = std::fs::remove_dir_all(&dir);
         for k in 0..COPIES {

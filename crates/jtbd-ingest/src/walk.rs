@@ -61,94 +61,115 @@ fn is_hidden(name: &str) -> bool {
     name.starts_with('.') && name != "." && name != ".."
 }
 
-/// Walks `inputs` in order; folders in file-name order, so output is deterministic.
-pub fn walk(inputs: &[PathBuf]) -> Vec<WalkItem> {
-    let mut out = Vec::new();
-    for input in inputs {
-        let display = display_path(input);
-        let meta = match std::fs::metadata(input) {
-            Ok(m) => m,
-            Err(e) => {
-                out.push(WalkItem::Error {
-                    display,
-                    message: format!("cannot open: {e}"),
-                });
-                continue;
-            }
-        };
-        if !meta.is_dir() {
-            out.push(WalkItem::File {
-                path: input.clone(),
-                display,
-                walked: false,
-            });
-            continue;
-        }
-        let walker = walkdir::WalkDir::new(input)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_hidden(&e.file_name().to_string_lossy()));
-        for entry in walker {
-            match entry {
-                Ok(e) if e.file_type().is_dir() => {
-                    note_hidden_children(e.path(), &mut out);
-                }
-                Ok(e) => {
-                    let path = e.path().to_path_buf();
-                    let display = display_path(&path);
-                    let ext = path
-                        .extension()
-                        .map(|x| x.to_string_lossy().to_lowercase())
-                        .unwrap_or_default();
-                    if TRANSCRIPT_EXTENSIONS.contains(&ext.as_str()) {
-                        out.push(WalkItem::File {
-                            path,
-                            display,
-                            walked: true,
-                        });
-                    } else {
-                        out.push(WalkItem::Skipped(Skipped {
-                            path: display,
-                            reason: if ext.is_empty() {
-                                "no file extension (name the file directly to read it)".into()
-                            } else {
-                                format!("not a transcript extension: .{ext} (name the file directly to read it)")
-                            },
-                        }));
+/// Walks `inputs` in order, lazily; folders in file-name order, so output is deterministic.
+pub fn walk(inputs: &[PathBuf]) -> Walk {
+    Walk {
+        inputs: inputs.to_vec().into_iter(),
+        current: None,
+    }
+}
+
+/// The iterator [`walk`] returns.
+pub struct Walk {
+    inputs: std::vec::IntoIter<PathBuf>,
+    current: Option<(String, walkdir::IntoIter)>,
+}
+
+impl Iterator for Walk {
+    type Item = WalkItem;
+
+    fn next(&mut self) -> Option<WalkItem> {
+        loop {
+            if let Some((display, it)) = &mut self.current {
+                match it.next() {
+                    Some(entry) => {
+                        if let Some(item) = folder_entry(entry, display, it) {
+                            return Some(item);
+                        }
+                        continue;
                     }
+                    None => self.current = None,
                 }
+            }
+            let input = self.inputs.next()?;
+            let display = display_path(&input);
+            match std::fs::metadata(&input) {
                 Err(e) => {
-                    let display = e.path().map_or_else(|| display.clone(), display_path);
-                    let message = if e.loop_ancestor().is_some() {
-                        "symlink loop: the link points back into a folder above it".to_owned()
-                    } else {
-                        e.io_error()
-                            .map_or_else(|| e.to_string(), |io| format!("cannot open: {io}"))
-                    };
-                    out.push(WalkItem::Error { display, message });
+                    return Some(WalkItem::Error {
+                        display,
+                        message: format!("cannot open: {e}"),
+                    });
+                }
+                Ok(m) if !m.is_dir() => {
+                    return Some(WalkItem::File {
+                        path: input,
+                        display,
+                        walked: false,
+                    });
+                }
+                Ok(_) => {
+                    let it = walkdir::WalkDir::new(&input)
+                        .follow_links(true)
+                        .sort_by_file_name()
+                        .into_iter();
+                    self.current = Some((display, it));
                 }
             }
         }
     }
-    out
 }
 
-/// Notes the hidden entries of a folder (the walk itself does not descend into them).
-fn note_hidden_children(dir: &Path, out: &mut Vec<WalkItem>) {
-    let Ok(read) = std::fs::read_dir(dir) else {
-        return;
+/// One entry met inside a folder: a file to read, a note, an error, or nothing (folders).
+fn folder_entry(
+    entry: walkdir::Result<walkdir::DirEntry>,
+    display: &str,
+    it: &mut walkdir::IntoIter,
+) -> Option<WalkItem> {
+    let e = match entry {
+        Ok(e) => e,
+        Err(e) => {
+            let display = e.path().map_or_else(|| display.to_owned(), display_path);
+            let message = if e.loop_ancestor().is_some() {
+                "symlink loop: the link points back into a folder above it".to_owned()
+            } else {
+                e.io_error()
+                    .map_or_else(|| e.to_string(), |io| format!("cannot open: {io}"))
+            };
+            return Some(WalkItem::Error { display, message });
+        }
     };
-    let mut hidden: Vec<PathBuf> = read
-        .filter_map(Result::ok)
-        .filter(|e| is_hidden(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .collect();
-    hidden.sort();
-    for p in hidden {
-        out.push(WalkItem::Skipped(Skipped {
-            path: display_path(&p),
+    let is_dir = e.file_type().is_dir();
+    if e.depth() > 0 && is_hidden(&e.file_name().to_string_lossy()) {
+        if is_dir {
+            it.skip_current_dir();
+        }
+        return Some(WalkItem::Skipped(Skipped {
+            path: display_path(e.path()),
             reason: "hidden".into(),
         }));
     }
+    if is_dir {
+        return None;
+    }
+    let path = e.into_path();
+    let display = display_path(&path);
+    let ext = path
+        .extension()
+        .map(|x| x.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if TRANSCRIPT_EXTENSIONS.contains(&ext.as_str()) {
+        return Some(WalkItem::File {
+            path,
+            display,
+            walked: true,
+        });
+    }
+    Some(WalkItem::Skipped(Skipped {
+        path: display,
+        reason: if ext.is_empty() {
+            "no file extension (name the file directly to read it)".into()
+        } else {
+            format!("not a transcript extension: .{ext} (name the file directly to read it)")
+        },
+    }))
 }
