@@ -5,7 +5,7 @@ use jtbd_model::Format;
 use jtbd_text::lines::line_ranges;
 
 /// How many lines are looked at to recognise a labelled format.
-const SNIFF_LINES: usize = 120;
+const SNIFF_LINES: usize = 60;
 
 /// Detects the format of decoded text. `path` only breaks ties.
 pub fn detect(text: &str, path: &str) -> Format {

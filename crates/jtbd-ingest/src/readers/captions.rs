@@ -21,7 +21,8 @@ pub fn read_srt(source: &str) -> Result<Parsed, IngestError> {
 }
 
 fn read_cues(source: &str, vtt: bool) -> Result<Parsed, IngestError> {
-    let index = LineIndex::new(source);
+    // Lines are only needed for an error message: counted then, not indexed up front.
+    let line_of = |byte: usize| LineIndex::new(&source[..byte]).len();
     let mut blocks: Vec<Vec<(usize, usize)>> = Vec::new();
     let mut current = Vec::new();
     for (s, e) in line_ranges(source) {
@@ -59,7 +60,7 @@ fn read_cues(source: &str, vtt: bool) -> Result<Parsed, IngestError> {
             .position(|&(s, e)| source[s..e].contains("-->"))
         else {
             return Err(IngestError::Parse {
-                line: index.line(block[0].0),
+                line: line_of(block[0].0),
                 message: format!(
                     "expected a cue timing line like `00:00:01{0}000 --> 00:00:04{0}000`, found {first:?}",
                     if vtt { '.' } else { ',' }
@@ -68,7 +69,7 @@ fn read_cues(source: &str, vtt: bool) -> Result<Parsed, IngestError> {
         };
         let (ts, te) = block[t];
         let start = cue_time(&source[ts..te]).ok_or_else(|| IngestError::Parse {
-            line: index.line(ts),
+            line: line_of(ts),
             message: format!("malformed cue timing {:?}", source[ts..te].trim()),
         })?;
         let payload = &block[t + 1..];
