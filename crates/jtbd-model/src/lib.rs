@@ -50,6 +50,46 @@ impl fmt::Display for Role {
     }
 }
 
+/// A force of progress acting on a switch (Jobs to be Done).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Force {
+    /// Fear of the new: risk, getting it wrong, being blamed.
+    Anxiety,
+    /// Push of the present situation: pains, annoyances, disappointments.
+    Frustration,
+    /// Pull of the new solution: the progress the person wants.
+    DesiredProgress,
+    /// Inertia of the present: "we've always used", "good enough", switching cost.
+    Habit,
+}
+
+impl Force {
+    /// Every force, in output order.
+    pub const ALL: [Force; 4] =
+        [Force::Anxiety, Force::Frustration, Force::DesiredProgress, Force::Habit];
+
+    /// The snake_case name used in rule ids, files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Force::Anxiety => "anxiety",
+            Force::Frustration => "frustration",
+            Force::DesiredProgress => "desired_progress",
+            Force::Habit => "habit",
+        }
+    }
+
+    /// Parses a name as written by [`Force::as_str`].
+    pub fn parse(s: &str) -> Option<Force> {
+        Force::ALL.into_iter().find(|f| f.as_str() == s)
+    }
+}
+
+impl fmt::Display for Force {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The source format an interview was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Format {
@@ -293,6 +333,9 @@ mod tests {
     fn names_round_trip() {
         for f in Format::ALL {
             assert_eq!(Format::parse(f.as_str()), Some(f));
+        }
+        for f in Force::ALL {
+            assert_eq!(Force::parse(f.as_str()), Some(f));
         }
         for r in [Role::Interviewer, Role::Interviewee, Role::Unknown] {
             assert_eq!(Role::parse(r.as_str()), Some(r));

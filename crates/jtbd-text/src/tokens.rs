@@ -25,14 +25,40 @@ pub struct Token {
 /// Splits `text` into words and returns their normalised, stemmed terms with their offsets.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    for_each_word(text, |start, end| {
-        out.push(Token {
-            start,
-            end,
-            term: stem(&normalize_word(&text[start..end])),
+    STEMS.with_borrow_mut(|cache| {
+        for_each_word(text, |start, end| {
+            out.push(Token { start, end, term: cache.term(&text[start..end]) });
         });
     });
     out
+}
+
+thread_local! {
+    /// Words repeat: each thread remembers the terms of the words it has seen.
+    static STEMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
+}
+
+/// Word -> term, bounded.
+#[derive(Default)]
+struct TermCache {
+    map: std::collections::HashMap<String, String>,
+}
+
+/// Entries kept before the cache starts over (a few MB at most).
+const TERM_CACHE_MAX: usize = 50_000;
+
+impl TermCache {
+    fn term(&mut self, word: &str) -> String {
+        if let Some(t) = self.map.get(word) {
+            return t.clone();
+        }
+        let t = stem(&normalize_word(word));
+        if self.map.len() >= TERM_CACHE_MAX {
+            self.map.clear();
+        }
+        self.map.insert(word.to_owned(), t.clone());
+        t
+    }
 }
 
 /// Calls `f(start, end)` for every word of `text`, in order.

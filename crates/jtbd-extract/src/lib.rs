@@ -1,0 +1,30 @@
+//! Extraction: finds the forces of progress in what interviewees said.
+//!
+//! Knowledge is data: rules and lexicons are TOML files (`data/rules/*.toml`), one per force
+//! plus `modifiers.toml` (negations, hedges, hypotheticals, intensifiers, first-person and
+//! on-behalf-of cues). They are embedded at build time; `RuleSet::load` adds or replaces rules
+//! from a user's folder. Code holds the mechanism:
+//!
+//! - lexicon cues are matched on the shared normalised + stemmed tokens of
+//!   [`jtbd_text::tokenize`] with one Aho-Corasick automaton, so `worried`, `worrying` and
+//!   `Worry` are one cue;
+//! - pattern rules are regexes (ASCII word boundaries) behind a `RegexSet` gate;
+//! - a negation shortly before a cue cancels it (`not worried`), a hedge cancels the force
+//!   (`I wouldn't say it's painful`), a hypothetical weakens frustration but not anxiety
+//!   (`if we ever get breached` is still fear), intensifiers and first-person or on-behalf-of
+//!   cues raise confidence;
+//! - a force's confidence combines the weights of the rules that fired, `1 - Π(1 - w)`.
+//!
+//! [`Extractor::classify`] scores one text; [`signals`] runs over an interview's sentences.
+
+mod classify;
+mod rules;
+mod signals;
+
+pub use classify::{Classification, ForceHit};
+pub use jtbd_model::Force;
+pub use rules::{Example, Expect, Rule, RuleError, RuleSet};
+pub use signals::{Signal, SpeakerFilter, signals};
+
+/// A loaded rule set, ready to classify text.
+pub type Extractor = RuleSet;

@@ -1,0 +1,449 @@
+//! Rule files: parsing, validation with file/line/rule id, and the compiled matchers.
+
+use aho_corasick::AhoCorasick;
+use jtbd_model::Force;
+use regex::{Regex, RegexSet};
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+/// The embedded rule files, name and text.
+const EMBEDDED: [(&str, &str); 5] = [
+    ("anxiety.toml", include_str!("../data/rules/anxiety.toml")),
+    ("frustration.toml", include_str!("../data/rules/frustration.toml")),
+    ("desired_progress.toml", include_str!("../data/rules/desired_progress.toml")),
+    ("habit.toml", include_str!("../data/rules/habit.toml")),
+    ("modifiers.toml", include_str!("../data/rules/modifiers.toml")),
+];
+
+/// What an example expects of its rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Expect {
+    /// The rule fires on the text.
+    Match,
+    /// The rule does not fire on the text.
+    None,
+}
+
+/// An example of a rule, run by tests and by `jtbd rules test`.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Example {
+    /// The text.
+    pub text: String,
+    /// Whether the rule fires.
+    pub expect: Expect,
+}
+
+/// One rule: cues or patterns that signal a force.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable id, `force/topic/name`.
+    pub id: String,
+    /// The force it signals.
+    pub force: Force,
+    /// How much one hit counts (0 to 1).
+    pub weight: f64,
+    /// Lexicon cues: words or phrases, matched on stemmed tokens.
+    pub cues: Vec<String>,
+    /// Regex patterns, matched on the text (case-insensitive, ASCII word boundaries).
+    pub patterns: Vec<String>,
+    /// Whether a negation before a cue cancels it (default yes).
+    pub negatable: bool,
+    /// Its examples.
+    pub examples: Vec<Example>,
+    /// File it came from.
+    pub file: String,
+    /// Line of its `id` in that file.
+    pub line: usize,
+}
+
+/// A problem in a rule file.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {}{message}", rule.as_ref().map(|r| format!("rule {r}: ")).unwrap_or_default())]
+pub struct RuleError {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// The rule id, when the problem is in one rule.
+    pub rule: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    force: Option<String>,
+    #[serde(default)]
+    rule: Vec<RawRule>,
+    #[serde(default)]
+    modifiers: Option<RawModifiers>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: String,
+    weight: f64,
+    #[serde(default)]
+    cues: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default = "yes")]
+    negatable: bool,
+    #[serde(default)]
+    examples: Vec<Example>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Words that change what a cue means. All matched on stemmed tokens.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModifiers {
+    /// Cancel a cue that follows within `negation_window` tokens.
+    pub negations: Vec<String>,
+    /// How many tokens before a cue a negation reaches.
+    pub negation_window: usize,
+    /// Phrases that take the force out of the sentence (`wouldn't say`).
+    pub hedges: Vec<String>,
+    /// Phrases that make the sentence hypothetical (`if`, `in case`).
+    pub hypotheticals: Vec<String>,
+    /// Factor applied to a force's confidence in a hypothetical sentence.
+    pub hypothetical_factor: BTreeMap<String, f64>,
+    /// Words that strengthen a following cue.
+    pub intensifiers: Vec<String>,
+    /// Bonus for an intensifier within two tokens before a cue.
+    pub intensifier_bonus: f64,
+    /// First-person and on-behalf-of cues (`I`, `we`, `our customers`).
+    pub speaker_cues: Vec<String>,
+    /// Bonus when the sentence speaks for the speaker or their people.
+    pub speaker_bonus: f64,
+    /// Confidence a force needs to be reported.
+    pub thresholds: BTreeMap<String, f64>,
+}
+
+/// A compiled rule set.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) modifiers: RawModifiers,
+    /// Cue automaton over ` term term ` text; pattern i is cue `cue_rule[i]`.
+    pub(crate) cues: AhoCorasick,
+    pub(crate) cue_rule: Vec<(usize, usize)>,
+    pub(crate) gate: RegexSet,
+    pub(crate) patterns: Vec<(usize, Regex)>,
+    pub(crate) negations: HashSet<String>,
+    pub(crate) intensifiers: HashSet<String>,
+    pub(crate) modifier_phrases: AhoCorasick,
+    /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue.
+    pub(crate) modifier_kind: Vec<u8>,
+    pub(crate) thresholds: [f64; 4],
+    pub(crate) hypothetical_factor: [f64; 4],
+}
+
+/// The stemmed form of a cue phrase, as ` term term `.
+pub(crate) fn stem_phrase(phrase: &str) -> String {
+    let mut out = String::from(" ");
+    for t in jtbd_text::tokenize(phrase) {
+        out.push_str(&t.term);
+        out.push(' ');
+    }
+    out
+}
+
+fn line_of(text: &str, needle: &str) -> usize {
+    text.find(needle).map_or(1, |p| text[..p].matches('\n').count() + 1)
+}
+
+impl RuleSet {
+    /// The embedded rules.
+    pub fn embedded() -> Result<RuleSet, RuleError> {
+        RuleSet::from_files(EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect())
+    }
+
+    /// The embedded rules, extended by the `*.toml` files of `dir`: a rule with an id already
+    /// known replaces it, a new id is added, and a `modifiers.toml` replaces the modifiers.
+    pub fn load(dir: Option<&Path>) -> Result<RuleSet, RuleError> {
+        let mut files: Vec<(String, String)> =
+            EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        if let Some(dir) = dir {
+            files.extend(read_dir(dir)?);
+        }
+        RuleSet::from_files(files)
+    }
+
+    /// Only the rules of `dir` (with the embedded modifiers unless it has its own): what
+    /// `jtbd rules check` and `jtbd rules test` look at.
+    pub fn load_only(dir: &Path) -> Result<RuleSet, RuleError> {
+        let mut files = vec![("modifiers.toml".to_string(), EMBEDDED[4].1.to_string())];
+        files.extend(read_dir(dir)?);
+        RuleSet::from_files(files)
+    }
+
+    fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut modifiers = None;
+        for (name, text) in &files {
+            let raw: RawFile = toml::from_str(text).map_err(|e| RuleError {
+                file: name.clone(),
+                line: e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+                rule: None,
+                message: e.message().to_owned(),
+            })?;
+            if let Some(m) = raw.modifiers {
+                modifiers = Some(m);
+            }
+            if raw.rule.is_empty() {
+                continue;
+            }
+            let force_name = raw.force.ok_or_else(|| RuleError {
+                file: name.clone(),
+                line: 1,
+                rule: None,
+                message: "a file with rules needs `force = \"anxiety\"` (or frustration, desired_progress, habit)".into(),
+            })?;
+            let force = Force::parse(&force_name).ok_or_else(|| RuleError {
+                file: name.clone(),
+                line: line_of(text, "force"),
+                rule: None,
+                message: format!("unknown force {force_name:?}: one of anxiety, frustration, desired_progress, habit"),
+            })?;
+            for r in raw.rule {
+                let line = line_of(text, &format!("\"{}\"", r.id));
+                let err = |message: String| RuleError {
+                    file: name.clone(),
+                    line,
+                    rule: Some(r.id.clone()),
+                    message,
+                };
+                if !r.id.starts_with(&format!("{}/", force.as_str())) {
+                    return Err(err(format!("the id must start with `{}/`", force.as_str())));
+                }
+                if !(r.weight > 0.0 && r.weight <= 1.0) {
+                    return Err(err(format!("weight {} is not in (0, 1]", r.weight)));
+                }
+                if r.cues.is_empty() && r.patterns.is_empty() {
+                    return Err(err("a rule needs `cues` or `patterns`".into()));
+                }
+                if r.examples.is_empty() {
+                    return Err(err("a rule needs examples (`expect = \"match\"` and `\"none\"`)".into()));
+                }
+                for c in &r.cues {
+                    if stem_phrase(c).trim().is_empty() {
+                        return Err(err(format!("cue {c:?} has no words")));
+                    }
+                }
+                for p in &r.patterns {
+                    compile(p).map_err(|e| err(format!("pattern {p:?}: {e}")))?;
+                }
+                let rule = Rule {
+                    id: r.id.clone(),
+                    force,
+                    weight: r.weight,
+                    cues: r.cues,
+                    patterns: r.patterns,
+                    negatable: r.negatable,
+                    examples: r.examples,
+                    file: name.clone(),
+                    line,
+                };
+                match rules.iter_mut().find(|x| x.id == rule.id) {
+                    Some(old) if old.file != rule.file => *old = rule,
+                    Some(_) => return Err(err("this id is used twice in the file".into())),
+                    None => rules.push(rule),
+                }
+            }
+        }
+        let modifiers = modifiers.ok_or_else(|| RuleError {
+            file: "modifiers.toml".into(),
+            line: 1,
+            rule: None,
+            message: "no [modifiers] table found".into(),
+        })?;
+        compile_set(rules, modifiers)
+    }
+
+    /// The rules, in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
+    let io_err = |e: std::io::Error| RuleError {
+        file: dir.display().to_string(),
+        line: 1,
+        rule: None,
+        message: format!("cannot read: {e}"),
+    };
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io_err)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(RuleError {
+            file: dir.display().to_string(),
+            line: 1,
+            rule: None,
+            message: "no .toml rule files in this folder".into(),
+        });
+    }
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|e| RuleError {
+                file: p.display().to_string(),
+                line: 1,
+                rule: None,
+                message: format!("cannot read: {e}"),
+            })?;
+            Ok((p.display().to_string(), text))
+        })
+        .collect()
+}
+
+/// Case-insensitive, with ASCII word boundaries (`\b` is cheap and predictable that way).
+fn pattern_source(pattern: &str) -> String {
+    format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"))
+}
+
+fn compile(pattern: &str) -> Result<Regex, regex::Error> {
+    Regex::new(&pattern_source(pattern))
+}
+
+fn force_index(f: Force) -> usize {
+    Force::ALL.iter().position(|x| *x == f).unwrap_or(0)
+}
+
+fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, RuleError> {
+    let mut cue_texts = Vec::new();
+    let mut cue_rule = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        for c in &r.cues {
+            let s = stem_phrase(c);
+            cue_rule.push((i, s.split_whitespace().count()));
+            cue_texts.push(s);
+        }
+    }
+    let build_err = |e: String| RuleError {
+        file: "(rules)".into(),
+        line: 1,
+        rule: None,
+        message: e,
+    };
+    let cues = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .build(&cue_texts)
+        .map_err(|e| build_err(e.to_string()))?;
+    let mut patterns = Vec::new();
+    let mut sources = Vec::new();
+    for (i, r) in rules.iter().enumerate() {
+        for p in &r.patterns {
+            patterns.push((i, compile(p).map_err(|e| build_err(e.to_string()))?));
+            sources.push(pattern_source(p));
+        }
+    }
+    let gate = RegexSet::new(&sources).map_err(|e| build_err(e.to_string()))?;
+    let term = |w: &String| stem_phrase(w).trim().to_owned();
+    let mut phrases = Vec::new();
+    let mut kind = Vec::new();
+    for (k, list) in [&modifiers.hedges, &modifiers.hypotheticals, &modifiers.speaker_cues]
+        .into_iter()
+        .enumerate()
+    {
+        for p in list {
+            phrases.push(stem_phrase(p));
+            kind.push(k as u8);
+        }
+    }
+    let modifier_phrases = AhoCorasick::new(&phrases).map_err(|e| build_err(e.to_string()))?;
+    let mut thresholds = [0.5; 4];
+    let mut hypothetical_factor = [1.0; 4];
+    for f in Force::ALL {
+        if let Some(t) = modifiers.thresholds.get(f.as_str()) {
+            thresholds[force_index(f)] = *t;
+        }
+        if let Some(h) = modifiers.hypothetical_factor.get(f.as_str()) {
+            hypothetical_factor[force_index(f)] = *h;
+        }
+    }
+    Ok(RuleSet {
+        negations: modifiers.negations.iter().map(term).collect(),
+        intensifiers: modifiers.intensifiers.iter().map(term).collect(),
+        rules,
+        modifiers,
+        cues,
+        cue_rule,
+        gate,
+        patterns,
+        modifier_phrases,
+        modifier_kind: kind,
+        thresholds,
+        hypothetical_factor,
+    })
+}
+
+pub(crate) fn index_of(f: Force) -> usize {
+    force_index(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_rules_load_and_every_example_holds() {
+        let set = RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert!(set.rules().len() >= 15);
+        let mut failures = Vec::new();
+        for (i, rule) in set.rules().iter().enumerate() {
+            assert!(rule.examples.iter().any(|e| e.expect == Expect::Match), "{}", rule.id);
+            assert!(rule.examples.iter().any(|e| e.expect == Expect::None), "{}", rule.id);
+            for ex in &rule.examples {
+                let fired = set.rule_fires(i, &ex.text);
+                if fired != (ex.expect == Expect::Match) {
+                    failures.push(format!("{}: {:?} expected {:?}", rule.id, ex.text, ex.expect));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn every_force_has_rules() {
+        let set = RuleSet::embedded().unwrap();
+        for f in Force::ALL {
+            assert!(set.rules().iter().any(|r| r.force == f), "{f}");
+        }
+    }
+
+    fn errors_of(files: &[(&str, &str)]) -> String {
+        let mut all = vec![("modifiers.toml".to_string(), EMBEDDED[4].1.to_string())];
+        all.extend(files.iter().map(|(n, t)| (n.to_string(), t.to_string())));
+        RuleSet::from_files(all).map(|_| String::new()).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn bad_rules_name_file_line_and_rule() {
+        let ex = r#"examples = [{ text = "a", expect = "match" }, { text = "b", expect = "none" }]"#;
+        let e = errors_of(&[("x.toml", &format!("force = \"anxiety\"\n\n[[rule]]\nid = \"anxiety/x\"\nweight = 0.5\npatterns = ['(unclosed']\n{ex}\n"))]);
+        assert!(e.starts_with("x.toml:4: rule anxiety/x: pattern"), "{e}");
+        let e = errors_of(&[("y.toml", &format!("force = \"anxiety\"\n[[rule]]\nid = \"frustration/y\"\nweight = 0.5\ncues = [\"a\"]\n{ex}\n"))]);
+        assert!(e.contains("y.toml:3: rule frustration/y: the id must start with `anxiety/`"), "{e}");
+        let e = errors_of(&[("z.toml", "force = \"fear\"\n[[rule]]\nid = \"fear/z\"\nweight = 0.5\ncues = [\"a\"]\n")]);
+        assert!(e.contains("z.toml:1: unknown force"), "{e}");
+        let e = errors_of(&[("w.toml", "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/w\"\nweight = 2.0\ncues = [\"a\"]\n")]);
+        assert!(e.contains("weight 2 is not in (0, 1]"), "{e}");
+        let e = errors_of(&[("v.toml", "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/v\"\nweight = 0.5\ncues = [\"a\"]\n")]);
+        assert!(e.contains("needs examples"), "{e}");
+        let e = errors_of(&[("u.toml", "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/u\"\nwieght = 0.5\n")]);
+        assert!(e.starts_with("u.toml:4:") && e.contains("unknown field"), "{e}");
+    }
+}

@@ -1,0 +1,159 @@
+//! `just eval`: extraction quality on the labelled dev sets in `../shared/eval/`.
+//!
+//! Each force is scored as a binary detector (see `../shared/eval/README.md` for the mapping):
+//! positives are items with a core label, negatives items with none of the core or ambiguous
+//! labels; ambiguous items are counted apart. Prints precision, recall, F1 and counts per set.
+//! `--errors N` prints N false positives and N false negatives per row, to read, not to copy.
+//! `--rules DIR` scores a user's rule folder on top of the embedded rules.
+
+use jtbd_extract::{Force, RuleSet};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+struct Item {
+    text: String,
+    labels: HashSet<String>,
+}
+
+struct Row {
+    set: &'static str,
+    force: Force,
+    core: &'static [&'static str],
+    ambiguous: &'static [&'static str],
+}
+
+fn read_goemotions(dir: &Path) -> Option<Vec<Item>> {
+    let names: Vec<String> = std::fs::read_to_string(dir.join("goemotions/emotions.txt"))
+        .ok()?
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let text = std::fs::read_to_string(dir.join("goemotions/dev.tsv")).ok()?;
+    Some(
+        text.lines()
+            .filter_map(|l| {
+                let mut cols = l.split('\t');
+                let text = cols.next()?.to_owned();
+                let labels = cols
+                    .next()?
+                    .split(',')
+                    .filter_map(|i| names.get(i.parse::<usize>().ok()?).cloned())
+                    .collect();
+                Some(Item { text, labels })
+            })
+            .collect(),
+    )
+}
+
+fn read_semeval(dir: &Path, file: &str) -> Option<Vec<Item>> {
+    let bytes = std::fs::read(dir.join("semeval2019_task9").join(file)).ok()?;
+    // The file mixes encodings: read it lossily, the labels are ASCII.
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    Some(
+        reader
+            .records()
+            .filter_map(Result::ok)
+            .filter_map(|r| {
+                let label = r.get(2)?.trim();
+                let mut labels = HashSet::new();
+                if label == "1" {
+                    labels.insert("suggestion".to_owned());
+                }
+                Some(Item { text: r.get(1)?.to_owned(), labels })
+            })
+            .collect(),
+    )
+}
+
+fn read_so(dir: &Path) -> Option<Vec<Item>> {
+    let text = std::fs::read_to_string(dir.join("so_emotions/dev.jsonl")).ok()?;
+    Some(
+        text.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| Item {
+                text: v["text"].as_str().unwrap_or("").to_owned(),
+                labels: v["gold"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|g| g.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let show: usize = flag("--errors").and_then(|n| n.parse().ok()).unwrap_or(0);
+    let rules_dir = flag("--rules").map(PathBuf::from);
+    let dir = std::env::var_os("JTBD_EVAL_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval"));
+    if !dir.is_dir() {
+        eprintln!("no evaluation data at {} (set JTBD_EVAL_DIR): nothing scored", dir.display());
+        std::process::exit(1);
+    }
+    let rules = RuleSet::load(rules_dir.as_deref()).unwrap_or_else(|e| {
+        eprintln!("error: {e}");
+        std::process::exit(2)
+    });
+
+    let goemotions = read_goemotions(&dir);
+    let semeval = read_semeval(&dir, "subtask_a_trial.csv");
+    let so = read_so(&dir);
+    let sets: Vec<(&'static str, Option<&Vec<Item>>)> = vec![
+        ("goemotions-dev", goemotions.as_ref()),
+        ("semeval-a-trial", semeval.as_ref()),
+        ("so-dev", so.as_ref()),
+    ];
+    let rows = [
+        Row { set: "goemotions-dev", force: Force::Anxiety, core: &["fear", "nervousness"], ambiguous: &["confusion", "embarrassment"] },
+        Row { set: "goemotions-dev", force: Force::Frustration, core: &["annoyance", "anger", "disappointment"], ambiguous: &["disapproval", "disgust", "sadness"] },
+        Row { set: "goemotions-dev", force: Force::DesiredProgress, core: &["desire"], ambiguous: &["optimism", "caring", "curiosity"] },
+        Row { set: "semeval-a-trial", force: Force::DesiredProgress, core: &["suggestion"], ambiguous: &[] },
+        Row { set: "so-dev", force: Force::Anxiety, core: &["fear"], ambiguous: &[] },
+        Row { set: "so-dev", force: Force::Frustration, core: &["anger"], ambiguous: &["sadness"] },
+    ];
+    println!(
+        "{:<16} {:<17} {:>5} {:>5} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}  {}",
+        "set", "force", "pos", "neg", "tp", "fp", "fn", "P", "R", "F1", "ambiguous flagged"
+    );
+    for row in &rows {
+        let Some(items) = sets.iter().find(|(n, _)| *n == row.set).and_then(|(_, s)| *s) else {
+            println!("{:<16} {:<17} (data missing)", row.set, row.force.as_str());
+            continue;
+        };
+        let (mut tp, mut fp, mut fneg, mut pos, mut neg, mut amb, mut amb_hit) = (0, 0, 0, 0, 0, 0, 0);
+        let (mut fps, mut fns) = (Vec::new(), Vec::new());
+        for item in items {
+            let predicted = rules.classify(&item.text).hits.iter().any(|h| h.force == row.force);
+            let is_core = row.core.iter().any(|c| item.labels.contains(*c));
+            let is_amb = row.ambiguous.iter().any(|c| item.labels.contains(*c));
+            if is_core {
+                pos += 1;
+                if predicted { tp += 1 } else { fneg += 1; fns.push(&item.text) }
+            } else if is_amb {
+                amb += 1;
+                amb_hit += usize::from(predicted);
+            } else {
+                neg += 1;
+                if predicted { fp += 1; fps.push(&item.text) }
+            }
+        }
+        let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 0.0 };
+        let r = if pos > 0 { tp as f64 / pos as f64 } else { 0.0 };
+        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        println!(
+            "{:<16} {:<17} {pos:>5} {neg:>5} {tp:>5} {fp:>5} {fneg:>5} {p:>6.3} {r:>6.3} {f1:>6.3}  {amb_hit}/{amb}",
+            row.set,
+            row.force.as_str()
+        );
+        for t in fps.iter().take(show) {
+            println!("    FP  {t}");
+        }
+        for t in fns.iter().take(show) {
+            println!("    FN  {t}");
+        }
+    }
+}
