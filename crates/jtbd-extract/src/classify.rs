@@ -29,6 +29,8 @@ struct Fire {
     rule: usize,
     span: Range<usize>,
     bonus: f64,
+    /// From a lexicon cue (weakened in hypotheticals), not a pattern.
+    cue: bool,
 }
 
 impl RuleSet {
@@ -42,10 +44,13 @@ impl RuleSet {
             let mut rules: Vec<(usize, f64)> = Vec::new();
             let mut cues = Vec::new();
             for f in fires.iter().filter(|f| self.rules[f.rule].force == force) {
-                if mods.hedge_at.is_some_and(|h| f.span.start >= h) {
+                if mods.cancels(f) {
                     continue;
                 }
-                let w = (self.rules[f.rule].weight + f.bonus).min(0.99);
+                let mut w = (self.rules[f.rule].weight + f.bonus).min(0.99);
+                if mods.hypothetical && f.cue {
+                    w *= self.hypothetical_factor[fi];
+                }
                 match rules.iter_mut().find(|(r, _)| *r == f.rule) {
                     Some((_, best)) => *best = best.max(w),
                     None => rules.push((f.rule, w)),
@@ -58,9 +63,6 @@ impl RuleSet {
             let mut confidence = 1.0 - rules.iter().map(|(_, w)| 1.0 - w).product::<f64>();
             if mods.speaker {
                 confidence = (confidence + self.modifiers.speaker_bonus).min(0.99);
-            }
-            if mods.hypothetical {
-                confidence *= self.hypothetical_factor[fi];
             }
             if confidence + 1e-9 < self.thresholds[fi] {
                 continue;
@@ -82,9 +84,7 @@ impl RuleSet {
     /// force's threshold: what a rule's examples test.
     pub fn rule_fires(&self, rule: usize, text: &str) -> bool {
         let mods = self.sentence_modifiers(text);
-        self.fires(text)
-            .iter()
-            .any(|f| f.rule == rule && !mods.hedge_at.is_some_and(|h| f.span.start >= h))
+        self.fires(text).iter().any(|f| f.rule == rule && !mods.cancels(f))
     }
 
     fn fires(&self, text: &str) -> Vec<Fire> {
@@ -110,13 +110,14 @@ impl RuleSet {
                 rule,
                 span: toks[i].start..toks[j - 1].end,
                 bonus: if intensified { self.modifiers.intensifier_bonus } else { 0.0 },
+                cue: true,
             });
         }
         if !self.patterns.is_empty() {
             for k in self.gate.matches(text).iter() {
                 let (rule, re) = &self.patterns[k];
                 for m in re.find_iter(text) {
-                    out.push(Fire { rule: *rule, span: m.range(), bonus: 0.0 });
+                    out.push(Fire { rule: *rule, span: m.range(), bonus: 0.0, cue: false });
                 }
             }
         }
@@ -137,7 +138,15 @@ impl RuleSet {
                     mods.hedge_at = Some(mods.hedge_at.map_or(at, |h: usize| h.min(at)));
                 }
                 1 => mods.hypothetical = true,
-                _ => mods.speaker = true,
+                2 => mods.speaker = true,
+                _ => {
+                    let (a, b) = (m.start() + 1, m.end() - 1);
+                    let first = starts.partition_point(|&s| s < a);
+                    let last = starts.partition_point(|&s| s < b);
+                    if first < last {
+                        mods.idioms.push(toks[first].start..toks[last - 1].end);
+                    }
+                }
             }
         }
         mods
@@ -150,6 +159,15 @@ struct Mods {
     hedge_at: Option<usize>,
     hypothetical: bool,
     speaker: bool,
+    /// Byte ranges of set phrases: cues inside them do not count.
+    idioms: Vec<Range<usize>>,
+}
+
+impl Mods {
+    fn cancels(&self, f: &Fire) -> bool {
+        self.hedge_at.is_some_and(|h| f.span.start >= h)
+            || (f.cue && self.idioms.iter().any(|i| i.start < f.span.end && f.span.start < i.end))
+    }
 }
 
 /// ` term term term ` and the offset of each term in it.

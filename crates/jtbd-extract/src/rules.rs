@@ -112,7 +112,10 @@ pub struct RawModifiers {
     pub hedges: Vec<String>,
     /// Phrases that make the sentence hypothetical (`if`, `in case`).
     pub hypotheticals: Vec<String>,
-    /// Factor applied to a force's confidence in a hypothetical sentence.
+    /// Set phrases in which a cue word means nothing (`I'm afraid not`, `no worries`).
+    pub idioms: Vec<String>,
+    /// Factor applied to a lexicon cue's weight in a hypothetical sentence, per force. Pattern
+    /// rules are not weakened: they say themselves what they mean (`what if it fails`).
     pub hypothetical_factor: BTreeMap<String, f64>,
     /// Words that strengthen a following cue.
     pub intensifiers: Vec<String>,
@@ -139,7 +142,7 @@ pub struct RuleSet {
     pub(crate) negations: HashSet<String>,
     pub(crate) intensifiers: HashSet<String>,
     pub(crate) modifier_phrases: AhoCorasick,
-    /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue.
+    /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue, 3 idiom.
     pub(crate) modifier_kind: Vec<u8>,
     pub(crate) thresholds: [f64; 4],
     pub(crate) hypothetical_factor: [f64; 4],
@@ -354,7 +357,8 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
     let term = |w: &String| stem_phrase(w).trim().to_owned();
     let mut phrases = Vec::new();
     let mut kind = Vec::new();
-    for (k, list) in [&modifiers.hedges, &modifiers.hypotheticals, &modifiers.speaker_cues]
+    for (k, list) in
+        [&modifiers.hedges, &modifiers.hypotheticals, &modifiers.speaker_cues, &modifiers.idioms]
         .into_iter()
         .enumerate()
     {
