@@ -11,7 +11,9 @@ use std::path::PathBuf;
 #[command(after_help = "Examples:
   jtbd ingest corpora/                      read every transcript under corpora/
   jtbd ingest corpora/ --format jsonl       the same as JSON Lines, for scripts
-  jtbd help ingest                          everything ingest can do
+  jtbd extract corpora/                     anxieties, frustrations, desired progress, habit
+  jtbd classify answers.txt                 code survey answers, one per line
+  jtbd help extract                         everything extract can do
 
 Exit codes: 0 results, 1 nothing found, 2 error (any file that could not be read).")]
 pub struct Cli {
@@ -44,6 +46,105 @@ pub enum Command {
     /// Read transcripts into speakers, turns and sentences, each at its exact place in the source.
     #[command(after_help = INGEST_HELP)]
     Ingest(IngestArgs),
+    /// Find anxieties, frustrations, desired progress and habit in what interviewees said.
+    #[command(after_help = EXTRACT_HELP)]
+    Extract(ExtractArgs),
+    /// Code text one item per line (survey answers): one JSON object per input line.
+    #[command(after_help = CLASSIFY_HELP)]
+    Classify(ClassifyArgs),
+    /// List, check and test extraction rules (the embedded ones, or a folder of your own).
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// `jtbd rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rule set: id, force, weight, cues, patterns, examples, where it is defined.
+    #[command(after_help = "Examples:\n  jtbd rules list\n  jtbd rules list --rules my-rules/ --format jsonl")]
+    List {
+        /// Add or replace rules from the *.toml files of this folder.
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Output format (human or jsonl).
+        #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// Validate a folder of rule files: clear errors with file, line and rule id.
+    #[command(after_help = "Examples:\n  jtbd rules check my-rules/")]
+    Check {
+        /// The folder of *.toml rule files.
+        dir: PathBuf,
+    },
+    /// Run the examples of a folder's rules; exit 2 if any example fails.
+    #[command(after_help = "Examples:\n  jtbd rules test my-rules/")]
+    Test {
+        /// The folder of *.toml rule files.
+        dir: PathBuf,
+    },
+}
+
+const EXTRACT_HELP: &str = "\
+Each signal is one sentence with its force, the rules and cue words that fired, a confidence,
+its exact place (path, line, byte range, timestamp) and the interviewer's preceding question.
+
+Forces: anxiety (fear of the new: risk, blame), frustration (push of the present: pains),
+desired_progress (pull of the new: what they want), habit (inertia: \"we've always used\").
+
+Examples:
+  jtbd extract corpora/
+  jtbd extract corpora/ --format jsonl | jq -c 'select(.data.force == \"anxiety\")'
+  jtbd extract calls/ --speakers all --rules my-rules/ --format csv > signals.csv
+
+Rules are TOML data: see `jtbd rules list`; add or replace rules with --rules DIR.";
+
+const CLASSIFY_HELP: &str = "\
+Prints one JSON object per input line, in input order, blank lines included:
+  {\"line\": 3, \"forces\": [\"frustration\"], \"rules\": [...], \"confidence\": {\"frustration\": 0.75}}
+
+Examples:
+  jtbd classify answers.txt
+  printf 'I am worried about lock-in\\nGreat product\\n' | jtbd classify";
+
+/// Which speakers' turns extraction reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Speakers {
+    /// Every turn.
+    All,
+    /// Interviewees, and text of unknown role (the default).
+    Interviewee,
+    /// Interviewers, and text of unknown role.
+    Interviewer,
+}
+
+/// `jtbd extract`.
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+
+    /// Whose turns to read.
+    #[arg(long, value_enum, default_value_t = Speakers::Interviewee)]
+    pub speakers: Speakers,
+
+    /// Add or replace rules from the *.toml files of this folder.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// `jtbd classify`.
+#[derive(Debug, clap::Args)]
+pub struct ClassifyArgs {
+    /// The file to read, one item per line (stdin when absent).
+    pub file: Option<PathBuf>,
+
+    /// Add or replace rules from the *.toml files of this folder.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
 }
 
 const INGEST_HELP: &str = "\
@@ -90,13 +191,24 @@ pub enum OutputFormat {
 /// `jtbd ingest`.
 #[derive(Debug, clap::Args)]
 pub struct IngestArgs {
-    /// Files and folders to read (folders are walked recursively).
-    #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+
+    /// Add each sentence's normalised, stemmed tokens (jsonl and json output).
+    #[arg(long)]
+    pub tokens: bool,
+}
+
+/// What to read and how: shared by every command that reads transcripts.
+#[derive(Debug, clap::Args)]
+pub struct ReadArgs {
+    /// Files and folders to read (folders are walked recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 
     /// Read every file as this format instead of detecting it: text, markdown, vtt, srt,
     /// otter, json or docx.
@@ -114,10 +226,6 @@ pub struct IngestArgs {
     /// Refuse files larger than this (bytes; K, M and G suffixes accepted).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_file_size: u64,
-
-    /// Add each sentence's normalised, stemmed tokens (jsonl and json output).
-    #[arg(long)]
-    pub tokens: bool,
 }
 
 /// Parses `123`, `64K`, `64M`, `1G`.

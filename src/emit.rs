@@ -9,12 +9,30 @@ use crate::wire::{Begin, Message, Summary, WireError, WireInterview, WireSkipped
 use jtbd_model::{Interview, Role};
 use std::io::{self, Write};
 
+/// One interview, rendered, with the signals it holds (extract) per force.
+pub struct Rendered {
+    /// The bytes to write.
+    pub bytes: Vec<u8>,
+    /// Signals per force, in [`jtbd_model::Force::ALL`] order.
+    pub signals: [usize; 4],
+}
+
+impl From<Vec<u8>> for Rendered {
+    fn from(bytes: Vec<u8>) -> Rendered {
+        Rendered { bytes, signals: [0; 4] }
+    }
+}
+
 /// Renders what a command produces. Implementations are stateless and shareable across threads.
 pub trait Render: Sync {
     /// Before anything else.
     fn begin(&self) -> io::Result<Vec<u8>>;
-    /// One interview, with its turns.
-    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>>;
+    /// One interview: its turns (ingest) or its signals (extract).
+    fn interview(&self, i: &Interview) -> io::Result<Rendered>;
+    /// Whether the summary counts signals.
+    fn counts_signals(&self) -> bool {
+        false
+    }
     /// Written between two interviews.
     fn separator(&self) -> &'static [u8] {
         b""
@@ -34,13 +52,13 @@ pub trait Render: Sync {
     }
 }
 
-fn line(out: &mut Vec<u8>, m: &Message<'_>) -> io::Result<()> {
+pub fn line(out: &mut Vec<u8>, m: &Message<'_>) -> io::Result<()> {
     serde_json::to_writer(&mut *out, m)?;
     out.push(b'\n');
     Ok(())
 }
 
-fn one(m: &Message<'_>) -> io::Result<Vec<u8>> {
+pub fn one(m: &Message<'_>) -> io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(128);
     line(&mut out, m)?;
     Ok(out)
@@ -52,11 +70,14 @@ pub struct Jsonl {
     pub tokens: bool,
 }
 
+/// The subcommand named in `begin`.
+pub const INGEST: &str = "ingest";
+
 impl Render for Jsonl {
     fn begin(&self) -> io::Result<Vec<u8>> {
-        one(&Message::Begin(Begin::new("ingest")))
+        one(&Message::Begin(Begin::new(INGEST)))
     }
-    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
+    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
         // Text appears twice (turn and sentences) plus about 120 bytes of fields per object.
         let text: usize = i
             .turns
@@ -69,7 +90,7 @@ impl Render for Jsonl {
         for t in &i.turns {
             line(&mut out, &Message::Turn(WireTurn::new(i, t, self.tokens)))?;
         }
-        Ok(out)
+        Ok(out.into())
     }
     fn error(&self, e: &WireError) -> io::Result<Vec<u8>> {
         one(&Message::Error(e))
@@ -98,13 +119,13 @@ struct InterviewDoc<'a> {
 
 impl Render for Json {
     fn begin(&self) -> io::Result<Vec<u8>> {
-        let mut b = serde_json::to_vec(&Begin::new("ingest"))?;
+        let mut b = serde_json::to_vec(&Begin::new(INGEST))?;
         // The begin object, opened up to carry the interviews array.
         b.pop();
         b.extend_from_slice(b",\"interviews\":[");
         Ok(b)
     }
-    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
+    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
         let doc = InterviewDoc {
             interview: WireInterview::new(i),
             turns: i
@@ -113,7 +134,7 @@ impl Render for Json {
                 .map(|t| WireTurn::new(i, t, self.tokens))
                 .collect(),
         };
-        Ok(serde_json::to_vec(&doc)?)
+        Ok(serde_json::to_vec(&doc)?.into())
     }
     fn separator(&self) -> &'static [u8] {
         b","
@@ -147,7 +168,7 @@ pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn csv_rows<'a, I, R>(rows: I) -> io::Result<Vec<u8>>
+pub fn csv_rows<'a, I, R>(rows: I) -> io::Result<Vec<u8>>
 where
     I: IntoIterator<Item = R>,
     R: IntoIterator<Item = std::borrow::Cow<'a, str>>,
@@ -181,8 +202,8 @@ impl Render for Csv {
     fn begin(&self) -> io::Result<Vec<u8>> {
         csv_rows([CSV_HEADER.map(std::borrow::Cow::from)])
     }
-    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
-        csv_rows(i.turns.iter().map(|t| {
+    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
+        Ok(csv_rows(i.turns.iter().map(|t| {
             [
                 i.id.as_str().into(),
                 csv_safe(&i.path),
@@ -203,7 +224,8 @@ impl Render for Csv {
                 t.sentences.len().to_string().into(),
                 csv_safe(t.text(&i.source)),
             ]
-        }))
+        }))?
+        .into())
     }
 }
 
@@ -220,7 +242,7 @@ impl Render for Human {
     fn begin(&self) -> io::Result<Vec<u8>> {
         Ok(Vec::new())
     }
-    fn interview(&self, i: &Interview) -> io::Result<Vec<u8>> {
+    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
         let s = &self.style;
         let mut out = Vec::new();
         let speakers: Vec<String> = i
@@ -270,7 +292,7 @@ impl Render for Human {
             )?;
         }
         writeln!(out)?;
-        Ok(out)
+        Ok(out.into())
     }
 }
 

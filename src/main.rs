@@ -4,9 +4,13 @@
 
 mod cli;
 mod emit;
+mod emit_signals;
+mod extract_cmd;
 mod ingest_cmd;
+mod pipeline;
 mod style;
 mod wire;
+mod wire_signal;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -16,6 +20,11 @@ fn main() -> ExitCode {
     let style = style::Style::for_stdout(cli.color);
     let result = match &cli.command {
         cli::Command::Ingest(args) => ingest_cmd::run(args, style, cli.quiet),
+        cli::Command::Extract(args) => extract_cmd::extract(args, style, cli.quiet),
+        cli::Command::Classify(args) => {
+            return exit(extract_cmd::classify(args).map(|n| if n > 0 { 0 } else { 1 }));
+        }
+        cli::Command::Rules(cmd) => return exit(extract_cmd::rules(cmd)),
     };
     match result {
         Ok(outcome) if outcome.errors > 0 => ExitCode::from(2),
@@ -24,6 +33,14 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Ok(_) => ExitCode::SUCCESS,
+        Err(e) => exit(Err(e)),
+    }
+}
+
+/// The exit code of a command that returns one, with errors printed on stderr.
+fn exit(result: anyhow::Result<u8>) -> ExitCode {
+    match result {
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             // A closed pipe (`jtbd ... | head`) is the reader's choice, not an error.
             if e.chain().any(|c| {

@@ -5,7 +5,7 @@ use jtbd_model::Role;
 use std::io::IsTerminal;
 
 /// Whether and how to colour.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     on: bool,
 }
@@ -39,6 +39,22 @@ impl Style {
     /// Dim.
     pub fn dim(&self, s: &str) -> String {
         self.paint("2", s)
+    }
+
+    /// A cue inside a sentence: bold and underlined.
+    pub fn cue(&self, s: &str) -> String {
+        self.paint("1;4", s)
+    }
+
+    /// A force name in its colour.
+    pub fn force(&self, f: jtbd_model::Force) -> String {
+        let code = match f {
+            jtbd_model::Force::Anxiety => "35",
+            jtbd_model::Force::Frustration => "31",
+            jtbd_model::Force::DesiredProgress => "32",
+            jtbd_model::Force::Habit => "34",
+        };
+        self.paint(code, f.as_str())
     }
 
     /// A speaker name coloured by role.

@@ -24,6 +24,8 @@ pub enum Message<'a> {
     Error(&'a WireError),
     /// A file or folder left out on purpose.
     Skipped(&'a WireSkipped),
+    /// A sentence carrying a force (extract).
+    Signal(crate::wire_signal::WireSignal<'a>),
     /// Last line: counts.
     Summary(&'a Summary),
 }
@@ -144,6 +146,13 @@ pub struct WireTurn<'a> {
 /// A timestamp written as `HH:MM:SS(.mmm)` without building a string first.
 pub struct ClockTime(jtbd_model::Timestamp);
 
+impl ClockTime {
+    /// Wraps a timestamp.
+    pub fn new(t: jtbd_model::Timestamp) -> ClockTime {
+        ClockTime(t)
+    }
+}
+
 impl Serialize for ClockTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&self.0)
@@ -256,6 +265,12 @@ pub struct Summary {
     pub errors: usize,
     /// Files and folders left out on purpose.
     pub skipped: usize,
+    /// Signals per force (extract only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signals: Option<BTreeMap<&'static str, usize>>,
     /// Wall-clock time, the one field that differs between identical runs.
     pub elapsed_ms: u64,
+    /// Signals per force, counted while running.
+    #[serde(skip)]
+    pub signal_counts: [usize; 4],
 }

@@ -1,0 +1,192 @@
+//! Renderers of `jtbd extract`: the signals of each interview, as JSON Lines, JSON, CSV or
+//! readable text with the cues highlighted.
+
+use crate::emit::{Rendered, Render, csv_rows, csv_safe, line, one};
+use crate::style::Style;
+use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
+use crate::wire_signal::WireSignal;
+use jtbd_extract::{RuleSet, Signal, SpeakerFilter, signals};
+use jtbd_model::{Force, Interview};
+use std::io::{self, Write};
+
+/// The subcommand named in `begin`.
+pub const EXTRACT: &str = "extract";
+
+/// The format of extract's output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignalFormat {
+    /// One `signal` message per line.
+    Jsonl,
+    /// One document.
+    Json,
+    /// One row per signal.
+    Csv,
+    /// Readable, cues highlighted on a terminal.
+    Human(Style),
+}
+
+/// Renders the signals of interviews.
+pub struct Signals<'a> {
+    /// The rules.
+    pub rules: &'a RuleSet,
+    /// Whose turns.
+    pub filter: SpeakerFilter,
+    /// How.
+    pub format: SignalFormat,
+}
+
+/// The CSV columns of extract.
+pub const CSV_HEADER: [&str; 14] = [
+    "interview", "path", "line", "byte_start", "byte_end", "timestamp", "speaker", "role", "force",
+    "confidence", "rules", "cues", "text", "question",
+];
+
+fn counts(found: &[Signal]) -> [usize; 4] {
+    let mut n = [0; 4];
+    for s in found {
+        if let Some(k) = Force::ALL.iter().position(|f| *f == s.force) {
+            n[k] += 1;
+        }
+    }
+    n
+}
+
+impl Render for Signals<'_> {
+    fn begin(&self) -> io::Result<Vec<u8>> {
+        match self.format {
+            SignalFormat::Jsonl => one(&Message::Begin(Begin::new(EXTRACT))),
+            SignalFormat::Json => {
+                let mut b = serde_json::to_vec(&Begin::new(EXTRACT))?;
+                b.pop();
+                b.extend_from_slice(b",\"signals\":[");
+                Ok(b)
+            }
+            SignalFormat::Csv => csv_rows([CSV_HEADER.map(std::borrow::Cow::from)]),
+            SignalFormat::Human(_) => Ok(Vec::new()),
+        }
+    }
+
+    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
+        let found = signals(i, self.rules, self.filter);
+        let mut out = Vec::new();
+        match self.format {
+            SignalFormat::Jsonl => {
+                for s in &found {
+                    line(&mut out, &Message::Signal(WireSignal::new(i, s)))?;
+                }
+            }
+            SignalFormat::Json => {
+                for (k, s) in found.iter().enumerate() {
+                    if k > 0 {
+                        out.push(b',');
+                    }
+                    serde_json::to_writer(&mut out, &WireSignal::new(i, s))?;
+                }
+            }
+            SignalFormat::Csv => {
+                out = csv_rows(found.iter().map(|s| {
+                    let turn = &i.turns[s.turn];
+                    let sen = &turn.sentences[s.sentence];
+                    let cues: Vec<String> =
+                        s.cues.iter().map(|c| sen.text(&i.source)[c.clone()].to_owned()).collect();
+                    let question = s
+                        .question
+                        .map(|(t, q)| i.turns[t].sentences[q].text(&i.source))
+                        .unwrap_or("");
+                    [
+                        i.id.as_str().into(),
+                        csv_safe(&i.path),
+                        sen.line.to_string().into(),
+                        sen.byte_start.to_string().into(),
+                        sen.byte_end.to_string().into(),
+                        turn.timestamp.map(|t| t.to_string()).unwrap_or_default().into(),
+                        csv_safe(turn.speaker.as_deref().unwrap_or("")),
+                        turn.role.as_str().into(),
+                        s.force.as_str().into(),
+                        format!("{:.3}", s.confidence).into(),
+                        s.rules.join(" ").into(),
+                        csv_safe(&cues.join(" | ")).into_owned().into(),
+                        csv_safe(sen.text(&i.source)),
+                        csv_safe(question),
+                    ]
+                }))?;
+            }
+            SignalFormat::Human(style) => {
+                for s in &found {
+                    human(&mut out, i, s, style)?;
+                }
+            }
+        }
+        Ok(Rendered { bytes: out, signals: counts(&found) })
+    }
+
+    fn separator(&self) -> &'static [u8] {
+        if self.format == SignalFormat::Json { b"," } else { b"" }
+    }
+
+    fn counts_signals(&self) -> bool {
+        true
+    }
+
+    fn error(&self, e: &WireError) -> io::Result<Vec<u8>> {
+        match self.format {
+            SignalFormat::Jsonl => one(&Message::Error(e)),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    fn skipped(&self, s: &WireSkipped) -> io::Result<Vec<u8>> {
+        match self.format {
+            SignalFormat::Jsonl => one(&Message::Skipped(s)),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    fn finish(&self, s: &Summary, errors: &[WireError], skipped: &[WireSkipped]) -> io::Result<Vec<u8>> {
+        match self.format {
+            SignalFormat::Jsonl => one(&Message::Summary(s)),
+            SignalFormat::Json => {
+                let mut out = b"],\"errors\":".to_vec();
+                serde_json::to_writer(&mut out, errors)?;
+                out.extend_from_slice(b",\"skipped\":");
+                serde_json::to_writer(&mut out, skipped)?;
+                out.extend_from_slice(b",\"summary\":");
+                serde_json::to_writer(&mut out, s)?;
+                out.extend_from_slice(b"}\n");
+                Ok(out)
+            }
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+/// `path:line  [timestamp]  speaker (role)  force 0.80  sentence`, cues highlighted.
+fn human(out: &mut Vec<u8>, i: &Interview, s: &Signal, style: Style) -> io::Result<()> {
+    let turn = &i.turns[s.turn];
+    let sen = &turn.sentences[s.sentence];
+    let text = sen.text(&i.source);
+    let mut shown = String::new();
+    let mut pos = 0;
+    for c in &s.cues {
+        if c.start < pos || c.end > text.len() {
+            continue;
+        }
+        shown.push_str(&text[pos..c.start]);
+        shown.push_str(&style.cue(&text[c.clone()]));
+        pos = c.end;
+    }
+    shown.push_str(&text[pos..]);
+    let shown: Vec<&str> = shown.split_whitespace().collect();
+    writeln!(
+        out,
+        "{}:{}  {}{} ({})  {} {:.2}  {}",
+        style.bold(&i.path),
+        sen.line,
+        turn.timestamp.map(|t| format!("[{t}] ")).unwrap_or_default(),
+        style.role(turn.role, turn.speaker.as_deref().unwrap_or("(no speaker)")),
+        turn.role,
+        style.force(s.force),
+        s.confidence,
+        shown.join(" ")
+    )
+}

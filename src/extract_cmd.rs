@@ -1,0 +1,144 @@
+//! `jtbd extract`, `jtbd classify` and `jtbd rules`.
+
+use crate::cli::{ClassifyArgs, ExtractArgs, OutputFormat, RulesCommand, Speakers};
+use crate::emit_signals::{SignalFormat, Signals};
+use crate::pipeline::{self, Outcome};
+use crate::style::Style;
+use crate::wire_signal::WireClassified;
+use anyhow::Context;
+use jtbd_extract::{Expect, RuleSet, SpeakerFilter};
+use rayon::prelude::*;
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+fn load_rules(dir: Option<&Path>) -> anyhow::Result<RuleSet> {
+    RuleSet::load(dir).context("cannot load the extraction rules")
+}
+
+/// Runs `jtbd extract`.
+pub fn extract(args: &ExtractArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
+    let rules = load_rules(args.rules.as_deref())?;
+    let filter = match args.speakers {
+        Speakers::All => SpeakerFilter::All,
+        Speakers::Interviewee => SpeakerFilter::Interviewee,
+        Speakers::Interviewer => SpeakerFilter::Interviewer,
+    };
+    let format = match args.format {
+        OutputFormat::Human => SignalFormat::Human(style),
+        OutputFormat::Jsonl => SignalFormat::Jsonl,
+        OutputFormat::Json => SignalFormat::Json,
+        OutputFormat::Csv => SignalFormat::Csv,
+    };
+    let render = Signals { rules: &rules, filter, format };
+    pipeline::run(&args.read, &render, quiet)
+}
+
+/// Lines classified at a time: big enough to use both cores, small enough to stream.
+const CLASSIFY_BATCH: usize = 4096;
+
+/// Runs `jtbd classify`: returns how many lines carried a force.
+pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
+    let rules = load_rules(args.rules.as_deref())?;
+    let input: Box<dyn BufRead> = match &args.file {
+        Some(p) => Box::new(std::io::BufReader::new(
+            std::fs::File::open(p).with_context(|| format!("{}: cannot open", p.display()))?,
+        )),
+        None => Box::new(std::io::stdin().lock()),
+    };
+    let shown = args.file.as_ref().map_or("stdin".to_owned(), |p| p.display().to_string());
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut lines = input.split(b'\n').enumerate().peekable();
+    let mut with_force = 0;
+    while lines.peek().is_some() {
+        let batch: Vec<(usize, String)> = lines
+            .by_ref()
+            .take(CLASSIFY_BATCH)
+            .map(|(n, l)| {
+                let bytes = l.with_context(|| format!("{shown}: cannot read"))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    anyhow::anyhow!("{shown}: line {}: invalid UTF-8 (re-save the file as UTF-8)", n + 1)
+                })?;
+                Ok((n + 1, text.trim_end_matches('\r').to_owned()))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let rendered: Vec<(Vec<u8>, bool)> = batch
+            .par_iter()
+            .map(|(n, text)| {
+                let c = rules.classify(text);
+                let mut v = serde_json::to_vec(&WireClassified::new(*n, &c, &rules))?;
+                v.push(b'\n');
+                Ok((v, !c.hits.is_empty()))
+            })
+            .collect::<serde_json::Result<_>>()?;
+        for (bytes, hit) in rendered {
+            with_force += usize::from(hit);
+            out.write_all(&bytes)?;
+        }
+    }
+    out.flush()?;
+    Ok(with_force)
+}
+
+/// Runs `jtbd rules ...`; returns the exit code.
+pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
+    match cmd {
+        RulesCommand::List { rules, format } => {
+            let set = load_rules(rules.as_deref())?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for r in set.rules() {
+                if *format == OutputFormat::Jsonl {
+                    let v = serde_json::json!({
+                        "id": r.id, "force": r.force.as_str(), "weight": r.weight,
+                        "cues": r.cues, "patterns": r.patterns, "negatable": r.negatable,
+                        "examples": r.examples.len(), "file": r.file, "line": r.line,
+                    });
+                    writeln!(out, "{v}")?;
+                } else {
+                    writeln!(
+                        out,
+                        "{:<44} {:<17} {:.2}  {:>2} cues {:>2} patterns {:>2} examples  {}:{}",
+                        r.id,
+                        r.force.as_str(),
+                        r.weight,
+                        r.cues.len(),
+                        r.patterns.len(),
+                        r.examples.len(),
+                        r.file,
+                        r.line
+                    )?;
+                }
+            }
+            out.flush()?;
+            Ok(0)
+        }
+        RulesCommand::Check { dir } => {
+            let set = RuleSet::load_only(dir).context("rules check failed")?;
+            println!("ok: {} rules in {}", set.rules().len(), dir.display());
+            Ok(0)
+        }
+        RulesCommand::Test { dir } => {
+            let set = RuleSet::load_only(dir).context("rules test failed")?;
+            let (mut passed, mut failed) = (0, 0);
+            for (i, r) in set.rules().iter().enumerate() {
+                for ex in &r.examples {
+                    let fired = set.rule_fires(i, &ex.text);
+                    if fired == (ex.expect == Expect::Match) {
+                        passed += 1;
+                    } else {
+                        failed += 1;
+                        println!(
+                            "FAIL {}:{}: rule {}: expected {} on {:?}",
+                            r.file,
+                            r.line,
+                            r.id,
+                            if ex.expect == Expect::Match { "a match" } else { "no match" },
+                            ex.text
+                        );
+                    }
+                }
+            }
+            println!("{passed} passed, {failed} failed");
+            Ok(if failed > 0 { 2 } else { 0 })
+        }
+    }
+}

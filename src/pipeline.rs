@@ -1,0 +1,320 @@
+//! The read pipeline every command that reads transcripts shares: walk the paths, read and
+//! render each file on the rayon pool, write the results to stdout in walk order, report
+//! errors and skipped files, close with a summary.
+
+use crate::cli::ReadArgs;
+use crate::emit::Render;
+use crate::wire::{Summary, WireError, WireSkipped};
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use jtbd_ingest::{IngestError, Manifest, Options, WalkItem, walk};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// The manifest picked up from a folder when `--meta` is not given.
+const DEFAULT_MANIFEST: &str = "participants.csv";
+
+/// Files read in parallel before their results are written, in order. Bounds memory.
+const BATCH: usize = 256;
+
+/// Diagnostics of one kind printed one by one before they are only counted.
+const MAX_NOTES: usize = 20;
+
+/// What a run ended with, for the exit code.
+pub struct Outcome {
+    /// Interviews read.
+    pub interviews: usize,
+    /// Files that failed.
+    pub errors: usize,
+}
+
+/// What a worker hands the writer for one walk item.
+enum Done {
+    Read {
+        turns: usize,
+        sentences: usize,
+        words: usize,
+        bytes: u64,
+        rendered: crate::emit::Rendered,
+    },
+    Failed(WireError),
+    Skipped(WireSkipped),
+}
+
+/// Runs the pipeline over `args.paths` with `render` deciding what each interview becomes.
+pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<Outcome> {
+    let started = Instant::now();
+    let meta_file = manifest_path(args, quiet);
+    let manifest = match &meta_file {
+        Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
+        None => None,
+    };
+    let opts = Options {
+        format: args.input_format,
+        interviewers: args.interviewer.clone(),
+        max_file_bytes: args.max_file_size,
+    };
+    let meta_canonical = meta_file.as_ref().and_then(|p| p.canonicalize().ok());
+    // The manifest often sits in the folder it describes; it is not a skipped transcript.
+    let not_manifest = move |item: &WalkItem| match (item, &meta_canonical) {
+        (WalkItem::Skipped(s), Some(m)) => {
+            std::path::Path::new(&s.path).canonicalize().ok().as_ref() != Some(m)
+        }
+        _ => true,
+    };
+    let bar = progress_bar(quiet);
+    let mut notes = Notes::new(&bar, quiet);
+    let mut summary = Summary::default();
+    let (mut errors, mut skipped) = (Vec::new(), Vec::new());
+    // Rendered chunks are large: stdout's own line buffer passes them through without a copy.
+    let mut out = std::io::stdout().lock();
+    out.write_all(&render.begin()?)?;
+    let mut first_interview = true;
+
+    // The walk streams into batches; workers read and render a batch ahead of the writer, so
+    // walking, parsing, rendering and writing overlap; batches keep the output in walk order and
+    // memory bounded. (Per-file tasks with a reorder buffer measured slower: more wake-ups.)
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<std::io::Result<Done>>>(2);
+    let (opts_ref, manifest_ref, bar_ref) = (&opts, manifest.as_ref(), &bar);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        scope.spawn(move || {
+            let mut items = walk(&args.paths).filter(not_manifest).peekable();
+            while items.peek().is_some() {
+                let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
+                let files = batch
+                    .iter()
+                    .filter(|i| matches!(i, WalkItem::File { .. }))
+                    .count();
+                bar_ref.inc_length(files as u64);
+                let done: Vec<std::io::Result<Done>> = batch
+                    .par_iter()
+                    .map(|item| process(item, opts_ref, manifest_ref, render))
+                    .collect();
+                if tx.send(done).is_err() {
+                    return;
+                }
+            }
+        });
+        for done in rx.into_iter().flatten() {
+            match done? {
+                Done::Read {
+                    turns,
+                    sentences,
+                    words,
+                    bytes,
+                    rendered,
+                } => {
+                    for (total, n) in summary.signal_counts.iter_mut().zip(rendered.signals) {
+                        *total += n;
+                    }
+                    let rendered = rendered.bytes;
+                    summary.files += 1;
+                    summary.interviews += 1;
+                    summary.turns += turns;
+                    summary.sentences += sentences;
+                    summary.words += words;
+                    summary.bytes += bytes;
+                    bar.inc(1);
+                    // Interviews that render to nothing (no signals) take no separator.
+                    if !rendered.is_empty() {
+                        if !std::mem::take(&mut first_interview) {
+                            out.write_all(render.separator())?;
+                        }
+                        out.write_all(&rendered)?;
+                    }
+                }
+                Done::Failed(e) => {
+                    summary.files += 1;
+                    summary.errors += 1;
+                    bar.inc(1);
+                    notes.error(&e);
+                    out.write_all(&render.error(&e)?)?;
+                    errors.push(e);
+                }
+                Done::Skipped(s) => {
+                    summary.skipped += 1;
+                    notes.skipped(&s);
+                    out.write_all(&render.skipped(&s)?)?;
+                    skipped.push(s);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    notes.finish();
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    if render.counts_signals() {
+        let forces = jtbd_model::Force::ALL.iter().map(|f| f.as_str());
+        summary.signals = Some(forces.zip(summary.signal_counts).collect());
+    }
+    out.write_all(&render.finish(&summary, &errors, &skipped)?)?;
+    out.flush()?;
+    if !quiet {
+        eprintln!(
+            "read {} of {} files: {} turns, {} sentences, {} words, {:.2} MB in {:.2} s{}{}",
+            summary.interviews,
+            summary.files,
+            summary.turns,
+            summary.sentences,
+            summary.words,
+            summary.bytes as f64 / 1e6,
+            summary.elapsed_ms as f64 / 1e3,
+            counted(summary.errors, "error", "errors"),
+            counted(summary.skipped, "skipped", "skipped"),
+        );
+    }
+    Ok(Outcome {
+        interviews: summary.interviews,
+        errors: summary.errors,
+    })
+}
+
+/// `--meta`, or a `participants.csv` at the top of a folder given.
+fn manifest_path(args: &ReadArgs, quiet: bool) -> Option<PathBuf> {
+    args.meta.clone().or_else(|| {
+        let found = args
+            .paths
+            .iter()
+            .map(|p| p.join(DEFAULT_MANIFEST))
+            .find(|p| p.is_file())?;
+        if !quiet {
+            eprintln!(
+                "note: using metadata from {}",
+                jtbd_ingest::walk::display_path(&found)
+            );
+        }
+        Some(found)
+    })
+}
+
+/// Reads and renders one walk item, on a worker thread.
+fn process(
+    item: &WalkItem,
+    opts: &Options,
+    manifest: Option<&Manifest>,
+    render: &dyn Render,
+) -> std::io::Result<Done> {
+    let (path, display, walked) = match item {
+        WalkItem::File {
+            path,
+            display,
+            walked,
+        } => (path, display, *walked),
+        WalkItem::Skipped(s) => {
+            return Ok(Done::Skipped(WireSkipped {
+                path: s.path.clone(),
+                reason: s.reason.clone(),
+            }));
+        }
+        WalkItem::Error { display, message } => {
+            return Ok(Done::Failed(WireError {
+                path: display.clone(),
+                line: None,
+                message: message.clone(),
+            }));
+        }
+    };
+    let extra = manifest.and_then(|m| m.lookup(display));
+    match jtbd_ingest::read_path(path, display, opts, extra) {
+        Ok(i) => Ok(Done::Read {
+            turns: i.turns.len(),
+            sentences: i.turns.iter().map(|t| t.sentences.len()).sum(),
+            words: i.word_count(),
+            bytes: i.bytes,
+            rendered: render.interview(&i)?,
+        }),
+        // Inside a folder a binary file is someone's spreadsheet or picture, not a failure.
+        Err(IngestError::Decode(jtbd_text::DecodeError::Binary { .. })) if walked => {
+            Ok(Done::Skipped(WireSkipped {
+                path: display.clone(),
+                reason: "binary file".into(),
+            }))
+        }
+        Err(error) => Ok(Done::Failed(WireError {
+            path: display.clone(),
+            line: error.line(),
+            message: error.to_string(),
+        })),
+    }
+}
+
+/// Diagnostics on stderr: each error and skipped file up to [`MAX_NOTES`] of each, then a count.
+struct Notes<'a> {
+    bar: &'a ProgressBar,
+    quiet: bool,
+    errors: usize,
+    skipped: usize,
+}
+
+impl<'a> Notes<'a> {
+    fn new(bar: &'a ProgressBar, quiet: bool) -> Self {
+        Notes {
+            bar,
+            quiet,
+            errors: 0,
+            skipped: 0,
+        }
+    }
+
+    fn say(&self, msg: String) {
+        self.bar.suspend(|| {
+            let _ = writeln!(std::io::stderr().lock(), "{msg}");
+        });
+    }
+
+    fn error(&mut self, e: &WireError) {
+        self.errors += 1;
+        // Errors are shown even with --quiet: they change the exit code.
+        if self.errors <= MAX_NOTES {
+            self.say(format!("error: {}: {}", e.path, e.message));
+        }
+    }
+
+    fn skipped(&mut self, s: &WireSkipped) {
+        self.skipped += 1;
+        if !self.quiet && self.skipped <= MAX_NOTES {
+            self.say(format!("note: skipped {}: {}", s.path, s.reason));
+        }
+    }
+
+    fn finish(&self) {
+        if self.errors > MAX_NOTES {
+            self.say(format!(
+                "error: … and {} more files failed (every one is in --format jsonl)",
+                self.errors - MAX_NOTES
+            ));
+        }
+        if !self.quiet && self.skipped > MAX_NOTES {
+            self.say(format!(
+                "note: … and {} more skipped (every one is in --format jsonl)",
+                self.skipped - MAX_NOTES
+            ));
+        }
+    }
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
+    match n {
+        0 => String::new(),
+        1 => format!("; 1 {one}"),
+        _ => format!("; {n} {many}"),
+    }
+}
+
+/// A bar on stderr when it is a terminal; its length grows as the walk finds files.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} reading {bar:40} {human_pos}/{human_len} files  {elapsed}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}

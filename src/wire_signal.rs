@@ -1,0 +1,98 @@
+//! The wire format of `jtbd extract` and `jtbd classify` (documented in
+//! `docs/wire-format.md`, schema in `schema/extract.schema.json`).
+
+use jtbd_extract::{Classification, RuleSet, Signal};
+use jtbd_model::Interview;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The interviewer's question before a signal's turn.
+#[derive(Serialize)]
+pub struct WireQuestion<'a> {
+    speaker: Option<&'a str>,
+    line: usize,
+    byte_start: usize,
+    byte_end: usize,
+    text: &'a str,
+}
+
+/// The `signal` message.
+#[derive(Serialize)]
+pub struct WireSignal<'a> {
+    force: &'static str,
+    text: &'a str,
+    interview: &'a str,
+    path: &'a str,
+    speaker: Option<&'a str>,
+    role: &'static str,
+    line: usize,
+    byte_start: usize,
+    byte_end: usize,
+    timestamp: Option<crate::wire::ClockTime>,
+    rules: &'a [String],
+    cues: Vec<[usize; 2]>,
+    confidence: f64,
+    question: Option<WireQuestion<'a>>,
+}
+
+impl<'a> WireSignal<'a> {
+    /// The wire view of a signal of `i`.
+    pub fn new(i: &'a Interview, s: &'a Signal) -> Self {
+        let turn = &i.turns[s.turn];
+        let sentence = &turn.sentences[s.sentence];
+        WireSignal {
+            force: s.force.as_str(),
+            text: sentence.text(&i.source),
+            interview: &i.id,
+            path: &i.path,
+            speaker: turn.speaker.as_deref(),
+            role: turn.role.as_str(),
+            line: sentence.line,
+            byte_start: sentence.byte_start,
+            byte_end: sentence.byte_end,
+            timestamp: turn.timestamp.map(crate::wire::ClockTime::new),
+            rules: &s.rules,
+            cues: s.cues.iter().map(|c| [c.start, c.end]).collect(),
+            confidence: s.confidence,
+            question: s.question.map(|(t, q)| {
+                let qt = &i.turns[t];
+                let qs = &qt.sentences[q];
+                WireQuestion {
+                    speaker: qt.speaker.as_deref(),
+                    line: qs.line,
+                    byte_start: qs.byte_start,
+                    byte_end: qs.byte_end,
+                    text: qs.text(&i.source),
+                }
+            }),
+        }
+    }
+}
+
+/// One line of `jtbd classify`.
+#[derive(Serialize)]
+pub struct WireClassified<'a> {
+    line: usize,
+    forces: Vec<&'static str>,
+    rules: Vec<&'a str>,
+    confidence: BTreeMap<&'static str, f64>,
+}
+
+impl<'a> WireClassified<'a> {
+    /// The wire view of the classification of input line `line`.
+    pub fn new(line: usize, c: &Classification, rules: &'a RuleSet) -> Self {
+        let mut ids: Vec<&str> = c
+            .hits
+            .iter()
+            .flat_map(|h| h.rules.iter().map(|&r| rules.rules()[r].id.as_str()))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        WireClassified {
+            line,
+            forces: c.hits.iter().map(|h| h.force.as_str()).collect(),
+            rules: ids,
+            confidence: c.hits.iter().map(|h| (h.force.as_str(), h.confidence)).collect(),
+        }
+    }
+}
