@@ -1,6 +1,7 @@
 //! Command-line tests of `jtbd`: one integration binary, driving the real executable.
 
 mod eval_data;
+mod extract;
 mod ingest;
 mod ingest_errors;
 mod support;

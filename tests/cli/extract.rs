@@ -1,0 +1,172 @@
+//! `jtbd extract`, `jtbd classify` and `jtbd rules` from the command line.
+
+use crate::support::{jtbd, messages, of_type, root};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn validator(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("schema").join(name)).unwrap();
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("schema compiles")
+}
+
+fn extract_jsonl(args: &[&str]) -> (i32, Vec<Value>) {
+    let out = jtbd().arg("extract").args(args).args(["--format", "jsonl"]).output().unwrap();
+    (out.status.code().unwrap_or(-1), messages(&out.stdout))
+}
+
+#[test]
+fn signals_quote_the_source_exactly_and_validate() {
+    let (code, msgs) = extract_jsonl(&["corpora/"]);
+    assert_eq!(code, 0);
+    let v = validator("extract.schema.json");
+    for m in &msgs {
+        let errors: Vec<String> = v.iter_errors(m).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{m}\n{errors:#?}");
+    }
+    let signals = of_type(&msgs, "signal");
+    assert!(signals.len() >= 40, "{} signals", signals.len());
+    let forces: BTreeSet<&str> = signals.iter().map(|s| s["force"].as_str().unwrap()).collect();
+    assert_eq!(forces.len(), 4, "every force is found in the corpus: {forces:?}");
+    for s in &signals {
+        let path = s["path"].as_str().unwrap();
+        let (a, b) = (s["byte_start"].as_u64().unwrap() as usize, s["byte_end"].as_u64().unwrap() as usize);
+        let text = s["text"].as_str().unwrap();
+        if !path.ends_with(".docx") {
+            let src = jtbd_text::decode(&std::fs::read(root().join(path)).unwrap()).unwrap().text;
+            assert!(src.get(a..b).is_some_and(|q| q == text || path.ends_with(".json")), "{s}");
+        }
+        for c in s["cues"].as_array().unwrap() {
+            let (x, y) = (c[0].as_u64().unwrap() as usize, c[1].as_u64().unwrap() as usize);
+            assert!(text.get(x..y).is_some_and(|t| !t.is_empty()), "cue {c} outside {text:?}");
+        }
+        assert_ne!(s["role"], "interviewer", "interviewers are not read by default");
+    }
+    let summary = of_type(&msgs, "summary")[0];
+    let total: u64 = ["anxiety", "frustration", "desired_progress", "habit"]
+        .iter()
+        .map(|f| summary["signals"][f].as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, signals.len());
+}
+
+#[test]
+fn a_known_sentence_is_found_with_its_question() {
+    let (_, msgs) = extract_jsonl(&["corpora/cto-fieldpath-logistics.txt"]);
+    let s = of_type(&msgs, "signal")
+        .into_iter()
+        .find(|s| s["text"] == "I'm also a bit afraid of a big-bang migration.")
+        .expect("the fear of a big-bang migration is found");
+    assert_eq!(s["force"], "anxiety");
+    assert_eq!(s["rules"][0], "anxiety/fear/afraid");
+    assert_eq!(s["question"]["text"], "Have you looked at replacing the tools?");
+    assert_eq!(s["speaker"], "Marcus Lindqvist");
+}
+
+#[test]
+fn speakers_flag_chooses_whose_turns() {
+    let (_, msgs) = extract_jsonl(&["corpora/", "--speakers", "interviewer"]);
+    for s in of_type(&msgs, "signal") {
+        assert_ne!(s["role"], "interviewee", "{s}");
+    }
+}
+
+#[test]
+fn extract_outputs_agree() {
+    let (_, msgs) = extract_jsonl(&["corpora/"]);
+    let n = of_type(&msgs, "signal").len();
+    let out = jtbd().args(["extract", "corpora/", "--format", "json"]).output().unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["signals"].as_array().unwrap().len(), n);
+    let out = jtbd().args(["extract", "corpora/", "--format", "csv"]).output().unwrap();
+    assert_eq!(csv::Reader::from_reader(&out.stdout[..]).records().count(), n);
+    let out = jtbd()
+        .args(["extract", "corpora/ciso-northwind-bank.md", "--color", "always"])
+        .output()
+        .unwrap();
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(human.contains("\x1b[1;4mworried\x1b[0m"), "cues are highlighted: {human}");
+}
+
+#[test]
+fn classify_keeps_input_order_and_blank_lines() {
+    let out = jtbd()
+        .arg("classify")
+        .write_stdin("We're fed up with chasing vendors.\n\nIt would be great if exports kept the owner.\r\nThe weather was mild.\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines = messages(&out.stdout);
+    let v = validator("classify.schema.json");
+    for l in &lines {
+        assert!(v.is_valid(l), "{l}");
+    }
+    let got: Vec<(u64, Vec<&str>)> = lines
+        .iter()
+        .map(|l| {
+            let forces = l["forces"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+            (l["line"].as_u64().unwrap(), forces)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [(1, vec!["frustration"]), (2, vec![]), (3, vec!["desired_progress"]), (4, vec![])]
+    );
+    let out = jtbd().arg("classify").write_stdin("plain words\n").output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "nothing found");
+}
+
+fn rule_file(dir: &std::path::Path, body: &str) {
+    std::fs::write(dir.join("mine.toml"), body).unwrap();
+}
+
+#[test]
+fn user_rules_extend_and_are_checked_and_tested() {
+    let dir = tempfile::tempdir().unwrap();
+    rule_file(
+        dir.path(),
+        r#"force = "frustration"
+
+[[rule]]
+id = "frustration/custom/blorp"
+weight = 0.8
+cues = ["blorp outage"]
+examples = [
+  { text = "Another blorp outage this week.", expect = "match" },
+  { text = "No blorp outage since May.", expect = "none" },
+]
+"#,
+    );
+    let d = dir.path().to_str().unwrap();
+    let out = jtbd().args(["rules", "check", d]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = jtbd().args(["rules", "test", d]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2 passed, 0 failed"));
+    let out = jtbd().args(["classify", "--rules", d]).write_stdin("a blorp outage again\n").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("frustration/custom/blorp"));
+    let out = jtbd().args(["rules", "list", "--rules", d]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("frustration/custom/blorp"));
+
+    // A failing example fails `rules test`.
+    rule_file(
+        dir.path(),
+        r#"force = "frustration"
+[[rule]]
+id = "frustration/custom/blorp"
+weight = 0.8
+cues = ["blorp outage"]
+examples = [{ text = "All calm.", expect = "match" }, { text = "x", expect = "none" }]
+"#,
+    );
+    let out = jtbd().args(["rules", "test", d]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed, 1 failed"));
+
+    // A broken rule names file, line and rule.
+    rule_file(dir.path(), "force = \"habit\"\n[[rule]]\nid = \"habit/x\"\nweight = 0.5\npatterns = ['(']\nexamples = [{ text = \"a\", expect = \"match\" }, { text = \"b\", expect = \"none\" }]\n");
+    let out = jtbd().args(["rules", "check", d]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mine.toml:3: rule habit/x: pattern"), "{err}");
+    let out = jtbd().args(["extract", "corpora/", "--rules", d]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "extract refuses broken rules");
+}
