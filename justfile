@@ -20,9 +20,13 @@ fmt:
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Measure ingest speed on 1,000 copies of corpora/ (MB/s, this machine).
+# Measure ingest and extract speed on 1,000 copies of corpora/ (MB/s, this machine).
 bench:
-    cargo bench --bench ingest
+    cargo bench --bench throughput
+
+# Score extraction on the labelled dev sets in ../shared/eval (precision, recall, F1).
+eval *ARGS:
+    cargo run --release --example eval -- {{ARGS}}
 
 # Show the sample corpus as jtbd reads it.
 demo:

@@ -60,7 +60,10 @@ fn read_semeval(dir: &Path, file: &str) -> Option<Vec<Item>> {
                 if label == "1" {
                     labels.insert("suggestion".to_owned());
                 }
-                Some(Item { text: r.get(1)?.to_owned(), labels })
+                Some(Item {
+                    text: r.get(1)?.to_owned(),
+                    labels,
+                })
             })
             .collect(),
     )
@@ -75,7 +78,11 @@ fn read_so(dir: &Path) -> Option<Vec<Item>> {
                 text: v["text"].as_str().unwrap_or("").to_owned(),
                 labels: v["gold"]
                     .as_array()
-                    .map(|a| a.iter().filter_map(|g| g.as_str().map(str::to_owned)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|g| g.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default(),
             })
             .collect(),
@@ -84,14 +91,21 @@ fn read_so(dir: &Path) -> Option<Vec<Item>> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+    };
     let show: usize = flag("--errors").and_then(|n| n.parse().ok()).unwrap_or(0);
     let rules_dir = flag("--rules").map(PathBuf::from);
     let dir = std::env::var_os("JTBD_EVAL_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval"));
     if !dir.is_dir() {
-        eprintln!("no evaluation data at {} (set JTBD_EVAL_DIR): nothing scored", dir.display());
+        eprintln!(
+            "no evaluation data at {} (set JTBD_EVAL_DIR): nothing scored",
+            dir.display()
+        );
         std::process::exit(1);
     }
     let rules = RuleSet::load(rules_dir.as_deref()).unwrap_or_else(|e| {
@@ -108,42 +122,109 @@ fn main() {
         ("so-dev", so.as_ref()),
     ];
     let rows = [
-        Row { set: "goemotions-dev", force: Force::Anxiety, core: &["fear", "nervousness"], ambiguous: &["confusion", "embarrassment"] },
-        Row { set: "goemotions-dev", force: Force::Frustration, core: &["annoyance", "anger", "disappointment"], ambiguous: &["disapproval", "disgust", "sadness"] },
-        Row { set: "goemotions-dev", force: Force::DesiredProgress, core: &["desire"], ambiguous: &["optimism", "caring", "curiosity"] },
-        Row { set: "semeval-a-trial", force: Force::DesiredProgress, core: &["suggestion"], ambiguous: &[] },
-        Row { set: "so-dev", force: Force::Anxiety, core: &["fear"], ambiguous: &[] },
-        Row { set: "so-dev", force: Force::Frustration, core: &["anger"], ambiguous: &["sadness"] },
+        Row {
+            set: "goemotions-dev",
+            force: Force::Anxiety,
+            core: &["fear", "nervousness"],
+            ambiguous: &["confusion", "embarrassment"],
+        },
+        Row {
+            set: "goemotions-dev",
+            force: Force::Frustration,
+            core: &["annoyance", "anger", "disappointment"],
+            ambiguous: &["disapproval", "disgust", "sadness"],
+        },
+        Row {
+            set: "goemotions-dev",
+            force: Force::DesiredProgress,
+            core: &["desire"],
+            ambiguous: &["optimism", "caring", "curiosity"],
+        },
+        Row {
+            set: "semeval-a-trial",
+            force: Force::DesiredProgress,
+            core: &["suggestion"],
+            ambiguous: &[],
+        },
+        Row {
+            set: "so-dev",
+            force: Force::Anxiety,
+            core: &["fear"],
+            ambiguous: &[],
+        },
+        Row {
+            set: "so-dev",
+            force: Force::Frustration,
+            core: &["anger"],
+            ambiguous: &["sadness"],
+        },
+    ];
+    const HEADER: [&str; 10] = [
+        "set", "force", "pos", "neg", "tp", "fp", "fn", "P", "R", "F1",
     ];
     println!(
-        "{:<16} {:<17} {:>5} {:>5} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}  {}",
-        "set", "force", "pos", "neg", "tp", "fp", "fn", "P", "R", "F1", "ambiguous flagged"
+        "{:<16} {:<17} {:>5} {:>5} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}  ambiguous flagged",
+        HEADER[0],
+        HEADER[1],
+        HEADER[2],
+        HEADER[3],
+        HEADER[4],
+        HEADER[5],
+        HEADER[6],
+        HEADER[7],
+        HEADER[8],
+        HEADER[9]
     );
     for row in &rows {
-        let Some(items) = sets.iter().find(|(n, _)| *n == row.set).and_then(|(_, s)| *s) else {
+        let Some(items) = sets
+            .iter()
+            .find(|(n, _)| *n == row.set)
+            .and_then(|(_, s)| *s)
+        else {
             println!("{:<16} {:<17} (data missing)", row.set, row.force.as_str());
             continue;
         };
-        let (mut tp, mut fp, mut fneg, mut pos, mut neg, mut amb, mut amb_hit) = (0, 0, 0, 0, 0, 0, 0);
+        let (mut tp, mut fp, mut fneg, mut pos, mut neg, mut amb, mut amb_hit) =
+            (0, 0, 0, 0, 0, 0, 0);
         let (mut fps, mut fns) = (Vec::new(), Vec::new());
         for item in items {
-            let predicted = rules.classify(&item.text).hits.iter().any(|h| h.force == row.force);
+            let predicted = rules
+                .classify(&item.text)
+                .hits
+                .iter()
+                .any(|h| h.force == row.force);
             let is_core = row.core.iter().any(|c| item.labels.contains(*c));
             let is_amb = row.ambiguous.iter().any(|c| item.labels.contains(*c));
             if is_core {
                 pos += 1;
-                if predicted { tp += 1 } else { fneg += 1; fns.push(&item.text) }
+                if predicted {
+                    tp += 1
+                } else {
+                    fneg += 1;
+                    fns.push(&item.text)
+                }
             } else if is_amb {
                 amb += 1;
                 amb_hit += usize::from(predicted);
             } else {
                 neg += 1;
-                if predicted { fp += 1; fps.push(&item.text) }
+                if predicted {
+                    fp += 1;
+                    fps.push(&item.text)
+                }
             }
         }
-        let p = if tp + fp > 0 { tp as f64 / (tp + fp) as f64 } else { 0.0 };
+        let p = if tp + fp > 0 {
+            tp as f64 / (tp + fp) as f64
+        } else {
+            0.0
+        };
         let r = if pos > 0 { tp as f64 / pos as f64 } else { 0.0 };
-        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        let f1 = if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else {
+            0.0
+        };
         println!(
             "{:<16} {:<17} {pos:>5} {neg:>5} {tp:>5} {fp:>5} {fneg:>5} {p:>6.3} {r:>6.3} {f1:>6.3}  {amb_hit}/{amb}",
             row.set,

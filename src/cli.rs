@@ -61,7 +61,9 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
     /// List the rule set: id, force, weight, cues, patterns, examples, where it is defined.
-    #[command(after_help = "Examples:\n  jtbd rules list\n  jtbd rules list --rules my-rules/ --format jsonl")]
+    #[command(
+        after_help = "Examples:\n  jtbd rules list\n  jtbd rules list --rules my-rules/ --format jsonl"
+    )]
     List {
         /// Add or replace rules from the *.toml files of this folder.
         #[arg(long, value_name = "DIR")]

@@ -19,7 +19,10 @@ pub struct Rendered {
 
 impl From<Vec<u8>> for Rendered {
     fn from(bytes: Vec<u8>) -> Rendered {
-        Rendered { bytes, signals: [0; 4] }
+        Rendered {
+            bytes,
+            signals: [0; 4],
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! Renderers of `jtbd extract`: the signals of each interview, as JSON Lines, JSON, CSV or
 //! readable text with the cues highlighted.
 
-use crate::emit::{Rendered, Render, csv_rows, csv_safe, line, one};
+use crate::emit::{Render, Rendered, csv_rows, csv_safe, line, one};
 use crate::style::Style;
 use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
 use crate::wire_signal::WireSignal;
@@ -37,8 +37,20 @@ pub struct Signals<'a> {
 
 /// The CSV columns of extract.
 pub const CSV_HEADER: [&str; 14] = [
-    "interview", "path", "line", "byte_start", "byte_end", "timestamp", "speaker", "role", "force",
-    "confidence", "rules", "cues", "text", "question",
+    "interview",
+    "path",
+    "line",
+    "byte_start",
+    "byte_end",
+    "timestamp",
+    "speaker",
+    "role",
+    "force",
+    "confidence",
+    "rules",
+    "cues",
+    "text",
+    "question",
 ];
 
 fn counts(found: &[Signal]) -> [usize; 4] {
@@ -87,8 +99,11 @@ impl Render for Signals<'_> {
                 out = csv_rows(found.iter().map(|s| {
                     let turn = &i.turns[s.turn];
                     let sen = &turn.sentences[s.sentence];
-                    let cues: Vec<String> =
-                        s.cues.iter().map(|c| sen.text(&i.source)[c.clone()].to_owned()).collect();
+                    let cues: Vec<String> = s
+                        .cues
+                        .iter()
+                        .map(|c| sen.text(&i.source)[c.clone()].to_owned())
+                        .collect();
                     let question = s
                         .question
                         .map(|(t, q)| i.turns[t].sentences[q].text(&i.source))
@@ -99,7 +114,10 @@ impl Render for Signals<'_> {
                         sen.line.to_string().into(),
                         sen.byte_start.to_string().into(),
                         sen.byte_end.to_string().into(),
-                        turn.timestamp.map(|t| t.to_string()).unwrap_or_default().into(),
+                        turn.timestamp
+                            .map(|t| t.to_string())
+                            .unwrap_or_default()
+                            .into(),
                         csv_safe(turn.speaker.as_deref().unwrap_or("")),
                         turn.role.as_str().into(),
                         s.force.as_str().into(),
@@ -117,11 +135,18 @@ impl Render for Signals<'_> {
                 }
             }
         }
-        Ok(Rendered { bytes: out, signals: counts(&found) })
+        Ok(Rendered {
+            bytes: out,
+            signals: counts(&found),
+        })
     }
 
     fn separator(&self) -> &'static [u8] {
-        if self.format == SignalFormat::Json { b"," } else { b"" }
+        if self.format == SignalFormat::Json {
+            b","
+        } else {
+            b""
+        }
     }
 
     fn counts_signals(&self) -> bool {
@@ -142,7 +167,12 @@ impl Render for Signals<'_> {
         }
     }
 
-    fn finish(&self, s: &Summary, errors: &[WireError], skipped: &[WireSkipped]) -> io::Result<Vec<u8>> {
+    fn finish(
+        &self,
+        s: &Summary,
+        errors: &[WireError],
+        skipped: &[WireSkipped],
+    ) -> io::Result<Vec<u8>> {
         match self.format {
             SignalFormat::Jsonl => one(&Message::Summary(s)),
             SignalFormat::Json => {
@@ -182,7 +212,9 @@ fn human(out: &mut Vec<u8>, i: &Interview, s: &Signal, style: Style) -> io::Resu
         "{}:{}  {}{} ({})  {} {:.2}  {}",
         style.bold(&i.path),
         sen.line,
-        turn.timestamp.map(|t| format!("[{t}] ")).unwrap_or_default(),
+        turn.timestamp
+            .map(|t| format!("[{t}] "))
+            .unwrap_or_default(),
         style.role(turn.role, turn.speaker.as_deref().unwrap_or("(no speaker)")),
         turn.role,
         style.force(s.force),

@@ -29,7 +29,11 @@ pub fn extract(args: &ExtractArgs, style: Style, quiet: bool) -> anyhow::Result<
         OutputFormat::Json => SignalFormat::Json,
         OutputFormat::Csv => SignalFormat::Csv,
     };
-    let render = Signals { rules: &rules, filter, format };
+    let render = Signals {
+        rules: &rules,
+        filter,
+        format,
+    };
     pipeline::run(&args.read, &render, quiet)
 }
 
@@ -45,7 +49,10 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
         )),
         None => Box::new(std::io::stdin().lock()),
     };
-    let shown = args.file.as_ref().map_or("stdin".to_owned(), |p| p.display().to_string());
+    let shown = args
+        .file
+        .as_ref()
+        .map_or("stdin".to_owned(), |p| p.display().to_string());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut lines = input.split(b'\n').enumerate().peekable();
     let mut with_force = 0;
@@ -56,7 +63,10 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
             .map(|(n, l)| {
                 let bytes = l.with_context(|| format!("{shown}: cannot read"))?;
                 let text = String::from_utf8(bytes).map_err(|_| {
-                    anyhow::anyhow!("{shown}: line {}: invalid UTF-8 (re-save the file as UTF-8)", n + 1)
+                    anyhow::anyhow!(
+                        "{shown}: line {}: invalid UTF-8 (re-save the file as UTF-8)",
+                        n + 1
+                    )
                 })?;
                 Ok((n + 1, text.trim_end_matches('\r').to_owned()))
             })
@@ -131,7 +141,11 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
                             r.file,
                             r.line,
                             r.id,
-                            if ex.expect == Expect::Match { "a match" } else { "no match" },
+                            if ex.expect == Expect::Match {
+                                "a match"
+                            } else {
+                                "no match"
+                            },
                             ex.text
                         );
                     }

@@ -92,7 +92,11 @@ impl<'a> WireClassified<'a> {
             line,
             forces: c.hits.iter().map(|h| h.force.as_str()).collect(),
             rules: ids,
-            confidence: c.hits.iter().map(|h| (h.force.as_str(), h.confidence)).collect(),
+            confidence: c
+                .hits
+                .iter()
+                .map(|h| (h.force.as_str(), h.confidence))
+                .collect(),
         }
     }
 }

@@ -10,7 +10,12 @@ fn validator(name: &str) -> jsonschema::Validator {
 }
 
 fn extract_jsonl(args: &[&str]) -> (i32, Vec<Value>) {
-    let out = jtbd().arg("extract").args(args).args(["--format", "jsonl"]).output().unwrap();
+    let out = jtbd()
+        .arg("extract")
+        .args(args)
+        .args(["--format", "jsonl"])
+        .output()
+        .unwrap();
     (out.status.code().unwrap_or(-1), messages(&out.stdout))
 }
 
@@ -25,21 +30,46 @@ fn signals_quote_the_source_exactly_and_validate() {
     }
     let signals = of_type(&msgs, "signal");
     assert!(signals.len() >= 40, "{} signals", signals.len());
-    let forces: BTreeSet<&str> = signals.iter().map(|s| s["force"].as_str().unwrap()).collect();
-    assert_eq!(forces.len(), 4, "every force is found in the corpus: {forces:?}");
+    let forces: BTreeSet<&str> = signals
+        .iter()
+        .map(|s| s["force"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        forces.len(),
+        4,
+        "every force is found in the corpus: {forces:?}"
+    );
     for s in &signals {
         let path = s["path"].as_str().unwrap();
-        let (a, b) = (s["byte_start"].as_u64().unwrap() as usize, s["byte_end"].as_u64().unwrap() as usize);
+        let (a, b) = (
+            s["byte_start"].as_u64().unwrap() as usize,
+            s["byte_end"].as_u64().unwrap() as usize,
+        );
         let text = s["text"].as_str().unwrap();
         if !path.ends_with(".docx") {
-            let src = jtbd_text::decode(&std::fs::read(root().join(path)).unwrap()).unwrap().text;
-            assert!(src.get(a..b).is_some_and(|q| q == text || path.ends_with(".json")), "{s}");
+            let src = jtbd_text::decode(&std::fs::read(root().join(path)).unwrap())
+                .unwrap()
+                .text;
+            assert!(
+                src.get(a..b)
+                    .is_some_and(|q| q == text || path.ends_with(".json")),
+                "{s}"
+            );
         }
         for c in s["cues"].as_array().unwrap() {
-            let (x, y) = (c[0].as_u64().unwrap() as usize, c[1].as_u64().unwrap() as usize);
-            assert!(text.get(x..y).is_some_and(|t| !t.is_empty()), "cue {c} outside {text:?}");
+            let (x, y) = (
+                c[0].as_u64().unwrap() as usize,
+                c[1].as_u64().unwrap() as usize,
+            );
+            assert!(
+                text.get(x..y).is_some_and(|t| !t.is_empty()),
+                "cue {c} outside {text:?}"
+            );
         }
-        assert_ne!(s["role"], "interviewer", "interviewers are not read by default");
+        assert_ne!(
+            s["role"], "interviewer",
+            "interviewers are not read by default"
+        );
     }
     let summary = of_type(&msgs, "summary")[0];
     let total: u64 = ["anxiety", "frustration", "desired_progress", "habit"]
@@ -58,7 +88,10 @@ fn a_known_sentence_is_found_with_its_question() {
         .expect("the fear of a big-bang migration is found");
     assert_eq!(s["force"], "anxiety");
     assert_eq!(s["rules"][0], "anxiety/fear/afraid");
-    assert_eq!(s["question"]["text"], "Have you looked at replacing the tools?");
+    assert_eq!(
+        s["question"]["text"],
+        "Have you looked at replacing the tools?"
+    );
     assert_eq!(s["speaker"], "Marcus Lindqvist");
 }
 
@@ -74,17 +107,34 @@ fn speakers_flag_chooses_whose_turns() {
 fn extract_outputs_agree() {
     let (_, msgs) = extract_jsonl(&["corpora/"]);
     let n = of_type(&msgs, "signal").len();
-    let out = jtbd().args(["extract", "corpora/", "--format", "json"]).output().unwrap();
+    let out = jtbd()
+        .args(["extract", "corpora/", "--format", "json"])
+        .output()
+        .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
     assert_eq!(doc["signals"].as_array().unwrap().len(), n);
-    let out = jtbd().args(["extract", "corpora/", "--format", "csv"]).output().unwrap();
-    assert_eq!(csv::Reader::from_reader(&out.stdout[..]).records().count(), n);
     let out = jtbd()
-        .args(["extract", "corpora/ciso-northwind-bank.md", "--color", "always"])
+        .args(["extract", "corpora/", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        csv::Reader::from_reader(&out.stdout[..]).records().count(),
+        n
+    );
+    let out = jtbd()
+        .args([
+            "extract",
+            "corpora/ciso-northwind-bank.md",
+            "--color",
+            "always",
+        ])
         .output()
         .unwrap();
     let human = String::from_utf8(out.stdout).unwrap();
-    assert!(human.contains("\x1b[1;4mworried\x1b[0m"), "cues are highlighted: {human}");
+    assert!(
+        human.contains("\x1b[1;4mworried\x1b[0m"),
+        "cues are highlighted: {human}"
+    );
 }
 
 #[test]
@@ -103,15 +153,29 @@ fn classify_keeps_input_order_and_blank_lines() {
     let got: Vec<(u64, Vec<&str>)> = lines
         .iter()
         .map(|l| {
-            let forces = l["forces"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
+            let forces = l["forces"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f.as_str().unwrap())
+                .collect();
             (l["line"].as_u64().unwrap(), forces)
         })
         .collect();
     assert_eq!(
         got,
-        [(1, vec!["frustration"]), (2, vec![]), (3, vec!["desired_progress"]), (4, vec![])]
+        [
+            (1, vec!["frustration"]),
+            (2, vec![]),
+            (3, vec!["desired_progress"]),
+            (4, vec![])
+        ]
     );
-    let out = jtbd().arg("classify").write_stdin("plain words\n").output().unwrap();
+    let out = jtbd()
+        .arg("classify")
+        .write_stdin("plain words\n")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1), "nothing found");
 }
 
@@ -138,12 +202,24 @@ examples = [
     );
     let d = dir.path().to_str().unwrap();
     let out = jtbd().args(["rules", "check", d]).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = jtbd().args(["rules", "test", d]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 passed, 0 failed"));
-    let out = jtbd().args(["classify", "--rules", d]).write_stdin("a blorp outage again\n").output().unwrap();
+    let out = jtbd()
+        .args(["classify", "--rules", d])
+        .write_stdin("a blorp outage again\n")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("frustration/custom/blorp"));
-    let out = jtbd().args(["rules", "list", "--rules", d]).output().unwrap();
+    let out = jtbd()
+        .args(["rules", "list", "--rules", d])
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("frustration/custom/blorp"));
 
     // A failing example fails `rules test`.
@@ -162,11 +238,17 @@ examples = [{ text = "All calm.", expect = "match" }, { text = "x", expect = "no
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 passed, 1 failed"));
 
     // A broken rule names file, line and rule.
-    rule_file(dir.path(), "force = \"habit\"\n[[rule]]\nid = \"habit/x\"\nweight = 0.5\npatterns = ['(']\nexamples = [{ text = \"a\", expect = \"match\" }, { text = \"b\", expect = \"none\" }]\n");
+    rule_file(
+        dir.path(),
+        "force = \"habit\"\n[[rule]]\nid = \"habit/x\"\nweight = 0.5\npatterns = ['(']\nexamples = [{ text = \"a\", expect = \"match\" }, { text = \"b\", expect = \"none\" }]\n",
+    );
     let out = jtbd().args(["rules", "check", d]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("mine.toml:3: rule habit/x: pattern"), "{err}");
-    let out = jtbd().args(["extract", "corpora/", "--rules", d]).output().unwrap();
+    let out = jtbd()
+        .args(["extract", "corpora/", "--rules", d])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "extract refuses broken rules");
 }

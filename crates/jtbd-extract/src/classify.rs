@@ -33,11 +33,50 @@ struct Fire {
     cue: bool,
 }
 
+/// A text's words as the matchers see them: ` term term ` plus where each word is.
+struct Terms {
+    /// Byte range of each word in the text.
+    words: Vec<Range<usize>>,
+    /// Offset of each term in `joined`.
+    starts: Vec<usize>,
+    /// The space-separated terms, with a space at each end.
+    joined: String,
+}
+
+impl Terms {
+    fn of(text: &str) -> Terms {
+        let mut t = Terms {
+            words: Vec::new(),
+            starts: Vec::new(),
+            joined: String::with_capacity(text.len() + 2),
+        };
+        t.joined.push(' ');
+        jtbd_text::for_each_term(text, |start, end, term| {
+            t.words.push(start..end);
+            t.starts.push(t.joined.len());
+            t.joined.push_str(term);
+            t.joined.push(' ');
+        });
+        t
+    }
+
+    /// Whether `joined_pos` is the end of a term (a space or the end follows).
+    fn ends_term(&self, joined_pos: usize) -> bool {
+        matches!(self.joined.as_bytes().get(joined_pos), Some(b' ') | None)
+    }
+
+    /// The word index whose term starts right after the space at `joined_pos`.
+    fn word_at(&self, joined_pos: usize) -> Option<usize> {
+        self.starts.binary_search(&(joined_pos + 1)).ok()
+    }
+}
+
 impl RuleSet {
     /// Classifies a text (a sentence, a survey answer).
     pub fn classify(&self, text: &str) -> Classification {
-        let fires = self.fires(text);
-        let mods = self.sentence_modifiers(text);
+        let terms = Terms::of(text);
+        let fires = self.fires(text, &terms);
+        let mods = self.sentence_modifiers(&terms);
         let mut hits = Vec::new();
         for force in Force::ALL {
             let fi = index_of(force);
@@ -80,77 +119,113 @@ impl RuleSet {
         Classification { hits }
     }
 
-    /// Whether rule `rule` fires anywhere in `text` (not negated, not hedged), whatever the
-    /// force's threshold: what a rule's examples test.
+    /// Whether rule `rule` fires anywhere in `text` (not negated, not hedged, not inside an
+    /// idiom), whatever the force's threshold: what a rule's examples test.
     pub fn rule_fires(&self, rule: usize, text: &str) -> bool {
-        let mods = self.sentence_modifiers(text);
-        self.fires(text).iter().any(|f| f.rule == rule && !mods.cancels(f))
+        let terms = Terms::of(text);
+        let mods = self.sentence_modifiers(&terms);
+        self.fires(text, &terms)
+            .iter()
+            .any(|f| f.rule == rule && !mods.cancels(f))
     }
 
-    fn fires(&self, text: &str) -> Vec<Fire> {
-        let toks = jtbd_text::tokenize(text);
-        let (joined, starts) = joined_terms(&toks);
+    fn fires(&self, text: &str, terms: &Terms) -> Vec<Fire> {
         let mut out = Vec::new();
         let window = self.modifiers.negation_window;
-        for m in self.cues.find_overlapping_iter(&joined) {
+        for m in self.cues.find_iter(&terms.joined) {
+            if !terms.ends_term(m.end()) {
+                continue;
+            }
             let (rule, n) = self.cue_rule[m.pattern().as_usize()];
-            let Ok(i) = starts.binary_search(&(m.start() + 1)) else { continue };
-            let j = (i + n).min(toks.len());
-            if j == 0 || i >= j {
+            let Some(i) = terms.word_at(m.start()) else {
+                continue;
+            };
+            let j = (i + n).min(terms.words.len());
+            if i >= j {
                 continue;
             }
-            let negated = self.rules[rule].negatable
-                && toks[i.saturating_sub(window)..i].iter().any(|t| self.negations.contains(&t.term));
-            if negated {
+            let before = |k: usize| {
+                terms.starts[i.saturating_sub(k)..i]
+                    .iter()
+                    .map(|&s| term_at(&terms.joined, s))
+            };
+            if self.rules[rule].negatable && before(window).any(|t| self.negations.contains(t)) {
                 continue;
             }
-            let intensified =
-                toks[i.saturating_sub(2)..i].iter().any(|t| self.intensifiers.contains(&t.term));
+            let intensified = before(2).any(|t| self.intensifiers.contains(t));
             out.push(Fire {
                 rule,
-                span: toks[i].start..toks[j - 1].end,
-                bonus: if intensified { self.modifiers.intensifier_bonus } else { 0.0 },
+                span: terms.words[i].start..terms.words[j - 1].end,
+                bonus: if intensified {
+                    self.modifiers.intensifier_bonus
+                } else {
+                    0.0
+                },
                 cue: true,
             });
         }
         if !self.patterns.is_empty() {
-            for k in self.gate.matches(text).iter() {
+            let bytes = text.as_bytes();
+            for k in self.gate.matches(bytes).iter() {
                 let (rule, re) = &self.patterns[k];
-                for m in re.find_iter(text) {
-                    out.push(Fire { rule: *rule, span: m.range(), bonus: 0.0, cue: false });
+                for m in re.find_iter(bytes) {
+                    out.push(Fire {
+                        rule: *rule,
+                        span: char_bounds(text, m.range()),
+                        bonus: 0.0,
+                        cue: false,
+                    });
                 }
             }
         }
         out
     }
 
-    fn sentence_modifiers(&self, text: &str) -> Mods {
-        let toks = jtbd_text::tokenize(text);
-        let (joined, starts) = joined_terms(&toks);
+    fn sentence_modifiers(&self, terms: &Terms) -> Mods {
         let mut mods = Mods::default();
-        for m in self.modifier_phrases.find_overlapping_iter(&joined) {
+        for m in self.modifier_phrases.find_iter(&terms.joined) {
+            if !terms.ends_term(m.end()) {
+                continue;
+            }
             match self.modifier_kind[m.pattern().as_usize()] {
                 0 => {
-                    let at = starts
-                        .binary_search(&(m.start() + 1))
-                        .ok()
-                        .map_or(0, |i| toks[i].start);
+                    let at = terms.word_at(m.start()).map_or(0, |i| terms.words[i].start);
                     mods.hedge_at = Some(mods.hedge_at.map_or(at, |h: usize| h.min(at)));
                 }
                 1 => mods.hypothetical = true,
                 2 => mods.speaker = true,
                 _ => {
-                    let (a, b) = (m.start() + 1, m.end() - 1);
-                    let first = starts.partition_point(|&s| s < a);
-                    let last = starts.partition_point(|&s| s < b);
+                    let (a, b) = (m.start() + 1, m.end());
+                    let first = terms.starts.partition_point(|&s| s < a);
+                    let last = terms.starts.partition_point(|&s| s < b);
                     if first < last {
-                        mods.idioms.push(toks[first].start..toks[last - 1].end);
+                        mods.idioms
+                            .push(terms.words[first].start..terms.words[last - 1].end);
                     }
                 }
             }
         }
         mods
     }
+}
+
+/// The term starting at `start` in a joined string.
+fn term_at(joined: &str, start: usize) -> &str {
+    let rest = &joined[start..];
+    &rest[..rest.find(' ').unwrap_or(rest.len())]
+}
+
+/// Widens a byte range to character boundaries (byte-mode patterns may stop inside one).
+fn char_bounds(text: &str, r: Range<usize>) -> Range<usize> {
+    let mut a = r.start.min(text.len());
+    let mut b = r.end.min(text.len());
+    while !text.is_char_boundary(a) {
+        a -= 1;
+    }
+    while !text.is_char_boundary(b) {
+        b += 1;
+    }
+    a..b
 }
 
 #[derive(Default)]
@@ -166,19 +241,10 @@ struct Mods {
 impl Mods {
     fn cancels(&self, f: &Fire) -> bool {
         self.hedge_at.is_some_and(|h| f.span.start >= h)
-            || (f.cue && self.idioms.iter().any(|i| i.start < f.span.end && f.span.start < i.end))
+            || (f.cue
+                && self
+                    .idioms
+                    .iter()
+                    .any(|i| i.start < f.span.end && f.span.start < i.end))
     }
-}
-
-/// ` term term term ` and the offset of each term in it.
-fn joined_terms(toks: &[jtbd_text::Token]) -> (String, Vec<usize>) {
-    let mut joined = String::with_capacity(toks.len() * 8 + 2);
-    let mut starts = Vec::with_capacity(toks.len());
-    joined.push(' ');
-    for t in toks {
-        starts.push(joined.len());
-        joined.push_str(&t.term);
-        joined.push(' ');
-    }
-    (joined, starts)
 }

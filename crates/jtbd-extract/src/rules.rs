@@ -2,17 +2,27 @@
 
 use aho_corasick::AhoCorasick;
 use jtbd_model::Force;
-use regex::{Regex, RegexSet};
-use std::collections::{BTreeMap, HashSet};
+use regex::bytes::{Regex, RegexSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// The embedded rule files, name and text.
 const EMBEDDED: [(&str, &str); 5] = [
     ("anxiety.toml", include_str!("../data/rules/anxiety.toml")),
-    ("frustration.toml", include_str!("../data/rules/frustration.toml")),
-    ("desired_progress.toml", include_str!("../data/rules/desired_progress.toml")),
+    (
+        "frustration.toml",
+        include_str!("../data/rules/frustration.toml"),
+    ),
+    (
+        "desired_progress.toml",
+        include_str!("../data/rules/desired_progress.toml"),
+    ),
     ("habit.toml", include_str!("../data/rules/habit.toml")),
-    ("modifiers.toml", include_str!("../data/rules/modifiers.toml")),
+    (
+        "modifiers.toml",
+        include_str!("../data/rules/modifiers.toml"),
+    ),
 ];
 
 /// What an example expects of its rule.
@@ -148,31 +158,40 @@ pub struct RuleSet {
     pub(crate) hypothetical_factor: [f64; 4],
 }
 
-/// The stemmed form of a cue phrase, as ` term term `.
+/// The stemmed form of a cue phrase, as ` term term` (a space before each term). Matches are
+/// then checked to end at a term's end, so adjacent cues can both match.
 pub(crate) fn stem_phrase(phrase: &str) -> String {
-    let mut out = String::from(" ");
+    let mut out = String::new();
     for t in jtbd_text::tokenize(phrase) {
-        out.push_str(&t.term);
         out.push(' ');
+        out.push_str(&t.term);
     }
     out
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
-    text.find(needle).map_or(1, |p| text[..p].matches('\n').count() + 1)
+    text.find(needle)
+        .map_or(1, |p| text[..p].matches('\n').count() + 1)
 }
 
 impl RuleSet {
     /// The embedded rules.
     pub fn embedded() -> Result<RuleSet, RuleError> {
-        RuleSet::from_files(EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect())
+        RuleSet::from_files(
+            EMBEDDED
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect(),
+        )
     }
 
     /// The embedded rules, extended by the `*.toml` files of `dir`: a rule with an id already
     /// known replaces it, a new id is added, and a `modifiers.toml` replaces the modifiers.
     pub fn load(dir: Option<&Path>) -> Result<RuleSet, RuleError> {
-        let mut files: Vec<(String, String)> =
-            EMBEDDED.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut files: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
         if let Some(dir) = dir {
             files.extend(read_dir(dir)?);
         }
@@ -193,7 +212,9 @@ impl RuleSet {
         for (name, text) in &files {
             let raw: RawFile = toml::from_str(text).map_err(|e| RuleError {
                 file: name.clone(),
-                line: e.span().map_or(1, |s| text[..s.start.min(text.len())].matches('\n').count() + 1),
+                line: e.span().map_or(1, |s| {
+                    text[..s.start.min(text.len())].matches('\n').count() + 1
+                }),
                 rule: None,
                 message: e.message().to_owned(),
             })?;
@@ -233,7 +254,9 @@ impl RuleSet {
                     return Err(err("a rule needs `cues` or `patterns`".into()));
                 }
                 if r.examples.is_empty() {
-                    return Err(err("a rule needs examples (`expect = \"match\"` and `\"none\"`)".into()));
+                    return Err(err(
+                        "a rule needs examples (`expect = \"match\"` and `\"none\"`)".into(),
+                    ));
                 }
                 for c in &r.cues {
                     if stem_phrase(c).trim().is_empty() {
@@ -312,9 +335,10 @@ fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
         .collect()
 }
 
-/// Case-insensitive, with ASCII word boundaries (`\b` is cheap and predictable that way).
+/// Case-insensitive ASCII, with ASCII word boundaries, matched on bytes: the lazy DFA stays
+/// small and fast (Unicode classes would multiply its states).
 fn pattern_source(pattern: &str) -> String {
-    format!("(?i){}", pattern.replace(r"\b", r"(?-u:\b)"))
+    format!("(?i-u){pattern}")
 }
 
 fn compile(pattern: &str) -> Result<Regex, regex::Error> {
@@ -341,8 +365,12 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         rule: None,
         message: e,
     };
+    // Leftmost-longest: one pass, no overlaps; of two cues at one place the longer wins.
     let cues = AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::Standard)
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        // Every pattern starts with a space: a start-byte prefilter would stop at every word.
+        .prefilter(false)
         .build(&cue_texts)
         .map_err(|e| build_err(e.to_string()))?;
     let mut patterns = Vec::new();
@@ -357,17 +385,26 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
     let term = |w: &String| stem_phrase(w).trim().to_owned();
     let mut phrases = Vec::new();
     let mut kind = Vec::new();
-    for (k, list) in
-        [&modifiers.hedges, &modifiers.hypotheticals, &modifiers.speaker_cues, &modifiers.idioms]
-        .into_iter()
-        .enumerate()
+    for (k, list) in [
+        &modifiers.hedges,
+        &modifiers.hypotheticals,
+        &modifiers.speaker_cues,
+        &modifiers.idioms,
+    ]
+    .into_iter()
+    .enumerate()
     {
         for p in list {
             phrases.push(stem_phrase(p));
             kind.push(k as u8);
         }
     }
-    let modifier_phrases = AhoCorasick::new(&phrases).map_err(|e| build_err(e.to_string()))?;
+    let modifier_phrases = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(&phrases)
+        .map_err(|e| build_err(e.to_string()))?;
     let mut thresholds = [0.5; 4];
     let mut hypothetical_factor = [1.0; 4];
     for f in Force::ALL {
@@ -408,12 +445,23 @@ mod tests {
         assert!(set.rules().len() >= 15);
         let mut failures = Vec::new();
         for (i, rule) in set.rules().iter().enumerate() {
-            assert!(rule.examples.iter().any(|e| e.expect == Expect::Match), "{}", rule.id);
-            assert!(rule.examples.iter().any(|e| e.expect == Expect::None), "{}", rule.id);
+            assert!(
+                rule.examples.iter().any(|e| e.expect == Expect::Match),
+                "{}",
+                rule.id
+            );
+            assert!(
+                rule.examples.iter().any(|e| e.expect == Expect::None),
+                "{}",
+                rule.id
+            );
             for ex in &rule.examples {
                 let fired = set.rule_fires(i, &ex.text);
                 if fired != (ex.expect == Expect::Match) {
-                    failures.push(format!("{}: {:?} expected {:?}", rule.id, ex.text, ex.expect));
+                    failures.push(format!(
+                        "{}: {:?} expected {:?}",
+                        rule.id, ex.text, ex.expect
+                    ));
                 }
             }
         }
@@ -431,23 +479,54 @@ mod tests {
     fn errors_of(files: &[(&str, &str)]) -> String {
         let mut all = vec![("modifiers.toml".to_string(), EMBEDDED[4].1.to_string())];
         all.extend(files.iter().map(|(n, t)| (n.to_string(), t.to_string())));
-        RuleSet::from_files(all).map(|_| String::new()).unwrap_or_else(|e| e.to_string())
+        RuleSet::from_files(all)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string())
     }
 
     #[test]
     fn bad_rules_name_file_line_and_rule() {
-        let ex = r#"examples = [{ text = "a", expect = "match" }, { text = "b", expect = "none" }]"#;
-        let e = errors_of(&[("x.toml", &format!("force = \"anxiety\"\n\n[[rule]]\nid = \"anxiety/x\"\nweight = 0.5\npatterns = ['(unclosed']\n{ex}\n"))]);
+        let ex =
+            r#"examples = [{ text = "a", expect = "match" }, { text = "b", expect = "none" }]"#;
+        let e = errors_of(&[(
+            "x.toml",
+            &format!(
+                "force = \"anxiety\"\n\n[[rule]]\nid = \"anxiety/x\"\nweight = 0.5\npatterns = ['(unclosed']\n{ex}\n"
+            ),
+        )]);
         assert!(e.starts_with("x.toml:4: rule anxiety/x: pattern"), "{e}");
-        let e = errors_of(&[("y.toml", &format!("force = \"anxiety\"\n[[rule]]\nid = \"frustration/y\"\nweight = 0.5\ncues = [\"a\"]\n{ex}\n"))]);
-        assert!(e.contains("y.toml:3: rule frustration/y: the id must start with `anxiety/`"), "{e}");
-        let e = errors_of(&[("z.toml", "force = \"fear\"\n[[rule]]\nid = \"fear/z\"\nweight = 0.5\ncues = [\"a\"]\n")]);
+        let e = errors_of(&[(
+            "y.toml",
+            &format!(
+                "force = \"anxiety\"\n[[rule]]\nid = \"frustration/y\"\nweight = 0.5\ncues = [\"a\"]\n{ex}\n"
+            ),
+        )]);
+        assert!(
+            e.contains("y.toml:3: rule frustration/y: the id must start with `anxiety/`"),
+            "{e}"
+        );
+        let e = errors_of(&[(
+            "z.toml",
+            "force = \"fear\"\n[[rule]]\nid = \"fear/z\"\nweight = 0.5\ncues = [\"a\"]\n",
+        )]);
         assert!(e.contains("z.toml:1: unknown force"), "{e}");
-        let e = errors_of(&[("w.toml", "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/w\"\nweight = 2.0\ncues = [\"a\"]\n")]);
+        let e = errors_of(&[(
+            "w.toml",
+            "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/w\"\nweight = 2.0\ncues = [\"a\"]\n",
+        )]);
         assert!(e.contains("weight 2 is not in (0, 1]"), "{e}");
-        let e = errors_of(&[("v.toml", "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/v\"\nweight = 0.5\ncues = [\"a\"]\n")]);
+        let e = errors_of(&[(
+            "v.toml",
+            "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/v\"\nweight = 0.5\ncues = [\"a\"]\n",
+        )]);
         assert!(e.contains("needs examples"), "{e}");
-        let e = errors_of(&[("u.toml", "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/u\"\nwieght = 0.5\n")]);
-        assert!(e.starts_with("u.toml:4:") && e.contains("unknown field"), "{e}");
+        let e = errors_of(&[(
+            "u.toml",
+            "force = \"anxiety\"\n[[rule]]\nid = \"anxiety/u\"\nwieght = 0.5\n",
+        )]);
+        assert!(
+            e.starts_with("u.toml:4:") && e.contains("unknown field"),
+            "{e}"
+        );
     }
 }

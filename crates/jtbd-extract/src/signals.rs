@@ -69,7 +69,11 @@ pub fn signals(interview: &Interview, rules: &RuleSet, filter: SpeakerFilter) ->
                     turn: ti,
                     sentence: si,
                     confidence: hit.confidence,
-                    rules: hit.rules.iter().map(|&r| rules.rules()[r].id.clone()).collect(),
+                    rules: hit
+                        .rules
+                        .iter()
+                        .map(|&r| rules.rules()[r].id.clone())
+                        .collect(),
                     cues: hit.cues,
                     question: question.filter(|(qt, _)| *qt != ti),
                 });

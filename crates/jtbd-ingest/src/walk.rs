@@ -64,14 +64,15 @@ fn is_hidden(name: &str) -> bool {
 /// Walks `inputs` in order, lazily; folders in file-name order, so output is deterministic.
 pub fn walk(inputs: &[PathBuf]) -> Walk {
     Walk {
-        inputs: inputs.to_vec().into_iter(),
+        inputs: inputs.iter().rev().cloned().collect(),
         current: None,
     }
 }
 
 /// The iterator [`walk`] returns.
 pub struct Walk {
-    inputs: std::vec::IntoIter<PathBuf>,
+    /// Inputs still to walk, the next one last.
+    inputs: Vec<PathBuf>,
     current: Option<(String, walkdir::IntoIter)>,
 }
 
@@ -91,7 +92,7 @@ impl Iterator for Walk {
                     None => self.current = None,
                 }
             }
-            let input = self.inputs.next()?;
+            let input = self.inputs.pop()?;
             let display = display_path(&input);
             match std::fs::metadata(&input) {
                 Err(e) => {

@@ -65,8 +65,12 @@ pub enum Force {
 
 impl Force {
     /// Every force, in output order.
-    pub const ALL: [Force; 4] =
-        [Force::Anxiety, Force::Frustration, Force::DesiredProgress, Force::Habit];
+    pub const ALL: [Force; 4] = [
+        Force::Anxiety,
+        Force::Frustration,
+        Force::DesiredProgress,
+        Force::Habit,
+    ];
 
     /// The snake_case name used in rule ids, files and outputs.
     pub fn as_str(self) -> &'static str {

@@ -27,10 +27,24 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     STEMS.with_borrow_mut(|cache| {
         for_each_word(text, |start, end| {
-            out.push(Token { start, end, term: cache.term(&text[start..end]) });
+            out.push(Token {
+                start,
+                end,
+                term: cache.term(&text[start..end]),
+            });
         });
     });
     out
+}
+
+/// Calls `f(start, end, term)` for every word of `text`: [`tokenize`] without allocating a
+/// term per word (the term is borrowed from a per-thread cache).
+pub fn for_each_term(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    STEMS.with_borrow_mut(|cache| {
+        for_each_word(text, |start, end| {
+            f(start, end, cache.term_ref(&text[start..end]))
+        });
+    });
 }
 
 thread_local! {
@@ -41,13 +55,25 @@ thread_local! {
 /// Word -> term, bounded.
 #[derive(Default)]
 struct TermCache {
-    map: std::collections::HashMap<String, String>,
+    // Fx hashing: the keys are short words, and SipHash's DoS resistance buys nothing here.
+    map: rustc_hash::FxHashMap<String, String>,
 }
 
 /// Entries kept before the cache starts over (a few MB at most).
 const TERM_CACHE_MAX: usize = 50_000;
 
 impl TermCache {
+    fn term_ref(&mut self, word: &str) -> &str {
+        if !self.map.contains_key(word) {
+            let t = stem(&normalize_word(word));
+            if self.map.len() >= TERM_CACHE_MAX {
+                self.map.clear();
+            }
+            self.map.insert(word.to_owned(), t);
+        }
+        self.map.get(word).map_or("", String::as_str)
+    }
+
     fn term(&mut self, word: &str) -> String {
         if let Some(t) = self.map.get(word) {
             return t.clone();

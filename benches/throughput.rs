@@ -1,8 +1,11 @@
-//! `just bench` / `cargo bench --bench ingest`: how fast `jtbd ingest` reads transcripts.
+//! `just bench` / `cargo bench --bench throughput`: how fast `jtbd ingest` and `jtbd extract`
+//! read transcripts.
 //!
 //! Builds 1,000 copies of `corpora/` under `target/bench-data/` (once), then measures:
-//! - end to end: the release binary over the whole folder, output to /dev/null, 5 runs;
-//! - in process, one thread: parsing alone (`jtbd_ingest::parse_bytes`) over the files in memory.
+//! - end to end: the release binary over the whole folder, output to /dev/null, 5 runs each,
+//!   for `ingest` (JSON Lines and CSV) and `extract` (JSON Lines);
+//! - in process, one thread: parsing alone (`jtbd_ingest::parse_bytes`) over the files in
+//!   memory, and classifying alone (`RuleSet::classify`) over their sentences.
 //!
 //! Figures are MB/s of transcript files read (input bytes), on whatever machine runs it.
 
@@ -59,23 +62,23 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
 
-    for format in ["jsonl", "csv"] {
+    for (command, format) in [("ingest", "jsonl"), ("ingest", "csv"), ("extract", "jsonl")] {
         let mut times = Vec::new();
         for _ in 0..RUNS {
             let t = Instant::now();
             let status = Command::new(env!("CARGO_BIN_EXE_jtbd"))
-                .args(["ingest", "--quiet", "--format", format])
+                .args([command, "--quiet", "--format", format])
                 .arg(&dir)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .status()
                 .expect("jtbd runs");
             times.push(t.elapsed());
-            assert!(status.success(), "jtbd ingest failed: {status}");
+            assert!(status.success(), "jtbd {command} failed: {status}");
         }
         times.sort();
         println!(
-            "end to end, --format {format:<5}  best {:>6.1} MB/s   median {:>6.1} MB/s   ({:.3} s best)",
+            "end to end, {command:<7} --format {format:<5}  best {:>6.1} MB/s   median {:>6.1} MB/s   ({:.3} s best)",
             mbps(bytes, times[0]),
             mbps(bytes, times[RUNS / 2]),
             times[0].as_secs_f64()
@@ -97,8 +100,34 @@ fn main() {
         }
     }
     println!(
-        "in process, 1 thread, parse only           {:>6.1} MB/s",
+        "in process, 1 thread, parse only                   {:>6.1} MB/s",
         mbps(one * rounds, t.elapsed())
+    );
+    let rules = jtbd_extract::RuleSet::embedded().expect("embedded rules load");
+    let interviews: Vec<jtbd_model::Interview> = loaded
+        .iter()
+        .map(|(name, b)| jtbd_ingest::parse_bytes(b, name, &opts, None).unwrap())
+        .collect();
+    let sentences: Vec<&str> = interviews
+        .iter()
+        .flat_map(|i| {
+            i.turns
+                .iter()
+                .flat_map(|t| t.sentences.iter().map(|s| s.text(&i.source)))
+        })
+        .collect();
+    let sentence_bytes: u64 = sentences.iter().map(|s| s.len() as u64).sum();
+    let t = Instant::now();
+    let mut found = 0;
+    for _ in 0..rounds {
+        for s in &sentences {
+            found += rules.classify(s).hits.len();
+        }
+    }
+    println!(
+        "in process, 1 thread, classify sentences only      {:>6.1} MB/s of sentence text ({} hits a round)",
+        mbps(sentence_bytes * rounds, t.elapsed()),
+        found / rounds as usize
     );
     for (name, b) in &loaded {
         let t = Instant::now();
