@@ -90,6 +90,9 @@ impl RuleSet {
                 if mods.hypothetical && f.cue {
                     w *= self.hypothetical_factor[fi];
                 }
+                if !mods.speaker && self.rules[f.rule].needs_speaker {
+                    w *= self.modifiers.no_speaker_factor;
+                }
                 match rules.iter_mut().find(|(r, _)| *r == f.rule) {
                     Some((_, best)) => *best = best.max(w),
                     None => rules.push((f.rule, w)),

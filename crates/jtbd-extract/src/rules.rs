@@ -59,6 +59,9 @@ pub struct Rule {
     pub patterns: Vec<String>,
     /// Whether a negation before a cue cancels it (default yes).
     pub negatable: bool,
+    /// Whether the rule speaks for the speaker only: without a first-person or on-behalf-of cue
+    /// in the sentence its weight is multiplied by `no_speaker_factor` ("you seem worried").
+    pub needs_speaker: bool,
     /// Its examples.
     pub examples: Vec<Example>,
     /// File it came from.
@@ -103,6 +106,8 @@ struct RawRule {
     #[serde(default = "yes")]
     negatable: bool,
     #[serde(default)]
+    needs_speaker: bool,
+    #[serde(default)]
     examples: Vec<Example>,
 }
 
@@ -135,6 +140,8 @@ pub struct RawModifiers {
     pub speaker_cues: Vec<String>,
     /// Bonus when the sentence speaks for the speaker or their people.
     pub speaker_bonus: f64,
+    /// Factor on the weight of a `needs_speaker` rule in a sentence without a speaker cue.
+    pub no_speaker_factor: f64,
     /// Confidence a force needs to be reported.
     pub thresholds: BTreeMap<String, f64>,
 }
@@ -273,6 +280,7 @@ impl RuleSet {
                     cues: r.cues,
                     patterns: r.patterns,
                     negatable: r.negatable,
+                    needs_speaker: r.needs_speaker,
                     examples: r.examples,
                     file: name.clone(),
                     line,
