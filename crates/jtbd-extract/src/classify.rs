@@ -76,7 +76,7 @@ impl RuleSet {
     pub fn classify(&self, text: &str) -> Classification {
         let terms = Terms::of(text);
         let fires = self.fires(text, &terms);
-        let mods = self.sentence_modifiers(&terms);
+        let mods = self.sentence_modifiers(text, &terms);
         let mut hits = Vec::new();
         for force in Force::ALL {
             let fi = index_of(force);
@@ -126,7 +126,7 @@ impl RuleSet {
     /// idiom), whatever the force's threshold: what a rule's examples test.
     pub fn rule_fires(&self, rule: usize, text: &str) -> bool {
         let terms = Terms::of(text);
-        let mods = self.sentence_modifiers(&terms);
+        let mods = self.sentence_modifiers(text, &terms);
         self.fires(text, &terms)
             .iter()
             .any(|f| f.rule == rule && !mods.cancels(f))
@@ -147,10 +147,13 @@ impl RuleSet {
             if i >= j {
                 continue;
             }
+            // Words shortly before the cue, in the same clause: a negation or an intensifier
+            // across a comma or a full stop says nothing about this cue.
+            let cue_start = terms.words[i].start;
             let before = |k: usize| {
-                terms.starts[i.saturating_sub(k)..i]
-                    .iter()
-                    .map(|&s| term_at(&terms.joined, s))
+                (i.saturating_sub(k)..i)
+                    .filter(move |&w| !text[terms.words[w].end..cue_start].contains(CLAUSE_END))
+                    .map(|w| term_at(&terms.joined, terms.starts[w]))
             };
             if self.rules[rule].negatable && before(window).any(|t| self.negations.contains(t)) {
                 continue;
@@ -184,8 +187,14 @@ impl RuleSet {
         out
     }
 
-    fn sentence_modifiers(&self, terms: &Terms) -> Mods {
+    fn sentence_modifiers(&self, text: &str, terms: &Terms) -> Mods {
         let mut mods = Mods::default();
+        for re in &self.idiom_patterns {
+            mods.idioms.extend(
+                re.find_iter(text.as_bytes())
+                    .map(|m| char_bounds(text, m.range())),
+            );
+        }
         for m in self.modifier_phrases.find_iter(&terms.joined) {
             if !terms.ends_term(m.end()) {
                 continue;
@@ -211,6 +220,9 @@ impl RuleSet {
         mods
     }
 }
+
+/// Punctuation that ends the reach of a negation or an intensifier.
+const CLAUSE_END: [char; 7] = ['.', '!', '?', ';', ',', ':', '\n'];
 
 /// The term starting at `start` in a joined string.
 fn term_at(joined: &str, start: usize) -> &str {
@@ -249,5 +261,76 @@ impl Mods {
                     .idioms
                     .iter()
                     .any(|i| i.start < f.span.end && f.span.start < i.end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::RuleSet;
+    use jtbd_model::Force;
+
+    fn forces(text: &str) -> Vec<Force> {
+        let set = RuleSet::embedded().unwrap();
+        set.classify(text).hits.iter().map(|h| h.force).collect()
+    }
+
+    fn confidence(text: &str, force: Force) -> f64 {
+        let set = RuleSet::embedded().unwrap();
+        set.classify(text)
+            .hits
+            .iter()
+            .find(|h| h.force == force)
+            .map_or(0.0, |h| h.confidence)
+    }
+
+    #[test]
+    fn negation_stays_in_its_clause() {
+        assert_eq!(forces("We are not worried about the renewal."), []);
+        assert_eq!(
+            forces("We never tested it. I'm scared of the cutover."),
+            [Force::Anxiety]
+        );
+    }
+
+    #[test]
+    fn idioms_and_hedges_take_the_force_out() {
+        assert_eq!(forces("It has to be a manual export, I'm afraid."), []);
+        assert_eq!(forces("I'm afraid that feature was removed."), []);
+        assert_eq!(
+            forces("I'm afraid to touch the billing code."),
+            [Force::Anxiety]
+        );
+        assert_eq!(forces("I wouldn't say it's painful."), []);
+        assert_eq!(
+            forces("Migrating customers is painful."),
+            [Force::Frustration]
+        );
+    }
+
+    #[test]
+    fn modifiers_move_confidence() {
+        let plain = confidence("The export is annoying.", Force::Frustration);
+        let strong = confidence("The export is really annoying.", Force::Frustration);
+        let iffy = confidence(
+            "If the export were annoying, we would switch.",
+            Force::Frustration,
+        );
+        assert!(strong > plain && plain > iffy, "{strong} {plain} {iffy}");
+        // "if we ever..." is still fear: patterns are not weakened by the hypothetical.
+        assert_eq!(
+            forces("What if they double the price at renewal?"),
+            [Force::Anxiety]
+        );
+    }
+
+    #[test]
+    fn cues_are_places_in_the_text() {
+        let set = RuleSet::embedded().unwrap();
+        let text = "Honestly, the scripts drive me crazy and I'm worried about lock-in.";
+        for hit in set.classify(text).hits {
+            for c in hit.cues {
+                assert!(!text[c].trim().is_empty());
+            }
+        }
     }
 }

@@ -21,6 +21,9 @@ mod classify;
 mod rules;
 mod signals;
 
+#[cfg(test)]
+mod props;
+
 pub use classify::{Classification, ForceHit};
 pub use jtbd_model::Force;
 pub use rules::{Example, Expect, Rule, RuleError, RuleSet};

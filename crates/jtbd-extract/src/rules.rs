@@ -129,6 +129,10 @@ pub struct RawModifiers {
     pub hypotheticals: Vec<String>,
     /// Set phrases in which a cue word means nothing (`I'm afraid not`, `no worries`).
     pub idioms: Vec<String>,
+    /// Set phrases as regexes (case-insensitive, ASCII word boundaries), for idioms that
+    /// depend on what follows (`..., I'm afraid.`).
+    #[serde(default)]
+    pub idiom_patterns: Vec<String>,
     /// Factor applied to a lexicon cue's weight in a hypothetical sentence, per force. Pattern
     /// rules are not weakened: they say themselves what they mean (`what if it fails`).
     pub hypothetical_factor: BTreeMap<String, f64>,
@@ -161,6 +165,7 @@ pub struct RuleSet {
     pub(crate) modifier_phrases: AhoCorasick,
     /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue, 3 idiom.
     pub(crate) modifier_kind: Vec<u8>,
+    pub(crate) idiom_patterns: Vec<Regex>,
     pub(crate) thresholds: [f64; 4],
     pub(crate) hypothetical_factor: [f64; 4],
 }
@@ -423,7 +428,20 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             hypothetical_factor[force_index(f)] = *h;
         }
     }
+    let idiom_patterns = modifiers
+        .idiom_patterns
+        .iter()
+        .map(|p| {
+            compile(p).map_err(|e| RuleError {
+                file: "modifiers.toml".into(),
+                line: 1,
+                rule: None,
+                message: format!("idiom pattern {p:?}: {e}"),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(RuleSet {
+        idiom_patterns,
         negations: modifiers.negations.iter().map(term).collect(),
         intensifiers: modifiers.intensifiers.iter().map(term).collect(),
         rules,
