@@ -106,6 +106,9 @@ impl RuleSet {
             if mods.speaker {
                 confidence = (confidence + self.modifiers.speaker_bonus).min(0.99);
             }
+            if mods.softened {
+                confidence *= self.softener_factor[fi];
+            }
             if confidence + 1e-9 < self.thresholds[fi] {
                 continue;
             }
@@ -206,6 +209,7 @@ impl RuleSet {
                 }
                 1 => mods.hypothetical = true,
                 2 => mods.speaker = true,
+                4 => mods.softened = true,
                 _ => {
                     let (a, b) = (m.start() + 1, m.end());
                     let first = terms.starts.partition_point(|&s| s < a);
@@ -249,6 +253,7 @@ struct Mods {
     hedge_at: Option<usize>,
     hypothetical: bool,
     speaker: bool,
+    softened: bool,
     /// Byte ranges of set phrases: cues inside them do not count.
     idioms: Vec<Range<usize>>,
 }

@@ -146,6 +146,13 @@ pub struct RawModifiers {
     pub speaker_bonus: f64,
     /// Factor on the weight of a `needs_speaker` rule in a sentence without a speaker cue.
     pub no_speaker_factor: f64,
+    /// Words of laughter or delight that soften a complaint or a fear in the same text
+    /// ("terrible film making, I love it").
+    #[serde(default)]
+    pub softeners: Vec<String>,
+    /// Factor applied to a force's confidence when a softener is present, per force.
+    #[serde(default)]
+    pub softener_factor: BTreeMap<String, f64>,
     /// Confidence a force needs to be reported.
     pub thresholds: BTreeMap<String, f64>,
 }
@@ -163,11 +170,12 @@ pub struct RuleSet {
     pub(crate) negations: HashSet<String>,
     pub(crate) intensifiers: HashSet<String>,
     pub(crate) modifier_phrases: AhoCorasick,
-    /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue, 3 idiom.
+    /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue, 3 idiom, 4 softener.
     pub(crate) modifier_kind: Vec<u8>,
     pub(crate) idiom_patterns: Vec<Regex>,
     pub(crate) thresholds: [f64; 4],
     pub(crate) hypothetical_factor: [f64; 4],
+    pub(crate) softener_factor: [f64; 4],
 }
 
 /// The stemmed form of a cue phrase, as ` term term` (a space before each term). Matches are
@@ -403,6 +411,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         &modifiers.hypotheticals,
         &modifiers.speaker_cues,
         &modifiers.idioms,
+        &modifiers.softeners,
     ]
     .into_iter()
     .enumerate()
@@ -420,12 +429,16 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         .map_err(|e| build_err(e.to_string()))?;
     let mut thresholds = [0.5; 4];
     let mut hypothetical_factor = [1.0; 4];
+    let mut softener_factor = [1.0; 4];
     for f in Force::ALL {
         if let Some(t) = modifiers.thresholds.get(f.as_str()) {
             thresholds[force_index(f)] = *t;
         }
         if let Some(h) = modifiers.hypothetical_factor.get(f.as_str()) {
             hypothetical_factor[force_index(f)] = *h;
+        }
+        if let Some(s) = modifiers.softener_factor.get(f.as_str()) {
+            softener_factor[force_index(f)] = *s;
         }
     }
     let idiom_patterns = modifiers
@@ -454,6 +467,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         modifier_kind: kind,
         thresholds,
         hypothetical_factor,
+        softener_factor,
     })
 }
 
