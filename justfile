@@ -28,9 +28,10 @@ bench:
 eval *ARGS:
     cargo run --release --example eval -- {{ARGS}}
 
-# Show the sample corpus as jtbd reads it.
+# Show the sample corpus as jtbd reads it, then what it finds in it.
 demo:
     cargo run --release -- ingest corpora/
+    cargo run --release -- extract corpora/
 
 # The sample corpus as JSON Lines, for scripts.
 demo-jsonl:
