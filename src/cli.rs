@@ -13,6 +13,8 @@ use std::path::PathBuf;
   jtbd ingest corpora/ --format jsonl       the same as JSON Lines, for scripts
   jtbd extract corpora/                     anxieties, frustrations, desired progress, habit
   jtbd classify answers.txt                 code survey answers, one per line
+  jtbd index corpora/                       build the search index in .jtbd/
+  jtbd search '\"lock in\"' --role CISO --force anxiety
   jtbd help extract                         everything extract can do
 
 Exit codes: 0 results, 1 nothing found, 2 error (any file that could not be read).")]
@@ -52,6 +54,12 @@ pub enum Command {
     /// Code text one item per line (survey answers): one JSON object per input line.
     #[command(after_help = CLASSIFY_HELP)]
     Classify(ClassifyArgs),
+    /// Build or update the search index (incremental: only changed files are read again).
+    #[command(after_help = INDEX_HELP)]
+    Index(IndexArgs),
+    /// Search the index: tantivy query syntax, filters by role, speaker, force and metadata.
+    #[command(after_help = SEARCH_HELP)]
+    Search(SearchArgs),
     /// List, check and test extraction rules (the embedded ones, or a folder of your own).
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -177,6 +185,35 @@ JSON Lines (the contract, schema in schema/ingest.schema.json): one object per l
 {\"type\": ..., \"data\": {...}}: `begin`, then per file `interview` and its `turn`s
 (or `error`, or `skipped`), then `summary`.";
 
+const INDEX_HELP: &str = "\
+Writes one document per turn, with its speaker, role, place, timestamp, the interview's metadata
+and the forces extraction finds in it, into a tantivy index (default .jtbd/ in the current
+folder, or $JTBD_INDEX). Run it again after files change: unchanged files are skipped, changed
+ones replaced, files gone from the folders given removed. One writer at a time; searching while
+it runs sees the last commit. A run that is killed leaves the index as of its last commit, and
+the next run completes it.
+
+Examples:
+  jtbd index corpora/
+  jtbd index calls/ --index ~/studies/q3.jtbd --meta calls/participants.csv
+  jtbd index calls/ --rebuild            start over (after an upgrade that changed the schema)";
+
+const SEARCH_HELP: &str = "\
+Query syntax (tantivy): words are ANDed; OR, AND, NOT (or -word); \"exact phrases\"; grouping
+with ( ); fields: speaker:\"dana whitfield\", role:interviewee, meta.company:\"northwind bank\",
+forces:/anxiety, line:[10 TO 40], timestamp_ms:[60000 TO 120000]. Words are matched after the
+same normalising and stemming as extraction (worried = worrying = worry). An empty query with
+filters lists every matching turn.
+
+Examples:
+  jtbd search 'lock in'
+  jtbd search '\"vendor lock in\"' --role CISO --force anxiety
+  jtbd search 'budget OR cost' --role interviewee --where industry=banking
+  jtbd search 'migration -cloud' --limit 50 --format jsonl | jq -r .data.path
+  jtbd search 'complience' --fuzzy --count
+
+Exit codes: 0 hits, 1 no hits, 2 error (bad query, no index).";
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -203,6 +240,106 @@ pub struct IngestArgs {
     /// Add each sentence's normalised, stemmed tokens (jsonl and json output).
     #[arg(long)]
     pub tokens: bool,
+}
+
+/// Where the index lives.
+#[derive(Debug, clap::Args)]
+pub struct IndexLocation {
+    /// The index folder (default: $JTBD_INDEX, else .jtbd in the current folder).
+    #[arg(long, value_name = "DIR", env = "JTBD_INDEX", default_value = ".jtbd")]
+    pub index: PathBuf,
+}
+
+/// `jtbd index`.
+#[derive(Debug, clap::Args)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub location: IndexLocation,
+
+    /// Delete the index and build it anew.
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Add or replace extraction rules from the *.toml files of this folder.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+    /// Output format of the run's report on stdout (human goes to stderr only).
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+}
+
+/// Formats of a run report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// A line on stderr.
+    Human,
+    /// JSON Lines on stdout: `begin`, `error`s, `summary`.
+    Jsonl,
+}
+
+/// `jtbd search`.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// The query (tantivy syntax; see below). Empty ('') with filters: every matching turn.
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+
+    #[command(flatten)]
+    pub location: IndexLocation,
+
+    /// Speaker role (interviewer, interviewee, unknown), or the participant's role or title
+    /// from metadata (CISO, CTO...). Repeat for alternatives.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Vec<String>,
+
+    /// Speaker name, whole, any case. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub speaker: Vec<String>,
+
+    /// Only turns where extraction found this force: anxiety, frustration, desired_progress,
+    /// habit. Repeatable.
+    #[arg(long, value_name = "FORCE", value_parser = parse_force)]
+    pub force: Vec<jtbd_model::Force>,
+
+    /// Metadata filter KEY=VALUE (company=Northwind Bank), whole value, any case. Repeatable;
+    /// one key given twice means either value.
+    #[arg(long = "where", value_name = "KEY=VALUE", value_parser = parse_where)]
+    pub wheres: Vec<(String, String)>,
+
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+
+    /// Print only the number of matching turns.
+    #[arg(long)]
+    pub count: bool,
+
+    /// Let each word match words one edit away (typos).
+    #[arg(long)]
+    pub fuzzy: bool,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+fn parse_force(s: &str) -> Result<jtbd_model::Force, String> {
+    jtbd_model::Force::parse(s).ok_or_else(|| {
+        format!("unknown force {s:?}; one of: anxiety, frustration, desired_progress, habit")
+    })
+}
+
+fn parse_where(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_owned(), v.trim().to_owned())),
+        _ => Err(format!(
+            "expected KEY=VALUE (like company=Northwind Bank), got {s:?}"
+        )),
+    }
 }
 
 /// What to read and how: shared by every command that reads transcripts.

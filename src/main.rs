@@ -6,10 +6,13 @@ mod cli;
 mod emit;
 mod emit_signals;
 mod extract_cmd;
+mod index_cmd;
 mod ingest_cmd;
 mod pipeline;
+mod search_cmd;
 mod style;
 mod wire;
+mod wire_search;
 mod wire_signal;
 
 use clap::Parser;
@@ -25,6 +28,21 @@ fn main() -> ExitCode {
             return exit(extract_cmd::classify(args).map(|n| if n > 0 { 0 } else { 1 }));
         }
         cli::Command::Rules(cmd) => return exit(extract_cmd::rules(cmd)),
+        cli::Command::Index(args) => {
+            return exit(index_cmd::run(args, cli.quiet).map(|o| {
+                if o.errors > 0 {
+                    2
+                } else if o.files == 0 {
+                    eprintln!("nothing found: no transcript in the paths given");
+                    1
+                } else {
+                    0
+                }
+            }));
+        }
+        cli::Command::Search(args) => {
+            return exit(search_cmd::run(args, style).map(|n| if n > 0 { 0 } else { 1 }));
+        }
     };
     match result {
         Ok(outcome) if outcome.errors > 0 => ExitCode::from(2),

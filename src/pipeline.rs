@@ -43,27 +43,56 @@ enum Done {
     Skipped(WireSkipped),
 }
 
+/// What every command that reads transcripts sets up from [`ReadArgs`]: reading options and
+/// the manifest.
+pub struct ReadSetup {
+    /// How to read files.
+    pub opts: Options,
+    /// The manifest, when there is one.
+    pub manifest: Option<Manifest>,
+    /// Its canonical path, to keep it out of the walk's notes.
+    pub meta_canonical: Option<PathBuf>,
+}
+
+impl ReadSetup {
+    /// Reads the manifest (`--meta` or a `participants.csv` in a folder given).
+    pub fn new(args: &ReadArgs, quiet: bool) -> anyhow::Result<ReadSetup> {
+        let meta_file = manifest_path(args, quiet);
+        let manifest = match &meta_file {
+            Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
+            None => None,
+        };
+        Ok(ReadSetup {
+            opts: Options {
+                format: args.input_format,
+                interviewers: args.interviewer.clone(),
+                max_file_bytes: args.max_file_size,
+            },
+            manifest,
+            meta_canonical: meta_file.as_ref().and_then(|p| p.canonicalize().ok()),
+        })
+    }
+}
+
+/// The manifest often sits in the folder it describes; it is not a skipped transcript.
+pub fn is_not_manifest(item: &WalkItem, manifest: Option<&std::path::Path>) -> bool {
+    match (item, manifest) {
+        (WalkItem::Skipped(s), Some(m)) => {
+            std::path::Path::new(&s.path).canonicalize().ok().as_deref() != Some(m)
+        }
+        _ => true,
+    }
+}
+
 /// Runs the pipeline over `args.paths` with `render` deciding what each interview becomes.
 pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let meta_file = manifest_path(args, quiet);
-    let manifest = match &meta_file {
-        Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
-        None => None,
-    };
-    let opts = Options {
-        format: args.input_format,
-        interviewers: args.interviewer.clone(),
-        max_file_bytes: args.max_file_size,
-    };
-    let meta_canonical = meta_file.as_ref().and_then(|p| p.canonicalize().ok());
-    // The manifest often sits in the folder it describes; it is not a skipped transcript.
-    let not_manifest = move |item: &WalkItem| match (item, &meta_canonical) {
-        (WalkItem::Skipped(s), Some(m)) => {
-            std::path::Path::new(&s.path).canonicalize().ok().as_ref() != Some(m)
-        }
-        _ => true,
-    };
+    let ReadSetup {
+        opts,
+        manifest,
+        meta_canonical,
+    } = ReadSetup::new(args, quiet)?;
+    let not_manifest = move |item: &WalkItem| is_not_manifest(item, meta_canonical.as_deref());
     let bar = progress_bar(quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut summary = Summary::default();
@@ -242,7 +271,7 @@ fn process(
 }
 
 /// Diagnostics on stderr: each error and skipped file up to [`MAX_NOTES`] of each, then a count.
-struct Notes<'a> {
+pub struct Notes<'a> {
     bar: &'a ProgressBar,
     quiet: bool,
     errors: usize,
@@ -250,7 +279,7 @@ struct Notes<'a> {
 }
 
 impl<'a> Notes<'a> {
-    fn new(bar: &'a ProgressBar, quiet: bool) -> Self {
+    pub fn new(bar: &'a ProgressBar, quiet: bool) -> Self {
         Notes {
             bar,
             quiet,
@@ -265,7 +294,7 @@ impl<'a> Notes<'a> {
         });
     }
 
-    fn error(&mut self, e: &WireError) {
+    pub fn error(&mut self, e: &WireError) {
         self.errors += 1;
         // Errors are shown even with --quiet: they change the exit code.
         if self.errors <= MAX_NOTES {
@@ -273,14 +302,14 @@ impl<'a> Notes<'a> {
         }
     }
 
-    fn skipped(&mut self, s: &WireSkipped) {
+    pub fn skipped(&mut self, s: &WireSkipped) {
         self.skipped += 1;
         if !self.quiet && self.skipped <= MAX_NOTES {
             self.say(format!("note: skipped {}: {}", s.path, s.reason));
         }
     }
 
-    fn finish(&self) {
+    pub fn finish(&self) {
         if self.errors > MAX_NOTES {
             self.say(format!(
                 "error: … and {} more files failed (every one is in --format jsonl)",
@@ -296,7 +325,7 @@ impl<'a> Notes<'a> {
     }
 }
 
-fn counted(n: usize, one: &str, many: &str) -> String {
+pub fn counted(n: usize, one: &str, many: &str) -> String {
     match n {
         0 => String::new(),
         1 => format!("; 1 {one}"),
@@ -305,15 +334,20 @@ fn counted(n: usize, one: &str, many: &str) -> String {
 }
 
 /// A bar on stderr when it is a terminal; its length grows as the walk finds files.
-fn progress_bar(quiet: bool) -> ProgressBar {
+pub fn progress_bar(quiet: bool) -> ProgressBar {
+    progress_bar_for("reading", quiet)
+}
+
+/// [`progress_bar`] with its own verb (`indexing`).
+pub fn progress_bar_for(verb: &str, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} reading {bar:40} {human_pos}/{human_len} files  {elapsed}",
-        )
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {verb} {{bar:40}} {{human_pos}}/{{human_len}} files  {{elapsed}}"
+        ))
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar

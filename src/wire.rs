@@ -28,6 +28,39 @@ pub enum Message<'a> {
     Signal(crate::wire_signal::WireSignal<'a>),
     /// Last line: counts.
     Summary(&'a Summary),
+    /// Last line of `jtbd index`: what the run changed.
+    #[serde(rename = "summary")]
+    IndexSummary(IndexSummary),
+    /// One search hit (search).
+    Hit(crate::wire_search::WireHit<'a>),
+    /// Last line of `jtbd search`.
+    #[serde(rename = "summary")]
+    SearchSummary(crate::wire_search::SearchSummary<'a>),
+}
+
+/// The `summary` message of `jtbd index`.
+#[derive(Serialize)]
+pub struct IndexSummary {
+    /// The index folder.
+    pub index: String,
+    /// Files read and (re)indexed.
+    pub indexed: usize,
+    /// Files skipped because the index holds them as they are.
+    pub unchanged: usize,
+    /// Files removed from the index (gone from the folders given).
+    pub removed: usize,
+    /// Files the index holds after the run.
+    pub files_in_index: usize,
+    /// Turns (documents) written.
+    pub turns: usize,
+    /// Bytes of the files indexed.
+    pub bytes: u64,
+    /// Files that failed.
+    pub errors: usize,
+    /// Entries skipped (hidden, binary, other extensions).
+    pub skipped: usize,
+    /// Wall time.
+    pub elapsed_ms: u64,
 }
 
 /// The `begin` message.

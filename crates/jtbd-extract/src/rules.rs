@@ -315,6 +315,13 @@ impl RuleSet {
     }
 
     /// The rules, in load order.
+    /// A text that changes whenever anything that decides a classification changes (rules,
+    /// modifiers, thresholds): callers hash it to know when stored results are stale.
+    pub fn fingerprint_text(&self) -> String {
+        format!("{:?}\n{:?}", self.rules, self.modifiers)
+    }
+
+    /// The rules, in the order they were loaded.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
     }

@@ -96,13 +96,18 @@ pub fn read_path(
     opts: &Options,
     extra_meta: Option<&BTreeMap<String, String>>,
 ) -> Result<Interview, IngestError> {
+    let bytes = read_bounded(path, opts.max_file_bytes)?;
+    parse_owned(bytes, display_path, opts, extra_meta)
+}
+
+/// Reads a file's bytes, refusing it without reading it whole when it is larger than `limit`.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, IngestError> {
     use std::io::Read;
     let file = std::fs::File::open(path).map_err(IngestError::Io)?;
     let meta = file.metadata().map_err(IngestError::Io)?;
     if meta.is_dir() {
         return Err(IngestError::IsDir);
     }
-    let limit = opts.max_file_bytes;
     if meta.len() > limit {
         return Err(IngestError::TooLarge {
             size: meta.len(),
@@ -120,7 +125,7 @@ pub fn read_path(
             limit,
         });
     }
-    parse_owned(bytes, display_path, opts, extra_meta)
+    Ok(bytes)
 }
 
 /// Parses a file's bytes. `display_path` names it in outputs and decides the id.

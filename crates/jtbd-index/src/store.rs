@@ -1,0 +1,250 @@
+//! The index on disk: a folder holding a tantivy index and `jtbd-index.json` (the schema
+//! version), opened for reading by any number of processes and for writing by one.
+//!
+//! Incremental updates need to know which version of each file the index holds. That list
+//! (path -> fingerprint) travels in the commit's payload, inside tantivy's `meta.json`, which
+//! tantivy replaces atomically: the documents and the list of files they came from can never
+//! disagree, whatever moment a process is killed at.
+
+use crate::analyzer;
+use crate::error::IndexError;
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::{Facet, TantivyDocument};
+use tantivy::{IndexWriter, Term};
+
+/// The file beside the index that records its layout version.
+pub const VERSION_FILE: &str = "jtbd-index.json";
+
+/// Writer heap shared by the indexing threads: segments are flushed when it fills. Bounds the
+/// memory of an indexing run whatever the corpus size.
+const WRITER_HEAP_BYTES: usize = 192 * 1024 * 1024;
+/// Indexing threads (this tool targets small machines; more threads means more segments).
+const WRITER_THREADS: usize = 2;
+
+/// An index folder, open.
+pub struct Index {
+    dir: PathBuf,
+    pub(crate) inner: tantivy::Index,
+    pub(crate) fields: Fields,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct VersionFile {
+    schema_version: u32,
+    created_by: String,
+}
+
+/// What the commit payload holds.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct Payload {
+    /// Path -> fingerprint of the version indexed.
+    files: BTreeMap<String, String>,
+}
+
+impl Index {
+    /// Opens the index in `dir`, creating the folder and an empty index when there is none.
+    /// `created_by` names the tool in the version file.
+    pub fn open_or_create(dir: &Path, created_by: &str) -> Result<Index, IndexError> {
+        let io = |source| IndexError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let version = dir.join(VERSION_FILE);
+        if !version.exists() {
+            // A folder holding only a version file half-written by a killed run counts as empty.
+            let mut entries = std::fs::read_dir(dir).map_err(io)?;
+            let empty = entries.all(|e| e.is_ok_and(|e| e.path() == version.with_extension("tmp")));
+            if !empty {
+                return Err(IndexError::NotAnIndex(dir.to_path_buf()));
+            }
+            let v = VersionFile {
+                schema_version: SCHEMA_VERSION,
+                created_by: created_by.to_owned(),
+            };
+            let json = serde_json::to_vec_pretty(&v).unwrap_or_default();
+            write_atomically(&version, &json).map_err(io)?;
+        }
+        Self::open_checked(dir, true)
+    }
+
+    /// Opens an existing index for reading.
+    pub fn open(dir: &Path) -> Result<Index, IndexError> {
+        if !dir.join(VERSION_FILE).exists() {
+            return Err(if dir.exists() {
+                IndexError::NotAnIndex(dir.to_path_buf())
+            } else {
+                IndexError::Missing(dir.to_path_buf())
+            });
+        }
+        if !dir.join("meta.json").exists() {
+            return Err(IndexError::NoCommit(dir.to_path_buf()));
+        }
+        Self::open_checked(dir, false)
+    }
+
+    fn open_checked(dir: &Path, create: bool) -> Result<Index, IndexError> {
+        let path = dir.join(VERSION_FILE);
+        let bytes = std::fs::read(&path).map_err(|source| IndexError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let found = serde_json::from_slice::<VersionFile>(&bytes)
+            .map_err(|_| IndexError::NotAnIndex(dir.to_path_buf()))?
+            .schema_version;
+        if found != SCHEMA_VERSION {
+            return Err(IndexError::Version {
+                dir: dir.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let (schema, fields) = schema::build();
+        let mmap = MmapDirectory::open(dir).map_err(|e| IndexError::tantivy(dir, e.into()))?;
+        let inner = if create {
+            tantivy::Index::open_or_create(mmap, schema)
+        } else {
+            tantivy::Index::open(mmap)
+        }
+        .map_err(|e| IndexError::tantivy(dir, e))?;
+        analyzer::register(inner.tokenizers());
+        Ok(Index {
+            dir: dir.to_path_buf(),
+            inner,
+            fields,
+        })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The files the last commit holds: path -> fingerprint.
+    pub fn files(&self) -> Result<BTreeMap<String, String>, IndexError> {
+        let metas = self
+            .inner
+            .load_metas()
+            .map_err(|e| IndexError::tantivy(&self.dir, e))?;
+        Ok(metas
+            .payload
+            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
+            .unwrap_or_default()
+            .files)
+    }
+
+    /// Takes the index's write lock. Fails with [`IndexError::Locked`] while another process
+    /// (or another writer of this one) holds it; the lock dies with its process.
+    pub fn writer(&self) -> Result<Writer, IndexError> {
+        let writer = self
+            .inner
+            .writer_with_num_threads(WRITER_THREADS, WRITER_HEAP_BYTES)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked(self.dir.clone()),
+                e => IndexError::tantivy(&self.dir, e),
+            })?;
+        Ok(Writer {
+            dir: self.dir.clone(),
+            files: self.files()?,
+            fields: self.fields,
+            writer,
+        })
+    }
+
+    /// Builds the documents of one interview: one per turn. `forces` holds, per turn, the
+    /// forces found in it (empty when extraction did not run). Pure: call it on any thread.
+    pub fn documents(
+        &self,
+        interview: &jtbd_model::Interview,
+        forces: &[Vec<jtbd_model::Force>],
+    ) -> Vec<TantivyDocument> {
+        crate::document::turn_documents(&self.fields, interview, forces)
+    }
+}
+
+/// The one writer of an index.
+pub struct Writer {
+    dir: PathBuf,
+    files: BTreeMap<String, String>,
+    fields: Fields,
+    writer: IndexWriter,
+}
+
+impl Writer {
+    /// The files the index holds, as this writer will commit them.
+    pub fn files(&self) -> &BTreeMap<String, String> {
+        &self.files
+    }
+
+    /// Replaces whatever the index holds of `path` with `docs`, recorded at `fingerprint`.
+    pub fn replace(
+        &mut self,
+        path: &str,
+        fingerprint: &str,
+        docs: Vec<TantivyDocument>,
+    ) -> Result<(), IndexError> {
+        if self.files.contains_key(path) {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.path, path));
+        }
+        for d in docs {
+            self.writer
+                .add_document(d)
+                .map_err(|e| IndexError::tantivy(&self.dir, e))?;
+        }
+        self.files.insert(path.to_owned(), fingerprint.to_owned());
+        Ok(())
+    }
+
+    /// Removes a file's documents.
+    pub fn remove(&mut self, path: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.path, path));
+        self.files.remove(path);
+    }
+
+    /// Commits: documents and the list of files become visible together, or not at all.
+    pub fn commit(&mut self) -> Result<(), IndexError> {
+        let payload = serde_json::to_string(&Payload {
+            files: self.files.clone(),
+        })
+        .unwrap_or_default();
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .map_err(|e| IndexError::tantivy(&self.dir, e))?;
+        prepared.set_payload(&payload);
+        prepared
+            .commit()
+            .map_err(|e| IndexError::tantivy(&self.dir, e))?;
+        Ok(())
+    }
+
+    /// Commits, waits for background merges, releases the lock.
+    pub fn finish(mut self) -> Result<(), IndexError> {
+        self.commit()?;
+        let dir = self.dir.clone();
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| IndexError::tantivy(&dir, e))
+    }
+}
+
+/// The facet of a force: `/anxiety`.
+pub(crate) fn force_facet(force: jtbd_model::Force) -> Facet {
+    Facet::from_path([force.as_str()])
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename: never half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("tmp");
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}

@@ -1,0 +1,327 @@
+//! `jtbd index`: files -> interviews -> forces -> one index document per turn, incrementally.
+//!
+//! Each file gets a fingerprint of its bytes and of everything its documents depend on
+//! (metadata from the manifest, reading options, the rule set). A file whose fingerprint the
+//! index already holds is not parsed again; a changed one is replaced; a file the index holds
+//! under a folder given but no longer on disk is removed. A file that cannot be read keeps what
+//! the index had of it, and is reported.
+
+use crate::cli::{IndexArgs, ReportFormat};
+use crate::pipeline::{Notes, ReadSetup, counted, is_not_manifest, progress_bar_for};
+use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
+use anyhow::Context;
+use jtbd_extract::{RuleSet, SpeakerFilter};
+use jtbd_index::{Index, IndexError};
+use jtbd_ingest::{WalkItem, walk};
+use jtbd_model::{Force, Interview};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+/// Files read in parallel before their documents go to the writer.
+const BATCH: usize = 256;
+
+/// Input bytes between commits: a killed run loses at most this much work, and commits stay few.
+const COMMIT_BYTES: u64 = 256 << 20;
+
+/// What a run did.
+pub struct IndexOutcome {
+    /// Transcript files found (read, unchanged or failed).
+    pub files: usize,
+    /// Files that failed.
+    pub errors: usize,
+}
+
+/// One walk item, processed on a worker.
+enum Done {
+    Indexed {
+        path: String,
+        fingerprint: String,
+        docs: Vec<jtbd_index::Document>,
+        turns: usize,
+        bytes: u64,
+    },
+    Unchanged(String),
+    Failed(WireError),
+    Skipped(WireSkipped),
+}
+
+/// Runs `jtbd index`.
+pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
+    let started = Instant::now();
+    let dir = &args.location.index;
+    if args.rebuild {
+        remove_index(dir)?;
+    }
+    let index = Index::open_or_create(dir, concat!("jtbd ", env!("CARGO_PKG_VERSION")))?;
+    let mut writer = index.writer()?;
+    let rules = RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
+    let setup = ReadSetup::new(&args.read, quiet)?;
+    // Everything but the file and its metadata that decides its documents.
+    let context = format!(
+        "{}\n{:?}\n{:?}\n{}",
+        jtbd_index::SCHEMA_VERSION,
+        setup.opts.format,
+        setup.opts.interviewers,
+        rules.fingerprint_text()
+    );
+    let known = writer.files().clone();
+    let bar = progress_bar_for("indexing", quiet);
+    let mut notes = Notes::new(&bar, quiet);
+    let mut summary = Summary::default();
+    let (mut errors, mut unchanged, mut seen) = (Vec::new(), 0usize, BTreeSet::new());
+    let mut since_commit = 0u64;
+
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
+    let (setup_ref, bar_ref, index_ref, rules_ref, known_ref, context_ref) =
+        (&setup, &bar, &index, &rules, &known, &context);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        scope.spawn(move || {
+            let mut items = walk(&args.read.paths)
+                .filter(|i| is_not_manifest(i, setup_ref.meta_canonical.as_deref()))
+                .peekable();
+            while items.peek().is_some() {
+                let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
+                let files = batch
+                    .iter()
+                    .filter(|i| matches!(i, WalkItem::File { .. }))
+                    .count();
+                bar_ref.inc_length(files as u64);
+                let done: Vec<Done> = batch
+                    .par_iter()
+                    .map(|item| {
+                        process(
+                            item,
+                            setup_ref,
+                            index_ref,
+                            rules_ref,
+                            known_ref,
+                            context_ref,
+                        )
+                    })
+                    .collect();
+                if tx.send(done).is_err() {
+                    return;
+                }
+            }
+        });
+        for done in rx.into_iter().flatten() {
+            match done {
+                Done::Indexed {
+                    path,
+                    fingerprint,
+                    docs,
+                    turns,
+                    bytes,
+                } => {
+                    summary.files += 1;
+                    summary.interviews += 1;
+                    summary.turns += turns;
+                    summary.bytes += bytes;
+                    bar.inc(1);
+                    writer.replace(&path, &fingerprint, docs)?;
+                    seen.insert(path);
+                    since_commit += bytes;
+                    if since_commit >= COMMIT_BYTES {
+                        writer.commit()?;
+                        since_commit = 0;
+                    }
+                }
+                Done::Unchanged(path) => {
+                    summary.files += 1;
+                    unchanged += 1;
+                    bar.inc(1);
+                    seen.insert(path);
+                }
+                Done::Failed(e) => {
+                    summary.files += 1;
+                    summary.errors += 1;
+                    bar.inc(1);
+                    notes.error(&e);
+                    seen.insert(e.path.clone());
+                    errors.push(e);
+                }
+                Done::Skipped(s) => {
+                    summary.skipped += 1;
+                    notes.skipped(&s);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    // Files the index holds under the paths given that the walk no longer finds.
+    let roots: Vec<String> = args
+        .read
+        .paths
+        .iter()
+        .map(|p| {
+            jtbd_ingest::walk::display_path(p)
+                .trim_end_matches('/')
+                .to_owned()
+        })
+        .collect();
+    let gone: Vec<String> = known
+        .keys()
+        .filter(|k| !seen.contains(*k) && roots.iter().any(|r| under(k, r)))
+        .cloned()
+        .collect();
+    for path in &gone {
+        writer.remove(path);
+    }
+    let total_files = writer.files().len();
+    writer.finish()?;
+    bar.finish_and_clear();
+    notes.finish();
+    summary.elapsed_ms = started.elapsed().as_millis() as u64;
+    let shown = jtbd_ingest::walk::display_path(dir);
+    if args.format == ReportFormat::Jsonl {
+        let mut out = std::io::stdout().lock();
+        let mut line = |m: &Message<'_>| -> anyhow::Result<()> {
+            serde_json::to_writer(&mut out, m)?;
+            out.write_all(b"\n")?;
+            Ok(())
+        };
+        line(&Message::Begin(Begin::new("index")))?;
+        for e in &errors {
+            line(&Message::Error(e))?;
+        }
+        line(&Message::IndexSummary(crate::wire::IndexSummary {
+            index: shown.clone(),
+            indexed: summary.interviews,
+            unchanged,
+            removed: gone.len(),
+            files_in_index: total_files,
+            turns: summary.turns,
+            bytes: summary.bytes,
+            errors: summary.errors,
+            skipped: summary.skipped,
+            elapsed_ms: summary.elapsed_ms,
+        }))?;
+        out.flush()?;
+    }
+    if !quiet {
+        eprintln!(
+            "indexed {} files ({} turns, {:.2} MB), {} unchanged, {} removed; {} files in {} ({:.2} s){}{}",
+            summary.interviews,
+            summary.turns,
+            summary.bytes as f64 / 1e6,
+            unchanged,
+            gone.len(),
+            total_files,
+            shown,
+            summary.elapsed_ms as f64 / 1e3,
+            counted(summary.errors, "error", "errors"),
+            counted(summary.skipped, "skipped", "skipped"),
+        );
+    }
+    Ok(IndexOutcome {
+        files: summary.files,
+        errors: summary.errors,
+    })
+}
+
+/// Whether `path` is `root` or inside it.
+fn under(path: &str, root: &str) -> bool {
+    root.is_empty()
+        || root == "."
+        || path == root
+        || path
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Deletes an index folder for `--rebuild`, but only one that is a jtbd index (or empty).
+fn remove_index(dir: &Path) -> anyhow::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    let is_index = dir.join(jtbd_index::store::VERSION_FILE).exists();
+    let empty = std::fs::read_dir(dir)
+        .with_context(|| format!("{}: cannot read", dir.display()))?
+        .next()
+        .is_none();
+    if !is_index && !empty {
+        return Err(IndexError::NotAnIndex(dir.to_path_buf()).into());
+    }
+    std::fs::remove_dir_all(dir).with_context(|| format!("{}: cannot remove", dir.display()))
+}
+
+/// Reads, fingerprints and, when it changed, parses one file and builds its documents.
+fn process(
+    item: &WalkItem,
+    setup: &ReadSetup,
+    index: &Index,
+    rules: &RuleSet,
+    known: &std::collections::BTreeMap<String, String>,
+    context: &str,
+) -> Done {
+    let (path, display, walked) = match item {
+        WalkItem::File {
+            path,
+            display,
+            walked,
+        } => (path, display, *walked),
+        WalkItem::Skipped(s) => {
+            return Done::Skipped(WireSkipped {
+                path: s.path.clone(),
+                reason: s.reason.clone(),
+            });
+        }
+        WalkItem::Error { display, message } => {
+            return Done::Failed(WireError {
+                path: display.clone(),
+                line: None,
+                message: message.clone(),
+            });
+        }
+    };
+    let failed = |e: jtbd_ingest::IngestError| {
+        Done::Failed(WireError {
+            path: display.clone(),
+            line: e.line(),
+            message: e.to_string(),
+        })
+    };
+    let bytes = match jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes) {
+        Ok(b) => b,
+        Err(e) => return failed(e),
+    };
+    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
+    let fingerprint = jtbd_index::fingerprint(&bytes, format!("{context}\n{extra:?}").as_bytes());
+    if known.get(display.as_str()) == Some(&fingerprint) {
+        return Done::Unchanged(display.clone());
+    }
+    let size = bytes.len() as u64;
+    match jtbd_ingest::parse_owned(bytes, display, &setup.opts, extra) {
+        Ok(interview) => {
+            let forces = turn_forces(&interview, rules);
+            Done::Indexed {
+                path: display.clone(),
+                fingerprint,
+                turns: interview.turns.len(),
+                docs: index.documents(&interview, &forces),
+                bytes: size,
+            }
+        }
+        Err(jtbd_ingest::IngestError::Decode(jtbd_text::DecodeError::Binary { .. })) if walked => {
+            Done::Skipped(WireSkipped {
+                path: display.clone(),
+                reason: "binary file".into(),
+            })
+        }
+        Err(e) => failed(e),
+    }
+}
+
+/// The forces extraction finds in each turn (interviewees and unknown speakers, as `extract`).
+fn turn_forces(interview: &Interview, rules: &RuleSet) -> Vec<Vec<Force>> {
+    let mut per_turn = vec![Vec::new(); interview.turns.len()];
+    for s in jtbd_extract::signals(interview, rules, SpeakerFilter::Interviewee) {
+        if let Some(t) = per_turn.get_mut(s.turn) {
+            t.push(s.force);
+        }
+    }
+    per_turn
+}
