@@ -267,6 +267,11 @@ pub struct IndexArgs {
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
 
+    /// Commit after this many input bytes (K, M, G suffixes): a killed run keeps what was
+    /// committed. Few large commits index fastest.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    pub commit_every: u64,
+
     /// Output format of the run's report on stdout (human goes to stderr only).
     #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Human)]
     pub format: ReportFormat,

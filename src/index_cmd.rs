@@ -23,9 +23,6 @@ use std::time::Instant;
 /// Files read in parallel before their documents go to the writer.
 const BATCH: usize = 256;
 
-/// Input bytes between commits: a killed run loses at most this much work, and commits stay few.
-const COMMIT_BYTES: u64 = 256 << 20;
-
 /// What a run did.
 pub struct IndexOutcome {
     /// Transcript files found (read, unchanged or failed).
@@ -124,7 +121,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
                     writer.replace(&path, &fingerprint, docs)?;
                     seen.insert(path);
                     since_commit += bytes;
-                    if since_commit >= COMMIT_BYTES {
+                    if since_commit >= args.commit_every {
                         writer.commit()?;
                         since_commit = 0;
                     }

@@ -4,4 +4,5 @@ mod eval_data;
 mod extract;
 mod ingest;
 mod ingest_errors;
+mod search;
 mod support;

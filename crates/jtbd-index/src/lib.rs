@@ -31,3 +31,6 @@ pub fn fingerprint(bytes: &[u8], context: &[u8]) -> String {
     let b = xxhash_rust::xxh3::xxh3_64(context);
     format!("{a:032x}-{b:016x}")
 }
+
+#[cfg(test)]
+mod tests;
