@@ -30,7 +30,7 @@ fn interview(path: &str, turns: &[(&str, Role)]) -> Interview {
             byte_end: end,
             timestamp: None,
             joined: None,
-            spans: vec![start..end],
+            spans: std::iter::once(start..end).collect(),
             sentences: vec![Sentence {
                 byte_start: start,
                 byte_end: end,
