@@ -142,7 +142,7 @@ fn search_finds_quotes_at_their_place_in_every_format() {
                     sr[0].as_u64().unwrap() as usize,
                     sr[1].as_u64().unwrap() as usize,
                 );
-                assert_eq!(&source[a..b], snippet[s..e].as_bytes(), "{h}");
+                assert_eq!(&source[a..b], &snippet.as_bytes()[s..e], "{h}");
             }
         }
     }
