@@ -20,18 +20,30 @@ fmt:
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Measure ingest and extract speed on 1,000 copies of corpora/ (MB/s, this machine).
-bench:
+# Measure speed: ingest and extract MB/s on 1,000 copies of corpora/; index build, memory and
+# query latency against SQLite FTS5 and ripgrep on a generated 100 MB corpus (and 1 GB).
+bench: bench-deps
     cargo bench --bench throughput
+    cargo bench --bench search
+
+# Install what the search benchmark compares against (ripgrep; python3 has SQLite FTS5).
+bench-deps:
+    command -v rg >/dev/null || apt-get install -y ripgrep || cargo install ripgrep
+
+# Write a synthetic corpus of MB megabytes to DIR (deterministic; the benchmarks' generator).
+gen-corpus DIR MB="100":
+    cargo run --release --example gen_corpus -- {{DIR}} {{MB}}
 
 # Score extraction on the labelled dev sets in ../shared/eval (precision, recall, F1).
 eval *ARGS:
     cargo run --release --example eval -- {{ARGS}}
 
-# Show the sample corpus as jtbd reads it, then what it finds in it.
+# Show the sample corpus as jtbd reads it, what it finds in it, and a search across it.
 demo:
     cargo run --release -- ingest corpora/
     cargo run --release -- extract corpora/
+    cargo run --release -- index corpora/ --index target/demo.jtbd
+    cargo run --release -- search '"lock in" OR renewal' --role CISO --index target/demo.jtbd
 
 # The sample corpus as JSON Lines, for scripts.
 demo-jsonl:

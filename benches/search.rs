@@ -1,0 +1,347 @@
+//! `just bench` / `cargo bench --bench search`: how fast `jtbd index` builds and how fast the
+//! index answers, side by side with SQLite FTS5 and a ripgrep scan of the same files.
+//!
+//! - Generates a 100 MB synthetic corpus (and a 1 GB one unless JTBD_BENCH_1G=0) under
+//!   `target/bench-data/` once (`benches/common/corpus.rs`: invented vocabulary and grammar,
+//!   five formats).
+//! - Indexing: the release binary, MB/s of input and peak memory (`/usr/bin/time -f %M`).
+//! - Incremental: one file changed in the 100 MB corpus, `jtbd index` again.
+//! - Query latency, warm, in process, over a fixed list of queries (terms, AND, OR, NOT,
+//!   phrases, filters): count + top 10, p50 and p95; then the same with snippets.
+//! - SQLite FTS5 (python3's sqlite3, porter tokenizer, one row per turn): build time and
+//!   count + top 10 latency for the same queries; ripgrep: wall time per query over the files.
+
+#[path = "common/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
+use jtbd_index::{Index, Request};
+use jtbd_model::{Force, Role};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One benchmark query in the three syntaxes.
+struct Q {
+    tantivy: &'static str,
+    fts5: &'static str,
+    rg: &'static str,
+    role: Option<Role>,
+    industry: Option<&'static str>,
+    force: Option<Force>,
+}
+
+const fn q(tantivy: &'static str, fts5: &'static str, rg: &'static str) -> Q {
+    Q {
+        tantivy,
+        fts5,
+        rg,
+        role: None,
+        industry: None,
+        force: None,
+    }
+}
+
+fn queries() -> Vec<Q> {
+    let mut v = vec![
+        q("vendor", "vendor", r"\bvendor"),
+        q("audit", "audit", r"\baudit"),
+        q("breach", "breach", r"\bbreach"),
+        q("spreadsheet", "spreadsheet", r"\bspreadsheet"),
+        q("regulator", "regulator", r"\bregulator"),
+        q("renewal", "renewal", r"\brenewal"),
+        q("alerts", "alerts", r"\balert"),
+        q("migration", "migration", r"\bmigration"),
+        q("quokka", "quokka", r"\bquokka"),
+        q("warehouse", "warehouse", r"\bwarehouse"),
+        q(
+            "vendor AND renewal",
+            "vendor AND renewal",
+            r"vendor.*renewal|renewal.*vendor",
+        ),
+        q(
+            "audit AND migration",
+            "audit AND migration",
+            r"audit.*migration|migration.*audit",
+        ),
+        q(
+            "breach AND partner",
+            "breach AND partner",
+            r"breach.*partner|partner.*breach",
+        ),
+        q(
+            "spreadsheet AND quarter",
+            "spreadsheet AND quarter",
+            r"spreadsheet.*quarter|quarter.*spreadsheet",
+        ),
+        q("breach OR outage", "breach OR outage", r"breach|outage"),
+        q(
+            "regulator OR auditors",
+            "regulator OR auditors",
+            r"regulator|auditors",
+        ),
+        q(
+            "backup OR warehouse",
+            "backup OR warehouse",
+            r"backup|warehouse",
+        ),
+        q(
+            "contract OR acquired",
+            "contract OR acquired",
+            r"contract|acquired",
+        ),
+        q(
+            "migration -rollback",
+            "migration NOT rollback",
+            r"migration",
+        ),
+        q("vendor -premium", "vendor NOT premium", r"vendor"),
+        q("\"audit trail\"", "\"audit trail\"", r"audit trail"),
+        q("\"locked in\"", "\"locked in\"", r"locked in"),
+        q("\"good enough\"", "\"good enough\"", r"good enough"),
+        q("\"quarter close\"", "\"quarter close\"", r"quarter close"),
+        q("\"support queue\"", "\"support queue\"", r"support queue"),
+        q(
+            "\"price doubling at renewal\"",
+            "\"price doubling at renewal\"",
+            r"price doubling at renewal",
+        ),
+        q("\"roll back\"", "\"roll back\"", r"roll back"),
+        q(
+            "\"identity platform\"",
+            "\"identity platform\"",
+            r"identity platform",
+        ),
+    ];
+    let filtered = [
+        ("vendor", Some(Role::Interviewee), None, None),
+        ("audit", None, Some("banking"), None),
+        ("breach", Some(Role::Interviewee), Some("healthcare"), None),
+        ("contract", None, None, Some(Force::Habit)),
+        ("worries", None, None, Some(Force::Anxiety)),
+    ];
+    let fts5 = [
+        "vendor AND role:interviewee",
+        "audit AND industry:banking",
+        "breach AND role:interviewee AND industry:healthcare",
+        "contract",
+        "worries",
+    ];
+    for ((t, role, industry, force), f) in filtered.into_iter().zip(fts5) {
+        v.push(Q {
+            tantivy: t,
+            fts5: f,
+            rg: t,
+            role,
+            industry,
+            force,
+        });
+    }
+    v
+}
+
+fn request(q: &Q, snippets: bool) -> Request {
+    Request {
+        query: q.tantivy.to_owned(),
+        roles: q.role.into_iter().collect(),
+        wheres: q
+            .industry
+            .map(|i| ("industry".to_owned(), i.to_owned()))
+            .into_iter()
+            .collect(),
+        forces: q.force.into_iter().collect(),
+        limit: 10,
+        snippets,
+        ..Request::default()
+    }
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)].as_secs_f64() * 1e3
+}
+
+/// Runs `jtbd index` over `corpus` into `index` under `/usr/bin/time`: (seconds, peak MB).
+fn index_run(corpus: &Path, index: &Path, rebuild: bool) -> (f64, f64) {
+    let mut cmd = Command::new("/usr/bin/time");
+    cmd.args(["-f", "%M"])
+        .arg(env!("CARGO_BIN_EXE_jtbd"))
+        .args(["index", "--quiet", "--index"])
+        .arg(index)
+        .arg(corpus);
+    if rebuild {
+        cmd.arg("--rebuild");
+    }
+    let t = Instant::now();
+    let out = cmd
+        .stdout(Stdio::null())
+        .output()
+        .expect("/usr/bin/time runs jtbd");
+    let secs = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "jtbd index failed: {stderr}");
+    let kb: f64 = stderr
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(f64::NAN);
+    (secs, kb / 1024.0)
+}
+
+fn main() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let data = root.join("target/bench-data");
+    let corpus100 = data.join("gen-100M");
+    let (files, bytes) = corpus::ensure(&corpus100, 100_000_000, 42).expect("corpus generated");
+    let mb = bytes as f64 / 1e6;
+    println!(
+        "search benchmark: {files} generated transcripts, {mb:.1} MB, {} cores",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+
+    // Indexing.
+    let idx = data.join("index-100M");
+    let (secs, peak) = index_run(&corpus100, &idx, true);
+    println!(
+        "index build      {mb:7.1} MB in {secs:6.2} s = {:6.1} MB/s, peak {peak:6.0} MB",
+        mb / secs
+    );
+
+    // Incremental: one changed file.
+    let changed = std::fs::read_dir(corpus100.join("0000"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "txt"))
+        .expect("a .txt file");
+    let original = std::fs::read(&changed).unwrap();
+    let mut edited = original.clone();
+    edited.extend_from_slice(b"\nAna Okafor: One more thing about the quokka budget.\n");
+    std::fs::write(&changed, &edited).unwrap();
+    let (inc, _) = index_run(&corpus100, &idx, false);
+    std::fs::write(&changed, &original).unwrap();
+    let (back, _) = index_run(&corpus100, &idx, false);
+    println!("index one change {inc:6.3} s (and {back:.3} s to change it back)");
+
+    // Query latency, in process, warm.
+    let index = Index::open(&idx).unwrap();
+    let searcher = index.searcher().unwrap();
+    let qs = queries();
+    println!(
+        "{} turns indexed, {} queries",
+        searcher.num_docs(),
+        qs.len()
+    );
+    for snippets in [false, true] {
+        let reqs: Vec<Request> = qs.iter().map(|q| request(q, snippets)).collect();
+        for r in &reqs {
+            searcher.search(r).unwrap();
+        }
+        let mut times = Vec::new();
+        for _ in 0..30 {
+            for r in &reqs {
+                let t = Instant::now();
+                std::hint::black_box(searcher.search(r).unwrap());
+                times.push(t.elapsed());
+            }
+        }
+        times.sort();
+        println!(
+            "jtbd query       count + top 10{}: p50 {:.3} ms, p95 {:.3} ms, max {:.3} ms",
+            if snippets { " + snippets" } else { "" },
+            pct(&times, 0.5),
+            pct(&times, 0.95),
+            pct(&times, 1.0)
+        );
+    }
+
+    // SQLite FTS5 on the same turns.
+    let tsv = data.join("turns-100M.tsv");
+    write_turns_tsv(&corpus100, &tsv);
+    let qjson = data.join("queries.json");
+    let fts: Vec<&str> = qs.iter().map(|q| q.fts5).collect();
+    std::fs::write(&qjson, serde_json::to_vec(&fts).unwrap()).unwrap();
+    let out = Command::new("python3")
+        .arg(root.join("benches/common/fts5.py"))
+        .arg(&tsv)
+        .arg(&qjson)
+        .arg("5")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            let build = v["build_s"].as_f64().unwrap();
+            println!(
+                "sqlite fts5      build {build:.2} s = {:.1} MB/s; count + top 10: p50 {:.3} ms, p95 {:.3} ms ({} rows)",
+                mb / build,
+                v["p50_ms"].as_f64().unwrap(),
+                v["p95_ms"].as_f64().unwrap(),
+                v["rows"]
+            );
+        }
+        other => println!("sqlite fts5      skipped: {other:?}"),
+    }
+
+    // ripgrep scanning the files.
+    let mut rg_times = Vec::new();
+    for q in qs.iter().take(12) {
+        let t = Instant::now();
+        let status = Command::new("rg")
+            .args(["-c", "-i", "-e", q.rg])
+            .arg(&corpus100)
+            .stdout(Stdio::null())
+            .status();
+        if status.is_err() {
+            println!("ripgrep          skipped: `rg` not found (apt-get install ripgrep)");
+            break;
+        }
+        rg_times.push(t.elapsed());
+    }
+    if !rg_times.is_empty() {
+        rg_times.sort();
+        println!(
+            "ripgrep scan     p50 {:.1} ms, p95 {:.1} ms ({} queries)",
+            pct(&rg_times, 0.5),
+            pct(&rg_times, 0.95),
+            rg_times.len()
+        );
+    }
+
+    // Memory at 1 GB of input.
+    if std::env::var("JTBD_BENCH_1G").as_deref() != Ok("0") {
+        let corpus1g = data.join("gen-1G");
+        let (_, bytes) = corpus::ensure(&corpus1g, 1_000_000_000, 7).expect("corpus generated");
+        let (secs, peak) = index_run(&corpus1g, &data.join("index-1G"), true);
+        let mb = bytes as f64 / 1e6;
+        println!(
+            "index build 1 GB {mb:7.1} MB in {secs:6.2} s = {:6.1} MB/s, peak {peak:6.0} MB",
+            mb / secs
+        );
+        let _ = std::fs::remove_dir_all(data.join("index-1G"));
+    }
+}
+
+/// One line per turn: role, industry, text (what FTS5 indexes).
+fn write_turns_tsv(corpus: &Path, out: &Path) {
+    if out.exists() {
+        return;
+    }
+    let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
+    let opts = jtbd_ingest::Options::default();
+    let mut paths: Vec<PathBuf> = jtbd_ingest::walk(&[corpus.to_path_buf()])
+        .filter_map(|i| match i {
+            jtbd_ingest::WalkItem::File { path, .. } => Some(path),
+            _ => None,
+        })
+        .collect();
+    paths.sort();
+    for p in paths {
+        let i = jtbd_ingest::read_path(&p, &p.to_string_lossy(), &opts, None).unwrap();
+        let industry = i.metadata.get("industry").cloned().unwrap_or_default();
+        for t in &i.turns {
+            let text: Vec<&str> = t.sentences.iter().map(|s| s.text(&i.source)).collect();
+            let text = text.join(" ").replace(['\t', '\n'], " ");
+            writeln!(w, "{}\t{industry}\t{text}", t.role.as_str()).unwrap();
+        }
+    }
+}
