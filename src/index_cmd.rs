@@ -7,7 +7,9 @@
 //! the index had of it, and is reported.
 
 use crate::cli::{IndexArgs, ReportFormat};
-use crate::pipeline::{Notes, ReadSetup, counted, is_not_manifest, progress_bar_for};
+use crate::pipeline::{
+    self, Notes, ReadSetup, Unread, counted, file_of, is_not_manifest, progress_bar_for,
+};
 use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
@@ -254,36 +256,17 @@ fn process(
     known: &std::collections::BTreeMap<String, String>,
     context: &str,
 ) -> Done {
-    let (path, display, walked) = match item {
-        WalkItem::File {
-            path,
-            display,
-            walked,
-        } => (path, display, *walked),
-        WalkItem::Skipped(s) => {
-            return Done::Skipped(WireSkipped {
-                path: s.path.clone(),
-                reason: s.reason.clone(),
-            });
-        }
-        WalkItem::Error { display, message } => {
-            return Done::Failed(WireError {
-                path: display.clone(),
-                line: None,
-                message: message.clone(),
-            });
-        }
+    let unread = |u| match u {
+        Unread::Skipped(s) => Done::Skipped(s),
+        Unread::Failed(e) => Done::Failed(e),
     };
-    let failed = |e: jtbd_ingest::IngestError| {
-        Done::Failed(WireError {
-            path: display.clone(),
-            line: e.line(),
-            message: e.to_string(),
-        })
+    let (path, display, walked) = match file_of(item) {
+        Ok(f) => f,
+        Err(u) => return unread(u),
     };
     let bytes = match jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes) {
         Ok(b) => b,
-        Err(e) => return failed(e),
+        Err(e) => return unread(pipeline::unread(display, walked, e)),
     };
     let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
     let fingerprint = jtbd_index::fingerprint(&bytes, format!("{context}\n{extra:?}").as_bytes());
@@ -293,22 +276,16 @@ fn process(
     let size = bytes.len() as u64;
     match jtbd_ingest::parse_owned(bytes, display, &setup.opts, extra) {
         Ok(interview) => {
-            let forces = turn_forces(&interview, rules);
+            let docs = index.documents(&interview, &turn_forces(&interview, rules));
             Done::Indexed {
                 path: display.clone(),
                 fingerprint,
-                turns: interview.turns.len(),
-                docs: index.documents(&interview, &forces),
+                turns: docs.len(),
+                docs,
                 bytes: size,
             }
         }
-        Err(jtbd_ingest::IngestError::Decode(jtbd_text::DecodeError::Binary { .. })) if walked => {
-            Done::Skipped(WireSkipped {
-                path: display.clone(),
-                reason: "binary file".into(),
-            })
-        }
-        Err(e) => failed(e),
+        Err(e) => unread(pipeline::unread(display, walked, e)),
     }
 }
 

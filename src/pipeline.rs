@@ -226,25 +226,10 @@ fn process(
     manifest: Option<&Manifest>,
     render: &dyn Render,
 ) -> std::io::Result<Done> {
-    let (path, display, walked) = match item {
-        WalkItem::File {
-            path,
-            display,
-            walked,
-        } => (path, display, *walked),
-        WalkItem::Skipped(s) => {
-            return Ok(Done::Skipped(WireSkipped {
-                path: s.path.clone(),
-                reason: s.reason.clone(),
-            }));
-        }
-        WalkItem::Error { display, message } => {
-            return Ok(Done::Failed(WireError {
-                path: display.clone(),
-                line: None,
-                message: message.clone(),
-            }));
-        }
+    let (path, display, walked) = match file_of(item) {
+        Ok(f) => f,
+        Err(Unread::Skipped(s)) => return Ok(Done::Skipped(s)),
+        Err(Unread::Failed(e)) => return Ok(Done::Failed(e)),
     };
     let extra = manifest.and_then(|m| m.lookup(display));
     match jtbd_ingest::read_path(path, display, opts, extra) {
@@ -255,18 +240,56 @@ fn process(
             bytes: i.bytes,
             rendered: render.interview(&i)?,
         }),
-        // Inside a folder a binary file is someone's spreadsheet or picture, not a failure.
-        Err(IngestError::Decode(jtbd_text::DecodeError::Binary { .. })) if walked => {
-            Ok(Done::Skipped(WireSkipped {
-                path: display.clone(),
-                reason: "binary file".into(),
-            }))
-        }
-        Err(error) => Ok(Done::Failed(WireError {
+        Err(error) => Ok(match unread(display, walked, error) {
+            Unread::Skipped(s) => Done::Skipped(s),
+            Unread::Failed(e) => Done::Failed(e),
+        }),
+    }
+}
+
+/// What a walk item that is not read becomes.
+pub enum Unread {
+    /// Left out on purpose, with a note.
+    Skipped(WireSkipped),
+    /// Reported as an error.
+    Failed(WireError),
+}
+
+/// The file a walk item names (path, display path, found inside a folder), or what to report.
+pub fn file_of(item: &WalkItem) -> Result<(&std::path::Path, &String, bool), Unread> {
+    match item {
+        WalkItem::File {
+            path,
+            display,
+            walked,
+        } => Ok((path, display, *walked)),
+        WalkItem::Skipped(s) => Err(Unread::Skipped(WireSkipped {
+            path: s.path.clone(),
+            reason: s.reason.clone(),
+        })),
+        WalkItem::Error { display, message } => Err(Unread::Failed(WireError {
             path: display.clone(),
+            line: None,
+            message: message.clone(),
+        })),
+    }
+}
+
+/// A file that could not be read: an error, except a binary file inside a folder, which is
+/// someone's spreadsheet or picture, not a failure.
+pub fn unread(display: &str, walked: bool, error: IngestError) -> Unread {
+    match error {
+        IngestError::Decode(jtbd_text::DecodeError::Binary { .. }) if walked => {
+            Unread::Skipped(WireSkipped {
+                path: display.to_owned(),
+                reason: "binary file".into(),
+            })
+        }
+        error => Unread::Failed(WireError {
+            path: display.to_owned(),
             line: error.line(),
             message: error.to_string(),
-        })),
+        }),
     }
 }
 

@@ -12,7 +12,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{IndexReader, ReloadPolicy, Term};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, Term};
 
 /// Longest snippet, in characters.
 const SNIPPET_CHARS: usize = 180;
@@ -210,14 +210,32 @@ impl Searcher {
             .map_err(search_error)
     }
 
+    /// How many turns match and the best `limit`, as scores and addresses, without reading a
+    /// stored document: the work an engine does before showing anything.
+    pub fn rank(&self, req: &Request) -> Result<(usize, Vec<(f32, DocAddress)>), IndexError> {
+        let q = self.query(req)?;
+        self.rank_query(&*q, req.limit)
+    }
+
+    fn rank_query(
+        &self,
+        q: &dyn Query,
+        limit: usize,
+    ) -> Result<(usize, Vec<(f32, DocAddress)>), IndexError> {
+        self.reader
+            .searcher()
+            .search(
+                q,
+                &(Count, TopDocs::with_limit(limit.max(1)).order_by_score()),
+            )
+            .map_err(search_error)
+    }
+
     /// Runs the request.
     pub fn search(&self, req: &Request) -> Result<Results, IndexError> {
         let q = self.query(req)?;
         let searcher = self.reader.searcher();
-        let limit = req.limit.max(1);
-        let (total, top) = searcher
-            .search(&*q, &(Count, TopDocs::with_limit(limit).order_by_score()))
-            .map_err(search_error)?;
+        let (total, top) = self.rank_query(&*q, req.limit)?;
         let mut generator = if req.snippets {
             let mut g =
                 SnippetGenerator::create(&searcher, &*q, self.fields.text).map_err(search_error)?;

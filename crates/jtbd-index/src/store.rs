@@ -20,7 +20,10 @@ pub const VERSION_FILE: &str = "jtbd-index.json";
 
 /// Writer heap shared by the indexing threads: segments are flushed when it fills. Bounds the
 /// memory of an indexing run whatever the corpus size.
-const WRITER_HEAP_BYTES: usize = 192 * 1024 * 1024;
+const WRITER_HEAP_BYTES: usize = 96 * 1024 * 1024;
+/// Segments with more documents than this are not merged further: merging reads whole segments
+/// through memory maps, so unbounded merges make a big corpus's peak memory grow with its size.
+const MAX_DOCS_BEFORE_MERGE: usize = 150_000;
 /// Indexing threads (this tool targets small machines; more threads means more segments).
 const WRITER_THREADS: usize = 2;
 
@@ -146,6 +149,9 @@ impl Index {
                 tantivy::TantivyError::LockFailure(..) => IndexError::Locked(self.dir.clone()),
                 e => IndexError::tantivy(&self.dir, e),
             })?;
+        let mut policy = tantivy::indexer::LogMergePolicy::default();
+        policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
+        writer.set_merge_policy(Box::new(policy));
         Ok(Writer {
             dir: self.dir.clone(),
             files: self.files()?,
