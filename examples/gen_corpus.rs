@@ -3,6 +3,7 @@
 //! (default 100) to DIR, the same bytes for the same seed. The benchmarks use the same generator.
 
 #[path = "../benches/common/corpus.rs"]
+#[allow(dead_code)] // `ensure` serves the benchmarks only.
 mod corpus;
 
 fn main() {
