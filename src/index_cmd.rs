@@ -8,7 +8,7 @@
 
 use crate::cli::{IndexArgs, ReportFormat};
 use crate::pipeline::{
-    self, Notes, ReadSetup, Unread, counted, file_of, is_not_manifest, progress_bar_for,
+    self, Notes, ReadSetup, Unread, file_of, is_not_manifest, problems, progress_bar_for,
 };
 use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
 use anyhow::Context;
@@ -202,7 +202,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     }
     if !quiet {
         eprintln!(
-            "indexed {} files ({} turns, {:.2} MB), {} unchanged, {} removed; {} files in {} ({:.2} s){}{}",
+            "indexed {} files ({} turns, {:.2} MB), {} unchanged, {} removed; {} files in {} ({:.2} s){}",
             summary.interviews,
             summary.turns,
             summary.bytes as f64 / 1e6,
@@ -211,8 +211,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
             total_files,
             shown,
             summary.elapsed_ms as f64 / 1e3,
-            counted(summary.errors, "error", "errors"),
-            counted(summary.skipped, "skipped", "skipped"),
+            problems(summary.errors, summary.skipped),
         );
     }
     Ok(IndexOutcome {

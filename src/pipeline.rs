@@ -183,7 +183,7 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     out.flush()?;
     if !quiet {
         eprintln!(
-            "read {} of {} files: {} turns, {} sentences, {} words, {:.2} MB in {:.2} s{}{}",
+            "read {} of {} files: {} turns, {} sentences, {} words, {:.2} MB in {:.2} s{}",
             summary.interviews,
             summary.files,
             summary.turns,
@@ -191,8 +191,7 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
             summary.words,
             summary.bytes as f64 / 1e6,
             summary.elapsed_ms as f64 / 1e3,
-            counted(summary.errors, "error", "errors"),
-            counted(summary.skipped, "skipped", "skipped"),
+            problems(summary.errors, summary.skipped),
         );
     }
     Ok(Outcome {
@@ -348,7 +347,12 @@ impl<'a> Notes<'a> {
     }
 }
 
-pub fn counted(n: usize, one: &str, many: &str) -> String {
+/// `; 2 errors; 1 skipped` for a run's closing line.
+pub fn problems(errors: usize, skipped: usize) -> String {
+    counted(errors, "error", "errors") + &counted(skipped, "skipped", "skipped")
+}
+
+fn counted(n: usize, one: &str, many: &str) -> String {
     match n {
         0 => String::new(),
         1 => format!("; 1 {one}"),

@@ -230,31 +230,11 @@ pub fn transcript(r: &mut Rng, n: usize) -> (String, String) {
         }
         2 => {
             out.push_str("WEBVTT\n\n");
-            for (k, (s, t)) in turns.iter().enumerate() {
-                let end = ms + 2000 + 40 * t.len() as u64;
-                let _ = writeln!(
-                    out,
-                    "{}\n{} --> {}\n{s}: {t}\n",
-                    k + 1,
-                    clock(ms, '.'),
-                    clock(end, '.')
-                );
-                ms = end + 300;
-            }
+            cues(&mut out, &turns, '.');
             "vtt"
         }
         3 => {
-            for (k, (s, t)) in turns.iter().enumerate() {
-                let end = ms + 2000 + 40 * t.len() as u64;
-                let _ = writeln!(
-                    out,
-                    "{}\n{} --> {}\n{s}: {t}\n",
-                    k + 1,
-                    clock(ms, ','),
-                    clock(end, ',')
-                );
-                ms = end + 300;
-            }
+            cues(&mut out, &turns, ',');
             "srt"
         }
         _ => {
@@ -282,6 +262,22 @@ pub fn transcript(r: &mut Rng, n: usize) -> (String, String) {
         }
     };
     (format!("interview-{n:06}.{ext}"), out)
+}
+
+/// Numbered caption cues, `Name: text`, timings with `sep` before the milliseconds.
+fn cues(out: &mut String, turns: &[(String, String)], sep: char) {
+    let mut ms = 0u64;
+    for (k, (s, t)) in turns.iter().enumerate() {
+        let end = ms + 2000 + 40 * t.len() as u64;
+        let _ = writeln!(
+            out,
+            "{}\n{} --> {}\n{s}: {t}\n",
+            k + 1,
+            clock(ms, sep),
+            clock(end, sep)
+        );
+        ms = end + 300;
+    }
 }
 
 fn json_string(s: &str) -> String {
