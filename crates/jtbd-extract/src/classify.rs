@@ -31,6 +31,8 @@ struct Fire {
     bonus: f64,
     /// From a lexicon cue (weakened in hypotheticals), not a pattern.
     cue: bool,
+    /// Said of someone else (`you seem worried`, `people hate that`).
+    other: bool,
 }
 
 /// A text's words as the matchers see them: ` term term ` plus where each word is.
@@ -87,8 +89,11 @@ impl RuleSet {
                     continue;
                 }
                 let mut w = (self.rules[f.rule].weight + f.bonus).min(0.99);
-                if mods.hypothetical && f.cue {
+                if f.cue && mods.hypothetical(text, f) {
                     w *= self.hypothetical_factor[fi];
+                }
+                if f.other {
+                    w *= self.other_subject_factor[fi];
                 }
                 if !mods.speaker && self.rules[f.rule].needs_speaker {
                     w *= self.modifiers.no_speaker_factor;
@@ -162,6 +167,12 @@ impl RuleSet {
                 continue;
             }
             let intensified = before(2).any(|t| self.intensifiers.contains(t));
+            // The nearest subject before the cue: someone else's, unless a first-person word
+            // comes after it ("you know I hate that" is the speaker's).
+            let other = before(self.modifiers.other_subject_window)
+                .filter(|t| self.other_subjects.contains(*t) || self.first_person.contains(*t))
+                .last()
+                .is_some_and(|t| self.other_subjects.contains(t));
             out.push(Fire {
                 rule,
                 span: terms.words[i].start..terms.words[j - 1].end,
@@ -171,6 +182,7 @@ impl RuleSet {
                     0.0
                 },
                 cue: true,
+                other,
             });
         }
         if !self.patterns.is_empty() {
@@ -183,6 +195,7 @@ impl RuleSet {
                         span: char_bounds(text, m.range()),
                         bonus: 0.0,
                         cue: false,
+                        other: false,
                     });
                 }
             }
@@ -207,7 +220,10 @@ impl RuleSet {
                     let at = terms.word_at(m.start()).map_or(0, |i| terms.words[i].start);
                     mods.hedge_at = Some(mods.hedge_at.map_or(at, |h: usize| h.min(at)));
                 }
-                1 => mods.hypothetical = true,
+                1 => {
+                    let at = terms.word_at(m.start()).map_or(0, |i| terms.words[i].start);
+                    mods.hypotheticals.push(at);
+                }
                 2 => mods.speaker = true,
                 4 => mods.softened = true,
                 _ => {
@@ -224,6 +240,9 @@ impl RuleSet {
         mods
     }
 }
+
+/// Punctuation that ends a sentence: the reach of a hypothetical.
+const SENTENCE_END: [char; 4] = ['.', '!', '?', '\n'];
 
 /// Punctuation that ends the reach of a negation or an intensifier.
 const CLAUSE_END: [char; 7] = ['.', '!', '?', ';', ',', ':', '\n'];
@@ -251,7 +270,8 @@ fn char_bounds(text: &str, r: Range<usize>) -> Range<usize> {
 struct Mods {
     /// Byte offset of the first hedge: cues after it do not count.
     hedge_at: Option<usize>,
-    hypothetical: bool,
+    /// Byte offsets of hypothetical markers (`if`, `in case`).
+    hypotheticals: Vec<usize>,
     speaker: bool,
     softened: bool,
     /// Byte ranges of set phrases: cues inside them do not count.
@@ -259,6 +279,18 @@ struct Mods {
 }
 
 impl Mods {
+    /// Whether a hypothetical marker stands in the same sentence as the fire.
+    fn hypothetical(&self, text: &str, f: &Fire) -> bool {
+        self.hypotheticals.iter().any(|&h| {
+            let (a, b) = if h <= f.span.start {
+                (h, f.span.start)
+            } else {
+                (f.span.end.min(h), h)
+            };
+            !text[a..b].contains(SENTENCE_END)
+        })
+    }
+
     fn cancels(&self, f: &Fire) -> bool {
         self.hedge_at.is_some_and(|h| f.span.start >= h)
             || (f.cue
@@ -309,6 +341,26 @@ mod tests {
         assert_eq!(
             forces("Migrating customers is painful."),
             [Force::Frustration]
+        );
+    }
+
+    #[test]
+    fn someone_elses_fear_counts_less_and_hypotheticals_stay_in_their_sentence() {
+        let own = confidence("I am nervous about the cutover.", Force::Anxiety);
+        let theirs = confidence(
+            "If you are nervous about the cutover, test it.",
+            Force::Anxiety,
+        );
+        let reported = confidence("You know I am nervous about the cutover.", Force::Anxiety);
+        assert!(own > theirs, "{own} {theirs}");
+        assert_eq!(own, reported);
+        // "I suppose" in the next sentence does not make the first one hypothetical.
+        assert_eq!(
+            confidence(
+                "I worry about lock-in. I suppose we could negotiate.",
+                Force::Anxiety
+            ),
+            confidence("I worry about lock-in.", Force::Anxiety)
         );
     }
 

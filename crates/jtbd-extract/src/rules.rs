@@ -153,6 +153,16 @@ pub struct RawModifiers {
     /// Factor applied to a force's confidence when a softener is present, per force.
     #[serde(default)]
     pub softener_factor: BTreeMap<String, f64>,
+    /// Subjects other than the speaker and their people (`you`, `he`, `someone`): a cue right
+    /// after one, with no first-person word between, is someone else's feeling.
+    #[serde(default)]
+    pub other_subjects: Vec<String>,
+    /// How many words before a cue an other subject reaches (same clause).
+    #[serde(default)]
+    pub other_subject_window: usize,
+    /// Factor on a cue's weight when it belongs to an other subject, per force.
+    #[serde(default)]
+    pub other_subject_factor: BTreeMap<String, f64>,
     /// Confidence a force needs to be reported.
     pub thresholds: BTreeMap<String, f64>,
 }
@@ -176,6 +186,10 @@ pub struct RuleSet {
     pub(crate) thresholds: [f64; 4],
     pub(crate) hypothetical_factor: [f64; 4],
     pub(crate) softener_factor: [f64; 4],
+    pub(crate) other_subjects: HashSet<String>,
+    /// Single-word first-person terms (from the speaker cues): they cut an other subject off.
+    pub(crate) first_person: HashSet<String>,
+    pub(crate) other_subject_factor: [f64; 4],
 }
 
 /// The stemmed form of a cue phrase, as ` term term` (a space before each term). Matches are
@@ -437,7 +451,11 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
     let mut thresholds = [0.5; 4];
     let mut hypothetical_factor = [1.0; 4];
     let mut softener_factor = [1.0; 4];
+    let mut other_subject_factor = [1.0; 4];
     for f in Force::ALL {
+        if let Some(o) = modifiers.other_subject_factor.get(f.as_str()) {
+            other_subject_factor[force_index(f)] = *o;
+        }
         if let Some(t) = modifiers.thresholds.get(f.as_str()) {
             thresholds[force_index(f)] = *t;
         }
@@ -464,6 +482,14 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         idiom_patterns,
         negations: modifiers.negations.iter().map(term).collect(),
         intensifiers: modifiers.intensifiers.iter().map(term).collect(),
+        other_subjects: modifiers.other_subjects.iter().map(term).collect(),
+        first_person: modifiers
+            .speaker_cues
+            .iter()
+            .filter(|c| !c.trim().contains(' '))
+            .map(term)
+            .collect(),
+        other_subject_factor,
         rules,
         modifiers,
         cues,
