@@ -171,7 +171,7 @@ impl RuleSet {
             // comes after it ("you know I hate that" is the speaker's).
             let other = before(self.modifiers.other_subject_window)
                 .filter(|t| self.other_subjects.contains(*t) || self.first_person.contains(*t))
-                .last()
+                .next_back()
                 .is_some_and(|t| self.other_subjects.contains(t));
             out.push(Fire {
                 rule,
