@@ -170,8 +170,7 @@ impl RuleSet {
             // The nearest subject before the cue: someone else's, unless a first-person word
             // comes after it ("you know I hate that" is the speaker's).
             let other = before(self.modifiers.other_subject_window)
-                .filter(|t| self.other_subjects.contains(*t) || self.first_person.contains(*t))
-                .next_back()
+                .rfind(|t| self.other_subjects.contains(*t) || self.first_person.contains(*t))
                 .is_some_and(|t| self.other_subjects.contains(t));
             out.push(Fire {
                 rule,
