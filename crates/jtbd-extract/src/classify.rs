@@ -364,6 +364,16 @@ mod tests {
     }
 
     #[test]
+    fn profanity_that_praises_is_not_anger() {
+        assert_eq!(forces("The new console is fucking good."), []);
+        assert_eq!(
+            forces("The fucking licence server locked us out again."),
+            [Force::Frustration]
+        );
+        assert_eq!(forces("Holy shit, the demo worked first time."), []);
+    }
+
+    #[test]
     fn modifiers_move_confidence() {
         let plain = confidence("The export is annoying.", Force::Frustration);
         let strong = confidence("The export is really annoying.", Force::Frustration);
