@@ -34,6 +34,11 @@ bench-deps:
 gen-corpus DIR MB="100":
     cargo run --release --example gen_corpus -- {{DIR}} {{MB}}
 
+# Fuzz every target SECS seconds (stable toolchain, no sanitizer; installs cargo-fuzz once).
+fuzz SECS="300":
+    command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+    cd fuzz && for t in $(cargo fuzz list); do cargo fuzz run --sanitizer none "$t" -- -max_total_time={{SECS}} || exit 1; done
+
 # Score extraction on the labelled dev sets in ../shared/eval (precision, recall, F1).
 eval *ARGS:
     cargo run --release --example eval -- {{ARGS}}

@@ -2,6 +2,7 @@
 
 mod eval_data;
 mod extract;
+mod hostile;
 mod ingest;
 mod ingest_errors;
 mod search;

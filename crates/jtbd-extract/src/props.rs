@@ -45,3 +45,47 @@ proptest! {
         }
     }
 }
+
+/// Text that looks like rule files: tables, keys, arrays, regexes, broken quoting.
+fn rule_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("force = \"anxiety\"\n".to_owned()),
+            Just("force = \"joy\"\n".to_owned()),
+            Just("[[rule]]\n".to_owned()),
+            Just("id = \"anxiety/x/y\"\n".to_owned()),
+            Just("weight = 0.7\n".to_owned()),
+            Just("weight = 7\n".to_owned()),
+            Just("cues = [\"worried\", \"\"]\n".to_owned()),
+            Just("patterns = ['\\b(a|b', '(?i)x']\n".to_owned()),
+            Just("examples = [{ text = \"I'm worried.\", expect = \"match\" }, { text = \"ok\", expect = \"none\" }]\n".to_owned()),
+            Just("[modifiers]\n".to_owned()),
+            Just("\"unclosed = \n".to_owned()),
+            "[a-z=\\[\\]\" \n.]{0,16}",
+            any::<String>(),
+        ],
+        0..12,
+    )
+    .prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+    /// The rule loader answers every file with a rule set or an error naming the file and line.
+    #[test]
+    fn rule_loader_never_panics(text in rule_text()) {
+        match RuleSet::from_texts(&[("user.toml", &text)]) {
+            Ok(set) => {
+                for r in set.rules() {
+                    for ex in &r.examples {
+                        let _ = set.classify(&ex.text);
+                    }
+                }
+            }
+            Err(e) => {
+                prop_assert!(e.line >= 1);
+                prop_assert!(!e.file.is_empty());
+            }
+        }
+    }
+}

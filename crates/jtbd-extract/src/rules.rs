@@ -240,6 +240,14 @@ impl RuleSet {
         RuleSet::from_files(files)
     }
 
+    /// The embedded modifiers plus rule files given as (name, text): [`RuleSet::load_only`]
+    /// without a folder (for fuzzing and for callers holding rules in memory).
+    pub fn from_texts(texts: &[(&str, &str)]) -> Result<RuleSet, RuleError> {
+        let mut files = vec![("modifiers.toml".to_string(), EMBEDDED[4].1.to_string())];
+        files.extend(texts.iter().map(|(n, t)| (n.to_string(), t.to_string())));
+        RuleSet::from_files(files)
+    }
+
     fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
         let mut rules: Vec<Rule> = Vec::new();
         let mut modifiers = None;

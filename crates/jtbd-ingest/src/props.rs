@@ -96,3 +96,39 @@ proptest! {
         }
     }
 }
+
+/// Text that looks like front matter and manifests: separators, keys, quotes, commas.
+fn metadata_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("---\n".to_owned()),
+            Just("role: CISO\n".to_owned()),
+            Just("file,role,company\n".to_owned()),
+            Just("a.txt,CTO,\"Quarry, Inc\"\n".to_owned()),
+            Just("\"unclosed,".to_owned()),
+            Just(": no key\n".to_owned()),
+            Just("\u{feff}".to_owned()),
+            Just("\r\n".to_owned()),
+            "[a-z: ,\"\n-]{0,12}",
+            any::<String>(),
+        ],
+        0..12,
+    )
+    .prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// The front matter and manifest parsers answer every input with a value or an error.
+    #[test]
+    fn metadata_parsers_never_panic(text in metadata_text(), bytes in any::<Vec<u8>>()) {
+        if let Ok((_, end)) = crate::meta::front_matter(&text) {
+            prop_assert!(end <= text.len() && text.is_char_boundary(end));
+        }
+        for input in [text.as_bytes(), bytes.as_slice()] {
+            if let Ok(m) = crate::Manifest::parse(input, "participants.csv") {
+                let _ = m.lookup("a.txt");
+            }
+        }
+    }
+}
