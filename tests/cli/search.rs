@@ -202,12 +202,37 @@ fn search_finds_quotes_at_their_place_in_every_format() {
     assert_eq!(json["hits"].as_array().unwrap().len(), rows);
 }
 
+/// Every file under `dir`, relative, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 #[test]
 fn index_updates_only_what_changed() {
     let tmp = tempfile::tempdir().unwrap();
     let cwd = tmp.path();
     copy_corpus(&cwd.join("corpus"));
+    let before = files_under(cwd);
     assert_eq!(index(cwd, &["corpus"]).1["indexed"], 13);
+    // Nothing is written outside the index folder.
+    let after: Vec<PathBuf> = files_under(cwd)
+        .into_iter()
+        .filter(|p| !p.starts_with(".jtbd"))
+        .collect();
+    assert_eq!(before, after);
     let again = index(cwd, &["corpus"]).1;
     assert_eq!(
         (again["indexed"].clone(), again["unchanged"].clone()),

@@ -204,7 +204,7 @@ impl RuleSet {
 
     fn sentence_modifiers(&self, text: &str, terms: &Terms) -> Mods {
         let mut mods = Mods::default();
-        for re in &self.idiom_patterns {
+        if let Some(re) = &self.idiom_patterns {
             mods.idioms.extend(
                 re.find_iter(text.as_bytes())
                     .map(|m| char_bounds(text, m.range())),

@@ -182,7 +182,8 @@ pub struct RuleSet {
     pub(crate) modifier_phrases: AhoCorasick,
     /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue, 3 idiom, 4 softener.
     pub(crate) modifier_kind: Vec<u8>,
-    pub(crate) idiom_patterns: Vec<Regex>,
+    /// Every idiom pattern in one alternation.
+    pub(crate) idiom_patterns: Option<Regex>,
     pub(crate) thresholds: [f64; 4],
     pub(crate) hypothetical_factor: [f64; 4],
     pub(crate) softener_factor: [f64; 4],
@@ -474,18 +475,27 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             softener_factor[force_index(f)] = *s;
         }
     }
-    let idiom_patterns = modifiers
-        .idiom_patterns
-        .iter()
-        .map(|p| {
-            compile(p).map_err(|e| RuleError {
-                file: "modifiers.toml".into(),
-                line: 1,
-                rule: None,
-                message: format!("idiom pattern {p:?}: {e}"),
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let idiom_error = |p: &str, e: regex::Error| RuleError {
+        file: "modifiers.toml".into(),
+        line: 1,
+        rule: None,
+        message: format!("idiom pattern {p:?}: {e}"),
+    };
+    for p in &modifiers.idiom_patterns {
+        compile(p).map_err(|e| idiom_error(p, e))?;
+    }
+    // One alternation: one pass over each sentence, however many idiom patterns there are.
+    let idiom_patterns = if modifiers.idiom_patterns.is_empty() {
+        None
+    } else {
+        let joined: Vec<String> = modifiers
+            .idiom_patterns
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect();
+        let joined = joined.join("|");
+        Some(compile(&joined).map_err(|e| idiom_error(&joined, e))?)
+    };
     Ok(RuleSet {
         idiom_patterns,
         negations: modifiers.negations.iter().map(term).collect(),
