@@ -22,6 +22,7 @@ fn transcript_lines() -> impl Strategy<Value = String> {
             Just("<v Bo Chen>".to_owned()),
             Just("</v>\n".to_owned()),
             Just("Ann Lee  0:03\n".to_owned()),
+            Just("Ann Lee\u{2004}0:03\n".to_owned()),
             Just("**Ann Lee:** ".to_owned()),
             Just("**Break**: \\[28:03\\]\n".to_owned()),
             Just("Interviewer: ".to_owned()),

@@ -122,8 +122,11 @@ pub fn bold_label(line: &str) -> Option<LabelHit> {
 pub fn otter_header(line: &str) -> Option<(Range<usize>, u64)> {
     let trimmed = line.trim_end();
     // The time is the last word: `m:ss`, `mm:ss` or `h:mm:ss`.
-    let split = trimmed.rfind(|c: char| c.is_whitespace() || c == '|')?;
-    let time = &trimmed[split + 1..];
+    // The separator may be any Unicode space: step over its whole UTF-8 length.
+    let (split, sep) = trimmed
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace() || c == '|')?;
+    let time = &trimmed[split + sep.len_utf8()..];
     if time.len() < 4
         || !time.contains(':')
         || !time.bytes().all(|b| b.is_ascii_digit() || b == b':')
@@ -432,6 +435,13 @@ mod tests {
         let (n, ms) = otter_header(l).unwrap();
         assert_eq!((&l[n], ms), ("Unknown Speaker", 3_723_000));
         assert_eq!(otter_header("We met at 10:30"), None);
+        // Found by fuzzing: a multi-byte space before the time.
+        let l = "Ana Reyes\u{2004}0:03";
+        assert_eq!(
+            otter_header(l).map(|(n, ms)| (&l[n], ms)),
+            Some(("Ana Reyes", 3000))
+        );
+        assert_eq!(otter_header("\u{42d}--#---\u{2004}\u{2dff}"), None);
     }
 
     #[test]
