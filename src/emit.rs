@@ -91,7 +91,11 @@ impl Render for Jsonl {
         let mut out = Vec::with_capacity(text + 120 * objects + 1024);
         line(&mut out, &Message::Interview(WireInterview::new(i)))?;
         for t in &i.turns {
-            line(&mut out, &Message::Turn(WireTurn::new(i, t, self.tokens)))?;
+            if self.tokens {
+                line(&mut out, &Message::Turn(WireTurn::new(i, t, true)))?;
+            } else {
+                crate::fast_json::turn_line(&mut out, i, t);
+            }
         }
         Ok(out.into())
     }

@@ -6,6 +6,7 @@ mod cli;
 mod emit;
 mod emit_signals;
 mod extract_cmd;
+mod fast_json;
 mod index_cmd;
 mod ingest_cmd;
 mod pipeline;
