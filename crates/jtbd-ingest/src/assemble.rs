@@ -68,7 +68,10 @@ fn chunk_sentences(
     out: &mut Vec<Sentence>,
     inline_ts: &mut Option<u64>,
 ) {
-    let text: &str = chunk.text.as_deref().unwrap_or(&source[chunk.raw.clone()]);
+    let text: &str = match &chunk.text {
+        Some(t) => t,
+        None => &source[chunk.raw.clone()],
+    };
     let markup = scan_markup(text);
     if let Some(m) = markup.first() {
         if let MarkupKind::Timestamp(ms) = m.kind {
@@ -88,7 +91,7 @@ fn chunk_sentences(
         pos = cut.end;
         for_each_sentence(&text[piece.clone()], |r| {
             let local = piece.start + r.start..piece.start + r.end;
-            let raw = to_raw(chunk, text, local.clone());
+            let raw = to_raw(source, chunk, text, local.clone());
             out.push(Sentence {
                 byte_start: raw.start,
                 byte_end: raw.end,
@@ -101,8 +104,9 @@ fn chunk_sentences(
 }
 
 /// Maps a range of the chunk's text to the source: exact for verbatim chunks; for unescaped JSON
-/// text, proportional inside the literal (the literal is the place; escapes shift bytes).
-fn to_raw(chunk: &Chunk, text: &str, local: Range<usize>) -> Range<usize> {
+/// text, proportional inside the literal (the literal is the place; escapes shift bytes), widened
+/// to character boundaries so the range always slices the source.
+fn to_raw(source: &str, chunk: &Chunk, text: &str, local: Range<usize>) -> Range<usize> {
     let raw = &chunk.raw;
     if chunk.text.is_none() {
         return raw.start + local.start..raw.start + local.end;
@@ -114,12 +118,50 @@ fn to_raw(chunk: &Chunk, text: &str, local: Range<usize>) -> Range<usize> {
             raw.start + ((x as u128 * raw.len() as u128) / text.len() as u128) as usize
         }
     };
-    scale(local.start)..scale(local.end).max(scale(local.start)).min(raw.end)
+    let (mut a, mut b) = (
+        scale(local.start),
+        scale(local.end).max(scale(local.start)).min(raw.end),
+    );
+    while a > raw.start && !source.is_char_boundary(a) {
+        a -= 1;
+    }
+    while b < raw.end && !source.is_char_boundary(b) {
+        b += 1;
+    }
+    a..b
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unescaped_text_is_placed_on_character_boundaries() {
+        // Found by fuzzing: escapes shrink the text, so a proportional place can fall inside a
+        // multi-byte character of the literal.
+        for pad in 0..12 {
+            let src = format!(
+                "[\"{}\\n\\nHe said: é\u{5ca}ü. Then ✓✓✓ more. Done\"]",
+                "\\t".repeat(pad)
+            );
+            let raw = 2..src.len() - 2;
+            let text = src[raw.clone()].replace("\\n", "\n").replace("\\t", "\t");
+            let seg = Segment {
+                speaker: Some("A".into()),
+                timestamp: None,
+                chunks: vec![Chunk {
+                    raw,
+                    text: Some(text),
+                }],
+            };
+            for t in assemble(&src, Format::Json, &[seg]) {
+                assert!(t.text(&src).contains("He said"));
+                for s in &t.sentences {
+                    assert!(src.get(s.range()).is_some(), "pad {pad}: {:?}", s.range());
+                }
+            }
+        }
+    }
 
     #[test]
     fn merges_cuts_markup_and_places_sentences() {

@@ -224,9 +224,11 @@ pub struct Sentence {
 impl Sentence {
     /// The sentence text, given its interview's [`Interview::source`].
     pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
-        self.unescaped
-            .as_deref()
-            .unwrap_or(&source[self.byte_start..self.byte_end])
+        // Lazily: the range of an unescaped sentence only places it, it need not slice cleanly.
+        match &self.unescaped {
+            Some(text) => text,
+            None => &source[self.byte_start..self.byte_end],
+        }
     }
 
     /// The byte range in the source.
@@ -265,9 +267,10 @@ pub struct Turn {
 impl Turn {
     /// The turn text, given its interview's [`Interview::source`].
     pub fn text<'a>(&'a self, source: &'a str) -> &'a str {
-        self.joined
-            .as_deref()
-            .unwrap_or(&source[self.byte_start..self.byte_end])
+        match &self.joined {
+            Some(text) => text,
+            None => &source[self.byte_start..self.byte_end],
+        }
     }
 }
 
