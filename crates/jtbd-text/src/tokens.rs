@@ -52,38 +52,40 @@ thread_local! {
     static STEMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
 }
 
-/// Word -> term, bounded.
+/// Word -> term, bounded. Terms live in one vector so a hit costs one hash lookup.
 #[derive(Default)]
 struct TermCache {
     // Fx hashing: the keys are short words, and SipHash's DoS resistance buys nothing here.
-    map: rustc_hash::FxHashMap<String, String>,
+    map: rustc_hash::FxHashMap<Box<str>, u32>,
+    terms: Vec<Box<str>>,
 }
 
 /// Entries kept before the cache starts over (a few MB at most).
 const TERM_CACHE_MAX: usize = 50_000;
 
 impl TermCache {
-    fn term_ref(&mut self, word: &str) -> &str {
-        if !self.map.contains_key(word) {
-            let t = stem(&normalize_word(word));
-            if self.map.len() >= TERM_CACHE_MAX {
-                self.map.clear();
-            }
-            self.map.insert(word.to_owned(), t);
+    fn index(&mut self, word: &str) -> usize {
+        if let Some(&i) = self.map.get(word) {
+            return i as usize;
         }
-        self.map.get(word).map_or("", String::as_str)
+        if self.terms.len() >= TERM_CACHE_MAX {
+            self.map.clear();
+            self.terms.clear();
+        }
+        self.terms
+            .push(stem(&normalize_word(word)).into_boxed_str());
+        let i = self.terms.len() - 1;
+        self.map.insert(word.into(), i as u32);
+        i
+    }
+
+    fn term_ref(&mut self, word: &str) -> &str {
+        let i = self.index(word);
+        &self.terms[i]
     }
 
     fn term(&mut self, word: &str) -> String {
-        if let Some(t) = self.map.get(word) {
-            return t.clone();
-        }
-        let t = stem(&normalize_word(word));
-        if self.map.len() >= TERM_CACHE_MAX {
-            self.map.clear();
-        }
-        self.map.insert(word.to_owned(), t.clone());
-        t
+        self.term_ref(word).to_owned()
     }
 }
 
