@@ -360,6 +360,58 @@ fn big_corpus(dir: &Path, copies: usize) -> PathBuf {
 }
 
 #[test]
+fn two_concurrent_index_runs_one_wins_the_other_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cwd = tmp.path();
+    big_corpus(cwd, 12);
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_jtbd"))
+            .current_dir(cwd)
+            .args([
+                "index",
+                "big",
+                "--index",
+                "idx",
+                "--quiet",
+                "--commit-every",
+                "1K",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = run();
+    // Wait until the first holds the index (its folder exists), then start the second.
+    let t = Instant::now();
+    while !cwd.join("idx/meta.json").exists() && t.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let second = run();
+    let (a, b) = (
+        first.wait_with_output().unwrap(),
+        second.wait_with_output().unwrap(),
+    );
+    let locked = |o: &std::process::Output| {
+        o.status.code() == Some(2)
+            && String::from_utf8_lossy(&o.stderr).contains("locked by another jtbd process")
+    };
+    assert!(
+        (a.status.success() && locked(&b)) || (b.status.success() && locked(&a)),
+        "first: {:?} {}\nsecond: {:?} {}",
+        a.status,
+        String::from_utf8_lossy(&a.stderr),
+        b.status,
+        String::from_utf8_lossy(&b.stderr)
+    );
+    let (_, n, _) = search(cwd, &["", "--count", "--index", "idx"]);
+    assert_eq!(
+        n.trim().parse::<usize>().ok(),
+        Some(turns_with_text(cwd, "big"))
+    );
+}
+
+#[test]
 fn killed_index_runs_leave_an_index_that_opens_and_the_next_run_completes() {
     let tmp = tempfile::tempdir().unwrap();
     let cwd = tmp.path();
