@@ -2,7 +2,8 @@
 
 use aho_corasick::AhoCorasick;
 use jtbd_model::Force;
-use regex::bytes::{Regex, RegexSet};
+use regex::bytes::RegexSet;
+use regex_automata::meta::Regex;
 use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -392,8 +393,22 @@ fn pattern_source(pattern: &str) -> String {
     format!("(?i-u){pattern}")
 }
 
-fn compile(pattern: &str) -> Result<Regex, regex::Error> {
-    Regex::new(&pattern_source(pattern))
+/// A pattern as a regex that is quick to build: it runs only on sentences the set of all
+/// patterns (the gate) has already matched, so it needs no full DFA and no literal prefilter,
+/// which cost most of the start-up time when every pattern had them.
+fn compile(pattern: &str) -> Result<Regex, String> {
+    use regex_automata::{meta, util::syntax};
+    meta::Regex::builder()
+        .syntax(syntax::Config::new().utf8(false))
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                .dfa(false)
+                .onepass(false)
+                .auto_prefilter(false),
+        )
+        .build(&pattern_source(pattern))
+        .map_err(|e| e.to_string())
 }
 
 fn force_index(f: Force) -> usize {
@@ -475,7 +490,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             softener_factor[force_index(f)] = *s;
         }
     }
-    let idiom_error = |p: &str, e: regex::Error| RuleError {
+    let idiom_error = |p: &str, e: String| RuleError {
         file: "modifiers.toml".into(),
         line: 1,
         rule: None,
