@@ -7,23 +7,17 @@
 //! the index had of it, and is reported.
 
 use crate::cli::{IndexArgs, ReportFormat};
-use crate::pipeline::{
-    self, Notes, ReadSetup, Unread, file_of, is_not_manifest, problems, progress_bar_for,
-};
+use crate::pipeline::{self, Notes, ReadSetup, Unread, file_of, problems, progress_bar_for};
 use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_index::{Index, IndexError};
-use jtbd_ingest::{WalkItem, walk};
+use jtbd_ingest::WalkItem;
 use jtbd_model::{Force, Interview};
-use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
-
-/// Files read in parallel before their documents go to the writer.
-const BATCH: usize = 256;
 
 /// What a run did.
 pub struct IndexOutcome {
@@ -78,33 +72,17 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
         (&setup, &bar, &index, &rules, &known, &context);
     std::thread::scope(|scope| -> anyhow::Result<()> {
         scope.spawn(move || {
-            let mut items = walk(&args.read.paths)
-                .filter(|i| is_not_manifest(i, setup_ref.meta_canonical.as_deref()))
-                .peekable();
-            while items.peek().is_some() {
-                let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
-                let files = batch
-                    .iter()
-                    .filter(|i| matches!(i, WalkItem::File { .. }))
-                    .count();
-                bar_ref.inc_length(files as u64);
-                let done: Vec<Done> = batch
-                    .par_iter()
-                    .map(|item| {
-                        process(
-                            item,
-                            setup_ref,
-                            index_ref,
-                            rules_ref,
-                            known_ref,
-                            context_ref,
-                        )
-                    })
-                    .collect();
-                if tx.send(done).is_err() {
-                    return;
-                }
-            }
+            let meta = setup_ref.meta_canonical.as_deref();
+            pipeline::produce(&args.read.paths, meta, bar_ref, &tx, |item| {
+                process(
+                    item,
+                    setup_ref,
+                    index_ref,
+                    rules_ref,
+                    known_ref,
+                    context_ref,
+                )
+            })
         });
         for done in rx.into_iter().flatten() {
             match done {

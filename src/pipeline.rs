@@ -16,7 +16,7 @@ use std::time::Instant;
 /// The manifest picked up from a folder when `--meta` is not given.
 const DEFAULT_MANIFEST: &str = "participants.csv";
 
-/// Files read in parallel before their results are written, in order. Bounds memory.
+/// Files read in parallel before their results are handed on, in order. Bounds memory.
 const BATCH: usize = 256;
 
 /// Diagnostics of one kind printed one by one before they are only counted.
@@ -74,8 +74,37 @@ impl ReadSetup {
     }
 }
 
+/// The producer side of every reading command: walks `paths` (leaving out the manifest), lets
+/// the rayon pool run `work` over a batch of items at a time, and sends each batch's results in
+/// walk order; the bar's length grows as files are found. Batches keep output in walk order and
+/// memory bounded; the walk, the workers and the consumer overlap. Stops when the consumer hangs
+/// up.
+pub fn produce<T: Send>(
+    paths: &[PathBuf],
+    manifest: Option<&std::path::Path>,
+    bar: &ProgressBar,
+    tx: &std::sync::mpsc::SyncSender<Vec<T>>,
+    work: impl Fn(&WalkItem) -> T + Sync,
+) {
+    let mut items = walk(paths)
+        .filter(|i| is_not_manifest(i, manifest))
+        .peekable();
+    while items.peek().is_some() {
+        let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
+        let files = batch
+            .iter()
+            .filter(|i| matches!(i, WalkItem::File { .. }))
+            .count();
+        bar.inc_length(files as u64);
+        let done: Vec<T> = batch.par_iter().map(&work).collect();
+        if tx.send(done).is_err() {
+            return;
+        }
+    }
+}
+
 /// The manifest often sits in the folder it describes; it is not a skipped transcript.
-pub fn is_not_manifest(item: &WalkItem, manifest: Option<&std::path::Path>) -> bool {
+fn is_not_manifest(item: &WalkItem, manifest: Option<&std::path::Path>) -> bool {
     match (item, manifest) {
         (WalkItem::Skipped(s), Some(m)) => {
             std::path::Path::new(&s.path).canonicalize().ok().as_deref() != Some(m)
@@ -92,7 +121,6 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
         manifest,
         meta_canonical,
     } = ReadSetup::new(args, quiet)?;
-    let not_manifest = move |item: &WalkItem| is_not_manifest(item, meta_canonical.as_deref());
     let bar = progress_bar(quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut summary = Summary::default();
@@ -107,24 +135,12 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     // memory bounded. (Per-file tasks with a reorder buffer measured slower: more wake-ups.)
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<std::io::Result<Done>>>(2);
     let (opts_ref, manifest_ref, bar_ref) = (&opts, manifest.as_ref(), &bar);
+    let meta_ref = meta_canonical.as_deref();
     std::thread::scope(|scope| -> anyhow::Result<()> {
         scope.spawn(move || {
-            let mut items = walk(&args.paths).filter(not_manifest).peekable();
-            while items.peek().is_some() {
-                let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
-                let files = batch
-                    .iter()
-                    .filter(|i| matches!(i, WalkItem::File { .. }))
-                    .count();
-                bar_ref.inc_length(files as u64);
-                let done: Vec<std::io::Result<Done>> = batch
-                    .par_iter()
-                    .map(|item| process(item, opts_ref, manifest_ref, render))
-                    .collect();
-                if tx.send(done).is_err() {
-                    return;
-                }
-            }
+            produce(&args.paths, meta_ref, bar_ref, &tx, |item| {
+                process(item, opts_ref, manifest_ref, render)
+            })
         });
         for done in rx.into_iter().flatten() {
             match done? {
