@@ -52,13 +52,18 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     let mut writer = index.writer()?;
     let rules = RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
     let setup = ReadSetup::new(&args.read, quiet)?;
-    // Everything but the file and its metadata that decides its documents.
-    let context = format!(
-        "{}\n{:?}\n{:?}\n{}",
-        jtbd_index::SCHEMA_VERSION,
-        setup.opts.format,
-        setup.opts.interviewers,
-        rules.fingerprint_text()
+    // Everything but the file and its metadata that decides its documents, hashed once (the
+    // rule set's description is large; each file's fingerprint takes only this short digest).
+    let context = jtbd_index::fingerprint(
+        format!(
+            "{}\n{:?}\n{:?}\n{}",
+            jtbd_index::SCHEMA_VERSION,
+            setup.opts.format,
+            setup.opts.interviewers,
+            rules.fingerprint_text()
+        )
+        .as_bytes(),
+        b"",
     );
     let known = writer.files().clone();
     let bar = progress_bar_for("indexing", quiet);
