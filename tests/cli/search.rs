@@ -359,6 +359,19 @@ fn big_corpus(dir: &Path, copies: usize) -> PathBuf {
     corpus
 }
 
+/// `jtbd index` of the big corpus into `idx`, committing every `commit_every` bytes.
+fn index_big(commit_every: &str) -> [&str; 7] {
+    [
+        "index",
+        "big",
+        "--index",
+        "idx",
+        "--quiet",
+        "--commit-every",
+        commit_every,
+    ]
+}
+
 #[test]
 fn two_concurrent_index_runs_one_wins_the_other_says_why() {
     let tmp = tempfile::tempdir().unwrap();
@@ -367,15 +380,7 @@ fn two_concurrent_index_runs_one_wins_the_other_says_why() {
     let run = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_jtbd"))
             .current_dir(cwd)
-            .args([
-                "index",
-                "big",
-                "--index",
-                "idx",
-                "--quiet",
-                "--commit-every",
-                "1K",
-            ])
+            .args(index_big("1K"))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -418,15 +423,7 @@ fn killed_index_runs_leave_an_index_that_opens_and_the_next_run_completes() {
     big_corpus(cwd, 12);
     let expected = turns_with_text(cwd, "big");
     // Small commits, so kills land before, during and after commits.
-    let args = [
-        "index",
-        "big",
-        "--index",
-        "idx",
-        "--quiet",
-        "--commit-every",
-        "20K",
-    ];
+    let args = index_big("20K");
     let t = Instant::now();
     assert!(
         jtbd()

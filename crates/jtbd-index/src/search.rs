@@ -214,28 +214,14 @@ impl Searcher {
     /// stored document: the work an engine does before showing anything.
     pub fn rank(&self, req: &Request) -> Result<(usize, Vec<(f32, DocAddress)>), IndexError> {
         let q = self.query(req)?;
-        self.rank_query(&*q, req.limit)
-    }
-
-    fn rank_query(
-        &self,
-        q: &dyn Query,
-        limit: usize,
-    ) -> Result<(usize, Vec<(f32, DocAddress)>), IndexError> {
-        self.reader
-            .searcher()
-            .search(
-                q,
-                &(Count, TopDocs::with_limit(limit.max(1)).order_by_score()),
-            )
-            .map_err(search_error)
+        rank_query(&self.reader.searcher(), &*q, req.limit)
     }
 
     /// Runs the request.
     pub fn search(&self, req: &Request) -> Result<Results, IndexError> {
         let q = self.query(req)?;
         let searcher = self.reader.searcher();
-        let (total, top) = self.rank_query(&*q, req.limit)?;
+        let (total, top) = rank_query(&searcher, &*q, req.limit)?;
         let mut generator = if req.snippets {
             let mut g =
                 SnippetGenerator::create(&searcher, &*q, self.fields.text).map_err(search_error)?;
@@ -248,9 +234,6 @@ impl Searcher {
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(search_error)?;
             hits.push(self.hit(score, &doc, generator.as_mut()));
-        }
-        if req.limit == 0 {
-            hits.clear();
         }
         // Equal scores in a stable order, whatever segment a document landed in.
         hits.sort_by(|a, b| {
@@ -345,6 +328,23 @@ impl Searcher {
             source_highlights,
         }
     }
+}
+
+/// The count and the best `limit` documents of one snapshot (tantivy wants a limit of at least
+/// one: the extra document is dropped when none is asked for).
+fn rank_query(
+    searcher: &tantivy::Searcher,
+    q: &dyn Query,
+    limit: usize,
+) -> Result<(usize, Vec<(f32, DocAddress)>), IndexError> {
+    let (total, mut top) = searcher
+        .search(
+            q,
+            &(Count, TopDocs::with_limit(limit.max(1)).order_by_score()),
+        )
+        .map_err(search_error)?;
+    top.truncate(limit);
+    Ok((total, top))
 }
 
 /// The beginning of a text, when there is no match to centre a snippet on.
