@@ -5,6 +5,12 @@
 //! labels; ambiguous items are counted apart. Prints precision, recall, F1 and counts per set.
 //! `--errors N` prints N false positives and N false negatives per row, to read, not to copy.
 //! `--rules DIR` scores a user's rule folder on top of the embedded rules.
+//! `--by-rule` adds, under each row, every rule of its force that fired: on how many positives,
+//! negatives and ambiguous items, and its precision alone.
+//! `--split train` scores the larger train splits instead (GoEmotions `train.tsv`, SemEval-A
+//! `subtask_a_train.csv`; Stack Overflow has only its dev half here): the rules were tuned on
+//! the dev splits, so the train splits are a check that a rule generalises, not a second
+//! tuning set.
 
 use jtbd_extract::{Force, RuleSet};
 use std::collections::HashSet;
@@ -22,13 +28,13 @@ struct Row {
     ambiguous: &'static [&'static str],
 }
 
-fn read_goemotions(dir: &Path) -> Option<Vec<Item>> {
+fn read_goemotions(dir: &Path, file: &str) -> Option<Vec<Item>> {
     let names: Vec<String> = std::fs::read_to_string(dir.join("goemotions/emotions.txt"))
         .ok()?
         .lines()
         .map(str::to_owned)
         .collect();
-    let text = std::fs::read_to_string(dir.join("goemotions/dev.tsv")).ok()?;
+    let text = std::fs::read_to_string(dir.join("goemotions").join(file)).ok()?;
     Some(
         text.lines()
             .filter_map(|l| {
@@ -96,6 +102,7 @@ fn main() {
             .position(|a| a == name)
             .and_then(|i| args.get(i + 1))
     };
+    let by_rule = args.iter().any(|a| a == "--by-rule");
     let show: usize = flag("--errors").and_then(|n| n.parse().ok()).unwrap_or(0);
     let rules_dir = flag("--rules").map(PathBuf::from);
     let dir = std::env::var_os("JTBD_EVAL_DIR")
@@ -113,47 +120,65 @@ fn main() {
         std::process::exit(2)
     });
 
-    let goemotions = read_goemotions(&dir);
-    let semeval = read_semeval(&dir, "subtask_a_trial.csv");
+    let train = flag("--split").is_some_and(|s| s == "train");
+    let (goemotions, semeval) = if train {
+        (
+            read_goemotions(&dir, "train.tsv"),
+            read_semeval(&dir, "subtask_a_train.csv"),
+        )
+    } else {
+        (
+            read_goemotions(&dir, "dev.tsv"),
+            read_semeval(&dir, "subtask_a_trial.csv"),
+        )
+    };
+    println!(
+        "split: {}",
+        if train {
+            "train (GoEmotions train.tsv, SemEval-A subtask_a_train.csv; SO dev)"
+        } else {
+            "dev (GoEmotions dev.tsv, SemEval-A subtask_a_trial.csv, SO dev.jsonl)"
+        }
+    );
     let so = read_so(&dir);
     let sets: Vec<(&'static str, Option<&Vec<Item>>)> = vec![
-        ("goemotions-dev", goemotions.as_ref()),
-        ("semeval-a-trial", semeval.as_ref()),
-        ("so-dev", so.as_ref()),
+        ("goemotions", goemotions.as_ref()),
+        ("semeval-a", semeval.as_ref()),
+        ("so", so.as_ref()),
     ];
     let rows = [
         Row {
-            set: "goemotions-dev",
+            set: "goemotions",
             force: Force::Anxiety,
             core: &["fear", "nervousness"],
             ambiguous: &["confusion", "embarrassment"],
         },
         Row {
-            set: "goemotions-dev",
+            set: "goemotions",
             force: Force::Frustration,
             core: &["annoyance", "anger", "disappointment"],
             ambiguous: &["disapproval", "disgust", "sadness"],
         },
         Row {
-            set: "goemotions-dev",
+            set: "goemotions",
             force: Force::DesiredProgress,
             core: &["desire"],
             ambiguous: &["optimism", "caring", "curiosity"],
         },
         Row {
-            set: "semeval-a-trial",
+            set: "semeval-a",
             force: Force::DesiredProgress,
             core: &["suggestion"],
             ambiguous: &[],
         },
         Row {
-            set: "so-dev",
+            set: "so",
             force: Force::Anxiety,
             core: &["fear"],
             ambiguous: &[],
         },
         Row {
-            set: "so-dev",
+            set: "so",
             force: Force::Frustration,
             core: &["anger"],
             ambiguous: &["sadness"],
@@ -187,14 +212,23 @@ fn main() {
         let (mut tp, mut fp, mut fneg, mut pos, mut neg, mut amb, mut amb_hit) =
             (0, 0, 0, 0, 0, 0, 0);
         let (mut fps, mut fns) = (Vec::new(), Vec::new());
+        // Per rule: fired on positives, negatives, ambiguous items.
+        let mut per_rule = vec![[0usize; 3]; rules.rules().len()];
         for item in items {
-            let predicted = rules
-                .classify(&item.text)
-                .hits
-                .iter()
-                .any(|h| h.force == row.force);
+            let classified = rules.classify(&item.text);
+            let hit = classified.hits.iter().find(|h| h.force == row.force);
+            let predicted = hit.is_some();
             let is_core = row.core.iter().any(|c| item.labels.contains(*c));
             let is_amb = row.ambiguous.iter().any(|c| item.labels.contains(*c));
+            for &r in hit.map_or(&[][..], |h| &h.rules[..]) {
+                per_rule[r][if is_core {
+                    0
+                } else if is_amb {
+                    2
+                } else {
+                    1
+                }] += 1;
+            }
             if is_core {
                 pos += 1;
                 if predicted {
@@ -230,6 +264,17 @@ fn main() {
             row.set,
             row.force.as_str()
         );
+        if by_rule {
+            for (r, [p, n, a]) in per_rule.iter().enumerate() {
+                if p + n + a > 0 {
+                    println!(
+                        "    {:<44} pos {p:>5}  neg {n:>5}  amb {a:>5}  P {:.3}",
+                        rules.rules()[r].id,
+                        *p as f64 / (p + n).max(1) as f64
+                    );
+                }
+            }
+        }
         for t in fps.iter().take(show) {
             println!("    FP  {t}");
         }

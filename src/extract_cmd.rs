@@ -100,6 +100,7 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
                     let v = serde_json::json!({
                         "id": r.id, "force": r.force.as_str(), "weight": r.weight,
                         "cues": r.cues, "patterns": r.patterns, "negatable": r.negatable,
+                        "needs_speaker": r.needs_speaker, "evaluative": r.evaluative,
                         "examples": r.examples.len(), "file": r.file, "line": r.line,
                     });
                     writeln!(out, "{v}")?;

@@ -2,6 +2,7 @@
 
 use crate::rules::{RuleSet, index_of};
 use jtbd_model::Force;
+use regex::bytes::SetMatches;
 use std::ops::Range;
 
 /// A force found in a text.
@@ -77,8 +78,9 @@ impl RuleSet {
     /// Classifies a text (a sentence, a survey answer).
     pub fn classify(&self, text: &str) -> Classification {
         let terms = Terms::of(text);
-        let fires = self.fires(text, &terms);
-        let mods = self.sentence_modifiers(text, &terms);
+        let gated = self.gate.matches(text.as_bytes());
+        let fires = self.fires(text, &terms, &gated);
+        let mods = self.sentence_modifiers(text, &terms, &gated);
         let mut hits = Vec::new();
         for force in Force::ALL {
             let fi = index_of(force);
@@ -92,7 +94,7 @@ impl RuleSet {
                 if f.cue && mods.hypothetical(text, f) {
                     w *= self.hypothetical_factor[fi];
                 }
-                if f.other {
+                if f.other && !self.rules[f.rule].evaluative {
                     w *= self.other_subject_factor[fi];
                 }
                 if !mods.speaker && self.rules[f.rule].needs_speaker {
@@ -134,13 +136,14 @@ impl RuleSet {
     /// idiom), whatever the force's threshold: what a rule's examples test.
     pub fn rule_fires(&self, rule: usize, text: &str) -> bool {
         let terms = Terms::of(text);
-        let mods = self.sentence_modifiers(text, &terms);
-        self.fires(text, &terms)
+        let gated = self.gate.matches(text.as_bytes());
+        let mods = self.sentence_modifiers(text, &terms, &gated);
+        self.fires(text, &terms, &gated)
             .iter()
             .any(|f| f.rule == rule && !mods.cancels(f))
     }
 
-    fn fires(&self, text: &str, terms: &Terms) -> Vec<Fire> {
+    fn fires(&self, text: &str, terms: &Terms, gated: &SetMatches) -> Vec<Fire> {
         let mut out = Vec::new();
         let window = self.modifiers.negation_window;
         for m in self.cues.find_iter(&terms.joined) {
@@ -184,27 +187,30 @@ impl RuleSet {
                 other,
             });
         }
-        if !self.patterns.is_empty() {
-            let bytes = text.as_bytes();
-            for k in self.gate.matches(bytes).iter() {
-                let (rule, re) = &self.patterns[k];
-                for m in re.find_iter(bytes) {
-                    out.push(Fire {
-                        rule: *rule,
-                        span: char_bounds(text, m.range()),
-                        bonus: 0.0,
-                        cue: false,
-                        other: false,
-                    });
-                }
+        let bytes = text.as_bytes();
+        // The gate's last entry may be the idiom alternation, which is no rule.
+        for k in gated.iter().take_while(|&k| k < self.patterns.len()) {
+            let (rule, re) = &self.patterns[k];
+            for m in re.find_iter(bytes) {
+                out.push(Fire {
+                    rule: *rule,
+                    span: char_bounds(text, m.range()),
+                    bonus: 0.0,
+                    cue: false,
+                    other: false,
+                });
             }
         }
         out
     }
 
-    fn sentence_modifiers(&self, text: &str, terms: &Terms) -> Mods {
+    fn sentence_modifiers(&self, text: &str, terms: &Terms, gated: &SetMatches) -> Mods {
         let mut mods = Mods::default();
-        if let Some(re) = &self.idiom_patterns {
+        if let Some(re) = self
+            .idiom_patterns
+            .as_ref()
+            .filter(|_| gated.matched(self.patterns.len()))
+        {
             mods.idioms.extend(
                 re.find_iter(text.as_bytes())
                     .map(|m| char_bounds(text, m.range())),
@@ -387,6 +393,42 @@ mod tests {
             forces("What if they double the price at renewal?"),
             [Force::Anxiety]
         );
+    }
+
+    #[test]
+    fn judgements_stay_the_speakers_whoever_they_are_about() {
+        // A feeling after someone else's subject is theirs and counts less...
+        assert!(
+            confidence("They are annoyed with the portal.", Force::Frustration)
+                < confidence("The portal is annoying.", Force::Frustration)
+        );
+        // ...a judgement is the speaker's, whoever it is about.
+        assert_eq!(
+            confidence("They are useless at support.", Force::Frustration),
+            confidence("It is useless at support.", Force::Frustration)
+        );
+    }
+
+    #[test]
+    fn idiom_patterns_apply_without_any_rule_pattern() {
+        // The gate holds the idioms after the rules' patterns: with no pattern at all, index 0
+        // is the idioms' alternation and must still be read as such.
+        let rules = r#"
+force = "frustration"
+[[rule]]
+id = "frustration/test/profanity"
+weight = 0.9
+cues = ["fucking"]
+examples = [
+  { text = "The fucking console crashed.", expect = "match" },
+  { text = "The console is fucking good.", expect = "none" },
+]
+"#;
+        let set = RuleSet::from_texts(&[("t.toml", rules)]).unwrap();
+        assert!(set.patterns.is_empty());
+        let found = |t: &str| set.classify(t).hits.len();
+        assert_eq!(found("The fucking console crashed."), 1);
+        assert_eq!(found("The console is fucking good."), 0);
     }
 
     #[test]

@@ -63,6 +63,11 @@ pub struct Rule {
     /// Whether the rule speaks for the speaker only: without a first-person or on-behalf-of cue
     /// in the sentence its weight is multiplied by `no_speaker_factor` ("you seem worried").
     pub needs_speaker: bool,
+    /// Whether the cues judge a thing ("stupid", "useless") rather than name a feeling
+    /// ("annoyed", "afraid"): a judgement is the speaker's whoever the sentence is about ("you
+    /// are stupid", "their portal is useless"), so a cue after someone else's subject is not
+    /// weakened by `other_subject_factor` (default no).
+    pub evaluative: bool,
     /// Its examples.
     pub examples: Vec<Example>,
     /// File it came from.
@@ -108,6 +113,8 @@ struct RawRule {
     negatable: bool,
     #[serde(default)]
     needs_speaker: bool,
+    #[serde(default)]
+    evaluative: bool,
     #[serde(default)]
     examples: Vec<Example>,
 }
@@ -176,6 +183,8 @@ pub struct RuleSet {
     /// Cue automaton over ` term term ` text; pattern i is cue `cue_rule[i]`.
     pub(crate) cues: AhoCorasick,
     pub(crate) cue_rule: Vec<(usize, usize)>,
+    /// Every pattern, then (when there are idiom patterns) their alternation: which of them
+    /// can match a text, in one pass.
     pub(crate) gate: RegexSet,
     pub(crate) patterns: Vec<(usize, Regex)>,
     pub(crate) negations: HashSet<String>,
@@ -318,6 +327,7 @@ impl RuleSet {
                     patterns: r.patterns,
                     negatable: r.negatable,
                     needs_speaker: r.needs_speaker,
+                    evaluative: r.evaluative,
                     examples: r.examples,
                     file: name.clone(),
                     line,
@@ -447,7 +457,6 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             sources.push(pattern_source(p));
         }
     }
-    let gate = RegexSet::new(&sources).map_err(|e| build_err(e.to_string()))?;
     let term = |w: &String| stem_phrase(w).trim().to_owned();
     let mut phrases = Vec::new();
     let mut kind = Vec::new();
@@ -509,8 +518,13 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             .map(|p| format!("(?:{p})"))
             .collect();
         let joined = joined.join("|");
-        Some(compile(&joined).map_err(|e| idiom_error(&joined, e))?)
+        let re = compile(&joined).map_err(|e| idiom_error(&joined, e))?;
+        // The gate holds the idioms too: a sentence is scanned once for every pattern and
+        // idiom, and the idiom alternation runs only where the gate saw one.
+        sources.push(pattern_source(&joined));
+        Some(re)
     };
+    let gate = RegexSet::new(&sources).map_err(|e| build_err(e.to_string()))?;
     Ok(RuleSet {
         idiom_patterns,
         negations: modifiers.negations.iter().map(term).collect(),
