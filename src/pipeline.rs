@@ -86,21 +86,32 @@ pub fn produce<T: Send>(
     tx: &std::sync::mpsc::SyncSender<Vec<T>>,
     work: impl Fn(&WalkItem) -> T + Sync,
 ) {
-    let mut items = walk(paths)
-        .filter(|i| is_not_manifest(i, manifest))
-        .peekable();
-    while items.peek().is_some() {
-        let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
-        let files = batch
-            .iter()
-            .filter(|i| matches!(i, WalkItem::File { .. }))
-            .count();
-        bar.inc_length(files as u64);
-        let done: Vec<T> = batch.par_iter().map(&work).collect();
-        if tx.send(done).is_err() {
-            return;
+    // The walk runs a batch ahead on its own thread: listing folders and stat-ing entries
+    // overlaps with reading the previous batch instead of leaving the pool idle.
+    let (walked_tx, walked_rx) = std::sync::mpsc::sync_channel::<Vec<WalkItem>>(1);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut items = walk(paths).filter(|i| is_not_manifest(i, manifest));
+            loop {
+                let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
+                if batch.is_empty() || walked_tx.send(batch).is_err() {
+                    return;
+                }
+            }
+        });
+        for batch in walked_rx {
+            let files = batch
+                .iter()
+                .filter(|i| matches!(i, WalkItem::File { .. }))
+                .count();
+            bar.inc_length(files as u64);
+            let done: Vec<T> = batch.par_iter().map(&work).collect();
+            if tx.send(done).is_err() {
+                // Dropping the receiver stops the walker at its next send.
+                return;
+            }
         }
-    }
+    });
 }
 
 /// The manifest often sits in the folder it describes; it is not a skipped transcript.

@@ -421,6 +421,9 @@ fn compile(pattern: &str) -> Result<Regex, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Lazy DFA cache of the pattern gate, per thread.
+const GATE_CACHE_BYTES: usize = 64 << 20;
+
 fn force_index(f: Force) -> usize {
     Force::ALL.iter().position(|x| *x == f).unwrap_or(0)
 }
@@ -524,7 +527,13 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         sources.push(pattern_source(&joined));
         Some(re)
     };
-    let gate = RegexSet::new(&sources).map_err(|e| build_err(e.to_string()))?;
+    // The gate runs on every sentence, overlapping, over every pattern at once: its lazy DFA
+    // needs many states, and with the default cache it kept clearing and rebuilding them
+    // (determinisation was a fifth of extraction's instructions).
+    let gate = regex::bytes::RegexSetBuilder::new(&sources)
+        .dfa_size_limit(GATE_CACHE_BYTES)
+        .build()
+        .map_err(|e| build_err(e.to_string()))?;
     Ok(RuleSet {
         idiom_patterns,
         negations: modifiers.negations.iter().map(term).collect(),
