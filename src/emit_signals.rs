@@ -1,7 +1,7 @@
 //! Renderers of `jtbd extract`: the signals of each interview, as JSON Lines, JSON, CSV or
 //! readable text with the cues highlighted.
 
-use crate::emit::{Render, Rendered, csv_rows, csv_safe, line, one};
+use crate::emit::{Render, Rendered, csv_rows, csv_safe, one};
 use crate::style::Style;
 use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
 use crate::wire_signal::WireSignal;
@@ -84,7 +84,7 @@ impl Render for Signals<'_> {
         match self.format {
             SignalFormat::Jsonl => {
                 for s in &found {
-                    line(&mut out, &Message::Signal(WireSignal::new(i, s)))?;
+                    crate::fast_json::signal_line(&mut out, i, s);
                 }
             }
             SignalFormat::Json => {

@@ -1,9 +1,10 @@
-//! The hot path of `jtbd ingest --format jsonl`: `turn` messages written by hand, byte for byte
-//! what serde_json writes for [`crate::wire::Message::Turn`] (a test holds the two equal), but
-//! with strings escaped eight bytes at a time. Turns are most of the output, and their text is
-//! most of each turn.
+//! The hot paths of `--format jsonl`: `turn` messages (`jtbd ingest`) and `signal` messages
+//! (`jtbd extract`) written by hand, byte for byte what serde_json writes for
+//! [`crate::wire::Message::Turn`] and [`crate::wire::Message::Signal`] (tests hold them equal),
+//! but with strings escaped eight bytes at a time. Text is most of each message.
 
-use jtbd_model::{Interview, Turn};
+use jtbd_extract::Signal;
+use jtbd_model::{Interview, Timestamp, Turn};
 
 /// Appends the `turn` message of `t` (without tokens) and a newline.
 pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
@@ -15,10 +16,7 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
     out.extend_from_slice(b",\"index\":");
     out.extend_from_slice(n.format(t.index).as_bytes());
     out.extend_from_slice(b",\"speaker\":");
-    match &t.speaker {
-        Some(s) => string(out, s),
-        None => out.extend_from_slice(b"null"),
-    }
+    optional_string(out, t.speaker.as_deref());
     out.extend_from_slice(b",\"role\":\"");
     out.extend_from_slice(t.role.as_str().as_bytes());
     out.extend_from_slice(b"\",\"line\":");
@@ -27,14 +25,13 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
     out.extend_from_slice(n.format(t.byte_start).as_bytes());
     out.extend_from_slice(b",\"byte_end\":");
     out.extend_from_slice(n.format(t.byte_end).as_bytes());
+    clock_time(out, t.timestamp);
     match t.timestamp {
         Some(ts) => {
-            out.extend_from_slice(b",\"timestamp\":\"");
-            out.extend_from_slice(ts.to_string().as_bytes());
-            out.extend_from_slice(b"\",\"timestamp_ms\":");
+            out.extend_from_slice(b",\"timestamp_ms\":");
             out.extend_from_slice(n.format(ts.millis()).as_bytes());
         }
-        None => out.extend_from_slice(b",\"timestamp\":null,\"timestamp_ms\":null"),
+        None => out.extend_from_slice(b",\"timestamp_ms\":null"),
     }
     out.extend_from_slice(b",\"text\":");
     string(out, t.text(&i.source));
@@ -65,6 +62,106 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
         out.push(b'}');
     }
     out.extend_from_slice(b"]}}\n");
+}
+
+/// Appends the `signal` message of `s`, a signal of `i`, and a newline.
+pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
+    let mut n = itoa::Buffer::new();
+    let turn = &i.turns[s.turn];
+    let sentence = &turn.sentences[s.sentence];
+    out.extend_from_slice(b"{\"type\":\"signal\",\"data\":{\"force\":\"");
+    out.extend_from_slice(s.force.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"text\":");
+    string(out, sentence.text(&i.source));
+    out.extend_from_slice(b",\"interview\":");
+    string(out, &i.id);
+    out.extend_from_slice(b",\"path\":");
+    string(out, &i.path);
+    out.extend_from_slice(b",\"speaker\":");
+    optional_string(out, turn.speaker.as_deref());
+    out.extend_from_slice(b",\"role\":\"");
+    out.extend_from_slice(turn.role.as_str().as_bytes());
+    place(
+        out,
+        &mut n,
+        sentence.line,
+        sentence.byte_start,
+        sentence.byte_end,
+    );
+    clock_time(out, turn.timestamp);
+    out.extend_from_slice(b",\"rules\":[");
+    for (k, r) in s.rules.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        string(out, r);
+    }
+    out.extend_from_slice(b"],\"cues\":[");
+    for (k, c) in s.cues.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        out.extend_from_slice(n.format(c.start).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(n.format(c.end).as_bytes());
+        out.push(b']');
+    }
+    out.extend_from_slice(b"],\"confidence\":");
+    // Floats as serde_json writes them (shortest round-trip form); writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, &s.confidence);
+    out.extend_from_slice(b",\"question\":");
+    match s.question {
+        Some((t, q)) => {
+            let qt = &i.turns[t];
+            let qs = &qt.sentences[q];
+            out.extend_from_slice(b"{\"speaker\":");
+            optional_string(out, qt.speaker.as_deref());
+            out.push(b',');
+            place_fields(out, &mut n, qs.line, qs.byte_start, qs.byte_end);
+            out.extend_from_slice(b",\"text\":");
+            string(out, qs.text(&i.source));
+            out.push(b'}');
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b"}}\n");
+}
+
+/// `,"line":L,"byte_start":A,"byte_end":B` after a string value closed by `"`.
+fn place(out: &mut Vec<u8>, n: &mut itoa::Buffer, line: usize, start: usize, end: usize) {
+    out.extend_from_slice(b"\",");
+    place_fields(out, n, line, start, end);
+}
+
+/// `"line":L,"byte_start":A,"byte_end":B`.
+fn place_fields(out: &mut Vec<u8>, n: &mut itoa::Buffer, line: usize, start: usize, end: usize) {
+    out.extend_from_slice(b"\"line\":");
+    out.extend_from_slice(n.format(line).as_bytes());
+    out.extend_from_slice(b",\"byte_start\":");
+    out.extend_from_slice(n.format(start).as_bytes());
+    out.extend_from_slice(b",\"byte_end\":");
+    out.extend_from_slice(n.format(end).as_bytes());
+}
+
+/// `,"timestamp":"HH:MM:SS"` or `,"timestamp":null`.
+fn clock_time(out: &mut Vec<u8>, t: Option<Timestamp>) {
+    match t {
+        Some(ts) => {
+            out.extend_from_slice(b",\"timestamp\":\"");
+            out.extend_from_slice(ts.to_string().as_bytes());
+            out.push(b'"');
+        }
+        None => out.extend_from_slice(b",\"timestamp\":null"),
+    }
+}
+
+/// A string or `null`.
+fn optional_string(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => string(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -141,6 +238,43 @@ mod tests {
                 prop_assert_eq!(String::from_utf8(mine).unwrap(), serde_json::to_string(&s).unwrap());
             }
         }
+    }
+
+    #[test]
+    fn signals_are_written_as_serde_json_writes_them() {
+        let opts = jtbd_ingest::Options::default();
+        let rules = jtbd_extract::RuleSet::embedded().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
+        let (mut seen, mut questions, mut untimed) = (0, 0, 0);
+        for e in std::fs::read_dir(root).unwrap() {
+            let p = e.unwrap().path();
+            let Ok(i) = jtbd_ingest::read_path(&p, &p.to_string_lossy(), &opts, None) else {
+                continue;
+            };
+            // Every speaker's signals: some with the interviewer's question before them, some not.
+            for s in jtbd_extract::signals(&i, &rules, jtbd_extract::SpeakerFilter::All) {
+                let mut mine = Vec::new();
+                signal_line(&mut mine, &i, &s);
+                let mut theirs = serde_json::to_vec(&Message::Signal(
+                    crate::wire_signal::WireSignal::new(&i, &s),
+                ))
+                .unwrap();
+                theirs.push(b'\n');
+                assert_eq!(
+                    String::from_utf8(mine).unwrap(),
+                    String::from_utf8(theirs).unwrap()
+                );
+                seen += 1;
+                questions += usize::from(s.question.is_some());
+                untimed += usize::from(i.turns[s.turn].timestamp.is_none());
+            }
+        }
+        // Signals with and without a question, with and without a timestamp, were compared.
+        assert!(
+            seen > 50 && questions > 10 && questions < seen,
+            "{seen} {questions}"
+        );
+        assert!(untimed > 0 && untimed < seen, "{untimed}");
     }
 
     #[test]

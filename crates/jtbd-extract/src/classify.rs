@@ -48,9 +48,12 @@ struct Terms {
 
 impl Terms {
     fn of(text: &str) -> Terms {
+        // English prose averages about six bytes a word with its space: sized for that, the
+        // vectors seldom grow while the words are pushed, and never hold much more than needed.
+        let most = text.len() / 5 + 1;
         let mut t = Terms {
-            words: Vec::new(),
-            starts: Vec::new(),
+            words: Vec::with_capacity(most),
+            starts: Vec::with_capacity(most),
             joined: String::with_capacity(text.len() + 2),
         };
         t.joined.push(' ');
