@@ -106,7 +106,8 @@ Examples:
   jtbd extract corpora/ --format jsonl | jq -c 'select(.data.force == \"anxiety\")'
   jtbd extract calls/ --speakers all --rules my-rules/ --format csv > signals.csv
 
-Rules are TOML data: see `jtbd rules list`; add or replace rules with --rules DIR.";
+Rules are TOML data: see `jtbd rules list`; add or replace rules with --rules DIR (the file
+format is in docs/rules.md).";
 
 const CLASSIFY_HELP: &str = "\
 Prints one JSON object per input line, in input order, blank lines included:

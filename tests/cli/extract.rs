@@ -252,3 +252,27 @@ examples = [{ text = "All calm.", expect = "match" }, { text = "x", expect = "no
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "extract refuses broken rules");
 }
+
+#[test]
+fn the_rule_file_in_the_docs_loads_and_its_examples_hold() {
+    // docs/rules.md teaches the rule format with one file: it must stay a working rule file.
+    let doc = std::fs::read_to_string(root().join("docs/rules.md")).unwrap();
+    let toml = doc
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("docs/rules.md has a ```toml block");
+    let dir = tempfile::tempdir().unwrap();
+    rule_file(dir.path(), toml);
+    let d = dir.path().to_str().unwrap();
+    let out = jtbd().args(["rules", "test", d]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
+    let out = jtbd()
+        .args(["classify", "--rules", d])
+        .write_stdin("We still do a manual export every Friday.\n")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("frustration/reporting/manual-export"));
+}
