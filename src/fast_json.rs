@@ -35,18 +35,9 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
     }
     out.extend_from_slice(b",\"text\":");
     string(out, t.text(&i.source));
-    out.extend_from_slice(b",\"spans\":[");
-    for (k, r) in t.spans.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        out.push(b'[');
-        out.extend_from_slice(n.format(r.start).as_bytes());
-        out.push(b',');
-        out.extend_from_slice(n.format(r.end).as_bytes());
-        out.push(b']');
-    }
-    out.extend_from_slice(b"],\"sentences\":[");
+    out.extend_from_slice(b",\"spans\":");
+    ranges(out, &mut n, &t.spans);
+    out.extend_from_slice(b",\"sentences\":[");
     for (k, s) in t.sentences.iter().enumerate() {
         if k > 0 {
             out.push(b',');
@@ -96,18 +87,9 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
         }
         string(out, r);
     }
-    out.extend_from_slice(b"],\"cues\":[");
-    for (k, c) in s.cues.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        out.push(b'[');
-        out.extend_from_slice(n.format(c.start).as_bytes());
-        out.push(b',');
-        out.extend_from_slice(n.format(c.end).as_bytes());
-        out.push(b']');
-    }
-    out.extend_from_slice(b"],\"confidence\":");
+    out.extend_from_slice(b"],\"cues\":");
+    ranges(out, &mut n, &s.cues);
+    out.extend_from_slice(b",\"confidence\":");
     // Floats as serde_json writes them (shortest round-trip form); writing to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, &s.confidence);
     out.extend_from_slice(b",\"question\":");
@@ -142,6 +124,22 @@ fn place_fields(out: &mut Vec<u8>, n: &mut itoa::Buffer, line: usize, start: usi
     out.extend_from_slice(n.format(start).as_bytes());
     out.extend_from_slice(b",\"byte_end\":");
     out.extend_from_slice(n.format(end).as_bytes());
+}
+
+/// Byte ranges as `[[start,end],...]`.
+fn ranges(out: &mut Vec<u8>, n: &mut itoa::Buffer, list: &[std::ops::Range<usize>]) {
+    out.push(b'[');
+    for (k, r) in list.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        out.extend_from_slice(n.format(r.start).as_bytes());
+        out.push(b',');
+        out.extend_from_slice(n.format(r.end).as_bytes());
+        out.push(b']');
+    }
+    out.push(b']');
 }
 
 /// `,"timestamp":"HH:MM:SS"` or `,"timestamp":null`.
