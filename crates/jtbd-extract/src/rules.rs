@@ -422,7 +422,7 @@ fn compile(pattern: &str) -> Result<Regex, String> {
 }
 
 /// Lazy DFA cache of the pattern gate, per thread.
-const GATE_CACHE_BYTES: usize = 64 << 20;
+const GATE_CACHE_BYTES: usize = 16 << 20;
 
 fn force_index(f: Force) -> usize {
     Force::ALL.iter().position(|x| *x == f).unwrap_or(0)
@@ -530,7 +530,8 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
     // The gate runs on every sentence, overlapping, over every pattern at once: its lazy DFA
     // needs new states for much new text, and with the default 2 MB cache it filled, was
     // cleared and rebuilt over and over on text it had not seen (scoring the 52,000 sentences
-    // of the eval train splits took 1.8 to 2.1 s with it, 0.9 to 1.2 s with this one).
+    // of the eval train splits took 1.8 to 2.1 s with it; 1.1 to 1.2 s with 8, 16 or 64 MB, the
+    // peak memory of the run 2 MB higher). 16 MB a thread leaves room for more varied text.
     let gate = regex::bytes::RegexSetBuilder::new(&sources)
         .dfa_size_limit(GATE_CACHE_BYTES)
         .build()
