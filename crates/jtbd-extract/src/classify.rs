@@ -82,8 +82,9 @@ impl RuleSet {
     pub fn classify(&self, text: &str) -> Classification {
         let terms = Terms::of(text);
         let gated = self.gate.matches(text.as_bytes());
-        let fires = self.fires(text, &terms, &gated);
-        let mods = self.sentence_modifiers(text, &terms, &gated);
+        let (cues, phrases) = self.phrase_matches(&terms);
+        let fires = self.fires(text, &terms, &cues, &gated);
+        let mods = self.sentence_modifiers(text, &terms, &phrases, &gated);
         let mut hits = Vec::new();
         for force in Force::ALL {
             let fi = index_of(force);
@@ -140,21 +141,49 @@ impl RuleSet {
     pub fn rule_fires(&self, rule: usize, text: &str) -> bool {
         let terms = Terms::of(text);
         let gated = self.gate.matches(text.as_bytes());
-        let mods = self.sentence_modifiers(text, &terms, &gated);
-        self.fires(text, &terms, &gated)
+        let (cues, phrases) = self.phrase_matches(&terms);
+        let mods = self.sentence_modifiers(text, &terms, &phrases, &gated);
+        self.fires(text, &terms, &cues, &gated)
             .iter()
             .any(|f| f.rule == rule && !mods.cancels(f))
     }
 
-    fn fires(&self, text: &str, terms: &Terms, gated: &SetMatches) -> Vec<Fire> {
+    /// The cues and the modifier phrases found in a text's terms, each group as its
+    /// leftmost-longest matches, from one pass of the phrase automaton. Indices are the cue's
+    /// and the modifier phrase's own.
+    fn phrase_matches(&self, terms: &Terms) -> (Vec<PhraseMatch>, Vec<PhraseMatch>) {
+        let (mut cues, mut phrases) = (Vec::new(), Vec::new());
+        for m in self.phrase_matcher.find_overlapping_iter(&terms.joined) {
+            let p = m.pattern().as_usize();
+            let (group, index) = if p < self.cue_count {
+                (&mut cues, p)
+            } else {
+                (&mut phrases, p - self.cue_count)
+            };
+            group.push(PhraseMatch {
+                index,
+                start: m.start(),
+                end: m.end(),
+            });
+        }
+        (leftmost_longest(cues), leftmost_longest(phrases))
+    }
+
+    fn fires(
+        &self,
+        text: &str,
+        terms: &Terms,
+        cues: &[PhraseMatch],
+        gated: &SetMatches,
+    ) -> Vec<Fire> {
         let mut out = Vec::new();
         let window = self.modifiers.negation_window;
-        for m in self.cues.find_iter(&terms.joined) {
-            if !terms.ends_term(m.end()) {
+        for m in cues {
+            if !terms.ends_term(m.end) {
                 continue;
             }
-            let (rule, n) = self.cue_rule[m.pattern().as_usize()];
-            let Some(i) = terms.word_at(m.start()) else {
+            let (rule, n) = self.cue_rule[m.index];
+            let Some(i) = terms.word_at(m.start) else {
                 continue;
             };
             let j = (i + n).min(terms.words.len());
@@ -207,7 +236,13 @@ impl RuleSet {
         out
     }
 
-    fn sentence_modifiers(&self, text: &str, terms: &Terms, gated: &SetMatches) -> Mods {
+    fn sentence_modifiers(
+        &self,
+        text: &str,
+        terms: &Terms,
+        phrases: &[PhraseMatch],
+        gated: &SetMatches,
+    ) -> Mods {
         let mut mods = Mods::default();
         if let Some(re) = self
             .idiom_patterns
@@ -219,23 +254,23 @@ impl RuleSet {
                     .map(|m| char_bounds(text, m.range())),
             );
         }
-        for m in self.modifier_phrases.find_iter(&terms.joined) {
-            if !terms.ends_term(m.end()) {
+        for m in phrases {
+            if !terms.ends_term(m.end) {
                 continue;
             }
-            match self.modifier_kind[m.pattern().as_usize()] {
+            match self.modifier_kind[m.index] {
                 0 => {
-                    let at = terms.word_at(m.start()).map_or(0, |i| terms.words[i].start);
+                    let at = terms.word_at(m.start).map_or(0, |i| terms.words[i].start);
                     mods.hedge_at = Some(mods.hedge_at.map_or(at, |h: usize| h.min(at)));
                 }
                 1 => {
-                    let at = terms.word_at(m.start()).map_or(0, |i| terms.words[i].start);
+                    let at = terms.word_at(m.start).map_or(0, |i| terms.words[i].start);
                     mods.hypotheticals.push(at);
                 }
                 2 => mods.speaker = true,
                 4 => mods.softened = true,
                 _ => {
-                    let (a, b) = (m.start() + 1, m.end());
+                    let (a, b) = (m.start + 1, m.end);
                     let first = terms.starts.partition_point(|&s| s < a);
                     let last = terms.starts.partition_point(|&s| s < b);
                     if first < last {
@@ -247,6 +282,32 @@ impl RuleSet {
         }
         mods
     }
+}
+
+/// A cue or a modifier phrase found in the joined terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PhraseMatch {
+    /// Which cue or which modifier phrase.
+    index: usize,
+    /// Byte range in the joined terms.
+    start: usize,
+    end: usize,
+}
+
+/// Cuts every occurrence of a group's phrases to what a leftmost-longest search finds: from the
+/// left, the longest match starting at the leftmost place (the first phrase on a tie), then on
+/// after its end.
+fn leftmost_longest(mut all: Vec<PhraseMatch>) -> Vec<PhraseMatch> {
+    all.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.index));
+    let mut out = Vec::with_capacity(all.len());
+    let mut from = 0;
+    for m in all {
+        if m.start >= from {
+            from = m.end;
+            out.push(m);
+        }
+    }
+    out
 }
 
 /// Punctuation that ends a sentence: the reach of a hypothetical.
@@ -306,6 +367,94 @@ impl Mods {
                     .idioms
                     .iter()
                     .any(|i| i.start < f.span.end && f.span.start < i.end))
+    }
+}
+
+#[cfg(test)]
+mod one_pass {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn rules() -> &'static RuleSet {
+        static RULES: OnceLock<RuleSet> = OnceLock::new();
+        RULES.get_or_init(|| RuleSet::embedded().unwrap())
+    }
+
+    /// What a leftmost-longest automaton of one group's phrases finds.
+    fn one_search(texts: &[String], joined: &str) -> Vec<PhraseMatch> {
+        let ac = aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(texts)
+            .unwrap();
+        ac.find_iter(joined)
+            .map(|m| PhraseMatch {
+                index: m.pattern().as_usize(),
+                start: m.start(),
+                end: m.end(),
+            })
+            .collect()
+    }
+
+    fn words() -> impl Strategy<Value = String> {
+        // Words of cues and modifier phrases, so that matches overlap, nest and repeat.
+        const VOCAB: [&str; 38] = [
+            "i",
+            "i'm",
+            "not",
+            "really",
+            "worried",
+            "about",
+            "it",
+            "afraid",
+            "that",
+            "hate",
+            "the",
+            "sick",
+            "of",
+            "and",
+            "tired",
+            "drives",
+            "me",
+            "crazy",
+            "we",
+            "want",
+            "would",
+            "be",
+            "nice",
+            "if",
+            "no",
+            "worries",
+            "bullshit",
+            "fucking",
+            "good",
+            "a",
+            "nightmare",
+            "worst",
+            "case",
+            "thank",
+            "you",
+            "our",
+            "users",
+            "love",
+        ];
+        proptest::collection::vec(proptest::sample::select(&VOCAB[..]), 0..24)
+            .prop_map(|w| w.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        /// One overlapping pass cut per group finds what two leftmost-longest searches find.
+        #[test]
+        fn one_pass_finds_what_two_searches_find(text in words()) {
+            let set = rules();
+            let terms = Terms::of(&text);
+            let (cues, phrases) = set.phrase_matches(&terms);
+            let (cue_texts, phrase_texts) = set.phrase_texts.split_at(set.cue_count);
+            prop_assert_eq!(cues, one_search(cue_texts, &terms.joined));
+            prop_assert_eq!(phrases, one_search(phrase_texts, &terms.joined));
+        }
     }
 }
 

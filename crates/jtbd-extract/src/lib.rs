@@ -6,16 +6,19 @@
 //! from a user's folder. Code holds the mechanism:
 //!
 //! - lexicon cues are matched on the shared normalised + stemmed tokens of
-//!   [`jtbd_text::tokenize`] with one Aho-Corasick automaton, so `worried`, `worrying` and
-//!   `Worry` are one cue;
-//! - pattern rules are regexes (ASCII word boundaries) behind a `RegexSet` gate;
+//!   [`jtbd_text::tokenize`] with one Aho-Corasick automaton that also finds the modifier
+//!   phrases, in one pass, so `worried`, `worrying` and `Worry` are one cue;
+//! - pattern rules and idiom patterns are regexes (ASCII word boundaries) behind one
+//!   `RegexSet` gate;
+//! - a cue after someone else's subject (`you seem worried`) counts less, unless its rule is
+//!   `evaluative` (a judgement such as `useless` is the speaker's whoever it is about);
 //! - a negation shortly before a cue cancels it (`not worried`), a hedge cancels the force
 //!   (`I wouldn't say it's painful`), a hypothetical weakens frustration but not anxiety
 //!   (`if we ever get breached` is still fear), intensifiers and first-person or on-behalf-of
 //!   cues raise confidence;
 //! - a force's confidence combines the weights of the rules that fired, `1 - Π(1 - w)`.
 //!
-//! [`Extractor::classify`] scores one text; [`signals`] runs over an interview's sentences.
+//! [`RuleSet::classify`] scores one text; [`signals`] runs over an interview's sentences.
 
 mod classify;
 mod rules;

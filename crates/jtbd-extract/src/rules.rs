@@ -180,8 +180,14 @@ pub struct RawModifiers {
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
     pub(crate) modifiers: RawModifiers,
-    /// Cue automaton over ` term term ` text; pattern i is cue `cue_rule[i]`.
-    pub(crate) cues: AhoCorasick,
+    /// Cues, then modifier phrases, over ` term term ` text: pattern i < `cue_count` is cue
+    /// `cue_rule[i]`, pattern `cue_count + k` is modifier phrase k of kind `modifier_kind[k]`.
+    pub(crate) phrase_matcher: AhoCorasick,
+    pub(crate) cue_count: usize,
+    /// The automaton's patterns, for tests that check it against one search per group.
+    #[cfg(test)]
+    pub(crate) phrase_texts: Vec<String>,
+    /// Rule and word count of each cue.
     pub(crate) cue_rule: Vec<(usize, usize)>,
     /// Every pattern, then (when there are idiom patterns) their alternation: which of them
     /// can match a text, in one pass.
@@ -189,7 +195,6 @@ pub struct RuleSet {
     pub(crate) patterns: Vec<(usize, Regex)>,
     pub(crate) negations: HashSet<String>,
     pub(crate) intensifiers: HashSet<String>,
-    pub(crate) modifier_phrases: AhoCorasick,
     /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue, 3 idiom, 4 softener.
     pub(crate) modifier_kind: Vec<u8>,
     /// Every idiom pattern in one alternation.
@@ -444,14 +449,6 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         rule: None,
         message: e,
     };
-    // Leftmost-longest: one pass, no overlaps; of two cues at one place the longer wins.
-    let cues = AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        // Every pattern starts with a space: a start-byte prefilter would stop at every word.
-        .prefilter(false)
-        .build(&cue_texts)
-        .map_err(|e| build_err(e.to_string()))?;
     let mut patterns = Vec::new();
     let mut sources = Vec::new();
     for (i, r) in rules.iter().enumerate() {
@@ -478,11 +475,16 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             kind.push(k as u8);
         }
     }
-    let modifier_phrases = AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+    // Cues and modifier phrases in one automaton, one pass over a sentence's terms; every
+    // occurrence is reported (overlapping) and each group is cut to its leftmost-longest matches
+    // afterwards (`classify::leftmost_longest`).
+    let cue_count = cue_texts.len();
+    let phrase_matcher = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::Standard)
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        // Every pattern starts with a space: a start-byte prefilter would stop at every word.
         .prefilter(false)
-        .build(&phrases)
+        .build(cue_texts.iter().chain(&phrases))
         .map_err(|e| build_err(e.to_string()))?;
     let mut thresholds = [0.5; 4];
     let mut hypothetical_factor = [1.0; 4];
@@ -550,11 +552,13 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         other_subject_factor,
         rules,
         modifiers,
-        cues,
+        phrase_matcher,
+        cue_count,
+        #[cfg(test)]
+        phrase_texts: cue_texts.iter().chain(&phrases).cloned().collect(),
         cue_rule,
         gate,
         patterns,
-        modifier_phrases,
         modifier_kind: kind,
         thresholds,
         hypothetical_factor,
