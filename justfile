@@ -20,8 +20,10 @@ fmt:
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Measure speed: ingest and extract MB/s on 1,000 copies of corpora/; index build, memory and
-# query latency against SQLite FTS5 and ripgrep on a generated 100 MB corpus (and 1 GB).
+# MB/s of ingest and extract on 1,000 copies of corpora/, then index build, memory and query
+# latency against SQLite FTS5 and ripgrep on a generated 100 MB corpus (and 1 GB).
+
+# Measure speed: ingest, extract, index and search (MB/s, memory, latency against FTS5, ripgrep).
 bench: bench-deps
     cargo bench --bench throughput
     cargo bench --bench search
@@ -53,3 +55,27 @@ demo:
 # The sample corpus as JSON Lines, for scripts.
 demo-jsonl:
     cargo run --release -- ingest corpora/ --format jsonl
+
+# The marginal cost between 50 and 100 copies of corpora/, so start-up is left out; BIN compares
+# another build. Needs the copies `just bench` writes.
+
+# Instructions per input byte of ingest and extract (valgrind): repeatable where MB/s is noisy.
+bench-instructions BIN="target/release/jtbd":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    command -v valgrind >/dev/null || apt-get install -y valgrind
+    cargo build --release --bin jtbd
+    data=target/bench-data/corpus-x1000
+    test -d "$data" || { echo "run just bench first (it writes $data)"; exit 2; }
+    tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+    size() { find -L "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }'; }
+    for n in 50 100; do
+        mkdir -p "$tmp/c$n"
+        for k in $(seq -f '%04g' 0 $((n - 1))); do ln -s "$PWD/$data/$k" "$tmp/c$n/$k"; done
+    done
+    bytes=$(( $(size "$tmp/c100") - $(size "$tmp/c50") ))
+    for cmd in ingest extract; do
+        count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "{{BIN}}" "$cmd" --quiet --format jsonl "$1" 2>&1 >/dev/null | sed -n 's/.*Collected : //p'; }
+        a=$(count "$tmp/c50"); b=$(count "$tmp/c100")
+        echo "$cmd --format jsonl: $(( (b - a) / bytes )) instructions per input byte (50 copies, $bytes bytes)"
+    done
