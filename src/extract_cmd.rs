@@ -89,20 +89,29 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
     Ok(with_force)
 }
 
+/// The subcommand named in the `begin` of `jtbd rules list --format jsonl`.
+const RULES: &str = "rules";
+
 /// Runs `jtbd rules ...`; returns the exit code.
 pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
     match cmd {
         RulesCommand::List { rules, format } => {
             let set = load_rules(rules.as_deref())?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let jsonl = *format == OutputFormat::Jsonl;
+            if jsonl {
+                out.write_all(&crate::emit::one(&crate::wire::Message::Begin(
+                    crate::wire::Begin::new(RULES),
+                ))?)?;
+            }
             for r in set.rules() {
-                if *format == OutputFormat::Jsonl {
-                    let v = serde_json::json!({
+                if jsonl {
+                    let v = serde_json::json!({"type": "rule", "data": {
                         "id": r.id, "force": r.force.as_str(), "weight": r.weight,
                         "cues": r.cues, "patterns": r.patterns, "negatable": r.negatable,
                         "needs_speaker": r.needs_speaker, "evaluative": r.evaluative,
                         "examples": r.examples.len(), "file": r.file, "line": r.line,
-                    });
+                    }});
                     writeln!(out, "{v}")?;
                 } else {
                     writeln!(
@@ -118,6 +127,11 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
                         r.line
                     )?;
                 }
+            }
+            if jsonl {
+                let v =
+                    serde_json::json!({"type": "summary", "data": {"rules": set.rules().len()}});
+                writeln!(out, "{v}")?;
             }
             out.flush()?;
             Ok(0)

@@ -276,3 +276,30 @@ fn the_rule_file_in_the_docs_loads_and_its_examples_hold() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("frustration/reporting/manual-export"));
 }
+
+#[test]
+fn rules_list_jsonl_is_framed_and_validates() {
+    let out = jtbd()
+        .args(["rules", "list", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let msgs = messages(&out.stdout);
+    let v = validator("rules.schema.json");
+    for m in &msgs {
+        let errors: Vec<String> = v.iter_errors(m).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{m}\n{errors:#?}");
+    }
+    assert_eq!(msgs.first().map(|m| &m["type"]), Some(&"begin".into()));
+    let rules = of_type(&msgs, "rule");
+    assert!(rules.len() >= 15, "{} rules", rules.len());
+    assert!(rules.iter().any(|r| r["evaluative"] == true));
+    assert!(rules.iter().any(|r| r["needs_speaker"] == true));
+    let summary = of_type(&msgs, "summary");
+    assert_eq!(summary.len(), 1);
+    assert_eq!(summary[0]["rules"], rules.len());
+    // The schema has teeth: a rule without its id does not validate.
+    let mut bad = msgs[1].clone();
+    bad["data"].as_object_mut().unwrap().remove("id");
+    assert!(!v.is_valid(&bad));
+}
