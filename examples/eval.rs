@@ -220,14 +220,13 @@ fn main() {
             let predicted = hit.is_some();
             let is_core = row.core.iter().any(|c| item.labels.contains(*c));
             let is_amb = row.ambiguous.iter().any(|c| item.labels.contains(*c));
+            let bucket = match (is_core, is_amb) {
+                (true, _) => 0,
+                (false, true) => 2,
+                (false, false) => 1,
+            };
             for &r in hit.map_or(&[][..], |h| &h.rules[..]) {
-                per_rule[r][if is_core {
-                    0
-                } else if is_amb {
-                    2
-                } else {
-                    1
-                }] += 1;
+                per_rule[r][bucket] += 1;
             }
             if is_core {
                 pos += 1;

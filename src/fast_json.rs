@@ -19,12 +19,8 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
     optional_string(out, t.speaker.as_deref());
     out.extend_from_slice(b",\"role\":\"");
     out.extend_from_slice(t.role.as_str().as_bytes());
-    out.extend_from_slice(b"\",\"line\":");
-    out.extend_from_slice(n.format(t.line).as_bytes());
-    out.extend_from_slice(b",\"byte_start\":");
-    out.extend_from_slice(n.format(t.byte_start).as_bytes());
-    out.extend_from_slice(b",\"byte_end\":");
-    out.extend_from_slice(n.format(t.byte_end).as_bytes());
+    out.extend_from_slice(b"\",");
+    place(out, &mut n, t.line, t.byte_start, t.byte_end);
     clock_time(out, t.timestamp);
     match t.timestamp {
         Some(ts) => {
@@ -72,6 +68,7 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
     optional_string(out, turn.speaker.as_deref());
     out.extend_from_slice(b",\"role\":\"");
     out.extend_from_slice(turn.role.as_str().as_bytes());
+    out.extend_from_slice(b"\",");
     place(
         out,
         &mut n,
@@ -100,7 +97,7 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
             out.extend_from_slice(b"{\"speaker\":");
             optional_string(out, qt.speaker.as_deref());
             out.push(b',');
-            place_fields(out, &mut n, qs.line, qs.byte_start, qs.byte_end);
+            place(out, &mut n, qs.line, qs.byte_start, qs.byte_end);
             out.extend_from_slice(b",\"text\":");
             string(out, qs.text(&i.source));
             out.push(b'}');
@@ -110,14 +107,8 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
     out.extend_from_slice(b"}}\n");
 }
 
-/// `,"line":L,"byte_start":A,"byte_end":B` after a string value closed by `"`.
+/// `"line":L,"byte_start":A,"byte_end":B`: where a turn, a sentence or a question is.
 fn place(out: &mut Vec<u8>, n: &mut itoa::Buffer, line: usize, start: usize, end: usize) {
-    out.extend_from_slice(b"\",");
-    place_fields(out, n, line, start, end);
-}
-
-/// `"line":L,"byte_start":A,"byte_end":B`.
-fn place_fields(out: &mut Vec<u8>, n: &mut itoa::Buffer, line: usize, start: usize, end: usize) {
     out.extend_from_slice(b"\"line\":");
     out.extend_from_slice(n.format(line).as_bytes());
     out.extend_from_slice(b",\"byte_start\":");

@@ -80,11 +80,7 @@ impl Terms {
 impl RuleSet {
     /// Classifies a text (a sentence, a survey answer).
     pub fn classify(&self, text: &str) -> Classification {
-        let terms = Terms::of(text);
-        let gated = self.gate.matches(text.as_bytes());
-        let (cues, phrases) = self.phrase_matches(&terms);
-        let fires = self.fires(text, &terms, &cues, &gated);
-        let mods = self.sentence_modifiers(text, &terms, &phrases, &gated);
+        let (fires, mods) = self.scan(text);
         let mut hits = Vec::new();
         for force in Force::ALL {
             let fi = index_of(force);
@@ -139,13 +135,19 @@ impl RuleSet {
     /// Whether rule `rule` fires anywhere in `text` (not negated, not hedged, not inside an
     /// idiom), whatever the force's threshold: what a rule's examples test.
     pub fn rule_fires(&self, rule: usize, text: &str) -> bool {
+        let (fires, mods) = self.scan(text);
+        fires.iter().any(|f| f.rule == rule && !mods.cancels(f))
+    }
+
+    /// Every rule firing in `text` and the sentence's modifiers: one pass of the phrase
+    /// automaton and one of the pattern gate feed both.
+    fn scan(&self, text: &str) -> (Vec<Fire>, Mods) {
         let terms = Terms::of(text);
         let gated = self.gate.matches(text.as_bytes());
         let (cues, phrases) = self.phrase_matches(&terms);
+        let fires = self.fires(text, &terms, &cues, &gated);
         let mods = self.sentence_modifiers(text, &terms, &phrases, &gated);
-        self.fires(text, &terms, &cues, &gated)
-            .iter()
-            .any(|f| f.rule == rule && !mods.cancels(f))
+        (fires, mods)
     }
 
     /// The cues and the modifier phrases found in a text's terms, each group as its

@@ -211,31 +211,19 @@ pub fn parse_owned(
 mod read_tests {
     use super::*;
 
-    /// A file in the system's temporary folder, removed when dropped.
-    struct Temp(std::path::PathBuf);
-    impl Drop for Temp {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-
-    fn temp(name: &str, bytes: &[u8]) -> Temp {
-        let p = std::env::temp_dir().join(format!("jtbd-read-{}-{name}", std::process::id()));
-        std::fs::write(&p, bytes).unwrap();
-        Temp(p)
-    }
-
     #[test]
     fn reads_whole_files_and_refuses_big_ones() {
         for (name, len) in [("empty", 0), ("one", 1), ("some", 5_000), ("big", 300_000)] {
             let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-            let f = temp(name, &bytes);
-            assert_eq!(read_bounded(&f.0, 1 << 20).unwrap(), bytes, "{name}");
+            let dir = tempfile::tempdir().unwrap();
+            let f = dir.path().join(name);
+            std::fs::write(&f, &bytes).unwrap();
+            assert_eq!(read_bounded(&f, 1 << 20).unwrap(), bytes, "{name}");
             // Exactly at the limit is read; one byte over is refused.
-            assert_eq!(read_bounded(&f.0, len as u64).unwrap(), bytes, "{name}");
+            assert_eq!(read_bounded(&f, len as u64).unwrap(), bytes, "{name}");
             if len > 0 {
                 assert!(matches!(
-                    read_bounded(&f.0, len as u64 - 1),
+                    read_bounded(&f, len as u64 - 1),
                     Err(IngestError::TooLarge { .. })
                 ));
             }
