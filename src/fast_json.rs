@@ -138,10 +138,34 @@ fn clock_time(out: &mut Vec<u8>, t: Option<Timestamp>) {
     match t {
         Some(ts) => {
             out.extend_from_slice(b",\"timestamp\":\"");
-            out.extend_from_slice(ts.to_string().as_bytes());
+            clock(out, ts);
             out.push(b'"');
         }
         None => out.extend_from_slice(b",\"timestamp\":null"),
+    }
+}
+
+/// `ts` as its `Display` writes it (`HH:MM:SS`, `.mmm` when there are milliseconds), without
+/// the formatting machinery.
+fn clock(out: &mut Vec<u8>, ts: Timestamp) {
+    let mut n = itoa::Buffer::new();
+    let mut padded = |out: &mut Vec<u8>, v: u64, width: usize| {
+        let digits = n.format(v);
+        out.extend(std::iter::repeat_n(
+            b'0',
+            width.saturating_sub(digits.len()),
+        ));
+        out.extend_from_slice(digits.as_bytes());
+    };
+    let (ms, s) = (ts.0 % 1000, ts.0 / 1000);
+    padded(out, s / 3600, 2);
+    out.push(b':');
+    padded(out, (s / 60) % 60, 2);
+    out.push(b':');
+    padded(out, s % 60, 2);
+    if ms != 0 {
+        out.push(b'.');
+        padded(out, ms, 3);
     }
 }
 
@@ -214,6 +238,27 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_matches_display() {
+        let samples = (0..200_000u64).step_by(997).chain([
+            0,
+            1,
+            999,
+            1000,
+            59_999,
+            3_599_999,
+            3_600_000,
+            359_999_999,
+            360_000_000,
+            u64::MAX,
+        ]);
+        for ms in samples {
+            let mut out = Vec::new();
+            clock(&mut out, Timestamp(ms));
+            assert_eq!(String::from_utf8(out).unwrap(), Timestamp(ms).to_string());
+        }
+    }
     use crate::wire::{Message, WireTurn};
     use proptest::prelude::*;
 

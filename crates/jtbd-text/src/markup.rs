@@ -85,21 +85,26 @@ pub fn is_annotation(inner: &str) -> bool {
 /// Parses `H:MM:SS`, `MM:SS`, `M:SS`, each optionally with `.f`/`,f` fractions (1–3 digits), into
 /// milliseconds. Returns `None` for anything else.
 pub fn parse_timestamp(s: &str) -> Option<u64> {
-    let s = s.trim();
-    if s.len() > 16 || !s.starts_with(|c: char| c.is_ascii_digit()) {
+    let s = s.trim().as_bytes();
+    if s.len() > 16 || !s.first().is_some_and(u8::is_ascii_digit) {
         return None;
     }
-    let (clock, frac) = match s.find(['.', ',']) {
+    let digits = |p: &[u8]| {
+        p.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| p.iter().fold(0u64, |v, d| v * 10 + u64::from(d - b'0')))
+    };
+    let (clock, frac) = match s.iter().position(|&c| c == b'.' || c == b',') {
         Some(p) => (&s[..p], Some(&s[p + 1..])),
         None => (s, None),
     };
     let mut fields = [0u64; 3];
     let mut n = 0;
-    for (k, p) in clock.split(':').enumerate() {
-        if k >= 3 || p.is_empty() || p.len() > 2 || !p.bytes().all(|c| c.is_ascii_digit()) {
+    for (k, p) in clock.split(|&c| c == b':').enumerate() {
+        if k >= 3 || p.is_empty() || p.len() > 2 {
             return None;
         }
-        let v: u64 = p.parse().ok()?;
+        let v = digits(p)?;
         // Minutes and seconds after the first field are two digits below 60.
         if k > 0 && (p.len() != 2 || v >= 60) {
             return None;
@@ -114,9 +119,7 @@ pub fn parse_timestamp(s: &str) -> Option<u64> {
     };
     let ms = match frac {
         None => 0,
-        Some(f) if (1..=3).contains(&f.len()) && f.bytes().all(|c| c.is_ascii_digit()) => {
-            f.parse::<u64>().ok()? * 10u64.pow(3 - f.len() as u32)
-        }
+        Some(f) if (1..=3).contains(&f.len()) => digits(f)? * 10u64.pow(3 - f.len() as u32),
         Some(_) => return None,
     };
     Some(secs * 1000 + ms)

@@ -225,18 +225,46 @@ fn starts_opener(b: &[u8], at: usize) -> bool {
 }
 
 fn push_trimmed(text: &str, start: usize, end: usize, out: &mut impl FnMut(Range<usize>)) {
-    let slice = &text[start..end];
+    // ASCII white space is trimmed byte by byte; a non-ASCII edge goes to `str::trim`, which
+    // knows the Unicode white space.
+    let b = &text.as_bytes()[start..end];
+    let ascii_space = |c: &u8| matches!(c, b'\t'..=b'\r' | b' ');
+    let lead = b.iter().position(|c| !ascii_space(c)).unwrap_or(b.len());
+    let tail = b.len() - b.iter().rposition(|c| !ascii_space(c)).map_or(0, |p| p + 1);
+    if lead == b.len() {
+        return;
+    }
+    let (s, e) = (start + lead, end - tail);
+    if text.as_bytes()[s].is_ascii() && text.as_bytes()[e - 1].is_ascii() {
+        out(s..e);
+        return;
+    }
+    let slice = &text[s..e];
     let trimmed = slice.trim();
     if trimmed.is_empty() {
         return;
     }
-    let s = start + (slice.len() - slice.trim_start().len());
+    let s = s + (slice.len() - slice.trim_start().len());
     out(s..s + trimmed.len());
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn push_trimmed_is_str_trim(text in "[ \t\r\n\u{b}\u{c}\u{a0}\u{2003}\u{85}a\u{e9}.]{0,12}") {
+            let mut got = None;
+            push_trimmed(&text, 0, text.len(), &mut |r| got = Some(r));
+            let trimmed = text.trim();
+            let want = (!trimmed.is_empty()).then(|| {
+                let s = text.len() - text.trim_start().len();
+                s..s + trimmed.len()
+            });
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 
     fn split(t: &str) -> Vec<&str> {
         split_sentences(t).into_iter().map(|r| &t[r]).collect()

@@ -90,16 +90,16 @@ struct Channel<'a> {
 #[derive(Deserialize)]
 struct Alternative<'a> {
     #[serde(borrow, default)]
-    transcript: Option<Cow<'a, str>>,
+    transcript: Option<Text<'a>>,
 }
 
 /// A Whisper segment, an AssemblyAI or Deepgram utterance.
 #[derive(Deserialize)]
 struct Item<'a> {
     #[serde(borrow, default)]
-    text: Option<Cow<'a, str>>,
+    text: Option<Text<'a>>,
     #[serde(borrow, default)]
-    transcript: Option<Cow<'a, str>>,
+    transcript: Option<Text<'a>>,
     #[serde(default)]
     start: Option<f64>,
     #[serde(default)]
@@ -111,7 +111,7 @@ struct Monologue<'a> {
     #[serde(default)]
     speaker: Option<Value>,
     #[serde(borrow, default)]
-    speaker_name: Option<Cow<'a, str>>,
+    speaker_name: Option<Text<'a>>,
     #[serde(borrow, default)]
     elements: Option<Vec<Element<'a>>>,
 }
@@ -119,9 +119,35 @@ struct Monologue<'a> {
 #[derive(Deserialize)]
 struct Element<'a> {
     #[serde(borrow, default)]
-    value: Option<Cow<'a, str>>,
+    value: Option<Text<'a>>,
     #[serde(default)]
     ts: Option<f64>,
+}
+
+/// A string value, borrowed from the source when it holds no escapes (serde's own `Cow` always
+/// copies), so its place in the file is known without a search.
+struct Text<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Cow::Borrowed(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Cow::Owned(v))
+            }
+        }
+        d.deserialize_str(Visit).map(Text)
+    }
 }
 
 struct Unit<'a> {
@@ -159,7 +185,7 @@ fn units<'a>(doc: Doc<'a>, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
             return Ok(vec![Unit {
                 speaker: None,
                 start_ms: None,
-                pieces: vec![t],
+                pieces: vec![t.0],
             }]);
         }
     }
@@ -198,7 +224,7 @@ fn list_units<'a>(
         out.push(Unit {
             speaker: item.speaker.as_ref().and_then(speaker_name),
             start_ms: millis(item.start, to_ms),
-            pieces: vec![text],
+            pieces: vec![text.0],
         });
     }
     Ok(out)
@@ -217,6 +243,7 @@ fn rev_units<'a>(list: Vec<Monologue<'a>>, source: &str) -> Result<Vec<Unit<'a>>
         let start_ms = millis(elements.iter().find_map(|e| e.ts), 1000.0);
         let speaker = m
             .speaker_name
+            .map(|s| s.0)
             .filter(|s| !s.is_empty())
             .map(Cow::into_owned)
             .or_else(|| {
@@ -228,7 +255,10 @@ fn rev_units<'a>(list: Vec<Monologue<'a>>, source: &str) -> Result<Vec<Unit<'a>>
         out.push(Unit {
             speaker,
             start_ms,
-            pieces: elements.into_iter().filter_map(|e| e.value).collect(),
+            pieces: elements
+                .into_iter()
+                .filter_map(|e| e.value.map(|v| v.0))
+                .collect(),
         });
     }
     Ok(out)
@@ -242,53 +272,91 @@ fn speaker_name(v: &Value) -> Option<String> {
     }
 }
 
-/// Walks the string literals of a JSON text in order, to find where a value is written.
+/// Finds, in order, the string literal each value was read from.
+///
+/// A value serde_json borrowed (no escapes) points into the source, so its place is known at
+/// once. Only a value with escapes is looked for, literal by literal from the last place found.
 struct LiteralFinder<'a> {
     source: &'a str,
-    literals: Vec<Range<usize>>,
-    next: usize,
+    /// A byte outside every literal: where the next search starts.
+    pos: usize,
 }
 
 impl<'a> LiteralFinder<'a> {
     fn new(source: &'a str) -> Self {
-        let b = source.as_bytes();
-        let mut literals = Vec::new();
-        let mut i = 0;
-        while let Some(q) = memchr::memchr(b'"', &b[i..]).map(|q| q + i) {
-            let start = q + 1;
-            let mut j = start;
-            while j < b.len() && b[j] != b'"' {
-                j += if b[j] == b'\\' { 2 } else { 1 };
-            }
-            let end = j.min(b.len());
-            literals.push(start..end);
-            i = end + 1;
-            if i >= b.len() {
-                break;
-            }
-        }
-        LiteralFinder {
-            source,
-            literals,
-            next: 0,
-        }
+        LiteralFinder { source, pos: 0 }
     }
 
-    /// The raw range of the next literal (from the cursor on) whose value is `value`.
-    fn find(&mut self, value: &str) -> Option<Range<usize>> {
-        for k in self.next..self.literals.len() {
-            let raw = &self.source[self.literals[k].clone()];
-            let hit = raw == value
-                || (raw.len() >= value.len()
-                    && raw.contains('\\')
-                    && serde_json::from_str::<String>(&format!("\"{raw}\""))
-                        .is_ok_and(|v| v == value));
+    /// The raw range (inside the quotes) of the next literal whose value is `value`.
+    fn find(&mut self, value: &Cow<'_, str>) -> Option<Range<usize>> {
+        if let Cow::Borrowed(v) = value {
+            if let Some(r) = self.borrowed(v) {
+                self.pos = r.end + 1;
+                return Some(r);
+            }
+        }
+        while let Some(raw) = self.next_literal() {
+            let text = &self.source[raw.clone()];
+            let hit = text == &**value
+                || (text.len() >= value.len()
+                    && text.contains('\\')
+                    && serde_json::from_str::<String>(&format!("\"{text}\""))
+                        .is_ok_and(|v| v == **value));
             if hit {
-                self.next = k + 1;
-                return Some(self.literals[k].clone());
+                return Some(raw);
             }
         }
         None
+    }
+
+    /// The place of `v` when it is a slice of the source at or after the cursor.
+    fn borrowed(&self, v: &str) -> Option<Range<usize>> {
+        let start = (v.as_ptr() as usize).checked_sub(self.source.as_ptr() as usize)?;
+        let range = start..start.checked_add(v.len())?;
+        let quoted = start > 0
+            && start > self.pos
+            && self.source.as_bytes().get(start - 1) == Some(&b'"')
+            && self.source.as_bytes().get(range.end) == Some(&b'"');
+        (quoted
+            && self
+                .source
+                .get(range.clone())
+                .is_some_and(|s| std::ptr::eq(s, v)))
+        .then_some(range)
+    }
+
+    /// The next value literal (not an object key) from the cursor on; moves the cursor past it.
+    fn next_literal(&mut self) -> Option<Range<usize>> {
+        loop {
+            let raw = self.next_any_literal()?;
+            let after = self
+                .source
+                .as_bytes()
+                .get(raw.end + 1..)
+                .unwrap_or_default();
+            let key = after.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b':');
+            if !key {
+                return Some(raw);
+            }
+        }
+    }
+
+    /// The next literal from the cursor on, key or value; moves the cursor past it.
+    fn next_any_literal(&mut self) -> Option<Range<usize>> {
+        let b = self.source.as_bytes();
+        let q = self.pos + memchr::memchr(b'"', b.get(self.pos..)?)?;
+        let start = q + 1;
+        let mut j = start;
+        let end = loop {
+            match memchr::memchr2(b'"', b'\\', b.get(j..).unwrap_or_default()) {
+                Some(k) if b[j + k] == b'\\' => j += k + 2,
+                Some(k) => break j + k,
+                None => break b.len(),
+            }
+        };
+        let end = end.min(b.len());
+        self.pos = end + 1;
+        Some(start..end)
     }
 }
 
@@ -329,6 +397,22 @@ mod tests {
             seg(rev),
             [(Some("Speaker 1".into()), Some(500), "Fine.".to_owned())]
         );
+    }
+
+    #[test]
+    fn pieces_are_placed_at_their_own_literals() {
+        // A value equal to a key, then one with escapes: each is placed at its own literal.
+        let src = r#"{"monologues":[{"speaker":1,"elements":[{"type":"text","value":"type"},{"type":"punct","value":" "},{"type":"text","value":"say \"hi\""}]}]}"#;
+        let parsed = read(src).unwrap();
+        let chunk = &parsed.segments[0].chunks[0];
+        let start = src.find(r#""value":"type""#).unwrap() + r#""value":""#.len();
+        let end = src.rfind(r#"\"""#).unwrap() + 2;
+        assert_eq!(chunk.raw, start..end);
+        assert_eq!(chunk.text.as_deref(), Some(r#"type say "hi""#));
+        // An escaped value is looked for among values only, not keys.
+        let src = r#"{"utterances":[{"type":1,"text":"t\u0079pe"}]}"#;
+        let chunk = &read(src).unwrap().segments[0].chunks[0];
+        assert_eq!(&src[chunk.raw.clone()], r#"t\u0079pe"#);
     }
 
     #[test]
