@@ -136,8 +136,11 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     let mut notes = Notes::new(&bar, quiet);
     let mut summary = Summary::default();
     let (mut errors, mut skipped) = (Vec::new(), Vec::new());
-    // Rendered chunks are large: stdout's own line buffer passes them through without a copy.
-    let mut out = std::io::stdout().lock();
+    // One interview renders to a few kB: gathering them saves a write call per file (13,000 on
+    // the benchmark). On a terminal each interview is shown as soon as it is written.
+    let stdout = std::io::stdout();
+    let tty = stdout.is_terminal();
+    let mut out = std::io::BufWriter::with_capacity(256 << 10, stdout.lock());
     out.write_all(&render.begin()?)?;
     let mut first_interview = true;
 
@@ -179,6 +182,9 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                             out.write_all(render.separator())?;
                         }
                         out.write_all(&rendered)?;
+                        if tty {
+                            out.flush()?;
+                        }
                     }
                 }
                 Done::Failed(e) => {
@@ -187,12 +193,18 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                     bar.inc(1);
                     notes.error(&e);
                     out.write_all(&render.error(&e)?)?;
+                    if tty {
+                        out.flush()?;
+                    }
                     errors.push(e);
                 }
                 Done::Skipped(s) => {
                     summary.skipped += 1;
                     notes.skipped(&s);
                     out.write_all(&render.skipped(&s)?)?;
+                    if tty {
+                        out.flush()?;
+                    }
                     skipped.push(s);
                 }
             }

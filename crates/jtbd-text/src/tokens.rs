@@ -99,20 +99,29 @@ pub fn for_each_word(text: &str, f: impl FnMut(usize, usize)) {
     }
 }
 
-/// [`for_each_word`] for ASCII text, byte by byte: the same words as [`char_words`].
+/// [`for_each_word`] for ASCII text, a run of word bytes at a time: the same words as
+/// [`char_words`].
 fn ascii_words(b: &[u8], mut f: impl FnMut(usize, usize)) {
-    let mut start: Option<usize> = None;
-    for (i, &c) in b.iter().enumerate() {
-        let inner_apostrophe =
-            c == b'\'' && start.is_some() && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric);
-        if c.is_ascii_alphanumeric() || inner_apostrophe {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            f(s, i);
+    let word = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    let mut i = 0;
+    while i < b.len() {
+        if !word(i) {
+            i += 1;
+            continue;
         }
-    }
-    if let Some(s) = start {
-        f(s, b.len());
+        let start = i;
+        loop {
+            while word(i) {
+                i += 1;
+            }
+            // An apostrophe inside a word (`don't`) keeps it going.
+            if b.get(i) == Some(&b'\'') && word(i + 1) {
+                i += 2;
+            } else {
+                break;
+            }
+        }
+        f(start, i);
     }
 }
 
