@@ -14,11 +14,9 @@ use std::ops::Range;
 /// Reads a JSON transcript.
 pub fn read(source: &str) -> Result<Parsed, IngestError> {
     let body = source.trim_start_matches('\u{feff}');
-    let units = if body.trim_start().starts_with('[') {
-        let items: Vec<Item<'_>> = parse(body)?;
-        list_units(items, source, "[", 1000.0)?
-    } else {
-        units(parse(body)?, source)?
+    let units = match super::json_scan::units(body) {
+        Some(units) => units,
+        None => serde_units(body, source)?,
     };
     let mut finder = LiteralFinder::new(source);
     let mut segments = Vec::with_capacity(units.len());
@@ -51,6 +49,16 @@ pub fn read(source: &str) -> Result<Parsed, IngestError> {
         segments,
         metadata: Default::default(),
     })
+}
+
+/// The units as serde reads them: the reference reading, and the one that words the errors.
+pub(super) fn serde_units<'a>(body: &'a str, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
+    if body.trim_start().starts_with('[') {
+        let items: Vec<Item<'_>> = parse(body)?;
+        list_units(items, source, "[", 1000.0)
+    } else {
+        units(parse(body)?, source)
+    }
 }
 
 fn parse<'a, T: Deserialize<'a>>(body: &'a str) -> Result<T, IngestError> {
@@ -150,11 +158,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-struct Unit<'a> {
-    speaker: Option<String>,
-    start_ms: Option<u64>,
+#[derive(Debug, PartialEq)]
+pub(super) struct Unit<'a> {
+    pub(super) speaker: Option<String>,
+    pub(super) start_ms: Option<u64>,
     /// String values whose concatenation is the unit's text (one, except Rev's elements).
-    pieces: Vec<Cow<'a, str>>,
+    pub(super) pieces: Vec<Cow<'a, str>>,
 }
 
 fn shape_error(source: &str, key: &str, message: String) -> IngestError {
@@ -200,7 +209,7 @@ fn units<'a>(doc: Doc<'a>, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
     })
 }
 
-fn millis(seconds: Option<f64>, to_ms: f64) -> Option<u64> {
+pub(super) fn millis(seconds: Option<f64>, to_ms: f64) -> Option<u64> {
     seconds
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(|s| (s * to_ms).round() as u64)
@@ -266,10 +275,15 @@ fn rev_units<'a>(list: Vec<Monologue<'a>>, source: &str) -> Result<Vec<Unit<'a>>
 
 fn speaker_name(v: &Value) -> Option<String> {
     match v {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::String(s) => speaker_text(Cow::Borrowed(s)),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// A string speaker: none when empty.
+pub(super) fn speaker_text(s: Cow<'_, str>) -> Option<String> {
+    (!s.is_empty()).then(|| s.into_owned())
 }
 
 /// Finds, in order, the string literal each value was read from.
@@ -288,20 +302,19 @@ impl<'a> LiteralFinder<'a> {
     }
 
     /// The raw range (inside the quotes) of the next literal whose value is `value`.
-    fn find(&mut self, value: &Cow<'_, str>) -> Option<Range<usize>> {
-        if let Cow::Borrowed(v) = value {
-            if let Some(r) = self.borrowed(v) {
-                self.pos = r.end + 1;
-                return Some(r);
-            }
+    fn find(&mut self, value: &str) -> Option<Range<usize>> {
+        // A copy (an unescaped value) never points into the source.
+        if let Some(r) = self.borrowed(value) {
+            self.pos = r.end + 1;
+            return Some(r);
         }
         while let Some(raw) = self.next_literal() {
             let text = &self.source[raw.clone()];
-            let hit = text == &**value
+            let hit = text == value
                 || (text.len() >= value.len()
                     && text.contains('\\')
                     && serde_json::from_str::<String>(&format!("\"{text}\""))
-                        .is_ok_and(|v| v == **value));
+                        .is_ok_and(|v| v == value));
             if hit {
                 return Some(raw);
             }
