@@ -52,12 +52,32 @@ thread_local! {
     static STEMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
 }
 
-/// Word -> term, bounded. Terms live in one vector so a hit costs one hash lookup.
+/// Word -> term, bounded. Terms live in one vector so a hit costs one hash lookup; words of up
+/// to seven bytes (most words) are first looked up in a small direct-mapped table keyed by the
+/// word's bytes themselves, which costs no hashing of a string and no comparison call.
 #[derive(Default)]
 struct TermCache {
     // Fx hashing: the keys are short words, and SipHash's DoS resistance buys nothing here.
     map: rustc_hash::FxHashMap<Box<str>, u32>,
     terms: Vec<Box<str>>,
+    /// `(packed word, term index)`; a packed word holds its length in the top byte, so it is
+    /// never 0, the empty slot.
+    front: Vec<(u64, u32)>,
+}
+
+/// Slots of the direct-mapped table (a power of two).
+const FRONT_SLOTS: usize = 4096;
+
+/// A word of 1 to 7 bytes as one number: its bytes, and its length in the top byte.
+fn packed(word: &[u8]) -> Option<u64> {
+    if word.is_empty() || word.len() > 7 {
+        return None;
+    }
+    let bytes = word
+        .iter()
+        .enumerate()
+        .fold(0u64, |k, (i, &c)| k | u64::from(c) << (8 * i));
+    Some(bytes | (word.len() as u64) << 56)
 }
 
 /// Entries kept before the cache starts over (a few MB at most).
@@ -65,12 +85,30 @@ const TERM_CACHE_MAX: usize = 50_000;
 
 impl TermCache {
     fn index(&mut self, word: &str) -> usize {
+        let Some(key) = packed(word.as_bytes()) else {
+            return self.map_index(word);
+        };
+        if self.front.is_empty() {
+            self.front = vec![(0, 0); FRONT_SLOTS];
+        }
+        // Fibonacci hashing: the top bits of the product pick the slot.
+        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % FRONT_SLOTS;
+        if self.front[slot].0 == key {
+            return self.front[slot].1 as usize;
+        }
+        let i = self.map_index(word);
+        self.front[slot] = (key, i as u32);
+        i
+    }
+
+    fn map_index(&mut self, word: &str) -> usize {
         if let Some(&i) = self.map.get(word) {
             return i as usize;
         }
         if self.terms.len() >= TERM_CACHE_MAX {
             self.map.clear();
             self.terms.clear();
+            self.front.fill((0, 0));
         }
         self.terms
             .push(stem(&normalize_word(word)).into_boxed_str());
@@ -171,6 +209,27 @@ pub fn stem(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_terms_are_the_stems_even_after_the_cache_starts_over() {
+        let mut cache = TermCache::default();
+        let words = ["cats", "running", "a", "vendors", "exactly", "lockdown"];
+        let fresh = |w: &str| stem(&normalize_word(w));
+        for w in words {
+            assert_eq!(cache.term_ref(w), fresh(w));
+        }
+        // Enough new words to empty the cache: the short words' slots must not outlive it.
+        for n in 0..TERM_CACHE_MAX + 10 {
+            cache.term_ref(&format!("word{n:06}"));
+        }
+        for w in words.iter().rev() {
+            assert_eq!(cache.term_ref(w), fresh(w), "{w}");
+            assert_eq!(cache.term_ref(w), fresh(w), "{w} again");
+        }
+        assert_eq!(packed(b""), None);
+        assert_eq!(packed(b"12345678"), None);
+        assert_ne!(packed(b"ab"), packed(b"ab\0"));
+    }
 
     #[test]
     fn terms_and_offsets() {
