@@ -143,7 +143,10 @@ impl RuleSet {
     /// automaton and one of the pattern gate feed both.
     fn scan(&self, text: &str) -> (Vec<Fire>, Mods) {
         let terms = Terms::of(text);
-        let gated = self.gate.matches(text.as_bytes());
+        // Most sentences match no pattern: the plain search says so for less than the
+        // overlapping one, which then runs only where there is something to find.
+        let bytes = text.as_bytes();
+        let gated = self.gate.is_match(bytes).then(|| self.gate.matches(bytes));
         let (cues, phrases) = self.phrase_matches(&terms);
         let fires = self.fires(text, &terms, &cues, &gated);
         let mods = self.sentence_modifiers(text, &terms, &phrases, &gated);
@@ -176,7 +179,7 @@ impl RuleSet {
         text: &str,
         terms: &Terms,
         cues: &[PhraseMatch],
-        gated: &SetMatches,
+        gated: &Option<SetMatches>,
     ) -> Vec<Fire> {
         let mut out = Vec::new();
         let window = self.modifiers.negation_window;
@@ -223,7 +226,8 @@ impl RuleSet {
         }
         let bytes = text.as_bytes();
         // The gate's last entry may be the idiom alternation, which is no rule.
-        for k in gated.iter().take_while(|&k| k < self.patterns.len()) {
+        let gated = gated.iter().flat_map(SetMatches::iter);
+        for k in gated.take_while(|&k| k < self.patterns.len()) {
             let (rule, re) = &self.patterns[k];
             for m in re.find_iter(bytes) {
                 out.push(Fire {
@@ -243,14 +247,14 @@ impl RuleSet {
         text: &str,
         terms: &Terms,
         phrases: &[PhraseMatch],
-        gated: &SetMatches,
+        gated: &Option<SetMatches>,
     ) -> Mods {
         let mut mods = Mods::default();
-        if let Some(re) = self
-            .idiom_patterns
-            .as_ref()
-            .filter(|_| gated.matched(self.patterns.len()))
-        {
+        if let Some(re) = self.idiom_patterns.as_ref().filter(|_| {
+            gated
+                .as_ref()
+                .is_some_and(|g| g.matched(self.patterns.len()))
+        }) {
             mods.idioms.extend(
                 re.find_iter(text.as_bytes())
                     .map(|m| char_bounds(text, m.range())),
