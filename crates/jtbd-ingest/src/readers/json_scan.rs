@@ -43,6 +43,13 @@ fn once(seen: &mut bool) -> Option<()> {
     (!std::mem::replace(seen, true)).then_some(())
 }
 
+/// Stores a field's value read by the walk, once.
+fn field<T>(seen: &mut bool, slot: &mut Option<T>, value: Option<Option<T>>) -> Option<()> {
+    once(seen)?;
+    *slot = value?;
+    Some(())
+}
+
 impl<'a> Walk<'a> {
     /// The next byte that is not JSON white space, without taking it.
     fn peek(&mut self) -> Option<u8> {
@@ -181,46 +188,39 @@ impl<'a> Walk<'a> {
 
     /// Walks an object, calling `field` with each key; `field` takes the value.
     fn object(&mut self, mut field: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
-        self.enter()?;
-        self.eat(b'{')?;
-        if self.peek()? == b'}' {
-            self.i += 1;
-            return self.leave();
-        }
-        loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            field(self, &key)?;
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    return self.leave();
-                }
-                _ => return None,
-            }
-        }
+        self.members(b'{', b'}', |w| {
+            let key = w.string()?;
+            w.eat(b':')?;
+            field(w, &key)
+        })
     }
 
     /// Walks an array, calling `item` for each element; `item` takes it.
-    fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+    fn array(&mut self, item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.members(b'[', b']', item)
+    }
+
+    /// `open`, members separated by commas (each taken by `member`), `close`.
+    fn members(
+        &mut self,
+        open: u8,
+        close: u8,
+        mut member: impl FnMut(&mut Self) -> Option<()>,
+    ) -> Option<()> {
         self.enter()?;
-        self.eat(b'[')?;
-        if self.peek()? == b']' {
-            self.i += 1;
-            return self.leave();
-        }
-        loop {
-            item(self)?;
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    return self.leave();
+        self.eat(open)?;
+        if self.peek()? != close {
+            loop {
+                member(self)?;
+                match self.peek()? {
+                    b',' => self.i += 1,
+                    c if c == close => break,
+                    _ => return None,
                 }
-                _ => return None,
             }
         }
+        self.i += 1;
+        self.leave()
     }
 
     fn enter(&mut self) -> Option<()> {
@@ -267,11 +267,7 @@ impl<'a> Walk<'a> {
                 results = if w.null()? { None } else { Some(w.results()?) };
                 Some(())
             }
-            "monologues" => {
-                once(&mut seen[3])?;
-                monologues = w.list(Self::monologues)?;
-                Some(())
-            }
+            "monologues" => field(&mut seen[3], &mut monologues, w.list(Self::monologues)),
             _ => w.skip(),
         })?;
         // None of them: the serde path reports the unknown shape.
@@ -339,11 +335,7 @@ impl<'a> Walk<'a> {
                     let mut t = None;
                     let mut seen_t = false;
                     w.object(|w, key| match key {
-                        "transcript" => {
-                            once(&mut seen_t)?;
-                            t = w.text()?;
-                            Some(())
-                        }
+                        "transcript" => field(&mut seen_t, &mut t, w.text()),
                         _ => w.skip(),
                     })?;
                     if std::mem::take(&mut first) {
@@ -364,26 +356,10 @@ impl<'a> Walk<'a> {
             let (mut text, mut transcript, mut start, mut speaker) = (None, None, None, None);
             let mut seen = [false; 4];
             w.object(|w, key| match key {
-                "text" => {
-                    once(&mut seen[0])?;
-                    text = w.text()?;
-                    Some(())
-                }
-                "transcript" => {
-                    once(&mut seen[1])?;
-                    transcript = w.text()?;
-                    Some(())
-                }
-                "start" => {
-                    once(&mut seen[2])?;
-                    start = w.float()?;
-                    Some(())
-                }
-                "speaker" => {
-                    once(&mut seen[3])?;
-                    speaker = w.speaker()?;
-                    Some(())
-                }
+                "text" => field(&mut seen[0], &mut text, w.text()),
+                "transcript" => field(&mut seen[1], &mut transcript, w.text()),
+                "start" => field(&mut seen[2], &mut start, w.float()),
+                "speaker" => field(&mut seen[3], &mut speaker, w.speaker()),
                 _ => w.skip(),
             })?;
             // An item without text is an error the serde path words.
@@ -405,16 +381,8 @@ impl<'a> Walk<'a> {
             let (mut speaker, mut name, mut elements) = (None, None, None);
             let mut seen = [false; 3];
             w.object(|w, key| match key {
-                "speaker" => {
-                    once(&mut seen[0])?;
-                    speaker = w.speaker()?;
-                    Some(())
-                }
-                "speaker_name" => {
-                    once(&mut seen[1])?;
-                    name = w.text()?;
-                    Some(())
-                }
+                "speaker" => field(&mut seen[0], &mut speaker, w.speaker()),
+                "speaker_name" => field(&mut seen[1], &mut name, w.text()),
                 "elements" => {
                     once(&mut seen[2])?;
                     if !w.null()? {
@@ -447,16 +415,8 @@ impl<'a> Walk<'a> {
             let (mut value, mut ts) = (None, None);
             let mut seen = [false; 2];
             w.object(|w, key| match key {
-                "value" => {
-                    once(&mut seen[0])?;
-                    value = w.text()?;
-                    Some(())
-                }
-                "ts" => {
-                    once(&mut seen[1])?;
-                    ts = w.float()?;
-                    Some(())
-                }
+                "value" => field(&mut seen[0], &mut value, w.text()),
+                "ts" => field(&mut seen[1], &mut ts, w.float()),
                 _ => w.skip(),
             })?;
             first_ts = first_ts.or(ts);
