@@ -89,7 +89,7 @@ impl Render for Jsonl {
             .sum();
         let objects: usize = i.turns.iter().map(|t| 2 + t.sentences.len()).sum();
         let mut out = Vec::with_capacity(text + 120 * objects + 1024);
-        line(&mut out, &Message::Interview(WireInterview::new(i)))?;
+        crate::fast_json::interview_line(&mut out, i);
         for t in &i.turns {
             if self.tokens {
                 line(&mut out, &Message::Turn(WireTurn::new(i, t, true)))?;

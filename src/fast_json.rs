@@ -1,6 +1,7 @@
-//! The hot paths of `--format jsonl`: `turn` messages (`jtbd ingest`) and `signal` messages
-//! (`jtbd extract`) written by hand, byte for byte what serde_json writes for
-//! [`crate::wire::Message::Turn`] and [`crate::wire::Message::Signal`] (tests hold them equal),
+//! The hot paths of `--format jsonl`: `interview` and `turn` messages (`jtbd ingest`) and
+//! `signal` messages (`jtbd extract`) written by hand, byte for byte what serde_json writes for
+//! [`crate::wire::Message::Interview`], [`crate::wire::Message::Turn`] and
+//! [`crate::wire::Message::Signal`] (tests hold them equal),
 //! but with strings escaped eight bytes at a time. Text is most of each message.
 
 use jtbd_extract::Signal;
@@ -49,6 +50,59 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
         out.push(b'}');
     }
     out.extend_from_slice(b"]}}\n");
+}
+
+/// Appends the `interview` message of `i` and a newline.
+pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
+    let mut n = itoa::Buffer::new();
+    out.extend_from_slice(b"{\"type\":\"interview\",\"data\":{\"id\":");
+    string(out, &i.id);
+    out.extend_from_slice(b",\"path\":");
+    string(out, &i.path);
+    out.extend_from_slice(b",\"format\":\"");
+    out.extend_from_slice(i.format.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"encoding\":\"");
+    out.extend_from_slice(i.encoding.as_str().as_bytes());
+    out.extend_from_slice(b"\",\"bytes\":");
+    out.extend_from_slice(n.format(i.bytes).as_bytes());
+    out.extend_from_slice(b",\"metadata\":{");
+    for (k, (key, value)) in i.metadata.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        string(out, key);
+        out.push(b':');
+        string(out, value);
+    }
+    out.extend_from_slice(b"},\"speakers\":[");
+    for (k, sp) in i.speakers.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"name\":");
+        string(out, &sp.name);
+        out.extend_from_slice(b",\"role\":\"");
+        out.extend_from_slice(sp.role.as_str().as_bytes());
+        out.extend_from_slice(b"\",\"role_source\":");
+        string(out, sp.role_source);
+        out.extend_from_slice(b",\"turns\":");
+        out.extend_from_slice(n.format(sp.turns).as_bytes());
+        out.extend_from_slice(b",\"words\":");
+        out.extend_from_slice(n.format(sp.words).as_bytes());
+        out.extend_from_slice(b",\"question_share\":");
+        // Rounded as the wire type rounds it; floats as serde_json writes them.
+        let share = (sp.question_share * 1000.0).round() / 1000.0;
+        let _ = serde_json::to_writer(&mut *out, &share);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"],\"turn_count\":");
+    out.extend_from_slice(n.format(i.turns.len()).as_bytes());
+    out.extend_from_slice(b",\"sentence_count\":");
+    let sentences: usize = i.turns.iter().map(|t| t.sentences.len()).sum();
+    out.extend_from_slice(n.format(sentences).as_bytes());
+    out.extend_from_slice(b",\"word_count\":");
+    out.extend_from_slice(n.format(i.word_count()).as_bytes());
+    out.extend_from_slice(b"}}\n");
 }
 
 /// Appends the `signal` message of `s`, a signal of `i`, and a newline.
@@ -312,7 +366,7 @@ mod tests {
     }
 
     #[test]
-    fn turns_are_written_as_serde_json_writes_them() {
+    fn interviews_and_turns_are_written_as_serde_json_writes_them() {
         let opts = jtbd_ingest::Options::default();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
         let mut seen = 0;
@@ -321,6 +375,19 @@ mod tests {
             let Ok(i) = jtbd_ingest::read_path(&p, &p.to_string_lossy(), &opts, None) else {
                 continue;
             };
+            let mut i = i;
+            i.metadata
+                .insert("odd \"key\"".into(), "tab\there\nand \\ é".into());
+            let mut mine = Vec::new();
+            interview_line(&mut mine, &i);
+            let mut theirs =
+                serde_json::to_vec(&Message::Interview(crate::wire::WireInterview::new(&i)))
+                    .unwrap();
+            theirs.push(b'\n');
+            assert_eq!(
+                String::from_utf8(mine).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
             for t in &i.turns {
                 let mut mine = Vec::new();
                 turn_line(&mut mine, &i, t);

@@ -16,7 +16,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub enum Message<'a> {
     /// First line: what wrote the stream.
     Begin(Begin),
-    /// One interview (file) that was read.
+    /// One interview (file) that was read. `fast_json::interview_line` writes it; this is the
+    /// reference form its tests compare against.
+    #[cfg_attr(not(test), allow(dead_code))]
     Interview(WireInterview<'a>),
     /// One turn of the interview before it.
     Turn(WireTurn<'a>),
