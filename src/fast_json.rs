@@ -34,11 +34,8 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
     string(out, t.text(&i.source));
     out.extend_from_slice(b",\"spans\":");
     ranges(out, &mut n, &t.spans);
-    out.extend_from_slice(b",\"sentences\":[");
-    for (k, s) in t.sentences.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
+    out.extend_from_slice(b",\"sentences\":");
+    separated(out, b'[', b']', &t.sentences, |out, s| {
         out.extend_from_slice(b"{\"byte_start\":");
         out.extend_from_slice(n.format(s.byte_start).as_bytes());
         out.extend_from_slice(b",\"byte_end\":");
@@ -48,8 +45,8 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
         out.extend_from_slice(b",\"text\":");
         string(out, s.text(&i.source));
         out.push(b'}');
-    }
-    out.extend_from_slice(b"]}}\n");
+    });
+    out.extend_from_slice(b"}}\n");
 }
 
 /// Appends the `interview` message of `i` and a newline.
@@ -65,20 +62,14 @@ pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
     out.extend_from_slice(i.encoding.as_str().as_bytes());
     out.extend_from_slice(b"\",\"bytes\":");
     out.extend_from_slice(n.format(i.bytes).as_bytes());
-    out.extend_from_slice(b",\"metadata\":{");
-    for (k, (key, value)) in i.metadata.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
+    out.extend_from_slice(b",\"metadata\":");
+    separated(out, b'{', b'}', &i.metadata, |out, (key, value)| {
         string(out, key);
         out.push(b':');
         string(out, value);
-    }
-    out.extend_from_slice(b"},\"speakers\":[");
-    for (k, sp) in i.speakers.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
+    });
+    out.extend_from_slice(b",\"speakers\":");
+    separated(out, b'[', b']', &i.speakers, |out, sp| {
         out.extend_from_slice(b"{\"name\":");
         string(out, &sp.name);
         out.extend_from_slice(b",\"role\":\"");
@@ -94,8 +85,8 @@ pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
         let share = (sp.question_share * 1000.0).round() / 1000.0;
         let _ = serde_json::to_writer(&mut *out, &share);
         out.push(b'}');
-    }
-    out.extend_from_slice(b"],\"turn_count\":");
+    });
+    out.extend_from_slice(b",\"turn_count\":");
     out.extend_from_slice(n.format(i.turns.len()).as_bytes());
     out.extend_from_slice(b",\"sentence_count\":");
     let sentences: usize = i.turns.iter().map(|t| t.sentences.len()).sum();
@@ -131,14 +122,9 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
         sentence.byte_end,
     );
     clock_time(out, turn.timestamp);
-    out.extend_from_slice(b",\"rules\":[");
-    for (k, r) in s.rules.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
-        string(out, r);
-    }
-    out.extend_from_slice(b"],\"cues\":");
+    out.extend_from_slice(b",\"rules\":");
+    separated(out, b'[', b']', &s.rules, |out, r| string(out, r));
+    out.extend_from_slice(b",\"cues\":");
     ranges(out, &mut n, &s.cues);
     out.extend_from_slice(b",\"confidence\":");
     // Floats as serde_json writes them (shortest round-trip form); writing to a Vec cannot fail.
@@ -173,18 +159,31 @@ fn place(out: &mut Vec<u8>, n: &mut itoa::Buffer, line: usize, start: usize, end
 
 /// Byte ranges as `[[start,end],...]`.
 fn ranges(out: &mut Vec<u8>, n: &mut itoa::Buffer, list: &[std::ops::Range<usize>]) {
-    out.push(b'[');
-    for (k, r) in list.iter().enumerate() {
-        if k > 0 {
-            out.push(b',');
-        }
+    separated(out, b'[', b']', list, |out, r| {
         out.push(b'[');
         out.extend_from_slice(n.format(r.start).as_bytes());
         out.push(b',');
         out.extend_from_slice(n.format(r.end).as_bytes());
         out.push(b']');
+    });
+}
+
+/// `open`, each item as `each` writes it, separated by commas, `close`: a JSON array or object.
+fn separated<T>(
+    out: &mut Vec<u8>,
+    open: u8,
+    close: u8,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut Vec<u8>, T),
+) {
+    out.push(open);
+    for (k, item) in items.into_iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        each(out, item);
     }
-    out.push(b']');
+    out.push(close);
 }
 
 /// `,"timestamp":"HH:MM:SS"` or `,"timestamp":null`.

@@ -137,7 +137,7 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     let mut summary = Summary::default();
     let (mut errors, mut skipped) = (Vec::new(), Vec::new());
     // One interview renders to a few kB: gathering them saves a write call per file (13,000 on
-    // the benchmark). On a terminal each interview is shown as soon as it is written.
+    // the benchmark).
     let stdout = std::io::stdout();
     let tty = stdout.is_terminal();
     let mut out = std::io::BufWriter::with_capacity(256 << 10, stdout.lock());
@@ -182,9 +182,6 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                             out.write_all(render.separator())?;
                         }
                         out.write_all(&rendered)?;
-                        if tty {
-                            out.flush()?;
-                        }
                     }
                 }
                 Done::Failed(e) => {
@@ -193,20 +190,18 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                     bar.inc(1);
                     notes.error(&e);
                     out.write_all(&render.error(&e)?)?;
-                    if tty {
-                        out.flush()?;
-                    }
                     errors.push(e);
                 }
                 Done::Skipped(s) => {
                     summary.skipped += 1;
                     notes.skipped(&s);
                     out.write_all(&render.skipped(&s)?)?;
-                    if tty {
-                        out.flush()?;
-                    }
                     skipped.push(s);
                 }
+            }
+            // On a terminal, whatever a file gave is shown at once.
+            if tty {
+                out.flush()?;
             }
         }
         Ok(())

@@ -179,6 +179,16 @@ fn classify_keeps_input_order_and_blank_lines() {
     assert_eq!(out.status.code(), Some(1), "nothing found");
 }
 
+/// `jtbd classify --rules DIR` on one line: its stdout.
+fn classify_with(dir: &str, line: &str) -> String {
+    let out = jtbd()
+        .args(["classify", "--rules", dir])
+        .write_stdin(format!("{line}\n"))
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn rule_file(dir: &std::path::Path, body: &str) {
     std::fs::write(dir.join("mine.toml"), body).unwrap();
 }
@@ -210,12 +220,7 @@ examples = [
     );
     let out = jtbd().args(["rules", "test", d]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 passed, 0 failed"));
-    let out = jtbd()
-        .args(["classify", "--rules", d])
-        .write_stdin("a blorp outage again\n")
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("frustration/custom/blorp"));
+    assert!(classify_with(d, "a blorp outage again").contains("frustration/custom/blorp"));
     let out = jtbd()
         .args(["rules", "list", "--rules", d])
         .output()
@@ -269,12 +274,8 @@ fn the_rule_file_in_the_docs_loads_and_its_examples_hold() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("2 passed, 0 failed"), "{stdout}");
-    let out = jtbd()
-        .args(["classify", "--rules", d])
-        .write_stdin("We still do a manual export every Friday.\n")
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("frustration/reporting/manual-export"));
+    let out = classify_with(d, "We still do a manual export every Friday.");
+    assert!(out.contains("frustration/reporting/manual-export"), "{out}");
 }
 
 #[test]

@@ -148,8 +148,8 @@ impl RuleSet {
         let bytes = text.as_bytes();
         let gated = self.gate.is_match(bytes).then(|| self.gate.matches(bytes));
         let (cues, phrases) = self.phrase_matches(&terms);
-        let fires = self.fires(text, &terms, &cues, &gated);
-        let mods = self.sentence_modifiers(text, &terms, &phrases, &gated);
+        let fires = self.fires(text, &terms, &cues, gated.as_ref());
+        let mods = self.sentence_modifiers(text, &terms, &phrases, gated.as_ref());
         (fires, mods)
     }
 
@@ -179,7 +179,7 @@ impl RuleSet {
         text: &str,
         terms: &Terms,
         cues: &[PhraseMatch],
-        gated: &Option<SetMatches>,
+        gated: Option<&SetMatches>,
     ) -> Vec<Fire> {
         let mut out = Vec::new();
         let window = self.modifiers.negation_window;
@@ -226,7 +226,7 @@ impl RuleSet {
         }
         let bytes = text.as_bytes();
         // The gate's last entry may be the idiom alternation, which is no rule.
-        let gated = gated.iter().flat_map(SetMatches::iter);
+        let gated = gated.into_iter().flat_map(SetMatches::iter);
         for k in gated.take_while(|&k| k < self.patterns.len()) {
             let (rule, re) = &self.patterns[k];
             for m in re.find_iter(bytes) {
@@ -247,14 +247,14 @@ impl RuleSet {
         text: &str,
         terms: &Terms,
         phrases: &[PhraseMatch],
-        gated: &Option<SetMatches>,
+        gated: Option<&SetMatches>,
     ) -> Mods {
         let mut mods = Mods::default();
-        if let Some(re) = self.idiom_patterns.as_ref().filter(|_| {
-            gated
-                .as_ref()
-                .is_some_and(|g| g.matched(self.patterns.len()))
-        }) {
+        if let Some(re) = self
+            .idiom_patterns
+            .as_ref()
+            .filter(|_| gated.is_some_and(|g| g.matched(self.patterns.len())))
+        {
             mods.idioms.extend(
                 re.find_iter(text.as_bytes())
                     .map(|m| char_bounds(text, m.range())),
