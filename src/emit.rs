@@ -90,11 +90,12 @@ impl Render for Jsonl {
         let objects: usize = i.turns.iter().map(|t| 2 + t.sentences.len()).sum();
         let mut out = Vec::with_capacity(text + 120 * objects + 1024);
         crate::fast_json::interview_line(&mut out, i);
+        let head = crate::fast_json::turn_head(i);
         for t in &i.turns {
             if self.tokens {
                 line(&mut out, &Message::Turn(WireTurn::new(i, t, true)))?;
             } else {
-                crate::fast_json::turn_line(&mut out, i, t);
+                crate::fast_json::turn_line(&mut out, &head, i, t);
             }
         }
         Ok(out.into())

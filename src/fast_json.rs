@@ -7,14 +7,22 @@
 use jtbd_extract::Signal;
 use jtbd_model::{Interview, Timestamp, Turn};
 
-/// Appends the `turn` message of `t` (without tokens) and a newline.
-pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
-    let mut n = itoa::Buffer::new();
+/// The start of every `turn` message of `i`, up to its index: the same for all its turns, so it
+/// is escaped once.
+pub fn turn_head(i: &Interview) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 + i.id.len() + i.path.len());
     out.extend_from_slice(b"{\"type\":\"turn\",\"data\":{\"interview\":");
-    string(out, &i.id);
+    string(&mut out, &i.id);
     out.extend_from_slice(b",\"path\":");
-    string(out, &i.path);
+    string(&mut out, &i.path);
     out.extend_from_slice(b",\"index\":");
+    out
+}
+
+/// Appends the `turn` message of `t` (without tokens) and a newline; `head` is [`turn_head`].
+pub fn turn_line(out: &mut Vec<u8>, head: &[u8], i: &Interview, t: &Turn) {
+    let mut n = itoa::Buffer::new();
+    out.extend_from_slice(head);
     out.extend_from_slice(n.format(t.index).as_bytes());
     out.extend_from_slice(b",\"speaker\":");
     optional_string(out, t.speaker.as_deref());
@@ -31,7 +39,8 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
         None => out.extend_from_slice(b",\"timestamp_ms\":null"),
     }
     out.extend_from_slice(b",\"text\":");
-    string(out, t.text(&i.source));
+    let text = t.text(&i.source);
+    let clean = string(out, text);
     out.extend_from_slice(b",\"spans\":");
     ranges(out, &mut n, &t.spans);
     out.extend_from_slice(b",\"sentences\":");
@@ -43,7 +52,15 @@ pub fn turn_line(out: &mut Vec<u8>, i: &Interview, t: &Turn) {
         out.extend_from_slice(b",\"line\":");
         out.extend_from_slice(n.format(s.line).as_bytes());
         out.extend_from_slice(b",\"text\":");
-        string(out, s.text(&i.source));
+        let sentence = s.text(&i.source);
+        // Most sentences lie inside their turn's text: when that needed no escape, nor do they.
+        if clean && inside(sentence, text) {
+            out.push(b'"');
+            out.extend_from_slice(sentence.as_bytes());
+            out.push(b'"');
+        } else {
+            string(out, sentence);
+        }
         out.push(b'}');
     });
     out.extend_from_slice(b"}}\n");
@@ -123,7 +140,9 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
     );
     clock_time(out, turn.timestamp);
     out.extend_from_slice(b",\"rules\":");
-    separated(out, b'[', b']', &s.rules, |out, r| string(out, r));
+    separated(out, b'[', b']', &s.rules, |out, r| {
+        string(out, r);
+    });
     out.extend_from_slice(b",\"cues\":");
     ranges(out, &mut n, &s.cues);
     out.extend_from_slice(b",\"confidence\":");
@@ -225,9 +244,20 @@ fn clock(out: &mut Vec<u8>, ts: Timestamp) {
 /// A string or `null`.
 fn optional_string(out: &mut Vec<u8>, s: Option<&str>) {
     match s {
-        Some(s) => string(out, s),
+        Some(s) => {
+            string(out, s);
+        }
         None => out.extend_from_slice(b"null"),
     }
+}
+
+/// Whether `part` is a slice of the memory of `whole`.
+fn inside(part: &str, whole: &str) -> bool {
+    let (p, w) = (
+        part.as_bytes().as_ptr_range(),
+        whole.as_bytes().as_ptr_range(),
+    );
+    w.start <= p.start && p.end <= w.end
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -241,8 +271,9 @@ fn needs_escape(x: u64) -> bool {
     control | has_zero(x ^ (ONES * b'"' as u64)) | has_zero(x ^ (ONES * b'\\' as u64)) != 0
 }
 
-/// Appends `s` as a JSON string, escaped as serde_json escapes it.
-pub fn string(out: &mut Vec<u8>, s: &str) {
+/// Appends `s` as a JSON string, escaped as serde_json escapes it; true when nothing needed
+/// escaping.
+pub fn string(out: &mut Vec<u8>, s: &str) -> bool {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
@@ -286,6 +317,8 @@ pub fn string(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[done..]);
     out.push(b'"');
+    // `done` moves past every escape, so it is still 0 when there was none.
+    done == 0
 }
 
 #[cfg(test)]
@@ -369,12 +402,29 @@ mod tests {
         let opts = jtbd_ingest::Options::default();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
         let mut seen = 0;
-        for e in std::fs::read_dir(root).unwrap() {
+        // Turns whose text needs escapes (quotes, a backslash, a tab), in a file and in JSON.
+        let escaped = [
+            (
+                "quoted \"one\".txt",
+                "Ann: She said \"no\". Then \\ and\ta tab. Fine.\nBo: Ok.\n",
+            ),
+            (
+                "escaped.json",
+                r#"{"segments":[{"start":0,"end":1,"text":"A \"quote\". And a \\ too. Done."}]}"#,
+            ),
+        ];
+        let corpus = std::fs::read_dir(root).unwrap().map(|e| {
             let p = e.unwrap().path();
-            let Ok(i) = jtbd_ingest::read_path(&p, &p.to_string_lossy(), &opts, None) else {
+            jtbd_ingest::read_path(&p, &p.to_string_lossy(), &opts, None)
+        });
+        let made = escaped
+            .iter()
+            .map(|(name, text)| jtbd_ingest::parse_bytes(text.as_bytes(), name, &opts, None))
+            .inspect(|r| assert!(r.is_ok(), "{r:?}"));
+        for i in corpus.chain(made) {
+            let Ok(mut i) = i else {
                 continue;
             };
-            let mut i = i;
             i.metadata
                 .insert("odd \"key\"".into(), "tab\there\nand \\ é".into());
             let mut mine = Vec::new();
@@ -387,9 +437,10 @@ mod tests {
                 String::from_utf8(mine).unwrap(),
                 String::from_utf8(theirs).unwrap()
             );
+            let head = turn_head(&i);
             for t in &i.turns {
                 let mut mine = Vec::new();
-                turn_line(&mut mine, &i, t);
+                turn_line(&mut mine, &head, &i, t);
                 let mut theirs =
                     serde_json::to_vec(&Message::Turn(WireTurn::new(&i, t, false))).unwrap();
                 theirs.push(b'\n');
