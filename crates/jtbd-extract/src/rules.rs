@@ -449,14 +449,6 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         rule: None,
         message: e,
     };
-    let mut patterns = Vec::new();
-    let mut sources = Vec::new();
-    for (i, r) in rules.iter().enumerate() {
-        for p in &r.patterns {
-            patterns.push((i, compile(p).map_err(|e| build_err(e.to_string()))?));
-            sources.push(pattern_source(p));
-        }
-    }
     let term = |w: &String| stem_phrase(w).trim().to_owned();
     let mut phrases = Vec::new();
     let mut kind = Vec::new();
@@ -475,17 +467,78 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             kind.push(k as u8);
         }
     }
-    // Cues and modifier phrases in one automaton, one pass over a sentence's terms; every
-    // occurrence is reported (overlapping) and each group is cut to its leftmost-longest matches
-    // afterwards (`classify::leftmost_longest`).
+    let idiom_error = |p: &str, e: String| RuleError {
+        file: "modifiers.toml".into(),
+        line: 1,
+        rule: None,
+        message: format!("idiom pattern {p:?}: {e}"),
+    };
+    // One alternation: one pass over each sentence, however many idiom patterns there are.
+    let idioms_joined = (!modifiers.idiom_patterns.is_empty()).then(|| {
+        let joined: Vec<String> = modifiers
+            .idiom_patterns
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect();
+        joined.join("|")
+    });
+    // The gate holds every pattern and the idioms: a sentence is scanned once for all of them,
+    // and the idiom alternation runs only where the gate saw one.
+    let sources: Vec<String> = rules
+        .iter()
+        .flat_map(|r| r.patterns.iter().map(|p| pattern_source(p)))
+        .chain(idioms_joined.as_deref().map(pattern_source))
+        .collect();
+    // The gate is the largest thing to build: it is built on a second thread while this one
+    // compiles the rest (start-up is serial time before any file is classified).
+    let (gate, rest) = std::thread::scope(|scope| {
+        let gate = scope.spawn(|| {
+            // The gate runs on every sentence, overlapping, over every pattern at once: its lazy
+            // DFA needs new states for much new text, and with the default 2 MB cache it filled,
+            // was cleared and rebuilt over and over on text it had not seen (scoring the 52,000
+            // sentences of the eval train splits took 1.8 to 2.1 s with it; 1.1 to 1.2 s with 8,
+            // 16 or 64 MB, the peak memory of the run 2 MB higher). 16 MB a thread leaves room
+            // for more varied text.
+            regex::bytes::RegexSetBuilder::new(&sources)
+                .dfa_size_limit(GATE_CACHE_BYTES)
+                .build()
+        });
+        let rest = (|| {
+            let mut patterns = Vec::new();
+            for (i, r) in rules.iter().enumerate() {
+                for p in &r.patterns {
+                    patterns.push((i, compile(p).map_err(|e| build_err(e.to_string()))?));
+                }
+            }
+            for p in &modifiers.idiom_patterns {
+                compile(p).map_err(|e| idiom_error(p, e))?;
+            }
+            let idiom_patterns = match &idioms_joined {
+                Some(joined) => Some(compile(joined).map_err(|e| idiom_error(joined, e))?),
+                None => None,
+            };
+            // Cues and modifier phrases in one automaton, one pass over a sentence's terms;
+            // every occurrence is reported (overlapping) and each group is cut to its
+            // leftmost-longest matches afterwards (`classify::leftmost_longest`).
+            let phrase_matcher = AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                // Every pattern starts with a space: a start-byte prefilter would stop at every
+                // word.
+                .prefilter(false)
+                .build(cue_texts.iter().chain(&phrases))
+                .map_err(|e| build_err(e.to_string()))?;
+            Ok((patterns, idiom_patterns, phrase_matcher))
+        })();
+        (gate.join(), rest)
+    });
+    // A bad pattern is reported as itself (above), not as the gate's failure.
+    let (patterns, idiom_patterns, phrase_matcher) = rest?;
+    let gate = match gate {
+        Ok(built) => built.map_err(|e| build_err(e.to_string()))?,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
     let cue_count = cue_texts.len();
-    let phrase_matcher = AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::Standard)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        // Every pattern starts with a space: a start-byte prefilter would stop at every word.
-        .prefilter(false)
-        .build(cue_texts.iter().chain(&phrases))
-        .map_err(|e| build_err(e.to_string()))?;
     let mut thresholds = [0.5; 4];
     let mut hypothetical_factor = [1.0; 4];
     let mut softener_factor = [1.0; 4];
@@ -504,40 +557,6 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             softener_factor[force_index(f)] = *s;
         }
     }
-    let idiom_error = |p: &str, e: String| RuleError {
-        file: "modifiers.toml".into(),
-        line: 1,
-        rule: None,
-        message: format!("idiom pattern {p:?}: {e}"),
-    };
-    for p in &modifiers.idiom_patterns {
-        compile(p).map_err(|e| idiom_error(p, e))?;
-    }
-    // One alternation: one pass over each sentence, however many idiom patterns there are.
-    let idiom_patterns = if modifiers.idiom_patterns.is_empty() {
-        None
-    } else {
-        let joined: Vec<String> = modifiers
-            .idiom_patterns
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect();
-        let joined = joined.join("|");
-        let re = compile(&joined).map_err(|e| idiom_error(&joined, e))?;
-        // The gate holds the idioms too: a sentence is scanned once for every pattern and
-        // idiom, and the idiom alternation runs only where the gate saw one.
-        sources.push(pattern_source(&joined));
-        Some(re)
-    };
-    // The gate runs on every sentence, overlapping, over every pattern at once: its lazy DFA
-    // needs new states for much new text, and with the default 2 MB cache it filled, was
-    // cleared and rebuilt over and over on text it had not seen (scoring the 52,000 sentences
-    // of the eval train splits took 1.8 to 2.1 s with it; 1.1 to 1.2 s with 8, 16 or 64 MB, the
-    // peak memory of the run 2 MB higher). 16 MB a thread leaves room for more varied text.
-    let gate = regex::bytes::RegexSetBuilder::new(&sources)
-        .dfa_size_limit(GATE_CACHE_BYTES)
-        .build()
-        .map_err(|e| build_err(e.to_string()))?;
     Ok(RuleSet {
         idiom_patterns,
         negations: modifiers.negations.iter().map(term).collect(),
