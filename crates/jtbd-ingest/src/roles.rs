@@ -34,7 +34,7 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
         let asks = turn
             .sentences
             .iter()
-            .any(|s| s.text(&interview.source).contains('?'));
+            .any(|s| memchr::memchr(b'?', s.text(&interview.source).as_bytes()).is_some());
         match speakers.iter_mut().find(|s| &s.name == name) {
             Some(s) => {
                 s.turns += 1;
