@@ -7,6 +7,7 @@ mod emit;
 mod emit_signals;
 mod extract_cmd;
 mod fast_json;
+mod gather;
 mod index_cmd;
 mod ingest_cmd;
 mod pipeline;

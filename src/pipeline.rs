@@ -137,11 +137,11 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     let mut summary = Summary::default();
     let (mut errors, mut skipped) = (Vec::new(), Vec::new());
     // One interview renders to a few kB: gathering them saves a write call per file (13,000 on
-    // the benchmark).
+    // the benchmark), and writing them vectored saves copying them.
     let stdout = std::io::stdout();
     let tty = stdout.is_terminal();
-    let mut out = std::io::BufWriter::with_capacity(256 << 10, stdout.lock());
-    out.write_all(&render.begin()?)?;
+    let mut out = crate::gather::Gather::new(stdout.lock());
+    out.push(render.begin()?)?;
     let mut first_interview = true;
 
     // The walk streams into batches; workers read and render a batch ahead of the writer, so
@@ -179,9 +179,9 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                     // Interviews that render to nothing (no signals) take no separator.
                     if !rendered.is_empty() {
                         if !std::mem::take(&mut first_interview) {
-                            out.write_all(render.separator())?;
+                            out.push_slice(render.separator())?;
                         }
-                        out.write_all(&rendered)?;
+                        out.push(rendered)?;
                     }
                 }
                 Done::Failed(e) => {
@@ -189,13 +189,13 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                     summary.errors += 1;
                     bar.inc(1);
                     notes.error(&e);
-                    out.write_all(&render.error(&e)?)?;
+                    out.push(render.error(&e)?)?;
                     errors.push(e);
                 }
                 Done::Skipped(s) => {
                     summary.skipped += 1;
                     notes.skipped(&s);
-                    out.write_all(&render.skipped(&s)?)?;
+                    out.push(render.skipped(&s)?)?;
                     skipped.push(s);
                 }
             }
@@ -213,7 +213,7 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
         let forces = jtbd_model::Force::ALL.iter().map(|f| f.as_str());
         summary.signals = Some(forces.zip(summary.signal_counts).collect());
     }
-    out.write_all(&render.finish(&summary, &errors, &skipped)?)?;
+    out.push(render.finish(&summary, &errors, &skipped)?)?;
     out.flush()?;
     if !quiet {
         eprintln!(

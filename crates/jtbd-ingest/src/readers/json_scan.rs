@@ -179,7 +179,8 @@ impl<'a> Walk<'a> {
 
     /// An optional number as an `f64`: `null` is `None`.
     fn float(&mut self) -> Option<Option<f64>> {
-        self.float_literal()?.map_or(Some(None), |n| n.parse().ok().map(Some))
+        self.float_literal()?
+            .map_or(Some(None), |n| n.parse().ok().map(Some))
     }
 
     /// A number [`Self::float`] would take, unparsed (`None` for `null`): a value that only has
