@@ -53,7 +53,7 @@ thread_local! {
 }
 
 /// Word -> term, bounded. Terms live in one vector so a hit costs one hash lookup; words of up
-/// to seven bytes (most words) are first looked up in a small direct-mapped table keyed by the
+/// to fifteen bytes (nearly all words) are first looked up in a small direct-mapped table keyed by the
 /// word's bytes themselves, which costs no hashing of a string and no comparison call.
 #[derive(Default)]
 struct TermCache {
@@ -62,22 +62,21 @@ struct TermCache {
     terms: Vec<Box<str>>,
     /// `(packed word, term index)`; a packed word holds its length in the top byte, so it is
     /// never 0, the empty slot.
-    front: Vec<(u64, u32)>,
+    front: Vec<(u128, u32)>,
 }
 
 /// Slots of the direct-mapped table (a power of two).
 const FRONT_SLOTS: usize = 4096;
 
-/// A word of 1 to 7 bytes as one number: its bytes, and its length in the top byte.
-fn packed(word: &[u8]) -> Option<u64> {
-    if word.is_empty() || word.len() > 7 {
+/// A word of 1 to 15 bytes as one number: its bytes, and its length in the top byte.
+fn packed(word: &[u8]) -> Option<u128> {
+    if word.is_empty() || word.len() > 15 {
         return None;
     }
-    let bytes = word
-        .iter()
-        .enumerate()
-        .fold(0u64, |k, (i, &c)| k | u64::from(c) << (8 * i));
-    Some(bytes | (word.len() as u64) << 56)
+    let mut buf = [0u8; 16];
+    buf[..word.len()].copy_from_slice(word);
+    buf[15] = word.len() as u8;
+    Some(u128::from_le_bytes(buf))
 }
 
 /// Entries kept before the cache starts over (a few MB at most).
@@ -91,8 +90,9 @@ impl TermCache {
         if self.front.is_empty() {
             self.front = vec![(0, 0); FRONT_SLOTS];
         }
-        // Fibonacci hashing: the top bits of the product pick the slot.
-        let slot = (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % FRONT_SLOTS;
+        // Fibonacci hashing of both halves: the top bits of the product pick the slot.
+        let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
+        let slot = (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % FRONT_SLOTS;
         if self.front[slot].0 == key {
             return self.front[slot].1 as usize;
         }
@@ -227,7 +227,8 @@ mod tests {
             assert_eq!(cache.term_ref(w), fresh(w), "{w} again");
         }
         assert_eq!(packed(b""), None);
-        assert_eq!(packed(b"12345678"), None);
+        assert_eq!(packed(b"0123456789abcdef"), None);
+        assert!(packed(b"0123456789abcde").is_some());
         assert_ne!(packed(b"ab"), packed(b"ab\0"));
     }
 
