@@ -321,9 +321,8 @@ impl RuleSet {
                         return Err(err(format!("cue {c:?} has no words")));
                     }
                 }
-                for p in &r.patterns {
-                    compile(p).map_err(|e| err(format!("pattern {p:?}: {e}")))?;
-                }
+                // Patterns are compiled (and their errors reported) in `compile_set`, beside the
+                // gate's build.
                 let rule = Rule {
                     id: r.id.clone(),
                     force,
@@ -507,7 +506,13 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             let mut patterns = Vec::new();
             for (i, r) in rules.iter().enumerate() {
                 for p in &r.patterns {
-                    patterns.push((i, compile(p).map_err(|e| build_err(e.to_string()))?));
+                    let re = compile(p).map_err(|e| RuleError {
+                        file: r.file.clone(),
+                        line: r.line,
+                        rule: Some(r.id.clone()),
+                        message: format!("pattern {p:?}: {e}"),
+                    })?;
+                    patterns.push((i, re));
                 }
             }
             for p in &modifiers.idiom_patterns {
