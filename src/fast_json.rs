@@ -98,16 +98,14 @@ pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
         out.extend_from_slice(b",\"words\":");
         out.extend_from_slice(n.format(sp.words).as_bytes());
         out.extend_from_slice(b",\"question_share\":");
-        // Rounded as the wire type rounds it; floats as serde_json writes them.
-        let share = (sp.question_share * 1000.0).round() / 1000.0;
-        let _ = serde_json::to_writer(&mut *out, &share);
+        // Floats as serde_json writes them.
+        let _ = serde_json::to_writer(&mut *out, &crate::wire::question_share(sp));
         out.push(b'}');
     });
     out.extend_from_slice(b",\"turn_count\":");
     out.extend_from_slice(n.format(i.turns.len()).as_bytes());
     out.extend_from_slice(b",\"sentence_count\":");
-    let sentences: usize = i.turns.iter().map(|t| t.sentences.len()).sum();
-    out.extend_from_slice(n.format(sentences).as_bytes());
+    out.extend_from_slice(n.format(i.sentence_count()).as_bytes());
     out.extend_from_slice(b",\"word_count\":");
     out.extend_from_slice(n.format(i.word_count()).as_bytes());
     out.extend_from_slice(b"}}\n");
@@ -324,6 +322,8 @@ pub fn string(out: &mut Vec<u8>, s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::{Message, WireTurn};
+    use proptest::prelude::*;
 
     #[test]
     fn clock_matches_display() {
@@ -345,8 +345,6 @@ mod tests {
             assert_eq!(String::from_utf8(out).unwrap(), Timestamp(ms).to_string());
         }
     }
-    use crate::wire::{Message, WireTurn};
-    use proptest::prelude::*;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(512))]

@@ -67,6 +67,14 @@ impl<W: Write> Gather<W> {
     }
 }
 
+impl<W: Write> Drop for Gather<W> {
+    /// What was gathered is still written when a run ends early on an error, as `BufWriter`
+    /// does: output already rendered is not lost. A write error here has nowhere to go.
+    fn drop(&mut self) {
+        let _ = self.write_pending();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,7 +125,31 @@ mod tests {
                 g.push(b)?;
             }
             g.flush()?;
-            proptest::prop_assert_eq!(g.inner.out, want);
+            proptest::prop_assert_eq!(&g.inner.out, &want);
         }
+    }
+
+    /// A writer that shares what it took, so a test can look after the `Gather` is gone.
+    struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn what_was_gathered_is_written_when_dropped_unflushed() {
+        let taken = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        {
+            let mut g = Gather::new(Shared(taken.clone()));
+            g.push(b"first\n".to_vec()).unwrap();
+            g.push_slice(b"second\n").unwrap();
+        }
+        assert_eq!(taken.borrow().as_slice(), b"first\nsecond\n");
     }
 }

@@ -268,7 +268,7 @@ fn process(
     match jtbd_ingest::read_path(path, display, opts, extra) {
         Ok(i) => Ok(Done::Read {
             turns: i.turns.len(),
-            sentences: i.turns.iter().map(|t| t.sentences.len()).sum(),
+            sentences: i.sentence_count(),
             words: i.word_count(),
             bytes: i.bytes,
             rendered: render.interview(&i)?,

@@ -137,12 +137,11 @@ impl<'a> WireInterview<'a> {
                     role_source: s.role_source,
                     turns: s.turns,
                     words: s.words,
-                    // Rounded so the output does not depend on float printing details.
-                    question_share: (s.question_share * 1000.0).round() / 1000.0,
+                    question_share: question_share(s),
                 })
                 .collect(),
             turn_count: i.turns.len(),
-            sentence_count: i.turns.iter().map(|t| t.sentences.len()).sum(),
+            sentence_count: i.sentence_count(),
             word_count: i.word_count(),
         }
     }
@@ -310,4 +309,10 @@ pub struct Summary {
     /// Signals per force, counted while running.
     #[serde(skip)]
     pub signal_counts: [usize; 4],
+}
+
+/// A speaker's share of turns with a question, rounded so the output does not depend on float
+/// printing details.
+pub fn question_share(s: &jtbd_model::Speaker) -> f64 {
+    (s.question_share * 1000.0).round() / 1000.0
 }

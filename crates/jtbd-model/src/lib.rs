@@ -315,6 +315,11 @@ pub struct Interview {
 }
 
 impl Interview {
+    /// Number of sentences over all turns.
+    pub fn sentence_count(&self) -> usize {
+        self.turns.iter().map(|t| t.sentences.len()).sum()
+    }
+
     /// Number of whitespace-separated words over all sentences of all turns.
     pub fn word_count(&self) -> usize {
         self.turns

@@ -44,13 +44,18 @@ pub fn count_words(s: &str) -> usize {
     n
 }
 
-/// ASCII whitespace as `char::is_whitespace` has it: space and `\t \n \x0B \x0C \r`.
+/// Whether `b` is ASCII white space as `char::is_whitespace` has it: space and
+/// `\t \n \x0B \x0C \r` (`u8::is_ascii_whitespace` leaves out `\x0B`).
+pub const fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// [`is_ascii_space`] as a table of 0 and 1, for branch-free counting.
 const ASCII_SPACE: [u8; 256] = {
     let mut t = [0u8; 256];
-    t[b' ' as usize] = 1;
-    let mut c = b'\t';
-    while c <= b'\r' {
-        t[c as usize] = 1;
+    let mut c = 0;
+    while c < 256 {
+        t[c] = is_ascii_space(c as u8) as u8;
         c += 1;
     }
     t
@@ -228,9 +233,14 @@ fn push_trimmed(text: &str, start: usize, end: usize, out: &mut impl FnMut(Range
     // ASCII white space is trimmed byte by byte; a non-ASCII edge goes to `str::trim`, which
     // knows the Unicode white space.
     let b = &text.as_bytes()[start..end];
-    let ascii_space = |c: &u8| matches!(c, b'\t'..=b'\r' | b' ');
-    let lead = b.iter().position(|c| !ascii_space(c)).unwrap_or(b.len());
-    let tail = b.len() - b.iter().rposition(|c| !ascii_space(c)).map_or(0, |p| p + 1);
+    let lead = b
+        .iter()
+        .position(|&c| !is_ascii_space(c))
+        .unwrap_or(b.len());
+    let tail = b.len()
+        - b.iter()
+            .rposition(|&c| !is_ascii_space(c))
+            .map_or(0, |p| p + 1);
     if lead == b.len() {
         return;
     }

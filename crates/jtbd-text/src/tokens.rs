@@ -53,8 +53,8 @@ thread_local! {
 }
 
 /// Word -> term, bounded. Terms live in one vector so a hit costs one hash lookup; words of up
-/// to fifteen bytes (nearly all words) are first looked up in a small direct-mapped table keyed by the
-/// word's bytes themselves, which costs no hashing of a string and no comparison call.
+/// to fifteen bytes (nearly all words) are first looked up in a small direct-mapped table keyed
+/// by the word's bytes themselves, which costs no hashing of a string and no comparison call.
 #[derive(Default)]
 struct TermCache {
     // Fx hashing: the keys are short words, and SipHash's DoS resistance buys nothing here.

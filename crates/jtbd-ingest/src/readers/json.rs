@@ -326,8 +326,8 @@ impl<'a> LiteralFinder<'a> {
     fn borrowed(&self, v: &str) -> Option<Range<usize>> {
         let start = (v.as_ptr() as usize).checked_sub(self.source.as_ptr() as usize)?;
         let range = start..start.checked_add(v.len())?;
-        let quoted = start > 0
-            && start > self.pos
+        // `pos` is at least 0, so a place after it has a byte before it for the quote.
+        let quoted = start > self.pos
             && self.source.as_bytes().get(start - 1) == Some(&b'"')
             && self.source.as_bytes().get(range.end) == Some(&b'"');
         (quoted

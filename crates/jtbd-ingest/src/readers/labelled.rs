@@ -52,8 +52,9 @@ pub fn plain_label(line: &str, loose: bool) -> Option<LabelHit> {
         pos += line[pos..].len() - line[pos..].trim_start().len();
     }
     let rest = &line[pos..];
-    // Most lines have no colon near their start: memchr says so faster than the char walk.
-    let reach = rest.len().min(4 * (MAX_LABEL + 1));
+    // A label's colon is at most `MAX_LABEL` bytes in, and most lines have none there: memchr
+    // says so faster than the char walk.
+    let reach = rest.len().min(MAX_LABEL + 1);
     memchr::memchr(b':', &rest.as_bytes()[..reach])?;
     let colon = label_colon(rest).filter(|&c| c > 0 && c <= MAX_LABEL)?;
     let after = &rest[colon + 1..];
@@ -175,7 +176,6 @@ fn ascii_name(name: &[u8]) -> Option<AsciiName> {
     if !name.is_ascii() {
         return None;
     }
-    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
     if name.is_empty()
         || name.len() > MAX_LABEL
         || !(name[0].is_ascii_alphanumeric() || name[0] == b'@')
@@ -187,7 +187,7 @@ fn ascii_name(name: &[u8]) -> Option<AsciiName> {
     let mut word_start = 0;
     let mut prev_space = true;
     for (i, &b) in name.iter().enumerate() {
-        let is_space = space(b);
+        let is_space = jtbd_text::is_ascii_space(b);
         if prev_space && !is_space {
             words += 1;
             capitalised &= b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'(';
@@ -481,10 +481,10 @@ mod tests {
         ) {
             for name in [name, pieces.concat()] {
                 let fast = match ascii_name(name.as_bytes()).unwrap() {
-                AsciiName::Invalid => false,
-                AsciiName::Capitalised => true,
-                AsciiName::Other => loose || labels().is_known(&name.to_lowercase(), false),
-            };
+                    AsciiName::Invalid => false,
+                    AsciiName::Capitalised => true,
+                    AsciiName::Other => loose || labels().is_known(&name.to_lowercase(), false),
+                };
                 proptest::prop_assert_eq!(fast, valid_name_chars(&name, loose), "{:?}", name);
             }
         }
