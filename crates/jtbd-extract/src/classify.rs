@@ -47,23 +47,29 @@ struct Terms {
 }
 
 impl Terms {
+    #[cfg(test)]
     fn of(text: &str) -> Terms {
-        // English prose averages about six bytes a word with its space: sized for that, the
-        // vectors seldom grow while the words are pushed, and never hold much more than needed.
-        let most = text.len() / 5 + 1;
         let mut t = Terms {
-            words: Vec::with_capacity(most),
-            starts: Vec::with_capacity(most),
-            joined: String::with_capacity(text.len() + 2),
+            words: Vec::new(),
+            starts: Vec::new(),
+            joined: String::new(),
         };
-        t.joined.push(' ');
-        jtbd_text::for_each_term(text, |start, end, term| {
-            t.words.push(start..end);
-            t.starts.push(t.joined.len());
-            t.joined.push_str(term);
-            t.joined.push(' ');
-        });
+        t.fill(text);
         t
+    }
+
+    /// Makes these the terms of `text`, reusing the buffers of the last text.
+    fn fill(&mut self, text: &str) {
+        self.words.clear();
+        self.starts.clear();
+        self.joined.clear();
+        self.joined.push(' ');
+        jtbd_text::for_each_term(text, |start, end, term| {
+            self.words.push(start..end);
+            self.starts.push(self.joined.len());
+            self.joined.push_str(term);
+            self.joined.push(' ');
+        });
     }
 
     /// Whether `joined_pos` is the end of a term (a space or the end follows).
@@ -82,6 +88,9 @@ impl RuleSet {
     pub fn classify(&self, text: &str) -> Classification {
         let (fires, mods) = self.scan(text);
         let mut hits = Vec::new();
+        if fires.is_empty() {
+            return Classification { hits };
+        }
         for force in Force::ALL {
             let fi = index_of(force);
             let mut rules: Vec<(usize, f64)> = Vec::new();
@@ -142,14 +151,27 @@ impl RuleSet {
     /// Every rule firing in `text` and the sentence's modifiers: one pass of the phrase
     /// automaton and one of the pattern gate feed both.
     fn scan(&self, text: &str) -> (Vec<Fire>, Mods) {
-        let terms = Terms::of(text);
+        // A sentence's terms are needed only while it is scanned: one set of buffers a thread
+        // serves every sentence (most are short, and allocating for each cost more than
+        // filling them).
+        SCAN_TERMS.with_borrow_mut(|terms| {
+            terms.fill(text);
+            self.scan_terms(text, terms)
+        })
+    }
+
+    fn scan_terms(&self, text: &str, terms: &Terms) -> (Vec<Fire>, Mods) {
         // Most sentences match no pattern: the plain search says so for less than the
         // overlapping one, which then runs only where there is something to find.
         let bytes = text.as_bytes();
         let gated = self.gate.is_match(bytes).then(|| self.gate.matches(bytes));
-        let (cues, phrases) = self.phrase_matches(&terms);
-        let fires = self.fires(text, &terms, &cues, gated.as_ref());
-        let mods = self.sentence_modifiers(text, &terms, &phrases, gated.as_ref());
+        let (cues, phrases) = self.phrase_matches(terms);
+        let fires = self.fires(text, terms, &cues, gated.as_ref());
+        // Modifiers only change what fired: most sentences fire nothing and need none.
+        if fires.is_empty() {
+            return (fires, Mods::default());
+        }
+        let mods = self.sentence_modifiers(text, terms, &phrases, gated.as_ref());
         (fires, mods)
     }
 
@@ -305,15 +327,25 @@ struct PhraseMatch {
 /// after its end.
 fn leftmost_longest(mut all: Vec<PhraseMatch>) -> Vec<PhraseMatch> {
     all.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.index));
-    let mut out = Vec::with_capacity(all.len());
     let mut from = 0;
-    for m in all {
-        if m.start >= from {
+    all.retain(|m| {
+        let keep = m.start >= from;
+        if keep {
             from = m.end;
-            out.push(m);
         }
-    }
-    out
+        keep
+    });
+    all
+}
+
+thread_local! {
+    static SCAN_TERMS: std::cell::RefCell<Terms> = const {
+        std::cell::RefCell::new(Terms {
+            words: Vec::new(),
+            starts: Vec::new(),
+            joined: String::new(),
+        })
+    };
 }
 
 /// Punctuation that ends a sentence: the reach of a hypothetical.

@@ -21,6 +21,7 @@
 //! [`RuleSet::classify`] scores one text; [`signals`] runs over an interview's sentences.
 
 mod classify;
+mod gate;
 mod rules;
 mod signals;
 

@@ -481,11 +481,12 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
             .collect();
         joined.join("|")
     });
-    // The gate holds every pattern and the idioms: a sentence is scanned once for all of them,
-    // and the idiom alternation runs only where the gate saw one.
+    // The gate holds every pattern (or the part of it every match contains, `gate.rs`) and the
+    // idioms: a sentence is scanned once for all of them, and a pattern or the idiom
+    // alternation runs only where the gate saw it.
     let sources: Vec<String> = rules
         .iter()
-        .flat_map(|r| r.patterns.iter().map(|p| pattern_source(p)))
+        .flat_map(|r| r.patterns.iter().map(|p| crate::gate::gate_source(p)))
         .chain(idioms_joined.as_deref().map(pattern_source))
         .collect();
     // The gate is the largest thing to build: it is built on a second thread while this one

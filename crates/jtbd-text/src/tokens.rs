@@ -52,17 +52,28 @@ thread_local! {
     static STEMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
 }
 
-/// Word -> term, bounded. Terms live in one vector so a hit costs one hash lookup; words of up
-/// to fifteen bytes (nearly all words) are first looked up in a small direct-mapped table keyed
-/// by the word's bytes themselves, which costs no hashing of a string and no comparison call.
+/// Word -> term, bounded. Terms live end to end in one string, so a hit reads the term from
+/// where the lookup left off; words of up to fifteen bytes (nearly all words) are first looked
+/// up in a small direct-mapped table keyed by the word's bytes themselves, which costs no
+/// hashing of a string and no comparison call, and holds where the term is.
 #[derive(Default)]
 struct TermCache {
     // Fx hashing: the keys are short words, and SipHash's DoS resistance buys nothing here.
-    map: rustc_hash::FxHashMap<Box<str>, u32>,
-    terms: Vec<Box<str>>,
-    /// `(packed word, term index)`; a packed word holds its length in the top byte, so it is
-    /// never 0, the empty slot.
-    front: Vec<(u128, u32)>,
+    map: rustc_hash::FxHashMap<Box<str>, Span>,
+    /// Every cached term, one after the other.
+    terms: String,
+    /// Terms cached (the bound is on entries, not bytes).
+    count: usize,
+    /// `(packed word, where its term is)`; a packed word holds its length in the top byte, so
+    /// it is never 0, the empty slot.
+    front: Vec<(u128, Span)>,
+}
+
+/// Where a term is in [`TermCache::terms`].
+#[derive(Clone, Copy, Default)]
+struct Span {
+    start: usize,
+    len: usize,
 }
 
 /// Slots of the direct-mapped table (a power of two).
@@ -83,43 +94,48 @@ fn packed(word: &[u8]) -> Option<u128> {
 const TERM_CACHE_MAX: usize = 50_000;
 
 impl TermCache {
-    fn index(&mut self, word: &str) -> usize {
+    fn span(&mut self, word: &str) -> Span {
         let Some(key) = packed(word.as_bytes()) else {
-            return self.map_index(word);
+            return self.map_span(word);
         };
         if self.front.is_empty() {
-            self.front = vec![(0, 0); FRONT_SLOTS];
+            self.front = vec![(0, Span::default()); FRONT_SLOTS];
         }
         // Fibonacci hashing of both halves: the top bits of the product pick the slot.
         let mixed = (key as u64) ^ ((key >> 64) as u64).rotate_left(29);
         let slot = (mixed.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % FRONT_SLOTS;
         if self.front[slot].0 == key {
-            return self.front[slot].1 as usize;
+            return self.front[slot].1;
         }
-        let i = self.map_index(word);
-        self.front[slot] = (key, i as u32);
-        i
+        let span = self.map_span(word);
+        self.front[slot] = (key, span);
+        span
     }
 
-    fn map_index(&mut self, word: &str) -> usize {
-        if let Some(&i) = self.map.get(word) {
-            return i as usize;
+    fn map_span(&mut self, word: &str) -> Span {
+        if let Some(&span) = self.map.get(word) {
+            return span;
         }
-        if self.terms.len() >= TERM_CACHE_MAX {
+        if self.count >= TERM_CACHE_MAX {
             self.map.clear();
             self.terms.clear();
-            self.front.fill((0, 0));
+            self.count = 0;
+            self.front.fill((0, Span::default()));
         }
-        self.terms
-            .push(stem(&normalize_word(word)).into_boxed_str());
-        let i = self.terms.len() - 1;
-        self.map.insert(word.into(), i as u32);
-        i
+        let term = stem(&normalize_word(word));
+        let span = Span {
+            start: self.terms.len(),
+            len: term.len(),
+        };
+        self.terms.push_str(&term);
+        self.count += 1;
+        self.map.insert(word.into(), span);
+        span
     }
 
     fn term_ref(&mut self, word: &str) -> &str {
-        let i = self.index(word);
-        &self.terms[i]
+        let Span { start, len } = self.span(word);
+        &self.terms[start..start + len]
     }
 
     fn term(&mut self, word: &str) -> String {
