@@ -217,6 +217,13 @@ impl RuleSet {
             if i >= j {
                 continue;
             }
+            let written = &self.cue_words[m.index];
+            if !(i..j)
+                .zip(written)
+                .all(|(w, c)| begin_alike(&text[terms.words[w].clone()], c))
+            {
+                continue;
+            }
             // Words shortly before the cue, in the same clause: a negation or an intensifier
             // across a comma or a full stop says nothing about this cue.
             let cue_start = terms.words[i].start;
@@ -346,6 +353,18 @@ thread_local! {
             joined: String::new(),
         })
     };
+}
+
+/// Whether a word of a text and a cue word (normalised) that share a stem also begin alike: in
+/// their first three letters, or all of the shorter. Stemming cuts suffixes and mends the end
+/// of what is left (`hating` to `hate`), so two forms of one word keep their beginning; a short
+/// stem can be shared by words that do not (`aws`, `awful`). Words that normalising changes (not ASCII) are taken as they stem.
+fn begin_alike(word: &str, cue: &str) -> bool {
+    if !word.is_ascii() || !cue.is_ascii() {
+        return true;
+    }
+    let k = word.len().min(cue.len()).min(3);
+    word.as_bytes()[..k].eq_ignore_ascii_case(&cue.as_bytes()[..k])
 }
 
 /// Punctuation that ends a sentence: the reach of a hypothetical.
@@ -619,6 +638,21 @@ examples = [
         let found = |t: &str| set.classify(t).hits.len();
         assert_eq!(found("The fucking console crashed."), 1);
         assert_eq!(found("The console is fucking good."), 0);
+    }
+
+    #[test]
+    fn a_stem_shared_by_unrelated_words_is_no_cue() {
+        // `awful` and `AWS` both stem to `aw`.
+        assert_eq!(forces("We run everything on AWS."), []);
+        assert_eq!(forces("I'm the biggest AWS fan."), []);
+        assert_eq!(
+            forces("Our AWS bill is awful and I hate it."),
+            [Force::Frustration]
+        );
+        assert_eq!(
+            forces("The export was awfully slow for us."),
+            [Force::Frustration]
+        );
     }
 
     #[test]

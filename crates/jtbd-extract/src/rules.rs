@@ -189,6 +189,10 @@ pub struct RuleSet {
     pub(crate) phrase_texts: Vec<String>,
     /// Rule and word count of each cue.
     pub(crate) cue_rule: Vec<(usize, usize)>,
+    /// Each cue's words as written, normalised but not stemmed: a word in a text matches a cue
+    /// word only if they also begin alike ([`crate::classify`]), so that a stem shared by
+    /// unrelated words (`awful` and `AWS` both stem to `aw`) is no match.
+    pub(crate) cue_words: Vec<Vec<String>>,
     /// Every pattern, then (when there are idiom patterns) their alternation: which of them
     /// can match a text, in one pass.
     pub(crate) gate: RegexSet,
@@ -435,10 +439,17 @@ fn force_index(f: Force) -> usize {
 fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, RuleError> {
     let mut cue_texts = Vec::new();
     let mut cue_rule = Vec::new();
+    let mut cue_words = Vec::new();
     for (i, r) in rules.iter().enumerate() {
         for c in &r.cues {
             let s = stem_phrase(c);
             cue_rule.push((i, s.split_whitespace().count()));
+            cue_words.push(
+                jtbd_text::tokenize(c)
+                    .iter()
+                    .map(|t| jtbd_text::normalize_word(&c[t.start..t.end]))
+                    .collect(),
+            );
             cue_texts.push(s);
         }
     }
@@ -582,6 +593,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         #[cfg(test)]
         phrase_texts: cue_texts.iter().chain(&phrases).cloned().collect(),
         cue_rule,
+        cue_words,
         gate,
         patterns,
         modifier_kind: kind,
