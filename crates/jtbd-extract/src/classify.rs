@@ -47,13 +47,17 @@ struct Terms {
 }
 
 impl Terms {
-    #[cfg(test)]
-    fn of(text: &str) -> Terms {
-        let mut t = Terms {
+    const fn new() -> Terms {
+        Terms {
             words: Vec::new(),
             starts: Vec::new(),
             joined: String::new(),
-        };
+        }
+    }
+
+    #[cfg(test)]
+    fn of(text: &str) -> Terms {
+        let mut t = Terms::new();
         t.fill(text);
         t
     }
@@ -88,9 +92,6 @@ impl RuleSet {
     pub fn classify(&self, text: &str) -> Classification {
         let (fires, mods) = self.scan(text);
         let mut hits = Vec::new();
-        if fires.is_empty() {
-            return Classification { hits };
-        }
         for force in Force::ALL {
             let fi = index_of(force);
             let mut rules: Vec<(usize, f64)> = Vec::new();
@@ -346,25 +347,18 @@ fn leftmost_longest(mut all: Vec<PhraseMatch>) -> Vec<PhraseMatch> {
 }
 
 thread_local! {
-    static SCAN_TERMS: std::cell::RefCell<Terms> = const {
-        std::cell::RefCell::new(Terms {
-            words: Vec::new(),
-            starts: Vec::new(),
-            joined: String::new(),
-        })
-    };
+    static SCAN_TERMS: std::cell::RefCell<Terms> = const { std::cell::RefCell::new(Terms::new()) };
 }
 
 /// Whether a word of a text and a cue word (normalised) that share a stem also begin alike: in
-/// their first three letters, or all of the shorter. Stemming cuts suffixes and mends the end
-/// of what is left (`hating` to `hate`), so two forms of one word keep their beginning; a short
-/// stem can be shared by words that do not (`aws`, `awful`). Words that normalising changes (not ASCII) are taken as they stem.
+/// their first three characters once normalised, or all of the shorter. Stemming cuts
+/// suffixes and mends the end of what is left (`hating` to `hate`), so two forms of one word
+/// keep their beginning; a short stem can be shared by words that do not (`aws`, `awful`).
 fn begin_alike(word: &str, cue: &str) -> bool {
-    if !word.is_ascii() || !cue.is_ascii() {
-        return true;
-    }
-    let k = word.len().min(cue.len()).min(3);
-    word.as_bytes()[..k].eq_ignore_ascii_case(&cue.as_bytes()[..k])
+    // Only cue matches get here (a few sentences in a hundred): normalising the word again is
+    // cheaper than keeping every word's normal form.
+    let word = jtbd_text::normalize_word(word);
+    word.chars().zip(cue.chars()).take(3).all(|(a, b)| a == b)
 }
 
 /// Punctuation that ends a sentence: the reach of a hypothetical.

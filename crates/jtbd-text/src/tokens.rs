@@ -60,10 +60,8 @@ thread_local! {
 struct TermCache {
     // Fx hashing: the keys are short words, and SipHash's DoS resistance buys nothing here.
     map: rustc_hash::FxHashMap<Box<str>, Span>,
-    /// Every cached term, one after the other.
+    /// Every cached term, one after the other (as many as `map` has entries).
     terms: String,
-    /// Terms cached (the bound is on entries, not bytes).
-    count: usize,
     /// `(packed word, where its term is)`; a packed word holds its length in the top byte, so
     /// it is never 0, the empty slot.
     front: Vec<(u128, Span)>,
@@ -116,10 +114,9 @@ impl TermCache {
         if let Some(&span) = self.map.get(word) {
             return span;
         }
-        if self.count >= TERM_CACHE_MAX {
+        if self.map.len() >= TERM_CACHE_MAX {
             self.map.clear();
             self.terms.clear();
-            self.count = 0;
             self.front.fill((0, Span::default()));
         }
         let term = stem(&normalize_word(word));
@@ -128,7 +125,6 @@ impl TermCache {
             len: term.len(),
         };
         self.terms.push_str(&term);
-        self.count += 1;
         self.map.insert(word.into(), span);
         span
     }
