@@ -157,36 +157,58 @@ impl RuleSet {
         // filling them).
         SCAN_TERMS.with_borrow_mut(|terms| {
             terms.fill(text);
-            self.scan_terms(text, terms)
+            SCAN_MATCHES.with_borrow_mut(|(cues, phrases)| {
+                self.phrase_matches_into(terms, cues, phrases);
+                self.scan_terms(text, terms, cues, phrases)
+            })
         })
     }
 
-    fn scan_terms(&self, text: &str, terms: &Terms) -> (Vec<Fire>, Mods) {
+    fn scan_terms(
+        &self,
+        text: &str,
+        terms: &Terms,
+        cues: &[PhraseMatch],
+        phrases: &[PhraseMatch],
+    ) -> (Vec<Fire>, Mods) {
         // Most sentences match no pattern: the plain search says so for less than the
         // overlapping one, which then runs only where there is something to find.
         let bytes = text.as_bytes();
         let gated = self.gate.is_match(bytes).then(|| self.gate.matches(bytes));
-        let (cues, phrases) = self.phrase_matches(terms);
-        let fires = self.fires(text, terms, &cues, gated.as_ref());
+        let fires = self.fires(text, terms, cues, gated.as_ref());
         // Modifiers only change what fired: most sentences fire nothing and need none.
         if fires.is_empty() {
             return (fires, Mods::default());
         }
-        let mods = self.sentence_modifiers(text, terms, &phrases, gated.as_ref());
+        let mods = self.sentence_modifiers(text, terms, phrases, gated.as_ref());
         (fires, mods)
     }
 
     /// The cues and the modifier phrases found in a text's terms, each group as its
     /// leftmost-longest matches, from one pass of the phrase automaton. Indices are the cue's
     /// and the modifier phrase's own.
+    #[cfg(test)]
     fn phrase_matches(&self, terms: &Terms) -> (Vec<PhraseMatch>, Vec<PhraseMatch>) {
         let (mut cues, mut phrases) = (Vec::new(), Vec::new());
+        self.phrase_matches_into(terms, &mut cues, &mut phrases);
+        (cues, phrases)
+    }
+
+    /// [`Self::phrase_matches`] into a thread's buffers of the last text.
+    fn phrase_matches_into(
+        &self,
+        terms: &Terms,
+        cues: &mut Vec<PhraseMatch>,
+        phrases: &mut Vec<PhraseMatch>,
+    ) {
+        cues.clear();
+        phrases.clear();
         for m in self.phrase_matcher.find_overlapping_iter(&terms.joined) {
             let p = m.pattern().as_usize();
             let (group, index) = if p < self.cue_count {
-                (&mut cues, p)
+                (&mut *cues, p)
             } else {
-                (&mut phrases, p - self.cue_count)
+                (&mut *phrases, p - self.cue_count)
             };
             group.push(PhraseMatch {
                 index,
@@ -194,7 +216,8 @@ impl RuleSet {
                 end: m.end(),
             });
         }
-        (leftmost_longest(cues), leftmost_longest(phrases))
+        leftmost_longest(cues);
+        leftmost_longest(phrases);
     }
 
     fn fires(
@@ -333,7 +356,7 @@ struct PhraseMatch {
 /// Cuts every occurrence of a group's phrases to what a leftmost-longest search finds: from the
 /// left, the longest match starting at the leftmost place (the first phrase on a tie), then on
 /// after its end.
-fn leftmost_longest(mut all: Vec<PhraseMatch>) -> Vec<PhraseMatch> {
+fn leftmost_longest(all: &mut Vec<PhraseMatch>) {
     all.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.index));
     let mut from = 0;
     all.retain(|m| {
@@ -343,11 +366,13 @@ fn leftmost_longest(mut all: Vec<PhraseMatch>) -> Vec<PhraseMatch> {
         }
         keep
     });
-    all
 }
 
 thread_local! {
     static SCAN_TERMS: std::cell::RefCell<Terms> = const { std::cell::RefCell::new(Terms::new()) };
+    /// The cues and modifier phrases of the text being scanned, in buffers reused the same way.
+    static SCAN_MATCHES: std::cell::RefCell<(Vec<PhraseMatch>, Vec<PhraseMatch>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
 /// Whether a word of a text and a cue word (normalised) that share a stem also begin alike: in
