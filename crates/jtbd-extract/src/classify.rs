@@ -152,15 +152,13 @@ impl RuleSet {
     /// Every rule firing in `text` and the sentence's modifiers: one pass of the phrase
     /// automaton and one of the pattern gate feed both.
     fn scan(&self, text: &str) -> (Vec<Fire>, Mods) {
-        // A sentence's terms are needed only while it is scanned: one set of buffers a thread
-        // serves every sentence (most are short, and allocating for each cost more than
-        // filling them).
-        SCAN_TERMS.with_borrow_mut(|terms| {
-            terms.fill(text);
-            SCAN_MATCHES.with_borrow_mut(|(cues, phrases)| {
-                self.phrase_matches_into(terms, cues, phrases);
-                self.scan_terms(text, terms, cues, phrases)
-            })
+        // A sentence's terms and phrase matches are needed only while it is scanned: one set of
+        // buffers a thread serves every sentence (most are short, and allocating for each cost
+        // more than filling them).
+        SCRATCH.with_borrow_mut(|s| {
+            s.terms.fill(text);
+            self.phrase_matches_into(&s.terms, &mut s.cues, &mut s.phrases);
+            self.scan_terms(text, &s.terms, &s.cues, &s.phrases)
         })
     }
 
@@ -194,7 +192,7 @@ impl RuleSet {
         (cues, phrases)
     }
 
-    /// [`Self::phrase_matches`] into a thread's buffers of the last text.
+    /// [`Self::phrase_matches`] into buffers of an earlier text, emptied first.
     fn phrase_matches_into(
         &self,
         terms: &Terms,
@@ -368,11 +366,22 @@ fn leftmost_longest(all: &mut Vec<PhraseMatch>) {
     });
 }
 
+/// What scanning one text needs for a while: its terms, its cues and its modifier phrases.
+struct Scratch {
+    terms: Terms,
+    cues: Vec<PhraseMatch>,
+    phrases: Vec<PhraseMatch>,
+}
+
 thread_local! {
-    static SCAN_TERMS: std::cell::RefCell<Terms> = const { std::cell::RefCell::new(Terms::new()) };
-    /// The cues and modifier phrases of the text being scanned, in buffers reused the same way.
-    static SCAN_MATCHES: std::cell::RefCell<(Vec<PhraseMatch>, Vec<PhraseMatch>)> =
-        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+    /// One [`Scratch`] a thread, refilled for every text it scans.
+    static SCRATCH: std::cell::RefCell<Scratch> = const {
+        std::cell::RefCell::new(Scratch {
+            terms: Terms::new(),
+            cues: Vec::new(),
+            phrases: Vec::new(),
+        })
+    };
 }
 
 /// Whether a word of a text and a cue word (normalised) that share a stem also begin alike: in
