@@ -428,7 +428,7 @@ struct Mods {
     hypotheticals: Vec<usize>,
     speaker: bool,
     softened: bool,
-    /// Byte ranges of set phrases: cues inside them do not count.
+    /// Byte ranges of set phrases: cues inside them, and patterns that begin inside them, do not count.
     idioms: Vec<Range<usize>>,
 }
 
@@ -445,13 +445,18 @@ impl Mods {
         })
     }
 
+    /// A hedge cancels what follows it; an idiom cancels a cue it overlaps, and a pattern that
+    /// begins inside it ("let me put it this way" is no request). A pattern only overlapping an
+    /// idiom stays: a long pattern (`every time ... breaks`) may hold one by chance.
     fn cancels(&self, f: &Fire) -> bool {
         self.hedge_at.is_some_and(|h| f.span.start >= h)
-            || (f.cue
-                && self
-                    .idioms
-                    .iter()
-                    .any(|i| i.start < f.span.end && f.span.start < i.end))
+            || self.idioms.iter().any(|i| {
+                if f.cue {
+                    i.start < f.span.end && f.span.start < i.end
+                } else {
+                    i.contains(&f.span.start)
+                }
+            })
     }
 }
 
@@ -582,6 +587,20 @@ mod tests {
         assert_eq!(forces("I wouldn't say it's painful."), []);
         assert_eq!(
             forces("Migrating customers is painful."),
+            [Force::Frustration]
+        );
+    }
+
+    #[test]
+    fn a_pattern_that_begins_inside_an_idiom_is_cancelled_and_one_around_it_stays() {
+        assert_eq!(forces("Let me show you the dashboard we use today."), []);
+        assert_eq!(
+            forces("Show me the dashboard we use today."),
+            [Force::DesiredProgress]
+        );
+        // "no worries" is an idiom inside the match of `every time ... breaks`.
+        assert_eq!(
+            forces("Every time they say no worries the sync breaks."),
             [Force::Frustration]
         );
     }
