@@ -42,7 +42,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 pub fn for_each_term(text: &str, mut f: impl FnMut(usize, usize, &str)) {
     STEMS.with_borrow_mut(|cache| {
         for_each_word(text, |start, end| {
-            f(start, end, cache.term_in(text, start, end))
+            f(start, end, cache.term_ref(&text[start..end]))
         });
     });
 }
@@ -91,30 +91,9 @@ fn packed(word: &[u8]) -> Option<u128> {
 /// Entries kept before the cache starts over (a few MB at most).
 const TERM_CACHE_MAX: usize = 50_000;
 
-/// [`packed`] of `text[start..end]`, read as one 16-byte load where the text goes on that far:
-/// copying a word of any length into a buffer and reading the buffer back as one number stalls
-/// the load on the stores (the word lookup was a tenth of extraction time).
-fn packed_in(text: &[u8], start: usize, end: usize) -> Option<u128> {
-    let len = end.checked_sub(start)?;
-    match text.get(start..start + 16) {
-        Some(window) if (1..=15).contains(&len) => {
-            let mut raw = [0u8; 16];
-            raw.copy_from_slice(window);
-            let bytes = u128::from_le_bytes(raw) & ((1u128 << (8 * len)) - 1);
-            Some(bytes | ((len as u128) << 120))
-        }
-        _ => packed(text.get(start..end)?),
-    }
-}
-
 impl TermCache {
     fn span(&mut self, word: &str) -> Span {
-        let key = packed(word.as_bytes());
-        self.span_keyed(word, key)
-    }
-
-    fn span_keyed(&mut self, word: &str, key: Option<u128>) -> Span {
-        let Some(key) = key else {
+        let Some(key) = packed(word.as_bytes()) else {
             return self.map_span(word);
         };
         if self.front.is_empty() {
@@ -152,13 +131,6 @@ impl TermCache {
 
     fn term_ref(&mut self, word: &str) -> &str {
         let Span { start, len } = self.span(word);
-        &self.terms[start..start + len]
-    }
-
-    /// The term of the word `text[start..end]`.
-    fn term_in(&mut self, text: &str, start: usize, end: usize) -> &str {
-        let key = packed_in(text.as_bytes(), start, end);
-        let Span { start, len } = self.span_keyed(&text[start..end], key);
         &self.terms[start..start + len]
     }
 
@@ -270,23 +242,6 @@ mod tests {
         assert_eq!(packed(b"0123456789abcdef"), None);
         assert!(packed(b"0123456789abcde").is_some());
         assert_ne!(packed(b"ab"), packed(b"ab\0"));
-    }
-
-    #[test]
-    fn a_word_packed_in_place_is_the_word_packed_alone() {
-        // Every range of a text, near its end (no 16 bytes left) and far from it.
-        let text = b"we can't rotate keys\0 in under an hour, x";
-        for start in 0..=text.len() {
-            for end in start..=text.len() {
-                assert_eq!(
-                    packed_in(text, start, end),
-                    packed(&text[start..end]),
-                    "{start}..{end}"
-                );
-            }
-        }
-        assert_eq!(packed_in(text, 5, 3), None);
-        assert_eq!(packed_in(text, 0, text.len() + 1), None);
     }
 
     #[test]
