@@ -5,10 +5,18 @@
 //! - end to end: the release binary over the whole folder, output to /dev/null, 5 runs each,
 //!   for `ingest` (JSON Lines and CSV) and `extract` (JSON Lines), each run after a read of
 //!   every file (so the files are in the page cache: the figure is jtbd's, not the disk's);
+//! - end to end, `extract` again over the generated 100 MB corpus the search benchmark uses
+//!   (`benches/common/corpus.rs`, 5,574 files of about 18 kB): files of an interview's size,
+//!   and text that does not repeat, so the rules' automata meet new text as they would on a
+//!   real folder (the copies above flatter them: the same 47 kB, a thousand times);
 //! - in process, one thread: parsing alone (`jtbd_ingest::parse_bytes`) over the files in
 //!   memory, and classifying alone (`RuleSet::classify`) over their sentences.
 //!
 //! Figures are MB/s of transcript files read (input bytes), on whatever machine runs it.
+
+#[path = "common/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -66,6 +74,32 @@ fn mbps(bytes: u64, d: Duration) -> f64 {
     bytes as f64 / 1e6 / d.as_secs_f64()
 }
 
+/// Runs `jtbd COMMAND --format FORMAT DIR` `RUNS` times, each after a read of every file, and
+/// prints the best and the median MB/s of `bytes`.
+fn end_to_end(dir: &Path, bytes: u64, command: &str, format: &str) {
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        warm(dir);
+        let t = Instant::now();
+        let status = Command::new(env!("CARGO_BIN_EXE_jtbd"))
+            .args([command, "--quiet", "--format", format])
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("jtbd runs");
+        times.push(t.elapsed());
+        assert!(status.success(), "jtbd {command} failed: {status}");
+    }
+    times.sort();
+    println!(
+        "end to end, {command:<7} --format {format:<5}  best {:>6.1} MB/s   median {:>6.1} MB/s   ({:.3} s best)",
+        mbps(bytes, times[0]),
+        mbps(bytes, times[RUNS / 2]),
+        times[0].as_secs_f64()
+    );
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let files = corpus_files(&root);
@@ -78,28 +112,17 @@ fn main() {
     );
 
     for (command, format) in [("ingest", "jsonl"), ("ingest", "csv"), ("extract", "jsonl")] {
-        let mut times = Vec::new();
-        for _ in 0..RUNS {
-            warm(&dir);
-            let t = Instant::now();
-            let status = Command::new(env!("CARGO_BIN_EXE_jtbd"))
-                .args([command, "--quiet", "--format", format])
-                .arg(&dir)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("jtbd runs");
-            times.push(t.elapsed());
-            assert!(status.success(), "jtbd {command} failed: {status}");
-        }
-        times.sort();
-        println!(
-            "end to end, {command:<7} --format {format:<5}  best {:>6.1} MB/s   median {:>6.1} MB/s   ({:.3} s best)",
-            mbps(bytes, times[0]),
-            mbps(bytes, times[RUNS / 2]),
-            times[0].as_secs_f64()
-        );
+        end_to_end(&dir, bytes, command, format);
     }
+    // The same seed as the search benchmark: one generated corpus serves both.
+    let generated = root.join("target/bench-data/gen-100M");
+    let (gen_files, gen_bytes) =
+        corpus::ensure(&generated, 100_000_000, 42).expect("corpus generated");
+    println!(
+        "generated corpus: {gen_files} files, {:.1} MB",
+        gen_bytes as f64 / 1e6
+    );
+    end_to_end(&generated, gen_bytes, "extract", "jsonl");
 
     let loaded: Vec<(String, Vec<u8>)> = files
         .iter()
