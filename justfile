@@ -20,8 +20,8 @@ fmt:
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
-# MB/s of ingest and extract on 1,000 copies of corpora/, then index build, memory and query
-# latency against SQLite FTS5 and ripgrep on a generated 100 MB corpus (and 1 GB).
+# MB/s of ingest and extract on 1,000 copies of corpora/, of extract on a generated 100 MB corpus,
+# then index build, memory and query latency against SQLite FTS5 and ripgrep on that corpus (and 1 GB).
 
 # Measure speed: ingest, extract, index and search (MB/s, memory, latency against FTS5, ripgrep).
 bench: bench-deps
