@@ -149,16 +149,15 @@ impl RuleSet {
         fires.iter().any(|f| f.rule == rule && !mods.cancels(f))
     }
 
-    /// Every rule firing in `text` and the sentence's modifiers: one pass of the phrase
-    /// automaton and one of the pattern gate feed both.
+    /// Every rule firing in `text` and the sentence's modifiers.
     fn scan(&self, text: &str) -> (Vec<Fire>, Mods) {
         // A sentence's terms and phrase matches are needed only while it is scanned: one set of
         // buffers a thread serves every sentence (most are short, and allocating for each cost
         // more than filling them).
         SCRATCH.with_borrow_mut(|s| {
             s.terms.fill(text);
-            self.phrase_matches_into(&s.terms, &mut s.cues, &mut s.phrases);
-            self.scan_terms(text, &s.terms, &s.cues, &s.phrases)
+            matches_into(&self.cue_matcher, &s.terms, &mut s.cues);
+            self.scan_terms(text, &s.terms, &s.cues, &mut s.phrases)
         })
     }
 
@@ -167,7 +166,7 @@ impl RuleSet {
         text: &str,
         terms: &Terms,
         cues: &[PhraseMatch],
-        phrases: &[PhraseMatch],
+        phrases: &mut Vec<PhraseMatch>,
     ) -> (Vec<Fire>, Mods) {
         // Most sentences match no pattern: the plain search says so for less than the
         // overlapping one, which then runs only where there is something to find.
@@ -178,44 +177,19 @@ impl RuleSet {
         if fires.is_empty() {
             return (fires, Mods::default());
         }
+        matches_into(&self.modifier_matcher, terms, phrases);
         let mods = self.sentence_modifiers(text, terms, phrases, gated.as_ref());
         (fires, mods)
     }
 
     /// The cues and the modifier phrases found in a text's terms, each group as its
-    /// leftmost-longest matches, from one pass of the phrase automaton. Indices are the cue's
-    /// and the modifier phrase's own.
+    /// leftmost-longest matches. Indices are the cue's and the modifier phrase's own.
     #[cfg(test)]
     fn phrase_matches(&self, terms: &Terms) -> (Vec<PhraseMatch>, Vec<PhraseMatch>) {
         let (mut cues, mut phrases) = (Vec::new(), Vec::new());
-        self.phrase_matches_into(terms, &mut cues, &mut phrases);
+        matches_into(&self.cue_matcher, terms, &mut cues);
+        matches_into(&self.modifier_matcher, terms, &mut phrases);
         (cues, phrases)
-    }
-
-    /// [`Self::phrase_matches`] into buffers of an earlier text, emptied first.
-    fn phrase_matches_into(
-        &self,
-        terms: &Terms,
-        cues: &mut Vec<PhraseMatch>,
-        phrases: &mut Vec<PhraseMatch>,
-    ) {
-        cues.clear();
-        phrases.clear();
-        for m in self.phrase_matcher.find_overlapping_iter(&terms.joined) {
-            let p = m.pattern().as_usize();
-            let (group, index) = if p < self.cue_count {
-                (&mut *cues, p)
-            } else {
-                (&mut *phrases, p - self.cue_count)
-            };
-            group.push(PhraseMatch {
-                index,
-                start: m.start(),
-                end: m.end(),
-            });
-        }
-        leftmost_longest(cues);
-        leftmost_longest(phrases);
     }
 
     fn fires(
@@ -349,6 +323,22 @@ struct PhraseMatch {
     /// Byte range in the joined terms.
     start: usize,
     end: usize,
+}
+
+/// The leftmost-longest matches of `matcher` in a text's terms, into the buffer of an earlier
+/// text (emptied first): one overlapping pass, then cut.
+fn matches_into(matcher: &aho_corasick::AhoCorasick, terms: &Terms, out: &mut Vec<PhraseMatch>) {
+    out.clear();
+    out.extend(
+        matcher
+            .find_overlapping_iter(&terms.joined)
+            .map(|m| PhraseMatch {
+                index: m.pattern().as_usize(),
+                start: m.start(),
+                end: m.end(),
+            }),
+    );
+    leftmost_longest(out);
 }
 
 /// Cuts every occurrence of a group's phrases to what a leftmost-longest search finds: from the
@@ -535,9 +525,10 @@ mod one_pass {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
-        /// One overlapping pass cut per group finds what two leftmost-longest searches find.
+        /// An overlapping pass cut to the leftmost-longest matches finds what a
+        /// leftmost-longest search finds, for the cues and for the modifier phrases.
         #[test]
-        fn one_pass_finds_what_two_searches_find(text in words()) {
+        fn one_pass_finds_what_a_leftmost_longest_search_finds(text in words()) {
             let set = rules();
             let terms = Terms::of(&text);
             let (cues, phrases) = set.phrase_matches(&terms);

@@ -180,11 +180,16 @@ pub struct RawModifiers {
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
     pub(crate) modifiers: RawModifiers,
-    /// Cues, then modifier phrases, over ` term term ` text: pattern i < `cue_count` is cue
-    /// `cue_rule[i]`, pattern `cue_count + k` is modifier phrase k of kind `modifier_kind[k]`.
-    pub(crate) phrase_matcher: AhoCorasick,
+    /// The cues over ` term term ` text: pattern i is cue `cue_rule[i]`.
+    pub(crate) cue_matcher: AhoCorasick,
+    /// The modifier phrases: pattern k is modifier phrase k of kind `modifier_kind[k]`. Apart
+    /// from the cues, so that a sentence where nothing fired (most of them) is not searched for
+    /// them: "i", "we", "if" are in nearly every sentence.
+    pub(crate) modifier_matcher: AhoCorasick,
+    #[cfg(test)]
     pub(crate) cue_count: usize,
-    /// The automaton's patterns, for tests that check it against one search per group.
+    /// The cues, then the modifier phrases, for tests that check the automata against one
+    /// search per group.
     #[cfg(test)]
     pub(crate) phrase_texts: Vec<String>,
     /// Rule and word count of each cue.
@@ -534,28 +539,29 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
                 Some(joined) => Some(compile(joined).map_err(|e| idiom_error(joined, e))?),
                 None => None,
             };
-            // Cues and modifier phrases in one automaton, one pass over a sentence's terms;
-            // every occurrence is reported (overlapping) and each group is cut to its
-            // leftmost-longest matches afterwards (`classify::leftmost_longest`).
-            let phrase_matcher = AhoCorasick::builder()
-                .match_kind(aho_corasick::MatchKind::Standard)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                // Every pattern starts with a space: a start-byte prefilter would stop at every
-                // word.
-                .prefilter(false)
-                .build(cue_texts.iter().chain(&phrases))
-                .map_err(|e| build_err(e.to_string()))?;
-            Ok((patterns, idiom_patterns, phrase_matcher))
+            // Every occurrence is reported (overlapping) and cut to the leftmost-longest
+            // matches afterwards (`classify::leftmost_longest`).
+            let matcher = |texts: &[String]| {
+                AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::Standard)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    // Every pattern starts with a space: a start-byte prefilter would stop at
+                    // every word.
+                    .prefilter(false)
+                    .build(texts)
+                    .map_err(|e| build_err(e.to_string()))
+            };
+            let matchers = (matcher(&cue_texts)?, matcher(&phrases)?);
+            Ok((patterns, idiom_patterns, matchers))
         })();
         (gate.join(), rest)
     });
     // A bad pattern is reported as itself (above), not as the gate's failure.
-    let (patterns, idiom_patterns, phrase_matcher) = rest?;
+    let (patterns, idiom_patterns, (cue_matcher, modifier_matcher)) = rest?;
     let gate = match gate {
         Ok(built) => built.map_err(|e| build_err(e.to_string()))?,
         Err(panic) => std::panic::resume_unwind(panic),
     };
-    let cue_count = cue_texts.len();
     let mut thresholds = [0.5; 4];
     let mut hypothetical_factor = [1.0; 4];
     let mut softener_factor = [1.0; 4];
@@ -588,8 +594,10 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         other_subject_factor,
         rules,
         modifiers,
-        phrase_matcher,
-        cue_count,
+        cue_matcher,
+        modifier_matcher,
+        #[cfg(test)]
+        cue_count: cue_texts.len(),
         #[cfg(test)]
         phrase_texts: cue_texts.iter().chain(&phrases).cloned().collect(),
         cue_rule,
