@@ -67,10 +67,7 @@ fn counts(found: &[Signal]) -> [usize; 4] {
 /// and path, and up to some 500 bytes of names and numbers (over rather than under: one more
 /// growth copies the whole buffer).
 fn jsonl_size(i: &Interview, found: &[Signal]) -> usize {
-    let text = |t: usize, s: usize| {
-        let s = &i.turns[t].sentences[s];
-        s.byte_end - s.byte_start
-    };
+    let text = |t: usize, s: usize| i.turns[t].sentences[s].text(&i.source).len();
     found
         .iter()
         .map(|s| {

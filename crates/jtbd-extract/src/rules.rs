@@ -186,12 +186,11 @@ pub struct RuleSet {
     /// from the cues, so that a sentence where nothing fired (most of them) is not searched for
     /// them: "i", "we", "if" are in nearly every sentence.
     pub(crate) modifier_matcher: AhoCorasick,
+    /// The automata's patterns, for tests that check each against a leftmost-longest search.
     #[cfg(test)]
-    pub(crate) cue_count: usize,
-    /// The cues, then the modifier phrases, for tests that check the automata against one
-    /// search per group.
+    pub(crate) cue_texts: Vec<String>,
     #[cfg(test)]
-    pub(crate) phrase_texts: Vec<String>,
+    pub(crate) modifier_texts: Vec<String>,
     /// Rule and word count of each cue.
     pub(crate) cue_rule: Vec<(usize, usize)>,
     /// Each cue's words as written, normalised but not stemmed: a word in a text matches a cue
@@ -597,9 +596,9 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         cue_matcher,
         modifier_matcher,
         #[cfg(test)]
-        cue_count: cue_texts.len(),
+        cue_texts,
         #[cfg(test)]
-        phrase_texts: cue_texts.iter().chain(&phrases).cloned().collect(),
+        modifier_texts: phrases,
         cue_rule,
         cue_words,
         gate,
