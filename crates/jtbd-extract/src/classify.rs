@@ -375,14 +375,15 @@ thread_local! {
 }
 
 /// Whether a word of a text and a cue word (normalised) that share a stem also begin alike: in
-/// their first three characters once normalised, or all of the shorter. Stemming cuts
-/// suffixes and mends the end of what is left (`hating` to `hate`), so two forms of one word
-/// keep their beginning; a short stem can be shared by words that do not (`aws`, `awful`).
+/// their first three characters once normalised (a word shorter than that must be all of the
+/// other's beginning and as long). Stemming cuts suffixes and mends the end of what is left
+/// (`hating` to `hate`), so two forms of one word keep their beginning; a short stem can be
+/// shared by words that do not (`aws`, `awful`), or be a word of its own (`aw`, `awful`).
 fn begin_alike(word: &str, cue: &str) -> bool {
     // Only cue matches get here (a few sentences in a hundred): normalising the word again is
     // cheaper than keeping every word's normal form.
     let word = jtbd_text::normalize_word(word);
-    word.chars().zip(cue.chars()).take(3).all(|(a, b)| a == b)
+    word.chars().take(3).eq(cue.chars().take(3))
 }
 
 /// Punctuation that ends a sentence: the reach of a hypothetical.
@@ -683,6 +684,8 @@ examples = [
         // `awful` and `AWS` both stem to `aw`.
         assert_eq!(forces("We run everything on AWS."), []);
         assert_eq!(forces("I'm the biggest AWS fan."), []);
+        // The stem of `awful` is also a word of its own, shorter than three letters.
+        assert_eq!(forces("Aw, we lost the recording again."), []);
         assert_eq!(
             forces("Our AWS bill is awful and I hate it."),
             [Force::Frustration]
