@@ -1,5 +1,6 @@
 //! Scoring one text: cues, patterns, modifiers, confidence.
 
+use crate::cue_trie::{CueTrie, WordMemo};
 use crate::rules::{RuleSet, index_of};
 use jtbd_model::Force;
 use regex::bytes::SetMatches;
@@ -44,6 +45,8 @@ struct Terms {
     starts: Vec<usize>,
     /// The space-separated terms, with a space at each end.
     joined: String,
+    /// Each word's number in the cue trie's vocabulary.
+    numbers: Vec<u32>,
 }
 
 impl Terms {
@@ -52,28 +55,36 @@ impl Terms {
             words: Vec::new(),
             starts: Vec::new(),
             joined: String::new(),
+            numbers: Vec::new(),
         }
     }
 
     #[cfg(test)]
-    fn of(text: &str) -> Terms {
+    fn of(text: &str, trie: &CueTrie) -> Terms {
         let mut t = Terms::new();
-        t.fill(text);
+        t.fill(text, trie, &mut WordMemo::new());
         t
     }
 
     /// Makes these the terms of `text`, reusing the buffers of the last text.
-    fn fill(&mut self, text: &str) {
+    fn fill(&mut self, text: &str, trie: &CueTrie, memo: &mut WordMemo) {
         self.words.clear();
         self.starts.clear();
         self.joined.clear();
+        self.numbers.clear();
         self.joined.push(' ');
-        jtbd_text::for_each_term(text, |start, end, term| {
+        jtbd_text::for_each_term_id(text, |start, end, term, id| {
             self.words.push(start..end);
             self.starts.push(self.joined.len());
             self.joined.push_str(term);
             self.joined.push(' ');
+            self.numbers.push(memo.number(trie, term, id));
         });
+    }
+
+    /// Where the terms of words `i..j` end in `joined` (at the space after the last).
+    fn end_of(&self, j: usize) -> usize {
+        self.starts.get(j).map_or(self.joined.len(), |&s| s) - 1
     }
 
     /// Whether `joined_pos` is the end of a term (a space or the end follows).
@@ -155,8 +166,8 @@ impl RuleSet {
         // buffers a thread serves every sentence (most are short, and allocating for each cost
         // more than filling them).
         SCRATCH.with_borrow_mut(|s| {
-            s.terms.fill(text);
-            matches_into(&self.cue_matcher, &s.terms, &mut s.cues);
+            s.terms.fill(text, &self.cue_trie, &mut s.memo);
+            cue_matches_into(&self.cue_trie, &s.terms, &mut s.cues);
             self.scan_terms(text, &s.terms, &s.cues, &mut s.phrases)
         })
     }
@@ -187,7 +198,7 @@ impl RuleSet {
     #[cfg(test)]
     fn phrase_matches(&self, terms: &Terms) -> (Vec<PhraseMatch>, Vec<PhraseMatch>) {
         let (mut cues, mut phrases) = (Vec::new(), Vec::new());
-        matches_into(&self.cue_matcher, terms, &mut cues);
+        cue_matches_into(&self.cue_trie, terms, &mut cues);
         matches_into(&self.modifier_matcher, terms, &mut phrases);
         (cues, phrases)
     }
@@ -356,9 +367,30 @@ fn leftmost_longest(all: &mut Vec<PhraseMatch>) {
     });
 }
 
+/// The leftmost-longest cues in a text's terms, into the buffer of an earlier text (emptied
+/// first): from the left, the longest cue at the first word where one starts, then on after it.
+fn cue_matches_into(trie: &CueTrie, terms: &Terms, out: &mut Vec<PhraseMatch>) {
+    out.clear();
+    let mut i = 0;
+    while i < terms.numbers.len() {
+        match trie.longest_at(&terms.numbers[i..]) {
+            Some((index, n)) => {
+                out.push(PhraseMatch {
+                    index,
+                    start: terms.starts[i] - 1,
+                    end: terms.end_of(i + n),
+                });
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+}
+
 /// What scanning one text needs for a while: its terms, its cues and its modifier phrases.
 struct Scratch {
     terms: Terms,
+    memo: WordMemo,
     cues: Vec<PhraseMatch>,
     phrases: Vec<PhraseMatch>,
 }
@@ -368,6 +400,7 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = const {
         std::cell::RefCell::new(Scratch {
             terms: Terms::new(),
+            memo: WordMemo::new(),
             cues: Vec::new(),
             phrases: Vec::new(),
         })
@@ -463,6 +496,36 @@ mod one_pass {
         RULES.get_or_init(|| RuleSet::embedded().unwrap())
     }
 
+    /// Whole-term leftmost-longest by hand: at each word from the left, the longest cue whose
+    /// terms are the next terms (the first cue on a tie), then on after it.
+    fn cues_by_hand(cues: &[String], terms: &Terms) -> Vec<PhraseMatch> {
+        let text_terms: Vec<&str> = terms.joined.split_whitespace().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < text_terms.len() {
+            let mut best: Option<(usize, usize)> = None;
+            for (index, cue) in cues.iter().enumerate() {
+                let cue: Vec<&str> = cue.split_whitespace().collect();
+                let fits = text_terms[i..].starts_with(&cue);
+                if fits && best.is_none_or(|(_, n)| cue.len() > n) {
+                    best = Some((index, cue.len()));
+                }
+            }
+            match best {
+                Some((index, n)) => {
+                    out.push(PhraseMatch {
+                        index,
+                        start: terms.starts[i] - 1,
+                        end: terms.end_of(i + n),
+                    });
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
     /// What a leftmost-longest automaton of one group's phrases finds.
     fn one_search(texts: &[String], joined: &str) -> Vec<PhraseMatch> {
         let ac = aho_corasick::AhoCorasick::builder()
@@ -527,14 +590,15 @@ mod one_pass {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
-        /// An overlapping pass cut to the leftmost-longest matches finds what a
-        /// leftmost-longest search finds, for the cues and for the modifier phrases.
+        /// The cue trie finds the leftmost-longest whole-term cues, as a search by hand does;
+        /// an overlapping pass cut to the leftmost-longest matches finds the modifier phrases
+        /// a leftmost-longest automaton finds.
         #[test]
-        fn one_pass_finds_what_a_leftmost_longest_search_finds(text in words()) {
+        fn the_searches_find_the_leftmost_longest_phrases(text in words()) {
             let set = rules();
-            let terms = Terms::of(&text);
+            let terms = Terms::of(&text, &set.cue_trie);
             let (cues, phrases) = set.phrase_matches(&terms);
-            prop_assert_eq!(cues, one_search(&set.cue_texts, &terms.joined));
+            prop_assert_eq!(cues, cues_by_hand(&set.cue_texts, &terms));
             prop_assert_eq!(phrases, one_search(&set.modifier_texts, &terms.joined));
         }
     }
@@ -677,6 +741,16 @@ examples = [
         let found = |t: &str| set.classify(t).hits.len();
         assert_eq!(found("The fucking console crashed."), 1);
         assert_eq!(found("The console is fucking good."), 0);
+    }
+
+    #[test]
+    fn a_cue_that_stops_inside_a_word_hides_no_other_cue() {
+        // "i'm looking for" is the start of "i'm looking forward to", not a cue in it: the cue
+        // that follows it is found.
+        assert_eq!(
+            forces("I'm looking forward to the new audit view."),
+            [Force::DesiredProgress]
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Rule files: parsing, validation with file/line/rule id, and the compiled matchers.
 
+use crate::cue_trie::CueTrie;
 use aho_corasick::AhoCorasick;
 use jtbd_model::Force;
 use regex::bytes::RegexSet;
@@ -180,13 +181,14 @@ pub struct RawModifiers {
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
     pub(crate) modifiers: RawModifiers,
-    /// The cues over ` term term ` text: pattern i is cue `cue_rule[i]`.
-    pub(crate) cue_matcher: AhoCorasick,
+    /// The cues, a trie over their terms: cue i is of rule `cue_rule[i]`.
+    pub(crate) cue_trie: CueTrie,
     /// The modifier phrases: pattern k is modifier phrase k of kind `modifier_kind[k]`. Apart
     /// from the cues, so that a sentence where nothing fired (most of them) is not searched for
     /// them: "i", "we", "if" are in nearly every sentence.
     pub(crate) modifier_matcher: AhoCorasick,
-    /// The automata's patterns, for tests that check each against a leftmost-longest search.
+    /// The cues (as ` term term`) and the modifier automaton's patterns, for tests that check
+    /// the searches against one by hand.
     #[cfg(test)]
     pub(crate) cue_texts: Vec<String>,
     #[cfg(test)]
@@ -550,13 +552,13 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
                     .build(texts)
                     .map_err(|e| build_err(e.to_string()))
             };
-            let matchers = (matcher(&cue_texts)?, matcher(&phrases)?);
-            Ok((patterns, idiom_patterns, matchers))
+            Ok((patterns, idiom_patterns, matcher(&phrases)?))
         })();
         (gate.join(), rest)
     });
     // A bad pattern is reported as itself (above), not as the gate's failure.
-    let (patterns, idiom_patterns, (cue_matcher, modifier_matcher)) = rest?;
+    let (patterns, idiom_patterns, modifier_matcher) = rest?;
+    let cue_trie = CueTrie::new(cue_texts.iter().map(|c| c.split_whitespace().collect()));
     let gate = match gate {
         Ok(built) => built.map_err(|e| build_err(e.to_string()))?,
         Err(panic) => std::panic::resume_unwind(panic),
@@ -593,7 +595,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         other_subject_factor,
         rules,
         modifiers,
-        cue_matcher,
+        cue_trie,
         modifier_matcher,
         #[cfg(test)]
         cue_texts,

@@ -25,4 +25,6 @@ pub use decode::{DecodeError, Decoded, decode, decode_owned};
 pub use lines::{LineCursor, LineIndex};
 pub use markup::{Markup, MarkupKind, parse_timestamp, scan_markup};
 pub use sentences::{count_words, for_each_sentence, is_ascii_space, split_sentences};
-pub use tokens::{Token, for_each_term, normalize_word, stem, tokenize};
+pub use tokens::{
+    TERM_ID_LIMIT, TermId, Token, for_each_term, for_each_term_id, normalize_word, stem, tokenize,
+};

@@ -47,6 +47,41 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(usize, usize, &str)) {
     });
 }
 
+/// A number for a word as the term cache knows it, the same each time the word comes back for
+/// as long as its `generation` lasts (two words with one term, `hate` and `Hate`, may have two
+/// numbers): a caller can keep what it learns of a term in a table indexed by `index` (dense,
+/// from 0) instead of hashing the term again, and clears the table when the generation
+/// changes. Numbers belong to the calling thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TermId {
+    /// Changes whenever earlier numbers stop holding.
+    pub generation: u64,
+    /// Below [`TERM_ID_LIMIT`].
+    pub index: u32,
+}
+
+/// Term numbers stay below this.
+pub const TERM_ID_LIMIT: usize = TERM_CACHE_MAX;
+
+/// [`for_each_term`] that also gives each term's [`TermId`].
+pub fn for_each_term_id(text: &str, mut f: impl FnMut(usize, usize, &str, TermId)) {
+    STEMS.with_borrow_mut(|cache| {
+        for_each_word(text, |start, end| {
+            let span = cache.span(&text[start..end]);
+            let id = TermId {
+                generation: cache.generation,
+                index: span.id,
+            };
+            f(
+                start,
+                end,
+                &cache.terms[span.start..span.start + span.len],
+                id,
+            )
+        });
+    });
+}
+
 thread_local! {
     /// Words repeat: each thread remembers the terms of the words it has seen.
     static STEMS: std::cell::RefCell<TermCache> = std::cell::RefCell::new(TermCache::default());
@@ -65,13 +100,16 @@ struct TermCache {
     /// `(packed word, where its term is)`; a packed word holds its length in the top byte, so
     /// it is never 0, the empty slot.
     front: Vec<(u128, Span)>,
+    /// How many times the cache has started over (the [`TermId`] generation).
+    generation: u64,
 }
 
-/// Where a term is in [`TermCache::terms`].
+/// Where a term is in [`TermCache::terms`], and its number.
 #[derive(Clone, Copy, Default)]
 struct Span {
     start: usize,
     len: usize,
+    id: u32,
 }
 
 /// Slots of the direct-mapped table (a power of two).
@@ -118,11 +156,13 @@ impl TermCache {
             self.map.clear();
             self.terms.clear();
             self.front.fill((0, Span::default()));
+            self.generation += 1;
         }
         let term = stem(&normalize_word(word));
         let span = Span {
             start: self.terms.len(),
             len: term.len(),
+            id: self.map.len() as u32,
         };
         self.terms.push_str(&term);
         self.map.insert(word.into(), span);
@@ -130,7 +170,7 @@ impl TermCache {
     }
 
     fn term_ref(&mut self, word: &str) -> &str {
-        let Span { start, len } = self.span(word);
+        let Span { start, len, .. } = self.span(word);
         &self.terms[start..start + len]
     }
 
@@ -242,6 +282,29 @@ mod tests {
         assert_eq!(packed(b"0123456789abcdef"), None);
         assert!(packed(b"0123456789abcde").is_some());
         assert_ne!(packed(b"ab"), packed(b"ab\0"));
+    }
+
+    #[test]
+    fn a_word_keeps_its_number_until_the_cache_starts_over() {
+        let ids = |text: &str| {
+            let mut out = Vec::new();
+            for_each_term_id(text, |_, _, term, id| out.push((term.to_owned(), id)));
+            out
+        };
+        let first = ids("vendors renew vendors");
+        assert_eq!(first[0], first[2]);
+        assert_ne!(first[0].1.index, first[1].1.index);
+        let generation = first[0].1.generation;
+        let mut cache = TermCache::default();
+        let a = cache.span("vendors").id;
+        assert_eq!(cache.span("renew").id, a + 1);
+        assert_eq!(cache.span("vendors").id, a);
+        for n in 0..TERM_CACHE_MAX {
+            let id = cache.span(&format!("word{n:06}")).id;
+            assert!((id as usize) < TERM_ID_LIMIT);
+        }
+        assert_eq!(cache.generation, 1);
+        assert_eq!(ids("vendors")[0].1.generation, generation);
     }
 
     #[test]
