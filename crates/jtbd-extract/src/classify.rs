@@ -1,7 +1,7 @@
 //! Scoring one text: cues, patterns, modifiers, confidence.
 
-use crate::cue_trie::{CueTrie, WordMemo};
-use crate::rules::{RuleSet, index_of};
+use crate::phrase_trie::{PhraseTries, WordMemo};
+use crate::rules::{CUES, MODIFIERS, RuleSet, index_of};
 use jtbd_model::Force;
 use regex::bytes::SetMatches;
 use std::ops::Range;
@@ -45,7 +45,7 @@ struct Terms {
     starts: Vec<usize>,
     /// The space-separated terms, with a space at each end.
     joined: String,
-    /// Each word's number in the cue trie's vocabulary.
+    /// Each word's number in the phrase tries' vocabulary.
     numbers: Vec<u32>,
 }
 
@@ -60,14 +60,14 @@ impl Terms {
     }
 
     #[cfg(test)]
-    fn of(text: &str, trie: &CueTrie) -> Terms {
+    fn of(text: &str, trie: &PhraseTries) -> Terms {
         let mut t = Terms::new();
         t.fill(text, trie, &mut WordMemo::new());
         t
     }
 
     /// Makes these the terms of `text`, reusing the buffers of the last text.
-    fn fill(&mut self, text: &str, trie: &CueTrie, memo: &mut WordMemo) {
+    fn fill(&mut self, text: &str, trie: &PhraseTries, memo: &mut WordMemo) {
         self.words.clear();
         self.starts.clear();
         self.joined.clear();
@@ -166,8 +166,8 @@ impl RuleSet {
         // buffers a thread serves every sentence (most are short, and allocating for each cost
         // more than filling them).
         SCRATCH.with_borrow_mut(|s| {
-            s.terms.fill(text, &self.cue_trie, &mut s.memo);
-            cue_matches_into(&self.cue_trie, &s.terms, &mut s.cues);
+            s.terms.fill(text, &self.phrase_tries, &mut s.memo);
+            matches_into(&self.phrase_tries, CUES, &s.terms, &mut s.cues);
             self.scan_terms(text, &s.terms, &s.cues, &mut s.phrases)
         })
     }
@@ -188,7 +188,7 @@ impl RuleSet {
         if fires.is_empty() {
             return (fires, Mods::default());
         }
-        matches_into(&self.modifier_matcher, terms, phrases);
+        matches_into(&self.phrase_tries, MODIFIERS, terms, phrases);
         let mods = self.sentence_modifiers(text, terms, phrases, gated.as_ref());
         (fires, mods)
     }
@@ -198,8 +198,8 @@ impl RuleSet {
     #[cfg(test)]
     fn phrase_matches(&self, terms: &Terms) -> (Vec<PhraseMatch>, Vec<PhraseMatch>) {
         let (mut cues, mut phrases) = (Vec::new(), Vec::new());
-        cue_matches_into(&self.cue_trie, terms, &mut cues);
-        matches_into(&self.modifier_matcher, terms, &mut phrases);
+        matches_into(&self.phrase_tries, CUES, terms, &mut cues);
+        matches_into(&self.phrase_tries, MODIFIERS, terms, &mut phrases);
         (cues, phrases)
     }
 
@@ -336,44 +336,14 @@ struct PhraseMatch {
     end: usize,
 }
 
-/// The leftmost-longest matches of `matcher` in a text's terms, into the buffer of an earlier
-/// text (emptied first): one overlapping pass, then cut.
-fn matches_into(matcher: &aho_corasick::AhoCorasick, terms: &Terms, out: &mut Vec<PhraseMatch>) {
-    out.clear();
-    out.extend(
-        matcher
-            .find_overlapping_iter(&terms.joined)
-            .map(|m| PhraseMatch {
-                index: m.pattern().as_usize(),
-                start: m.start(),
-                end: m.end(),
-            }),
-    );
-    leftmost_longest(out);
-}
-
-/// Cuts every occurrence of a group's phrases to what a leftmost-longest search finds: from the
-/// left, the longest match starting at the leftmost place (the first phrase on a tie), then on
-/// after its end.
-fn leftmost_longest(all: &mut Vec<PhraseMatch>) {
-    all.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end), m.index));
-    let mut from = 0;
-    all.retain(|m| {
-        let keep = m.start >= from;
-        if keep {
-            from = m.end;
-        }
-        keep
-    });
-}
-
-/// The leftmost-longest cues in a text's terms, into the buffer of an earlier text (emptied
-/// first): from the left, the longest cue at the first word where one starts, then on after it.
-fn cue_matches_into(trie: &CueTrie, terms: &Terms, out: &mut Vec<PhraseMatch>) {
+/// The leftmost-longest phrases of group `group` in a text's terms, into the buffer of an
+/// earlier text (emptied first): from the left, the longest phrase at the first word where one
+/// starts, then on after it.
+fn matches_into(tries: &PhraseTries, group: usize, terms: &Terms, out: &mut Vec<PhraseMatch>) {
     out.clear();
     let mut i = 0;
     while i < terms.numbers.len() {
-        match trie.longest_at(&terms.numbers[i..]) {
+        match tries.longest_at(group, &terms.numbers[i..]) {
             Some((index, n)) => {
                 out.push(PhraseMatch {
                     index,
@@ -496,19 +466,19 @@ mod one_pass {
         RULES.get_or_init(|| RuleSet::embedded().unwrap())
     }
 
-    /// Whole-term leftmost-longest by hand: at each word from the left, the longest cue whose
-    /// terms are the next terms (the first cue on a tie), then on after it.
-    fn cues_by_hand(cues: &[String], terms: &Terms) -> Vec<PhraseMatch> {
+    /// Whole-term leftmost-longest by hand: at each word from the left, the longest phrase
+    /// whose terms are the next terms (the first phrase on a tie), then on after it.
+    fn by_hand(phrases: &[String], terms: &Terms) -> Vec<PhraseMatch> {
         let text_terms: Vec<&str> = terms.joined.split_whitespace().collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < text_terms.len() {
             let mut best: Option<(usize, usize)> = None;
-            for (index, cue) in cues.iter().enumerate() {
-                let cue: Vec<&str> = cue.split_whitespace().collect();
-                let fits = text_terms[i..].starts_with(&cue);
-                if fits && best.is_none_or(|(_, n)| cue.len() > n) {
-                    best = Some((index, cue.len()));
+            for (index, phrase) in phrases.iter().enumerate() {
+                let phrase: Vec<&str> = phrase.split_whitespace().collect();
+                let fits = !phrase.is_empty() && text_terms[i..].starts_with(&phrase);
+                if fits && best.is_none_or(|(_, n)| phrase.len() > n) {
+                    best = Some((index, phrase.len()));
                 }
             }
             match best {
@@ -524,21 +494,6 @@ mod one_pass {
             }
         }
         out
-    }
-
-    /// What a leftmost-longest automaton of one group's phrases finds.
-    fn one_search(texts: &[String], joined: &str) -> Vec<PhraseMatch> {
-        let ac = aho_corasick::AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-            .build(texts)
-            .unwrap();
-        ac.find_iter(joined)
-            .map(|m| PhraseMatch {
-                index: m.pattern().as_usize(),
-                start: m.start(),
-                end: m.end(),
-            })
-            .collect()
     }
 
     fn words() -> impl Strategy<Value = String> {
@@ -590,16 +545,15 @@ mod one_pass {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
 
-        /// The cue trie finds the leftmost-longest whole-term cues, as a search by hand does;
-        /// an overlapping pass cut to the leftmost-longest matches finds the modifier phrases
-        /// a leftmost-longest automaton finds.
+        /// The tries find the leftmost-longest whole-term cues and modifier phrases, as a
+        /// search by hand does.
         #[test]
         fn the_searches_find_the_leftmost_longest_phrases(text in words()) {
             let set = rules();
-            let terms = Terms::of(&text, &set.cue_trie);
+            let terms = Terms::of(&text, &set.phrase_tries);
             let (cues, phrases) = set.phrase_matches(&terms);
-            prop_assert_eq!(cues, cues_by_hand(&set.cue_texts, &terms));
-            prop_assert_eq!(phrases, one_search(&set.modifier_texts, &terms.joined));
+            prop_assert_eq!(cues, by_hand(&set.cue_texts, &terms));
+            prop_assert_eq!(phrases, by_hand(&set.modifier_texts, &terms));
         }
     }
 }

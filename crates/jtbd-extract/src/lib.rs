@@ -6,9 +6,9 @@
 //! from a user's folder. Code holds the mechanism:
 //!
 //! - lexicon cues are matched on the shared normalised + stemmed tokens of
-//!   [`jtbd_text::tokenize`], whole terms only, with a trie over terms (`cue_trie.rs`), so
-//!   `worried`, `worrying` and `Worry` are one cue; modifier phrases with an Aho-Corasick
-//!   automaton over the same terms, in a sentence where something fired;
+//!   [`jtbd_text::tokenize`], whole terms only, with a trie over terms (`phrase_trie.rs`), so
+//!   `worried`, `worrying` and `Worry` are one cue; modifier phrases with a second trie over
+//!   the same terms, in a sentence where something fired;
 //! - pattern rules and idiom patterns are regexes (ASCII word boundaries) behind one
 //!   `RegexSet` gate;
 //! - a cue after someone else's subject (`you seem worried`) counts less, unless its rule is
@@ -22,8 +22,8 @@
 //! [`RuleSet::classify`] scores one text; [`signals`] runs over an interview's sentences.
 
 mod classify;
-mod cue_trie;
 mod gate;
+mod phrase_trie;
 mod rules;
 mod signals;
 

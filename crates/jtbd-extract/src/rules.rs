@@ -1,7 +1,6 @@
 //! Rule files: parsing, validation with file/line/rule id, and the compiled matchers.
 
-use crate::cue_trie::CueTrie;
-use aho_corasick::AhoCorasick;
+use crate::phrase_trie::PhraseTries;
 use jtbd_model::Force;
 use regex::bytes::RegexSet;
 use regex_automata::meta::Regex;
@@ -181,14 +180,13 @@ pub struct RawModifiers {
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
     pub(crate) modifiers: RawModifiers,
-    /// The cues, a trie over their terms: cue i is of rule `cue_rule[i]`.
-    pub(crate) cue_trie: CueTrie,
-    /// The modifier phrases: pattern k is modifier phrase k of kind `modifier_kind[k]`. Apart
-    /// from the cues, so that a sentence where nothing fired (most of them) is not searched for
-    /// them: "i", "we", "if" are in nearly every sentence.
-    pub(crate) modifier_matcher: AhoCorasick,
-    /// The cues (as ` term term`) and the modifier automaton's patterns, for tests that check
-    /// the searches against one by hand.
+    /// The cues (group [`CUES`]: cue i is of rule `cue_rule[i]`) and the modifier phrases
+    /// (group [`MODIFIERS`]: phrase k is of kind `modifier_kind[k]`), tries over their terms.
+    /// The modifier phrases are searched only in a sentence where something fired (most fire
+    /// nothing, and "i", "we", "if" are in nearly every sentence).
+    pub(crate) phrase_tries: PhraseTries,
+    /// The cues and the modifier phrases (as ` term term`), for tests that check the searches
+    /// against one by hand.
     #[cfg(test)]
     pub(crate) cue_texts: Vec<String>,
     #[cfg(test)]
@@ -217,6 +215,11 @@ pub struct RuleSet {
     pub(crate) first_person: HashSet<String>,
     pub(crate) other_subject_factor: [f64; 4],
 }
+
+/// The group of the cues in [`RuleSet::phrase_tries`].
+pub(crate) const CUES: usize = 0;
+/// The group of the modifier phrases in [`RuleSet::phrase_tries`].
+pub(crate) const MODIFIERS: usize = 1;
 
 /// The stemmed form of a cue phrase, as ` term term` (a space before each term). Matches are
 /// then checked to end at a term's end, so adjacent cues can both match.
@@ -442,6 +445,14 @@ fn force_index(f: Force) -> usize {
     Force::ALL.iter().position(|x| *x == f).unwrap_or(0)
 }
 
+/// Each phrase's terms, from its ` term term` form.
+fn terms_of(phrases: &[String]) -> Vec<Vec<&str>> {
+    phrases
+        .iter()
+        .map(|p| p.split_whitespace().collect())
+        .collect()
+}
+
 fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, RuleError> {
     let mut cue_texts = Vec::new();
     let mut cue_rule = Vec::new();
@@ -540,25 +551,13 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
                 Some(joined) => Some(compile(joined).map_err(|e| idiom_error(joined, e))?),
                 None => None,
             };
-            // Every occurrence is reported (overlapping) and cut to the leftmost-longest
-            // matches afterwards (`classify::leftmost_longest`).
-            let matcher = |texts: &[String]| {
-                AhoCorasick::builder()
-                    .match_kind(aho_corasick::MatchKind::Standard)
-                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                    // Every pattern starts with a space: a start-byte prefilter would stop at
-                    // every word.
-                    .prefilter(false)
-                    .build(texts)
-                    .map_err(|e| build_err(e.to_string()))
-            };
-            Ok((patterns, idiom_patterns, matcher(&phrases)?))
+            Ok((patterns, idiom_patterns))
         })();
         (gate.join(), rest)
     });
     // A bad pattern is reported as itself (above), not as the gate's failure.
-    let (patterns, idiom_patterns, modifier_matcher) = rest?;
-    let cue_trie = CueTrie::new(cue_texts.iter().map(|c| c.split_whitespace().collect()));
+    let (patterns, idiom_patterns) = rest?;
+    let phrase_tries = PhraseTries::new(&[terms_of(&cue_texts), terms_of(&phrases)]);
     let gate = match gate {
         Ok(built) => built.map_err(|e| build_err(e.to_string()))?,
         Err(panic) => std::panic::resume_unwind(panic),
@@ -595,8 +594,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         other_subject_factor,
         rules,
         modifiers,
-        cue_trie,
-        modifier_matcher,
+        phrase_tries,
         #[cfg(test)]
         cue_texts,
         #[cfg(test)]
