@@ -1,7 +1,9 @@
 //! Scoring one text: cues, patterns, modifiers, confidence.
 
 use crate::phrase_trie::{PhraseTries, WordMemo};
-use crate::rules::{CUES, MODIFIERS, RuleSet, index_of};
+use crate::rules::{
+    CUES, FIRST_PERSON, INTENSIFIERS, MODIFIERS, NEGATIONS, OTHER_SUBJECTS, RuleSet, index_of,
+};
 use jtbd_model::Force;
 use regex::bytes::SetMatches;
 use std::ops::Range;
@@ -37,14 +39,10 @@ struct Fire {
     other: bool,
 }
 
-/// A text's words as the matchers see them: ` term term ` plus where each word is.
+/// A text's words as the matchers see them: where each word is, and its term's number.
 struct Terms {
     /// Byte range of each word in the text.
     words: Vec<Range<usize>>,
-    /// Offset of each term in `joined`.
-    starts: Vec<usize>,
-    /// The space-separated terms, with a space at each end.
-    joined: String,
     /// Each word's number in the phrase tries' vocabulary.
     numbers: Vec<u32>,
 }
@@ -53,8 +51,6 @@ impl Terms {
     const fn new() -> Terms {
         Terms {
             words: Vec::new(),
-            starts: Vec::new(),
-            joined: String::new(),
             numbers: Vec::new(),
         }
     }
@@ -69,32 +65,11 @@ impl Terms {
     /// Makes these the terms of `text`, reusing the buffers of the last text.
     fn fill(&mut self, text: &str, trie: &PhraseTries, memo: &mut WordMemo) {
         self.words.clear();
-        self.starts.clear();
-        self.joined.clear();
         self.numbers.clear();
-        self.joined.push(' ');
         jtbd_text::for_each_term_id(text, |start, end, term, id| {
             self.words.push(start..end);
-            self.starts.push(self.joined.len());
-            self.joined.push_str(term);
-            self.joined.push(' ');
             self.numbers.push(memo.number(trie, term, id));
         });
-    }
-
-    /// Where the terms of words `i..j` end in `joined` (at the space after the last).
-    fn end_of(&self, j: usize) -> usize {
-        self.starts.get(j).map_or(self.joined.len(), |&s| s) - 1
-    }
-
-    /// Whether `joined_pos` is the end of a term (a space or the end follows).
-    fn ends_term(&self, joined_pos: usize) -> bool {
-        matches!(self.joined.as_bytes().get(joined_pos), Some(b' ') | None)
-    }
-
-    /// The word index whose term starts right after the space at `joined_pos`.
-    fn word_at(&self, joined_pos: usize) -> Option<usize> {
-        self.starts.binary_search(&(joined_pos + 1)).ok()
     }
 }
 
@@ -213,17 +188,8 @@ impl RuleSet {
         let mut out = Vec::new();
         let window = self.modifiers.negation_window;
         for m in cues {
-            if !terms.ends_term(m.end) {
-                continue;
-            }
-            let (rule, n) = self.cue_rule[m.index];
-            let Some(i) = terms.word_at(m.start) else {
-                continue;
-            };
-            let j = (i + n).min(terms.words.len());
-            if i >= j {
-                continue;
-            }
+            let rule = self.cue_rule[m.index].0;
+            let (i, j) = (m.first, m.end);
             let written = &self.cue_words[m.index];
             if !(i..j)
                 .zip(written)
@@ -237,17 +203,18 @@ impl RuleSet {
             let before = |k: usize| {
                 (i.saturating_sub(k)..i)
                     .filter(move |&w| !text[terms.words[w].end..cue_start].contains(CLAUSE_END))
-                    .map(|w| term_at(&terms.joined, terms.starts[w]))
+                    .map(|w| terms.numbers[w])
             };
-            if self.rules[rule].negatable && before(window).any(|t| self.negations.contains(t)) {
+            let is = |group: usize| move |&w: &u32| self.phrase_tries.has_word(group, w);
+            if self.rules[rule].negatable && before(window).any(|w| is(NEGATIONS)(&w)) {
                 continue;
             }
-            let intensified = before(2).any(|t| self.intensifiers.contains(t));
+            let intensified = before(2).any(|w| is(INTENSIFIERS)(&w));
             // The nearest subject before the cue: someone else's, unless a first-person word
             // comes after it ("you know I hate that" is the speaker's).
             let other = before(self.modifiers.other_subject_window)
-                .rfind(|t| self.other_subjects.contains(*t) || self.first_person.contains(*t))
-                .is_some_and(|t| self.other_subjects.contains(t));
+                .rfind(|w| is(OTHER_SUBJECTS)(w) || is(FIRST_PERSON)(w))
+                .is_some_and(|w| is(OTHER_SUBJECTS)(&w));
             out.push(Fire {
                 rule,
                 span: terms.words[i].start..terms.words[j - 1].end,
@@ -297,42 +264,26 @@ impl RuleSet {
             );
         }
         for m in phrases {
-            if !terms.ends_term(m.end) {
-                continue;
-            }
+            let at = terms.words[m.first].start;
             match self.modifier_kind[m.index] {
-                0 => {
-                    let at = terms.word_at(m.start).map_or(0, |i| terms.words[i].start);
-                    mods.hedge_at = Some(mods.hedge_at.map_or(at, |h: usize| h.min(at)));
-                }
-                1 => {
-                    let at = terms.word_at(m.start).map_or(0, |i| terms.words[i].start);
-                    mods.hypotheticals.push(at);
-                }
+                0 => mods.hedge_at = Some(mods.hedge_at.map_or(at, |h: usize| h.min(at))),
+                1 => mods.hypotheticals.push(at),
                 2 => mods.speaker = true,
                 4 => mods.softened = true,
-                _ => {
-                    let (a, b) = (m.start + 1, m.end);
-                    let first = terms.starts.partition_point(|&s| s < a);
-                    let last = terms.starts.partition_point(|&s| s < b);
-                    if first < last {
-                        mods.idioms
-                            .push(terms.words[first].start..terms.words[last - 1].end);
-                    }
-                }
+                _ => mods.idioms.push(at..terms.words[m.end - 1].end),
             }
         }
         mods
     }
 }
 
-/// A cue or a modifier phrase found in the joined terms.
+/// A cue or a modifier phrase found in a text's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct PhraseMatch {
     /// Which cue or which modifier phrase.
     index: usize,
-    /// Byte range in the joined terms.
-    start: usize,
+    /// Its first word, and one past its last (indices into [`Terms::words`]; never empty).
+    first: usize,
     end: usize,
 }
 
@@ -347,8 +298,8 @@ fn matches_into(tries: &PhraseTries, group: usize, terms: &Terms, out: &mut Vec<
             Some((index, n)) => {
                 out.push(PhraseMatch {
                     index,
-                    start: terms.starts[i] - 1,
-                    end: terms.end_of(i + n),
+                    first: i,
+                    end: i + n,
                 });
                 i += n;
             }
@@ -394,12 +345,6 @@ const SENTENCE_END: [char; 4] = ['.', '!', '?', '\n'];
 
 /// Punctuation that ends the reach of a negation or an intensifier.
 const CLAUSE_END: [char; 7] = ['.', '!', '?', ';', ',', ':', '\n'];
-
-/// The term starting at `start` in a joined string.
-fn term_at(joined: &str, start: usize) -> &str {
-    let rest = &joined[start..];
-    &rest[..rest.find(' ').unwrap_or(rest.len())]
-}
 
 /// Widens a byte range to character boundaries (byte-mode patterns may stop inside one).
 fn char_bounds(text: &str, r: Range<usize>) -> Range<usize> {
@@ -468,8 +413,9 @@ mod one_pass {
 
     /// Whole-term leftmost-longest by hand: at each word from the left, the longest phrase
     /// whose terms are the next terms (the first phrase on a tie), then on after it.
-    fn by_hand(phrases: &[String], terms: &Terms) -> Vec<PhraseMatch> {
-        let text_terms: Vec<&str> = terms.joined.split_whitespace().collect();
+    fn by_hand(phrases: &[String], text: &str) -> Vec<PhraseMatch> {
+        let tokens = jtbd_text::tokenize(text);
+        let text_terms: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < text_terms.len() {
@@ -485,8 +431,8 @@ mod one_pass {
                 Some((index, n)) => {
                     out.push(PhraseMatch {
                         index,
-                        start: terms.starts[i] - 1,
-                        end: terms.end_of(i + n),
+                        first: i,
+                        end: i + n,
                     });
                     i += n;
                 }
@@ -552,8 +498,8 @@ mod one_pass {
             let set = rules();
             let terms = Terms::of(&text, &set.phrase_tries);
             let (cues, phrases) = set.phrase_matches(&terms);
-            prop_assert_eq!(cues, by_hand(&set.cue_texts, &terms));
-            prop_assert_eq!(phrases, by_hand(&set.modifier_texts, &terms));
+            prop_assert_eq!(cues, by_hand(&set.cue_texts, &text));
+            prop_assert_eq!(phrases, by_hand(&set.modifier_texts, &text));
         }
     }
 }

@@ -93,6 +93,13 @@ impl PhraseTries {
     }
 }
 
+impl PhraseTries {
+    /// Whether word number `word` is a one-word phrase of group `group`.
+    pub(crate) fn has_word(&self, group: usize, word: u32) -> bool {
+        self.longest_at(group, &[word]).is_some()
+    }
+}
+
 impl Trie {
     /// The child of `node` by `word`, made if there is none.
     fn child(&mut self, node: u32, word: u32) -> u32 {

@@ -4,7 +4,6 @@ use crate::phrase_trie::PhraseTries;
 use jtbd_model::Force;
 use regex::bytes::RegexSet;
 use regex_automata::meta::Regex;
-use rustc_hash::FxHashSet as HashSet;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -201,8 +200,6 @@ pub struct RuleSet {
     /// can match a text, in one pass.
     pub(crate) gate: RegexSet,
     pub(crate) patterns: Vec<(usize, Regex)>,
-    pub(crate) negations: HashSet<String>,
-    pub(crate) intensifiers: HashSet<String>,
     /// Kind of each modifier phrase: 0 hedge, 1 hypothetical, 2 speaker cue, 3 idiom, 4 softener.
     pub(crate) modifier_kind: Vec<u8>,
     /// Every idiom pattern in one alternation.
@@ -210,9 +207,6 @@ pub struct RuleSet {
     pub(crate) thresholds: [f64; 4],
     pub(crate) hypothetical_factor: [f64; 4],
     pub(crate) softener_factor: [f64; 4],
-    pub(crate) other_subjects: HashSet<String>,
-    /// Single-word first-person terms (from the speaker cues): they cut an other subject off.
-    pub(crate) first_person: HashSet<String>,
     pub(crate) other_subject_factor: [f64; 4],
 }
 
@@ -220,6 +214,14 @@ pub struct RuleSet {
 pub(crate) const CUES: usize = 0;
 /// The group of the modifier phrases in [`RuleSet::phrase_tries`].
 pub(crate) const MODIFIERS: usize = 1;
+/// The groups of the one-word modifier lists in [`RuleSet::phrase_tries`]: a word is looked up
+/// in them by its number. An entry of more than one term is in no group (only single words
+/// before a cue are read).
+pub(crate) const NEGATIONS: usize = 2;
+pub(crate) const INTENSIFIERS: usize = 3;
+pub(crate) const OTHER_SUBJECTS: usize = 4;
+/// Single-word first-person terms (from the speaker cues): they cut an other subject off.
+pub(crate) const FIRST_PERSON: usize = 5;
 
 /// The stemmed form of a cue phrase, as ` term term` (a space before each term). Matches are
 /// then checked to end at a term's end, so adjacent cues can both match.
@@ -476,7 +478,6 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         rule: None,
         message: e,
     };
-    let term = |w: &String| stem_phrase(w).trim().to_owned();
     let mut phrases = Vec::new();
     let mut kind = Vec::new();
     for (k, list) in [
@@ -557,7 +558,27 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
     });
     // A bad pattern is reported as itself (above), not as the gate's failure.
     let (patterns, idiom_patterns) = rest?;
-    let phrase_tries = PhraseTries::new(&[terms_of(&cue_texts), terms_of(&phrases)]);
+    let one_word = |list: &[String]| -> Vec<String> {
+        list.iter()
+            .map(|w| stem_phrase(w))
+            .filter(|t| t.split_whitespace().count() == 1)
+            .collect()
+    };
+    let speaker_words: Vec<String> = modifiers
+        .speaker_cues
+        .iter()
+        .filter(|c| !c.trim().contains(' '))
+        .cloned()
+        .collect();
+    let word_lists = [
+        one_word(&modifiers.negations),
+        one_word(&modifiers.intensifiers),
+        one_word(&modifiers.other_subjects),
+        one_word(&speaker_words),
+    ];
+    let mut groups = vec![terms_of(&cue_texts), terms_of(&phrases)];
+    groups.extend(word_lists.iter().map(|l| terms_of(l)));
+    let phrase_tries = PhraseTries::new(&groups);
     let gate = match gate {
         Ok(built) => built.map_err(|e| build_err(e.to_string()))?,
         Err(panic) => std::panic::resume_unwind(panic),
@@ -582,15 +603,6 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
     }
     Ok(RuleSet {
         idiom_patterns,
-        negations: modifiers.negations.iter().map(term).collect(),
-        intensifiers: modifiers.intensifiers.iter().map(term).collect(),
-        other_subjects: modifiers.other_subjects.iter().map(term).collect(),
-        first_person: modifiers
-            .speaker_cues
-            .iter()
-            .filter(|c| !c.trim().contains(' '))
-            .map(term)
-            .collect(),
         other_subject_factor,
         rules,
         modifiers,
