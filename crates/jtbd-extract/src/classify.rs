@@ -288,24 +288,12 @@ struct PhraseMatch {
 }
 
 /// The leftmost-longest phrases of group `group` in a text's terms, into the buffer of an
-/// earlier text (emptied first): from the left, the longest phrase at the first word where one
-/// starts, then on after it.
+/// earlier text (emptied first).
 fn matches_into(tries: &PhraseTries, group: usize, terms: &Terms, out: &mut Vec<PhraseMatch>) {
     out.clear();
-    let mut i = 0;
-    while i < terms.numbers.len() {
-        match tries.longest_at(group, &terms.numbers[i..]) {
-            Some((index, n)) => {
-                out.push(PhraseMatch {
-                    index,
-                    first: i,
-                    end: i + n,
-                });
-                i += n;
-            }
-            None => i += 1,
-        }
-    }
+    tries.for_each_match(group, &terms.numbers, |index, first, end| {
+        out.push(PhraseMatch { index, first, end });
+    });
 }
 
 /// What scanning one text needs for a while: its terms, its cues and its modifier phrases.

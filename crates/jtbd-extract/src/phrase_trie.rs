@@ -94,6 +94,34 @@ impl PhraseTries {
 }
 
 impl PhraseTries {
+    /// The leftmost-longest phrases of group `group` in `words` (vocabulary numbers), as
+    /// `f(phrase, first word, one past the last)`: from the left, the longest phrase at the
+    /// first word where one starts, then on after it.
+    pub(crate) fn for_each_match(
+        &self,
+        group: usize,
+        words: &[u32],
+        mut f: impl FnMut(usize, usize, usize),
+    ) {
+        let trie = &self.tries[group];
+        let mut i = 0;
+        while i < words.len() {
+            // Most words start no phrase: one table lookup says so.
+            let node = trie.root.get(words[i] as usize).copied().unwrap_or(NO_NODE);
+            if node == NO_NODE {
+                i += 1;
+                continue;
+            }
+            match trie.longest_below(node, &words[i + 1..]) {
+                Some((phrase, n)) => {
+                    f(phrase, i, i + n);
+                    i += n;
+                }
+                None => i += 1,
+            }
+        }
+    }
+
     /// Whether word number `word` is a one-word phrase of group `group`.
     pub(crate) fn has_word(&self, group: usize, word: u32) -> bool {
         self.longest_at(group, &[word]).is_some()
