@@ -336,6 +336,18 @@ mod tests {
             char_words(&text, |a, b| general.push((a, b)));
             proptest::prop_assert_eq!(fast, general);
         }
+
+        /// A word's term and number come with the term the word has alone.
+        #[test]
+        fn terms_with_numbers_are_the_words_own(text in "[a-zA-Z' .,é’\n]{0,80}") {
+            let mut seen = Vec::new();
+            for_each_term_id(&text, |a, b, term, _| seen.push((a, b, term.to_owned())));
+            let alone: Vec<_> = tokenize(&text)
+                .into_iter()
+                .map(|t| (t.start, t.end, stem(&normalize_word(&text[t.start..t.end]))))
+                .collect();
+            proptest::prop_assert_eq!(seen, alone);
+        }
     }
 
     #[test]
