@@ -188,7 +188,7 @@ impl RuleSet {
         let mut out = Vec::new();
         let window = self.modifiers.negation_window;
         for m in cues {
-            let rule = self.cue_rule[m.index].0;
+            let rule = self.cue_rule[m.index];
             let (i, j) = (m.first, m.end);
             let written = &self.cue_words[m.index];
             if !(i..j)
@@ -205,16 +205,16 @@ impl RuleSet {
                     .filter(move |&w| !text[terms.words[w].end..cue_start].contains(CLAUSE_END))
                     .map(|w| terms.numbers[w])
             };
-            let is = |group: usize| move |&w: &u32| self.phrase_tries.has_word(group, w);
-            if self.rules[rule].negatable && before(window).any(|w| is(NEGATIONS)(&w)) {
+            let is = |group: usize, w: u32| self.phrase_tries.has_word(group, w);
+            if self.rules[rule].negatable && before(window).any(|w| is(NEGATIONS, w)) {
                 continue;
             }
-            let intensified = before(2).any(|w| is(INTENSIFIERS)(&w));
+            let intensified = before(2).any(|w| is(INTENSIFIERS, w));
             // The nearest subject before the cue: someone else's, unless a first-person word
             // comes after it ("you know I hate that" is the speaker's).
             let other = before(self.modifiers.other_subject_window)
-                .rfind(|w| is(OTHER_SUBJECTS)(w) || is(FIRST_PERSON)(w))
-                .is_some_and(|w| is(OTHER_SUBJECTS)(&w));
+                .rfind(|&w| is(OTHER_SUBJECTS, w) || is(FIRST_PERSON, w))
+                .is_some_and(|w| is(OTHER_SUBJECTS, w));
             out.push(Fire {
                 rule,
                 span: terms.words[i].start..terms.words[j - 1].end,

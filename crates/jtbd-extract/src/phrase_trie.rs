@@ -82,18 +82,12 @@ impl PhraseTries {
 
     /// The longest phrase of group `group` made of the first words of `words` (vocabulary
     /// numbers): its index in the group and how many words it takes.
-    #[inline]
-    pub(crate) fn longest_at(&self, group: usize, words: &[u32]) -> Option<(usize, usize)> {
+    #[cfg(test)]
+    fn longest_at(&self, group: usize, words: &[u32]) -> Option<(usize, usize)> {
         let trie = &self.tries[group];
-        let first = *words.first()?;
-        match trie.root.get(first as usize) {
-            Some(&node) if node != NO_NODE => trie.longest_below(node, &words[1..]),
-            _ => None,
-        }
+        trie.longest_below(trie.root_child(*words.first()?)?, &words[1..])
     }
-}
 
-impl PhraseTries {
     /// The leftmost-longest phrases of group `group` in `words` (vocabulary numbers), as
     /// `f(phrase, first word, one past the last)`: from the left, the longest phrase at the
     /// first word where one starts, then on after it.
@@ -107,11 +101,10 @@ impl PhraseTries {
         let mut i = 0;
         while i < words.len() {
             // Most words start no phrase: one table lookup says so.
-            let node = trie.root.get(words[i] as usize).copied().unwrap_or(NO_NODE);
-            if node == NO_NODE {
+            let Some(node) = trie.root_child(words[i]) else {
                 i += 1;
                 continue;
-            }
+            };
             match trie.longest_below(node, &words[i + 1..]) {
                 Some((phrase, n)) => {
                     f(phrase, i, i + n);
@@ -122,13 +115,25 @@ impl PhraseTries {
         }
     }
 
-    /// Whether word number `word` is a one-word phrase of group `group`.
+    /// Whether word number `word` is a one-word phrase of group `group` (a longer phrase that
+    /// begins with it is not).
     pub(crate) fn has_word(&self, group: usize, word: u32) -> bool {
-        self.longest_at(group, &[word]).is_some()
+        let trie = &self.tries[group];
+        trie.root_child(word)
+            .is_some_and(|node| trie.ends[node as usize] != 0)
     }
 }
 
 impl Trie {
+    /// The node a phrase starting with word number `word` leads to, if one does.
+    #[inline]
+    fn root_child(&self, word: u32) -> Option<u32> {
+        self.root
+            .get(word as usize)
+            .copied()
+            .filter(|&node| node != NO_NODE)
+    }
+
     /// The child of `node` by `word`, made if there is none.
     fn child(&mut self, node: u32, word: u32) -> u32 {
         let fresh = self.ends.len() as u32;
@@ -150,7 +155,7 @@ impl Trie {
         child
     }
 
-    /// [`PhraseTries::longest_at`] once the first word has led to `node`.
+    /// The longest phrase (index, words taken) once a first word has led to `node`.
     fn longest_below(&self, mut node: u32, rest: &[u32]) -> Option<(usize, usize)> {
         let end_at = |node: u32, taken: usize| {
             self.ends[node as usize]

@@ -191,7 +191,7 @@ pub struct RuleSet {
     #[cfg(test)]
     pub(crate) modifier_texts: Vec<String>,
     /// Rule and word count of each cue.
-    pub(crate) cue_rule: Vec<(usize, usize)>,
+    pub(crate) cue_rule: Vec<usize>,
     /// Each cue's words as written, normalised but not stemmed: a word in a text matches a cue
     /// word only if they also begin alike ([`crate::classify`]), so that a stem shared by
     /// unrelated words (`awful` and `AWS` both stem to `aw`) is no match.
@@ -214,17 +214,16 @@ pub struct RuleSet {
 pub(crate) const CUES: usize = 0;
 /// The group of the modifier phrases in [`RuleSet::phrase_tries`].
 pub(crate) const MODIFIERS: usize = 1;
-/// The groups of the one-word modifier lists in [`RuleSet::phrase_tries`]: a word is looked up
-/// in them by its number. An entry of more than one term is in no group (only single words
-/// before a cue are read).
+/// The groups of the word lists in [`RuleSet::phrase_tries`]: a word before a cue is looked up
+/// in them by its number, so only their one-word entries are ever found.
 pub(crate) const NEGATIONS: usize = 2;
 pub(crate) const INTENSIFIERS: usize = 3;
 pub(crate) const OTHER_SUBJECTS: usize = 4;
-/// Single-word first-person terms (from the speaker cues): they cut an other subject off.
+/// The speaker cues again: a one-word one (first person) cuts an other subject off.
 pub(crate) const FIRST_PERSON: usize = 5;
 
-/// The stemmed form of a cue phrase, as ` term term` (a space before each term). Matches are
-/// then checked to end at a term's end, so adjacent cues can both match.
+/// The stemmed form of a cue or modifier phrase, as ` term term` (a space before each term);
+/// empty when the phrase has no word.
 pub(crate) fn stem_phrase(phrase: &str) -> String {
     let mut out = String::new();
     for t in jtbd_text::tokenize(phrase) {
@@ -462,7 +461,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
     for (i, r) in rules.iter().enumerate() {
         for c in &r.cues {
             let s = stem_phrase(c);
-            cue_rule.push((i, s.split_whitespace().count()));
+            cue_rule.push(i);
             cue_words.push(
                 jtbd_text::tokenize(c)
                     .iter()
@@ -558,23 +557,13 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
     });
     // A bad pattern is reported as itself (above), not as the gate's failure.
     let (patterns, idiom_patterns) = rest?;
-    let one_word = |list: &[String]| -> Vec<String> {
-        list.iter()
-            .map(|w| stem_phrase(w))
-            .filter(|t| t.split_whitespace().count() == 1)
-            .collect()
-    };
-    let speaker_words: Vec<String> = modifiers
-        .speaker_cues
-        .iter()
-        .filter(|c| !c.trim().contains(' '))
-        .cloned()
-        .collect();
+    let stemmed =
+        |list: &[String]| -> Vec<String> { list.iter().map(|w| stem_phrase(w)).collect() };
     let word_lists = [
-        one_word(&modifiers.negations),
-        one_word(&modifiers.intensifiers),
-        one_word(&modifiers.other_subjects),
-        one_word(&speaker_words),
+        stemmed(&modifiers.negations),
+        stemmed(&modifiers.intensifiers),
+        stemmed(&modifiers.other_subjects),
+        stemmed(&modifiers.speaker_cues),
     ];
     let mut groups = vec![terms_of(&cue_texts), terms_of(&phrases)];
     groups.extend(word_lists.iter().map(|l| terms_of(l)));

@@ -40,11 +40,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// Calls `f(start, end, term)` for every word of `text`: [`tokenize`] without allocating a
 /// term per word (the term is borrowed from a per-thread cache).
 pub fn for_each_term(text: &str, mut f: impl FnMut(usize, usize, &str)) {
-    STEMS.with_borrow_mut(|cache| {
-        for_each_word(text, |start, end| {
-            f(start, end, cache.term_ref(&text[start..end]))
-        });
-    });
+    for_each_term_id(text, |start, end, term, _| f(start, end, term));
 }
 
 /// A number for a word as the term cache knows it, the same each time the word comes back for
