@@ -43,7 +43,7 @@ fuzz SECS="300":
 
 # Score extraction on the labelled dev sets in ../shared/eval (precision, recall, F1).
 eval *ARGS:
-    cargo run --release --example eval -- {{ARGS}}
+    cargo run --profile eval --example eval -- {{ARGS}}
 
 # Show the sample corpus as jtbd reads it, what it finds in it, and a search across it.
 demo:

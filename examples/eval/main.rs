@@ -1,6 +1,10 @@
 //! `just eval`: extraction quality on the labelled dev sets in `../shared/eval/`.
 //!
-//! Each force is scored as a binary detector (see `../shared/eval/README.md` for the mapping):
+//! The in-domain interview set comes first (`interviews.rs`): it is the primary measure.
+//! `--min-confidence X` scores it as `jtbd extract --min-confidence X` would report.
+//! `--only interviews` stops after it.
+//!
+//! On the public sets each force is scored as a binary detector (see `../shared/eval/README.md` for the mapping):
 //! positives are items with a core label, negatives items with none of the core or ambiguous
 //! labels; ambiguous items are counted apart. Prints precision, recall, F1 and counts per set.
 //! `--errors N` prints N false positives and N false negatives per row, to read, not to copy.
@@ -11,6 +15,8 @@
 //! `subtask_a_train.csv`; Stack Overflow has only its dev half here): the rules were tuned on
 //! the dev splits, so the train splits are a check that a rule generalises, not a second
 //! tuning set.
+
+mod interviews;
 
 use jtbd_extract::{Force, RuleSet};
 use std::collections::HashSet;
@@ -119,6 +125,17 @@ fn main() {
         eprintln!("error: {e}");
         std::process::exit(2)
     });
+
+    let min_confidence: f64 = flag("--min-confidence")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0.0);
+    match interviews::read(&dir) {
+        Some(items) => interviews::score(&rules, &items, min_confidence, show, by_rule),
+        None => println!("interviews: data missing (interviews/labelled.jsonl)\n"),
+    }
+    if flag("--only").is_some_and(|s| s == "interviews") {
+        return;
+    }
 
     let train = flag("--split").is_some_and(|s| s == "train");
     let (goemotions, semeval) = if train {

@@ -1,0 +1,172 @@
+//! The in-domain set: interviewee sentences from real technology-leader interviews
+//! (`../shared/eval/interviews/labelled.jsonl`), labelled under its `GUIDELINE.md`.
+//!
+//! Each force is a binary detector over every item, scored over all items and over each pool
+//! (`random` gives unbiased precision and recall; `enriched` holds more positives). The
+//! precision-recall curve raises the confidence a signal needs, as `--min-confidence` does.
+
+use jtbd_extract::{Force, RuleSet};
+use std::path::Path;
+
+/// One labelled sentence with the sentence before it.
+pub struct Item {
+    pub pool: String,
+    pub context: String,
+    pub text: String,
+    pub labels: Vec<String>,
+}
+
+/// Reads the set, or `None` when it is not there.
+pub fn read(dir: &Path) -> Option<Vec<Item>> {
+    let text = std::fs::read_to_string(dir.join("interviews/labelled.jsonl")).ok()?;
+    let field = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or("").to_owned();
+    Some(
+        text.lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .map(|v| Item {
+                pool: field(&v, "pool"),
+                context: field(&v, "context"),
+                text: field(&v, "text"),
+                labels: v["labels"]
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|g| g.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    )
+}
+
+/// Counts of one detector.
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tp: usize,
+    fp: usize,
+    fneg: usize,
+    pos: usize,
+}
+
+impl Counts {
+    fn add(&mut self, actual: bool, predicted: bool) {
+        self.pos += usize::from(actual);
+        match (actual, predicted) {
+            (true, true) => self.tp += 1,
+            (false, true) => self.fp += 1,
+            (true, false) => self.fneg += 1,
+            (false, false) => {}
+        }
+    }
+
+    fn prf(self) -> (f64, f64, f64) {
+        let p = ratio(self.tp, self.tp + self.fp);
+        let r = ratio(self.tp, self.pos);
+        let f1 = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+        (p, r, f1)
+    }
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+/// Confidence steps of the precision-recall curve.
+const CURVE: [f64; 9] = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+
+/// Prints the table (all items, then each pool), errors to read and the curve.
+pub fn score(rules: &RuleSet, items: &[Item], min_confidence: f64, show: usize, by_rule: bool) {
+    const FORCES: [Force; 3] = [Force::Anxiety, Force::Frustration, Force::DesiredProgress];
+    println!(
+        "interviews: {} interviewee sentences (in-domain, primary), min confidence {min_confidence}",
+        items.len()
+    );
+    println!(
+        "{:<10} {:<17} {:>5} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}",
+        "pool", "force", "pos", "tp", "fp", "fn", "P", "R", "F1"
+    );
+    // Each item's confidence per force (0 when the force was not found), computed once.
+    let found: Vec<Vec<(Force, f64, Vec<usize>)>> = items
+        .iter()
+        .map(|i| {
+            rules
+                .classify(&i.text)
+                .hits
+                .into_iter()
+                .map(|h| (h.force, h.confidence, h.rules))
+                .collect()
+        })
+        .collect();
+    // A force not found is below every threshold, 0 included.
+    let confidence = |k: usize, force: Force| {
+        found[k]
+            .iter()
+            .find(|(f, _, _)| *f == force)
+            .map_or(-1.0, |(_, c, _)| *c)
+    };
+    let labelled = |k: usize, force: Force| items[k].labels.iter().any(|l| l == force.as_str());
+    for force in FORCES {
+        for pool in ["all", "random", "enriched"] {
+            let mut c = Counts::default();
+            for (k, item) in items.iter().enumerate() {
+                if pool == "all" || item.pool == pool {
+                    c.add(labelled(k, force), confidence(k, force) >= min_confidence);
+                }
+            }
+            let (p, r, f1) = c.prf();
+            println!(
+                "{pool:<10} {:<17} {:>5} {:>5} {:>5} {:>5} {p:>6.3} {r:>6.3} {f1:>6.3}",
+                force.as_str(),
+                c.pos,
+                c.tp,
+                c.fp,
+                c.fneg
+            );
+        }
+        if by_rule {
+            let mut per_rule = vec![[0usize; 2]; rules.rules().len()];
+            for (k, hits) in found.iter().enumerate() {
+                for (_, _, fired) in hits.iter().filter(|(f, _, _)| *f == force) {
+                    for &r in fired {
+                        per_rule[r][usize::from(!labelled(k, force))] += 1;
+                    }
+                }
+            }
+            for (r, [p, n]) in per_rule.iter().enumerate() {
+                if p + n > 0 {
+                    println!(
+                        "    {:<44} pos {p:>4}  neg {n:>4}  P {:.3}",
+                        rules.rules()[r].id,
+                        ratio(*p, p + n)
+                    );
+                }
+            }
+        }
+        let mut shown = [0usize; 2];
+        for (k, item) in items.iter().enumerate() {
+            let (actual, predicted) = (labelled(k, force), confidence(k, force) >= min_confidence);
+            if actual != predicted && shown[usize::from(actual)] < show {
+                shown[usize::from(actual)] += 1;
+                let kind = if actual { "FN" } else { "FP" };
+                println!("    {kind}  [{}] {}", item.context, item.text);
+            }
+        }
+    }
+    println!("precision-recall by min confidence (all items):");
+    for force in FORCES {
+        let points: Vec<String> = CURVE
+            .iter()
+            .map(|&t| {
+                let mut c = Counts::default();
+                for k in 0..items.len() {
+                    c.add(labelled(k, force), confidence(k, force) >= t);
+                }
+                let (p, r, _) = c.prf();
+                format!("{t:.2}: {p:.2}/{r:.2}")
+            })
+            .collect();
+        println!("  {:<17} {}", force.as_str(), points.join("  "));
+    }
+    println!();
+}
