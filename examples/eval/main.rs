@@ -251,16 +251,17 @@ fn main() {
                     tp += 1
                 } else {
                     fneg += 1;
-                    fns.push(&item.text)
+                    fns.push(item.text.clone())
                 }
             } else if is_amb {
                 amb += 1;
                 amb_hit += usize::from(predicted);
             } else {
                 neg += 1;
-                if predicted {
+                if let Some(h) = hit {
                     fp += 1;
-                    fps.push(&item.text)
+                    let ids: Vec<&str> = h.rules.iter().map(|&r| rules.rules()[r].id.as_str()).collect();
+                    fps.push(format!("{}  <- {}", item.text, ids.join(", ")))
                 }
             }
         }
