@@ -105,6 +105,7 @@ Examples:
   jtbd extract corpora/
   jtbd extract corpora/ --format jsonl | jq -c 'select(.data.force == \"anxiety\")'
   jtbd extract calls/ --speakers all --rules my-rules/ --format csv > signals.csv
+  jtbd extract corpora/ --min-confidence 0.7     # fewer signals, more of them right
 
 Rules are TOML data: see `jtbd rules list`; add or replace rules with --rules DIR (the file
 format is in docs/rules.md).";
@@ -145,6 +146,19 @@ pub struct ExtractArgs {
     /// Add or replace rules from the *.toml files of this folder.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+
+    /// Report a signal only at this confidence or more (0 to 1): higher trades recall for
+    /// precision. `just eval` prints precision and recall at each step.
+    #[arg(long, value_name = "X", value_parser = confidence)]
+    pub min_confidence: Option<f64>,
+}
+
+/// A confidence from 0 to 1.
+fn confidence(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a confidence from 0 to 1 (e.g. 0.7)")),
+    }
 }
 
 /// `jtbd classify`.
@@ -156,6 +170,10 @@ pub struct ClassifyArgs {
     /// Add or replace rules from the *.toml files of this folder.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+
+    /// Report a force only at this confidence or more (0 to 1).
+    #[arg(long, value_name = "X", value_parser = confidence)]
+    pub min_confidence: Option<f64>,
 }
 
 const INGEST_HELP: &str = "\

@@ -17,7 +17,10 @@ fn load_rules(dir: Option<&Path>) -> anyhow::Result<RuleSet> {
 
 /// Runs `jtbd extract`.
 pub fn extract(args: &ExtractArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
-    let rules = load_rules(args.rules.as_deref())?;
+    let mut rules = load_rules(args.rules.as_deref())?;
+    if let Some(min) = args.min_confidence {
+        rules.set_min_confidence(min);
+    }
     let filter = match args.speakers {
         Speakers::All => SpeakerFilter::All,
         Speakers::Interviewee => SpeakerFilter::Interviewee,
@@ -42,7 +45,10 @@ const CLASSIFY_BATCH: usize = 4096;
 
 /// Runs `jtbd classify`: returns how many lines carried a force.
 pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
-    let rules = load_rules(args.rules.as_deref())?;
+    let mut rules = load_rules(args.rules.as_deref())?;
+    if let Some(min) = args.min_confidence {
+        rules.set_min_confidence(min);
+    }
     let input: Box<dyn BufRead> = match &args.file {
         Some(p) => Box::new(std::io::BufReader::new(
             std::fs::File::open(p).with_context(|| format!("{}: cannot open", p.display()))?,

@@ -260,7 +260,11 @@ fn main() {
                 neg += 1;
                 if let Some(h) = hit {
                     fp += 1;
-                    let ids: Vec<&str> = h.rules.iter().map(|&r| rules.rules()[r].id.as_str()).collect();
+                    let ids: Vec<&str> = h
+                        .rules
+                        .iter()
+                        .map(|&r| rules.rules()[r].id.as_str())
+                        .collect();
                     fps.push(format!("{}  <- {}", item.text, ids.join(", ")))
                 }
             }

@@ -304,3 +304,57 @@ fn rules_list_jsonl_is_framed_and_validates() {
     bad["data"].as_object_mut().unwrap().remove("id");
     assert!(!v.is_valid(&bad));
 }
+
+/// An interview whose interviewer asks, acknowledges, then prompts without a question mark.
+const BACK_CHANNEL_CALL: &str = "Interviewer: What was the hardest part of the audit?\n\
+Dana: Collecting evidence by hand was painful.\n\
+Interviewer: Yeah.\n\
+Dana: It is really frustrating to chase screenshots every quarter.\n\
+Interviewer: Tell me about the renewal.\n\
+Dana: The renewal was a nightmare to negotiate.\n";
+
+#[test]
+fn a_signal_question_is_the_last_real_question_not_a_back_channel() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("call.txt");
+    std::fs::write(&path, BACK_CHANNEL_CALL).unwrap();
+    let (code, msgs) = extract_jsonl(&[path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let asked: Vec<&str> = of_type(&msgs, "signal")
+        .iter()
+        .map(|s| s["question"]["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            "What was the hardest part of the audit?",
+            "What was the hardest part of the audit?",
+            "Tell me about the renewal."
+        ]
+    );
+}
+
+#[test]
+fn min_confidence_keeps_only_the_surer_signals() {
+    let (_, all) = extract_jsonl(&["corpora/"]);
+    let (code, sure) = extract_jsonl(&["corpora/", "--min-confidence", "0.8"]);
+    assert_eq!(code, 0);
+    let (all, sure) = (of_type(&all, "signal"), of_type(&sure, "signal"));
+    assert!(
+        !sure.is_empty() && sure.len() < all.len(),
+        "{} of {}",
+        sure.len(),
+        all.len()
+    );
+    assert!(
+        sure.iter()
+            .all(|s| s["confidence"].as_f64().unwrap() >= 0.8),
+        "every signal kept is at 0.8 or more"
+    );
+    let out = jtbd()
+        .args(["extract", "corpora/", "--min-confidence", "1.5"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a confidence from 0 to 1"));
+}

@@ -366,7 +366,6 @@ impl RuleSet {
         compile_set(rules, modifiers)
     }
 
-    /// The rules, in load order.
     /// A text that changes whenever anything that decides a classification changes (rules,
     /// modifiers, thresholds): callers hash it to know when stored results are stale.
     pub fn fingerprint_text(&self) -> String {
@@ -376,6 +375,14 @@ impl RuleSet {
     /// The rules, in the order they were loaded.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Reports a force only at `min` confidence or more (a force's own threshold still holds
+    /// when it is higher): trades recall for precision, as `--min-confidence` does.
+    pub fn set_min_confidence(&mut self, min: f64) {
+        for t in &mut self.thresholds {
+            *t = t.max(min);
+        }
     }
 }
 

@@ -44,6 +44,18 @@ pub struct Signal {
     pub question: Option<(usize, usize)>,
 }
 
+/// Words a turn may have and still be only a back-channel, when it asks nothing.
+const BACK_CHANNEL_WORDS: usize = 3;
+
+/// Whether an interviewer's turn only acknowledges ("Yeah.", "Mm-hmm, right.", "Got it.").
+fn is_back_channel(turn: &jtbd_model::Turn, src: &str) -> bool {
+    turn.sentences
+        .iter()
+        .map(|s| s.text(src).split_whitespace().count())
+        .sum::<usize>()
+        <= BACK_CHANNEL_WORDS
+}
+
 /// The signals of an interview, in source order (and force order within a sentence).
 pub fn signals(interview: &Interview, rules: &RuleSet, filter: SpeakerFilter) -> Vec<Signal> {
     let src = &interview.source;
@@ -51,13 +63,20 @@ pub fn signals(interview: &Interview, rules: &RuleSet, filter: SpeakerFilter) ->
     let mut question: Option<(usize, usize)> = None;
     for (ti, turn) in interview.turns.iter().enumerate() {
         if turn.role == Role::Interviewer {
-            // The last sentence with a question mark, else the last sentence.
-            let q = turn
+            // The last sentence with a question mark, else the last sentence of a prompt
+            // ("Tell me about the audit."). A back-channel ("Yeah.", "Right, okay.") asks
+            // nothing: the question before it still stands.
+            match turn
                 .sentences
                 .iter()
                 .rposition(|s| s.text(src).contains('?'))
-                .unwrap_or(turn.sentences.len().saturating_sub(1));
-            question = Some((ti, q));
+            {
+                Some(q) => question = Some((ti, q)),
+                None if !is_back_channel(turn, src) => {
+                    question = Some((ti, turn.sentences.len().saturating_sub(1)));
+                }
+                None => {}
+            }
         }
         if !filter.admits(turn.role) {
             continue;
