@@ -27,17 +27,18 @@ pub fn read(dir: &Path) -> Option<Vec<Item>> {
                 pool: field(&v, "pool"),
                 context: field(&v, "context"),
                 text: field(&v, "text"),
-                labels: v["labels"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|g| g.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                labels: strings(&v["labels"]).collect(),
             })
             .collect(),
     )
+}
+
+/// The strings of a JSON array of labels (none when it is not one).
+pub fn strings(v: &serde_json::Value) -> impl Iterator<Item = String> + '_ {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g.as_str().map(str::to_owned))
 }
 
 /// Counts of one detector.

@@ -88,14 +88,7 @@ fn read_so(dir: &Path) -> Option<Vec<Item>> {
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
             .map(|v| Item {
                 text: v["text"].as_str().unwrap_or("").to_owned(),
-                labels: v["gold"]
-                    .as_array()
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|g| g.as_str().map(str::to_owned))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                labels: interviews::strings(&v["gold"]).collect(),
             })
             .collect(),
     )
