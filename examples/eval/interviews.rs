@@ -5,6 +5,7 @@
 //! (`random` gives unbiased precision and recall; `enriched` holds more positives). The
 //! precision-recall curve raises the confidence a signal needs, as `--min-confidence` does.
 
+use crate::metrics::{Counts, ratio};
 use jtbd_extract::{Force, RuleSet};
 use std::path::Path;
 
@@ -41,42 +42,6 @@ pub fn strings(v: &serde_json::Value) -> impl Iterator<Item = String> + '_ {
         .filter_map(|g| g.as_str().map(str::to_owned))
 }
 
-/// Counts of one detector.
-#[derive(Default, Clone, Copy)]
-struct Counts {
-    tp: usize,
-    fp: usize,
-    fneg: usize,
-    pos: usize,
-}
-
-impl Counts {
-    fn add(&mut self, actual: bool, predicted: bool) {
-        self.pos += usize::from(actual);
-        match (actual, predicted) {
-            (true, true) => self.tp += 1,
-            (false, true) => self.fp += 1,
-            (true, false) => self.fneg += 1,
-            (false, false) => {}
-        }
-    }
-
-    fn prf(self) -> (f64, f64, f64) {
-        let p = ratio(self.tp, self.tp + self.fp);
-        let r = ratio(self.tp, self.pos);
-        let f1 = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
-        (p, r, f1)
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { 0.0 } else { a as f64 / b as f64 }
-}
-
 /// Confidence steps of the precision-recall curve.
 const CURVE: [f64; 9] = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
 
@@ -91,7 +56,7 @@ pub fn score(rules: &RuleSet, items: &[Item], min_confidence: f64, show: usize, 
         "{:<10} {:<17} {:>5} {:>5} {:>5} {:>5} {:>6} {:>6} {:>6}",
         "pool", "force", "pos", "tp", "fp", "fn", "P", "R", "F1"
     );
-    // Each item's confidence per force (0 when the force was not found), computed once.
+    // Each item's forces, confidences and rules, classified once.
     let found: Vec<Vec<(Force, f64, Vec<usize>)>> = items
         .iter()
         .map(|i| {

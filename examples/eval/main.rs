@@ -17,8 +17,10 @@
 //! tuning set.
 
 mod interviews;
+mod metrics;
 
 use jtbd_extract::{Force, RuleSet};
+use metrics::{Counts, ratio};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -219,8 +221,8 @@ fn main() {
             println!("{:<16} {:<17} (data missing)", row.set, row.force.as_str());
             continue;
         };
-        let (mut tp, mut fp, mut fneg, mut pos, mut neg, mut amb, mut amb_hit) =
-            (0, 0, 0, 0, 0, 0, 0);
+        let mut counts = Counts::default();
+        let (mut neg, mut amb, mut amb_hit) = (0, 0, 0);
         let (mut fps, mut fns) = (Vec::new(), Vec::new());
         // Per rule: fired on positives, negatives, ambiguous items.
         let mut per_rule = vec![[0usize; 3]; rules.rules().len()];
@@ -238,45 +240,33 @@ fn main() {
             for &r in hit.map_or(&[][..], |h| &h.rules[..]) {
                 per_rule[r][bucket] += 1;
             }
-            if is_core {
-                pos += 1;
-                if predicted {
-                    tp += 1
-                } else {
-                    fneg += 1;
-                    fns.push(item.text.clone())
-                }
-            } else if is_amb {
+            if is_amb && !is_core {
                 amb += 1;
                 amb_hit += usize::from(predicted);
-            } else {
-                neg += 1;
-                if let Some(h) = hit {
-                    fp += 1;
-                    let ids: Vec<&str> = h
-                        .rules
-                        .iter()
-                        .map(|&r| rules.rules()[r].id.as_str())
-                        .collect();
-                    fps.push(format!("{}  <- {}", item.text, ids.join(", ")))
-                }
+                continue;
+            }
+            counts.add(is_core, predicted);
+            neg += usize::from(!is_core);
+            if is_core && !predicted {
+                fns.push(item.text.clone());
+            } else if let Some(h) = hit.filter(|_| !is_core) {
+                let ids: Vec<&str> = h
+                    .rules
+                    .iter()
+                    .map(|&r| rules.rules()[r].id.as_str())
+                    .collect();
+                fps.push(format!("{}  <- {}", item.text, ids.join(", ")));
             }
         }
-        let p = if tp + fp > 0 {
-            tp as f64 / (tp + fp) as f64
-        } else {
-            0.0
-        };
-        let r = if pos > 0 { tp as f64 / pos as f64 } else { 0.0 };
-        let f1 = if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        };
+        let (p, r, f1) = counts.prf();
         println!(
-            "{:<16} {:<17} {pos:>5} {neg:>5} {tp:>5} {fp:>5} {fneg:>5} {p:>6.3} {r:>6.3} {f1:>6.3}  {amb_hit}/{amb}",
+            "{:<16} {:<17} {:>5} {neg:>5} {:>5} {:>5} {:>5} {p:>6.3} {r:>6.3} {f1:>6.3}  {amb_hit}/{amb}",
             row.set,
-            row.force.as_str()
+            row.force.as_str(),
+            counts.pos,
+            counts.tp,
+            counts.fp,
+            counts.fneg
         );
         if by_rule {
             for (r, [p, n, a]) in per_rule.iter().enumerate() {
@@ -284,7 +274,7 @@ fn main() {
                     println!(
                         "    {:<44} pos {p:>5}  neg {n:>5}  amb {a:>5}  P {:.3}",
                         rules.rules()[r].id,
-                        *p as f64 / (p + n).max(1) as f64
+                        ratio(*p, p + n)
                     );
                 }
             }
