@@ -11,6 +11,9 @@ use std::path::Path;
 
 /// One labelled sentence with the sentence before it.
 pub struct Item {
+    /// The transcript, relative to `transcripts/`.
+    pub file: String,
+    pub speaker: String,
     pub pool: String,
     pub context: String,
     pub text: String,
@@ -25,6 +28,8 @@ pub fn read(dir: &Path) -> Option<Vec<Item>> {
         text.lines()
             .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
             .map(|v| Item {
+                file: field(&v, "file"),
+                speaker: field(&v, "speaker"),
                 pool: field(&v, "pool"),
                 context: field(&v, "context"),
                 text: field(&v, "text"),

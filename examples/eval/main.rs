@@ -16,6 +16,7 @@
 //! the dev splits, so the train splits are a check that a rule generalises, not a second
 //! tuning set.
 
+mod in_situ;
 mod interviews;
 mod metrics;
 
@@ -125,7 +126,10 @@ fn main() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0.0);
     match interviews::read(&dir) {
-        Some(items) => interviews::score(&rules, &items, min_confidence, show, by_rule),
+        Some(items) => {
+            interviews::score(&rules, &items, min_confidence, show, by_rule);
+            in_situ::score(&dir, &rules, &items);
+        }
         None => println!("interviews: data missing (interviews/labelled.jsonl)\n"),
     }
     if flag("--only").is_some_and(|s| s == "interviews") {

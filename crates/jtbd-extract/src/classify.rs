@@ -2,7 +2,8 @@
 
 use crate::phrase_trie::{PhraseTries, WordMemo};
 use crate::rules::{
-    CUES, FIRST_PERSON, INTENSIFIERS, MODIFIERS, NEGATIONS, OTHER_SUBJECTS, RuleSet, index_of,
+    CUES, FIRST_PERSON, INTENSIFIERS, MODIFIERS, NEGATIONS, OTHER_SUBJECTS, Prime, RuleSet,
+    index_of,
 };
 use jtbd_model::Force;
 use regex::bytes::SetMatches;
@@ -76,6 +77,12 @@ impl Terms {
 impl RuleSet {
     /// Classifies a text (a sentence, a survey answer).
     pub fn classify(&self, text: &str) -> Classification {
+        self.classify_primed(text, Prime::default())
+    }
+
+    /// Classifies a text said in answer to a question that primed some forces
+    /// ([`RuleSet::prime`]).
+    pub fn classify_primed(&self, text: &str, prime: Prime) -> Classification {
         let (fires, mods) = self.scan(text);
         let mut hits = Vec::new();
         for force in Force::ALL {
@@ -107,8 +114,9 @@ impl RuleSet {
             }
             let mut confidence = 1.0 - rules.iter().map(|(_, w)| 1.0 - w).product::<f64>();
             if mods.speaker {
-                confidence = (confidence + self.modifiers.speaker_bonus).min(0.99);
+                confidence += self.modifiers.speaker_bonus;
             }
+            confidence = (confidence + prime.0[fi]).min(0.99);
             if mods.softened {
                 confidence *= self.softener_factor[fi];
             }
@@ -509,6 +517,33 @@ mod tests {
             .iter()
             .find(|h| h.force == force)
             .map_or(0.0, |h| h.confidence)
+    }
+
+    #[test]
+    fn a_question_asking_for_a_struggle_adds_to_evidence_and_never_stands_in_for_it() {
+        let set = RuleSet::embedded().unwrap();
+        let weak = "Getting the data out of that system was hard.";
+        let primed = |q: &str, text: &str| -> Vec<Force> {
+            let prime = set.prime(q);
+            set.classify_primed(text, prime)
+                .hits
+                .iter()
+                .map(|h| h.force)
+                .collect()
+        };
+        assert_eq!(forces(weak), []);
+        assert_eq!(
+            primed("What was the hardest part of the audit?", weak),
+            [Force::Frustration]
+        );
+        assert_eq!(primed("Where are you based?", weak), []);
+        assert_eq!(
+            primed(
+                "What was the hardest part of the audit?",
+                "We met on Tuesday."
+            ),
+            []
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@
 //!   (`I wouldn't say it's painful`), a hypothetical weakens frustration but not anxiety
 //!   (`if we ever get breached` is still fear), intensifiers and first-person or on-behalf-of
 //!   cues raise confidence;
-//! - a force's confidence combines the weights of the rules that fired, `1 - Π(1 - w)`.
+//! - a force's confidence combines the weights of the rules that fired, `1 - Π(1 - w)`;
+//! - in the answer to an interviewer's question that asks for a force ("what was the hardest
+//!   part?"), that force gets a bonus where one of its rules fired ([`RuleSet::prime`]).
 //!
 //! [`RuleSet::classify`] scores one text; [`signals`] runs over an interview's sentences.
 
@@ -32,7 +34,7 @@ mod props;
 
 pub use classify::{Classification, ForceHit};
 pub use jtbd_model::Force;
-pub use rules::{Example, Expect, Rule, RuleError, RuleSet};
+pub use rules::{Example, Expect, Prime, Rule, RuleError, RuleSet};
 pub use signals::{Signal, SpeakerFilter, signals};
 
 /// A loaded rule set, ready to classify text.

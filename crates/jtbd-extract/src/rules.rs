@@ -170,6 +170,14 @@ pub struct RawModifiers {
     /// Factor on a cue's weight when it belongs to an other subject, per force.
     #[serde(default)]
     pub other_subject_factor: BTreeMap<String, f64>,
+    /// Interviewer questions that ask for a force, as regexes per force ("what was the hardest
+    /// part?" asks for a struggle): in the answer to one, a force that fired gets
+    /// `question_bonus`.
+    #[serde(default)]
+    pub question_prompts: BTreeMap<String, Vec<String>>,
+    /// What a question asking for a force adds to that force's confidence in the answer.
+    #[serde(default)]
+    pub question_bonus: f64,
     /// Confidence a force needs to be reported.
     pub thresholds: BTreeMap<String, f64>,
 }
@@ -205,10 +213,17 @@ pub struct RuleSet {
     /// Every idiom pattern in one alternation.
     pub(crate) idiom_patterns: Option<Regex>,
     pub(crate) thresholds: [f64; 4],
+    /// Per force, the question prompts in one alternation.
+    pub(crate) question_prompts: [Option<Regex>; 4],
     pub(crate) hypothetical_factor: [f64; 4],
     pub(crate) softener_factor: [f64; 4],
     pub(crate) other_subject_factor: [f64; 4],
 }
+
+/// What a question asked before a text adds to each force's confidence in it
+/// ([`RuleSet::prime`]); the default adds nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Prime(pub(crate) [f64; 4]);
 
 /// The group of the cues in [`RuleSet::phrase_tries`].
 pub(crate) const CUES: usize = 0;
@@ -375,6 +390,23 @@ impl RuleSet {
     /// The rules, in the order they were loaded.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// What an interviewer's question primes in the answer: for each force it asks for
+    /// (`question_prompts` in `modifiers.toml`), `question_bonus` on that force's confidence
+    /// wherever one of its rules fired. No rule firing, no signal: a question adds to evidence
+    /// and never stands in for it.
+    pub fn prime(&self, question: &str) -> Prime {
+        let mut bonus = [0.0; 4];
+        for (b, re) in bonus.iter_mut().zip(&self.question_prompts) {
+            if re
+                .as_ref()
+                .is_some_and(|re| re.is_match(question.as_bytes()))
+            {
+                *b = self.modifiers.question_bonus;
+            }
+        }
+        Prime(bonus)
     }
 
     /// Reports a force only at `min` confidence or more (a force's own threshold still holds
@@ -558,12 +590,30 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
                 Some(joined) => Some(compile(joined).map_err(|e| idiom_error(joined, e))?),
                 None => None,
             };
-            Ok((patterns, idiom_patterns))
+            let mut question_prompts: [Option<Regex>; 4] = Default::default();
+            for (force, list) in &modifiers.question_prompts {
+                let f = Force::parse(force).ok_or_else(|| RuleError {
+                    file: "modifiers.toml".into(),
+                    line: 1,
+                    rule: None,
+                    message: format!("question_prompts: no force {force:?}"),
+                })?;
+                let joined: Vec<String> = list.iter().map(|p| format!("(?:{p})")).collect();
+                let joined = joined.join("|");
+                question_prompts[force_index(f)] =
+                    Some(compile(&joined).map_err(|e| RuleError {
+                        file: "modifiers.toml".into(),
+                        line: 1,
+                        rule: None,
+                        message: format!("question prompt of {force}: {e}"),
+                    })?);
+            }
+            Ok((patterns, idiom_patterns, question_prompts))
         })();
         (gate.join(), rest)
     });
     // A bad pattern is reported as itself (above), not as the gate's failure.
-    let (patterns, idiom_patterns) = rest?;
+    let (patterns, idiom_patterns, question_prompts) = rest?;
     let stemmed =
         |list: &[String]| -> Vec<String> { list.iter().map(|w| stem_phrase(w)).collect() };
     let word_lists = [
@@ -613,6 +663,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         patterns,
         modifier_kind: kind,
         thresholds,
+        question_prompts,
         hypothetical_factor,
         softener_factor,
     })

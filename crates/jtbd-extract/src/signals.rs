@@ -1,6 +1,6 @@
 //! Running the rules over an interview: which sentences carry which force.
 
-use crate::rules::RuleSet;
+use crate::rules::{Prime, RuleSet};
 use jtbd_model::{Force, Interview, Role};
 use std::ops::Range;
 
@@ -61,28 +61,35 @@ pub fn signals(interview: &Interview, rules: &RuleSet, filter: SpeakerFilter) ->
     let src = &interview.source;
     let mut out = Vec::new();
     let mut question: Option<(usize, usize)> = None;
+    let mut prime = Prime::default();
     for (ti, turn) in interview.turns.iter().enumerate() {
         if turn.role == Role::Interviewer {
             // The last sentence with a question mark, else the last sentence of a prompt
             // ("Tell me about the audit."). A back-channel ("Yeah.", "Right, okay.") asks
             // nothing: the question before it still stands.
-            match turn
+            // The question primes the forces it asks for in the answers to it.
+            let last = turn.sentences.len().saturating_sub(1);
+            let asked = match turn
                 .sentences
                 .iter()
                 .rposition(|s| s.text(src).contains('?'))
             {
-                Some(q) => question = Some((ti, q)),
-                None if !is_back_channel(turn, src) => {
-                    question = Some((ti, turn.sentences.len().saturating_sub(1)));
-                }
-                None => {}
+                Some(q) => Some(q),
+                None => (!is_back_channel(turn, src)).then_some(last),
+            };
+            if let Some(q) = asked {
+                question = Some((ti, q));
+                prime = turn
+                    .sentences
+                    .get(q)
+                    .map_or(Prime::default(), |s| rules.prime(s.text(src)));
             }
         }
         if !filter.admits(turn.role) {
             continue;
         }
         for (si, s) in turn.sentences.iter().enumerate() {
-            for hit in rules.classify(s.text(src)).hits {
+            for hit in rules.classify_primed(s.text(src), prime).hits {
                 out.push(Signal {
                     force: hit.force,
                     turn: ti,
