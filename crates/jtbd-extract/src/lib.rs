@@ -33,9 +33,9 @@ mod signals;
 mod props;
 
 pub use classify::{Classification, ForceHit};
-pub use jtbd_model::Force;
+pub use jtbd_model::{Force, Signal};
 pub use rules::{Example, Expect, Prime, Rule, RuleError, RuleSet};
-pub use signals::{Signal, SpeakerFilter, signals};
+pub use signals::{SpeakerFilter, signals};
 
 /// A loaded rule set, ready to classify text.
 pub type Extractor = RuleSet;

@@ -1,8 +1,7 @@
 //! Running the rules over an interview: which sentences carry which force.
 
 use crate::rules::{Prime, RuleSet};
-use jtbd_model::{Force, Interview, Role};
-use std::ops::Range;
+use jtbd_model::{Interview, Role, Signal};
 
 /// Whose turns are read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,25 +22,6 @@ impl SpeakerFilter {
             SpeakerFilter::Interviewer => role != Role::Interviewee,
         }
     }
-}
-
-/// One sentence found to carry a force.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Signal {
-    /// The force.
-    pub force: Force,
-    /// Index of the turn in the interview.
-    pub turn: usize,
-    /// Index of the sentence in the turn.
-    pub sentence: usize,
-    /// Confidence, 0 to 1.
-    pub confidence: f64,
-    /// Ids of the rules that fired.
-    pub rules: Vec<String>,
-    /// Cue ranges, as byte offsets into the sentence text.
-    pub cues: Vec<Range<usize>>,
-    /// The interviewer's question before the turn: (turn, sentence).
-    pub question: Option<(usize, usize)>,
 }
 
 /// Words a turn may have and still be only a back-channel, when it asks nothing.

@@ -355,3 +355,23 @@ mod tests {
         assert_eq!(Role::parse("host"), None);
     }
 }
+
+/// One sentence found to carry a force: what extraction hands on, plain data (the stories
+/// stage reads it without knowing the rules).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Signal {
+    /// The force.
+    pub force: Force,
+    /// Index of the turn in the interview.
+    pub turn: usize,
+    /// Index of the sentence in the turn.
+    pub sentence: usize,
+    /// Confidence, 0 to 1.
+    pub confidence: f64,
+    /// Ids of the rules that fired.
+    pub rules: Vec<String>,
+    /// Cue ranges, as byte offsets into the sentence text.
+    pub cues: Vec<Range<usize>>,
+    /// The interviewer's question before the turn: (turn, sentence).
+    pub question: Option<(usize, usize)>,
+}

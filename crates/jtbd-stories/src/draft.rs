@@ -1,0 +1,277 @@
+//! Job stories: one per theme, each slot drafted by the grammar from the interviewees' words,
+//! with the quote it came from; chains from fear or pain to a want; who does the job and who
+//! benefits.
+
+use crate::knowledge::{Knowledge, Slot, contains_phrase, terms};
+use crate::record::{Quote, Record, Said};
+use crate::themes::{SignalRef, Theme};
+use jtbd_model::Force;
+use std::collections::BTreeSet;
+
+/// A quote used as evidence, with the record it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evidence {
+    pub record: usize,
+    pub quote: Quote,
+}
+
+/// A drafted slot: the text and the quote it was drafted from, by which grammar rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drafted {
+    pub text: String,
+    pub rule: String,
+    pub evidence: Evidence,
+}
+
+/// An anxiety or frustration that the same interviewee links to a want.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chain {
+    /// The fear or pain, then the want it leads to.
+    pub from: SignalRef,
+    pub to: SignalRef,
+    /// Why they are linked: `same turn`, `next turn` or the causal word that opens the want.
+    pub link: String,
+}
+
+/// Who a story's quotes speak of, with the quotes that say so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Party {
+    pub name: String,
+    pub evidence: Vec<SignalRef>,
+}
+
+/// A drafted job story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Story {
+    /// The theme it tells, by index.
+    pub theme: usize,
+    /// `When <situation>, I want to <motivation>, so I can <outcome>.`, gaps marked.
+    pub text: String,
+    /// Each slot, or `None` where no quote gave one (a gap, never filled with other words).
+    pub situation: Option<Drafted>,
+    pub motivation: Option<Drafted>,
+    pub outcome: Option<Drafted>,
+    /// Chains touching the theme.
+    pub chains: Vec<Chain>,
+    /// Who does the job (the speakers' side) and who benefits.
+    pub executor: Option<Party>,
+    pub beneficiary: Option<Party>,
+}
+
+impl Story {
+    /// The slots that have no evidence.
+    pub fn gaps(&self) -> Vec<Slot> {
+        Slot::ALL
+            .into_iter()
+            .filter(|s| self.slot(*s).is_none())
+            .collect()
+    }
+
+    /// One slot.
+    pub fn slot(&self, slot: Slot) -> Option<&Drafted> {
+        match slot {
+            Slot::Situation => self.situation.as_ref(),
+            Slot::Motivation => self.motivation.as_ref(),
+            Slot::Outcome => self.outcome.as_ref(),
+        }
+    }
+}
+
+/// The chains of one record: a fear or pain followed by a want of the same speaker within
+/// `chain_turns` of their turns, or a want that opens with a causal word.
+pub fn chains(records: &[Record], k: &Knowledge) -> Vec<Chain> {
+    let mut out = Vec::new();
+    for (ri, r) in records.iter().enumerate() {
+        for (ai, a) in r.said.iter().enumerate() {
+            if !matches!(a.force, Force::Anxiety | Force::Frustration) {
+                continue;
+            }
+            // The first want after it that is close enough, or linked by a causal word.
+            let found = r.said.iter().enumerate().skip(ai + 1).find_map(|(di, d)| {
+                if d.force != Force::DesiredProgress || d.quote.speaker != a.quote.speaker {
+                    return None;
+                }
+                let opening: Vec<String> = terms(&d.quote.text).into_iter().take(4).collect();
+                let causal = k
+                    .causal
+                    .iter()
+                    .find(|c| opening.starts_with(c))
+                    .map(|c| c.join(" "));
+                let distance = turns_apart(a, d);
+                let link = match (distance, causal) {
+                    (Some(0), _) => Some("same turn".to_owned()),
+                    (Some(n), _) if n <= k.chain_turns => Some("next turn".to_owned()),
+                    (Some(n), Some(word)) if n <= k.chain_turns + 1 => Some(word),
+                    _ => None,
+                };
+                link.map(|l| (di, l))
+            });
+            if let Some((di, link)) = found {
+                out.push(Chain {
+                    from: SignalRef {
+                        record: ri,
+                        said: ai,
+                    },
+                    to: SignalRef {
+                        record: ri,
+                        said: di,
+                    },
+                    link,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// How many of the speaker's turns after `a`'s the want `d` comes (0: the same turn): an
+/// interview alternates, so a gap in turn indices is halved, rounding up.
+fn turns_apart(a: &Said, d: &Said) -> Option<usize> {
+    d.turn.checked_sub(a.turn).map(|gap| gap.div_ceil(2))
+}
+
+/// The quotes a theme's story may draw from, strongest first: its signals by force (wants
+/// first for the motivation), confidence, then place.
+fn ranked<'a>(
+    records: &'a [Record],
+    signals: &[SignalRef],
+    first: Force,
+) -> Vec<(SignalRef, &'a Said)> {
+    let mut out: Vec<(SignalRef, &Said)> = signals
+        .iter()
+        .map(|s| (*s, &records[s.record].said[s.said]))
+        .collect();
+    out.sort_by(|a, b| {
+        (b.1.force == first)
+            .cmp(&(a.1.force == first))
+            .then(b.1.confidence.total_cmp(&a.1.confidence))
+            .then(a.0.cmp(&b.0))
+    });
+    out
+}
+
+/// The first draft any rule of `slot` makes from these quotes (each quote, then the sentence
+/// before it when `with_before`).
+fn draft_slot(
+    k: &Knowledge,
+    slot: Slot,
+    quotes: &[(SignalRef, &Said)],
+    with_before: bool,
+) -> Option<Drafted> {
+    for (sref, said) in quotes {
+        let mut candidates = vec![&said.quote];
+        if with_before {
+            candidates.extend(said.before.as_ref());
+        }
+        for q in candidates {
+            for rule in k.grammar.iter().filter(|g| g.slot == slot) {
+                if let Some(text) = rule.draft(&q.text, &k.cut_at) {
+                    return Some(Drafted {
+                        text,
+                        rule: rule.id.clone(),
+                        evidence: Evidence {
+                            record: sref.record,
+                            quote: q.clone(),
+                        },
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The party most of the quotes speak of, on the speaker's side or not.
+fn party(
+    records: &[Record],
+    signals: &[SignalRef],
+    k: &Knowledge,
+    own_side: bool,
+) -> Option<Party> {
+    k.actors
+        .iter()
+        .filter(|a| a.own_side == own_side)
+        .map(|a| {
+            let evidence: Vec<SignalRef> = signals
+                .iter()
+                .filter(|s| {
+                    let words = terms(&records[s.record].said[s.said].quote.text);
+                    a.cues.iter().any(|c| contains_phrase(&words, c))
+                })
+                .copied()
+                .collect();
+            (a, evidence)
+        })
+        .filter(|(_, e)| !e.is_empty())
+        // The most quotes; the first in the data on a tie.
+        .fold(
+            None::<(&crate::knowledge::Actor, Vec<SignalRef>)>,
+            |best, (a, e)| match best {
+                Some((b, be)) if be.len() >= e.len() => Some((b, be)),
+                _ => Some((a, e)),
+            },
+        )
+        .map(|(a, evidence)| Party {
+            name: a.name.clone(),
+            evidence,
+        })
+}
+
+/// The story of theme `index`.
+pub fn story(
+    records: &[Record],
+    themes: &[Theme],
+    index: usize,
+    all_chains: &[Chain],
+    k: &Knowledge,
+) -> Story {
+    let theme = &themes[index];
+    let members: BTreeSet<SignalRef> = theme.signals.iter().copied().collect();
+    let chains: Vec<Chain> = all_chains
+        .iter()
+        .filter(|c| members.contains(&c.from) || members.contains(&c.to))
+        .cloned()
+        .collect();
+    // A want chained to the theme's fears and pains may tell its motivation.
+    let mut wants: Vec<SignalRef> = theme.signals.clone();
+    wants.extend(chains.iter().map(|c| c.to).filter(|t| !members.contains(t)));
+    let motivation = draft_slot(
+        k,
+        Slot::Motivation,
+        &ranked(records, &wants, Force::DesiredProgress),
+        false,
+    );
+    let situation = draft_slot(
+        k,
+        Slot::Situation,
+        &ranked(records, &theme.signals, Force::Frustration),
+        true,
+    );
+    let outcome = draft_slot(
+        k,
+        Slot::Outcome,
+        &ranked(records, &wants, Force::DesiredProgress),
+        false,
+    );
+    let executor = party(records, &theme.signals, k, true);
+    let beneficiary = party(records, &theme.signals, k, false).or_else(|| executor.clone());
+    let fill = |d: &Option<Drafted>, slot: Slot| match d {
+        Some(d) => d.text.clone(),
+        None => k.gap.replace("{slot}", slot.as_str()),
+    };
+    let text = k
+        .template
+        .replace("{situation}", &fill(&situation, Slot::Situation))
+        .replace("{motivation}", &fill(&motivation, Slot::Motivation))
+        .replace("{outcome}", &fill(&outcome, Slot::Outcome));
+    Story {
+        theme: index,
+        text,
+        situation,
+        motivation,
+        outcome,
+        chains,
+        executor,
+        beneficiary,
+    }
+}

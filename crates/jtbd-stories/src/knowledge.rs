@@ -1,0 +1,324 @@
+//! The stage's knowledge, `data/stories.toml`: parsed, checked and compiled once.
+
+use std::collections::HashSet;
+
+/// The embedded knowledge file.
+const EMBEDDED: &str = include_str!("../data/stories.toml");
+
+/// A problem in a knowledge file.
+#[derive(Debug, thiserror::Error)]
+pub enum KnowledgeError {
+    /// The TOML does not parse or has the wrong shape.
+    #[error("{file}: {message}")]
+    Parse { file: String, message: String },
+    /// A grammar rule's pattern does not compile.
+    #[error("{file}: grammar rule {id}: pattern: {message}")]
+    Pattern {
+        file: String,
+        id: String,
+        message: String,
+    },
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    template: String,
+    gap: String,
+    cut_at: Vec<String>,
+    themes: RawThemes,
+    tense: RawTense,
+    actor: Vec<RawActor>,
+    chains: RawChains,
+    segments: RawSegments,
+    grammar: Vec<RawGrammar>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawThemes {
+    stop_words: Vec<String>,
+    min_interviewees: usize,
+    votes: usize,
+    pair_weight: f64,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTense {
+    past: Vec<String>,
+    hypothetical: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawActor {
+    name: String,
+    #[serde(default, rename = "self")]
+    own_side: bool,
+    cues: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChains {
+    turns: usize,
+    causal: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSegments {
+    min_similarity: f64,
+    language: usize,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrammar {
+    id: String,
+    slot: String,
+    pattern: String,
+    template: String,
+    examples: Vec<GrammarExample>,
+}
+
+/// An example of a grammar rule: the slot text it drafts from `text` ("" when it must not
+/// match).
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrammarExample {
+    pub text: String,
+    pub expect: String,
+}
+
+/// A slot of a job story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Slot {
+    /// `When <situation>`.
+    Situation,
+    /// `I want to <motivation>`.
+    Motivation,
+    /// `so I can <outcome>`.
+    Outcome,
+}
+
+impl Slot {
+    /// The slot's name in data and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Slot::Situation => "situation",
+            Slot::Motivation => "motivation",
+            Slot::Outcome => "outcome",
+        }
+    }
+
+    /// Every slot, in the order a story says them.
+    pub const ALL: [Slot; 3] = [Slot::Situation, Slot::Motivation, Slot::Outcome];
+}
+
+/// One grammar rule, compiled.
+#[derive(Debug)]
+pub struct GrammarRule {
+    pub id: String,
+    pub slot: Slot,
+    pattern: regex::Regex,
+    template: String,
+    pub examples: Vec<GrammarExample>,
+}
+
+impl GrammarRule {
+    /// The slot text this rule drafts from `text`: the template filled with the named groups
+    /// (each cut where a clause of `cut_at` begins), white space collapsed, without trailing
+    /// punctuation; `None` when it does not match.
+    pub fn draft(&self, text: &str, cut_at: &[String]) -> Option<String> {
+        let caps = self.pattern.captures(text)?;
+        let mut out = self.template.clone();
+        for name in self.pattern.capture_names().flatten() {
+            let mut value = caps.name(name).map_or("", |m| m.as_str());
+            let lower = value.to_lowercase();
+            if let Some(at) = cut_at
+                .iter()
+                .filter_map(|c| lower.find(&format!(" {c} ")))
+                .min()
+                .filter(|&at| value.is_char_boundary(at))
+            {
+                value = &value[..at];
+            }
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        let out = out.trim_end_matches([',', ' ', '-', ':']).to_owned();
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+/// A kind of person a quote speaks of.
+#[derive(Debug)]
+pub struct Actor {
+    pub name: String,
+    /// The speaker's own side (I, my team): a job executor.
+    pub own_side: bool,
+    /// Stemmed cue phrases (terms joined by a space).
+    pub cues: Vec<Vec<String>>,
+}
+
+/// Everything the stage knows, compiled.
+#[derive(Debug)]
+pub struct Knowledge {
+    pub template: String,
+    pub gap: String,
+    /// Clauses that end a drafted slot, lower case.
+    pub cut_at: Vec<String>,
+    pub stop_terms: HashSet<String>,
+    pub min_interviewees: usize,
+    pub votes: usize,
+    pub pair_weight: f64,
+    pub past: Vec<Vec<String>>,
+    pub hypothetical: Vec<Vec<String>>,
+    pub actors: Vec<Actor>,
+    pub chain_turns: usize,
+    pub causal: Vec<Vec<String>>,
+    pub min_similarity: f64,
+    pub language: usize,
+    pub grammar: Vec<GrammarRule>,
+}
+
+/// A phrase's stemmed terms, the project's one analyzer.
+pub fn terms(phrase: &str) -> Vec<String> {
+    jtbd_text::tokenize(phrase)
+        .into_iter()
+        .map(|t| t.term)
+        .collect()
+}
+
+impl Knowledge {
+    /// The embedded knowledge.
+    pub fn embedded() -> Result<Knowledge, KnowledgeError> {
+        Knowledge::from_text("stories.toml", EMBEDDED)
+    }
+
+    /// Knowledge from a file's text (a user's replacement of `stories.toml`).
+    pub fn from_text(file: &str, text: &str) -> Result<Knowledge, KnowledgeError> {
+        let raw: Raw = toml::from_str(text).map_err(|e| KnowledgeError::Parse {
+            file: file.into(),
+            message: e.to_string(),
+        })?;
+        let phrases = |list: &[String]| list.iter().map(|p| terms(p)).collect::<Vec<_>>();
+        let mut grammar = Vec::new();
+        for g in raw.grammar {
+            let slot = match g.slot.as_str() {
+                "situation" => Slot::Situation,
+                "motivation" => Slot::Motivation,
+                "outcome" => Slot::Outcome,
+                other => {
+                    return Err(KnowledgeError::Parse {
+                        file: file.into(),
+                        message: format!(
+                            "grammar rule {}: slot {other:?} is not situation, motivation or outcome",
+                            g.id
+                        ),
+                    });
+                }
+            };
+            let pattern = regex::RegexBuilder::new(&g.pattern)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| KnowledgeError::Pattern {
+                    file: file.into(),
+                    id: g.id.clone(),
+                    message: e.to_string(),
+                })?;
+            grammar.push(GrammarRule {
+                id: g.id,
+                slot,
+                pattern,
+                template: g.template,
+                examples: g.examples,
+            });
+        }
+        Ok(Knowledge {
+            template: raw.template,
+            gap: raw.gap,
+            cut_at: raw.cut_at.iter().map(|c| c.to_lowercase()).collect(),
+            stop_terms: raw
+                .themes
+                .stop_words
+                .iter()
+                .flat_map(|w| terms(w))
+                .collect(),
+            min_interviewees: raw.themes.min_interviewees.max(1),
+            votes: raw.themes.votes.max(1),
+            pair_weight: raw.themes.pair_weight,
+            past: phrases(&raw.tense.past),
+            hypothetical: phrases(&raw.tense.hypothetical),
+            actors: raw
+                .actor
+                .into_iter()
+                .map(|a| Actor {
+                    cues: phrases(&a.cues),
+                    name: a.name,
+                    own_side: a.own_side,
+                })
+                .collect(),
+            chain_turns: raw.chains.turns,
+            causal: phrases(&raw.chains.causal),
+            min_similarity: raw.segments.min_similarity,
+            language: raw.segments.language,
+            grammar,
+        })
+    }
+}
+
+impl Knowledge {
+    /// The embedded file's text, to start a user's own from.
+    pub fn embedded_text() -> &'static str {
+        EMBEDDED
+    }
+}
+
+/// Whether `phrase` (stemmed terms) stands anywhere in `words` (stemmed terms).
+pub fn contains_phrase(words: &[String], phrase: &[String]) -> bool {
+    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_grammar_rule_drafts_its_examples() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut failures = Vec::new();
+        for rule in &k.grammar {
+            assert!(
+                rule.examples.iter().any(|e| !e.expect.is_empty())
+                    && rule.examples.iter().any(|e| e.expect.is_empty()),
+                "{}: needs an example it drafts and one it leaves alone",
+                rule.id
+            );
+            for ex in &rule.examples {
+                let got = rule.draft(&ex.text, &k.cut_at).unwrap_or_default();
+                if got != ex.expect {
+                    failures.push(format!(
+                        "{}: {:?} gave {got:?}, not {:?}",
+                        rule.id, ex.text, ex.expect
+                    ));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_with_the_file_named() {
+        let text = Knowledge::embedded_text().replace(
+            r#"id = "situation/when""#,
+            "id = \"situation/when\"\nbroken = true",
+        );
+        let e = Knowledge::from_text("mine.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("mine.toml") && e.contains("broken"), "{e}");
+    }
+}

@@ -1,0 +1,112 @@
+//! What the stage keeps of an interview: its metadata and its interviewees' signals, each with
+//! its quote and the sentences around it. Memory grows with the signals, not with the text.
+
+use jtbd_model::{Force, Interview, Role, Signal, Timestamp};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// A verbatim quote and its exact place in its source file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quote {
+    /// The sentence, as the source has it (`source[byte_start..byte_end]` for verbatim formats).
+    pub text: String,
+    /// The speaker label as written.
+    pub speaker: Option<String>,
+    /// The speaker's role.
+    pub role: Role,
+    /// 1-based line of the first byte.
+    pub line: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    /// When the turn starts in the recording, if the source says.
+    pub timestamp: Option<Timestamp>,
+}
+
+/// One signal of an interviewee, with what the stage needs around it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Said {
+    pub force: Force,
+    pub confidence: f64,
+    pub quote: Quote,
+    /// Index of the turn in its interview, and of the sentence in the turn.
+    pub turn: usize,
+    pub sentence: usize,
+    /// Cue ranges inside the quote's text.
+    pub cues: Vec<Range<usize>>,
+    /// The sentence before it in the same turn, if any (a situation often stands there).
+    pub before: Option<Quote>,
+}
+
+/// One interview as the stage sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// The interview's stable id.
+    pub id: String,
+    /// Its path, as given.
+    pub path: String,
+    /// Who was interviewed: the `participant` metadata, else the interviewee who said most.
+    pub interviewee: String,
+    /// The interview's metadata (keys lower case).
+    pub metadata: BTreeMap<String, String>,
+    /// The interviewees' signals, in source order.
+    pub said: Vec<Said>,
+}
+
+fn quote(interview: &Interview, turn: usize, sentence: usize) -> Quote {
+    let t = &interview.turns[turn];
+    let s = &t.sentences[sentence];
+    Quote {
+        text: s.text(&interview.source).to_owned(),
+        speaker: t.speaker.clone(),
+        role: t.role,
+        line: s.line,
+        byte_start: s.byte_start,
+        byte_end: s.byte_end,
+        timestamp: t.timestamp,
+    }
+}
+
+impl Record {
+    /// The record of `interview`, keeping its interviewees' signals (habit is left out: the
+    /// stories are about struggles and wants).
+    pub fn new(interview: &Interview, signals: &[Signal]) -> Record {
+        let interviewee = interview
+            .metadata
+            .get("participant")
+            .filter(|p| !p.trim().is_empty())
+            .cloned()
+            .or_else(|| {
+                interview
+                    .speakers
+                    .iter()
+                    .filter(|s| s.role != Role::Interviewer)
+                    .max_by(|a, b| a.words.cmp(&b.words).then_with(|| b.name.cmp(&a.name)))
+                    .map(|s| s.name.clone())
+            })
+            .unwrap_or_else(|| interview.id.clone());
+        let said = signals
+            .iter()
+            .filter(|s| s.force != Force::Habit)
+            .filter(|s| interview.turns[s.turn].role != Role::Interviewer)
+            .map(|s| Said {
+                force: s.force,
+                confidence: s.confidence,
+                quote: quote(interview, s.turn, s.sentence),
+                turn: s.turn,
+                sentence: s.sentence,
+                cues: s.cues.clone(),
+                before: s
+                    .sentence
+                    .checked_sub(1)
+                    .map(|b| quote(interview, s.turn, b)),
+            })
+            .collect();
+        Record {
+            id: interview.id.clone(),
+            path: interview.path.clone(),
+            interviewee,
+            metadata: interview.metadata.clone(),
+            said,
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Tests of the whole stage on records made here.
+
+use super::*;
+use jtbd_model::{Force, Role};
+use std::collections::BTreeMap;
+
+/// A record of `who` at `company` whose signals are `said` (force, sentence), one turn each.
+fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Record {
+    let mut metadata = BTreeMap::new();
+    metadata.insert("company".to_owned(), company.to_owned());
+    metadata.insert("role".to_owned(), role.to_owned());
+    let mut offset = 0;
+    let said = said
+        .iter()
+        .enumerate()
+        .map(|(i, (force, text))| {
+            let q = Quote {
+                text: (*text).to_owned(),
+                speaker: Some(who.to_owned()),
+                role: Role::Interviewee,
+                line: i * 2 + 1,
+                byte_start: offset,
+                byte_end: offset + text.len(),
+                timestamp: None,
+            };
+            offset += text.len() + 1;
+            Said {
+                force: *force,
+                confidence: 0.7,
+                quote: q,
+                turn: i * 2 + 1,
+                sentence: 0,
+                cues: Vec::new(),
+                before: None,
+            }
+        })
+        .collect();
+    Record {
+        id: who.to_lowercase(),
+        path: format!("{who}.txt"),
+        interviewee: who.to_owned(),
+        metadata,
+        said,
+    }
+}
+
+fn sample() -> Vec<Record> {
+    use Force::*;
+    vec![
+        record(
+            "Ana",
+            "Bank A",
+            "CISO",
+            &[
+                (Anxiety, "I'm worried that a partner account gets breached."),
+                (
+                    DesiredProgress,
+                    "We need one place to see every partner account.",
+                ),
+                (
+                    Frustration,
+                    "Every time an auditor asks, we export the audit evidence by hand.",
+                ),
+            ],
+        ),
+        record(
+            "Ben",
+            "Insurer B",
+            "CISO",
+            &[
+                (Frustration, "Collecting audit evidence takes weeks."),
+                (
+                    DesiredProgress,
+                    "I want to keep audit evidence in one system so that we can answer auditors the same day.",
+                ),
+            ],
+        ),
+        record(
+            "Cy",
+            "Retailer C",
+            "CTO",
+            &[
+                (Frustration, "Our partner account reviews are a mess."),
+                (DesiredProgress, "We want fewer vendors."),
+            ],
+        ),
+        record(
+            "Eve",
+            "Shop E",
+            "CTO",
+            &[(
+                Frustration,
+                "Every partner account still lives in a spreadsheet.",
+            )],
+        ),
+        record(
+            "Di",
+            "School D",
+            "IT director",
+            &[(
+                DesiredProgress,
+                "We want a laptop fleet that patches itself.",
+            )],
+        ),
+    ]
+}
+
+#[test]
+fn themes_rest_on_several_interviewees_and_are_named_in_their_words() {
+    let k = Knowledge::embedded().unwrap();
+    let f = find(&sample(), &k, 2);
+    let labels: Vec<&str> = f.themes.iter().map(|t| t.label.as_str()).collect();
+    assert!(labels.contains(&"audit evidence"), "{labels:?}");
+    assert!(labels.contains(&"partner account"), "{labels:?}");
+    for t in &f.themes {
+        assert!(t.strength.interviewees >= 2, "{t:?}");
+    }
+    // Di alone spoke of laptops: no theme rests on one person.
+    assert!(!labels.iter().any(|l| l.contains("laptop")), "{labels:?}");
+}
+
+#[test]
+fn stories_draft_slots_from_quotes_and_report_gaps() {
+    let k = Knowledge::embedded().unwrap();
+    let records = sample();
+    let f = find(&records, &k, 2);
+    let audit = f
+        .themes
+        .iter()
+        .position(|t| t.label == "audit evidence")
+        .unwrap();
+    let story = &f.stories[audit];
+    assert_eq!(
+        story.text,
+        "When an auditor asks, I want to keep audit evidence in one system, so I can answer auditors the same day."
+    );
+    for slot in Slot::ALL {
+        let d = story.slot(slot).unwrap();
+        let q = &d.evidence.quote;
+        assert!(
+            q.text.contains(&d.text) || slot == Slot::Motivation,
+            "{d:?}"
+        );
+    }
+    assert!(story.gaps().is_empty());
+    let partner = f
+        .themes
+        .iter()
+        .position(|t| t.label == "partner account")
+        .unwrap();
+    let story = &f.stories[partner];
+    assert_eq!(story.gaps(), [Slot::Situation]);
+    assert!(
+        story.text.starts_with(
+            "When [no evidence: situation], I want to see every partner account in one place"
+        ),
+        "{}",
+        story.text
+    );
+}
+
+#[test]
+fn a_fear_followed_by_a_want_of_the_same_speaker_is_a_chain() {
+    let k = Knowledge::embedded().unwrap();
+    let f = find(&sample(), &k, 2);
+    let ana = &f.chains.iter().find(|c| c.from.record == 0).unwrap();
+    assert_eq!((ana.from.said, ana.to.said), (0, 1));
+    assert_eq!(ana.link, "next turn");
+}
+
+#[test]
+fn executor_and_beneficiary_come_from_who_the_quotes_speak_of() {
+    let k = Knowledge::embedded().unwrap();
+    let f = find(&sample(), &k, 2);
+    let audit = f
+        .themes
+        .iter()
+        .position(|t| t.label == "audit evidence")
+        .unwrap();
+    let story = &f.stories[audit];
+    assert_eq!(story.executor.as_ref().unwrap().name, "my team");
+    assert_eq!(
+        story.beneficiary.as_ref().unwrap().name,
+        "regulators and auditors"
+    );
+}
+
+#[test]
+fn segments_have_a_poster_child_a_profile_and_language() {
+    let k = Knowledge::embedded().unwrap();
+    let f = find(&sample(), &k, 2);
+    assert!(!f.segments.is_empty());
+    for s in &f.segments {
+        assert!(s.members.len() >= 2);
+        assert!(s.members.contains(&s.poster_child));
+        assert!(!s.poster_quotes.is_empty());
+    }
+    let members: Vec<&[String]> = f.segments.iter().map(|s| &s.members[..]).collect();
+    assert_eq!(
+        members,
+        [["Ana", "Ben"], ["Cy", "Eve"]],
+        "{:#?}",
+        f.segments
+    );
+    assert_eq!(
+        f.segments[0].profile,
+        [("role".to_owned(), "ciso".to_owned())]
+    );
+    assert_eq!(
+        f.segments[1].profile,
+        [("role".to_owned(), "cto".to_owned())]
+    );
+    assert!(
+        f.segments[0]
+            .language
+            .iter()
+            .any(|(p, n)| p == "audit evidence" && *n == 2),
+        "{:?}",
+        f.segments[0].language
+    );
+}
+
+#[test]
+fn the_same_records_give_the_same_findings() {
+    let k = Knowledge::embedded().unwrap();
+    assert_eq!(find(&sample(), &k, 2), find(&sample(), &k, 2));
+}
