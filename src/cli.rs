@@ -60,6 +60,9 @@ pub enum Command {
     /// Search the index: tantivy query syntax, filters by role, speaker, force and metadata.
     #[command(after_help = SEARCH_HELP)]
     Search(SearchArgs),
+    /// Draft job stories: themes across interviewees, stories with quotes, chains, segments.
+    #[command(after_help = STORIES_HELP)]
+    Stories(StoriesArgs),
     /// List, check and test extraction rules (the embedded ones, or a folder of your own).
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -159,6 +162,69 @@ fn confidence(s: &str) -> Result<f64, String> {
         Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
         _ => Err(format!("`{s}` is not a confidence from 0 to 1 (e.g. 0.7)")),
     }
+}
+
+const STORIES_HELP: &str = "\
+Reads the transcripts, finds the forces in what interviewees said, and groups the signals of
+several interviewees into themes (what the struggle is about, in their words). Each theme gets
+a job story, `When <situation>, I want to <motivation>, so I can <outcome>.`, every slot drafted
+from a quote it cites; a slot no quote gives is a gap, shown as `[no evidence: ...]` and counted,
+never filled with other words. Stories also carry chains (a fear or pain the same interviewee
+links to a want), who does the job and who benefits. Segments group interviewees by the themes
+they share, each with its poster child, what their metadata have in common, and their language.
+
+Examples:
+  jtbd stories corpora/
+  jtbd stories corpora/ --format markdown > stories.md
+  jtbd stories calls/ --role CISO --min-interviewees 3
+  jtbd stories calls/ --where industry=banking --format jsonl | jq -c 'select(.type == \"story\")'
+
+Exit codes: 0 stories drafted, 1 none (too few interviewees share a theme), 2 error.
+The grammar and templates are data: crates/jtbd-stories/data/stories.toml (docs/stories.md).";
+
+/// `jtbd stories`.
+#[derive(Debug, clap::Args)]
+pub struct StoriesArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = StoriesOutput::Human)]
+    pub format: StoriesOutput,
+
+    /// A theme (and its story) must rest on at least this many interviewees.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_interviewees: u64,
+
+    /// Only interviews whose participant role or title is this (any case). Repeatable.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Vec<String>,
+
+    /// Only interviews with this metadata KEY=VALUE (whole value, any case). Repeatable; one key
+    /// given twice means either value.
+    #[arg(long = "where", value_name = "KEY=VALUE", value_parser = parse_where)]
+    pub wheres: Vec<(String, String)>,
+
+    /// Add or replace extraction rules from the *.toml files of this folder.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+    /// Worker threads reading files (default: one per core). The output never depends on it.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+/// Output formats of `jtbd stories`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoriesOutput {
+    /// For people, on a terminal.
+    Human,
+    /// JSON Lines: begin, theme, story, segment, summary messages.
+    Jsonl,
+    /// One JSON document.
+    Json,
+    /// Markdown, for a wiki or a pull request.
+    Markdown,
 }
 
 /// `jtbd classify`.

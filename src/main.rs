@@ -5,6 +5,7 @@
 mod cli;
 mod emit;
 mod emit_signals;
+mod emit_stories;
 mod extract_cmd;
 mod fast_json;
 mod gather;
@@ -12,10 +13,12 @@ mod index_cmd;
 mod ingest_cmd;
 mod pipeline;
 mod search_cmd;
+mod stories_cmd;
 mod style;
 mod wire;
 mod wire_search;
 mod wire_signal;
+mod wire_stories;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -41,6 +44,9 @@ fn main() -> ExitCode {
                     0
                 }
             }));
+        }
+        cli::Command::Stories(args) => {
+            return exit(stories_cmd::run(args, style, cli.quiet));
         }
         cli::Command::Search(args) => {
             return exit(search_cmd::run(args, style).map(|n| if n > 0 { 0 } else { 1 }));

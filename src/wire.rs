@@ -40,6 +40,15 @@ pub enum Message<'a> {
     /// Last line of `jtbd search`.
     #[serde(rename = "summary")]
     SearchSummary(crate::wire_search::SearchSummary<'a>),
+    /// A theme (stories).
+    Theme(&'a crate::wire_stories::WireTheme<'a>),
+    /// A drafted job story (stories).
+    Story(&'a crate::wire_stories::WireStory<'a>),
+    /// A needs-based segment (stories).
+    Segment(&'a crate::wire_stories::WireSegment<'a>),
+    /// Last line of `jtbd stories`.
+    #[serde(rename = "summary")]
+    StoriesSummary(&'a crate::wire_stories::StoriesSummary),
 }
 
 /// The `summary` message of `jtbd index`.
@@ -180,7 +189,7 @@ pub struct WireTurn<'a> {
 }
 
 /// A timestamp written as `HH:MM:SS(.mmm)` without building a string first.
-pub struct ClockTime(jtbd_model::Timestamp);
+pub struct ClockTime(pub(crate) jtbd_model::Timestamp);
 
 impl ClockTime {
     /// Wraps a timestamp.

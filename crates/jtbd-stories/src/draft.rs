@@ -88,7 +88,12 @@ pub fn chains(records: &[Record], k: &Knowledge) -> Vec<Chain> {
             }
             // The first want after it that is close enough, or linked by a causal word.
             let found = r.said.iter().enumerate().skip(ai + 1).find_map(|(di, d)| {
-                if d.force != Force::DesiredProgress || d.quote.speaker != a.quote.speaker {
+                // A sentence that is both fear and want is no chain of two.
+                let same_sentence = (d.turn, d.sentence) == (a.turn, a.sentence);
+                if d.force != Force::DesiredProgress
+                    || d.quote.speaker != a.quote.speaker
+                    || same_sentence
+                {
                     return None;
                 }
                 let opening: Vec<String> = terms(&d.quote.text).into_iter().take(4).collect();

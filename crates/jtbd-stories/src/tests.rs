@@ -178,7 +178,10 @@ fn executor_and_beneficiary_come_from_who_the_quotes_speak_of() {
         .position(|t| t.label == "audit evidence")
         .unwrap();
     let story = &f.stories[audit];
-    assert_eq!(story.executor.as_ref().unwrap().name, "my team");
+    assert_eq!(
+        story.executor.as_ref().unwrap().name,
+        "the interviewee's team"
+    );
     assert_eq!(
         story.beneficiary.as_ref().unwrap().name,
         "regulators and auditors"

@@ -152,7 +152,9 @@ pub fn themes(records: &[Record], k: &Knowledge, min_interviewees: usize) -> Vec
     });
     let mut taken: BTreeSet<SignalRef> = BTreeSet::new();
     let mut out: Vec<Theme> = Vec::new();
-    for (_, _, votes) in candidates {
+    let per_signal_keys: BTreeMap<SignalRef, &Vec<(Key, String)>> =
+        per_signal.iter().map(|(s, k)| (*s, k)).collect();
+    for (_, key, votes) in candidates {
         let free: Vec<&(SignalRef, String)> =
             votes.iter().filter(|(s, _)| !taken.contains(s)).collect();
         if who(&free) < min {
@@ -162,11 +164,33 @@ pub fn themes(records: &[Record], k: &Knowledge, min_interviewees: usize) -> Vec
         for (_, surface) in &free {
             *forms.entry(surface.as_str()).or_default() += 1;
         }
-        let label = forms
+        let word = forms
             .iter()
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
             .map(|(f, _)| (*f).to_owned())
             .unwrap_or_default();
+        // A one-word theme is named by the pair around its word that most of its interviewees
+        // say, when two or more say the same ("black box" rather than "black").
+        let label = if key.len() == 1 {
+            let mut pairs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for (sref, _) in &free {
+                for (pair, surface) in per_signal_keys[sref].iter() {
+                    if pair.len() == 2 && pair.contains(&key[0]) {
+                        pairs
+                            .entry(surface.as_str())
+                            .or_default()
+                            .insert(records[sref.record].interviewee.as_str());
+                    }
+                }
+            }
+            pairs
+                .into_iter()
+                .filter(|(_, who)| who.len() >= 2)
+                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
+                .map_or(word, |(p, _)| p.to_owned())
+        } else {
+            word
+        };
         let mut signals: Vec<SignalRef> = free.iter().map(|(s, _)| *s).collect();
         signals.sort();
         taken.extend(signals.iter().copied());

@@ -1,0 +1,311 @@
+//! Output formats of `jtbd stories`: JSON Lines, one JSON document, Markdown and the human view.
+//! Every format shows the same findings from the same wire types; nothing here computes them.
+
+use crate::style::Style;
+use crate::wire::{Begin, Message};
+use crate::wire_stories::{StoriesSummary, WireQuote, WireSegment, WireStory, WireTheme};
+use jtbd_stories::{Findings, Record};
+use std::fmt::Write as _;
+use std::io;
+
+/// What `jtbd stories` writes.
+#[derive(Debug, Clone, Copy)]
+pub enum StoriesFormat {
+    Human(Style),
+    Jsonl,
+    Json,
+    Markdown,
+}
+
+/// The findings as wire values, in output order.
+struct Wire<'a> {
+    themes: Vec<WireTheme<'a>>,
+    stories: Vec<WireStory<'a>>,
+    segments: Vec<WireSegment<'a>>,
+}
+
+fn wire<'a>(records: &'a [Record], f: &'a Findings) -> Wire<'a> {
+    Wire {
+        themes: f
+            .themes
+            .iter()
+            .map(|t| WireTheme::new(records, t))
+            .collect(),
+        stories: f
+            .stories
+            .iter()
+            .map(|s| WireStory::new(records, &f.themes, s))
+            .collect(),
+        segments: f
+            .segments
+            .iter()
+            .enumerate()
+            .map(|(k, s)| WireSegment::new(records, &f.themes, k, s))
+            .collect(),
+    }
+}
+
+/// Renders the findings in `format`.
+pub fn render(
+    format: StoriesFormat,
+    records: &[Record],
+    f: &Findings,
+    summary: &StoriesSummary,
+) -> io::Result<Vec<u8>> {
+    let w = wire(records, f);
+    match format {
+        StoriesFormat::Jsonl => jsonl(&w, summary),
+        StoriesFormat::Json => {
+            #[derive(serde::Serialize)]
+            struct Document<'a, 'b> {
+                #[serde(flatten)]
+                begin: Begin,
+                themes: &'b [WireTheme<'a>],
+                stories: &'b [WireStory<'a>],
+                segments: &'b [WireSegment<'a>],
+                summary: &'b StoriesSummary,
+            }
+            let mut out = serde_json::to_vec_pretty(&Document {
+                begin: Begin::new("stories"),
+                themes: &w.themes,
+                stories: &w.stories,
+                segments: &w.segments,
+                summary,
+            })?;
+            out.push(b'\n');
+            Ok(out)
+        }
+        StoriesFormat::Markdown => Ok(markdown(records, &w, summary).into_bytes()),
+        StoriesFormat::Human(style) => Ok(human(records, &w, summary, style).into_bytes()),
+    }
+}
+
+fn jsonl(w: &Wire<'_>, summary: &StoriesSummary) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut line = |m: &Message<'_>| -> io::Result<()> {
+        serde_json::to_writer(&mut out, m)?;
+        out.push(b'\n');
+        Ok(())
+    };
+    line(&Message::Begin(Begin::new("stories")))?;
+    for t in &w.themes {
+        line(&Message::Theme(t))?;
+    }
+    for s in &w.stories {
+        line(&Message::Story(s))?;
+    }
+    for s in &w.segments {
+        line(&Message::Segment(s))?;
+    }
+    line(&Message::StoriesSummary(summary))?;
+    Ok(out)
+}
+
+/// Quotes shown under a theme in the human and Markdown views (all are in JSON).
+const SHOWN_QUOTES: usize = 4;
+
+fn counts(w: &WireTheme<'_>) -> String {
+    let s = &w.strength;
+    format!(
+        "{} interviewees, {} companies, {} roles; {} signals ({} anxiety, {} frustration, {} desired progress); {} told as past, {} as hypothetical",
+        s.interviewees,
+        s.companies,
+        s.roles,
+        s.signals,
+        s.forces["anxiety"],
+        s.forces["frustration"],
+        s.forces["desired_progress"],
+        s.past,
+        s.hypothetical
+    )
+}
+
+fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) -> String {
+    let mut o = String::new();
+    let quote = |o: &mut String, indent: &str, q: &WireQuote<'_>| {
+        let _ = writeln!(
+            o,
+            "{indent}\"{}\"\n{indent}  {} {}",
+            q.text(),
+            st.dim("—"),
+            st.dim(&format!("{}, {}", q.who(records), q.place()))
+        );
+    };
+    for (k, (t, s)) in w.themes.iter().zip(&w.stories).enumerate() {
+        let _ = writeln!(
+            o,
+            "{} {}",
+            st.bold(&format!("Theme {}:", k + 1)),
+            st.bold(t.label)
+        );
+        let _ = writeln!(o, "  {}", st.dim(&counts(t)));
+        let _ = writeln!(o, "  {} {}", st.bold("Story:"), s.text);
+        for (name, slot) in [
+            ("situation", &s.situation),
+            ("motivation", &s.motivation),
+            ("outcome", &s.outcome),
+        ] {
+            match slot {
+                Some(d) => {
+                    let _ = writeln!(o, "    {name} {}", st.dim(&format!("(from {})", d.rule)));
+                    quote(&mut o, "      ", &d.quote);
+                }
+                None => {
+                    let _ = writeln!(o, "    {name}: gap, no quote says it");
+                }
+            }
+        }
+        if let (Some(e), Some(b)) = (&s.executor, &s.beneficiary) {
+            let _ = writeln!(
+                o,
+                "  Job done by {} ({} quotes), for {} ({} quotes)",
+                e.name,
+                e.quotes.len(),
+                b.name,
+                b.quotes.len()
+            );
+        }
+        for c in &s.chains {
+            let _ = writeln!(o, "  Chain ({}):", c.link);
+            quote(&mut o, "    ", &c.from);
+            let _ = writeln!(o, "    ->");
+            quote(&mut o, "    ", &c.to);
+        }
+        let _ = writeln!(o, "  Quotes:");
+        for q in t.quotes.iter().take(SHOWN_QUOTES) {
+            quote(&mut o, "    ", q);
+        }
+        if t.quotes.len() > SHOWN_QUOTES {
+            let _ = writeln!(
+                o,
+                "    {}",
+                st.dim(&format!(
+                    "(+{} more; --format json for all)",
+                    t.quotes.len() - SHOWN_QUOTES
+                ))
+            );
+        }
+        o.push('\n');
+    }
+    for s in &w.segments {
+        let _ = writeln!(
+            o,
+            "{} {}",
+            st.bold(&format!("Segment {}:", &s.id["segment-".len()..])),
+            s.members.join(", ")
+        );
+        let _ = writeln!(o, "  Poster child: {}", s.poster_child);
+        for q in &s.poster_quotes {
+            quote(&mut o, "    ", q);
+        }
+        let _ = writeln!(o, "  Struggles with: {}", s.themes.join(", "));
+        if s.profile.is_empty() {
+            let _ = writeln!(o, "  In common: nothing in their metadata");
+        } else {
+            let common: Vec<String> = s.profile.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let _ = writeln!(o, "  In common: {}", common.join("; "));
+        }
+        if !s.language.is_empty() {
+            let words: Vec<String> = s
+                .language
+                .iter()
+                .map(|p| format!("\"{}\" ({})", p.phrase, p.members))
+                .collect();
+            let _ = writeln!(o, "  Their language: {}", words.join(", "));
+        }
+        o.push('\n');
+    }
+    let _ = writeln!(
+        o,
+        "{} themes, {} stories ({} gaps), {} segments from {} signals of {} interviews; {} signals in no theme",
+        summary.themes,
+        summary.stories,
+        summary.gaps,
+        summary.segments,
+        summary.signals,
+        summary.interviews,
+        summary.unthemed
+    );
+    o
+}
+
+fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> String {
+    let mut o = String::from("# Job stories\n\n");
+    let _ = writeln!(
+        o,
+        "{} themes and {} stories ({} slots without evidence), {} segments, from {} signals of {} interviews.\n",
+        summary.themes,
+        summary.stories,
+        summary.gaps,
+        summary.segments,
+        summary.signals,
+        summary.interviews
+    );
+    let quote = |o: &mut String, q: &WireQuote<'_>| {
+        let _ = writeln!(
+            o,
+            "> {}\n>\n> — {}, `{}`\n",
+            q.text().replace('\n', " "),
+            q.who(records),
+            q.place()
+        );
+    };
+    for (k, (t, s)) in w.themes.iter().zip(&w.stories).enumerate() {
+        let _ = writeln!(o, "## {}. {}\n", k + 1, t.label);
+        let _ = writeln!(o, "*{}*\n", counts(t));
+        let _ = writeln!(o, "**{}**\n", s.text);
+        for (name, slot) in [
+            ("Situation", &s.situation),
+            ("Motivation", &s.motivation),
+            ("Outcome", &s.outcome),
+        ] {
+            match slot {
+                Some(d) => {
+                    let _ = writeln!(o, "{name} (`{}`):\n", d.rule);
+                    quote(&mut o, &d.quote);
+                }
+                None => {
+                    let _ = writeln!(o, "{name}: **gap**, no quote says it.\n");
+                }
+            }
+        }
+        if let (Some(e), Some(b)) = (&s.executor, &s.beneficiary) {
+            let _ = writeln!(o, "Job done by **{}**, for **{}**.\n", e.name, b.name);
+        }
+        for c in &s.chains {
+            let _ = writeln!(o, "Chain ({}):\n", c.link);
+            quote(&mut o, &c.from);
+            quote(&mut o, &c.to);
+        }
+        let _ = writeln!(o, "Quotes:\n");
+        for q in t.quotes.iter().take(SHOWN_QUOTES) {
+            quote(&mut o, q);
+        }
+    }
+    if !w.segments.is_empty() {
+        o.push_str("## Segments\n\n");
+    }
+    for s in &w.segments {
+        let _ = writeln!(o, "### {}: {}\n", s.id, s.members.join(", "));
+        let _ = writeln!(o, "Poster child: **{}**\n", s.poster_child);
+        for q in &s.poster_quotes {
+            quote(&mut o, q);
+        }
+        let _ = writeln!(o, "Struggles with: {}\n", s.themes.join(", "));
+        if s.profile.is_empty() {
+            o.push_str("In common: nothing in their metadata.\n\n");
+        } else {
+            let common: Vec<String> = s.profile.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let _ = writeln!(o, "In common: {}\n", common.join("; "));
+        }
+        if !s.language.is_empty() {
+            let words: Vec<String> = s
+                .language
+                .iter()
+                .map(|p| format!("\"{}\"", p.phrase))
+                .collect();
+            let _ = writeln!(o, "Their language: {}\n", words.join(", "));
+        }
+    }
+    o
+}

@@ -1,0 +1,168 @@
+//! `jtbd stories`: files -> interviews -> signals -> records (on the workers), then themes,
+//! stories and segments over all records (`jtbd_stories::find`), then one renderer. This file
+//! only wires the stages and the flags.
+
+use crate::cli::{StoriesArgs, StoriesOutput};
+use crate::emit_stories::{StoriesFormat, render};
+use crate::pipeline::{self, Notes, ReadSetup, Unread, file_of, problems, progress_bar_for};
+use crate::style::Style;
+use crate::wire_stories::StoriesSummary;
+use anyhow::Context;
+use jtbd_extract::{RuleSet, SpeakerFilter};
+use jtbd_stories::{Knowledge, Record};
+use std::io::Write;
+use std::time::Instant;
+
+/// One walk item, on a worker.
+enum Done {
+    Read(Record),
+    Failed(crate::wire::WireError),
+    Skipped(crate::wire::WireSkipped),
+}
+
+/// Whether a record passes `--role` and `--where` (whole values, any case; one key given twice
+/// means either value).
+fn admitted(r: &Record, args: &StoriesArgs) -> bool {
+    let has = |key: &str, want: &str| {
+        r.metadata
+            .get(&key.to_lowercase())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case(want.trim()))
+    };
+    let role_ok = args.role.is_empty()
+        || args
+            .role
+            .iter()
+            .any(|want| has("role", want) || has("title", want));
+    let mut keys: Vec<&str> = args.wheres.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let where_ok = keys.iter().all(|key| {
+        args.wheres
+            .iter()
+            .filter(|(k, _)| k == key)
+            .any(|(k, v)| has(k, v))
+    });
+    role_ok && where_ok
+}
+
+/// Runs `jtbd stories`; returns the exit code.
+pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    if let Some(n) = args.threads {
+        // Only the first call in a process can set the pool; a second is harmless.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
+    }
+    let rules = RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
+    let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
+    let setup = ReadSetup::new(&args.read, quiet)?;
+    let bar = progress_bar_for("reading", quiet);
+    let mut notes = Notes::new(&bar, quiet);
+    let (mut records, mut errors, mut skipped, mut files, mut filtered_out) =
+        (Vec::new(), 0usize, 0usize, 0usize, 0usize);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
+    let (setup_ref, bar_ref, rules_ref) = (&setup, &bar, &rules);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let meta = setup_ref.meta_canonical.as_deref();
+            pipeline::produce(&args.read.paths, meta, bar_ref, &tx, |item| {
+                read(item, setup_ref, rules_ref)
+            })
+        });
+        for done in rx.into_iter().flatten() {
+            match done {
+                Done::Read(r) => {
+                    files += 1;
+                    bar.inc(1);
+                    if admitted(&r, args) {
+                        records.push(r);
+                    } else {
+                        filtered_out += 1;
+                    }
+                }
+                Done::Failed(e) => {
+                    files += 1;
+                    errors += 1;
+                    bar.inc(1);
+                    notes.error(&e);
+                }
+                Done::Skipped(s) => {
+                    skipped += 1;
+                    notes.skipped(&s);
+                }
+            }
+        }
+    });
+    bar.finish_and_clear();
+    notes.finish();
+    let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
+    let findings = jtbd_stories::find(&records, &knowledge, min);
+    let summary = StoriesSummary {
+        files,
+        filtered_out,
+        min_interviewees: min,
+        errors,
+        skipped,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        ..StoriesSummary::of(&findings, &records)
+    };
+    let format = match args.format {
+        StoriesOutput::Human => StoriesFormat::Human(style),
+        StoriesOutput::Jsonl => StoriesFormat::Jsonl,
+        StoriesOutput::Json => StoriesFormat::Json,
+        StoriesOutput::Markdown => StoriesFormat::Markdown,
+    };
+    let bytes = render(format, &records, &findings, &summary)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(&bytes)?;
+    out.flush()?;
+    if !quiet {
+        eprintln!(
+            "{} stories from {} interviews ({} signals, {} in no theme; {} left out by filters) in {:.2} s{}",
+            findings.stories.len(),
+            records.len(),
+            summary.signals,
+            findings.unthemed,
+            filtered_out,
+            summary.elapsed_ms as f64 / 1e3,
+            problems(errors, skipped),
+        );
+    }
+    if errors > 0 {
+        return Ok(2);
+    }
+    if findings.stories.is_empty() {
+        eprintln!(
+            "nothing found: no theme is shared by {min} or more of the {} interviewees read{}",
+            records.len(),
+            if min > 1 {
+                format!(" (try --min-interviewees {})", min - 1)
+            } else {
+                String::new()
+            }
+        );
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+/// Reads one walk item into its record.
+fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done {
+    let (path, display, walked) = match file_of(item) {
+        Ok(f) => f,
+        Err(Unread::Skipped(s)) => return Done::Skipped(s),
+        Err(Unread::Failed(e)) => return Done::Failed(e),
+    };
+    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
+    match jtbd_ingest::read_path(path, display, &setup.opts, extra) {
+        Ok(i) => {
+            let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
+            Done::Read(Record::new(&i, &signals))
+        }
+        Err(error) => match pipeline::unread(display, walked, error) {
+            Unread::Skipped(s) => Done::Skipped(s),
+            Unread::Failed(e) => Done::Failed(e),
+        },
+    }
+}

@@ -1,0 +1,332 @@
+//! The wire format of `jtbd stories` (documented in `docs/stories.md`, schema in
+//! `schema/stories.schema.json`): themes, job stories and segments, every quote with its exact
+//! place in its file.
+
+use crate::wire::ClockTime;
+use jtbd_model::Force;
+use jtbd_stories::{
+    Chain, Drafted, Findings, Party, Quote, Record, Segment, SignalRef, Slot, Story, Theme,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A verbatim quote: `text` is the file's text at `byte_start..byte_end` (line `line`).
+#[derive(Serialize)]
+pub struct WireQuote<'a> {
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    force: Option<&'static str>,
+    interview: &'a str,
+    path: &'a str,
+    interviewee: &'a str,
+    speaker: Option<&'a str>,
+    role: &'static str,
+    line: usize,
+    byte_start: usize,
+    byte_end: usize,
+    timestamp: Option<ClockTime>,
+}
+
+impl<'a> WireQuote<'a> {
+    fn new(record: &'a Record, q: &'a Quote, force: Option<Force>) -> Self {
+        WireQuote {
+            text: &q.text,
+            force: force.map(Force::as_str),
+            interview: &record.id,
+            path: &record.path,
+            interviewee: &record.interviewee,
+            speaker: q.speaker.as_deref(),
+            role: q.role.as_str(),
+            line: q.line,
+            byte_start: q.byte_start,
+            byte_end: q.byte_end,
+            timestamp: q.timestamp.map(ClockTime::new),
+        }
+    }
+
+    /// The quote of a signal.
+    pub fn of(records: &'a [Record], s: SignalRef) -> Self {
+        let r = &records[s.record];
+        let said = &r.said[s.said];
+        WireQuote::new(r, &said.quote, Some(said.force))
+    }
+
+    /// Its place, as `path:line` with the timestamp when there is one.
+    pub fn place(&self) -> String {
+        match &self.timestamp {
+            Some(t) => format!("{}:{} [{}]", self.path, self.line, t.0),
+            None => format!("{}:{}", self.path, self.line),
+        }
+    }
+
+    /// Who said it: the interviewee (with the speaker label when the file names them otherwise,
+    /// as diarised exports do), and their role from metadata when known.
+    pub fn who(&self, records: &[Record]) -> String {
+        let role = records
+            .iter()
+            .find(|r| r.id == self.interview)
+            .and_then(|r| r.metadata.get("role").or_else(|| r.metadata.get("title")));
+        let name = match self.speaker {
+            Some(label) if label != self.interviewee => format!("{} as {label}", self.interviewee),
+            _ => self.interviewee.to_owned(),
+        };
+        match role {
+            Some(role) => format!("{name} ({role})"),
+            None => name.to_owned(),
+        }
+    }
+
+    /// The quote text.
+    pub fn text(&self) -> &str {
+        self.text
+    }
+}
+
+/// How much a theme rests on.
+#[derive(Serialize)]
+pub struct WireStrength {
+    pub interviewees: usize,
+    pub companies: usize,
+    pub roles: usize,
+    pub signals: usize,
+    pub past: usize,
+    pub hypothetical: usize,
+    pub forces: BTreeMap<&'static str, usize>,
+}
+
+/// The `theme` message.
+#[derive(Serialize)]
+pub struct WireTheme<'a> {
+    pub id: &'a str,
+    pub label: &'a str,
+    pub strength: WireStrength,
+    pub interviewees: Vec<&'a str>,
+    pub quotes: Vec<WireQuote<'a>>,
+}
+
+impl<'a> WireTheme<'a> {
+    pub fn new(records: &'a [Record], t: &'a Theme) -> Self {
+        let s = &t.strength;
+        let mut who: Vec<&str> = t
+            .signals
+            .iter()
+            .map(|r| records[r.record].interviewee.as_str())
+            .collect();
+        who.sort_unstable();
+        who.dedup();
+        WireTheme {
+            id: &t.id,
+            label: &t.label,
+            strength: WireStrength {
+                interviewees: s.interviewees,
+                companies: s.companies,
+                roles: s.roles,
+                signals: s.signals,
+                past: s.past,
+                hypothetical: s.hypothetical,
+                forces: [
+                    ("anxiety", s.anxiety),
+                    ("frustration", s.frustration),
+                    ("desired_progress", s.desired_progress),
+                ]
+                .into_iter()
+                .collect(),
+            },
+            interviewees: who,
+            quotes: {
+                // A sentence with two forces is two signals but one quote.
+                let mut seen = std::collections::BTreeSet::new();
+                t.signals
+                    .iter()
+                    .filter(|r| {
+                        let s = &records[r.record].said[r.said];
+                        seen.insert((r.record, s.turn, s.sentence))
+                    })
+                    .map(|r| WireQuote::of(records, *r))
+                    .collect()
+            },
+        }
+    }
+}
+
+/// A drafted slot and the quote it came from.
+#[derive(Serialize)]
+pub struct WireSlot<'a> {
+    pub text: &'a str,
+    pub rule: &'a str,
+    pub quote: WireQuote<'a>,
+}
+
+impl<'a> WireSlot<'a> {
+    fn new(records: &'a [Record], d: &'a Drafted) -> Self {
+        WireSlot {
+            text: &d.text,
+            rule: &d.rule,
+            quote: WireQuote::new(&records[d.evidence.record], &d.evidence.quote, None),
+        }
+    }
+}
+
+/// Who does the job, or who benefits, with the quotes that say so.
+#[derive(Serialize)]
+pub struct WireParty<'a> {
+    pub name: &'a str,
+    pub quotes: Vec<WireQuote<'a>>,
+}
+
+impl<'a> WireParty<'a> {
+    fn new(records: &'a [Record], p: &'a Party) -> Self {
+        WireParty {
+            name: &p.name,
+            quotes: p
+                .evidence
+                .iter()
+                .take(PARTY_QUOTES)
+                .map(|s| WireQuote::of(records, *s))
+                .collect(),
+        }
+    }
+}
+
+/// Quotes shown for an executor or a beneficiary.
+const PARTY_QUOTES: usize = 3;
+
+/// A fear or pain and the want it leads to.
+#[derive(Serialize)]
+pub struct WireChain<'a> {
+    pub link: &'a str,
+    pub from: WireQuote<'a>,
+    pub to: WireQuote<'a>,
+}
+
+/// The `story` message.
+#[derive(Serialize)]
+pub struct WireStory<'a> {
+    pub theme: &'a str,
+    pub text: &'a str,
+    pub situation: Option<WireSlot<'a>>,
+    pub motivation: Option<WireSlot<'a>>,
+    pub outcome: Option<WireSlot<'a>>,
+    pub gaps: Vec<&'static str>,
+    pub executor: Option<WireParty<'a>>,
+    pub beneficiary: Option<WireParty<'a>>,
+    pub chains: Vec<WireChain<'a>>,
+}
+
+impl<'a> WireStory<'a> {
+    pub fn new(records: &'a [Record], themes: &'a [Theme], s: &'a Story) -> Self {
+        let slot = |slot: Slot| s.slot(slot).map(|d| WireSlot::new(records, d));
+        WireStory {
+            theme: &themes[s.theme].id,
+            text: &s.text,
+            situation: slot(Slot::Situation),
+            motivation: slot(Slot::Motivation),
+            outcome: slot(Slot::Outcome),
+            gaps: s.gaps().into_iter().map(Slot::as_str).collect(),
+            executor: s.executor.as_ref().map(|p| WireParty::new(records, p)),
+            beneficiary: s.beneficiary.as_ref().map(|p| WireParty::new(records, p)),
+            chains: s
+                .chains
+                .iter()
+                .map(|c: &Chain| WireChain {
+                    link: &c.link,
+                    from: WireQuote::of(records, c.from),
+                    to: WireQuote::of(records, c.to),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A phrase of a segment's language.
+#[derive(Serialize)]
+pub struct WirePhrase<'a> {
+    pub phrase: &'a str,
+    pub members: usize,
+}
+
+/// The `segment` message.
+#[derive(Serialize)]
+pub struct WireSegment<'a> {
+    pub id: String,
+    pub members: &'a [String],
+    pub poster_child: &'a str,
+    pub poster_quotes: Vec<WireQuote<'a>>,
+    pub themes: Vec<&'a str>,
+    /// Metadata every member shares; empty when they share nothing.
+    pub profile: BTreeMap<&'a str, &'a str>,
+    pub language: Vec<WirePhrase<'a>>,
+}
+
+impl<'a> WireSegment<'a> {
+    pub fn new(records: &'a [Record], themes: &'a [Theme], k: usize, s: &'a Segment) -> Self {
+        WireSegment {
+            id: format!("segment-{}", k + 1),
+            members: &s.members,
+            poster_child: &s.poster_child,
+            poster_quotes: s
+                .poster_quotes
+                .iter()
+                .map(|q| WireQuote::of(records, *q))
+                .collect(),
+            themes: s.themes.iter().map(|t| themes[*t].id.as_str()).collect(),
+            profile: s
+                .profile
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+            language: s
+                .language
+                .iter()
+                .map(|(p, n)| WirePhrase {
+                    phrase: p,
+                    members: *n,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The `summary` message of `jtbd stories`.
+#[derive(Serialize)]
+pub struct StoriesSummary {
+    pub files: usize,
+    pub interviews: usize,
+    /// Interviews left out by --where / --role.
+    pub filtered_out: usize,
+    pub signals: usize,
+    pub themes: usize,
+    pub stories: usize,
+    pub segments: usize,
+    /// Slots with no evidence, over all stories.
+    pub gaps: usize,
+    pub chains: usize,
+    /// Signals no theme took.
+    pub unthemed: usize,
+    pub min_interviewees: usize,
+    pub errors: usize,
+    pub skipped: usize,
+    pub elapsed_ms: u64,
+}
+
+impl StoriesSummary {
+    /// The counts of `findings`; the run's own counts are filled by the caller.
+    pub fn of(f: &Findings, records: &[Record]) -> StoriesSummary {
+        StoriesSummary {
+            files: 0,
+            interviews: records.len(),
+            filtered_out: 0,
+            signals: records.iter().map(|r| r.said.len()).sum(),
+            themes: f.themes.len(),
+            stories: f.stories.len(),
+            segments: f.segments.len(),
+            gaps: f.stories.iter().map(|s| s.gaps().len()).sum(),
+            chains: f.chains.len(),
+            unthemed: f.unthemed,
+            min_interviewees: 0,
+            errors: 0,
+            skipped: 0,
+            elapsed_ms: 0,
+        }
+    }
+}
