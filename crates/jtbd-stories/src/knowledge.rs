@@ -41,6 +41,8 @@ struct RawThemes {
     min_interviewees: usize,
     votes: usize,
     pair_weight: f64,
+    max_share: f64,
+    min_slot_words: usize,
 }
 
 #[derive(serde::Deserialize)]
@@ -79,6 +81,8 @@ struct RawGrammar {
     id: String,
     slot: String,
     pattern: String,
+    #[serde(default)]
+    reject: Option<String>,
     template: String,
     examples: Vec<GrammarExample>,
 }
@@ -123,7 +127,11 @@ pub struct GrammarRule {
     pub id: String,
     pub slot: Slot,
     pattern: regex::Regex,
+    /// A draft this matches (from its start) is no slot ("when you...", "so we can do that").
+    reject: Option<regex::Regex>,
     template: String,
+    /// Fewer words than this is no slot.
+    min_words: usize,
     pub examples: Vec<GrammarExample>,
 }
 
@@ -148,8 +156,11 @@ impl GrammarRule {
             out = out.replace(&format!("{{{name}}}"), value);
         }
         let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-        let out = out.trim_end_matches([',', ' ', '-', ':']).to_owned();
-        (!out.is_empty()).then_some(out)
+        let out = out
+            .trim_end_matches([',', ' ', '-', ':', '"', '\u{201d}'])
+            .to_owned();
+        let rejected = self.reject.as_ref().is_some_and(|r| r.is_match(&out));
+        (out.split_whitespace().count() >= self.min_words.max(1) && !rejected).then_some(out)
     }
 }
 
@@ -174,6 +185,8 @@ pub struct Knowledge {
     pub min_interviewees: usize,
     pub votes: usize,
     pub pair_weight: f64,
+    /// Keys used by more than this share of interviewees name no theme.
+    pub max_share: f64,
     pub past: Vec<Vec<String>>,
     pub hypothetical: Vec<Vec<String>>,
     pub actors: Vec<Actor>,
@@ -229,11 +242,24 @@ impl Knowledge {
                     id: g.id.clone(),
                     message: e.to_string(),
                 })?;
+            let compile = |p: &str| {
+                regex::RegexBuilder::new(p)
+                    .case_insensitive(true)
+                    .build()
+                    .map_err(|e| KnowledgeError::Pattern {
+                        file: file.into(),
+                        id: g.id.clone(),
+                        message: e.to_string(),
+                    })
+            };
+            let reject = g.reject.as_deref().map(compile).transpose()?;
             grammar.push(GrammarRule {
                 id: g.id,
                 slot,
                 pattern,
+                reject,
                 template: g.template,
+                min_words: raw.themes.min_slot_words,
                 examples: g.examples,
             });
         }
@@ -250,6 +276,7 @@ impl Knowledge {
             min_interviewees: raw.themes.min_interviewees.max(1),
             votes: raw.themes.votes.max(1),
             pair_weight: raw.themes.pair_weight,
+            max_share: raw.themes.max_share,
             past: phrases(&raw.tense.past),
             hypothetical: phrases(&raw.tense.hypothetical),
             actors: raw

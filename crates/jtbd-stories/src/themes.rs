@@ -118,12 +118,19 @@ pub fn themes(records: &[Record], k: &Knowledge, min_interviewees: usize) -> Vec
         let pair = if key.len() > 1 { k.pair_weight } else { 1.0 };
         (1.0 + people / df).ln() * pair
     };
+    // A single word nearly everyone uses says nothing about one struggle.
+    let too_common =
+        |key: &Key, n: usize| key.len() == 1 && people >= 4.0 && n as f64 > k.max_share * people;
     // Votes: a signal's most distinctive keys among those enough interviewees share.
     let mut voters: BTreeMap<Key, Votes> = BTreeMap::new();
     for (sref, keys) in &per_signal {
         let mut shared: Vec<&(Key, String)> = keys
             .iter()
-            .filter(|(key, _)| users.get(key).is_some_and(|u| u.len() >= min))
+            .filter(|(key, _)| {
+                users
+                    .get(key)
+                    .is_some_and(|u| u.len() >= min && !too_common(key, u.len()))
+            })
             .collect();
         shared.sort_by(|a, b| weight(&b.0).total_cmp(&weight(&a.0)).then(a.0.cmp(&b.0)));
         for (key, surface) in shared.into_iter().take(k.votes) {
