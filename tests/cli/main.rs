@@ -6,4 +6,5 @@ mod hostile;
 mod ingest;
 mod ingest_errors;
 mod search;
+mod stories;
 mod support;

@@ -1,0 +1,151 @@
+//! `jtbd stories` from the command line: quotes verbatim at their places, the story form,
+//! gaps reported, determinism across threads, filters and exit codes.
+
+use crate::support::{jtbd, messages, of_type, root};
+use serde_json::Value;
+
+fn stories(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out = jtbd().arg("stories").args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Every object in `v` that is a quote (has `byte_start`, `byte_end`, `path` and `text`).
+fn quotes<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(m) => {
+            if m.contains_key("byte_start") && m.contains_key("path") && m.contains_key("text") {
+                out.push(v);
+            }
+            m.values().for_each(|x| quotes(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| quotes(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_quote_is_verbatim_at_its_place_and_every_message_validates() {
+    let (code, out, _) = stories(&["corpora/", "--format", "jsonl"]);
+    assert_eq!(code, 0);
+    let msgs = messages(&out);
+    let schema = std::fs::read_to_string(root().join("schema/stories.schema.json")).unwrap();
+    let v = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
+    for m in &msgs {
+        let errors: Vec<String> = v.iter_errors(m).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{m}\n{errors:#?}");
+    }
+    let mut found = Vec::new();
+    for m in &msgs {
+        quotes(m, &mut found);
+    }
+    assert!(found.len() >= 20, "{} quotes", found.len());
+    for q in found {
+        let path = q["path"].as_str().unwrap();
+        // DOCX offsets are into the document's text, JSON quotes are the unescaped strings.
+        if path.ends_with(".docx") || path.ends_with(".json") {
+            continue;
+        }
+        let src = jtbd_text::decode(&std::fs::read(root().join(path)).unwrap())
+            .unwrap()
+            .text;
+        let (a, b) = (
+            q["byte_start"].as_u64().unwrap() as usize,
+            q["byte_end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(src.get(a..b), q["text"].as_str(), "{q}");
+        let line = src[..a].matches('\n').count() + 1;
+        assert_eq!(q["line"].as_u64(), Some(line as u64), "{q}");
+    }
+}
+
+#[test]
+fn stories_take_the_form_rest_on_enough_interviewees_and_report_their_gaps() {
+    let (code, out, _) = stories(&["corpora/", "--format", "jsonl", "--min-interviewees", "3"]);
+    assert_eq!(code, 0);
+    let msgs = messages(&out);
+    let form = regex::Regex::new(r"^When .+, I want to .+, so I can .+\.$").unwrap();
+    let themes = of_type(&msgs, "theme");
+    let stories = of_type(&msgs, "story");
+    assert_eq!(themes.len(), stories.len());
+    assert!(!stories.is_empty());
+    let mut gaps = 0;
+    for (t, s) in themes.iter().zip(&stories) {
+        assert_eq!(t["id"], s["theme"]);
+        assert!(t["strength"]["interviewees"].as_u64().unwrap() >= 3, "{t}");
+        let text = s["text"].as_str().unwrap();
+        assert!(form.is_match(text), "{text}");
+        for slot in ["situation", "motivation", "outcome"] {
+            let gap = format!("[no evidence: {slot}]");
+            let listed = s["gaps"].as_array().unwrap().iter().any(|g| g == slot);
+            // A gap is null, listed and marked in the text; a slot with evidence is none of these.
+            assert_eq!(s[slot].is_null(), listed, "{s}");
+            assert_eq!(text.contains(&gap), listed, "{s}");
+            if !listed {
+                let quote = s[slot]["quote"]["text"].as_str().unwrap();
+                assert!(!quote.is_empty());
+            }
+            gaps += usize::from(listed);
+        }
+    }
+    let summary = of_type(&msgs, "summary")[0];
+    assert_eq!(summary["gaps"].as_u64(), Some(gaps as u64));
+    assert!(gaps > 0, "the corpus leaves some slots without evidence");
+    for seg in of_type(&msgs, "segment") {
+        let members = seg["members"].as_array().unwrap();
+        assert!(members.contains(&seg["poster_child"]), "{seg}");
+    }
+}
+
+#[test]
+fn the_output_is_the_same_bytes_whatever_the_threads() {
+    let strip = |out: Vec<u8>| {
+        String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                if v["type"] == "summary" {
+                    v["data"]["elapsed_ms"] = Value::from(0);
+                }
+                v.to_string()
+            })
+            .collect::<Vec<_>>()
+    };
+    let (_, one, _) = stories(&["corpora/", "--format", "jsonl", "--threads", "1"]);
+    let (_, two, _) = stories(&["corpora/", "--format", "jsonl", "--threads", "2"]);
+    assert_eq!(strip(one), strip(two));
+    let (_, a, _) = stories(&["corpora/", "--format", "markdown", "--threads", "1"]);
+    let (_, b, _) = stories(&["corpora/", "--format", "markdown", "--threads", "2"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn filters_narrow_the_interviews_and_nothing_found_says_why() {
+    let (code, out, _) = stories(&["corpora/", "--format", "jsonl", "--role", "ciso"]);
+    let msgs = messages(&out);
+    let summary = of_type(&msgs, "summary")[0];
+    assert!(summary["filtered_out"].as_u64().unwrap() > 0, "{summary}");
+    if code == 0 {
+        for t in of_type(&msgs, "theme") {
+            for q in t["quotes"].as_array().unwrap() {
+                let path = q["path"].as_str().unwrap();
+                assert!(path.contains("ciso") || path.contains("podcast"), "{path}");
+            }
+        }
+    }
+    let (code, _, err) = stories(&["corpora/", "--min-interviewees", "40"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no theme is shared by 40 or more"), "{err}");
+    assert!(err.contains("--min-interviewees 39"), "{err}");
+}
+
+#[test]
+fn markdown_report_of_the_sample_corpus() {
+    let (code, out, _) = stories(&["corpora/", "--format", "markdown"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(String::from_utf8(out).unwrap());
+}
