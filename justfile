@@ -23,10 +23,11 @@ lint:
 # MB/s of ingest and extract on 1,000 copies of corpora/, of extract on a generated 100 MB corpus,
 # then index build, memory and query latency against SQLite FTS5 and ripgrep on that corpus (and 1 GB).
 
-# Measure speed: ingest, extract, index and search (MB/s, memory, latency against FTS5, ripgrep).
+# Measure speed: ingest, extract, index, search and stories (MB/s, memory, latency against FTS5, ripgrep; stories over 10,000 interviews).
 bench: bench-deps
     cargo bench --bench throughput
     cargo bench --bench search
+    cargo bench --bench stories
 
 # Install what the search benchmark compares against (ripgrep; python3 has SQLite FTS5).
 bench-deps:

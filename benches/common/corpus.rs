@@ -296,9 +296,18 @@ fn json_string(s: &str) -> String {
 /// Writes transcripts under `dir` (in sub-folders of 100) until they add up to `bytes`.
 /// Returns (files, bytes written).
 pub fn generate(dir: &Path, bytes: u64, seed: u64) -> std::io::Result<(usize, u64)> {
+    generate_until(dir, seed, |_, total| total >= bytes)
+}
+
+/// Writes transcripts under `dir` until `done(files, bytes)` says so.
+fn generate_until(
+    dir: &Path,
+    seed: u64,
+    done: impl Fn(usize, u64) -> bool,
+) -> std::io::Result<(usize, u64)> {
     let mut r = Rng::new(seed);
     let (mut n, mut total) = (0usize, 0u64);
-    while total < bytes {
+    while !done(n, total) {
         let (name, text) = transcript(&mut r, n);
         let sub = dir.join(format!("{:04}", n / 100));
         if n % 100 == 0 {
@@ -313,7 +322,24 @@ pub fn generate(dir: &Path, bytes: u64, seed: u64) -> std::io::Result<(usize, u6
 
 /// Generates once: a marker file records a complete corpus of that size and seed.
 pub fn ensure(dir: &Path, bytes: u64, seed: u64) -> std::io::Result<(usize, u64)> {
-    let marker = dir.with_extension(format!("complete-{bytes}-{seed}"));
+    ensure_with(dir, &format!("{bytes}-{seed}"), || {
+        generate(dir, bytes, seed)
+    })
+}
+
+/// Generates `files` transcripts once (a marker file records a complete corpus).
+pub fn ensure_files(dir: &Path, files: usize, seed: u64) -> std::io::Result<(usize, u64)> {
+    ensure_with(dir, &format!("files-{files}-{seed}"), || {
+        generate_until(dir, seed, |n, _| n >= files)
+    })
+}
+
+fn ensure_with(
+    dir: &Path,
+    tag: &str,
+    make: impl FnOnce() -> std::io::Result<(usize, u64)>,
+) -> std::io::Result<(usize, u64)> {
+    let marker = dir.with_extension(format!("complete-{tag}"));
     if let Ok(s) = std::fs::read_to_string(&marker) {
         let mut it = s.split_whitespace().filter_map(|x| x.parse::<u64>().ok());
         if let (Some(f), Some(b)) = (it.next(), it.next()) {
@@ -321,7 +347,7 @@ pub fn ensure(dir: &Path, bytes: u64, seed: u64) -> std::io::Result<(usize, u64)
         }
     }
     let _ = std::fs::remove_dir_all(dir);
-    let (files, written) = generate(dir, bytes, seed)?;
+    let (files, written) = make()?;
     std::fs::write(&marker, format!("{files} {written}"))?;
     Ok((files, written))
 }

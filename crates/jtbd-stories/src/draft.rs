@@ -2,8 +2,9 @@
 //! with the quote it came from; chains from fear or pain to a want; who does the job and who
 //! benefits.
 
-use crate::knowledge::{Knowledge, Slot, contains_phrase, terms};
+use crate::knowledge::{Knowledge, Slot};
 use crate::record::{Quote, Record, Said};
+use crate::scan::Scanned;
 use crate::themes::{SignalRef, Theme};
 use jtbd_model::Force;
 use std::collections::BTreeSet;
@@ -77,40 +78,48 @@ impl Story {
     }
 }
 
-/// The chains of one record: a fear or pain followed by a want of the same speaker within
-/// `chain_turns` of their turns, or a want that opens with a causal word.
-pub fn chains(records: &[Record], k: &Knowledge) -> Vec<Chain> {
+/// The chains of every record: a fear or pain followed by a want of the same speaker within
+/// `chain_turns` of their turns, or a want that opens with a causal word one turn further.
+pub fn chains(records: &[Record], scanned: &Scanned, k: &Knowledge) -> Vec<Chain> {
     let mut out = Vec::new();
     for (ri, r) in records.iter().enumerate() {
         for (ai, a) in r.said.iter().enumerate() {
             if !matches!(a.force, Force::Anxiety | Force::Frustration) {
                 continue;
             }
-            // The first want after it that is close enough, or linked by a causal word.
-            let found = r.said.iter().enumerate().skip(ai + 1).find_map(|(di, d)| {
+            // The first want after it that is close enough; signals are in source order, so
+            // the search stops once they are too far.
+            let mut found = None;
+            for (di, d) in r.said.iter().enumerate().skip(ai + 1) {
+                let Some(distance) = turns_apart(a, d) else {
+                    break;
+                };
+                if distance > k.chain_turns + 1 {
+                    break;
+                }
                 // A sentence that is both fear and want is no chain of two.
                 let same_sentence = (d.turn, d.sentence) == (a.turn, a.sentence);
                 if d.force != Force::DesiredProgress
                     || d.quote.speaker != a.quote.speaker
                     || same_sentence
                 {
-                    return None;
+                    continue;
                 }
-                let opening: Vec<String> = terms(&d.quote.text).into_iter().take(4).collect();
-                let causal = k
-                    .causal
-                    .iter()
-                    .find(|c| opening.starts_with(c))
-                    .map(|c| c.join(" "));
-                let distance = turns_apart(a, d);
+                let causal = &scanned
+                    .of(SignalRef {
+                        record: ri,
+                        said: di,
+                    })
+                    .causal;
                 let link = match (distance, causal) {
-                    (Some(0), _) => Some("same turn".to_owned()),
-                    (Some(n), _) if n <= k.chain_turns => Some("next turn".to_owned()),
-                    (Some(n), Some(word)) if n <= k.chain_turns + 1 => Some(word),
-                    _ => None,
+                    (0, _) => "same turn".to_owned(),
+                    (n, _) if n <= k.chain_turns => "next turn".to_owned(),
+                    (_, Some(word)) => word.clone(),
+                    _ => continue,
                 };
-                link.map(|l| (di, l))
-            });
+                found = Some((di, link));
+                break;
+            }
             if let Some((di, link)) = found {
                 out.push(Chain {
                     from: SignalRef {
@@ -187,44 +196,32 @@ fn draft_slot(
 }
 
 /// The party most of the quotes speak of, on the speaker's side or not.
-fn party(
-    records: &[Record],
-    signals: &[SignalRef],
-    k: &Knowledge,
-    own_side: bool,
-) -> Option<Party> {
-    k.actors
-        .iter()
-        .filter(|a| a.own_side == own_side)
-        .map(|a| {
-            let evidence: Vec<SignalRef> = signals
-                .iter()
-                .filter(|s| {
-                    let words = terms(&records[s.record].said[s.said].quote.text);
-                    a.cues.iter().any(|c| contains_phrase(&words, c))
-                })
-                .copied()
-                .collect();
-            (a, evidence)
-        })
-        .filter(|(_, e)| !e.is_empty())
+fn party(signals: &[SignalRef], scanned: &Scanned, k: &Knowledge, own_side: bool) -> Option<Party> {
+    let mut best: Option<(usize, Vec<SignalRef>)> = None;
+    for (i, a) in k.actors.iter().enumerate().take(64) {
+        if a.own_side != own_side {
+            continue;
+        }
+        let evidence: Vec<SignalRef> = signals
+            .iter()
+            .filter(|s| scanned.of(**s).actors & (1 << i) != 0)
+            .copied()
+            .collect();
         // The most quotes; the first in the data on a tie.
-        .fold(
-            None::<(&crate::knowledge::Actor, Vec<SignalRef>)>,
-            |best, (a, e)| match best {
-                Some((b, be)) if be.len() >= e.len() => Some((b, be)),
-                _ => Some((a, e)),
-            },
-        )
-        .map(|(a, evidence)| Party {
-            name: a.name.clone(),
-            evidence,
-        })
+        if !evidence.is_empty() && best.as_ref().is_none_or(|(_, b)| evidence.len() > b.len()) {
+            best = Some((i, evidence));
+        }
+    }
+    best.map(|(i, evidence)| Party {
+        name: k.actors[i].name.clone(),
+        evidence,
+    })
 }
 
 /// The story of theme `index`.
 pub fn story(
     records: &[Record],
+    scanned: &Scanned,
     themes: &[Theme],
     index: usize,
     all_chains: &[Chain],
@@ -258,8 +255,8 @@ pub fn story(
         &ranked(records, &wants, Force::DesiredProgress),
         false,
     );
-    let executor = party(records, &theme.signals, k, true);
-    let beneficiary = party(records, &theme.signals, k, false).or_else(|| executor.clone());
+    let executor = party(&theme.signals, scanned, k, true);
+    let beneficiary = party(&theme.signals, scanned, k, false).or_else(|| executor.clone());
     let fill = |d: &Option<Drafted>, slot: Slot| match d {
         Some(d) => d.text.clone(),
         None => k.gap.replace("{slot}", slot.as_str()),

@@ -304,11 +304,6 @@ impl Knowledge {
     }
 }
 
-/// Whether `phrase` (stemmed terms) stands anywhere in `words` (stemmed terms).
-pub fn contains_phrase(words: &[String], phrase: &[String]) -> bool {
-    !phrase.is_empty() && words.windows(phrase.len()).any(|w| w == phrase)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

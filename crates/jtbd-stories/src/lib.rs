@@ -16,9 +16,12 @@
 mod draft;
 mod knowledge;
 mod record;
+mod scan;
 mod segments;
 mod themes;
 
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod tests;
 
@@ -46,12 +49,13 @@ pub struct Findings {
 /// Themes, stories, chains and segments of `records`. A theme (and so a story) rests on at
 /// least `min_interviewees` interviewees.
 pub fn find(records: &[Record], k: &Knowledge, min_interviewees: usize) -> Findings {
-    let themes = themes::themes(records, k, min_interviewees);
-    let chains = draft::chains(records, k);
+    let scanned = scan::scan(records, k);
+    let themes = themes::themes(records, &scanned, k, min_interviewees);
+    let chains = draft::chains(records, &scanned, k);
     let stories = (0..themes.len())
-        .map(|i| draft::story(records, &themes, i, &chains, k))
+        .map(|i| draft::story(records, &scanned, &themes, i, &chains, k))
         .collect();
-    let segments = segments::segments(records, &themes, k);
+    let segments = segments::segments(records, &scanned, &themes, k);
     let themed: usize = themes.iter().map(|t| t.signals.len()).sum();
     let total: usize = records.iter().map(|r| r.said.len()).sum();
     Findings {

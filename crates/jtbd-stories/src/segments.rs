@@ -4,8 +4,9 @@
 
 use crate::knowledge::Knowledge;
 use crate::record::Record;
+use crate::scan::{Key, NONE, Scanned};
 use crate::themes::{SignalRef, Theme};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A group of interviewees who struggle alike.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +15,8 @@ pub struct Segment {
     pub members: Vec<String>,
     /// The themes most of its members share, by index, most shared first.
     pub themes: Vec<usize>,
-    /// The member who embodies it best (most alike the others), and their strongest quotes.
+    /// The member who embodies it best (whose struggles are closest to the ones the segment
+    /// shares), and their strongest quotes.
     pub poster_child: String,
     pub poster_quotes: Vec<SignalRef>,
     /// Metadata every member shares (key, value); empty when they share nothing.
@@ -32,8 +34,15 @@ fn jaccard(a: &BTreeSet<usize>, b: &BTreeSet<usize>) -> f64 {
     if all == 0.0 { 0.0 } else { shared / all }
 }
 
-/// The segments, largest first.
-pub fn segments(records: &[Record], themes: &[Theme], k: &Knowledge) -> Vec<Segment> {
+/// The segments, largest first. Interviewees, taken from the one who holds most themes (then by
+/// name), each join the segment whose members share most of their themes on average (Jaccard
+/// at least `min_similarity`), or start one; only people who share a theme are ever compared.
+pub fn segments(
+    records: &[Record],
+    scanned: &Scanned,
+    themes: &[Theme],
+    k: &Knowledge,
+) -> Vec<Segment> {
     // Interviewee -> themes, and their signals in those themes.
     let mut held: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
     let mut signals_of: BTreeMap<&str, Vec<SignalRef>> = BTreeMap::new();
@@ -45,38 +54,70 @@ pub fn segments(records: &[Record], themes: &[Theme], k: &Knowledge) -> Vec<Segm
         }
     }
     let people: Vec<&str> = held.keys().copied().collect();
-    let sim = |a: usize, b: usize| jaccard(&held[people[a]], &held[people[b]]);
-    // Average-linkage agglomeration: merge the closest pair of groups while it is close enough
-    // (ties: the pair that comes first in name order, so the result never depends on timing).
-    let mut groups: Vec<Vec<usize>> = (0..people.len()).map(|i| vec![i]).collect();
-    loop {
-        let mut best: Option<(f64, usize, usize)> = None;
-        for i in 0..groups.len() {
-            for j in i + 1..groups.len() {
-                let total: f64 = groups[i]
-                    .iter()
-                    .flat_map(|&a| groups[j].iter().map(move |&b| (a, b)))
-                    .map(|(a, b)| sim(a, b))
-                    .sum();
-                let avg = total / (groups[i].len() * groups[j].len()) as f64;
-                if best.is_none_or(|(b, _, _)| avg > b + 1e-12) {
-                    best = Some((avg, i, j));
-                }
+    let mut order: Vec<usize> = (0..people.len()).collect();
+    order.sort_by(|a, b| {
+        held[people[*b]]
+            .len()
+            .cmp(&held[people[*a]].len())
+            .then(a.cmp(b))
+    });
+    // Who already belongs to a segment, by theme: the only people a newcomer can resemble.
+    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); themes.len()];
+    let mut segment_of: Vec<Option<usize>> = vec![None; people.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
+    for &p in &order {
+        let mine = &held[people[p]];
+        // Themes shared with each earlier person who shares any.
+        shared.clear();
+        for &t in mine {
+            for &q in &holders[t] {
+                *shared.entry(q).or_default() += 1;
             }
         }
-        match best {
-            Some((avg, i, j)) if avg >= k.min_similarity => {
-                let merged = groups.remove(j);
-                groups[i].extend(merged);
-                groups[i].sort_unstable();
+        let mut sums: BTreeMap<usize, f64> = BTreeMap::new();
+        for (&q, &n) in &shared {
+            let union = mine.len() + held[people[q]].len() - n;
+            if let Some(g) = segment_of[q] {
+                *sums.entry(g).or_default() += n as f64 / union as f64;
             }
-            _ => break,
+        }
+        let best = sums
+            .into_iter()
+            .map(|(g, total)| (g, total / groups[g].len() as f64))
+            .filter(|(_, avg)| *avg + 1e-12 >= k.min_similarity)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        let g = match best {
+            Some((g, _)) => g,
+            None => {
+                groups.push(Vec::new());
+                groups.len() - 1
+            }
+        };
+        groups[g].push(p);
+        segment_of[p] = Some(g);
+        for &t in mine {
+            holders[t].push(p);
         }
     }
+    let theme_of: HashMap<SignalRef, usize> = themes
+        .iter()
+        .enumerate()
+        .flat_map(|(ti, t)| t.signals.iter().map(move |s| (*s, ti)))
+        .collect();
+    let held = Held {
+        people,
+        themes_of: held,
+        signals_of,
+        theme_of,
+    };
     let mut out: Vec<Segment> = groups
         .into_iter()
         .filter(|g| g.len() >= 2)
-        .map(|g| segment(records, themes, k, &people, &held, &signals_of, &g, sim))
+        .map(|mut g| {
+            g.sort_unstable();
+            segment(records, scanned, k, &held, &g)
+        })
         .collect();
     out.sort_by(|a, b| {
         b.members
@@ -87,34 +128,26 @@ pub fn segments(records: &[Record], themes: &[Theme], k: &Knowledge) -> Vec<Segm
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every segment reads: each interviewee's themes and themed signals, and each signal's
+/// theme.
+struct Held<'a> {
+    people: Vec<&'a str>,
+    themes_of: BTreeMap<&'a str, BTreeSet<usize>>,
+    signals_of: BTreeMap<&'a str, Vec<SignalRef>>,
+    theme_of: HashMap<SignalRef, usize>,
+}
+
 fn segment(
     records: &[Record],
-    themes: &[Theme],
+    scanned: &Scanned,
     k: &Knowledge,
-    people: &[&str],
-    held: &BTreeMap<&str, BTreeSet<usize>>,
-    signals_of: &BTreeMap<&str, Vec<SignalRef>>,
+    held: &Held<'_>,
     group: &[usize],
-    sim: impl Fn(usize, usize) -> f64,
 ) -> Segment {
-    let members: Vec<String> = group.iter().map(|&i| people[i].to_owned()).collect();
-    // The centre: the member most alike the others; more signals, then the name, break ties.
-    let centre = group
-        .iter()
-        .map(|&i| {
-            let total: f64 = group.iter().filter(|&&j| j != i).map(|&j| sim(i, j)).sum();
-            (i, total, signals_of[people[i]].len())
-        })
-        .max_by(|a, b| {
-            a.1.total_cmp(&b.1)
-                .then(a.2.cmp(&b.2))
-                .then(people[b.0].cmp(people[a.0]))
-        })
-        .map_or(group[0], |(i, _, _)| i);
+    let members: Vec<String> = group.iter().map(|&i| held.people[i].to_owned()).collect();
     let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
     for &i in group {
-        for &t in &held[people[i]] {
+        for &t in &held.themes_of[held.people[i]] {
             *shared.entry(t).or_default() += 1;
         }
     }
@@ -124,9 +157,28 @@ fn segment(
         .collect();
     seg_themes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let seg_themes: Vec<usize> = seg_themes.into_iter().map(|(t, _)| t).collect();
-    let mut poster_quotes: Vec<SignalRef> = signals_of[people[centre]]
+    let common: BTreeSet<usize> = seg_themes.iter().copied().collect();
+    // The centre: the member whose struggles are closest to the ones the segment shares; more
+    // signals, then the name, break ties.
+    let centre = group
         .iter()
-        .filter(|s| seg_themes.iter().any(|t| themes[*t].signals.contains(s)))
+        .map(|&i| {
+            let who = held.people[i];
+            (
+                i,
+                jaccard(&held.themes_of[who], &common),
+                held.signals_of[who].len(),
+            )
+        })
+        .max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then(a.2.cmp(&b.2))
+                .then(held.people[b.0].cmp(held.people[a.0]))
+        })
+        .map_or(group[0], |(i, _, _)| i);
+    let mut poster_quotes: Vec<SignalRef> = held.signals_of[held.people[centre]]
+        .iter()
+        .filter(|s| held.theme_of.get(s).is_some_and(|t| common.contains(t)))
         .copied()
         .collect();
     poster_quotes.sort_by(|a, b| {
@@ -136,13 +188,16 @@ fn segment(
         );
         y.confidence.total_cmp(&x.confidence).then(a.cmp(b))
     });
-    poster_quotes.dedup();
+    poster_quotes.dedup_by_key(|s| {
+        let said = &records[s.record].said[s.said];
+        (s.record, said.turn, said.sentence)
+    });
     poster_quotes.truncate(3);
     Segment {
-        poster_child: people[centre].to_owned(),
+        poster_child: held.people[centre].to_owned(),
         poster_quotes,
         profile: profile(records, &members),
-        language: language(records, k, &members),
+        language: language(records, scanned, k, &members),
         themes: seg_themes,
         members,
     }
@@ -150,8 +205,12 @@ fn segment(
 
 /// Metadata values every member shares.
 fn profile(records: &[Record], members: &[String]) -> Vec<(String, String)> {
+    let inside: BTreeSet<&str> = members.iter().map(String::as_str).collect();
     let mut values: BTreeMap<&str, BTreeMap<String, BTreeSet<&str>>> = BTreeMap::new();
-    for r in records.iter().filter(|r| members.contains(&r.interviewee)) {
+    for r in records
+        .iter()
+        .filter(|r| inside.contains(r.interviewee.as_str()))
+    {
         for (key, v) in &r.metadata {
             if NOT_PROFILE.contains(&key.as_str()) || v.trim().is_empty() {
                 continue;
@@ -175,35 +234,52 @@ fn profile(records: &[Record], members: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Word pairs (as said, lower case) two or more members use and no one else does.
-fn language(records: &[Record], k: &Knowledge, members: &[String]) -> Vec<(String, usize)> {
-    let mut users: BTreeMap<String, (BTreeSet<&str>, bool)> = BTreeMap::new();
-    for r in records {
-        let inside = members.contains(&r.interviewee);
-        for s in &r.said {
-            let text = &s.quote.text;
-            let tokens = jtbd_text::tokenize(text);
-            for pair in tokens.windows(2) {
-                let content = |t: &jtbd_text::Token| {
-                    t.term.chars().count() >= 3 && !k.stop_terms.contains(&t.term)
-                };
-                if !(content(&pair[0]) && content(&pair[1])) {
+/// Word pairs two or more members say and no one else does, in their most common form.
+fn language(
+    records: &[Record],
+    scanned: &Scanned,
+    k: &Knowledge,
+    members: &[String],
+) -> Vec<(String, usize)> {
+    let inside: BTreeSet<&str> = members.iter().map(String::as_str).collect();
+    // Per pair key: the members who say it, and its forms.
+    let mut said: HashMap<Key, (BTreeSet<u32>, BTreeMap<String, usize>)> = HashMap::new();
+    for (ri, r) in records.iter().enumerate() {
+        if !inside.contains(r.interviewee.as_str()) {
+            continue;
+        }
+        for (si, s) in r.said.iter().enumerate() {
+            for (key, range) in &scanned
+                .of(SignalRef {
+                    record: ri,
+                    said: si,
+                })
+                .keys
+            {
+                if key.1 == NONE {
                     continue;
                 }
-                let phrase = text[pair[0].start..pair[1].end].to_lowercase();
-                let entry = users.entry(phrase).or_default();
-                if inside {
-                    entry.0.insert(r.interviewee.as_str());
-                } else {
-                    entry.1 = true;
-                }
+                let entry = said.entry(*key).or_default();
+                entry.0.insert(scanned.person[ri]);
+                *entry
+                    .1
+                    .entry(s.quote.text[range.clone()].to_lowercase())
+                    .or_default() += 1;
             }
         }
     }
-    let mut out: Vec<(String, usize)> = users
+    let mut out: Vec<(String, usize)> = said
         .into_iter()
-        .filter(|(_, (who, outside))| who.len() >= 2 && !outside)
-        .map(|(p, (who, _))| (p, who.len()))
+        // Used by two members or more, and by nobody else (all its users are members).
+        .filter(|(key, (who, _))| {
+            who.len() >= 2 && scanned.users.get(key).copied() == Some(who.len() as u32)
+        })
+        .filter_map(|(_, (who, forms))| {
+            forms
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(form, _)| (form, who.len()))
+        })
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out.truncate(k.language);

@@ -5,10 +5,11 @@
 //! signals of at least `min_interviewees` interviewees voted for, taken greedily from the most
 //! widely shared, each signal joining only the first theme it fits.
 
-use crate::knowledge::{Knowledge, contains_phrase, terms};
+use crate::knowledge::Knowledge;
 use crate::record::Record;
+use crate::scan::{Key, NONE, Scanned};
 use jtbd_model::Force;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A signal: index of its record, and of the signal in the record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -46,165 +47,90 @@ pub struct Theme {
     pub strength: Strength,
 }
 
-/// A word or a pair of adjacent words, stemmed.
-type Key = Vec<String>;
-
-/// The signals that voted for a key, each with the key's form in its quote.
-type Votes = Vec<(SignalRef, String)>;
-
-/// The keys a signal could be about, each with its surface form: content words outside the
-/// cues, and pairs of adjacent content words.
-fn keys_of(text: &str, cues: &[std::ops::Range<usize>], k: &Knowledge) -> Vec<(Key, String)> {
-    let tokens = jtbd_text::tokenize(text);
-    let content: Vec<bool> = tokens
-        .iter()
-        .map(|t| {
-            t.term.chars().count() >= 3
-                && !t.term.chars().all(|c| c.is_ascii_digit())
-                && !k.stop_terms.contains(&t.term)
-                && !cues.iter().any(|c| c.start < t.end && t.start < c.end)
-        })
-        .collect();
-    let mut out = Vec::new();
-    for (i, t) in tokens.iter().enumerate() {
-        if !content[i] {
-            continue;
-        }
-        out.push((vec![t.term.clone()], text[t.start..t.end].to_lowercase()));
-        if let Some(next) = tokens.get(i + 1).filter(|_| content[i + 1]) {
-            out.push((
-                vec![t.term.clone(), next.term.clone()],
-                text[t.start..next.end].to_lowercase(),
-            ));
-        }
-    }
-    out
-}
-
 /// Groups the records' signals into themes, strongest first.
-pub fn themes(records: &[Record], k: &Knowledge, min_interviewees: usize) -> Vec<Theme> {
+pub fn themes(
+    records: &[Record],
+    scanned: &Scanned,
+    k: &Knowledge,
+    min_interviewees: usize,
+) -> Vec<Theme> {
     let min = min_interviewees.max(1);
-    // Each signal's keys, and which interviewees use each key.
-    let mut per_signal: Vec<(SignalRef, Vec<(Key, String)>)> = Vec::new();
-    let mut users: BTreeMap<Key, BTreeSet<&str>> = BTreeMap::new();
-    for (ri, r) in records.iter().enumerate() {
-        for (si, s) in r.said.iter().enumerate() {
-            let mut keys = keys_of(&s.quote.text, &s.cues, k);
-            keys.sort();
-            keys.dedup_by(|a, b| a.0 == b.0);
-            for (key, _) in &keys {
-                users
-                    .entry(key.clone())
-                    .or_default()
-                    .insert(r.interviewee.as_str());
-            }
-            per_signal.push((
-                SignalRef {
-                    record: ri,
-                    said: si,
-                },
-                keys,
-            ));
-        }
-    }
-    let people = records
-        .iter()
-        .map(|r| r.interviewee.as_str())
-        .collect::<BTreeSet<_>>()
-        .len()
-        .max(1) as f64;
-    let weight = |key: &Key| {
-        let df = users.get(key).map_or(1, BTreeSet::len) as f64;
-        let pair = if key.len() > 1 { k.pair_weight } else { 1.0 };
+    let (person, users) = (&scanned.person, &scanned.users);
+    let people = scanned.people.max(1) as f64;
+    let weight = |key: Key| {
+        let df = f64::from(users.get(&key).copied().unwrap_or(1));
+        let pair = if key.1 == NONE { 1.0 } else { k.pair_weight };
         (1.0 + people / df).ln() * pair
     };
     // A single word nearly everyone uses says nothing about one struggle.
     let too_common =
-        |key: &Key, n: usize| key.len() == 1 && people >= 4.0 && n as f64 > k.max_share * people;
-    // Votes: a signal's most distinctive keys among those enough interviewees share.
-    let mut voters: BTreeMap<Key, Votes> = BTreeMap::new();
-    for (sref, keys) in &per_signal {
-        let mut shared: Vec<&(Key, String)> = keys
-            .iter()
-            .filter(|(key, _)| {
-                users
-                    .get(key)
-                    .is_some_and(|u| u.len() >= min && !too_common(key, u.len()))
-            })
-            .collect();
-        shared.sort_by(|a, b| weight(&b.0).total_cmp(&weight(&a.0)).then(a.0.cmp(&b.0)));
-        for (key, surface) in shared.into_iter().take(k.votes) {
-            voters
-                .entry(key.clone())
-                .or_default()
-                .push((*sref, surface.clone()));
+        |key: Key, n: u32| key.1 == NONE && people >= 4.0 && f64::from(n) > k.max_share * people;
+    let usable = |key: Key| {
+        users
+            .get(&key)
+            .is_some_and(|&n| n as usize >= min && !too_common(key, n))
+    };
+    // Votes: a signal's most distinctive keys among those enough interviewees share; ties go
+    // to the key whose words come first, so the numbering never decides.
+    let mut voters: HashMap<Key, Vec<SignalRef>> = HashMap::new();
+    let mut shared: Vec<Key> = Vec::new();
+    for (ri, r) in records.iter().enumerate() {
+        for si in 0..r.said.len() {
+            let sref = SignalRef {
+                record: ri,
+                said: si,
+            };
+            shared.clear();
+            shared.extend(
+                scanned
+                    .of(sref)
+                    .keys
+                    .iter()
+                    .map(|(key, _)| *key)
+                    .filter(|key| usable(*key)),
+            );
+            shared.sort_by(|a, b| {
+                weight(*b)
+                    .total_cmp(&weight(*a))
+                    .then_with(|| scanned.words(*a).cmp(&scanned.words(*b)))
+            });
+            for key in shared.iter().take(k.votes) {
+                voters.entry(*key).or_default().push(sref);
+            }
         }
     }
-    let who = |refs: &[&(SignalRef, String)]| {
-        refs.iter()
-            .map(|(s, _)| records[s.record].interviewee.as_str())
-            .collect::<BTreeSet<_>>()
-            .len()
+    let who = |refs: &mut dyn Iterator<Item = &SignalRef>| {
+        refs.map(|s| person[s.record]).collect::<HashSet<_>>().len()
     };
-    // Candidates, most widely shared first (pairs before words, then the rarer, then by key).
-    let mut candidates: Vec<(usize, &Key, &Votes)> = voters
+    // Candidates, most widely shared first (pairs before words, then the rarer, then by words).
+    let mut candidates: Vec<(usize, Key, &Vec<SignalRef>)> = voters
         .iter()
-        .map(|(key, votes)| (who(&votes.iter().collect::<Vec<_>>()), key, votes))
+        .map(|(key, votes)| (who(&mut votes.iter()), *key, votes))
         .collect();
     candidates.sort_by(|a, b| {
         b.0.cmp(&a.0)
-            .then(b.1.len().cmp(&a.1.len()))
+            .then((b.1.1 != NONE).cmp(&(a.1.1 != NONE)))
             .then(weight(b.1).total_cmp(&weight(a.1)))
-            .then(a.1.cmp(b.1))
+            .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
     });
-    let mut taken: BTreeSet<SignalRef> = BTreeSet::new();
+    let mut taken: HashSet<SignalRef> = HashSet::new();
     let mut out: Vec<Theme> = Vec::new();
-    let per_signal_keys: BTreeMap<SignalRef, &Vec<(Key, String)>> =
-        per_signal.iter().map(|(s, k)| (*s, k)).collect();
     for (_, key, votes) in candidates {
-        let free: Vec<&(SignalRef, String)> =
-            votes.iter().filter(|(s, _)| !taken.contains(s)).collect();
-        if who(&free) < min {
+        let free: Vec<SignalRef> = votes
+            .iter()
+            .filter(|s| !taken.contains(s))
+            .copied()
+            .collect();
+        if who(&mut free.iter()) < min {
             continue;
         }
-        let mut forms: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, surface) in &free {
-            *forms.entry(surface.as_str()).or_default() += 1;
-        }
-        let word = forms
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(f, _)| (*f).to_owned())
-            .unwrap_or_default();
-        // A one-word theme is named by the pair around its word that most of its interviewees
-        // say, when two or more say the same ("black box" rather than "black").
-        let label = if key.len() == 1 {
-            let mut pairs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-            for (sref, _) in &free {
-                for (pair, surface) in per_signal_keys[sref].iter() {
-                    if pair.len() == 2 && pair.contains(&key[0]) {
-                        pairs
-                            .entry(surface.as_str())
-                            .or_default()
-                            .insert(records[sref.record].interviewee.as_str());
-                    }
-                }
-            }
-            pairs
-                .into_iter()
-                .filter(|(_, who)| who.len() >= 2)
-                .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(a.0)))
-                .map_or(word, |(p, _)| p.to_owned())
-        } else {
-            word
-        };
-        let mut signals: Vec<SignalRef> = free.iter().map(|(s, _)| *s).collect();
+        let mut signals = free;
         signals.sort();
         taken.extend(signals.iter().copied());
         out.push(Theme {
             id: String::new(),
-            strength: strength(records, &signals, k),
-            label,
+            label: label(records, scanned, person, key, &signals),
+            strength: strength(records, scanned, &signals),
             signals,
         });
     }
@@ -233,35 +159,74 @@ pub fn themes(records: &[Record], k: &Knowledge, min_interviewees: usize) -> Vec
     out
 }
 
+/// A theme's name in the corpus's words: the form of its key its signals say most; for a
+/// one-word key, the pair around the word that most of its interviewees say, when two or more
+/// say the same ("black box" rather than "black").
+fn label(
+    records: &[Record],
+    scanned: &Scanned,
+    person: &[u32],
+    key: Key,
+    signals: &[SignalRef],
+) -> String {
+    let form = |s: &SignalRef, range: &std::ops::Range<usize>| {
+        records[s.record].said[s.said].quote.text[range.clone()].to_lowercase()
+    };
+    let mut forms: BTreeMap<String, usize> = BTreeMap::new();
+    let mut pairs: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for s in signals {
+        for (k, range) in &scanned.of(*s).keys {
+            if *k == key {
+                *forms.entry(form(s, range)).or_default() += 1;
+            } else if key.1 == NONE && k.1 != NONE && (k.0 == key.0 || k.1 == key.0) {
+                pairs
+                    .entry(form(s, range))
+                    .or_default()
+                    .insert(person[s.record]);
+            }
+        }
+    }
+    let word = forms
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(f, _)| f)
+        .unwrap_or_default();
+    pairs
+        .into_iter()
+        .filter(|(_, who)| who.len() >= 2)
+        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(&a.0)))
+        .map_or(word, |(p, _)| p)
+}
+
 /// What a set of signals rests on.
-pub fn strength(records: &[Record], signals: &[SignalRef], k: &Knowledge) -> Strength {
+pub fn strength(records: &[Record], scanned: &Scanned, signals: &[SignalRef]) -> Strength {
     let mut s = Strength {
         signals: signals.len(),
         ..Strength::default()
     };
+    let interviews: BTreeSet<usize> = signals.iter().map(|r| r.record).collect();
     let distinct = |key: &[&str]| {
-        signals
+        interviews
             .iter()
-            .filter_map(|r| {
-                let m = &records[r.record].metadata;
+            .filter_map(|&r| {
+                let m = &records[r].metadata;
                 key.iter().find_map(|k| m.get(*k)).map(|v| v.to_lowercase())
             })
             .collect::<BTreeSet<_>>()
             .len()
     };
-    s.interviewees = signals
+    s.interviewees = interviews
         .iter()
-        .map(|r| records[r.record].interviewee.as_str())
+        .map(|&r| records[r].interviewee.as_str())
         .collect::<BTreeSet<_>>()
         .len();
     s.companies = distinct(&["company"]);
     s.roles = distinct(&["role", "title"]);
     for r in signals {
-        let said = &records[r.record].said[r.said];
-        let words = terms(&said.quote.text);
-        s.past += usize::from(k.past.iter().any(|p| contains_phrase(&words, p)));
-        s.hypothetical += usize::from(k.hypothetical.iter().any(|p| contains_phrase(&words, p)));
-        match said.force {
+        let scan = scanned.of(*r);
+        s.past += usize::from(scan.past);
+        s.hypothetical += usize::from(scan.hypothetical);
+        match records[r.record].said[r.said].force {
             Force::Anxiety => s.anxiety += 1,
             Force::Frustration => s.frustration += 1,
             Force::DesiredProgress => s.desired_progress += 1,
