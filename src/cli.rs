@@ -212,6 +212,11 @@ pub struct StoriesArgs {
     /// Worker threads reading files (default: one per core). The output never depends on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Quotes listed per theme in JSON output, the strongest of each interviewee first (0: all;
+    /// `strength.signals` counts them all).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub quotes: usize,
 }
 
 /// Output formats of `jtbd stories`.

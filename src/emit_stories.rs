@@ -24,17 +24,17 @@ struct Wire<'a> {
     segments: Vec<WireSegment<'a>>,
 }
 
-fn wire<'a>(records: &'a [Record], f: &'a Findings) -> Wire<'a> {
+fn wire<'a>(records: &'a [Record], f: &'a Findings, quotes: usize) -> Wire<'a> {
     Wire {
         themes: f
             .themes
             .iter()
-            .map(|t| WireTheme::new(records, t))
+            .map(|t| WireTheme::new(records, t, quotes))
             .collect(),
         stories: f
             .stories
             .iter()
-            .map(|s| WireStory::new(records, &f.themes, s))
+            .map(|s| WireStory::new(records, &f.themes, s, quotes))
             .collect(),
         segments: f
             .segments
@@ -45,14 +45,15 @@ fn wire<'a>(records: &'a [Record], f: &'a Findings) -> Wire<'a> {
     }
 }
 
-/// Renders the findings in `format`.
+/// Renders the findings in `format`, each theme with at most `quotes` quotes (0: all).
 pub fn render(
     format: StoriesFormat,
     records: &[Record],
     f: &Findings,
     summary: &StoriesSummary,
+    quotes: usize,
 ) -> io::Result<Vec<u8>> {
-    let w = wire(records, f);
+    let w = wire(records, f, quotes);
     match format {
         StoriesFormat::Jsonl => jsonl(&w, summary),
         StoriesFormat::Json => {
@@ -101,7 +102,7 @@ fn jsonl(w: &Wire<'_>, summary: &StoriesSummary) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-/// Quotes shown under a theme in the human and Markdown views (all are in JSON).
+/// Quotes shown under a theme in the human and Markdown views (JSON has up to `--quotes`).
 const SHOWN_QUOTES: usize = 4;
 
 fn counts(w: &WireTheme<'_>) -> String {
@@ -180,7 +181,7 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
                 o,
                 "    {}",
                 st.dim(&format!(
-                    "(+{} more; --format json for all)",
+                    "(+{} more; --format json lists them)",
                     t.quotes.len() - SHOWN_QUOTES
                 ))
             );

@@ -113,7 +113,7 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
         StoriesOutput::Json => StoriesFormat::Json,
         StoriesOutput::Markdown => StoriesFormat::Markdown,
     };
-    let bytes = render(format, &records, &findings, &summary)?;
+    let bytes = render(format, &records, &findings, &summary, args.quotes)?;
     let mut out = std::io::stdout().lock();
     out.write_all(&bytes)?;
     out.flush()?;

@@ -105,7 +105,9 @@ pub struct WireTheme<'a> {
 }
 
 impl<'a> WireTheme<'a> {
-    pub fn new(records: &'a [Record], t: &'a Theme) -> Self {
+    /// The theme, with at most `quotes` of its quotes (0: all): the strongest of each
+    /// interviewee first, then the rest, strongest first; one quote per sentence.
+    pub fn new(records: &'a [Record], t: &'a Theme, quotes: usize) -> Self {
         let s = &t.strength;
         let mut who: Vec<&str> = t
             .signals
@@ -114,6 +116,24 @@ impl<'a> WireTheme<'a> {
             .collect();
         who.sort_unstable();
         who.dedup();
+        let mut ranked: Vec<SignalRef> = t.signals.clone();
+        ranked.sort_by(|a, b| {
+            let (x, y) = (
+                &records[a.record].said[a.said],
+                &records[b.record].said[b.said],
+            );
+            y.confidence.total_cmp(&x.confidence).then(a.cmp(b))
+        });
+        let mut seen = std::collections::BTreeSet::new();
+        ranked.retain(|r| {
+            let said = &records[r.record].said[r.said];
+            seen.insert((r.record, said.turn, said.sentence))
+        });
+        let mut first_of: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let (firsts, rest): (Vec<SignalRef>, Vec<SignalRef>) = ranked
+            .into_iter()
+            .partition(|r| first_of.insert(records[r.record].interviewee.as_str()));
+        let limit = if quotes == 0 { usize::MAX } else { quotes };
         WireTheme {
             id: &t.id,
             label: &t.label,
@@ -133,18 +153,12 @@ impl<'a> WireTheme<'a> {
                 .collect(),
             },
             interviewees: who,
-            quotes: {
-                // A sentence with two forces is two signals but one quote.
-                let mut seen = std::collections::BTreeSet::new();
-                t.signals
-                    .iter()
-                    .filter(|r| {
-                        let s = &records[r.record].said[r.said];
-                        seen.insert((r.record, s.turn, s.sentence))
-                    })
-                    .map(|r| WireQuote::of(records, *r))
-                    .collect()
-            },
+            quotes: firsts
+                .into_iter()
+                .chain(rest)
+                .take(limit)
+                .map(|r| WireQuote::of(records, r))
+                .collect(),
         }
     }
 }
@@ -211,10 +225,14 @@ pub struct WireStory<'a> {
     pub executor: Option<WireParty<'a>>,
     pub beneficiary: Option<WireParty<'a>>,
     pub chains: Vec<WireChain<'a>>,
+    /// How many chains touch the theme (`chains` lists at most `--quotes` of them, one per
+    /// interviewee first).
+    pub chain_count: usize,
 }
 
 impl<'a> WireStory<'a> {
-    pub fn new(records: &'a [Record], themes: &'a [Theme], s: &'a Story) -> Self {
+    /// The story, with at most `quotes` of its chains (0: all).
+    pub fn new(records: &'a [Record], themes: &'a [Theme], s: &'a Story, quotes: usize) -> Self {
         let slot = |slot: Slot| s.slot(slot).map(|d| WireSlot::new(records, d));
         WireStory {
             theme: &themes[s.theme].id,
@@ -225,15 +243,26 @@ impl<'a> WireStory<'a> {
             gaps: s.gaps().into_iter().map(Slot::as_str).collect(),
             executor: s.executor.as_ref().map(|p| WireParty::new(records, p)),
             beneficiary: s.beneficiary.as_ref().map(|p| WireParty::new(records, p)),
-            chains: s
-                .chains
-                .iter()
-                .map(|c: &Chain| WireChain {
-                    link: &c.link,
-                    from: WireQuote::of(records, c.from),
-                    to: WireQuote::of(records, c.to),
-                })
-                .collect(),
+            chain_count: s.chains.len(),
+            chains: {
+                let mut first_of = std::collections::BTreeSet::new();
+                let (firsts, rest): (Vec<&Chain>, Vec<&Chain>) = s
+                    .chains
+                    .iter()
+                    .partition(|c| first_of.insert(records[c.from.record].interviewee.as_str()));
+                firsts
+                    .into_iter()
+                    .chain(rest)
+                    .take(if quotes == 0 { usize::MAX } else { quotes })
+                    .collect::<Vec<_>>()
+            }
+            .into_iter()
+            .map(|c: &Chain| WireChain {
+                link: &c.link,
+                from: WireQuote::of(records, c.from),
+                to: WireQuote::of(records, c.to),
+            })
+            .collect(),
         }
     }
 }

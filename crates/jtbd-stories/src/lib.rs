@@ -25,6 +25,8 @@ mod props;
 #[cfg(test)]
 mod tests;
 
+use rayon::prelude::*;
+
 pub use draft::{Chain, Drafted, Evidence, Party, Story};
 pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Slot};
 pub use record::{Quote, Record, Said};
@@ -52,7 +54,9 @@ pub fn find(records: &[Record], k: &Knowledge, min_interviewees: usize) -> Findi
     let scanned = scan::scan(records, k);
     let themes = themes::themes(records, &scanned, k, min_interviewees);
     let chains = draft::chains(records, &scanned, k);
+    // Stories are independent of each other: drafted in parallel, collected in theme order.
     let stories = (0..themes.len())
+        .into_par_iter()
         .map(|i| draft::story(records, &scanned, &themes, i, &chains, k))
         .collect();
     let segments = segments::segments(records, &scanned, &themes, k);

@@ -73,7 +73,7 @@ pub fn themes(
     // Votes: a signal's most distinctive keys among those enough interviewees share; ties go
     // to the key whose words come first, so the numbering never decides.
     let mut voters: HashMap<Key, Vec<SignalRef>> = HashMap::new();
-    let mut shared: Vec<Key> = Vec::new();
+    let mut shared: Vec<(f64, Key)> = Vec::new();
     for (ri, r) in records.iter().enumerate() {
         for si in 0..r.said.len() {
             let sref = SignalRef {
@@ -87,14 +87,14 @@ pub fn themes(
                     .keys
                     .iter()
                     .map(|(key, _)| *key)
-                    .filter(|key| usable(*key)),
+                    .filter(|key| usable(*key))
+                    .map(|key| (weight(key), key)),
             );
             shared.sort_by(|a, b| {
-                weight(*b)
-                    .total_cmp(&weight(*a))
-                    .then_with(|| scanned.words(*a).cmp(&scanned.words(*b)))
+                b.0.total_cmp(&a.0)
+                    .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
             });
-            for key in shared.iter().take(k.votes) {
+            for (_, key) in shared.iter().take(k.votes) {
                 voters.entry(*key).or_default().push(sref);
             }
         }
