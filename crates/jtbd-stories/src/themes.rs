@@ -173,29 +173,36 @@ fn label(
         records[s.record].said[s.said].quote.text[range.clone()].to_lowercase()
     };
     let mut forms: BTreeMap<String, usize> = BTreeMap::new();
-    let mut pairs: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    // Pairs around the word, by their stems: who says each, and in which forms.
+    let mut pairs: BTreeMap<Key, (BTreeSet<u32>, BTreeMap<String, usize>)> = BTreeMap::new();
     for s in signals {
         for (k, range) in &scanned.of(*s).keys {
             if *k == key {
                 *forms.entry(form(s, range)).or_default() += 1;
             } else if key.1 == NONE && k.1 != NONE && (k.0 == key.0 || k.1 == key.0) {
-                pairs
-                    .entry(form(s, range))
-                    .or_default()
-                    .insert(person[s.record]);
+                let entry = pairs.entry(*k).or_default();
+                entry.0.insert(person[s.record]);
+                *entry.1.entry(form(s, range)).or_default() += 1;
             }
         }
     }
-    let word = forms
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(f, _)| f)
-        .unwrap_or_default();
+    let most = |forms: BTreeMap<String, usize>| {
+        forms
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(f, _)| f)
+            .unwrap_or_default()
+    };
+    let word = most(forms);
     pairs
-        .into_iter()
-        .filter(|(_, who)| who.len() >= 2)
-        .max_by(|a, b| a.1.len().cmp(&b.1.len()).then(b.0.cmp(&a.0)))
-        .map_or(word, |(p, _)| p)
+        .into_values()
+        .filter(|(who, _)| who.len() >= 2)
+        .max_by(|a, b| {
+            a.0.len()
+                .cmp(&b.0.len())
+                .then_with(|| most(b.1.clone()).cmp(&most(a.1.clone())))
+        })
+        .map_or(word, |(_, forms)| most(forms))
 }
 
 /// What a set of signals rests on.
