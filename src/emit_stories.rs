@@ -200,12 +200,12 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
             quote(&mut o, "    ", q);
         }
         let _ = writeln!(o, "  Struggles with: {}", s.themes.join(", "));
-        if s.profile.is_empty() {
-            let _ = writeln!(o, "  In common: nothing in their metadata");
-        } else {
-            let common: Vec<String> = s.profile.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-            let _ = writeln!(o, "  In common: {}", common.join("; "));
-        }
+        let common = s.in_common();
+        let _ = writeln!(
+            o,
+            "  In common: {}",
+            common.as_deref().unwrap_or("nothing in their metadata")
+        );
         if !s.language.is_empty() {
             let words: Vec<String> = s
                 .language
@@ -293,12 +293,13 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
             quote(&mut o, q);
         }
         let _ = writeln!(o, "Struggles with: {}\n", s.themes.join(", "));
-        if s.profile.is_empty() {
-            o.push_str("In common: nothing in their metadata.\n\n");
-        } else {
-            let common: Vec<String> = s.profile.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-            let _ = writeln!(o, "In common: {}\n", common.join("; "));
-        }
+        let common = s.in_common();
+        let _ = writeln!(
+            o,
+            "In common: {}.
+",
+            common.as_deref().unwrap_or("nothing in their metadata")
+        );
         if !s.language.is_empty() {
             let words: Vec<String> = s
                 .language

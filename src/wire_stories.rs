@@ -288,6 +288,18 @@ pub struct WireSegment<'a> {
 }
 
 impl<'a> WireSegment<'a> {
+    /// What its members share, as `key: value; ...`, or `None` when they share nothing.
+    pub fn in_common(&self) -> Option<String> {
+        (!self.profile.is_empty()).then(|| {
+            let common: Vec<String> = self
+                .profile
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            common.join("; ")
+        })
+    }
+
     pub fn new(records: &'a [Record], themes: &'a [Theme], k: usize, s: &'a Segment) -> Self {
         WireSegment {
             id: format!("segment-{}", k + 1),

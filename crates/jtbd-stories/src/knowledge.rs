@@ -234,14 +234,6 @@ impl Knowledge {
                     });
                 }
             };
-            let pattern = regex::RegexBuilder::new(&g.pattern)
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| KnowledgeError::Pattern {
-                    file: file.into(),
-                    id: g.id.clone(),
-                    message: e.to_string(),
-                })?;
             let compile = |p: &str| {
                 regex::RegexBuilder::new(p)
                     .case_insensitive(true)
@@ -252,6 +244,7 @@ impl Knowledge {
                         message: e.to_string(),
                     })
             };
+            let pattern = compile(&g.pattern)?;
             let reject = g.reject.as_deref().map(compile).transpose()?;
             grammar.push(GrammarRule {
                 id: g.id,

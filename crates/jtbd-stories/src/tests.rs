@@ -44,6 +44,16 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
     }
 }
 
+/// The story of the theme labelled `label`.
+fn story_of<'a>(f: &'a Findings, label: &str) -> &'a Story {
+    let i = f
+        .themes
+        .iter()
+        .position(|t| t.label == label)
+        .unwrap_or_else(|| panic!("no theme {label}"));
+    &f.stories[i]
+}
+
 fn sample() -> Vec<Record> {
     use Force::*;
     vec![
@@ -124,12 +134,7 @@ fn stories_draft_slots_from_quotes_and_report_gaps() {
     let k = Knowledge::embedded().unwrap();
     let records = sample();
     let f = find(&records, &k, 2);
-    let audit = f
-        .themes
-        .iter()
-        .position(|t| t.label == "audit evidence")
-        .unwrap();
-    let story = &f.stories[audit];
+    let story = story_of(&f, "audit evidence");
     assert_eq!(
         story.text,
         "When an auditor asks, I want to keep audit evidence in one system, so I can answer auditors the same day."
@@ -143,12 +148,7 @@ fn stories_draft_slots_from_quotes_and_report_gaps() {
         );
     }
     assert!(story.gaps().is_empty());
-    let partner = f
-        .themes
-        .iter()
-        .position(|t| t.label == "partner account")
-        .unwrap();
-    let story = &f.stories[partner];
+    let story = story_of(&f, "partner account");
     assert_eq!(story.gaps(), [Slot::Situation]);
     assert!(
         story.text.starts_with(
@@ -172,12 +172,7 @@ fn a_fear_followed_by_a_want_of_the_same_speaker_is_a_chain() {
 fn executor_and_beneficiary_come_from_who_the_quotes_speak_of() {
     let k = Knowledge::embedded().unwrap();
     let f = find(&sample(), &k, 2);
-    let audit = f
-        .themes
-        .iter()
-        .position(|t| t.label == "audit evidence")
-        .unwrap();
-    let story = &f.stories[audit];
+    let story = story_of(&f, "audit evidence");
     assert_eq!(
         story.executor.as_ref().unwrap().name,
         "the interviewee's team"
