@@ -40,6 +40,9 @@ pub fn extract(args: &ExtractArgs, style: Style, quiet: bool) -> anyhow::Result<
     pipeline::run(&args.read, &render, quiet)
 }
 
+/// Problems `jtbd rules check` lists before it stops.
+const MAX_RULE_ERRORS: usize = 50;
+
 /// Lines classified at a time: big enough to use both cores, small enough to stream.
 const CLASSIFY_BATCH: usize = 4096;
 
@@ -142,11 +145,29 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
             out.flush()?;
             Ok(0)
         }
-        RulesCommand::Check { dir } => {
-            let set = RuleSet::load_only(dir).context("rules check failed")?;
-            println!("ok: {} rules in {}", set.rules().len(), dir.display());
-            Ok(0)
-        }
+        RulesCommand::Check { dir } => match RuleSet::check_dir(dir, MAX_RULE_ERRORS) {
+            Ok(set) => {
+                println!("ok: {} rules in {}", set.rules().len(), dir.display());
+                Ok(0)
+            }
+            Err(errors) => {
+                for e in &errors {
+                    eprintln!("error: {e}");
+                }
+                let more = if errors.len() >= MAX_RULE_ERRORS {
+                    " (the first ones; fix them and check again)"
+                } else {
+                    ""
+                };
+                eprintln!(
+                    "{} problem{} in {}{more}",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" },
+                    dir.display()
+                );
+                Ok(2)
+            }
+        },
         RulesCommand::Test { dir } => {
             let set = RuleSet::load_only(dir).context("rules test failed")?;
             let (mut passed, mut failed) = (0, 0);

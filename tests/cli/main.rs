@@ -5,6 +5,7 @@ mod extract;
 mod hostile;
 mod ingest;
 mod ingest_errors;
+mod mistakes;
 mod search;
 mod stories;
 mod support;

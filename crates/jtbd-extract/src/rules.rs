@@ -294,83 +294,10 @@ impl RuleSet {
     }
 
     fn from_files(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
-        let mut rules: Vec<Rule> = Vec::new();
-        let mut modifiers = None;
-        for (name, text) in &files {
-            let raw: RawFile = toml::from_str(text).map_err(|e| RuleError {
-                file: name.clone(),
-                line: e.span().map_or(1, |s| {
-                    text[..s.start.min(text.len())].matches('\n').count() + 1
-                }),
-                rule: None,
-                message: e.message().to_owned(),
-            })?;
-            if let Some(m) = raw.modifiers {
-                modifiers = Some(m);
-            }
-            if raw.rule.is_empty() {
-                continue;
-            }
-            let force_name = raw.force.ok_or_else(|| RuleError {
-                file: name.clone(),
-                line: 1,
-                rule: None,
-                message: "a file with rules needs `force = \"anxiety\"` (or frustration, desired_progress, habit)".into(),
-            })?;
-            let force = Force::parse(&force_name).ok_or_else(|| RuleError {
-                file: name.clone(),
-                line: line_of(text, "force"),
-                rule: None,
-                message: format!("unknown force {force_name:?}: one of anxiety, frustration, desired_progress, habit"),
-            })?;
-            for r in raw.rule {
-                let line = line_of(text, &format!("\"{}\"", r.id));
-                let err = |message: String| RuleError {
-                    file: name.clone(),
-                    line,
-                    rule: Some(r.id.clone()),
-                    message,
-                };
-                if !r.id.starts_with(&format!("{}/", force.as_str())) {
-                    return Err(err(format!("the id must start with `{}/`", force.as_str())));
-                }
-                if !(r.weight > 0.0 && r.weight <= 1.0) {
-                    return Err(err(format!("weight {} is not in (0, 1]", r.weight)));
-                }
-                if r.cues.is_empty() && r.patterns.is_empty() {
-                    return Err(err("a rule needs `cues` or `patterns`".into()));
-                }
-                if r.examples.is_empty() {
-                    return Err(err(
-                        "a rule needs examples (`expect = \"match\"` and `\"none\"`)".into(),
-                    ));
-                }
-                for c in &r.cues {
-                    if stem_phrase(c).trim().is_empty() {
-                        return Err(err(format!("cue {c:?} has no words")));
-                    }
-                }
-                // Patterns are compiled (and their errors reported) in `compile_set`, beside the
-                // gate's build.
-                let rule = Rule {
-                    id: r.id.clone(),
-                    force,
-                    weight: r.weight,
-                    cues: r.cues,
-                    patterns: r.patterns,
-                    negatable: r.negatable,
-                    needs_speaker: r.needs_speaker,
-                    evaluative: r.evaluative,
-                    examples: r.examples,
-                    file: name.clone(),
-                    line,
-                };
-                match rules.iter_mut().find(|x| x.id == rule.id) {
-                    Some(old) if old.file != rule.file => *old = rule,
-                    Some(_) => return Err(err("this id is used twice in the file".into())),
-                    None => rules.push(rule),
-                }
-            }
+        let mut errors = Vec::new();
+        let (rules, modifiers) = read_files(&files, &mut errors);
+        if let Some(first) = errors.into_iter().next() {
+            return Err(first);
         }
         let modifiers = modifiers.ok_or_else(|| RuleError {
             file: "modifiers.toml".into(),
@@ -379,6 +306,34 @@ impl RuleSet {
             message: "no [modifiers] table found".into(),
         })?;
         compile_set(rules, modifiers)
+    }
+
+    /// Every problem of the rule files of `dir` (at most `limit`), each with its file, line and
+    /// rule id: what `jtbd rules check` reports. A bad rule is left out and the rest are read
+    /// on, so one mistake does not hide the next.
+    pub fn check_dir(dir: &Path, limit: usize) -> Result<RuleSet, Vec<RuleError>> {
+        let mut files = vec![("modifiers.toml".to_string(), EMBEDDED[4].1.to_string())];
+        files.extend(read_dir(dir).map_err(|e| vec![e])?);
+        let mut errors = Vec::new();
+        let (rules, _) = read_files(&files, &mut errors);
+        for r in &rules {
+            for p in &r.patterns {
+                if let Err(e) = compile(p) {
+                    errors.push(RuleError {
+                        file: r.file.clone(),
+                        line: r.line,
+                        rule: Some(r.id.clone()),
+                        message: format!("pattern {p:?}: {e}"),
+                    });
+                }
+            }
+        }
+        if !errors.is_empty() {
+            errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+            errors.truncate(limit.max(1));
+            return Err(errors);
+        }
+        RuleSet::from_files(files).map_err(|e| vec![e])
     }
 
     /// A text that changes whenever anything that decides a classification changes (rules,
@@ -416,6 +371,111 @@ impl RuleSet {
             *t = t.max(min);
         }
     }
+}
+
+/// The rules and the last `[modifiers]` of `files`, in order (a later rule with a known id
+/// replaces it); every problem goes into `errors`, and a rule with one is left out.
+fn read_files(
+    files: &[(String, String)],
+    errors: &mut Vec<RuleError>,
+) -> (Vec<Rule>, Option<RawModifiers>) {
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut modifiers = None;
+    for (name, text) in files {
+        let raw: RawFile = match toml::from_str(text) {
+            Ok(raw) => raw,
+            Err(e) => {
+                errors.push(RuleError {
+                    file: name.clone(),
+                    line: e.span().map_or(1, |s| {
+                        text[..s.start.min(text.len())].matches('\n').count() + 1
+                    }),
+                    rule: None,
+                    message: e.message().to_owned(),
+                });
+                continue;
+            }
+        };
+        if let Some(m) = raw.modifiers {
+            modifiers = Some(m);
+        }
+        if raw.rule.is_empty() {
+            continue;
+        }
+        let file_err = |line: usize, message: String| RuleError {
+            file: name.clone(),
+            line,
+            rule: None,
+            message,
+        };
+        let Some(force_name) = raw.force else {
+            errors.push(file_err(1, "a file with rules needs `force = \"anxiety\"` (or frustration, desired_progress, habit)".into()));
+            continue;
+        };
+        let Some(force) = Force::parse(&force_name) else {
+            errors.push(file_err(
+                line_of(text, "force"),
+                format!("unknown force {force_name:?}: one of anxiety, frustration, desired_progress, habit"),
+            ));
+            continue;
+        };
+        let mut ids_here = std::collections::HashSet::new();
+        for r in raw.rule {
+            let line = line_of(text, &format!("\"{}\"", r.id));
+            let before = errors.len();
+            let mut err = |message: String| {
+                errors.push(RuleError {
+                    file: name.clone(),
+                    line,
+                    rule: Some(r.id.clone()),
+                    message,
+                })
+            };
+            if !r.id.starts_with(&format!("{}/", force.as_str())) {
+                err(format!("the id must start with `{}/`", force.as_str()));
+            }
+            if !(r.weight > 0.0 && r.weight <= 1.0) {
+                err(format!("weight {} is not in (0, 1]", r.weight));
+            }
+            if r.cues.is_empty() && r.patterns.is_empty() {
+                err("a rule needs `cues` or `patterns`".into());
+            }
+            if r.examples.is_empty() {
+                err("a rule needs examples (`expect = \"match\"` and `\"none\"`)".into());
+            }
+            for c in &r.cues {
+                if stem_phrase(c).trim().is_empty() {
+                    err(format!("cue {c:?} has no words"));
+                }
+            }
+            if !ids_here.insert(r.id.clone()) {
+                err("this id is used twice in the file".into());
+            }
+            if errors.len() > before {
+                continue;
+            }
+            // Patterns are compiled (and their errors reported) in `compile_set`, beside the
+            // gate's build, or by `check_dir`.
+            let rule = Rule {
+                id: r.id.clone(),
+                force,
+                weight: r.weight,
+                cues: r.cues,
+                patterns: r.patterns,
+                negatable: r.negatable,
+                needs_speaker: r.needs_speaker,
+                evaluative: r.evaluative,
+                examples: r.examples,
+                file: name.clone(),
+                line,
+            };
+            match rules.iter_mut().find(|x| x.id == rule.id) {
+                Some(old) => *old = rule,
+                None => rules.push(rule),
+            }
+        }
+    }
+    (rules, modifiers)
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
