@@ -73,7 +73,7 @@ pub enum Command {
 pub enum RulesCommand {
     /// List the rule set: id, force, weight, cues, patterns, examples, where it is defined.
     #[command(
-        after_help = "Examples:\n  jtbd rules list\n  jtbd rules list --rules my-rules/ --format jsonl"
+        after_help = "Examples:\n  jtbd rules list\n  jtbd rules list --rules my-rules/ --format jsonl\n\nExit codes: 0 listed, 2 error (a rule file that does not load)."
     )]
     List {
         /// Add or replace rules from the *.toml files of this folder.
@@ -84,13 +84,17 @@ pub enum RulesCommand {
         format: OutputFormat,
     },
     /// Validate a folder of rule files: clear errors with file, line and rule id.
-    #[command(after_help = "Examples:\n  jtbd rules check my-rules/")]
+    #[command(
+        after_help = "Examples:\n  jtbd rules check my-rules/\n\nExit codes: 0 every rule loads, 2 problems (each listed with file, line and rule id)."
+    )]
     Check {
         /// The folder of *.toml rule files.
         dir: PathBuf,
     },
     /// Run the examples of a folder's rules; exit 2 if any example fails.
-    #[command(after_help = "Examples:\n  jtbd rules test my-rules/")]
+    #[command(
+        after_help = "Examples:\n  jtbd rules test my-rules/\n\nExit codes: 0 every example holds, 2 an example fails or a rule does not load."
+    )]
     Test {
         /// The folder of *.toml rule files.
         dir: PathBuf,
@@ -110,8 +114,12 @@ Examples:
   jtbd extract calls/ --speakers all --rules my-rules/ --format csv > signals.csv
   jtbd extract corpora/ --min-confidence 0.7     # fewer signals, more of them right
 
+CSV: one row per signal, with the interview's metadata as columns.
+
 Rules are TOML data: see `jtbd rules list`; add or replace rules with --rules DIR (the file
-format is in docs/rules.md).";
+format is in docs/rules.md).
+
+Exit codes: 0 interviews read, 1 nothing found, 2 error (any file that could not be read).";
 
 const CLASSIFY_HELP: &str = "\
 Prints one JSON object per input line, in input order, blank lines included:
@@ -119,7 +127,9 @@ Prints one JSON object per input line, in input order, blank lines included:
 
 Examples:
   jtbd classify answers.txt
-  printf 'I am worried about lock-in\\nGreat product\\n' | jtbd classify";
+  printf 'I am worried about lock-in\\nGreat product\\n' | jtbd classify
+
+Exit codes: 0 some line carries a force, 1 none does, 2 error.";
 
 /// Which speakers' turns extraction reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -273,7 +283,9 @@ Examples:
 
 JSON Lines (the contract, schema in schema/ingest.schema.json): one object per line,
 {\"type\": ..., \"data\": {...}}: `begin`, then per file `interview` and its `turn`s
-(or `error`, or `skipped`), then `summary`.";
+(or `error`, or `skipped`), then `summary`. CSV: one row per turn.
+
+Exit codes: 0 interviews read, 1 nothing found, 2 error (any file that could not be read).";
 
 const INDEX_HELP: &str = "\
 Writes one document per turn, with its speaker, role, place, timestamp, the interview's metadata
@@ -286,7 +298,9 @@ the next run completes it.
 Examples:
   jtbd index corpora/
   jtbd index calls/ --index ~/studies/q3.jtbd --meta calls/participants.csv
-  jtbd index calls/ --rebuild            start over (after an upgrade that changed the schema)";
+  jtbd index calls/ --rebuild            start over (after an upgrade that changed the schema)
+
+Exit codes: 0 indexed, 1 nothing found (no transcript in the paths given), 2 error.";
 
 const SEARCH_HELP: &str = "\
 Query syntax (tantivy): words are ANDed; OR, AND, NOT (or -word); \"exact phrases\"; grouping
@@ -313,7 +327,7 @@ pub enum OutputFormat {
     Jsonl,
     /// One JSON document.
     Json,
-    /// CSV, one row per turn.
+    /// CSV: one row per turn (ingest), signal (extract) or hit (search).
     Csv,
 }
 

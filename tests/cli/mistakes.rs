@@ -35,3 +35,39 @@ fn rules_check_reports_every_problem_with_file_line_and_rule() {
     );
     assert!(err.contains("3 problems in"), "{err}");
 }
+
+#[test]
+fn every_command_says_its_exit_codes_in_its_help() {
+    for cmd in [
+        &["ingest"][..],
+        &["extract"],
+        &["classify"],
+        &["index"],
+        &["search"],
+        &["stories"],
+        &["rules", "list"],
+        &["rules", "check"],
+        &["rules", "test"],
+    ] {
+        let mut args = cmd.to_vec();
+        args.push("--help");
+        let (code, out, _) = run(&args);
+        assert_eq!(code, 0, "{cmd:?}");
+        assert!(
+            out.contains("Exit codes: 0 "),
+            "{cmd:?} --help has no exit codes:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn extract_help_says_what_it_does() {
+    let out = jtbd()
+        .args(["extract", "--help"])
+        .env("COLUMNS", "100")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("one row per signal"), "{help}");
+    insta::assert_snapshot!(help);
+}
