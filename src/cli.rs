@@ -311,10 +311,10 @@ filters lists every matching turn.
 
 Examples:
   jtbd search 'lock in'
-  jtbd search '\"vendor lock in\"' --role CISO --force anxiety
+  jtbd search '\"lock in\"' --role CISO --force anxiety
   jtbd search 'budget OR cost' --role interviewee --where industry=banking
   jtbd search 'migration -cloud' --limit 50 --format jsonl | jq -r .data.path
-  jtbd search 'complience' --fuzzy --count
+  jtbd search 'regulater OR migrtion' --fuzzy --count      typos forgiven, one edit a word
 
 Exit codes: 0 hits, 1 no hits, 2 error (bad query, no index).";
 
@@ -427,7 +427,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub count: bool,
 
-    /// Let each word match words one edit away (typos).
+    /// Let each word match words one edit away (typos: `migrtion` finds migration).
     #[arg(long)]
     pub fuzzy: bool,
 

@@ -36,6 +36,9 @@ pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
             .map_err(|e| with_caret(&args.query, e))?;
         writeln!(out, "{n}")?;
         out.flush()?;
+        if n == 0 {
+            explain_no_hits(args, &searcher, &req)?;
+        }
         return Ok(n);
     }
     let results = searcher
@@ -74,7 +77,167 @@ pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
         OutputFormat::Csv => out.write_all(&csv(&results)?)?,
     }
     out.flush()?;
+    if results.total == 0 {
+        explain_no_hits(args, &searcher, &req)?;
+    }
     Ok(results.total)
+}
+
+/// Values listed in a note before `...`.
+const LISTED: usize = 12;
+
+/// A list for a note: the first values, then how many more.
+fn listed<'a>(values: impl IntoIterator<Item = &'a String>) -> String {
+    let values: Vec<&String> = values.into_iter().collect();
+    let mut s = values
+        .iter()
+        .take(LISTED)
+        .map(|v| v.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if values.len() > LISTED {
+        s.push_str(&format!(" (and {} more)", values.len() - LISTED));
+    }
+    s
+}
+
+/// ` (did you mean `x`?)` when one is close.
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a String>) -> String {
+    jtbd_text::closest(word, candidates.into_iter().map(String::as_str))
+        .map(|c| format!(" (did you mean `{c}`?)"))
+        .unwrap_or_default()
+}
+
+/// Says on stderr why nothing matched: the filters in force, a filter no interview can meet
+/// (an unknown metadata key or value, role or speaker) with the closest one, a query word the
+/// index does not hold with the closest word it does, and what the query alone matches.
+fn explain_no_hits(
+    args: &SearchArgs,
+    searcher: &jtbd_index::Searcher,
+    req: &Request,
+) -> anyhow::Result<()> {
+    let o = searcher.overview()?;
+    let mut filters: Vec<String> = Vec::new();
+    filters.extend(args.role.iter().map(|r| format!("--role {r}")));
+    filters.extend(args.speaker.iter().map(|s| format!("--speaker {s}")));
+    filters.extend(args.force.iter().map(|f| format!("--force {}", f.as_str())));
+    filters.extend(args.wheres.iter().map(|(k, v)| format!("--where {k}={v}")));
+    let what = if args.query.trim().is_empty() {
+        "no turns match the filters".to_owned()
+    } else {
+        format!("no turns match '{}'", args.query)
+    };
+    let with = if filters.is_empty() {
+        String::new()
+    } else {
+        format!(" with {}", filters.join(" "))
+    };
+    eprintln!("{what} in {} interviews{with}", o.interviews);
+    for (k, v) in &args.wheres {
+        let key = k.trim().to_lowercase();
+        match o.metadata.get(&key) {
+            None => eprintln!(
+                "note: no interview has metadata key `{k}`; keys are: {}{}",
+                listed(o.metadata.keys()),
+                did_you_mean(&key, o.metadata.keys())
+            ),
+            Some(values) if !values.contains(&v.trim().to_lowercase()) => eprintln!(
+                "note: no interview has {key} = `{v}`; values are: {}{}",
+                listed(values),
+                did_you_mean(v.trim(), values)
+            ),
+            Some(_) => {}
+        }
+    }
+    let titles: std::collections::BTreeSet<&String> = ["role", "title"]
+        .iter()
+        .filter_map(|k| o.metadata.get(*k))
+        .flatten()
+        .collect();
+    for r in args.role.iter().filter(|r| Role::parse(r).is_none()) {
+        if !titles.contains(&r.trim().to_lowercase()) {
+            eprintln!(
+                "note: no interview has role `{r}`; roles are: interviewer, interviewee, unknown, or a participant's: {}{}",
+                listed(titles.iter().copied()),
+                did_you_mean(r.trim(), titles.iter().copied())
+            );
+        }
+    }
+    for s in &args.speaker {
+        if !o.speakers.contains(&s.trim().to_lowercase()) {
+            eprintln!(
+                "note: no speaker `{s}` in the index; speakers are: {}{}",
+                listed(&o.speakers),
+                did_you_mean(s.trim(), &o.speakers)
+            );
+        }
+    }
+    // Query words the index does not hold, and the closest word it does.
+    if !args.fuzzy {
+        for word in args
+            .query
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-' || c == ':'))
+        {
+            if word.is_empty() || word.contains(':') || ["AND", "OR", "NOT"].contains(&word) {
+                continue;
+            }
+            let Some(stem) = jtbd_text::tokenize(word).into_iter().next().map(|t| t.term) else {
+                continue;
+            };
+            if o.terms.contains_key(&stem) {
+                continue;
+            }
+            // A word one edit away first (a typo), else the closest stem the index holds.
+            let near = searcher.similar_words(word).into_iter().next().or_else(|| {
+                o.terms
+                    .keys()
+                    .map(|t| (jtbd_text::edit_distance(&stem, t), t))
+                    .filter(|(d, _)| *d <= if stem.chars().count() <= 4 { 1 } else { 2 })
+                    .min_by(|a, b| a.0.cmp(&b.0).then(o.terms[b.1].cmp(&o.terms[a.1])))
+                    .map(|(_, t)| surface(searcher, t))
+            });
+            match near {
+                Some(w) => {
+                    eprintln!("note: no turn says `{word}`; did you mean `{w}`? (or try --fuzzy)")
+                }
+                None => eprintln!("note: no turn says `{word}`"),
+            }
+        }
+    }
+    if !filters.is_empty() && !args.query.trim().is_empty() {
+        let alone = Request {
+            query: req.query.clone(),
+            fuzzy: req.fuzzy,
+            ..Request::default()
+        };
+        if let Ok(n) = searcher.count(&alone) {
+            if n > 0 {
+                eprintln!("without the filters, {n} turns match '{}'", args.query);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A word of the index as a turn writes it: the first word of a turn holding `term` whose
+/// stem is `term` (the stem itself when no turn can be read).
+fn surface(searcher: &jtbd_index::Searcher, term: &str) -> String {
+    let req = Request {
+        query: term.to_owned(),
+        limit: 1,
+        ..Request::default()
+    };
+    searcher
+        .search(&req)
+        .ok()
+        .and_then(|r| r.hits.into_iter().next())
+        .and_then(|h| {
+            jtbd_text::tokenize(&h.text)
+                .into_iter()
+                .find(|t| t.term == term)
+                .map(|t| h.text[t.start..t.end].to_lowercase())
+        })
+        .unwrap_or_else(|| term.to_owned())
 }
 
 /// A query error shown with the query and a caret under the problem.

@@ -71,3 +71,125 @@ fn extract_help_says_what_it_does() {
     assert!(help.contains("one row per signal"), "{help}");
     insta::assert_snapshot!(help);
 }
+
+/// The sample corpus indexed into a fresh folder.
+fn corpus_index() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = jtbd()
+        .args(["index", "corpora/", "--quiet", "--index"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+#[test]
+fn every_search_example_in_the_help_finds_something_in_the_sample_corpus() {
+    let index = corpus_index();
+    let (_, help, _) = run(&["search", "--help"]);
+    let examples: Vec<&str> = help
+        .lines()
+        .filter_map(|l| l.strip_prefix("  jtbd search "))
+        .collect();
+    assert!(examples.len() >= 4, "{help}");
+    for example in examples {
+        // Up to a pipe into another tool, and without the comment after two spaces.
+        let args = example.split(" | ").next().unwrap();
+        let args = args.split("     ").next().unwrap().trim();
+        let script = format!("\"$JTBD\" search {args} --index \"$INDEX\" > /dev/null",);
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .env("JTBD", env!("CARGO_BIN_EXE_jtbd"))
+            .env("INDEX", index.path())
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .unwrap();
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "the help's example finds nothing: jtbd search {args}"
+        );
+    }
+}
+
+#[test]
+fn fuzzy_search_forgives_a_typo_in_the_word() {
+    let index = corpus_index();
+    let i = index.path().to_str().unwrap();
+    for (typo, word) in [
+        ("regulater", "regulator"),
+        ("migrtion", "migration"),
+        ("budgit", "budget"),
+    ] {
+        let (code, out, _) = run(&["search", typo, "--fuzzy", "--count", "--index", i]);
+        assert_eq!(code, 0, "{typo}");
+        let (_, exact, _) = run(&["search", word, "--count", "--index", i]);
+        let (n, m): (usize, usize) = (out.trim().parse().unwrap(), exact.trim().parse().unwrap());
+        assert!(n >= m && m > 0, "{typo}: {n} fuzzy hits, {m} for {word}");
+    }
+}
+
+#[test]
+fn a_search_that_finds_nothing_says_why() {
+    let index = corpus_index();
+    let i = index.path().to_str().unwrap();
+    let (code, out, err) = run(&[
+        "search",
+        "budget",
+        "--where",
+        "compnay=Quarry",
+        "--index",
+        i,
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("no turns match 'budget' in 13 interviews with --where compnay=Quarry"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no interview has metadata key `compnay`; keys are: company,"),
+        "{err}"
+    );
+    assert!(err.contains("(did you mean `company`?)"), "{err}");
+    assert!(
+        err.contains("without the filters, 3 turns match 'budget'"),
+        "{err}"
+    );
+
+    let (_, _, err) = run(&["search", "budget", "--role", "cisco", "--index", i]);
+    assert!(
+        err.contains("no interview has role `cisco`") && err.contains("(did you mean `ciso`?)"),
+        "{err}"
+    );
+
+    let (_, _, err) = run(&["search", "vendor", "--where", "company=Quary", "--index", i]);
+    assert!(
+        err.contains("no interview has company = `Quary`")
+            && err.contains("(did you mean `quarry`?)"),
+        "{err}"
+    );
+
+    let (_, _, err) = run(&["search", "lockin", "--speaker", "Dana Okafr", "--index", i]);
+    assert!(
+        err.contains("no speaker `Dana Okafr`") && err.contains("(did you mean `dana okafor`?)"),
+        "{err}"
+    );
+
+    let (code, _, err) = run(&["search", "migrtion", "--index", i]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no turn says `migrtion`; did you mean `migration`? (or try --fuzzy)"),
+        "{err}"
+    );
+
+    let (code, out, err) = run(&["search", "migrtion", "--count", "--index", i]);
+    assert_eq!((code, out.trim()), (1, "0"));
+    assert!(err.contains("did you mean `migration`?"), "{err}");
+}

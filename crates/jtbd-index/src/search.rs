@@ -6,7 +6,7 @@ use crate::error::IndexError;
 use crate::schema::Fields;
 use crate::store::{Index, force_facet};
 use jtbd_model::{Force, Role};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, TermQuery};
@@ -134,14 +134,18 @@ impl Searcher {
         let text: Box<dyn Query> = if req.query.trim().is_empty() {
             Box::new(AllQuery)
         } else {
-            let parser = if req.fuzzy {
-                &self.fuzzy_parser
+            if req.fuzzy {
+                // Typos are measured on the word (`migrtion` is one edit from `migration`),
+                // and the stems the words lead to are searched, each also one edit away.
+                let widened = self.widen(&req.query);
+                self.fuzzy_parser
+                    .parse_query(&widened)
+                    .map_err(|e| query_error(&req.query, e))?
             } else {
-                &self.parser
-            };
-            parser
-                .parse_query(&req.query)
-                .map_err(|e| query_error(&req.query, e))?
+                self.parser
+                    .parse_query(&req.query)
+                    .map_err(|e| query_error(&req.query, e))?
+            }
         };
         let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
         let any = |terms: Vec<Term>| -> (Occur, Box<dyn Query>) {
@@ -215,6 +219,126 @@ impl Searcher {
     pub fn rank(&self, req: &Request) -> Result<(usize, Vec<(f32, DocAddress)>), IndexError> {
         let q = self.query(req)?;
         rank_query(&self.reader.searcher(), &*q, req.limit)
+    }
+
+    /// `query` with each plain word outside quotes (not an operator, a field or a field's value)
+    /// replaced by `(word OR w1 OR ...)`: the words one edit away (a letter left out, added,
+    /// changed, or two swapped) whose stems the index holds, most frequent first.
+    fn widen(&self, query: &str) -> String {
+        let mut out = String::with_capacity(query.len());
+        let mut in_quotes = false;
+        let chars: Vec<(usize, char)> = query.char_indices().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let (at, c) = chars[i];
+            if c == '"' {
+                in_quotes = !in_quotes;
+            }
+            if in_quotes || !c.is_alphabetic() {
+                out.push(c);
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < chars.len() && (chars[j].1.is_alphanumeric() || chars[j].1 == '\'') {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(query.len(), |(e, _)| *e);
+            let word = &query[at..end];
+            let field_side = query[..at].ends_with(':') || query[end..].starts_with(':');
+            let operator = ["AND", "OR", "NOT", "TO"].contains(&word);
+            i = j;
+            if field_side || operator || word.chars().any(|c| c.is_ascii_digit()) {
+                out.push_str(word);
+                continue;
+            }
+            let found = self.similar_words(word);
+            if found.is_empty() {
+                out.push_str(word);
+            } else {
+                out.push('(');
+                out.push_str(word);
+                for w in &found {
+                    out.push_str(" OR ");
+                    out.push_str(w);
+                }
+                out.push(')');
+            }
+        }
+        out
+    }
+
+    /// Words one edit from `word` (a letter left out, added, changed, or two swapped) that lead
+    /// to a stem the index holds other than the word's own, one per stem, the most frequent
+    /// first: what a typo may have meant.
+    pub fn similar_words(&self, word: &str) -> Vec<String> {
+        let searcher = self.reader.searcher();
+        let held = |stem: &str| {
+            searcher
+                .doc_freq(&Term::from_field_text(self.fields.text, stem))
+                .unwrap_or(0)
+        };
+        let stem = |w: &str| jtbd_text::tokenize(w).into_iter().next().map(|t| t.term);
+        let lower = word.to_lowercase();
+        let own = stem(&lower);
+        let mut found: Vec<(u64, String, String)> = Vec::new();
+        for candidate in one_edit(&lower) {
+            let Some(st) = stem(&candidate) else { continue };
+            if Some(&st) == own.as_ref() || found.iter().any(|(_, _, s)| *s == st) {
+                continue;
+            }
+            let df = held(&st);
+            if df > 0 {
+                found.push((df, candidate, st));
+            }
+        }
+        found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        found.truncate(WIDEN_LIMIT);
+        found.into_iter().map(|(_, w, _)| w).collect()
+    }
+
+    /// What the index holds, read from its term dictionaries (no document is loaded): for
+    /// telling a user why nothing matched and what they may have meant.
+    pub fn overview(&self) -> Result<Overview, IndexError> {
+        let f = &self.fields;
+        let searcher = self.reader.searcher();
+        let mut o = Overview::default();
+        let mut interviews = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let each = |field, visit: &mut dyn FnMut(&[u8], u32)| -> Result<(), IndexError> {
+                let inverted = segment.inverted_index(field).map_err(search_error)?;
+                let mut stream = inverted
+                    .terms()
+                    .stream()
+                    .map_err(|e| IndexError::Search(e.to_string()))?;
+                while stream.advance() {
+                    visit(stream.key(), stream.value().doc_freq);
+                }
+                Ok(())
+            };
+            each(f.interview, &mut |k, _| {
+                interviews.insert(k.to_vec());
+            })?;
+            each(f.speaker, &mut |k, _| {
+                o.speakers.insert(String::from_utf8_lossy(k).into_owned());
+            })?;
+            each(f.text, &mut |k, df| {
+                *o.terms
+                    .entry(String::from_utf8_lossy(k).into_owned())
+                    .or_default() += df;
+            })?;
+            // A metadata term is the key's path, a 0 byte, a type byte, then the value.
+            each(f.meta, &mut |k, _| {
+                if let Some(at) = k.iter().position(|&b| b == 0) {
+                    let key = String::from_utf8_lossy(&k[..at]).replace('\u{1}', ".");
+                    let value =
+                        String::from_utf8_lossy(k.get(at + 2..).unwrap_or_default()).into_owned();
+                    o.metadata.entry(key).or_default().insert(value);
+                }
+            })?;
+        }
+        o.interviews = interviews.len();
+        Ok(o)
     }
 
     /// Runs the request.
@@ -328,6 +452,51 @@ impl Searcher {
             source_highlights,
         }
     }
+}
+
+/// What an index holds: its interviews, metadata keys with their values, speakers, and the
+/// words of its turns (stemmed, with how many turns hold each). Values and names are lower
+/// case, as the filters match them.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    pub interviews: usize,
+    pub metadata: BTreeMap<String, BTreeSet<String>>,
+    pub speakers: BTreeSet<String>,
+    pub terms: BTreeMap<String, u32>,
+}
+
+/// Words one edit away that a fuzzy query word may also stand for, at most.
+const WIDEN_LIMIT: usize = 8;
+
+/// Every string one edit from `word`: a letter left out, two neighbours swapped, a letter
+/// changed or added (a to z).
+fn one_edit(word: &str) -> Vec<String> {
+    let w: Vec<char> = word.chars().collect();
+    let mut out = Vec::new();
+    let make = |v: Vec<char>| v.into_iter().collect::<String>();
+    for i in 0..w.len() {
+        let mut v = w.clone();
+        v.remove(i);
+        out.push(make(v));
+        if i + 1 < w.len() {
+            let mut v = w.clone();
+            v.swap(i, i + 1);
+            out.push(make(v));
+        }
+    }
+    for i in 0..=w.len() {
+        for c in 'a'..='z' {
+            let mut v = w.clone();
+            v.insert(i, c);
+            out.push(make(v));
+            if i < w.len() && w[i] != c {
+                let mut v = w.clone();
+                v[i] = c;
+                out.push(make(v));
+            }
+        }
+    }
+    out
 }
 
 /// The count and the best `limit` documents of one snapshot (tantivy wants a limit of at least

@@ -12,6 +12,7 @@
 //! Knowledge (abbreviations, annotation words) is data in `data/*.toml`, embedded at build time.
 
 pub mod decode;
+pub mod distance;
 pub mod lexicon;
 pub mod lines;
 pub mod markup;
@@ -22,6 +23,7 @@ pub mod tokens;
 mod props;
 
 pub use decode::{DecodeError, Decoded, decode, decode_owned};
+pub use distance::{closest, edit_distance};
 pub use lines::{LineCursor, LineIndex};
 pub use markup::{Markup, MarkupKind, parse_timestamp, scan_markup};
 pub use sentences::{count_words, for_each_sentence, is_ascii_space, split_sentences};
