@@ -35,6 +35,8 @@ enum Done {
         docs: Vec<jtbd_index::Document>,
         turns: usize,
         bytes: u64,
+        /// Which `--interviewer` names speak in it.
+        interviewers: u64,
     },
     Unchanged(String),
     Failed(WireError),
@@ -71,6 +73,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     let mut summary = Summary::default();
     let (mut errors, mut unchanged, mut seen) = (Vec::new(), 0usize, BTreeSet::new());
     let mut since_commit = 0u64;
+    let mut named = 0u64;
 
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
     let (setup_ref, bar_ref, index_ref, rules_ref, known_ref, context_ref) =
@@ -97,7 +100,9 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
                     docs,
                     turns,
                     bytes,
+                    interviewers,
                 } => {
+                    named |= interviewers;
                     summary.files += 1;
                     summary.interviews += 1;
                     summary.turns += turns;
@@ -156,6 +161,8 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     writer.finish()?;
     bar.finish_and_clear();
     notes.finish();
+    // Only files read this run can show a name (unchanged ones are not parsed again).
+    pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, summary.interviews);
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     let shown = jtbd_ingest::walk::display_path(dir);
     if args.format == ReportFormat::Jsonl {
@@ -265,6 +272,7 @@ fn process(
                 turns: docs.len(),
                 docs,
                 bytes: size,
+                interviewers: pipeline::interviewers_seen(&interview, &setup.opts.interviewers),
             }
         }
         Err(e) => unread(pipeline::unread(display, walked, e)),

@@ -38,6 +38,8 @@ enum Done {
         words: usize,
         bytes: u64,
         rendered: crate::emit::Rendered,
+        /// Which `--interviewer` names speak in it (bit i for name i).
+        interviewers: u64,
     },
     Failed(WireError),
     Skipped(WireSkipped),
@@ -143,6 +145,7 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     let mut out = crate::gather::Gather::new(stdout.lock());
     out.push(render.begin()?)?;
     let mut first_interview = true;
+    let mut named = 0u64;
 
     // The walk streams into batches; workers read and render a batch ahead of the writer, so
     // walking, parsing, rendering and writing overlap; batches keep the output in walk order and
@@ -164,7 +167,9 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                     words,
                     bytes,
                     rendered,
+                    interviewers,
                 } => {
+                    named |= interviewers;
                     for (total, n) in summary.signal_counts.iter_mut().zip(rendered.signals) {
                         *total += n;
                     }
@@ -208,6 +213,7 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     })?;
     bar.finish_and_clear();
     notes.finish();
+    warn_unseen_interviewers(&opts.interviewers, named, summary.interviews);
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     if render.counts_signals() {
         let forces = jtbd_model::Force::ALL.iter().map(|f| f.as_str());
@@ -232,6 +238,37 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
         interviews: summary.interviews,
         errors: summary.errors,
     })
+}
+
+/// Which of the `--interviewer` names (bit i for name i, the first 64) speak in `interview`.
+pub fn interviewers_seen(interview: &jtbd_model::Interview, names: &[String]) -> u64 {
+    names
+        .iter()
+        .take(64)
+        .enumerate()
+        .filter(|(_, n)| {
+            interview
+                .speakers
+                .iter()
+                .any(|s| jtbd_ingest::roles::same_person(&s.name, n))
+        })
+        .fold(0, |mask, (i, _)| mask | 1 << i)
+}
+
+/// Says which `--interviewer` names no file read had: the flag did nothing for them.
+pub fn warn_unseen_interviewers(names: &[String], seen: u64, files_read: usize) {
+    if files_read == 0 {
+        return;
+    }
+    for (i, n) in names.iter().take(64).enumerate() {
+        if seen & (1 << i) == 0 {
+            eprintln!(
+                "warning: --interviewer {n:?} names no speaker in the {files_read} files read; \
+                 the roles were inferred as if it were not given (speaker labels are matched \
+                 whole or by one of their words, any case)"
+            );
+        }
+    }
 }
 
 /// `--meta`, or a `participants.csv` at the top of a folder given.
@@ -271,6 +308,7 @@ fn process(
             sentences: i.sentence_count(),
             words: i.word_count(),
             bytes: i.bytes,
+            interviewers: interviewers_seen(&i, &opts.interviewers),
             rendered: render.interview(&i)?,
         }),
         Err(error) => Ok(match unread(display, walked, error) {

@@ -15,7 +15,8 @@ use std::time::Instant;
 
 /// One walk item, on a worker.
 enum Done {
-    Read(Record),
+    /// The record, and which `--interviewer` names speak in it.
+    Read(Record, u64),
     Failed(crate::wire::WireError),
     Skipped(crate::wire::WireSkipped),
 }
@@ -61,6 +62,7 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     let mut notes = Notes::new(&bar, quiet);
     let (mut records, mut errors, mut skipped, mut files, mut filtered_out) =
         (Vec::new(), 0usize, 0usize, 0usize, 0usize);
+    let mut named = 0u64;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
     let (setup_ref, bar_ref, rules_ref) = (&setup, &bar, &rules);
     std::thread::scope(|scope| {
@@ -72,7 +74,8 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
         });
         for done in rx.into_iter().flatten() {
             match done {
-                Done::Read(r) => {
+                Done::Read(r, interviewers) => {
+                    named |= interviewers;
                     files += 1;
                     bar.inc(1);
                     if admitted(&r, args) {
@@ -96,6 +99,7 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     });
     bar.finish_and_clear();
     notes.finish();
+    pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, files - errors);
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
     let findings = jtbd_stories::find(&records, &knowledge, min);
     let summary = StoriesSummary {
@@ -158,7 +162,8 @@ fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Don
     match jtbd_ingest::read_path(path, display, &setup.opts, extra) {
         Ok(i) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
-            Done::Read(Record::new(&i, &signals))
+            let named = pipeline::interviewers_seen(&i, &setup.opts.interviewers);
+            Done::Read(Record::new(&i, &signals), named)
         }
         Err(error) => match pipeline::unread(display, walked, error) {
             Unread::Skipped(s) => Done::Skipped(s),

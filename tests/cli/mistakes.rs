@@ -193,3 +193,38 @@ fn a_search_that_finds_nothing_says_why() {
     assert_eq!((code, out.trim()), (1, "0"));
     assert!(err.contains("did you mean `migration`?"), "{err}");
 }
+
+#[test]
+fn an_interviewer_named_in_no_file_is_reported() {
+    for cmd in ["ingest", "extract", "stories"] {
+        let (_, _, err) = run(&[
+            cmd,
+            "corpora/",
+            "--interviewer",
+            "Nobody",
+            "--interviewer",
+            "Priya Raman",
+        ]);
+        assert!(
+            err.contains("warning: --interviewer \"Nobody\" names no speaker in the 13 files read"),
+            "{cmd}: {err}"
+        );
+        assert!(
+            !err.contains("\"Priya Raman\" names no speaker"),
+            "{cmd}: {err}"
+        );
+    }
+    let index = tempfile::tempdir().unwrap();
+    let (_, _, err) = run(&[
+        "index",
+        "corpora/",
+        "--interviewer",
+        "Nobody",
+        "--index",
+        index.path().to_str().unwrap(),
+    ]);
+    assert!(
+        err.contains("--interviewer \"Nobody\" names no speaker"),
+        "{err}"
+    );
+}

@@ -161,7 +161,7 @@ fn split_names(v: &str) -> Vec<String> {
 
 /// Whether a speaker label names this person: the same name, or one is a word of the other
 /// (`SCHLESINGER` for `Sondra Schlesinger`, `Jerod` for `Jerod Santo`), case-insensitively.
-fn same_person(label: &str, name: &str) -> bool {
+pub fn same_person(label: &str, name: &str) -> bool {
     let (a, b) = (label.trim().to_lowercase(), name.trim().to_lowercase());
     if a.is_empty() || b.is_empty() {
         return false;
