@@ -73,13 +73,14 @@ pub enum Command {
 pub enum RulesCommand {
     /// List the rule set: id, force, weight, cues, patterns, examples, where it is defined.
     #[command(
-        after_help = "Examples:\n  jtbd rules list\n  jtbd rules list --rules my-rules/ --format jsonl\n\nExit codes: 0 listed, 2 error (a rule file that does not load)."
+        after_help = "Examples:\n  jtbd rules list\n  jtbd rules list --rules my-rules/ --format jsonl\n  jtbd rules list --format csv > rules.csv\n\nExit codes: 0 listed, 2 error (a rule file that does not load)."
     )]
     List {
         /// Add or replace rules from the *.toml files of this folder.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
-        /// Output format (human or jsonl).
+        /// Output format: human, jsonl (a `rule` message each), json (one document) or csv (one
+        /// row per rule).
         #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
         format: OutputFormat,
     },

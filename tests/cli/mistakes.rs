@@ -228,3 +228,28 @@ fn an_interviewer_named_in_no_file_is_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn rules_list_honours_every_format_it_accepts() {
+    let (_, human, _) = run(&["rules", "list"]);
+    let rules = human.lines().count();
+    let (code, csv, _) = run(&["rules", "list", "-f", "csv"]);
+    assert_eq!(code, 0);
+    assert!(csv.starts_with("id,force,weight,cues,patterns,"), "{csv}");
+    assert_eq!(
+        csv::Reader::from_reader(csv.as_bytes()).records().count(),
+        rules
+    );
+    let (_, json, _) = run(&["rules", "list", "-f", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["rules"].as_array().unwrap().len(), rules);
+    assert_eq!(doc["schema_version"], 1);
+    let (_, jsonl, _) = run(&["rules", "list", "-f", "jsonl"]);
+    assert_eq!(
+        jsonl
+            .lines()
+            .filter(|l| l.contains("\"type\":\"rule\""))
+            .count(),
+        rules
+    );
+}
