@@ -123,12 +123,13 @@ format is in docs/rules.md).
 Exit codes: 0 interviews read, 1 nothing found, 2 error (any file that could not be read).";
 
 const CLASSIFY_HELP: &str = "\
-Prints one JSON object per input line, in input order, blank lines included:
-  {\"line\": 3, \"forces\": [\"frustration\"], \"rules\": [...], \"confidence\": {\"frustration\": 0.75}}
+Prints one result per input line, in input order, blank lines included; by default a JSON object:
+  {\"line\": 3, \"text\": \"...\", \"forces\": [\"frustration\"], \"rules\": [...], \"confidence\": {\"frustration\": 0.75}}
 
 Examples:
   jtbd classify answers.txt
   printf 'I am worried about lock-in\\nGreat product\\n' | jtbd classify
+  jtbd classify survey.txt --format csv > coded.csv      # back into a spreadsheet
 
 Exit codes: 0 some line carries a force, 1 none does, 2 error.";
 
@@ -256,6 +257,26 @@ pub struct ClassifyArgs {
     /// Report a force only at this confidence or more (0 to 1).
     #[arg(long, value_name = "X", value_parser = confidence)]
     pub min_confidence: Option<f64>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ClassifyOutput::Jsonl)]
+    pub format: ClassifyOutput,
+
+    /// Leave the input text out of each line (it is echoed by default, so the output reads on
+    /// its own in a spreadsheet).
+    #[arg(long)]
+    pub no_text: bool,
+}
+
+/// Output formats of `jtbd classify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClassifyOutput {
+    /// One JSON object per input line (schema/classify.schema.json).
+    Jsonl,
+    /// CSV: line, text, forces, rules, then a confidence column per force.
+    Csv,
+    /// Line number, forces with confidence, text.
+    Human,
 }
 
 const INGEST_HELP: &str = "\

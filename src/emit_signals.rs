@@ -4,6 +4,7 @@
 use crate::emit::{Render, Rendered, csv_rows, csv_safe, one};
 use crate::style::Style;
 use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
+use crate::wire_signal::WireClassified;
 use crate::wire_signal::WireSignal;
 use jtbd_extract::{RuleSet, Signal, SpeakerFilter, signals};
 use jtbd_model::{Force, Interview};
@@ -241,4 +242,81 @@ fn human(out: &mut Vec<u8>, i: &Interview, s: &Signal, style: Style) -> io::Resu
         s.confidence,
         shown.join(" ")
     )
+}
+
+/// How `jtbd classify` writes each line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClassifyFormat {
+    Jsonl,
+    Csv,
+    Human,
+}
+
+/// The forces whose confidences the classify CSV has a column for.
+const CLASSIFY_FORCES: [&str; 4] = ["anxiety", "frustration", "desired_progress", "habit"];
+
+/// The first bytes `jtbd classify` writes: the CSV header, or nothing.
+pub fn classify_header(format: ClassifyFormat, with_text: bool) -> io::Result<Vec<u8>> {
+    if format != ClassifyFormat::Csv {
+        return Ok(Vec::new());
+    }
+    let mut header = vec!["line"];
+    if with_text {
+        header.push("text");
+    }
+    header.extend(["forces", "rules"]);
+    header.extend(CLASSIFY_FORCES);
+    csv_rows([header
+        .into_iter()
+        .map(std::borrow::Cow::from)
+        .collect::<Vec<_>>()])
+}
+
+/// One classified line in `format`.
+pub fn classified(format: ClassifyFormat, c: &WireClassified<'_>) -> io::Result<Vec<u8>> {
+    Ok(match format {
+        ClassifyFormat::Jsonl => {
+            let mut v = serde_json::to_vec(c)?;
+            v.push(b'\n');
+            v
+        }
+        ClassifyFormat::Csv => {
+            let mut row: Vec<std::borrow::Cow<'_, str>> = vec![c.line.to_string().into()];
+            if let Some(t) = c.text {
+                row.push(csv_safe(t));
+            }
+            row.push(c.forces.join(";").into());
+            row.push(c.rules.join(";").into());
+            row.extend(CLASSIFY_FORCES.iter().map(|f| {
+                c.confidence
+                    .get(f)
+                    .map(|x| x.to_string())
+                    .unwrap_or_default()
+                    .into()
+            }));
+            csv_rows([row])?
+        }
+        ClassifyFormat::Human => {
+            let forces: Vec<String> = c
+                .forces
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{f} {:.2}",
+                        c.confidence.get(f).copied().unwrap_or_default()
+                    )
+                })
+                .collect();
+            let forces = if forces.is_empty() {
+                "-".to_owned()
+            } else {
+                forces.join(", ")
+            };
+            match c.text {
+                Some(t) => format!("{:>5}  {forces:<32} {t}\n", c.line),
+                None => format!("{:>5}  {forces}\n", c.line),
+            }
+            .into_bytes()
+        }
+    })
 }

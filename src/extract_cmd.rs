@@ -1,6 +1,7 @@
 //! `jtbd extract`, `jtbd classify` and `jtbd rules`.
 
-use crate::cli::{ClassifyArgs, ExtractArgs, OutputFormat, RulesCommand, Speakers};
+use crate::cli::{ClassifyArgs, ClassifyOutput, ExtractArgs, OutputFormat, RulesCommand, Speakers};
+use crate::emit_signals::{ClassifyFormat, classified, classify_header};
 use crate::emit_signals::{SignalFormat, Signals};
 use crate::pipeline::{self, Outcome};
 use crate::style::Style;
@@ -62,7 +63,13 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
         .file
         .as_ref()
         .map_or("stdin".to_owned(), |p| p.display().to_string());
+    let format = match args.format {
+        ClassifyOutput::Jsonl => ClassifyFormat::Jsonl,
+        ClassifyOutput::Csv => ClassifyFormat::Csv,
+        ClassifyOutput::Human => ClassifyFormat::Human,
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    out.write_all(&classify_header(format, !args.no_text)?)?;
     let mut lines = input.split(b'\n').enumerate().peekable();
     let mut with_force = 0;
     while lines.peek().is_some() {
@@ -84,11 +91,11 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
             .par_iter()
             .map(|(n, text)| {
                 let c = rules.classify(text);
-                let mut v = serde_json::to_vec(&WireClassified::new(*n, &c, &rules))?;
-                v.push(b'\n');
+                let shown = (!args.no_text).then_some(text.as_str());
+                let v = classified(format, &WireClassified::new(*n, shown, &c, &rules))?;
                 Ok((v, !c.hits.is_empty()))
             })
-            .collect::<serde_json::Result<_>>()?;
+            .collect::<std::io::Result<_>>()?;
         for (bytes, hit) in rendered {
             with_force += usize::from(hit);
             out.write_all(&bytes)?;

@@ -72,15 +72,18 @@ impl<'a> WireSignal<'a> {
 /// One line of `jtbd classify`.
 #[derive(Serialize)]
 pub struct WireClassified<'a> {
-    line: usize,
-    forces: Vec<&'static str>,
-    rules: Vec<&'a str>,
-    confidence: BTreeMap<&'static str, f64>,
+    // Fields read by the CSV and human views too.
+    pub(crate) line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) text: Option<&'a str>,
+    pub(crate) forces: Vec<&'static str>,
+    pub(crate) rules: Vec<&'a str>,
+    pub(crate) confidence: BTreeMap<&'static str, f64>,
 }
 
 impl<'a> WireClassified<'a> {
-    /// The wire view of the classification of input line `line`.
-    pub fn new(line: usize, c: &Classification, rules: &'a RuleSet) -> Self {
+    /// The wire view of the classification of input line `line` (`text`: the line, echoed).
+    pub fn new(line: usize, text: Option<&'a str>, c: &Classification, rules: &'a RuleSet) -> Self {
         let mut ids: Vec<&str> = c
             .hits
             .iter()
@@ -90,6 +93,7 @@ impl<'a> WireClassified<'a> {
         ids.dedup();
         WireClassified {
             line,
+            text,
             forces: c.hits.iter().map(|h| h.force.as_str()).collect(),
             rules: ids,
             confidence: c

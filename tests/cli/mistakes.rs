@@ -253,3 +253,35 @@ fn rules_list_honours_every_format_it_accepts() {
         rules
     );
 }
+
+#[test]
+fn classify_echoes_the_text_in_the_format_asked() {
+    let classify = |args: &[&str]| {
+        let out = jtbd()
+            .arg("classify")
+            .args(args)
+            .write_stdin("I am worried about lock-in\n=SUM(A1)\n")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let jsonl = classify(&[]);
+    let first: serde_json::Value = serde_json::from_str(jsonl.lines().next().unwrap()).unwrap();
+    assert_eq!(first["text"], "I am worried about lock-in");
+    assert_eq!(first["forces"][0], "anxiety");
+    assert!(!classify(&["--no-text"]).contains("lock-in"));
+    let csv = classify(&["--format", "csv"]);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[0][1], "I am worried about lock-in");
+    assert_eq!(&rows[0][2], "anxiety");
+    assert_eq!(&rows[1][1], "'=SUM(A1)", "a formula is neutralised");
+    let human = classify(&["--format", "human"]);
+    assert!(
+        human.contains("anxiety 0.") && human.contains("I am worried about lock-in"),
+        "{human}"
+    );
+}
