@@ -167,6 +167,25 @@ impl Render for Json {
 /// CSV, one row per turn.
 pub struct Csv;
 
+/// Metadata keys that have a column of their own in signal and hit CSVs, to sort and filter
+/// by without a join; every key is also in the `metadata` column.
+pub const META_COLUMNS: [&str; 6] = [
+    "participant",
+    "role",
+    "title",
+    "company",
+    "industry",
+    "size",
+];
+
+/// All of an interview's metadata in one cell: `key=value; key=value`, keys in order.
+pub fn metadata_cell(m: &std::collections::BTreeMap<String, String>) -> String {
+    m.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// A cell a spreadsheet would run as a formula gets a leading `'` (CSV injection).
 pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {

@@ -37,9 +37,16 @@ pub struct Signals<'a> {
 }
 
 /// The CSV columns of extract.
-pub const CSV_HEADER: [&str; 14] = [
+pub const CSV_HEADER: [&str; 21] = [
     "interview",
     "path",
+    "participant",
+    "participant_role",
+    "title",
+    "company",
+    "industry",
+    "size",
+    "metadata",
     "line",
     "byte_start",
     "byte_end",
@@ -103,9 +110,10 @@ impl Render for Signals<'_> {
             SignalFormat::Jsonl => {
                 // Sized once: grown as it filled, the buffer was copied over and over (2% of
                 // the instructions of extracting the generated corpus).
-                out.reserve(jsonl_size(i, &found));
+                let metadata = crate::fast_json::metadata_json(i);
+                out.reserve(jsonl_size(i, &found) + found.len() * metadata.len());
                 for s in &found {
-                    crate::fast_json::signal_line(&mut out, i, s);
+                    crate::fast_json::signal_line(&mut out, i, s, &metadata);
                 }
             }
             SignalFormat::Json => {
@@ -129,9 +137,21 @@ impl Render for Signals<'_> {
                         .question
                         .map(|(t, q)| i.turns[t].sentences[q].text(&i.source))
                         .unwrap_or("");
+                    let [participant, role, title, company, industry, size] =
+                        crate::emit::META_COLUMNS
+                            .map(|k| csv_safe(i.metadata.get(k).map_or("", String::as_str)));
                     [
                         i.id.as_str().into(),
                         csv_safe(&i.path),
+                        participant,
+                        role,
+                        title,
+                        company,
+                        industry,
+                        size,
+                        csv_safe(&crate::emit::metadata_cell(&i.metadata))
+                            .into_owned()
+                            .into(),
                         sen.line.to_string().into(),
                         sen.byte_start.to_string().into(),
                         sen.byte_end.to_string().into(),

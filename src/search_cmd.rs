@@ -303,11 +303,18 @@ fn highlighted(h: &Hit, style: Style) -> String {
 }
 
 /// The CSV columns.
-const CSV_HEADER: [&str; 12] = [
+const CSV_HEADER: [&str; 19] = [
     "rank",
     "score",
     "interview",
     "path",
+    "participant",
+    "participant_role",
+    "title",
+    "company",
+    "industry",
+    "size",
+    "metadata",
     "line",
     "speaker",
     "role",
@@ -322,11 +329,22 @@ fn csv(r: &Results) -> std::io::Result<Vec<u8>> {
     let header = [CSV_HEADER.map(Cow::from)];
     let rows = r.hits.iter().enumerate().map(|(i, h)| {
         let forces: Vec<&str> = h.forces.iter().map(|f| f.as_str()).collect();
+        let [participant, role, title, company, industry, size] = crate::emit::META_COLUMNS
+            .map(|k| csv_safe(h.metadata.get(k).map_or("", String::as_str)));
         [
             (i + 1).to_string().into(),
             format!("{:.4}", h.score).into(),
             Cow::from(h.interview.as_str()),
             csv_safe(&h.path),
+            participant,
+            role,
+            title,
+            company,
+            industry,
+            size,
+            csv_safe(&crate::emit::metadata_cell(&h.metadata))
+                .into_owned()
+                .into(),
             h.line.to_string().into(),
             csv_safe(h.speaker.as_deref().unwrap_or("")),
             h.role.as_str().into(),

@@ -285,3 +285,52 @@ fn classify_echoes_the_text_in_the_format_asked() {
         "{human}"
     );
 }
+
+#[test]
+fn signals_and_hits_carry_the_interview_metadata() {
+    let out = jtbd()
+        .args(["extract", "corpora/", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let company = header.iter().position(|h| h == "company").unwrap();
+    let title = header.iter().position(|h| h == "title").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(
+        rows.iter()
+            .any(|r| &r[company] == "Northwind Bank" && &r[title] == "CISO")
+    );
+    let out = jtbd()
+        .args(["extract", "corpora/", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let signal = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("northwind"))
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .unwrap();
+    assert_eq!(signal["data"]["metadata"]["company"], "Northwind Bank");
+
+    let index = corpus_index();
+    let (_, csv, _) = run(&[
+        "search",
+        "budget",
+        "-f",
+        "csv",
+        "--index",
+        index.path().to_str().unwrap(),
+    ]);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let company = header.iter().position(|h| h == "company").unwrap();
+    assert!(
+        reader
+            .records()
+            .map(Result::unwrap)
+            .all(|r| !r[company].is_empty()),
+        "{csv}"
+    );
+}
