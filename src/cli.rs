@@ -366,6 +366,10 @@ pub struct IngestArgs {
     /// Add each sentence's normalised, stemmed tokens (jsonl and json output).
     #[arg(long)]
     pub tokens: bool,
+
+    /// Show every turn whole in the human view (it is cut at one line otherwise).
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// Where the index lives.
@@ -452,6 +456,10 @@ pub struct SearchArgs {
     /// Let each word match words one edit away (typos: `migrtion` finds migration).
     #[arg(long)]
     pub fuzzy: bool,
+
+    /// Show each hit's whole turn in the human view, matches marked (a snippet otherwise).
+    #[arg(long)]
+    pub full: bool,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]

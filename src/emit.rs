@@ -260,6 +260,8 @@ impl Render for Csv {
 pub struct Human {
     /// Colours.
     pub style: Style,
+    /// Every turn whole, not cut at one line.
+    pub full: bool,
 }
 
 /// Longest turn text shown on one line.
@@ -304,7 +306,7 @@ impl Render for Human {
                 .flat_map(|sen| sen.text(&i.source).split_whitespace())
                 .collect();
             let mut text = words.join(" ");
-            if text.chars().count() > HUMAN_WIDTH {
+            if !self.full && text.chars().count() > HUMAN_WIDTH {
                 text = text.chars().take(HUMAN_WIDTH - 1).collect::<String>() + "…";
             }
             let ts = t.timestamp.map(|x| x.to_string()).unwrap_or_default();

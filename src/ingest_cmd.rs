@@ -9,7 +9,10 @@ use crate::style::Style;
 pub fn run(args: &IngestArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
     let tokens = args.tokens;
     let render: Box<dyn Render> = match args.format {
-        OutputFormat::Human => Box::new(Human { style }),
+        OutputFormat::Human => Box::new(Human {
+            style,
+            full: args.full,
+        }),
         OutputFormat::Jsonl => Box::new(Jsonl { tokens }),
         OutputFormat::Json => Box::new(Json { tokens }),
         OutputFormat::Csv => Box::new(Csv),

@@ -46,7 +46,7 @@ pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
         .map_err(|e| with_caret(&args.query, e))?;
     let elapsed_ms = started.elapsed().as_millis() as u64;
     match args.format {
-        OutputFormat::Human => human(&mut out, &results, style)?,
+        OutputFormat::Human => human(&mut out, &results, style, args.full)?,
         OutputFormat::Jsonl => {
             let mut line = |m: &Message<'_>| -> anyhow::Result<()> {
                 serde_json::to_writer(&mut out, m)?;
@@ -255,7 +255,7 @@ fn with_caret(query: &str, e: jtbd_index::IndexError) -> anyhow::Error {
     anyhow::anyhow!("invalid query: {e} (see `jtbd search --help` for the syntax)")
 }
 
-fn human(out: &mut impl Write, r: &Results, style: Style) -> std::io::Result<()> {
+fn human(out: &mut impl Write, r: &Results, style: Style, full: bool) -> std::io::Result<()> {
     for (i, h) in r.hits.iter().enumerate() {
         let who = h.speaker.as_deref().unwrap_or("(no speaker)");
         let mut head = format!(
@@ -274,17 +274,40 @@ fn human(out: &mut impl Write, r: &Results, style: Style) -> std::io::Result<()>
         }
         head.push_str(&style.dim(&format!("  score {:.2}", h.score)));
         writeln!(out, "{head}")?;
-        writeln!(out, "   {}", highlighted(h, style))?;
+        writeln!(out, "   {}", highlighted(h, style, full))?;
     }
     let more = r.total.saturating_sub(r.hits.len());
     if more > 0 {
-        writeln!(out, "{}", style.dim(&format!("… {more} more (--limit N)")))?;
+        writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "… {more} more (--limit N; --full shows whole turns)"
+            ))
+        )?;
     }
     Ok(())
 }
 
-/// The snippet with its matched words marked, and `…` where the turn goes on.
-fn highlighted(h: &Hit, style: Style) -> String {
+/// The snippet with its matched words marked, and `…` where the turn goes on; or, `full`, the
+/// whole turn with the same words marked.
+fn highlighted(h: &Hit, style: Style, full: bool) -> String {
+    if full {
+        let at = h.snippet_range.start;
+        let mut s = String::new();
+        let mut done = 0;
+        for r in &h.highlights {
+            let (a, b) = (at + r.start, at + r.end);
+            if a < done || b > h.text.len() {
+                continue;
+            }
+            s.push_str(&h.text[done..a]);
+            s.push_str(&style.cue(&h.text[a..b]));
+            done = b;
+        }
+        s.push_str(&h.text[done..]);
+        return s.replace('\n', " ");
+    }
     let mut s = String::new();
     if h.snippet_range.start > 0 {
         s.push('…');

@@ -334,3 +334,30 @@ fn signals_and_hits_carry_the_interview_metadata() {
         "{csv}"
     );
 }
+
+#[test]
+fn full_shows_whole_turns_in_the_human_views() {
+    let (_, cut, _) = run(&["ingest", "corpora/ciso-northwind-bank.md"]);
+    let (_, full, _) = run(&["ingest", "corpora/ciso-northwind-bank.md", "--full"]);
+    let whole = "Every one of those is a door, and I have to prove to the regulator that every door is locked.";
+    assert!(cut.contains('…') && !cut.contains(whole), "{cut}");
+    assert!(full.contains(whole), "{full}");
+
+    let index = corpus_index();
+    let i = index.path().to_str().unwrap();
+    let (_, snippet, _) = run(&["search", "regulator", "--index", i, "--color", "never"]);
+    let (_, whole_turn, _) = run(&[
+        "search",
+        "regulator",
+        "--index",
+        i,
+        "--full",
+        "--color",
+        "never",
+    ]);
+    assert!(
+        whole_turn.contains("Because we have three of everything."),
+        "{whole_turn}"
+    );
+    assert!(whole_turn.len() > snippet.len());
+}
