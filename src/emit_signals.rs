@@ -110,10 +110,13 @@ impl Render for Signals<'_> {
             SignalFormat::Jsonl => {
                 // Sized once: grown as it filled, the buffer was copied over and over (2% of
                 // the instructions of extracting the generated corpus).
-                let metadata = crate::fast_json::metadata_json(i);
-                out.reserve(jsonl_size(i, &found) + found.len() * metadata.len());
+                // The interview first, with its metadata: each signal names it by id, and the
+                // metadata is written once, not copied into every signal (that cost 12% of
+                // the throughput on the generated corpus).
+                out.reserve(jsonl_size(i, &found) + 1024);
+                crate::fast_json::interview_line(&mut out, i);
                 for s in &found {
-                    crate::fast_json::signal_line(&mut out, i, s, &metadata);
+                    crate::fast_json::signal_line(&mut out, i, s);
                 }
             }
             SignalFormat::Json => {
@@ -121,7 +124,7 @@ impl Render for Signals<'_> {
                     if k > 0 {
                         out.push(b',');
                     }
-                    serde_json::to_writer(&mut out, &WireSignal::new(i, s))?;
+                    serde_json::to_writer(&mut out, &WireSignal::new(i, s).with_metadata(i))?;
                 }
             }
             SignalFormat::Csv => {

@@ -112,9 +112,7 @@ pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
 }
 
 /// Appends the `signal` message of `s`, a signal of `i`, and a newline.
-/// `metadata` is the interview's metadata as JSON ([`metadata_json`]), written once per
-/// interview and copied into each of its signals.
-pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal, metadata: &[u8]) {
+pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
     let mut n = itoa::Buffer::new();
     let turn = &i.turns[s.turn];
     let sentence = &turn.sentences[s.sentence];
@@ -126,8 +124,6 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal, metadata: &[u8]
     string(out, &i.id);
     out.extend_from_slice(b",\"path\":");
     string(out, &i.path);
-    out.extend_from_slice(b",\"metadata\":");
-    out.extend_from_slice(metadata);
     out.extend_from_slice(b",\"speaker\":");
     optional_string(out, turn.speaker.as_deref());
     out.extend_from_slice(b",\"role\":\"");
@@ -166,12 +162,6 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal, metadata: &[u8]
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b"}}\n");
-}
-
-/// An interview's metadata as a JSON object, as serde_json writes the map.
-pub fn metadata_json(i: &Interview) -> Vec<u8> {
-    // Writing a map of strings to a Vec cannot fail.
-    serde_json::to_vec(&i.metadata).unwrap_or_else(|_| b"{}".to_vec())
 }
 
 /// `"line":L,"byte_start":A,"byte_end":B`: where a turn, a sentence or a question is.
@@ -382,7 +372,7 @@ mod tests {
             // Every speaker's signals: some with the interviewer's question before them, some not.
             for s in jtbd_extract::signals(&i, &rules, jtbd_extract::SpeakerFilter::All) {
                 let mut mine = Vec::new();
-                signal_line(&mut mine, &i, &s, &metadata_json(&i));
+                signal_line(&mut mine, &i, &s);
                 let mut theirs = serde_json::to_vec(&Message::Signal(
                     crate::wire_signal::WireSignal::new(&i, &s),
                 ))

@@ -23,7 +23,10 @@ pub struct WireSignal<'a> {
     text: &'a str,
     interview: &'a str,
     path: &'a str,
-    metadata: &'a BTreeMap<String, String>,
+    /// The interview's metadata: in the one-document JSON (JSON Lines has it once, in the
+    /// `interview` message before the signals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a BTreeMap<String, String>>,
     speaker: Option<&'a str>,
     role: &'static str,
     line: usize,
@@ -46,7 +49,7 @@ impl<'a> WireSignal<'a> {
             text: sentence.text(&i.source),
             interview: &i.id,
             path: &i.path,
-            metadata: &i.metadata,
+            metadata: None,
             speaker: turn.speaker.as_deref(),
             role: turn.role.as_str(),
             line: sentence.line,
@@ -68,6 +71,14 @@ impl<'a> WireSignal<'a> {
                 }
             }),
         }
+    }
+}
+
+impl<'a> WireSignal<'a> {
+    /// The same signal with its interview's metadata.
+    pub fn with_metadata(mut self, i: &'a Interview) -> Self {
+        self.metadata = Some(&i.metadata);
+        self
     }
 }
 
