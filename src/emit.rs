@@ -169,7 +169,7 @@ pub struct Csv;
 
 /// Metadata keys that have a column of their own in signal and hit CSVs, to sort and filter
 /// by without a join; every key is also in the `metadata` column.
-pub const META_COLUMNS: [&str; 6] = [
+const META_COLUMNS: [&str; 6] = [
     "participant",
     "role",
     "title",
@@ -178,12 +178,42 @@ pub const META_COLUMNS: [&str; 6] = [
     "size",
 ];
 
-/// All of an interview's metadata in one cell: `key=value; key=value`, keys in order.
-pub fn metadata_cell(m: &std::collections::BTreeMap<String, String>) -> String {
-    m.iter()
+/// The CSV columns of an interview's metadata (a participant's `role` is `participant_role`,
+/// beside the speaker's `role`).
+pub const META_HEADER: [&str; 7] = [
+    "participant",
+    "participant_role",
+    "title",
+    "company",
+    "industry",
+    "size",
+    "metadata",
+];
+
+/// The cells under [`META_HEADER`]: the six keys, then every key as `key=value; ...`.
+pub fn metadata_cells(
+    m: &std::collections::BTreeMap<String, String>,
+) -> [std::borrow::Cow<'_, str>; 7] {
+    let all: String = m
+        .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
-        .join("; ")
+        .join("; ");
+    let [a, b, c, d, e, f] = META_COLUMNS.map(|k| csv_safe(m.get(k).map_or("", String::as_str)));
+    [a, b, c, d, e, f, csv_safe(&all).into_owned().into()]
+}
+
+/// A header: the columns before the metadata, the metadata's, and the ones after.
+pub fn header_with_metadata<'a>(
+    before: &[&'a str],
+    after: &[&'a str],
+) -> Vec<std::borrow::Cow<'a, str>> {
+    before
+        .iter()
+        .chain(&META_HEADER)
+        .chain(after)
+        .map(|c| std::borrow::Cow::from(*c))
+        .collect()
 }
 
 /// A cell a spreadsheet would run as a formula gets a leading `'` (CSV injection).

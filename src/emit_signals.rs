@@ -36,17 +36,9 @@ pub struct Signals<'a> {
     pub format: SignalFormat,
 }
 
-/// The CSV columns of extract.
-pub const CSV_HEADER: [&str; 21] = [
-    "interview",
-    "path",
-    "participant",
-    "participant_role",
-    "title",
-    "company",
-    "industry",
-    "size",
-    "metadata",
+/// The CSV columns of extract before and after the interview's metadata.
+const CSV_BEFORE: [&str; 2] = ["interview", "path"];
+const CSV_AFTER: [&str; 12] = [
     "line",
     "byte_start",
     "byte_end",
@@ -98,7 +90,9 @@ impl Render for Signals<'_> {
                 b.extend_from_slice(b",\"signals\":[");
                 Ok(b)
             }
-            SignalFormat::Csv => csv_rows([CSV_HEADER.map(std::borrow::Cow::from)]),
+            SignalFormat::Csv => {
+                csv_rows([crate::emit::header_with_metadata(&CSV_BEFORE, &CSV_AFTER)])
+            }
             SignalFormat::Human(_) => Ok(Vec::new()),
         }
     }
@@ -140,21 +134,10 @@ impl Render for Signals<'_> {
                         .question
                         .map(|(t, q)| i.turns[t].sentences[q].text(&i.source))
                         .unwrap_or("");
-                    let [participant, role, title, company, industry, size] =
-                        crate::emit::META_COLUMNS
-                            .map(|k| csv_safe(i.metadata.get(k).map_or("", String::as_str)));
-                    [
-                        i.id.as_str().into(),
-                        csv_safe(&i.path),
-                        participant,
-                        role,
-                        title,
-                        company,
-                        industry,
-                        size,
-                        csv_safe(&crate::emit::metadata_cell(&i.metadata))
-                            .into_owned()
-                            .into(),
+                    let mut row: Vec<std::borrow::Cow<'_, str>> =
+                        vec![i.id.as_str().into(), csv_safe(&i.path)];
+                    row.extend(crate::emit::metadata_cells(&i.metadata));
+                    row.extend([
                         sen.line.to_string().into(),
                         sen.byte_start.to_string().into(),
                         sen.byte_end.to_string().into(),
@@ -170,7 +153,8 @@ impl Render for Signals<'_> {
                         csv_safe(&cues.join(" | ")).into_owned().into(),
                         csv_safe(sen.text(&i.source)),
                         csv_safe(question),
-                    ]
+                    ]);
+                    row
                 }))?;
             }
             SignalFormat::Human(style) => {

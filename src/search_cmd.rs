@@ -325,19 +325,9 @@ fn highlighted(h: &Hit, style: Style, full: bool) -> String {
     s.replace('\n', " ")
 }
 
-/// The CSV columns.
-const CSV_HEADER: [&str; 19] = [
-    "rank",
-    "score",
-    "interview",
-    "path",
-    "participant",
-    "participant_role",
-    "title",
-    "company",
-    "industry",
-    "size",
-    "metadata",
+/// The CSV columns before and after the interview's metadata.
+const CSV_BEFORE: [&str; 4] = ["rank", "score", "interview", "path"];
+const CSV_AFTER: [&str; 8] = [
     "line",
     "speaker",
     "role",
@@ -349,25 +339,17 @@ const CSV_HEADER: [&str; 19] = [
 ];
 
 fn csv(r: &Results) -> std::io::Result<Vec<u8>> {
-    let header = [CSV_HEADER.map(Cow::from)];
+    let header = [crate::emit::header_with_metadata(&CSV_BEFORE, &CSV_AFTER)];
     let rows = r.hits.iter().enumerate().map(|(i, h)| {
         let forces: Vec<&str> = h.forces.iter().map(|f| f.as_str()).collect();
-        let [participant, role, title, company, industry, size] = crate::emit::META_COLUMNS
-            .map(|k| csv_safe(h.metadata.get(k).map_or("", String::as_str)));
-        [
+        let mut row: Vec<Cow<'_, str>> = vec![
             (i + 1).to_string().into(),
             format!("{:.4}", h.score).into(),
             Cow::from(h.interview.as_str()),
             csv_safe(&h.path),
-            participant,
-            role,
-            title,
-            company,
-            industry,
-            size,
-            csv_safe(&crate::emit::metadata_cell(&h.metadata))
-                .into_owned()
-                .into(),
+        ];
+        row.extend(crate::emit::metadata_cells(&h.metadata));
+        row.extend([
             h.line.to_string().into(),
             csv_safe(h.speaker.as_deref().unwrap_or("")),
             h.role.as_str().into(),
@@ -379,7 +361,8 @@ fn csv(r: &Results) -> std::io::Result<Vec<u8>> {
             h.byte_start.to_string().into(),
             h.byte_end.to_string().into(),
             csv_safe(&h.text),
-        ]
+        ]);
+        row
     });
     let mut bytes = csv_rows(header)?;
     bytes.extend(csv_rows(rows)?);
