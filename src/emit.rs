@@ -268,8 +268,8 @@ impl Render for Csv {
                 csv_safe(t.speaker.as_deref().unwrap_or("")),
                 t.role.as_str().into(),
                 t.line.to_string().into(),
-                t.byte_start.to_string().into(),
-                t.byte_end.to_string().into(),
+                i.file_offset(t.byte_start).to_string().into(),
+                i.file_offset(t.byte_end).to_string().into(),
                 t.timestamp
                     .map(|x| x.to_string())
                     .unwrap_or_default()

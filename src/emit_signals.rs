@@ -139,8 +139,8 @@ impl Render for Signals<'_> {
                     row.extend(crate::emit::metadata_cells(&i.metadata));
                     row.extend([
                         sen.line.to_string().into(),
-                        sen.byte_start.to_string().into(),
-                        sen.byte_end.to_string().into(),
+                        i.file_offset(sen.byte_start).to_string().into(),
+                        i.file_offset(sen.byte_end).to_string().into(),
                         turn.timestamp
                             .map(|t| t.to_string())
                             .unwrap_or_default()

@@ -29,7 +29,13 @@ pub fn turn_line(out: &mut Vec<u8>, head: &[u8], i: &Interview, t: &Turn) {
     out.extend_from_slice(b",\"role\":\"");
     out.extend_from_slice(t.role.as_str().as_bytes());
     out.extend_from_slice(b"\",");
-    place(out, &mut n, t.line, t.byte_start, t.byte_end);
+    place(
+        out,
+        &mut n,
+        t.line,
+        i.file_offset(t.byte_start),
+        i.file_offset(t.byte_end),
+    );
     clock_time(out, t.timestamp);
     match t.timestamp {
         Some(ts) => {
@@ -42,13 +48,13 @@ pub fn turn_line(out: &mut Vec<u8>, head: &[u8], i: &Interview, t: &Turn) {
     let text = t.text(&i.source);
     let clean = string(out, text);
     out.extend_from_slice(b",\"spans\":");
-    ranges(out, &mut n, &t.spans);
+    ranges(out, &mut n, &t.spans, &i.offsets);
     out.extend_from_slice(b",\"sentences\":");
     separated(out, b'[', b']', &t.sentences, |out, s| {
         out.extend_from_slice(b"{\"byte_start\":");
-        out.extend_from_slice(n.format(s.byte_start).as_bytes());
+        out.extend_from_slice(n.format(i.file_offset(s.byte_start)).as_bytes());
         out.extend_from_slice(b",\"byte_end\":");
-        out.extend_from_slice(n.format(s.byte_end).as_bytes());
+        out.extend_from_slice(n.format(i.file_offset(s.byte_end)).as_bytes());
         out.extend_from_slice(b",\"line\":");
         out.extend_from_slice(n.format(s.line).as_bytes());
         out.extend_from_slice(b",\"text\":");
@@ -133,8 +139,8 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
         out,
         &mut n,
         sentence.line,
-        sentence.byte_start,
-        sentence.byte_end,
+        i.file_offset(sentence.byte_start),
+        i.file_offset(sentence.byte_end),
     );
     clock_time(out, turn.timestamp);
     out.extend_from_slice(b",\"rules\":");
@@ -142,7 +148,8 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
         string(out, r);
     });
     out.extend_from_slice(b",\"cues\":");
-    ranges(out, &mut n, &s.cues);
+    // Cues are offsets into the sentence's text, not the file: no mapping.
+    ranges(out, &mut n, &s.cues, &jtbd_model::FileOffsets::default());
     out.extend_from_slice(b",\"confidence\":");
     // Floats as serde_json writes them (shortest round-trip form); writing to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, &s.confidence);
@@ -154,7 +161,13 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
             out.extend_from_slice(b"{\"speaker\":");
             optional_string(out, qt.speaker.as_deref());
             out.push(b',');
-            place(out, &mut n, qs.line, qs.byte_start, qs.byte_end);
+            place(
+                out,
+                &mut n,
+                qs.line,
+                i.file_offset(qs.byte_start),
+                i.file_offset(qs.byte_end),
+            );
             out.extend_from_slice(b",\"text\":");
             string(out, qs.text(&i.source));
             out.push(b'}');
@@ -175,12 +188,17 @@ fn place(out: &mut Vec<u8>, n: &mut itoa::Buffer, line: usize, start: usize, end
 }
 
 /// Byte ranges as `[[start,end],...]`.
-fn ranges(out: &mut Vec<u8>, n: &mut itoa::Buffer, list: &[std::ops::Range<usize>]) {
+fn ranges(
+    out: &mut Vec<u8>,
+    n: &mut itoa::Buffer,
+    list: &[std::ops::Range<usize>],
+    offsets: &jtbd_model::FileOffsets,
+) {
     separated(out, b'[', b']', list, |out, r| {
         out.push(b'[');
-        out.extend_from_slice(n.format(r.start).as_bytes());
+        out.extend_from_slice(n.format(offsets.file_offset(r.start)).as_bytes());
         out.push(b',');
-        out.extend_from_slice(n.format(r.end).as_bytes());
+        out.extend_from_slice(n.format(offsets.file_offset(r.end)).as_bytes());
         out.push(b']');
     });
 }

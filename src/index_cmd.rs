@@ -37,6 +37,8 @@ enum Done {
         bytes: u64,
         /// Which `--interviewer` names speak in it.
         interviewers: u64,
+        /// What ingest noticed.
+        noticed: Vec<String>,
     },
     Unchanged(String),
     Failed(WireError),
@@ -101,8 +103,10 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
                     turns,
                     bytes,
                     interviewers,
+                    noticed,
                 } => {
                     named |= interviewers;
+                    notes.noticed(&noticed);
                     summary.files += 1;
                     summary.interviews += 1;
                     summary.turns += turns;
@@ -273,6 +277,7 @@ fn process(
                 docs,
                 bytes: size,
                 interviewers: pipeline::interviewers_seen(&interview, &setup.opts.interviewers),
+                noticed: pipeline::file_notes(&interview),
             }
         }
         Err(e) => unread(pipeline::unread(display, walked, e)),

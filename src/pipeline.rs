@@ -40,6 +40,8 @@ enum Done {
         rendered: crate::emit::Rendered,
         /// Which `--interviewer` names speak in it (bit i for name i).
         interviewers: u64,
+        /// What ingest noticed ([`file_notes`]).
+        noticed: Vec<String>,
     },
     Failed(WireError),
     Skipped(WireSkipped),
@@ -168,8 +170,10 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                     bytes,
                     rendered,
                     interviewers,
+                    noticed,
                 } => {
                     named |= interviewers;
+                    notes.noticed(&noticed);
                     for (total, n) in summary.signal_counts.iter_mut().zip(rendered.signals) {
                         *total += n;
                     }
@@ -238,6 +242,17 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
         interviews: summary.interviews,
         errors: summary.errors,
     })
+}
+
+/// What ingest noticed about a file it read, as `path:line: message` lines.
+pub fn file_notes(i: &jtbd_model::Interview) -> Vec<String> {
+    i.notes
+        .iter()
+        .map(|n| match n.line {
+            Some(line) => format!("{}:{line}: {}", i.path, n.message),
+            None => format!("{}: {}", i.path, n.message),
+        })
+        .collect()
 }
 
 /// Which of the `--interviewer` names (bit i for name i, the first 64) speak in `interview`.
@@ -309,6 +324,7 @@ fn process(
             words: i.word_count(),
             bytes: i.bytes,
             interviewers: interviewers_seen(&i, &opts.interviewers),
+            noticed: file_notes(&i),
             rendered: render.interview(&i)?,
         }),
         Err(error) => Ok(match unread(display, walked, error) {
@@ -356,6 +372,10 @@ pub fn unread(display: &str, walked: bool, error: IngestError) -> Unread {
                 reason: "binary file".into(),
             })
         }
+        error if error.is_note() => Unread::Skipped(WireSkipped {
+            path: display.to_owned(),
+            reason: error.to_string(),
+        }),
         error => Unread::Failed(WireError {
             path: display.to_owned(),
             line: error.line(),
@@ -370,6 +390,7 @@ pub struct Notes<'a> {
     quiet: bool,
     errors: usize,
     skipped: usize,
+    noticed: usize,
 }
 
 impl<'a> Notes<'a> {
@@ -379,6 +400,7 @@ impl<'a> Notes<'a> {
             quiet,
             errors: 0,
             skipped: 0,
+            noticed: 0,
         }
     }
 
@@ -403,11 +425,27 @@ impl<'a> Notes<'a> {
         }
     }
 
+    /// What ingest noticed in a file it read ([`file_notes`]).
+    pub fn noticed(&mut self, lines: &[String]) {
+        for line in lines {
+            self.noticed += 1;
+            if !self.quiet && self.noticed <= MAX_NOTES {
+                self.say(format!("note: {line}"));
+            }
+        }
+    }
+
     pub fn finish(&self) {
         if self.errors > MAX_NOTES {
             self.say(format!(
                 "error: … and {} more files failed (every one is in --format jsonl)",
                 self.errors - MAX_NOTES
+            ));
+        }
+        if !self.quiet && self.noticed > MAX_NOTES {
+            self.say(format!(
+                "note: … and {} more notes about files read",
+                self.noticed - MAX_NOTES
             ));
         }
         if !self.quiet && self.skipped > MAX_NOTES {

@@ -15,8 +15,8 @@ use std::time::Instant;
 
 /// One walk item, on a worker.
 enum Done {
-    /// The record, and which `--interviewer` names speak in it.
-    Read(Record, u64),
+    /// The record, which `--interviewer` names speak in it, and what ingest noticed.
+    Read(Record, u64, Vec<String>),
     Failed(crate::wire::WireError),
     Skipped(crate::wire::WireSkipped),
 }
@@ -74,8 +74,9 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
         });
         for done in rx.into_iter().flatten() {
             match done {
-                Done::Read(r, interviewers) => {
+                Done::Read(r, interviewers, noticed) => {
                     named |= interviewers;
+                    notes.noticed(&noticed);
                     files += 1;
                     bar.inc(1);
                     if admitted(&r, args) {
@@ -163,7 +164,7 @@ fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Don
         Ok(i) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
             let named = pipeline::interviewers_seen(&i, &setup.opts.interviewers);
-            Done::Read(Record::new(&i, &signals), named)
+            Done::Read(Record::new(&i, &signals), named, pipeline::file_notes(&i))
         }
         Err(error) => match pipeline::unread(display, walked, error) {
             Unread::Skipped(s) => Done::Skipped(s),

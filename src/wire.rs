@@ -204,12 +204,16 @@ impl Serialize for ClockTime {
     }
 }
 
-/// Byte ranges written as `[[start, end], ...]`, straight from the model.
-pub struct Spans<'a>(&'a [std::ops::Range<usize>]);
+/// Byte ranges written as `[[start, end], ...]` in file offsets, straight from the model.
+pub struct Spans<'a>(&'a [std::ops::Range<usize>], &'a jtbd_model::FileOffsets);
 
 impl Serialize for Spans<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|r| [r.start, r.end]))
+        s.collect_seq(
+            self.0
+                .iter()
+                .map(|r| [self.1.file_offset(r.start), self.1.file_offset(r.end)]),
+        )
     }
 }
 
@@ -217,6 +221,7 @@ impl Serialize for Spans<'_> {
 pub struct Sentences<'a> {
     sentences: &'a [Sentence],
     source: &'a str,
+    offsets: &'a jtbd_model::FileOffsets,
     tokens: bool,
 }
 
@@ -225,7 +230,7 @@ impl Serialize for Sentences<'_> {
         s.collect_seq(
             self.sentences
                 .iter()
-                .map(|x| sentence(x, self.source, self.tokens)),
+                .map(|x| sentence(x, self.source, self.offsets, self.tokens)),
         )
     }
 }
@@ -240,26 +245,32 @@ impl<'a> WireTurn<'a> {
             speaker: t.speaker.as_deref(),
             role: t.role.as_str(),
             line: t.line,
-            byte_start: t.byte_start,
-            byte_end: t.byte_end,
+            byte_start: i.file_offset(t.byte_start),
+            byte_end: i.file_offset(t.byte_end),
             timestamp: t.timestamp.map(ClockTime),
             timestamp_ms: t.timestamp.map(|ts| ts.millis()),
             text: t.text(&i.source),
-            spans: Spans(&t.spans),
+            spans: Spans(&t.spans, &i.offsets),
             sentences: Sentences {
                 sentences: &t.sentences,
                 source: &i.source,
+                offsets: &i.offsets,
                 tokens,
             },
         }
     }
 }
 
-fn sentence<'a>(s: &'a Sentence, source: &'a str, tokens: bool) -> WireSentence<'a> {
+fn sentence<'a>(
+    s: &'a Sentence,
+    source: &'a str,
+    offsets: &jtbd_model::FileOffsets,
+    tokens: bool,
+) -> WireSentence<'a> {
     let text = s.text(source);
     WireSentence {
-        byte_start: s.byte_start,
-        byte_end: s.byte_end,
+        byte_start: offsets.file_offset(s.byte_start),
+        byte_end: offsets.file_offset(s.byte_end),
         line: s.line,
         text,
         tokens: tokens.then(|| {

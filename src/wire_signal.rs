@@ -53,8 +53,8 @@ impl<'a> WireSignal<'a> {
             speaker: turn.speaker.as_deref(),
             role: turn.role.as_str(),
             line: sentence.line,
-            byte_start: sentence.byte_start,
-            byte_end: sentence.byte_end,
+            byte_start: i.file_offset(sentence.byte_start),
+            byte_end: i.file_offset(sentence.byte_end),
             timestamp: turn.timestamp.map(crate::wire::ClockTime::new),
             rules: &s.rules,
             cues: s.cues.iter().map(|c| [c.start, c.end]).collect(),
@@ -65,8 +65,8 @@ impl<'a> WireSignal<'a> {
                 WireQuestion {
                     speaker: qt.speaker.as_deref(),
                     line: qs.line,
-                    byte_start: qs.byte_start,
-                    byte_end: qs.byte_end,
+                    byte_start: i.file_offset(qs.byte_start),
+                    byte_end: i.file_offset(qs.byte_end),
                     text: qs.text(&i.source),
                 }
             }),

@@ -47,11 +47,9 @@ fn signals_quote_the_source_exactly_and_validate() {
         );
         let text = s["text"].as_str().unwrap();
         if !path.ends_with(".docx") {
-            let src = jtbd_text::decode(&std::fs::read(root().join(path)).unwrap())
-                .unwrap()
-                .text;
+            let file = crate::support::FileText::read(path);
             assert!(
-                src.get(a..b)
+                file.get(a, b)
                     .is_some_and(|q| q == text || path.ends_with(".json")),
                 "{s}"
             );

@@ -43,9 +43,11 @@ fn assert_error(name: &str, bytes: &[u8], says: &str) -> Value {
 }
 
 #[test]
-fn empty_files() {
-    assert_error("empty.txt", b"", "empty");
-    assert_error("blank.md", b"\n\n   \r\n\t\n", "empty");
+fn empty_files_are_skipped_with_a_note() {
+    for (name, bytes) in [("empty.txt", &b""[..]), ("blank.md", b"\n\n   \r\n\t\n")] {
+        let (code, read, error) = beside_a_good_file(name, bytes);
+        assert_eq!((code, read, error), (0, 1, None), "{name}");
+    }
 }
 
 #[test]
@@ -68,9 +70,13 @@ fn binary_files_are_skipped_in_folders_and_refused_by_name() {
 
 #[test]
 fn invalid_utf8_names_the_line() {
+    // Latin-1 is read (a legacy encoding); UTF-8 with a damaged byte is refused at its line.
+    let (code, read, error) =
+        beside_a_good_file("latin1.txt", b"Q: Hello?\nA: Fine.\nA: caf\xe9 au lait\n");
+    assert_eq!((code, read, error), (0, 2, None));
     let e = assert_error(
-        "latin1.txt",
-        b"Q: Hello?\nA: Fine.\nA: caf\xe9 au lait\n",
+        "damaged.txt",
+        b"Q: Hello?\nA: Fine, d\xc3\xa9j\xc3\xa0 vu.\nA: caf\xe9 au lait\n",
         "UTF-8",
     );
     assert_eq!(e["line"], 3);
@@ -294,15 +300,16 @@ fn a_zip_bomb_docx_is_refused_without_inflating_it() {
 
 #[test]
 fn captions_with_broken_timings() {
-    let e = assert_error(
+    // One broken timing costs its cue: the file is read.
+    let (code, read, error) = beside_a_good_file(
         "broken.vtt",
         b"WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nAnn: Hello.\n\n2\n00:00:xx.000 --> banana\nAnn: Still here.\n",
-        "timing",
     );
-    assert_eq!(e["line"], 8);
+    assert_eq!((code, read, error), (0, 2, None));
+    // No readable timing at all: the file is refused at the first.
     let e = assert_error(
         "broken.srt",
-        b"1\n00:00:01,000 --> 00:00:02,000\nAnn: Hello.\n\n2\n00:00:03,000 -> 00:00:04,000\nAnn: Again.\n",
+        b"1\n00:00:01,000 --> soon\nAnn: Hello.\n\n2\n00:00:03,000 -> 00:00:04,000\nAnn: Again.\n",
         "timing",
     );
     assert!(e["line"].as_u64().is_some(), "{e}");

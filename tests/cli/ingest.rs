@@ -69,20 +69,19 @@ fn one_interview_in_full() {
     insta::assert_json_snapshot!(msgs);
 }
 
-/// Offsets are exact: every sentence (and every turn of a verbatim format) is the slice of the
-/// decoded source it names, and its line is right.
+/// Offsets are exact: every sentence (and every turn of a verbatim format) is the text at the
+/// file bytes it names (decoded in the file's encoding: UTF-16 files too), and its line is right.
 #[test]
 fn offsets_point_at_the_text() {
     let msgs = corpus();
-    let mut sources: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut sources: BTreeMap<String, (String, crate::support::FileText)> = BTreeMap::new();
     for i in of_type(&msgs, "interview") {
         let path = i["path"].as_str().unwrap().to_owned();
-        let bytes = std::fs::read(root().join(&path)).unwrap();
-        let text = match i["format"].as_str().unwrap() {
-            "docx" => continue,
-            _ => jtbd_text::decode(&bytes).unwrap().text,
-        };
-        sources.insert(path, (i["format"].as_str().unwrap().to_owned(), text));
+        if i["format"] == "docx" {
+            continue;
+        }
+        let file = crate::support::FileText::read(&path);
+        sources.insert(path, (i["format"].as_str().unwrap().to_owned(), file));
     }
     let mut checked = 0;
     for t in of_type(&msgs, "turn") {
@@ -90,13 +89,13 @@ fn offsets_point_at_the_text() {
             continue;
         };
         let span = |v: &Value| {
-            &src[v["byte_start"].as_u64().unwrap() as usize
-                ..v["byte_end"].as_u64().unwrap() as usize]
+            src.get(
+                v["byte_start"].as_u64().unwrap() as usize,
+                v["byte_end"].as_u64().unwrap() as usize,
+            )
+            .unwrap_or_default()
         };
-        let line_of = |v: &Value| {
-            let start = v["byte_start"].as_u64().unwrap() as usize;
-            src[..start].matches('\n').count() + 1
-        };
+        let line_of = |v: &Value| src.line(v["byte_start"].as_u64().unwrap() as usize);
         if format != "json" {
             assert_eq!(span(t), t["text"].as_str().unwrap());
             assert_eq!(line_of(t), t["line"].as_u64().unwrap() as usize);

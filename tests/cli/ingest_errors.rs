@@ -13,13 +13,32 @@ fn a_bad_file_is_reported_and_the_batch_goes_on() {
     let d = dir.path();
     write(d, "good.txt", b"Q: What broke?\nA: The renewal.\n");
     write(d, "empty.txt", b"  \n\n");
-    write(d, "bad-utf8.txt", b"Q: hi\nA: caf\xe9 au lait\n");
+    write(d, "zero.md", b"");
+    // Valid UTF-8 (`é`) then a lone bad byte: damaged UTF-8, not a legacy encoding.
+    write(d, "bad-utf8.txt", b"Q: hi \xc3\xa9\nA: caf\xe9 au lait\n");
+    // Word's "Save as text" on Windows: Windows-1252, read with a note.
+    write(d, "latin1.txt", b"Q: Caf\xe9?\nA: Na\xefve, I\x92d say.\n");
+    write(
+        d,
+        "README.md",
+        b"# Our interviews\n\nThis folder holds the Q3 calls.\n",
+    );
+    write(
+        d,
+        "package.json",
+        b"{\"name\": \"notes\", \"version\": \"1.0.0\"}\n",
+    );
     write(d, "binary.txt", b"\x00\x01\x02garbage\x00");
     write(d, ".hidden.txt", b"Q: secret?\n");
     write(
         d,
         "broken.vtt",
-        b"WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n\n00:03.000 --> never\nthere\n",
+        b"WEBVTT\n\n00:01.000 --> 00:02.000\nAnn: hi\n\n00:03.000 --> never\nAnn: there\n",
+    );
+    write(
+        d,
+        "all-broken.vtt",
+        b"WEBVTT\n\n00:01.000 --> whenever\nhi\n\n00:03.000 --> never\nthere\n",
     );
     write(d, "wrong-shape.json", b"{\n  \"items\": [1, 2]\n}\n");
     write(
@@ -31,12 +50,20 @@ fn a_bad_file_is_reported_and_the_batch_goes_on() {
     let (code, msgs, stderr) = ingest_jsonl(&[d.to_str().unwrap(), "--max-file-size", "1K"]);
     assert_eq!(code, 2, "any failed file makes exit code 2");
     let interviews = of_type(&msgs, "interview");
-    assert_eq!(interviews.len(), 1);
+    let read: Vec<&str> = interviews
+        .iter()
+        .map(|i| i["path"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    assert_eq!(read, ["broken.vtt", "good.txt", "latin1.txt"]);
+    assert_eq!(interviews[2]["encoding"], "windows-1252");
+    // A broken timing costs its cue, said on stderr with its line.
     assert!(
-        interviews[0]["path"]
-            .as_str()
-            .unwrap()
-            .ends_with("good.txt")
+        stderr.contains("broken.vtt:6: cue left out (2 words)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("latin1.txt: not UTF-8: read as windows-1252"),
+        "{stderr}"
     );
 
     let errors: Vec<(String, Option<u64>, String)> = of_type(&msgs, "error")
@@ -58,13 +85,11 @@ fn a_bad_file_is_reported_and_the_batch_goes_on() {
     };
     assert_eq!(find("bad-utf8.txt").1, Some(2));
     assert!(find("bad-utf8.txt").2.contains("invalid UTF-8"));
-    assert!(find("empty.txt").2.contains("empty file"));
-    assert_eq!(find("broken.vtt").1, Some(6));
-    assert!(find("broken.vtt").2.contains("malformed cue timing"));
-    assert!(find("wrong-shape.json").2.contains("unknown shape"));
+    assert_eq!(find("all-broken.vtt").1, Some(3));
+    assert!(find("all-broken.vtt").2.contains("malformed timing"));
     assert!(find("fake.docx").2.contains("not a valid DOCX"));
     assert!(find("huge.txt").2.contains("over the limit"));
-    assert_eq!(errors.len(), 6, "{errors:?}");
+    assert_eq!(errors.len(), 4, "{errors:?}");
 
     let skipped: Vec<(String, String)> = of_type(&msgs, "skipped")
         .iter()
@@ -89,6 +114,20 @@ fn a_bad_file_is_reported_and_the_batch_goes_on() {
         skipped.contains(&("binary.txt".into(), "binary file".into())),
         "{skipped:?}"
     );
+    // Empty files and files that are no transcript are left out with a note, not failed.
+    let why = |name: &str| {
+        skipped
+            .iter()
+            .find(|s| s.0 == name)
+            .unwrap_or_else(|| panic!("{name} not skipped: {skipped:?}"))
+            .1
+            .clone()
+    };
+    assert!(why("empty.txt").contains("empty file"));
+    assert!(why("zero.md").contains("empty file"));
+    assert!(why("README.md").starts_with("not a transcript: no speaker labels"));
+    assert!(why("package.json").starts_with("not a transcript: JSON of an unknown shape"));
+    assert!(why("wrong-shape.json").starts_with("not a transcript"));
 
     // Each error also reaches stderr, naming the file and the line.
     assert!(
@@ -98,7 +137,7 @@ fn a_bad_file_is_reported_and_the_batch_goes_on() {
     let summary = of_type(&msgs, "summary")[0];
     assert_eq!(
         (summary["errors"].as_u64(), summary["skipped"].as_u64()),
-        (Some(6), Some(2))
+        (Some(4), Some(7))
     );
 }
 

@@ -49,16 +49,13 @@ fn every_quote_is_verbatim_at_its_place_and_every_message_validates() {
         if path.ends_with(".docx") || path.ends_with(".json") {
             continue;
         }
-        let src = jtbd_text::decode(&std::fs::read(root().join(path)).unwrap())
-            .unwrap()
-            .text;
+        let file = crate::support::FileText::read(path);
         let (a, b) = (
             q["byte_start"].as_u64().unwrap() as usize,
             q["byte_end"].as_u64().unwrap() as usize,
         );
-        assert_eq!(src.get(a..b), q["text"].as_str(), "{q}");
-        let line = src[..a].matches('\n').count() + 1;
-        assert_eq!(q["line"].as_u64(), Some(line as u64), "{q}");
+        assert_eq!(file.get(a, b).as_deref(), q["text"].as_str(), "{q}");
+        assert_eq!(q["line"].as_u64(), Some(file.line(a) as u64), "{q}");
     }
 }
 

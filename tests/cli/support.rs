@@ -48,3 +48,38 @@ pub fn ingest_jsonl(args: &[&str]) -> (i32, Vec<Value>, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// A transcript file as the tool decoded it, to check file offsets against: outputs give byte
+/// offsets into the file itself, also for UTF-16 and legacy encodings.
+pub struct FileText {
+    bytes: Vec<u8>,
+    encoding: &'static encoding_rs::Encoding,
+}
+
+impl FileText {
+    /// Reads `path` (relative to the repository) and finds the encoding the tool reads it in.
+    pub fn read(path: &str) -> FileText {
+        let bytes = std::fs::read(root().join(path)).unwrap();
+        let name = jtbd_text::decode(&bytes).unwrap().encoding.as_str();
+        let encoding = match name {
+            "utf-8" | "utf-8-bom" => encoding_rs::UTF_8,
+            other => encoding_rs::Encoding::for_label(other.as_bytes()).unwrap(),
+        };
+        FileText { bytes, encoding }
+    }
+
+    /// The text at file bytes `a..b`, decoded; `None` when the range is not in the file or does
+    /// not decode cleanly (it cuts a character).
+    pub fn get(&self, a: usize, b: usize) -> Option<String> {
+        let (text, errors) = self
+            .encoding
+            .decode_without_bom_handling(self.bytes.get(a..b)?);
+        (!errors).then(|| text.into_owned())
+    }
+
+    /// The 1-based line of file byte `a`.
+    pub fn line(&self, a: usize) -> usize {
+        let (text, _) = self.encoding.decode_without_bom_handling(&self.bytes[..a]);
+        text.matches('\n').count() + 1
+    }
+}

@@ -30,7 +30,9 @@ pub fn turn_documents(
         }
         let mut text = String::new();
         let mut spans = Vec::with_capacity(turn.sentences.len() * 16);
-        let verbatim = turn.sentences.iter().all(|s| s.unescaped.is_none());
+        // Highlights map back through `spans` byte for byte: only where the source is the file.
+        let verbatim =
+            interview.offsets.is_identity() && turn.sentences.iter().all(|s| s.unescaped.is_none());
         for s in &turn.sentences {
             if !text.is_empty() {
                 text.push(' ');
@@ -52,8 +54,8 @@ pub fn turn_documents(
         d.add_text(f.format, interview.format.as_str());
         d.add_u64(f.turn, turn.index as u64);
         d.add_u64(f.line, turn.line as u64);
-        d.add_u64(f.byte_start, turn.byte_start as u64);
-        d.add_u64(f.byte_end, turn.byte_end as u64);
+        d.add_u64(f.byte_start, interview.file_offset(turn.byte_start) as u64);
+        d.add_u64(f.byte_end, interview.file_offset(turn.byte_end) as u64);
         if let Some(ts) = turn.timestamp {
             d.add_u64(f.timestamp_ms, ts.millis());
         }

@@ -50,6 +50,8 @@ fn interview(path: &str, turns: &[(&str, Role)]) -> Interview {
         bytes: source.len() as u64,
         turns: out,
         source,
+        offsets: Default::default(),
+        notes: Vec::new(),
     }
 }
 

@@ -80,27 +80,36 @@ fn chunk_sentences(
             }
         }
     }
-    // The text between markup, piece by piece.
-    let ends = markup
-        .iter()
-        .map(|m| m.range.clone())
-        .chain(std::iter::once(text.len()..text.len()));
-    let mut pos = 0;
-    for cut in ends {
-        let piece = pos..cut.start;
-        pos = cut.end;
-        for_each_sentence(&text[piece.clone()], |r| {
-            let local = piece.start + r.start..piece.start + r.end;
-            let raw = to_raw(source, chunk, text, local.clone());
-            out.push(Sentence {
-                byte_start: raw.start,
-                byte_end: raw.end,
-                line: lines.line(raw.start),
-                words: jtbd_text::count_words(&text[local.clone()]),
-                unescaped: chunk.text.as_ref().map(|_| text[local].to_owned()),
-            });
+    // Markup is blanked out (same length, so places do not move) rather than cut: a sentence
+    // runs on across `[crosstalk]` or an inline timestamp inside it and keeps it in its text, and
+    // markup between sentences or alone is no sentence.
+    let masked = blank_out(text, &markup);
+    for_each_sentence(&masked, |local| {
+        let raw = to_raw(source, chunk, text, local.clone());
+        out.push(Sentence {
+            byte_start: raw.start,
+            byte_end: raw.end,
+            line: lines.line(raw.start),
+            words: jtbd_text::count_words(&masked[local.clone()]),
+            unescaped: chunk.text.as_ref().map(|_| text[local].to_owned()),
         });
+    });
+}
+
+/// `text` with each markup range replaced by as many spaces.
+fn blank_out<'a>(text: &'a str, markup: &[jtbd_text::Markup]) -> std::borrow::Cow<'a, str> {
+    if markup.is_empty() {
+        return text.into();
     }
+    let mut s = String::with_capacity(text.len());
+    let mut pos = 0;
+    for m in markup {
+        s.push_str(&text[pos..m.range.start]);
+        s.extend(std::iter::repeat_n(' ', m.range.len()));
+        pos = m.range.end;
+    }
+    s.push_str(&text[pos..]);
+    s.into()
 }
 
 /// Maps a range of the chunk's text to the source: exact for verbatim chunks; for unescaped JSON
@@ -110,6 +119,9 @@ fn to_raw(source: &str, chunk: &Chunk, text: &str, local: Range<usize>) -> Range
     let raw = &chunk.raw;
     if chunk.text.is_none() {
         return raw.start + local.start..raw.start + local.end;
+    }
+    if let Some(map) = &chunk.map {
+        return raw.start + map.file_offset(local.start)..raw.start + map.file_offset(local.end);
     }
     let scale = |x: usize| {
         if text.is_empty() {
@@ -149,10 +161,7 @@ mod tests {
             let seg = Segment {
                 speaker: Some("A".into()),
                 timestamp: None,
-                chunks: vec![Chunk {
-                    raw,
-                    text: Some(text),
-                }],
+                chunks: vec![Chunk::rewritten(raw, Some(text))],
             };
             for t in assemble(&src, Format::Json, &[seg]) {
                 assert!(t.text(&src).contains("He said"));

@@ -58,6 +58,17 @@ pub fn detect(text: &str, path: &str) -> Format {
     }
 }
 
+/// Whether any line of `text` looks like a speaker line (`Name: text`, `**Name:**`, `Name  0:03`),
+/// accepted as a label or not: a file without one has no transcript structure.
+pub fn has_speaker_lines(text: &str) -> bool {
+    line_ranges(text).any(|(s, e)| {
+        let line = &text[s..e];
+        bold_label(line).is_some()
+            || otter_header(line).is_some()
+            || plain_label(line, false).is_some()
+    })
+}
+
 fn looks_like_json_array(body: &str) -> bool {
     // `[` also opens a bracketed timestamp line in plain text: `[00:01:02] Name: hi`.
     body[1..].trim_start().starts_with(['{', '"', ']'])

@@ -27,6 +27,11 @@ pub enum IngestError {
     /// Nothing but whitespace.
     #[error("empty file: nothing to read")]
     Empty,
+    /// Read, but it has no transcript structure (no speaker labels, no known JSON shape): a
+    /// README or a `package.json` in a folder of transcripts. A note, not an error, unless the
+    /// format was forced.
+    #[error("not a transcript: {0}")]
+    NotTranscript(String),
     /// Parsed, but held no spoken text.
     #[error("no transcript text found (only headers, labels, timings or markup)")]
     NoText,
@@ -41,6 +46,11 @@ pub enum IngestError {
 }
 
 impl IngestError {
+    /// Whether the file is left out with a note rather than failed: it is empty or no transcript.
+    pub fn is_note(&self) -> bool {
+        matches!(self, IngestError::Empty | IngestError::NotTranscript(_))
+    }
+
     /// The 1-based line the error points at, if it points at one.
     pub fn line(&self) -> Option<usize> {
         match self {

@@ -60,12 +60,29 @@ pub struct Chunk {
     pub raw: Range<usize>,
     /// The text, when it differs from `source[raw]` (unescaped JSON); `None` means verbatim.
     pub text: Option<String>,
+    /// Where each byte of `text` is in `source[raw]`, when that is known exactly (decoded HTML
+    /// entities); without it a place inside `text` is estimated in proportion.
+    pub map: Option<jtbd_model::FileOffsets>,
 }
 
 impl Chunk {
     /// A chunk that is exactly `source[raw]`.
     pub fn verbatim(raw: Range<usize>) -> Chunk {
-        Chunk { raw, text: None }
+        Chunk {
+            raw,
+            text: None,
+            map: None,
+        }
+    }
+
+    /// A chunk whose text was rewritten from `source[raw]` in a way that does not say where each
+    /// byte came from (JSON escapes, joined words).
+    pub fn rewritten(raw: Range<usize>, text: Option<String>) -> Chunk {
+        Chunk {
+            raw,
+            text,
+            map: None,
+        }
     }
 }
 
@@ -87,6 +104,8 @@ pub struct Parsed {
     pub segments: Vec<Segment>,
     /// Metadata found in the file itself (front matter, header block, title).
     pub metadata: BTreeMap<String, String>,
+    /// What the reader left out and the user should hear of (a cue with a broken timing).
+    pub notes: Vec<jtbd_model::Note>,
 }
 
 /// Reads one file. `display_path` is the path as it should appear in outputs.
@@ -159,10 +178,15 @@ pub fn parse_owned(
     extra_meta: Option<&BTreeMap<String, String>>,
 ) -> Result<Interview, IngestError> {
     let size = bytes.len() as u64;
-    let (format, source, encoding) =
+    let (format, source, encoding, offsets) =
         if readers::docx::is_zip(&bytes) && opts.format.is_none_or(|f| f == Format::Docx) {
             let text = readers::docx::extract_text(&bytes, opts.max_file_bytes)?;
-            (Format::Docx, text, jtbd_model::Encoding::Utf8)
+            (
+                Format::Docx,
+                text,
+                jtbd_model::Encoding::Utf8,
+                Default::default(),
+            )
         } else {
             if opts.format == Some(Format::Docx) {
                 return Err(IngestError::Parse {
@@ -174,7 +198,7 @@ pub fn parse_owned(
             let format = opts
                 .format
                 .unwrap_or_else(|| detect::detect(&decoded.text, display_path));
-            (format, decoded.text, decoded.encoding)
+            (format, decoded.text, decoded.encoding, decoded.offsets)
         };
     if source
         .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
@@ -182,7 +206,41 @@ pub fn parse_owned(
     {
         return Err(IngestError::Empty);
     }
-    let parsed = readers::read(format, &source)?;
+    let parsed = match readers::read(format, &source) {
+        // A forced format that finds no transcript is the user's error, not a note.
+        Err(IngestError::NotTranscript(why)) if opts.format.is_some() => {
+            return Err(IngestError::Parse {
+                line: 1,
+                message: why,
+            });
+        }
+        other => other?,
+    };
+    let labelled = matches!(
+        format,
+        Format::Text | Format::Markdown | Format::Otter | Format::Docx
+    );
+    if labelled
+        && opts.format.is_none()
+        && parsed.segments.iter().all(|s| s.speaker.is_none())
+        && !detect::has_speaker_lines(&source)
+    {
+        return Err(IngestError::NotTranscript(format!(
+            "no speaker labels found (read as {format}: expected lines like `Name: text`, \
+             `**Name:** text` or `Name  0:03`); name the format with --input-format to read it \
+             as one unlabelled text"
+        )));
+    }
+    let mut notes = Vec::new();
+    if let jtbd_model::Encoding::Legacy(name) = encoding {
+        notes.push(jtbd_model::Note {
+            line: None,
+            message: format!(
+                "not UTF-8: read as {name} (guessed from its bytes); offsets are the file's bytes"
+            ),
+        });
+    }
+    notes.extend(parsed.notes);
     let mut metadata = parsed.metadata;
     if let Some(extra) = extra_meta {
         // The manifest is the researcher's own record: it wins over what the file says.
@@ -198,6 +256,8 @@ pub fn parse_owned(
         turns: Vec::new(),
         source,
         bytes: size,
+        offsets,
+        notes,
     };
     interview.turns = assemble::assemble(&interview.source, format, &parsed.segments);
     if interview.turns.is_empty() {

@@ -163,10 +163,13 @@ pub enum Encoding {
     Utf8,
     /// UTF-8 with a byte order mark (kept in `source`, so offsets are file offsets).
     Utf8Bom,
-    /// UTF-16 little endian (offsets refer to the UTF-8 transcoding).
+    /// UTF-16 little endian, transcoded to UTF-8 ([`Interview::file_offset`] maps back).
     Utf16Le,
-    /// UTF-16 big endian (offsets refer to the UTF-8 transcoding).
+    /// UTF-16 big endian, transcoded to UTF-8 ([`Interview::file_offset`] maps back).
     Utf16Be,
+    /// A legacy single-byte encoding, guessed from the bytes and transcoded to UTF-8; the name is
+    /// the WHATWG label (`windows-1252`, `ISO-8859-2`, ...).
+    Legacy(&'static str),
 }
 
 impl Encoding {
@@ -177,8 +180,77 @@ impl Encoding {
             Encoding::Utf8Bom => "utf-8-bom",
             Encoding::Utf16Le => "utf-16le",
             Encoding::Utf16Be => "utf-16be",
+            Encoding::Legacy(name) => name,
         }
     }
+}
+
+/// Where the bytes of a transcoded [`Interview::source`] are in the file.
+///
+/// Empty (the identity) for UTF-8 files, whose source is the file. For a transcoded file it holds
+/// a step at every point where the distance between the two offsets changes, so a lookup is a
+/// binary search and a mostly-ASCII legacy file needs few steps.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileOffsets {
+    /// `(source offset, file offset)` pairs, both increasing: from each source offset on, the
+    /// file offset grows with it byte for byte until the next step.
+    steps: Vec<(usize, usize)>,
+}
+
+impl FileOffsets {
+    /// The offsets of `text` transcoded from a file where each char took `file_len(char)` bytes,
+    /// after `lead` bytes that are not in `text` (a byte order mark).
+    pub fn from_chars(
+        text: &str,
+        lead: usize,
+        mut file_len: impl FnMut(char) -> usize,
+    ) -> FileOffsets {
+        let mut steps = Vec::new();
+        if lead != 0 {
+            steps.push((0, lead));
+        }
+        let (mut at, mut file) = (0, lead);
+        for c in text.chars() {
+            let (a, f) = (c.len_utf8(), file_len(c));
+            at += a;
+            file += f;
+            if a != f {
+                steps.push((at, file));
+            }
+        }
+        FileOffsets { steps }
+    }
+
+    /// Offsets from `(source offset, file offset)` steps, both increasing (see the type's docs).
+    pub fn from_steps(steps: Vec<(usize, usize)>) -> FileOffsets {
+        FileOffsets { steps }
+    }
+
+    /// Whether source offsets are file offsets.
+    pub fn is_identity(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The file offset of a byte offset of the source (a char boundary).
+    pub fn file_offset(&self, at: usize) -> usize {
+        match self.steps.partition_point(|&(s, _)| s <= at) {
+            0 => at,
+            k => {
+                let (s, f) = self.steps[k - 1];
+                f + (at - s)
+            }
+        }
+    }
+}
+
+/// Something ingest noticed about a file that the user should hear, though the file was read: a
+/// cue dropped for a broken timing, an encoding guessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// 1-based line it is about, if it is about one.
+    pub line: Option<usize>,
+    /// What happened, in a sentence.
+    pub message: String,
 }
 
 /// A point in the recording, in milliseconds from its start.
@@ -312,9 +384,19 @@ pub struct Interview {
     pub source: String,
     /// Size of the file in bytes.
     pub bytes: u64,
+    /// Where `source` offsets are in the file (the identity unless it was transcoded).
+    pub offsets: FileOffsets,
+    /// What ingest noticed while reading it (never an error: those refuse the file).
+    pub notes: Vec<Note>,
 }
 
 impl Interview {
+    /// The file offset of a byte offset of [`Interview::source`]: the same number unless the
+    /// file was transcoded (UTF-16, a legacy encoding). Outputs give file offsets.
+    pub fn file_offset(&self, at: usize) -> usize {
+        self.offsets.file_offset(at)
+    }
+
     /// Number of sentences over all turns.
     pub fn sentence_count(&self) -> usize {
         self.turns.iter().map(|t| t.sentences.len()).sum()
@@ -333,6 +415,26 @@ impl Interview {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_offsets_of_a_transcoded_text() {
+        // "é" is one byte in Windows-1252 and two in UTF-8.
+        let text = "ab\u{e9}cd\u{e9}";
+        let single = FileOffsets::from_chars(text, 0, |_| 1);
+        let got: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| single.file_offset(i))
+            .collect();
+        assert_eq!(got, [0, 1, 2, 3, 4, 5]);
+        assert_eq!(single.file_offset(text.len()), 6);
+        // UTF-16 with a byte order mark: two bytes lead, two bytes a char.
+        let utf16 = FileOffsets::from_chars("hi\u{e9}", 2, |c| 2 * c.len_utf16());
+        assert_eq!(utf16.file_offset(0), 2);
+        assert_eq!(utf16.file_offset(2), 6);
+        assert_eq!(utf16.file_offset(4), 8);
+        assert!(FileOffsets::default().is_identity());
+        assert_eq!(FileOffsets::default().file_offset(7), 7);
+    }
 
     #[test]
     fn timestamp_display() {

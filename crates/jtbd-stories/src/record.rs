@@ -16,6 +16,7 @@ pub struct Quote {
     pub role: Role,
     /// 1-based line of the first byte.
     pub line: usize,
+    /// Byte range in the file (not in a transcoded source: see `Interview::file_offset`).
     pub byte_start: usize,
     pub byte_end: usize,
     /// When the turn starts in the recording, if the source says.
@@ -60,8 +61,8 @@ fn quote(interview: &Interview, turn: usize, sentence: usize) -> Quote {
         speaker: t.speaker.clone(),
         role: t.role,
         line: s.line,
-        byte_start: s.byte_start,
-        byte_end: s.byte_end,
+        byte_start: interview.file_offset(s.byte_start),
+        byte_end: interview.file_offset(s.byte_end),
         timestamp: t.timestamp,
     }
 }

@@ -1,7 +1,8 @@
-//! Bytes to text. UTF-8 offsets stay file offsets (a BOM is kept as U+FEFF in the text);
-//! UTF-16 is transcoded and its offsets refer to the UTF-8 transcoding.
+//! Bytes to text. UTF-8 offsets stay file offsets (a BOM is kept as U+FEFF in the text).
+//! UTF-16 and legacy encodings (Windows-1252 from Word's "Save as text", Latin-1, ...) are
+//! transcoded; [`Decoded::offsets`] maps every offset of the transcoding back to the file.
 
-use jtbd_model::Encoding;
+use jtbd_model::{Encoding, FileOffsets};
 
 /// A decoded file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,14 +11,30 @@ pub struct Decoded {
     pub text: String,
     /// How it was decoded.
     pub encoding: Encoding,
+    /// Where the text's bytes are in the file (the identity for UTF-8).
+    pub offsets: FileOffsets,
+}
+
+impl Decoded {
+    fn utf8(text: String, has_bom: bool) -> Decoded {
+        Decoded {
+            text,
+            encoding: if has_bom {
+                Encoding::Utf8Bom
+            } else {
+                Encoding::Utf8
+            },
+            offsets: FileOffsets::default(),
+        }
+    }
 }
 
 /// Why bytes could not be read as text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
-    /// The file is not valid UTF-8 and not UTF-16.
+    /// The file is neither valid UTF-8, UTF-16 nor a legacy encoding: UTF-8 with a broken byte.
     #[error(
-        "line {line}: invalid UTF-8 at byte {byte} (the file is not UTF-8 or UTF-16 text; re-save it as UTF-8)"
+        "line {line}: invalid UTF-8 at byte {byte} (the rest of the file is UTF-8, so this is a damaged byte, not another encoding; re-save it as UTF-8)"
     )]
     InvalidUtf8 {
         /// 1-based line of the bad byte.
@@ -46,7 +63,9 @@ pub enum DecodeError {
 /// Decodes a file's bytes.
 ///
 /// Order: UTF-8 BOM, UTF-16 BOM, BOM-less UTF-16 (recognised by NUL bytes on one parity),
-/// then UTF-8. NUL bytes in UTF-8 mean a binary file.
+/// then UTF-8. NUL bytes in UTF-8 mean a binary file. Bytes that are not UTF-8 and hold no valid
+/// multi-byte UTF-8 sequence at all are a legacy encoding, guessed by `chardetng`; bytes that mix
+/// valid UTF-8 with invalid bytes are a damaged UTF-8 file, refused at the first bad byte.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return utf16(rest, 2, u16::from_le_bytes, Encoding::Utf16Le);
@@ -71,22 +90,54 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         });
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded {
-            text: text.to_owned(),
-            encoding: if has_bom {
-                Encoding::Utf8Bom
-            } else {
-                Encoding::Utf8
-            },
-        }),
+        Ok(text) => Ok(Decoded::utf8(text.to_owned(), has_bom)),
         Err(e) => {
             let byte = e.valid_up_to();
-            Err(DecodeError::InvalidUtf8 {
+            let damaged = DecodeError::InvalidUtf8 {
                 line: line_of(bytes, byte),
                 byte,
-            })
+            };
+            if has_bom || holds_utf8_sequences(bytes) {
+                return Err(damaged);
+            }
+            legacy(bytes).ok_or(damaged)
         }
     }
+}
+
+/// Whether any valid multi-byte UTF-8 sequence is in `bytes`: then it was written as UTF-8.
+fn holds_utf8_sequences(bytes: &[u8]) -> bool {
+    bytes.utf8_chunks().any(|c| !c.valid().is_ascii())
+}
+
+/// Decodes bytes in the legacy encoding `chardetng` guesses; `None` when they do not decode
+/// cleanly in it (a replacement character would break the offsets).
+fn legacy(bytes: &[u8]) -> Option<Decoded> {
+    let mut detector = chardetng::EncodingDetector::new();
+    detector.feed(bytes, true);
+    let enc = detector.guess(None, false);
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors || enc == encoding_rs::UTF_8 {
+        return None;
+    }
+    let text = text.into_owned();
+    let offsets = if enc.is_single_byte() {
+        FileOffsets::from_chars(&text, 0, |_| 1)
+    } else {
+        let mut encoder = enc.new_encoder();
+        FileOffsets::from_chars(&text, 0, |c| {
+            let mut buf = [0u8; 4];
+            let mut out = [0u8; 16];
+            let (_, _, written, _) =
+                encoder.encode_from_utf8(c.encode_utf8(&mut buf), &mut out, false);
+            written
+        })
+    };
+    Some(Decoded {
+        text,
+        encoding: Encoding::Legacy(enc.name()),
+        offsets,
+    })
 }
 
 /// [`decode`] for bytes it may keep: valid UTF-8 becomes the text without a copy.
@@ -97,14 +148,7 @@ pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
     if plain_utf8 {
         let has_bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
         return match String::from_utf8(bytes) {
-            Ok(text) => Ok(Decoded {
-                text,
-                encoding: if has_bom {
-                    Encoding::Utf8Bom
-                } else {
-                    Encoding::Utf8
-                },
-            }),
+            Ok(text) => Ok(Decoded::utf8(text, has_bom)),
             Err(e) => decode(e.as_bytes()),
         };
     }
@@ -145,6 +189,7 @@ fn utf16(
         });
     }
     let units = body.chunks_exact(2).map(|p| from([p[0], p[1]]));
+    let lead = offset;
     let mut text = String::with_capacity(body.len() / 2);
     for (i, c) in char::decode_utf16(units).enumerate() {
         match c {
@@ -162,7 +207,12 @@ fn utf16(
             }
         }
     }
-    Ok(Decoded { text, encoding })
+    let offsets = FileOffsets::from_chars(&text, lead, |c| 2 * c.len_utf16());
+    Ok(Decoded {
+        text,
+        encoding,
+        offsets,
+    })
 }
 
 fn line_of(bytes: &[u8], pos: usize) -> usize {
@@ -189,7 +239,10 @@ mod tests {
             .collect();
         let mut with_bom = vec![0xFF, 0xFE];
         with_bom.extend(&le);
-        assert_eq!(decode(&with_bom).unwrap().text, "Q: héllo\n");
+        let d = decode(&with_bom).unwrap();
+        assert_eq!(d.text, "Q: héllo\n");
+        // `h` is the fourth char: after the BOM and three UTF-16 units.
+        assert_eq!(d.offsets.file_offset(3), 2 + 3 * 2);
         let d = decode(&le).unwrap();
         assert_eq!(
             (d.text.as_str(), d.encoding),
@@ -203,10 +256,31 @@ mod tests {
     }
 
     #[test]
+    fn legacy_encodings_are_decoded_with_file_offsets() {
+        // Word's "Save as text" on Windows: Windows-1252 curly quotes and accents.
+        let bytes = b"Q: Caf\xe9 or tea?\nA: I\x92d say caf\xe9, the na\xefve choice.\n";
+        let d = decode(bytes).unwrap();
+        assert_eq!(d.encoding, Encoding::Legacy("windows-1252"));
+        assert!(
+            d.text
+                .contains("I\u{2019}d say caf\u{e9}, the na\u{ef}ve choice.")
+        );
+        // Every char of the text sits at the file byte that encodes it.
+        for (at, c) in d.text.char_indices() {
+            let file = d.offsets.file_offset(at);
+            let mut buf = [0; 4];
+            let (enc, _, _) = encoding_rs::WINDOWS_1252.encode(c.encode_utf8(&mut buf));
+            assert_eq!(&bytes[file..file + enc.len()], &enc[..], "{c:?} at {at}");
+        }
+        assert_eq!(d.offsets.file_offset(d.text.len()), bytes.len());
+    }
+
+    #[test]
     fn errors_name_the_line() {
+        // Valid UTF-8 ("é") and then a lone bad byte: a damaged UTF-8 file, not Latin-1.
         assert_eq!(
-            decode(b"ok\nok\n\xFFbad"),
-            Err(DecodeError::InvalidUtf8 { line: 3, byte: 6 })
+            decode(b"ok \xC3\xA9\nok\n\xFFbad"),
+            Err(DecodeError::InvalidUtf8 { line: 3, byte: 9 })
         );
         assert_eq!(
             decode(b"a\nb\x00c"),

@@ -13,6 +13,7 @@
 
 pub mod decode;
 pub mod distance;
+pub mod entities;
 pub mod lexicon;
 pub mod lines;
 pub mod markup;

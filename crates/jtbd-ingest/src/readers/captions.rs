@@ -6,9 +6,9 @@
 
 use super::labelled::plain_label;
 use crate::{Chunk, IngestError, Parsed, Segment};
+use jtbd_model::Note;
 use jtbd_text::LineIndex;
 use jtbd_text::lines::line_ranges;
-use jtbd_text::parse_timestamp;
 
 /// Reads WebVTT.
 pub fn read_vtt(source: &str) -> Result<Parsed, IngestError> {
@@ -38,6 +38,7 @@ fn read_cues(source: &str, vtt: bool) -> Result<Parsed, IngestError> {
         blocks.push(current);
     }
     let mut segments = Vec::new();
+    let mut notes = Vec::new();
     for (n, block) in blocks.iter().enumerate() {
         let first = source[block[0].0..block[0].1]
             .trim_start_matches('\u{feff}')
@@ -68,28 +69,91 @@ fn read_cues(source: &str, vtt: bool) -> Result<Parsed, IngestError> {
             });
         };
         let (ts, te) = block[t];
-        let start = cue_time(&source[ts..te]).ok_or_else(|| IngestError::Parse {
-            line: line_of(ts),
-            message: format!("malformed cue timing {:?}", source[ts..te].trim()),
-        })?;
         let payload = &block[t + 1..];
+        let Some(start) = cue_time(&source[ts..te]) else {
+            // A broken timing costs its cue, never the file; the user hears of it.
+            let words: usize = payload
+                .iter()
+                .map(|&(s, e)| source[s..e].split_whitespace().count())
+                .sum();
+            notes.push(Note {
+                line: Some(line_of(ts)),
+                message: format!(
+                    "cue left out ({words} words): malformed timing {:?} (expected \
+                     `00:01.000 --> 00:04.000` or `0:0:1.0 --> 0:0:4.0`)",
+                    source[ts..te].trim()
+                ),
+            });
+            continue;
+        };
         let Some((&(ps, _), &(_, pe))) = payload.first().zip(payload.last()) else {
             continue;
         };
         segments.push(cue_segment(source, ps, pe, start));
     }
+    if segments.is_empty() && !notes.is_empty() {
+        // Every cue had a broken timing: that is the file's problem, not a few cues'.
+        let first = &notes[0];
+        return Err(IngestError::Parse {
+            line: first.line.unwrap_or(1),
+            message: format!("no cue has a readable timing; the first: {}", first.message),
+        });
+    }
     Ok(Parsed {
         segments,
         metadata: Default::default(),
+        notes,
     })
 }
 
 /// Parses `start --> end [settings]` and returns the start in milliseconds.
 fn cue_time(line: &str) -> Option<u64> {
     let (a, b) = line.split_once("-->")?;
-    let start = parse_timestamp(a.trim())?;
-    let end = parse_timestamp(b.split_whitespace().next()?)?;
+    let start = cue_timestamp(a.trim())?;
+    let end = cue_timestamp(b.split_whitespace().next()?)?;
     (end >= start).then_some(start)
+}
+
+/// A cue timestamp in every form players accept and tools write: `hh:mm:ss.ttt`, `mm:ss.ttt`,
+/// SubRip's comma, and the unpadded `0:0:3.0` / `0:00:05.55` of Microsoft Teams. Minutes and
+/// seconds are one or two digits below 60; the fraction has one to three digits (more are cut to
+/// milliseconds).
+pub fn cue_timestamp(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 24 {
+        return None;
+    }
+    let (clock, frac) = match s.split_once(['.', ',']) {
+        Some((c, f)) => (c, Some(f)),
+        None => (s, None),
+    };
+    let number = |p: &str, max_len: usize| -> Option<u64> {
+        (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let fields: Vec<&str> = clock.split(':').collect();
+    let (h, m, sec) = match fields[..] {
+        [h, m, s] => (number(h, 9)?, number(m, 2)?, number(s, 2)?),
+        [m, s] => (0, number(m, 9)?, number(s, 2)?),
+        _ => return None,
+    };
+    if (fields.len() == 3 && m >= 60) || sec >= 60 {
+        return None;
+    }
+    let ms = match frac {
+        None => 0,
+        Some(f) => {
+            let digits = number(f, 9)?;
+            let len = f.len() as u32;
+            if len <= 3 {
+                digits * 10u64.pow(3 - len)
+            } else {
+                digits / 10u64.pow(len - 3)
+            }
+        }
+    };
+    Some(((h * 60 + m) * 60 + sec) * 1000 + ms)
 }
 
 /// The payload `source[ps..pe]` of one cue: its speaker and its content without tags.
@@ -193,6 +257,40 @@ mod tests {
     }
 
     #[test]
+    fn every_timing_form_players_accept() {
+        for (t, ms) in [
+            ("00:00:03.000", 3_000),
+            ("00:03.000", 3_000),
+            ("0:0:3.0", 3_000),
+            ("0:0:5.550", 5_550),
+            ("0:00:05.55", 5_550),
+            ("1:02:03.4", 3_723_400),
+            ("00:00:01,500", 1_500),
+            ("75:00.000", 4_500_000),
+            ("00:00:02.1234", 2_123),
+            ("00:00:02", 2_000),
+        ] {
+            assert_eq!(cue_timestamp(t), Some(ms), "{t}");
+        }
+        for t in [
+            "",
+            "soon",
+            "0:60:00.0",
+            "0:0:61.0",
+            "1:2:3:4",
+            "a:0:1.0",
+            "0:0:1.x",
+            "0::1",
+        ] {
+            assert_eq!(cue_timestamp(t), None, "{t}");
+        }
+        let teams = "WEBVTT\n\n0:0:0.0 --> 0:0:3.0\n<v Ana Ruiz>We moved.</v>\n\n0:0:3.0 --> 0:0:5.550\n<v Ana Ruiz>Twice.</v>\n";
+        let got = cues(teams, true);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].1, Some(3_000));
+    }
+
+    #[test]
     fn srt_and_broken_timings() {
         let srt = "1\n00:00:01,000 --> 00:00:02,000\nQ: Why?\n\n2\n00:00:02,000 --> 00:00:05,000\nA: Cost,\nmostly.\n";
         let got = cues(srt, false);
@@ -200,6 +298,15 @@ mod tests {
             got[1],
             (Some("A".into()), Some(2000), vec!["Cost,\nmostly.".into()])
         );
+        // A broken timing costs its cue, with a note; the other cues are read.
+        let one_bad =
+            "1\n00:00:01,000 --> soon\nhi\n\n2\n00:00:02,000 --> 00:00:03,000\nA: still here\n";
+        let p = read_srt(one_bad).unwrap();
+        assert_eq!(p.segments.len(), 1);
+        assert_eq!(p.notes.len(), 1);
+        assert_eq!(p.notes[0].line, Some(2), "{:?}", p.notes);
+        assert!(p.notes[0].message.contains("1 words"), "{:?}", p.notes);
+        // When no cue has a timing, the file is refused at the first.
         let bad = "1\n00:00:01,000 --> soon\nhi\n";
         let e = read_srt(bad).unwrap_err();
         assert_eq!(e.line(), Some(2), "{e}");

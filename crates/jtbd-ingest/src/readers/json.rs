@@ -36,18 +36,20 @@ pub fn read(source: &str) -> Result<Parsed, IngestError> {
         };
         let raw = first.start..last.end;
         let verbatim = unit.pieces.len() == 1 && source.get(raw.clone()) == Some(&*unit.pieces[0]);
+        let text = match (verbatim, unit.spaced) {
+            (true, _) => None,
+            (false, false) => Some(unit.pieces.concat()),
+            (false, true) => Some(spaced_words(&unit.pieces)),
+        };
         segments.push(Segment {
             speaker: unit.speaker,
             timestamp: unit.start_ms,
-            chunks: vec![Chunk {
-                raw,
-                text: (!verbatim).then(|| unit.pieces.concat()),
-            }],
+            chunks: vec![Chunk::rewritten(raw, text)],
         });
     }
     Ok(Parsed {
         segments,
-        metadata: Default::default(),
+        ..Parsed::default()
     })
 }
 
@@ -79,6 +81,17 @@ struct Doc<'a> {
     results: Option<Results<'a>>,
     #[serde(borrow, default)]
     monologues: Option<Vec<Monologue<'a>>>,
+    /// Rev's editor export names its speakers here; monologues give the id.
+    #[serde(borrow, default)]
+    speakers: Option<Vec<RevSpeaker<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct RevSpeaker<'a> {
+    #[serde(default)]
+    id: Option<Value>,
+    #[serde(borrow, default)]
+    name: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -122,6 +135,9 @@ struct Monologue<'a> {
     speaker_name: Option<Text<'a>>,
     #[serde(borrow, default)]
     elements: Option<Vec<Element<'a>>>,
+    /// Rev's editor export: word pieces without the spaces between them.
+    #[serde(borrow, default)]
+    spans: Option<Vec<Element<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +180,23 @@ pub(super) struct Unit<'a> {
     pub(super) start_ms: Option<u64>,
     /// String values whose concatenation is the unit's text (one, except Rev's elements).
     pub(super) pieces: Vec<Cow<'a, str>>,
+    /// The pieces are words and punctuation without the spaces between them (Rev `spans`).
+    pub(super) spaced: bool,
+}
+
+/// Words and punctuation joined as written: a space before each word, none before punctuation
+/// that closes (`,` `.` `?` `!` `;` `:` `)` and `'s`-style endings).
+fn spaced_words(pieces: &[Cow<'_, str>]) -> String {
+    let mut out = String::new();
+    for p in pieces {
+        let p = p.trim();
+        let closes = p.starts_with([',', '.', '?', '!', ';', ':', ')', '\'', '\u{2019}']);
+        if !out.is_empty() && !closes && !out.ends_with(['(', '-']) {
+            out.push(' ');
+        }
+        out.push_str(p);
+    }
+    out
 }
 
 fn shape_error(source: &str, key: &str, message: String) -> IngestError {
@@ -195,18 +228,18 @@ fn units<'a>(doc: Doc<'a>, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
                 speaker: None,
                 start_ms: None,
                 pieces: vec![t.0],
+                spaced: false,
             }]);
         }
     }
     if let Some(list) = doc.monologues {
-        return rev_units(list, source);
+        return rev_units(list, doc.speakers.unwrap_or_default(), source);
     }
-    Err(IngestError::Parse {
-        line: 1,
-        message: "JSON of an unknown shape: expected `segments` (Whisper, WhisperX), `utterances` \
-                  (AssemblyAI), `results.utterances` (Deepgram) or `monologues` (Rev)"
+    Err(IngestError::NotTranscript(
+        "JSON of an unknown shape: no `segments` (Whisper, WhisperX), `utterances` \
+         (AssemblyAI), `results.utterances` (Deepgram) or `monologues` (Rev)"
             .into(),
-    })
+    ))
 }
 
 pub(super) fn millis(seconds: Option<f64>, to_ms: f64) -> Option<u64> {
@@ -234,19 +267,31 @@ fn list_units<'a>(
             speaker: item.speaker.as_ref().and_then(speaker_name),
             start_ms: millis(item.start, to_ms),
             pieces: vec![text.0],
+            spaced: false,
         });
     }
     Ok(out)
 }
 
-fn rev_units<'a>(list: Vec<Monologue<'a>>, source: &str) -> Result<Vec<Unit<'a>>, IngestError> {
+fn rev_units<'a>(
+    list: Vec<Monologue<'a>>,
+    speakers: Vec<RevSpeaker<'_>>,
+    source: &str,
+) -> Result<Vec<Unit<'a>>, IngestError> {
+    let names: Vec<(String, String)> = speakers
+        .into_iter()
+        .filter_map(|s| Some((speaker_name(s.id.as_ref()?)?, speaker_text(s.name?.0)?)))
+        .collect();
     let mut out = Vec::with_capacity(list.len());
     for (i, m) in list.into_iter().enumerate() {
-        let elements = m.elements.ok_or_else(|| {
+        // The API writes `elements` with the spaces as elements; the editor writes `spans`, words
+        // and punctuation without them.
+        let spaced = m.elements.is_none() && m.spans.is_some();
+        let elements = m.elements.or(m.spans).ok_or_else(|| {
             shape_error(
                 source,
                 "monologues",
-                format!("`monologues[{i}]` has no `elements` array"),
+                format!("`monologues[{i}]` has no `elements` or `spans` array"),
             )
         })?;
         let start_ms = millis(elements.iter().find_map(|e| e.ts), 1000.0);
@@ -256,10 +301,11 @@ fn rev_units<'a>(list: Vec<Monologue<'a>>, source: &str) -> Result<Vec<Unit<'a>>
             .filter(|s| !s.is_empty())
             .map(Cow::into_owned)
             .or_else(|| {
-                m.speaker
-                    .as_ref()
-                    .and_then(speaker_name)
-                    .map(|s| format!("Speaker {s}"))
+                let id = m.speaker.as_ref().and_then(speaker_name)?;
+                Some(match names.iter().find(|(n, _)| *n == id) {
+                    Some((_, name)) => name.clone(),
+                    None => format!("Speaker {id}"),
+                })
             });
         out.push(Unit {
             speaker,
@@ -267,7 +313,9 @@ fn rev_units<'a>(list: Vec<Monologue<'a>>, source: &str) -> Result<Vec<Unit<'a>>
             pieces: elements
                 .into_iter()
                 .filter_map(|e| e.value.map(|v| v.0))
+                .filter(|v| !spaced || !v.trim().is_empty())
                 .collect(),
+            spaced,
         });
     }
     Ok(out)
@@ -440,5 +488,32 @@ mod tests {
         }
         let e = read("{\n\"segments\": [\n{\"start\": 1}]}").unwrap_err();
         assert_eq!(e.line(), Some(2), "{e}");
+        // A JSON file of no transcript shape at all is not a transcript (a note, not an error).
+        let e = read(r#"{"name": "site", "version": "1.0.0", "dependencies": {}}"#).unwrap_err();
+        assert!(matches!(e, IngestError::NotTranscript(_)), "{e}");
+    }
+
+    #[test]
+    fn rev_editor_spans_with_a_speakers_list() {
+        let src = r#"{"speakers": [{"id": 0, "name": "Maya Chen"}, {"id": 1, "name": "Leo"}],
+ "monologues": [
+  {"speaker": 1, "spans": [{"type": 0, "value": "Why", "ts": 0.39}, {"type": 0, "value": "switch"},
+    {"type": 1, "value": "?"}]},
+  {"speaker": 0, "spans": [{"type": 0, "value": "Our", "ts": 2.5}, {"type": 0, "value": "bill"},
+    {"type": 0, "value": "doubled"}, {"type": 1, "value": "."}]},
+  {"speaker": 2, "spans": [{"type": 0, "value": "Hm", "ts": 4.0}]}
+ ]}"#;
+        assert_eq!(
+            seg(src),
+            [
+                (Some("Leo".into()), Some(390), "Why switch?".into()),
+                (
+                    Some("Maya Chen".into()),
+                    Some(2500),
+                    "Our bill doubled.".into()
+                ),
+                (Some("Speaker 2".into()), Some(4000), "Hm".into()),
+            ]
+        );
     }
 }

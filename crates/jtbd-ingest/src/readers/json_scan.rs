@@ -304,6 +304,8 @@ impl<'a> Walk<'a> {
                 Some(())
             }
             "monologues" => field(&mut seen[3], &mut monologues, w.list(Self::monologues)),
+            // Rev's editor export (speaker names by id, `spans`): the serde path reads it.
+            "speakers" => None,
             _ => w.skip(),
         })?;
         // None of them: the serde path reports the unknown shape.
@@ -353,6 +355,7 @@ impl<'a> Walk<'a> {
                     speaker: None,
                     start_ms: None,
                     pieces: vec![t],
+                    spaced: false,
                 }]
             })
         }))
@@ -404,6 +407,7 @@ impl<'a> Walk<'a> {
                 speaker,
                 start_ms: millis(start, to_ms),
                 pieces: vec![text],
+                spaced: false,
             });
             Some(())
         })?;
@@ -419,6 +423,7 @@ impl<'a> Walk<'a> {
             w.object(|w, key| match key {
                 "speaker" => field(&mut seen[0], &mut speaker, w.speaker()),
                 "speaker_name" => field(&mut seen[1], &mut name, w.text()),
+                "spans" => None,
                 "elements" => {
                     once(&mut seen[2])?;
                     if !w.null()? {
@@ -438,6 +443,7 @@ impl<'a> Walk<'a> {
                 speaker,
                 start_ms,
                 pieces,
+                spaced: false,
             });
             Some(())
         })?;

@@ -95,19 +95,24 @@ fn label_colon(rest: &str) -> Option<usize> {
     None
 }
 
-/// `**Name:** text` or `**Name**: text` at the start of `line`.
+/// `**Name:** text` or `**Name**: text` at the start of `line`; also `**Name** [0:00] text` and
+/// `**Name** 0:00` (Otter and podcast tools), where a timestamp stands in for the colon.
 pub fn bold_label(line: &str) -> Option<LabelHit> {
     let rest = line.strip_prefix("**")?;
     let close = rest.find("**")?;
     let inner = &rest[..close];
     let mut after = close + 4;
+    let mut timestamp = None;
     let name = if let Some(n) = inner.strip_suffix(':') {
         n
     } else if line[after..].starts_with(':') {
         after += 1;
         inner
     } else {
-        return None;
+        let (ms, len) = leading_timestamp(&line[after..])?;
+        timestamp = Some(ms);
+        after += len;
+        inner
     };
     let name = name.trim();
     if !valid_name(name, true) {
@@ -118,8 +123,27 @@ pub fn bold_label(line: &str) -> Option<LabelHit> {
     Some(LabelHit {
         name: name_start..name_start + name.len(),
         content: after + (tail.len() - tail.trim_start().len()),
-        timestamp: None,
+        timestamp,
     })
+}
+
+/// A timestamp opening `s` after spaces: `[0:00]`, `\[01:02:03\]`, `(0:00)` or a bare `0:00`
+/// followed by a space or the end. Its milliseconds and the bytes it takes, spaces included.
+fn leading_timestamp(s: &str) -> Option<(u64, usize)> {
+    let lead = s.len() - s.trim_start().len();
+    if lead == 0 && !s.is_empty() {
+        return None;
+    }
+    let t = &s[lead..];
+    if t.starts_with(['[', '(', '\\']) {
+        let m = scan_markup(t).into_iter().next()?;
+        return match m.kind {
+            MarkupKind::Timestamp(ms) if m.range.start == 0 => Some((ms, lead + m.range.end)),
+            _ => None,
+        };
+    }
+    let word = t.split_whitespace().next()?;
+    Some((parse_timestamp(word)?, lead + word.len()))
 }
 
 /// `Name  0:03` alone on a line (Otter, Teams): the name and the time.
@@ -307,6 +331,8 @@ fn is_rule(line: &str) -> bool {
 
 struct Builder<'a> {
     source: &'a str,
+    /// Markdown text may hold HTML character references (`I&#39;m`), decoded in place.
+    entities: bool,
     segments: Vec<Segment>,
     open: Option<(Option<String>, Option<u64>, usize, usize)>,
 }
@@ -314,16 +340,73 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn close(&mut self) {
         if let Some((speaker, timestamp, start, end)) = self.open.take() {
-            if self.source[start..end].trim().is_empty() {
+            let raw = &self.source[start..end];
+            if raw.trim().is_empty() {
                 return;
             }
+            // A label alone on its line (`**Ali** 0:00`): the text starts on the next one.
+            let start = start + (raw.len() - raw.trim_start().len());
+            let raw = &self.source[start..end];
+            let decoded = if self.entities {
+                jtbd_text::entities::decode_entities(raw)
+            } else {
+                None
+            };
+            let chunk = match decoded {
+                Some((text, steps)) => Chunk {
+                    raw: start..end,
+                    text: Some(text),
+                    map: Some(jtbd_model::FileOffsets::from_steps(steps)),
+                },
+                None => Chunk::verbatim(start..end),
+            };
             self.segments.push(Segment {
                 speaker,
                 timestamp,
-                chunks: vec![Chunk::verbatim(start..end)],
+                chunks: vec![chunk],
             });
         }
     }
+}
+
+/// The header block of a plain-text file: `Key: value` lines with header keys
+/// (`INTERVIEWER: Ada Moss`, `Date: 2 May`) at the top, blank lines allowed between them, and a
+/// blank line after the last. Returns the index of the line after it; 0 when there is none, when
+/// the run goes straight on into other lines, or when one of its keys speaks (says more than a
+/// value) anywhere in the file: then `Interviewer: Hi` is the first turn, not metadata.
+fn header_block(
+    source: &str,
+    lines: &[(usize, usize)],
+    hits: &[Option<LabelHit>],
+    speaks: &HashMap<&str, usize>,
+) -> usize {
+    let l = labels();
+    let (mut end, mut prev_blank) = (0, true);
+    for (n, (&(s, e), hit)) in lines.iter().zip(hits).enumerate() {
+        let line = &source[s..e];
+        if line.trim().is_empty() {
+            prev_blank = true;
+            continue;
+        }
+        let header = hit.as_ref().is_some_and(|hit| {
+            let name = &line[hit.name.clone()];
+            l.header_keys.contains(&name.to_lowercase())
+                && short_value(&line[hit.content..])
+                && !speaks.contains_key(name)
+        });
+        if !header {
+            return if prev_blank { end } else { 0 };
+        }
+        prev_blank = false;
+        end = n + 1;
+    }
+    end
+}
+
+/// A metadata value: a few words, not a sentence.
+fn short_value(content: &str) -> bool {
+    let v = content.trim();
+    !v.is_empty() && v.split_whitespace().count() <= 8 && !v.ends_with(['?', '.', '!'])
 }
 
 /// Reads `source` as a labelled-text format (`Text`, `Markdown` or `Otter`).
@@ -345,21 +428,39 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
         Vec::new()
     };
     let mut counts: HashMap<&str, usize> = HashMap::new();
+    // How often each label says more than a metadata value: `Interviewer: How are things?` speaks,
+    // `INTERVIEWER: Sondra Schlesinger` at the head of each session does not.
+    let mut speaks: HashMap<&str, usize> = HashMap::new();
     for (hit, &(s, e)) in plain_hits.iter().zip(&lines) {
         if let Some(hit) = hit {
-            *counts.entry(&source[s..e][hit.name.clone()]).or_default() += 1;
+            let name = &source[s..e][hit.name.clone()];
+            *counts.entry(name).or_default() += 1;
+            if !short_value(&source[s..e][hit.content..]) {
+                *speaks.entry(name).or_default() += 1;
+            }
         }
     }
 
     let l = labels();
+    let header_lines = if strict {
+        let first = lines
+            .iter()
+            .position(|&(s, e)| !source[s..e].trim().is_empty())
+            .unwrap_or(0);
+        first + header_block(source, &lines[first..], &plain_hits[first..], &speaks)
+    } else {
+        0
+    };
     let mut b = Builder {
         source,
+        entities: format == Format::Markdown,
         segments: Vec::new(),
         open: None,
     };
     let mut speaker: Option<String> = None;
     let mut pending_ts: Option<u64> = None;
-    let mut in_header = true;
+    // Inside the paragraph of a stage direction (`**Break:**`): what follows belongs to no one.
+    let mut in_marker = false;
     let mut prev_blank = true;
     let mut after_attendees = false;
     for (n, &(s, e)) in lines.iter().enumerate() {
@@ -368,6 +469,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
         let was_blank = std::mem::replace(&mut prev_blank, blank);
         if blank {
             b.close();
+            in_marker = false;
             continue;
         }
         if format != Format::Otter && (line.starts_with('#') || is_rule(line)) {
@@ -418,12 +520,12 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
             let name = line[hit.name.clone()].to_owned();
             let lower = name.to_lowercase();
             let content = &line[hit.content..];
-            let short_value = {
-                let v = content.trim();
-                !v.is_empty() && v.split_whitespace().count() <= 8 && !v.ends_with(['?', '.', '!'])
-            };
-            let caps = !name.chars().any(char::is_lowercase);
-            if strict && l.header_keys.contains(&lower) && short_value && (in_header || caps) {
+            // Mid-file, an all-caps `DATE: 2 May` that never speaks again is a note of the
+            // transcriber's (oral histories); `Interviewer: Hi` is never metadata.
+            let caps_note = !name.chars().any(char::is_lowercase)
+                && !speaks.contains_key(name.as_str())
+                && short_value(content);
+            if strict && l.header_keys.contains(&lower) && (n < header_lines || caps_note) {
                 metadata
                     .entry(lower)
                     .or_insert_with(|| content.trim().to_owned());
@@ -431,12 +533,17 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
             }
             let ts = hit.timestamp.or(pending_ts.take());
             if l.markers.contains(&lower) {
-                // `Break: [28:03]` marks a section; whatever it carries belongs to no one.
-                pending_ts = bare_timestamp(content).or(ts);
-                b.open = Some((None, None, s + hit.content, e));
+                // `**Break:** \[19:59\] to \[21:06\]` is a stage direction: it ends the turn and
+                // is never one; its first time dates what follows.
+                let first_ts = scan_markup(content).into_iter().find_map(|m| match m.kind {
+                    MarkupKind::Timestamp(ms) => Some(ms),
+                    MarkupKind::Annotation => None,
+                });
+                pending_ts = first_ts.or(bare_timestamp(content)).or(ts);
+                in_marker = true;
                 continue;
             }
-            in_header = false;
+            in_marker = false;
             speaker = Some(name);
             b.open = Some((speaker.clone(), ts, s + hit.content, e));
             continue;
@@ -454,7 +561,8 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
             Some((_, _, _, end)) => *end = e,
             None => {
                 let lead = line.len() - line.trim_start().len();
-                b.open = Some((speaker.clone(), pending_ts.take(), s + lead, e));
+                let who = if in_marker { None } else { speaker.clone() };
+                b.open = Some((who, pending_ts.take(), s + lead, e));
             }
         }
     }
@@ -462,6 +570,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
     Ok(Parsed {
         segments: b.segments,
         metadata,
+        notes: Vec::new(),
     })
 }
 
@@ -537,6 +646,89 @@ mod tests {
             Some(("Ana Reyes", 3000))
         );
         assert_eq!(otter_header("\u{42d}--#---\u{2004}\u{2dff}"), None);
+    }
+
+    fn turns_of(src: &str, format: Format) -> Vec<(Option<String>, Option<u64>, String)> {
+        read(src, format)
+            .unwrap()
+            .segments
+            .into_iter()
+            .map(|s| {
+                let c = &s.chunks[0];
+                let text = c
+                    .text
+                    .clone()
+                    .unwrap_or_else(|| src[c.raw.clone()].to_owned());
+                (s.speaker, s.timestamp, text)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn bold_names_with_a_timestamp_instead_of_a_colon() {
+        let src = "**Priya** [0:00] We lost a week to it.\n\n**Tom** 0:07\nWhat did that cost?\n\n**Priya** \\[01:02:03\\] A lot.\n\n**Important** point, not a name.\n";
+        let got = turns_of(src, Format::Markdown);
+        let who: Vec<(Option<&str>, Option<u64>)> =
+            got.iter().map(|t| (t.0.as_deref(), t.1)).collect();
+        assert_eq!(
+            who,
+            [
+                (Some("Priya"), Some(0)),
+                (Some("Tom"), Some(7_000)),
+                (Some("Priya"), Some(3_723_000)),
+                (Some("Priya"), None),
+            ]
+        );
+        assert_eq!(got[0].2, "We lost a week to it.");
+        assert_eq!(got[1].2, "What did that cost?");
+        assert_eq!(got[3].2, "**Important** point, not a name.");
+    }
+
+    #[test]
+    fn html_references_in_markdown_are_decoded_and_stay_placed() {
+        let src = "**Ana:** I&#39;m sure it&rsquo;s fine &amp; cheap.\n";
+        let p = read(src, Format::Markdown).unwrap();
+        let c = &p.segments[0].chunks[0];
+        assert_eq!(
+            c.text.as_deref(),
+            Some("I'm sure it\u{2019}s fine & cheap.")
+        );
+        assert_eq!(
+            &src[c.raw.clone()],
+            "I&#39;m sure it&rsquo;s fine &amp; cheap."
+        );
+        let map = c.map.as_ref().unwrap();
+        let text = c.text.as_deref().unwrap();
+        let at = text.find("fine").unwrap();
+        assert_eq!(&src[c.raw.start + map.file_offset(at)..][..4], "fine");
+    }
+
+    #[test]
+    fn a_speaker_line_is_never_metadata() {
+        // `Interviewer: Hi` opens the conversation: no blank line ends a header block.
+        let src = "Interviewer: Hi\nBob: Hello there.\nInterviewer: How are things?\nBob: Fine.\n";
+        let p = read(src, Format::Text).unwrap();
+        assert!(p.metadata.is_empty(), "{:?}", p.metadata);
+        let got = turns_of(src, Format::Text);
+        assert_eq!(got[0].0.as_deref(), Some("Interviewer"));
+        assert_eq!(got[0].2, "Hi");
+        assert_eq!(got[1].0.as_deref(), Some("Bob"));
+        // A key that speaks again is a speaker even in a block that a blank line ends.
+        let src = "Interviewer: Hi\n\nBob: Hello.\n\nInterviewer: And how did that go?\n";
+        assert!(read(src, Format::Text).unwrap().metadata.is_empty());
+    }
+
+    #[test]
+    fn stage_directions_end_a_turn_and_are_never_one() {
+        let src = "**Ann:** First part.\n\n**Break:** \\[19:59\\] to \\[21:06\\]\n\n**Ann:** Second part.\n";
+        let got = turns_of(src, Format::Markdown);
+        assert_eq!(
+            got,
+            [
+                (Some("Ann".into()), None, "First part.".into()),
+                (Some("Ann".into()), Some(1_199_000), "Second part.".into()),
+            ]
+        );
     }
 
     #[test]
