@@ -504,6 +504,20 @@ pub struct ReadArgs {
     /// Refuse files larger than this (bytes; K, M and G suffixes accepted).
     #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_file_size: u64,
+
+    /// Inside folders, read only files matching this glob; `!GLOB` leaves matches out
+    /// (repeatable, as ripgrep's --glob: `--glob '*.vtt' --glob '!drafts/**'`).
+    #[arg(long, short = 'g', value_name = "GLOB")]
+    pub glob: Vec<String>,
+
+    /// Inside folders, leave out files and folders matching this glob (repeatable; the same as
+    /// `--glob '!GLOB'`).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Read files that a `.gitignore` or `.ignore` inside the folders leaves out.
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 /// Parses `123`, `64K`, `64M`, `1G`.

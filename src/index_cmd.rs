@@ -83,7 +83,8 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     std::thread::scope(|scope| -> anyhow::Result<()> {
         scope.spawn(move || {
             let meta = setup_ref.meta_canonical.as_deref();
-            pipeline::produce(&args.read.paths, meta, bar_ref, &tx, |item| {
+            let filter = &setup_ref.filter;
+            pipeline::produce(&args.read.paths, filter, meta, bar_ref, &tx, |item| {
                 process(
                     item,
                     setup_ref,

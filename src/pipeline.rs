@@ -7,7 +7,7 @@ use crate::emit::Render;
 use crate::wire::{Summary, WireError, WireSkipped};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jtbd_ingest::{IngestError, Manifest, Options, WalkItem, walk};
+use jtbd_ingest::{IngestError, Manifest, Options, WalkItem};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -56,6 +56,8 @@ pub struct ReadSetup {
     pub manifest: Option<Manifest>,
     /// Its canonical path, to keep it out of the walk's notes.
     pub meta_canonical: Option<PathBuf>,
+    /// What is read inside folders.
+    pub filter: jtbd_ingest::walk::Filter,
 }
 
 impl ReadSetup {
@@ -66,7 +68,9 @@ impl ReadSetup {
             Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
             None => None,
         };
+        let filter = jtbd_ingest::walk::Filter::new(&args.glob, &args.exclude, !args.no_ignore)?;
         Ok(ReadSetup {
+            filter,
             opts: Options {
                 format: args.input_format,
                 interviewers: args.interviewer.clone(),
@@ -85,6 +89,7 @@ impl ReadSetup {
 /// up.
 pub fn produce<T: Send>(
     paths: &[PathBuf],
+    filter: &jtbd_ingest::walk::Filter,
     manifest: Option<&std::path::Path>,
     bar: &ProgressBar,
     tx: &std::sync::mpsc::SyncSender<Vec<T>>,
@@ -95,7 +100,8 @@ pub fn produce<T: Send>(
     let (walked_tx, walked_rx) = std::sync::mpsc::sync_channel::<Vec<WalkItem>>(1);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let mut items = walk(paths).filter(|i| is_not_manifest(i, manifest));
+            let mut items = jtbd_ingest::walk::walk_filtered(paths, filter)
+                .filter(|i| is_not_manifest(i, manifest));
             loop {
                 let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
                 if batch.is_empty() || walked_tx.send(batch).is_err() {
@@ -135,6 +141,7 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
         opts,
         manifest,
         meta_canonical,
+        filter,
     } = ReadSetup::new(args, quiet)?;
     let bar = progress_bar(quiet);
     let mut notes = Notes::new(&bar, quiet);
@@ -154,10 +161,10 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     // memory bounded. (Per-file tasks with a reorder buffer measured slower: more wake-ups.)
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<std::io::Result<Done>>>(2);
     let (opts_ref, manifest_ref, bar_ref) = (&opts, manifest.as_ref(), &bar);
-    let meta_ref = meta_canonical.as_deref();
+    let (meta_ref, filter_ref) = (meta_canonical.as_deref(), &filter);
     std::thread::scope(|scope| -> anyhow::Result<()> {
         scope.spawn(move || {
-            produce(&args.paths, meta_ref, bar_ref, &tx, |item| {
+            produce(&args.paths, filter_ref, meta_ref, bar_ref, &tx, |item| {
                 process(item, opts_ref, manifest_ref, render)
             })
         });

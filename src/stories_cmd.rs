@@ -68,7 +68,8 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let meta = setup_ref.meta_canonical.as_deref();
-            pipeline::produce(&args.read.paths, meta, bar_ref, &tx, |item| {
+            let filter = &setup_ref.filter;
+            pipeline::produce(&args.read.paths, filter, meta, bar_ref, &tx, |item| {
                 read(item, setup_ref, rules_ref)
             })
         });
