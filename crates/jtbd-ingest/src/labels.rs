@@ -14,6 +14,10 @@ pub struct Labels {
     pub markers: HashSet<String>,
     /// Header-block keys (`INTERVIEWER:`, `DATE:`).
     pub header_keys: HashSet<String>,
+    /// What only a host says opening or closing a show (`welcome to the show`).
+    pub host_phrases: Vec<String>,
+    /// Words after which a host names a guest (`joined by`).
+    pub guest_cues: Vec<String>,
 }
 
 impl Labels {
@@ -33,6 +37,8 @@ struct Raw {
     interviewee: Vec<String>,
     markers: Vec<String>,
     header_keys: Vec<String>,
+    host_phrases: Vec<String>,
+    guest_cues: Vec<String>,
 }
 
 /// The embedded label lexicon, parsed once.
@@ -48,6 +54,8 @@ pub fn labels() -> &'static Labels {
             interviewee: set(raw.interviewee),
             markers: set(raw.markers),
             header_keys: set(raw.header_keys),
+            host_phrases: raw.host_phrases,
+            guest_cues: raw.guest_cues,
         }
     })
 }

@@ -17,6 +17,7 @@ pub mod labels;
 pub mod meta;
 pub mod readers;
 pub mod roles;
+pub mod speakers;
 pub mod walk;
 
 #[cfg(test)]
@@ -263,7 +264,9 @@ pub fn parse_owned(
     if interview.turns.is_empty() {
         return Err(IngestError::NoText);
     }
-    roles::assign(&mut interview, &opts.interviewers);
+    let (given, speaker_notes) = speakers::apply(&mut interview);
+    interview.notes.extend(speaker_notes);
+    roles::assign(&mut interview, &opts.interviewers, &given);
     Ok(interview)
 }
 

@@ -1,11 +1,14 @@
 //! Speaker roles: who interviews whom.
 //!
 //! In order of authority: `--interviewer NAME`; metadata (`interviewer:`, `interviewee:`,
-//! `host:`, `guest:`, `participant:`); known labels (`Q`, `Interviewer`, `Respondent`); then, for
-//! whoever is left, the shape of the conversation. The speaker with the most words anchors the
-//! interviewee side; every other speaker is an interviewer when they ask clearly more questions
-//! per turn and speak in clearly shorter turns than the anchor (a second guest answers, a
-//! co-host asks). Two speakers: the other one interviews.
+//! `host:`, `guest:`, `participant:`, and roles in the manifest's `speakers` column); known labels
+//! (`Q`, `Interviewer`, `Respondent`); the show's introduction (who says "welcome to the show" or
+//! "we're joined by" in the first or last turns hosts; whom they name is a guest, and when they
+//! name one, every other speaker is a host too); then, for whoever is left, the shape of the
+//! conversation. The speaker with the most words anchors the interviewee side; every other
+//! speaker is an interviewer when they ask clearly more questions per turn and speak in clearly
+//! shorter turns than the anchor (a second guest answers, a co-host asks). Two speakers: the
+//! other one interviews.
 
 use crate::labels::labels;
 use jtbd_model::{Interview, Role, Speaker};
@@ -25,8 +28,12 @@ const INTERVIEWEE_KEYS: [&str; 6] = [
 /// Score above which a non-anchor speaker is taken for an interviewer.
 const INTERVIEWER_SCORE: f64 = 0.15;
 
-/// Fills `interview.speakers` and every turn's role.
-pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
+/// Turns at each end of an interview where a host opens or closes the show.
+const INTRO_TURNS: usize = 4;
+
+/// Fills `interview.speakers` and every turn's role. `given` are roles the researcher wrote down
+/// for speaker labels (the manifest's `speakers` column).
+pub fn assign(interview: &mut Interview, flag_interviewers: &[String], given: &[(String, Role)]) {
     let mut speakers: Vec<Speaker> = Vec::new();
     for turn in &interview.turns {
         let Some(name) = &turn.speaker else { continue };
@@ -66,10 +73,13 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
     let l = labels();
     // Speech-to-text JSON names speakers `A`, `B` or `0`, `1` by order of voice: no role in that.
     let labels_mean_roles = interview.format != jtbd_model::Format::Json;
+    let (hosts, guests) = introductions(interview, &speakers);
     for s in &mut speakers {
         let lower = s.name.to_lowercase();
         let (role, source) = if flag_interviewers.iter().any(|n| same_person(&s.name, n)) {
             (Role::Interviewer, "flag")
+        } else if let Some((_, role)) = given.iter().find(|(n, _)| n == &s.name) {
+            (*role, "metadata")
         } else if meta_interviewers.iter().any(|n| same_person(&s.name, n)) {
             (Role::Interviewer, "metadata")
         } else if meta_interviewees.iter().any(|n| same_person(&s.name, n)) {
@@ -78,6 +88,10 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
             (Role::Interviewer, "label")
         } else if labels_mean_roles && l.interviewee.contains(&lower) {
             (Role::Interviewee, "label")
+        } else if guests.contains(&s.name) {
+            (Role::Interviewee, "introduction")
+        } else if hosts.contains(&s.name) || (!hosts.is_empty() && !guests.is_empty()) {
+            (Role::Interviewer, "introduction")
         } else {
             continue;
         };
@@ -96,6 +110,52 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String]) {
     interview.speakers = speakers;
 }
 
+/// Who introduces the show in its first or last turns (hosts), and whom they name right after a
+/// guest cue (guests, as speaker labels). A speaker never counts as both.
+fn introductions(interview: &Interview, speakers: &[Speaker]) -> (Vec<String>, Vec<String>) {
+    let l = labels();
+    let (mut hosts, mut guests) = (Vec::new(), Vec::new());
+    let n = interview.turns.len();
+    let ends = interview
+        .turns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i < INTRO_TURNS || *i + INTRO_TURNS >= n)
+        .map(|(_, t)| t);
+    for turn in ends {
+        let Some(name) = &turn.speaker else { continue };
+        let text = turn.text(&interview.source);
+        let lower = text.to_lowercase();
+        if !l.host_phrases.iter().any(|p| lower.contains(p.as_str())) {
+            continue;
+        }
+        if !hosts.contains(name) {
+            hosts.push(name.clone());
+        }
+        for cue in &l.guest_cues {
+            for (at, _) in lower.match_indices(cue.as_str()) {
+                let after = text.get(at + cue.len()..).unwrap_or("");
+                let named: Vec<&str> = after
+                    .trim_start_matches([',', ' ', ':'])
+                    .split_whitespace()
+                    .take(3)
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                    .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    .collect();
+                for s in speakers {
+                    let hit = named.iter().any(|w| same_person(&s.name, w))
+                        || (!named.is_empty() && same_person(&s.name, &named.join(" ")));
+                    if hit && &s.name != name && !guests.contains(&s.name) {
+                        guests.push(s.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    hosts.retain(|h| !guests.contains(h));
+    (hosts, guests)
+}
+
 fn infer_rest(speakers: &mut [Speaker]) {
     let open: Vec<usize> = (0..speakers.len())
         .filter(|&i| speakers[i].role == Role::Unknown)
@@ -109,7 +169,12 @@ fn infer_rest(speakers: &mut [Speaker]) {
         speakers[0].role_source = "single";
         return;
     }
-    if has_er != has_ee {
+    // A host found by the introduction alone says nothing of the others: a co-host may be there.
+    let by_intro = speakers
+        .iter()
+        .filter(|s| s.role != Role::Unknown)
+        .all(|s| s.role_source == "introduction");
+    if has_er != has_ee && !by_intro {
         // One side is named: everyone else is on the other side.
         let other = if has_er {
             Role::Interviewee
@@ -206,6 +271,71 @@ mod tests {
             s.map(|x| x.role),
             [Role::Interviewer, Role::Interviewee, Role::Interviewee]
         );
+    }
+
+    fn roles_of(src: &str, meta: Option<&[(&str, &str)]>) -> Vec<(String, Role, &'static str)> {
+        let meta: Option<std::collections::BTreeMap<String, String>> = meta.map(|m| {
+            m.iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        });
+        let i = crate::parse_bytes(
+            src.as_bytes(),
+            "show.txt",
+            &Default::default(),
+            meta.as_ref(),
+        )
+        .unwrap();
+        i.speakers
+            .into_iter()
+            .map(|s| (s.name, s.role, s.role_source))
+            .collect()
+    }
+
+    #[test]
+    fn two_hosts_are_found_by_the_introduction() {
+        // The co-host asks no question and speaks at length: by shape alone, a guest.
+        let src = "Mara Quinn: Welcome to the show! Today we're joined by Omar Haddad, who runs security at a bank.\n\
+            Omar Haddad: Thanks for having me.\n\
+            Jo Park: I've been looking forward to this one for a long while, since we met last spring at that conference in Lisbon.\n\
+            Mara Quinn: Omar, what made you change vendors?\n\
+            Omar Haddad: The renewal doubled and nobody could tell us why. We spent a month on it.\n\
+            Jo Park: That matches what we keep hearing from other teams, honestly, and it is a pattern.\n\
+            Omar Haddad: It is. We wanted one console and a price we could plan around next year.\n\
+            Mara Quinn: Thanks for listening, everyone.\n";
+        assert_eq!(
+            roles_of(src, None),
+            [
+                ("Mara Quinn".into(), Role::Interviewer, "introduction"),
+                ("Omar Haddad".into(), Role::Interviewee, "introduction"),
+                ("Jo Park".into(), Role::Interviewer, "introduction"),
+            ]
+        );
+    }
+
+    #[test]
+    fn diarised_labels_take_the_manifests_names_and_roles() {
+        let src = "SPEAKER_00: What did the last renewal cost you?\nSPEAKER_01: Twice the year before.\nSPEAKER_00: And then?\nSPEAKER_01: We left.\n";
+        let meta = [(
+            "speakers",
+            "SPEAKER_00=Dana Reyes (interviewer); SPEAKER_01=Omar Haddad; SPEAKER_07=Nobody",
+        )];
+        let got = roles_of(src, Some(&meta));
+        assert_eq!(
+            got,
+            [
+                ("Dana Reyes".into(), Role::Interviewer, "metadata"),
+                ("Omar Haddad".into(), Role::Interviewee, "heuristic"),
+            ]
+        );
+        let meta: std::collections::BTreeMap<String, String> = meta
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        let i =
+            crate::parse_bytes(src.as_bytes(), "d.txt", &Default::default(), Some(&meta)).unwrap();
+        assert_eq!(i.notes.len(), 1, "{:?}", i.notes);
+        assert!(i.notes[0].message.contains("SPEAKER_07"));
     }
 
     #[test]

@@ -353,7 +353,8 @@ pub struct Speaker {
     pub name: String,
     /// The inferred or given role.
     pub role: Role,
-    /// Why the role was chosen (`"label"`, `"metadata"`, `"flag"`, `"heuristic"`, `"single"`).
+    /// Why the role was chosen (`"flag"`, `"metadata"`, `"label"`, `"introduction"`,
+    /// `"heuristic"`, `"single"`).
     pub role_source: &'static str,
     /// Number of turns.
     pub turns: usize,
