@@ -114,6 +114,17 @@ pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
     out.extend_from_slice(n.format(i.sentence_count()).as_bytes());
     out.extend_from_slice(b",\"word_count\":");
     out.extend_from_slice(n.format(i.word_count()).as_bytes());
+    out.extend_from_slice(b",\"notes\":");
+    separated(out, b'[', b']', &i.notes, |out, note| {
+        out.extend_from_slice(b"{\"line\":");
+        match note.line {
+            Some(l) => out.extend_from_slice(n.format(l).as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"message\":");
+        string(out, &note.message);
+        out.push(b'}');
+    });
     out.extend_from_slice(b"}}\n");
 }
 

@@ -125,6 +125,14 @@ pub struct WireInterview<'a> {
     turn_count: usize,
     sentence_count: usize,
     word_count: usize,
+    notes: Vec<WireNote<'a>>,
+}
+
+/// What ingest noticed about a file it read (a cue left out, an encoding guessed).
+#[derive(Serialize)]
+pub struct WireNote<'a> {
+    line: Option<usize>,
+    message: &'a str,
 }
 
 impl<'a> WireInterview<'a> {
@@ -152,6 +160,14 @@ impl<'a> WireInterview<'a> {
             turn_count: i.turns.len(),
             sentence_count: i.sentence_count(),
             word_count: i.word_count(),
+            notes: i
+                .notes
+                .iter()
+                .map(|n| WireNote {
+                    line: n.line,
+                    message: &n.message,
+                })
+                .collect(),
         }
     }
 }
