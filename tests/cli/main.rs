@@ -6,6 +6,7 @@ mod hostile;
 mod ingest;
 mod ingest_errors;
 mod mistakes;
+mod real_world;
 mod search;
 mod stories;
 mod support;
