@@ -16,6 +16,8 @@ pub struct Labels {
     pub header_keys: HashSet<String>,
     /// What only a host says opening or closing a show (`welcome to the show`).
     pub host_phrases: Vec<String>,
+    /// `host_phrases` as one automaton, ASCII case-insensitive: one pass over a turn.
+    pub host_matcher: aho_corasick::AhoCorasick,
     /// Words after which a host names a guest (`joined by`).
     pub guest_cues: Vec<String>,
 }
@@ -54,6 +56,12 @@ pub fn labels() -> &'static Labels {
             interviewee: set(raw.interviewee),
             markers: set(raw.markers),
             header_keys: set(raw.header_keys),
+            host_matcher: aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                // A DFA: every file is scanned, and 20-odd phrases make a small one.
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&raw.host_phrases)
+                .unwrap_or_else(|e| panic!("embedded data/labels.toml host_phrases: {e}")),
             host_phrases: raw.host_phrases,
             guest_cues: raw.guest_cues,
         }

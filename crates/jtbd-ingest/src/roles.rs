@@ -30,6 +30,11 @@ const INTERVIEWER_SCORE: f64 = 0.15;
 
 /// Turns at each end of an interview where a host opens or closes the show.
 const INTRO_TURNS: usize = 4;
+/// Bytes at the start of an opening turn where the words that open a show stand.
+const INTRO_BYTES: usize = 400;
+/// Turns at the end, and bytes at the end of each, where the words that close a show stand.
+const OUTRO_TURNS: usize = 2;
+const OUTRO_BYTES: usize = 200;
 
 /// Fills `interview.speakers` and every turn's role. `given` are roles the researcher wrote down
 /// for speaker labels (the manifest's `speakers` column).
@@ -73,7 +78,13 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String], given: &[
     let l = labels();
     // Speech-to-text JSON names speakers `A`, `B` or `0`, `1` by order of voice: no role in that.
     let labels_mean_roles = interview.format != jtbd_model::Format::Json;
-    let (hosts, guests) = introductions(interview, &speakers);
+    // Two speakers need no introduction (the other one interviews); every file passes here, so
+    // the opening and closing turns are read only when a third voice makes the shape unsure.
+    let (hosts, guests) = if speakers.len() >= 3 {
+        introductions(interview, &speakers)
+    } else {
+        Default::default()
+    };
     for s in &mut speakers {
         let lower = s.name.to_lowercase();
         let (role, source) = if flag_interviewers.iter().any(|n| same_person(&s.name, n)) {
@@ -116,19 +127,24 @@ fn introductions(interview: &Interview, speakers: &[Speaker]) -> (Vec<String>, V
     let l = labels();
     let (mut hosts, mut guests) = (Vec::new(), Vec::new());
     let n = interview.turns.len();
-    let ends = interview
-        .turns
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i < INTRO_TURNS || *i + INTRO_TURNS >= n)
-        .map(|(_, t)| t);
-    for turn in ends {
-        let Some(name) = &turn.speaker else { continue };
-        let text = turn.text(&interview.source);
-        let lower = text.to_lowercase();
-        if !l.host_phrases.iter().any(|p| lower.contains(p.as_str())) {
+    for (i, turn) in interview.turns.iter().enumerate() {
+        let (opens, closes) = (i < INTRO_TURNS, i + OUTRO_TURNS >= n);
+        if !(opens || closes) {
             continue;
         }
+        let Some(name) = &turn.speaker else { continue };
+        let text = turn.text(&interview.source);
+        // Every file passes here: look only where a show is opened or closed, in one pass.
+        let head = &text[..floor_boundary(text, INTRO_BYTES)];
+        let tail = &text[floor_boundary(text, text.len().saturating_sub(OUTRO_BYTES))..];
+        let tail_unseen = !opens || text.len() > head.len();
+        let said = (opens && l.host_matcher.is_match(head))
+            || (closes && tail_unseen && l.host_matcher.is_match(tail));
+        if !said {
+            continue;
+        }
+        let lower = head.to_lowercase();
+        let text = head;
         if !hosts.contains(name) {
             hosts.push(name.clone());
         }
@@ -154,6 +170,15 @@ fn introductions(interview: &Interview, speakers: &[Speaker]) -> (Vec<String>, V
     }
     hosts.retain(|h| !guests.contains(h));
     (hosts, guests)
+}
+
+/// The largest char boundary of `s` at or below `at`.
+fn floor_boundary(s: &str, at: usize) -> usize {
+    let mut at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn infer_rest(speakers: &mut [Speaker]) {

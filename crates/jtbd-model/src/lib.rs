@@ -187,22 +187,36 @@ impl Encoding {
 
 /// Where the bytes of a transcoded [`Interview::source`] are in the file.
 ///
-/// Empty (the identity) for UTF-8 files, whose source is the file. For a transcoded file it holds
-/// a step at every point where the distance between the two offsets changes, so a lookup is a
-/// binary search and a mostly-ASCII legacy file needs few steps.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The identity for UTF-8 files, whose source is the file. For a transcoded file it holds a step
+/// at every point where the file stops growing with the source at its usual rate (`scale` file
+/// bytes per source byte: 1, or 2 for UTF-16), so a lookup is a binary search and a mostly-ASCII
+/// file needs few steps.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileOffsets {
     /// `(source offset, file offset)` pairs, both increasing: from each source offset on, the
-    /// file offset grows with it byte for byte until the next step.
+    /// file offset grows `scale` bytes per source byte until the next step.
     steps: Vec<(usize, usize)>,
+    /// File bytes per source byte of ASCII text.
+    scale: usize,
+}
+
+impl Default for FileOffsets {
+    fn default() -> FileOffsets {
+        FileOffsets {
+            steps: Vec::new(),
+            scale: 1,
+        }
+    }
 }
 
 impl FileOffsets {
-    /// The offsets of `text` transcoded from a file where each char took `file_len(char)` bytes,
-    /// after `lead` bytes that are not in `text` (a byte order mark).
+    /// The offsets of `text` transcoded from a file where ASCII took `scale` bytes a char and
+    /// every other char took `file_len(char)` bytes, after `lead` bytes that are not in `text`
+    /// (a byte order mark).
     pub fn from_chars(
         text: &str,
         lead: usize,
+        scale: usize,
         mut file_len: impl FnMut(char) -> usize,
     ) -> FileOffsets {
         let mut steps = Vec::new();
@@ -210,34 +224,43 @@ impl FileOffsets {
             steps.push((0, lead));
         }
         let (mut at, mut file) = (0, lead);
-        for c in text.chars() {
+        // ASCII never steps: it is passed a byte at a time without a call.
+        let bytes = text.as_bytes();
+        while at < bytes.len() {
+            if bytes[at].is_ascii() {
+                at += 1;
+                file += scale;
+                continue;
+            }
+            let c = text[at..].chars().next().unwrap_or('\0');
             let (a, f) = (c.len_utf8(), file_len(c));
             at += a;
             file += f;
-            if a != f {
+            if a * scale != f {
                 steps.push((at, file));
             }
         }
-        FileOffsets { steps }
+        FileOffsets { steps, scale }
     }
 
-    /// Offsets from `(source offset, file offset)` steps, both increasing (see the type's docs).
+    /// Offsets from `(source offset, file offset)` steps, both increasing, one file byte per
+    /// source byte between them (see the type's docs).
     pub fn from_steps(steps: Vec<(usize, usize)>) -> FileOffsets {
-        FileOffsets { steps }
+        FileOffsets { steps, scale: 1 }
     }
 
     /// Whether source offsets are file offsets.
     pub fn is_identity(&self) -> bool {
-        self.steps.is_empty()
+        self.steps.is_empty() && self.scale == 1
     }
 
     /// The file offset of a byte offset of the source (a char boundary).
     pub fn file_offset(&self, at: usize) -> usize {
         match self.steps.partition_point(|&(s, _)| s <= at) {
-            0 => at,
+            0 => at * self.scale,
             k => {
                 let (s, f) = self.steps[k - 1];
-                f + (at - s)
+                f + (at - s) * self.scale
             }
         }
     }
@@ -421,7 +444,7 @@ mod tests {
     fn file_offsets_of_a_transcoded_text() {
         // "é" is one byte in Windows-1252 and two in UTF-8.
         let text = "ab\u{e9}cd\u{e9}";
-        let single = FileOffsets::from_chars(text, 0, |_| 1);
+        let single = FileOffsets::from_chars(text, 0, 1, |_| 1);
         let got: Vec<usize> = text
             .char_indices()
             .map(|(i, _)| single.file_offset(i))
@@ -429,10 +452,14 @@ mod tests {
         assert_eq!(got, [0, 1, 2, 3, 4, 5]);
         assert_eq!(single.file_offset(text.len()), 6);
         // UTF-16 with a byte order mark: two bytes lead, two bytes a char.
-        let utf16 = FileOffsets::from_chars("hi\u{e9}", 2, |c| 2 * c.len_utf16());
-        assert_eq!(utf16.file_offset(0), 2);
-        assert_eq!(utf16.file_offset(2), 6);
-        assert_eq!(utf16.file_offset(4), 8);
+        let text = "hi\u{e9}\u{2019}s \u{1f600}!";
+        let utf16 = FileOffsets::from_chars(text, 2, 2, |c| 2 * c.len_utf16());
+        let mut file = 2;
+        for (at, c) in text.char_indices() {
+            assert_eq!(utf16.file_offset(at), file, "{c:?}");
+            file += 2 * c.len_utf16();
+        }
+        assert_eq!(utf16.file_offset(text.len()), file);
         assert!(FileOffsets::default().is_identity());
         assert_eq!(FileOffsets::default().file_offset(7), 7);
     }

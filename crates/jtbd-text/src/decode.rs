@@ -122,10 +122,10 @@ fn legacy(bytes: &[u8]) -> Option<Decoded> {
     }
     let text = text.into_owned();
     let offsets = if enc.is_single_byte() {
-        FileOffsets::from_chars(&text, 0, |_| 1)
+        FileOffsets::from_chars(&text, 0, 1, |_| 1)
     } else {
         let mut encoder = enc.new_encoder();
-        FileOffsets::from_chars(&text, 0, |c| {
+        FileOffsets::from_chars(&text, 0, 1, |c| {
             let mut buf = [0u8; 4];
             let mut out = [0u8; 16];
             let (_, _, written, _) =
@@ -207,7 +207,7 @@ fn utf16(
             }
         }
     }
-    let offsets = FileOffsets::from_chars(&text, lead, |c| 2 * c.len_utf16());
+    let offsets = FileOffsets::from_chars(&text, lead, 2, |c| 2 * c.len_utf16());
     Ok(Decoded {
         text,
         encoding,

@@ -403,10 +403,42 @@ fn header_block(
     end
 }
 
+/// Labels that are header keys and say more than a metadata value somewhere in the file:
+/// `Interviewer: How are things?` speaks, `INTERVIEWER: Sondra Schlesinger` at the head of each
+/// session does not. Most files have no header-key label, and pay one look per distinct label.
+fn speaking_header_keys<'a>(
+    source: &'a str,
+    lines: &[(usize, usize)],
+    hits: &[Option<LabelHit>],
+    counts: &HashMap<&'a str, usize>,
+) -> HashMap<&'a str, usize> {
+    let l = labels();
+    let keys: Vec<&str> = counts
+        .keys()
+        .copied()
+        .filter(|n| l.header_keys.contains(&n.to_lowercase()))
+        .collect();
+    let mut speaks = HashMap::new();
+    if keys.is_empty() {
+        return speaks;
+    }
+    for (hit, &(s, e)) in hits.iter().zip(lines) {
+        if let Some(hit) = hit {
+            let line = &source[s..e];
+            let name = &line[hit.name.clone()];
+            if keys.contains(&name) && !short_value(&line[hit.content..]) {
+                *speaks.entry(name).or_default() += 1;
+            }
+        }
+    }
+    speaks
+}
+
 /// A metadata value: a few words, not a sentence.
 fn short_value(content: &str) -> bool {
     let v = content.trim();
-    !v.is_empty() && v.split_whitespace().count() <= 8 && !v.ends_with(['?', '.', '!'])
+    // `nth`, not `count`: a long line stops at its ninth word.
+    !v.is_empty() && v.split_whitespace().nth(8).is_none() && !v.ends_with(['?', '.', '!'])
 }
 
 /// Reads `source` as a labelled-text format (`Text`, `Markdown` or `Otter`).
@@ -428,18 +460,12 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
         Vec::new()
     };
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    // How often each label says more than a metadata value: `Interviewer: How are things?` speaks,
-    // `INTERVIEWER: Sondra Schlesinger` at the head of each session does not.
-    let mut speaks: HashMap<&str, usize> = HashMap::new();
     for (hit, &(s, e)) in plain_hits.iter().zip(&lines) {
         if let Some(hit) = hit {
-            let name = &source[s..e][hit.name.clone()];
-            *counts.entry(name).or_default() += 1;
-            if !short_value(&source[s..e][hit.content..]) {
-                *speaks.entry(name).or_default() += 1;
-            }
+            *counts.entry(&source[s..e][hit.name.clone()]).or_default() += 1;
         }
     }
+    let speaks = speaking_header_keys(source, &lines, &plain_hits, &counts);
 
     let l = labels();
     let header_lines = if strict {
