@@ -63,9 +63,134 @@ pub enum Command {
     /// Draft job stories: themes across interviewees, stories with quotes, chains, segments.
     #[command(after_help = STORIES_HELP)]
     Stories(StoriesArgs),
+    /// The whole job on a folder: read, extract, index and draft stories in one command; leave a
+    /// report to open and files other tools load.
+    #[command(after_help = ANALYZE_HELP)]
+    Analyze(AnalyzeArgs),
+    /// Export a study to other tools: a REFI-QDA project or codebook, Quickwit or Elasticsearch.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// List, check and test extraction rules (the embedded ones, or a folder of your own).
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+const ANALYZE_HELP: &str = "What DIR gets:
+  report.html      one self-contained page: summary, charts, themes, job stories with quotes,
+                   segments (open it in a browser; works offline, prints well)
+  report.md        the same for a wiki or a pull request
+  signals.csv      one row per signal, the interview's metadata as columns (--excel adds a BOM)
+  stories.csv      one row per job story, each slot's quote and place
+  interviews.jsonl, signals.jsonl, stories.jsonl
+                   the JSON Lines of `jtbd ingest`, `jtbd extract` and `jtbd stories`
+  index/           the search index: `jtbd search QUERY --index DIR/index`
+
+Every file is written whole or not at all (a temporary name, then renamed). A second run over
+unchanged files reuses the index.
+
+Examples:
+  jtbd analyze corpora/ --out out/
+  jtbd analyze interviews/ --out study/ --excel --min-interviewees 3
+  jtbd analyze calls/ --out out/ --glob '*.vtt' --meta participants.csv
+
+Exit codes: 0 analysed, 1 no transcript found, 2 error (a file that could not be read, or DIR).";
+
+/// `jtbd analyze`.
+#[derive(Debug, clap::Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The folder to write the report, the CSV and JSON Lines files and the index to.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Start the CSV files with a byte order mark, so that Excel reads them as UTF-8.
+    #[arg(long)]
+    pub excel: bool,
+
+    /// Interviewees a theme needs (at least 1).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_interviewees: u64,
+
+    /// Add or replace extraction rules from the *.toml files of this folder.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// `jtbd export ...`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// A REFI-QDA project (.qdpx) for ATLAS.ti, NVivo, MAXQDA and QualCoder: the transcripts as
+    /// sources, forces and themes as codes, each signal a coded selection, each interviewee a
+    /// case with the metadata as variables.
+    #[command(
+        after_help = "Examples:\n  jtbd export qdpx corpora/ -o study.qdpx\n  jtbd export qdpx interviews/ -o study.qdpx --min-interviewees 3\n\nImport: ATLAS.ti, MAXQDA, NVivo and QualCoder each have File > Import > REFI-QDA project.\nExit codes: 0 written, 1 no transcript found, 2 error."
+    )]
+    Qdpx(ExportArgs),
+    /// A REFI-QDA codebook (.qdc): the forces and the themes found, as codes.
+    #[command(
+        after_help = "Examples:\n  jtbd export qdc corpora/ -o codebook.qdc\n\nExit codes: 0 written, 1 no transcript found, 2 error."
+    )]
+    Qdc(ExportArgs),
+    /// Documents for a search engine: one per turn, with the same fields as the local index, as
+    /// Quickwit NDJSON and its index config, or (--to elasticsearch) `_bulk` NDJSON in chunks
+    /// of at most 10 MB and an index mapping.
+    #[command(
+        after_help = "Examples:\n  jtbd export quickwit corpora/ -o qw/\n  quickwit index create --index-config qw/quickwit-index.yaml\n  quickwit index ingest --index jtbd --input-path qw/docs-0001.ndjson\n\n  jtbd export quickwit corpora/ -o es/ --to elasticsearch\n  curl -XPUT localhost:9200/jtbd -H 'Content-Type: application/json' --data-binary @es/elasticsearch-mapping.json\n  curl -XPOST localhost:9200/_bulk -H 'Content-Type: application/x-ndjson' --data-binary @es/bulk-0001.ndjson\n\nExit codes: 0 written, 1 no transcript found, 2 error."
+    )]
+    Quickwit(SearchExportArgs),
+}
+
+/// What every export takes.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The file to write.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Interviewees a theme needs (at least 1).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    pub min_interviewees: u64,
+
+    /// Add or replace extraction rules from the *.toml files of this folder.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// `jtbd export quickwit`.
+#[derive(Debug, clap::Args)]
+pub struct SearchExportArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The folder to write the documents and the index description to.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// The engine: quickwit (NDJSON and an index config) or elasticsearch (_bulk and a mapping).
+    #[arg(long, value_enum, default_value_t = SearchEngine::Quickwit)]
+    pub to: SearchEngine,
+
+    /// The index name written into the config and the bulk actions.
+    #[arg(long, value_name = "NAME", default_value = "jtbd")]
+    pub index_id: String,
+
+    /// Add or replace extraction rules from the *.toml files of this folder.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+}
+
+/// Where search documents go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SearchEngine {
+    /// Quickwit.
+    Quickwit,
+    /// Elasticsearch (or OpenSearch).
+    Elasticsearch,
 }
 
 /// `jtbd rules ...`.
@@ -482,7 +607,7 @@ fn parse_where(s: &str) -> Result<(String, String), String> {
 }
 
 /// What to read and how: shared by every command that reads transcripts.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ReadArgs {
     /// Files and folders to read (folders are walked recursively).
     #[arg(required = true, value_name = "PATH")]
@@ -518,6 +643,10 @@ pub struct ReadArgs {
     /// Read files that a `.gitignore` or `.ignore` inside the folders leaves out.
     #[arg(long)]
     pub no_ignore: bool,
+
+    /// Folders never read (a command's own output folder inside the folder it reads).
+    #[arg(skip)]
+    pub skip_dirs: Vec<PathBuf>,
 }
 
 /// Parses `123`, `64K`, `64M`, `1G`.

@@ -2,10 +2,12 @@
 //! the libraries' typed errors and turns them into messages and exit codes
 //! (0 results, 1 nothing found, 2 error).
 
+mod analyze_cmd;
 mod cli;
 mod emit;
 mod emit_signals;
 mod emit_stories;
+mod export_cmd;
 mod extract_cmd;
 mod fast_json;
 mod gather;
@@ -14,6 +16,7 @@ mod ingest_cmd;
 mod pipeline;
 mod search_cmd;
 mod stories_cmd;
+mod study_cmd;
 mod style;
 mod wire;
 mod wire_search;
@@ -48,6 +51,8 @@ fn main() -> ExitCode {
         cli::Command::Stories(args) => {
             return exit(stories_cmd::run(args, style, cli.quiet));
         }
+        cli::Command::Analyze(args) => return exit(analyze_cmd::run(args, cli.quiet)),
+        cli::Command::Export(cmd) => return exit(export_cmd::run(cmd, cli.quiet)),
         cli::Command::Search(args) => {
             return exit(search_cmd::run(args, style).map(|n| if n > 0 { 0 } else { 1 }));
         }

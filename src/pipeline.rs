@@ -68,7 +68,11 @@ impl ReadSetup {
             Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
             None => None,
         };
-        let filter = jtbd_ingest::walk::Filter::new(&args.glob, &args.exclude, !args.no_ignore)?;
+        let mut filter =
+            jtbd_ingest::walk::Filter::new(&args.glob, &args.exclude, !args.no_ignore)?;
+        for dir in &args.skip_dirs {
+            filter.skip_dir(dir);
+        }
         Ok(ReadSetup {
             filter,
             opts: Options {

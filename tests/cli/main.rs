@@ -1,5 +1,6 @@
 //! Command-line tests of `jtbd`: one integration binary, driving the real executable.
 
+mod analyze;
 mod eval_data;
 mod extract;
 mod hostile;

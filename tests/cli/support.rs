@@ -83,3 +83,18 @@ impl FileText {
         text.matches('\n').count() + 1
     }
 }
+
+/// The validator of `schema/NAME`.
+pub fn schema_validator(name: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join("schema").join(name)).unwrap();
+    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("schema compiles")
+}
+
+/// Asserts every message is valid under `v`.
+pub fn assert_valid(v: &jsonschema::Validator, msgs: &[Value]) {
+    assert!(!msgs.is_empty());
+    for m in msgs {
+        let errors: Vec<String> = v.iter_errors(m).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{m}\n{errors:#?}");
+    }
+}

@@ -16,6 +16,8 @@ pub struct Filter {
     globs: Vec<String>,
     /// Whether `.gitignore` and `.ignore` files are obeyed (`--no-ignore` turns it off).
     pub ignore_files: bool,
+    /// Folders never walked (canonical paths): a command's own output inside its input.
+    skip_dirs: Vec<PathBuf>,
 }
 
 /// A glob that does not parse.
@@ -43,7 +45,16 @@ impl Filter {
         Ok(Filter {
             globs: all,
             ignore_files,
+            skip_dirs: Vec::new(),
         })
+    }
+
+    /// Never walks into `dir` (it need not exist yet when it is the output of this run).
+    pub fn skip_dir(&mut self, dir: &Path) {
+        let _ = std::fs::create_dir_all(dir);
+        if let Ok(c) = dir.canonicalize() {
+            self.skip_dirs.push(c);
+        }
     }
 
     /// The filter that reads everything with a transcript extension and obeys ignore files.
@@ -51,6 +62,7 @@ impl Filter {
         Filter {
             globs: Vec::new(),
             ignore_files: true,
+            skip_dirs: Vec::new(),
         }
     }
 }
@@ -295,6 +307,14 @@ fn folder_entry(
     };
     if e.depth() > 0 && is_hidden(&e.file_name().to_string_lossy()) {
         return leave_out(folder, "hidden".into());
+    }
+    if is_dir
+        && !filter.skip_dirs.is_empty()
+        && e.path()
+            .canonicalize()
+            .is_ok_and(|c| filter.skip_dirs.contains(&c))
+    {
+        return leave_out(folder, "the output folder of this run".into());
     }
     if filter.ignore_files && e.depth() > 0 {
         if let Some(why) = folder.ignored(e.path(), e.depth(), is_dir) {

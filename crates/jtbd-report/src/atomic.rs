@@ -1,0 +1,100 @@
+//! Files written whole or not at all: to a temporary name beside the target, then renamed, so a
+//! crash never leaves half a report where the last good one was.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes `path` through `fill`, atomically: the content goes to `path.tmp-<pid>` first and is
+/// renamed over `path` only when `fill` and the flush succeed.
+pub fn write(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut w = io::BufWriter::new(std::fs::File::create(&tmp)?);
+        fill(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A file written in steps and put in place whole: [`Staged::commit`] renames it over the target;
+/// dropped without a commit, it is removed.
+pub struct Staged {
+    target: std::path::PathBuf,
+    tmp: std::path::PathBuf,
+    w: Option<io::BufWriter<std::fs::File>>,
+}
+
+impl Staged {
+    /// Starts `path`.
+    pub fn create(path: &Path) -> io::Result<Staged> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let w = io::BufWriter::new(std::fs::File::create(&tmp)?);
+        Ok(Staged {
+            target: path.to_path_buf(),
+            tmp,
+            w: Some(w),
+        })
+    }
+
+    /// Puts the file in place.
+    pub fn commit(mut self) -> io::Result<()> {
+        if let Some(w) = self.w.take() {
+            w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        }
+        std::fs::rename(&self.tmp, &self.target)
+    }
+}
+
+impl Write for Staged {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match &mut self.w {
+            Some(w) => w.write(buf),
+            None => Err(io::Error::other("staged file already committed")),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.as_mut().map_or(Ok(()), Write::flush)
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if self.w.is_some() {
+            self.w = None;
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_failed_write_leaves_the_old_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("report.md");
+        super::write(&p, |w| w.write_all(b"first")).unwrap();
+        let e = super::write(&p, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("crash"))
+        });
+        assert!(e.is_err());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "first");
+        assert_eq!(
+            std::fs::read_dir(d.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
+    }
+}

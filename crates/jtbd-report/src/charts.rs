@@ -1,0 +1,229 @@
+//! Charts as inline SVG, drawn here from counts: no script, no network, prints as it shows.
+
+use crate::{Study, escape};
+use jtbd_model::Force;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// A force's colour (colour-blind safe pairs; the legend names each).
+pub fn colour(f: Force) -> &'static str {
+    match f {
+        Force::Anxiety => "#c8553d",
+        Force::Frustration => "#e9a23b",
+        Force::DesiredProgress => "#2d7d9a",
+        Force::Habit => "#7a7a7a",
+    }
+}
+
+const WIDTH: usize = 760;
+const LABEL: usize = 220;
+const ROW: usize = 22;
+
+/// One horizontal bar per row, split by force, with the counts written on the bar.
+pub fn stacked_bars(title: &str, rows: &[(String, [usize; 4])]) -> String {
+    let max = rows
+        .iter()
+        .map(|(_, n)| n.iter().sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let plot = WIDTH - LABEL - 60;
+    let height = 40 + rows.len() * ROW + 30;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
+        escape(title)
+    );
+    legend(&mut s, 10);
+    for (k, (label, counts)) in rows.iter().enumerate() {
+        let y = 40 + k * ROW;
+        let total: usize = counts.iter().sum();
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end" class="label">{}</text>"#,
+            LABEL - 8,
+            y + 15,
+            escape(&short(label, 32))
+        );
+        let mut x = LABEL as f64;
+        for (f, &n) in Force::ALL.iter().zip(counts) {
+            if n == 0 {
+                continue;
+            }
+            let w = n as f64 * plot as f64 / max as f64;
+            let _ = write!(
+                s,
+                r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}"><title>{}: {n} {}</title></rect>"#,
+                y + 3,
+                ROW - 6,
+                colour(*f),
+                escape(label),
+                f.as_str().replace('_', " ")
+            );
+            x += w;
+        }
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{}" class="count">{total}</text>"#,
+            x + 6.0,
+            y + 15
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn legend(s: &mut String, y: usize) {
+    let mut x = LABEL;
+    for f in Force::ALL {
+        let name = f.as_str().replace('_', " ");
+        let _ = write!(
+            s,
+            r#"<rect x="{x}" y="{y}" width="12" height="12" fill="{}"/><text x="{}" y="{}" class="legend">{name}</text>"#,
+            colour(f),
+            x + 16,
+            y + 11
+        );
+        x += 24 + name.len() * 8;
+    }
+}
+
+fn short(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let cut: String = s.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Signals per force for each interview, labelled by who was interviewed.
+pub fn forces_by_interview(study: &Study<'_>) -> String {
+    let rows: Vec<(String, [usize; 4])> = study
+        .interviews
+        .iter()
+        .map(|i| (i.interviewee().to_owned(), i.forces))
+        .collect();
+    stacked_bars("Signals per force, by interview", &rows)
+}
+
+/// Signals per force summed by the values of a metadata field (`role`, `size`, `industry`);
+/// `None` when no interview has the field.
+pub fn forces_by_field(study: &Study<'_>, field: &str) -> Option<String> {
+    let mut by: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    for i in study.interviews {
+        let Some(v) = i.metadata.get(field).filter(|v| !v.trim().is_empty()) else {
+            continue;
+        };
+        let e = by.entry(v.as_str()).or_default();
+        for (k, n) in i.forces.iter().enumerate() {
+            e[k] += n;
+        }
+    }
+    if by.is_empty() {
+        return None;
+    }
+    let mut rows: Vec<(String, [usize; 4])> =
+        by.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
+    // Sizes and other numbers in numeric order (`150` before `1200`).
+    let number = |s: &str| s.trim().replace([',', '_'], "").parse::<f64>().ok();
+    if rows.iter().all(|(v, _)| number(v).is_some()) {
+        rows.sort_by(|a, b| {
+            number(&a.0)
+                .partial_cmp(&number(&b.0))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    Some(stacked_bars(
+        &format!("Signals per force, by {field}"),
+        &rows,
+    ))
+}
+
+/// A grid: one row per theme, one column per segment, a dot as large as the number of the
+/// segment's members who voiced the theme.
+pub fn themes_by_segment(study: &Study<'_>) -> Option<String> {
+    let f = study.findings;
+    if f.themes.is_empty() || f.segments.is_empty() {
+        return None;
+    }
+    let themes = &f.themes[..f.themes.len().min(15)];
+    let cols = f.segments.len().min(8);
+    let cell = 64;
+    let width = LABEL + cols * cell + 20;
+    let height = 50 + themes.len() * ROW + 10;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>Themes by segment</title>"#
+    );
+    let _ = write!(
+        s,
+        r#"<text x="{}" y="16" text-anchor="middle" class="label">segment</text>"#,
+        LABEL + cols * cell / 2
+    );
+    for c in 0..cols {
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="34" text-anchor="middle" class="label">{}</text>"#,
+            LABEL + c * cell + cell / 2,
+            c + 1
+        );
+    }
+    for (r, t) in themes.iter().enumerate() {
+        let y = 50 + r * ROW;
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end" class="label">{}</text>"#,
+            LABEL - 8,
+            y + 15,
+            escape(&short(&t.label, 32))
+        );
+        for (c, seg) in f.segments.iter().take(cols).enumerate() {
+            let voiced: std::collections::BTreeSet<&str> = t
+                .signals
+                .iter()
+                .map(|x| study.records[x.record].interviewee.as_str())
+                .filter(|who| seg.members.iter().any(|m| m == who))
+                .collect();
+            if voiced.is_empty() {
+                continue;
+            }
+            let radius = 3.0 + 2.5 * (voiced.len() as f64).sqrt() * 2.0;
+            let _ = write!(
+                s,
+                r##"<circle cx="{}" cy="{}" r="{:.1}" fill="#2d7d9a" fill-opacity="0.8"><title>{}: {} of segment {}</title></circle>"##,
+                LABEL + c * cell + cell / 2,
+                y + 11,
+                radius.min(10.0),
+                escape(&t.label),
+                voiced.len(),
+                c + 1
+            );
+        }
+    }
+    s.push_str("</svg>");
+    Some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_scaled_escaped_and_counted() {
+        let svg = stacked_bars(
+            "t",
+            &[("<Ann>".into(), [1, 2, 3, 0]), ("Bo".into(), [0, 0, 0, 0])],
+        );
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.contains("&lt;Ann&gt;") && !svg.contains("<Ann>"));
+        assert_eq!(
+            svg.matches("<rect").count(),
+            4 + 3,
+            "legend plus Ann's three forces"
+        );
+        assert!(svg.contains(r#"class="count">6<"#));
+    }
+}

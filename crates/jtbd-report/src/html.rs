@@ -1,0 +1,392 @@
+//! `report.html`: one self-contained page (no network, works from `file://`, prints well) with
+//! the summary, charts, themes ranked by evidence, each job story with its quotes, and segments.
+//! Every piece of transcript text is escaped. A small inline script filters by force, role and
+//! segment; without it the page shows everything.
+
+use crate::charts;
+use crate::{Study, escape};
+use jtbd_model::Force;
+use jtbd_stories::{Quote, SignalRef};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// Quotes shown under each story, strongest themes first.
+const QUOTES_PER_STORY: usize = 6;
+/// Signals listed in the closing section; every one is in `signals.csv`.
+const SIGNALS_LISTED: usize = 2000;
+
+const STYLE: &str = r#"
+:root { --ink: #1d2430; --muted: #5b6472; --line: #d9dde3; --bg: #fbfbfc; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+  background: var(--bg); margin: 0 auto; max-width: 1000px; padding: 24px; }
+h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 32px 0 8px;
+  border-bottom: 1px solid var(--line); padding-bottom: 4px; } h3 { font-size: 16px; margin: 18px 0 6px; }
+.muted { color: var(--muted); }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; margin: 16px 0; }
+.card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 110px; }
+.card b { display: block; font-size: 22px; }
+table { border-collapse: collapse; width: 100%; background: #fff; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+th { font-size: 13px; color: var(--muted); font-weight: 600; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+.story { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
+.story p.text { font-size: 17px; margin: 4px 0 10px; }
+.gap { color: #a33; font-style: italic; }
+blockquote { margin: 6px 0; padding: 4px 10px; border-left: 4px solid var(--line); background: #fafafa; }
+blockquote.anxiety { border-color: #c8553d; } blockquote.frustration { border-color: #e9a23b; }
+blockquote.desired_progress { border-color: #2d7d9a; } blockquote.habit { border-color: #7a7a7a; }
+cite { display: block; font-style: normal; font-size: 12px; color: var(--muted); }
+.chart { max-width: 100%; height: auto; background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; }
+.chart .label, .chart .legend, .chart .count { font: 12px system-ui, sans-serif; fill: #1d2430; }
+nav#filters { position: sticky; top: 0; background: var(--bg); padding: 8px 0; border-bottom: 1px solid var(--line); z-index: 1; }
+nav#filters label { margin-right: 14px; font-size: 14px; }
+@media print { nav#filters { display: none; } .story, table, .chart { break-inside: avoid; } body { background: #fff; } }
+"#;
+
+const SCRIPT: &str = r#"
+(function () {
+  var nav = document.getElementById('filters');
+  if (!nav) return;
+  nav.hidden = false;
+  function apply() {
+    var want = {};
+    nav.querySelectorAll('select').forEach(function (s) { want[s.name] = s.value; });
+    document.querySelectorAll('[data-force]').forEach(function (e) {
+      var ok = Object.keys(want).every(function (k) { return !want[k] || e.dataset[k] === want[k]; });
+      e.hidden = !ok;
+    });
+  }
+  nav.addEventListener('change', apply);
+})();
+"#;
+
+/// Writes the report page.
+pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut s = String::with_capacity(64 * 1024);
+    let n = study.interviews.len();
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Interview study: {n} interviews</title><style>{STYLE}</style></head><body>\n"
+    );
+    let _ = writeln!(
+        s,
+        "<header><h1>Interview study</h1><p class=\"muted\">{n} interviews read by jtbd {}; \
+         every quote is verbatim from its file, with its place.</p></header>",
+        env!("CARGO_PKG_VERSION")
+    );
+    summary(study, &mut s);
+    filters(study, &mut s);
+    charts_section(study, &mut s);
+    themes(study, &mut s);
+    stories(study, &mut s);
+    segments(study, &mut s);
+    all_signals(study, &mut s);
+    problems(study, &mut s);
+    let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
+    out.write_all(s.as_bytes())
+}
+
+fn summary(study: &Study<'_>, s: &mut String) {
+    let f = study.findings;
+    let totals = study.force_totals();
+    let turns: usize = study.interviews.iter().map(|i| i.turns).sum();
+    s.push_str("<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">");
+    let mut card = |label: &str, value: usize| {
+        let _ = write!(
+            s,
+            "<div class=\"card\"><b>{value}</b>{}</div>",
+            escape(label)
+        );
+    };
+    card("interviews", study.interviews.len());
+    card("turns", turns);
+    for (f, n) in Force::ALL.iter().zip(totals) {
+        card(&f.as_str().replace('_', " "), n);
+    }
+    card("themes", f.themes.len());
+    card("job stories", f.stories.len());
+    card("segments", f.segments.len());
+    card("files with errors", study.errors());
+    s.push_str("</div>");
+    let _ = writeln!(
+        s,
+        "<p class=\"muted\">A theme needs at least {} interviewees; {} signals joined no theme.</p></section>",
+        study.min_interviewees, f.unthemed
+    );
+}
+
+/// Which segment each interviewee is in (1-based, as the page numbers them).
+fn segment_of<'a>(study: &Study<'a>) -> BTreeMap<&'a str, usize> {
+    let mut m = BTreeMap::new();
+    for (k, seg) in study.findings.segments.iter().enumerate() {
+        for who in &seg.members {
+            m.insert(who.as_str(), k + 1);
+        }
+    }
+    m
+}
+
+fn filters(study: &Study<'_>, s: &mut String) {
+    let roles: std::collections::BTreeSet<&str> = study
+        .records
+        .iter()
+        .filter_map(|r| r.metadata.get("role").map(String::as_str))
+        .collect();
+    s.push_str("<nav id=\"filters\" hidden><label>force <select name=\"force\"><option value=\"\">all</option>");
+    for f in [Force::Anxiety, Force::Frustration, Force::DesiredProgress] {
+        let _ = write!(
+            s,
+            "<option value=\"{0}\">{1}</option>",
+            f.as_str(),
+            f.as_str().replace('_', " ")
+        );
+    }
+    s.push_str(
+        "</select></label><label>role <select name=\"role\"><option value=\"\">all</option>",
+    );
+    for r in roles {
+        let _ = write!(s, "<option value=\"{0}\">{0}</option>", escape(r));
+    }
+    s.push_str(
+        "</select></label><label>segment <select name=\"segment\"><option value=\"\">all</option>",
+    );
+    for k in 1..=study.findings.segments.len() {
+        let _ = write!(s, "<option value=\"{k}\">{k}</option>");
+    }
+    s.push_str("</select></label></nav>\n");
+}
+
+fn charts_section(study: &Study<'_>, s: &mut String) {
+    s.push_str("<section id=\"charts\"><h2>Charts</h2><h3>Forces by interview</h3>");
+    s.push_str(&charts::forces_by_interview(study));
+    if let Some(svg) = charts::themes_by_segment(study) {
+        s.push_str("<h3>Themes by segment</h3>");
+        s.push_str(&svg);
+    }
+    for field in ["role", "size", "industry"] {
+        if let Some(svg) = charts::forces_by_field(study, field) {
+            let _ = write!(s, "<h3>Forces by {field}</h3>{svg}");
+        }
+    }
+    s.push_str("</section>\n");
+}
+
+fn themes(study: &Study<'_>, s: &mut String) {
+    s.push_str("<section id=\"themes\"><h2>Themes, by evidence</h2>");
+    if study.findings.themes.is_empty() {
+        s.push_str("<p>No theme is shared by enough interviewees.</p></section>\n");
+        return;
+    }
+    s.push_str(
+        "<table><thead><tr><th>theme</th><th>interviewees</th><th>companies</th><th>roles</th>\
+         <th>signals</th><th>anxiety</th><th>frustration</th><th>desired progress</th></tr></thead><tbody>",
+    );
+    for t in &study.findings.themes {
+        let st = &t.strength;
+        let _ = write!(
+            s,
+            "<tr><td><a href=\"#{id}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{}</td></tr>",
+            escape(&t.label),
+            st.interviewees,
+            st.companies,
+            st.roles,
+            st.signals,
+            st.anxiety,
+            st.frustration,
+            st.desired_progress,
+            id = escape(&t.id),
+        );
+    }
+    s.push_str("</tbody></table></section>\n");
+}
+
+fn quote_html(study: &Study<'_>, record: usize, q: &Quote, force: Force, s: &mut String) {
+    let rec = &study.records[record];
+    let seg = segment_of(study).get(rec.interviewee.as_str()).copied();
+    let role = rec.metadata.get("role").map_or("", String::as_str);
+    let _ = write!(
+        s,
+        "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\">{}<cite>{} ({}){} · {}:{}{}</cite></blockquote>",
+        escape(role),
+        seg.map(|k| k.to_string()).unwrap_or_default(),
+        escape(&q.text),
+        escape(q.speaker.as_deref().unwrap_or(&rec.interviewee)),
+        q.role.as_str(),
+        if role.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", escape(role))
+        },
+        escape(&rec.path),
+        q.line,
+        q.timestamp.map(|t| format!(" · {t}")).unwrap_or_default(),
+        f = force.as_str(),
+    );
+}
+
+fn stories(study: &Study<'_>, s: &mut String) {
+    let f = study.findings;
+    s.push_str("<section id=\"stories\"><h2>Job stories</h2>");
+    if f.stories.is_empty() {
+        s.push_str("<p>No job story: no theme is shared by enough interviewees.</p>");
+    }
+    for story in &f.stories {
+        let t = &f.themes[story.theme];
+        let _ = write!(
+            s,
+            "<article class=\"story\" id=\"{}\"><h3>{}</h3><p class=\"text\">{}</p>",
+            escape(&t.id),
+            escape(&t.label),
+            escape(&story.text)
+        );
+        for (name, slot) in [
+            ("situation", &story.situation),
+            ("motivation", &story.motivation),
+            ("outcome", &story.outcome),
+        ] {
+            match slot {
+                Some(d) => {
+                    let force = study.records[d.evidence.record]
+                        .said
+                        .iter()
+                        .find(|x| x.quote.byte_start == d.evidence.quote.byte_start)
+                        .map_or(Force::DesiredProgress, |x| x.force);
+                    let _ = write!(s, "<p class=\"muted\">{name}, from</p>");
+                    quote_html(study, d.evidence.record, &d.evidence.quote, force, s);
+                }
+                None => {
+                    let _ = write!(
+                        s,
+                        "<p class=\"gap\">{name}: a gap, no interviewee said it; ask in the next interviews.</p>"
+                    );
+                }
+            }
+        }
+        let _ = write!(
+            s,
+            "<p class=\"muted\">Evidence ({} signals):</p>",
+            t.signals.len()
+        );
+        for r in t.signals.iter().take(QUOTES_PER_STORY) {
+            let said = &study.records[r.record].said[r.said];
+            quote_html(study, r.record, &said.quote, said.force, s);
+        }
+        s.push_str("</article>\n");
+    }
+    s.push_str("</section>\n");
+}
+
+fn segments(study: &Study<'_>, s: &mut String) {
+    let f = study.findings;
+    s.push_str("<section id=\"segments\"><h2>Segments</h2>");
+    if f.segments.is_empty() {
+        s.push_str("<p>No segment: too few interviewees share themes.</p>");
+    }
+    for (k, seg) in f.segments.iter().enumerate() {
+        let themes: Vec<String> = seg
+            .themes
+            .iter()
+            .filter_map(|&t| f.themes.get(t))
+            .map(|t| escape(&t.label).into_owned())
+            .collect();
+        let _ = write!(
+            s,
+            "<article class=\"story\"><h3>Segment {}: {}</h3><p>{} members: {}</p><p>Poster child: <b>{}</b></p>",
+            k + 1,
+            themes.join(", "),
+            seg.members.len(),
+            escape(&seg.members.join(", ")),
+            escape(&seg.poster_child)
+        );
+        if !seg.profile.is_empty() {
+            let profile: Vec<String> = seg
+                .profile
+                .iter()
+                .map(|(key, v)| format!("{}: {}", escape(key), escape(v)))
+                .collect();
+            let _ = write!(s, "<p class=\"muted\">{}</p>", profile.join(" · "));
+        }
+        if !seg.language.is_empty() {
+            let words: Vec<String> = seg
+                .language
+                .iter()
+                .map(|(w, n)| format!("{} ({n})", escape(w)))
+                .collect();
+            let _ = write!(s, "<p>Their words: {}</p>", words.join(", "));
+        }
+        for r in &seg.poster_quotes {
+            let SignalRef { record, said } = *r;
+            let said = &study.records[record].said[said];
+            quote_html(study, record, &said.quote, said.force, s);
+        }
+        s.push_str("</article>\n");
+    }
+    s.push_str("</section>\n");
+}
+
+/// Every signal by interview, folded away (the first [`SIGNALS_LISTED`]).
+fn all_signals(study: &Study<'_>, s: &mut String) {
+    let _ = write!(
+        s,
+        "<section id=\"signals\"><h2>Signals by interview</h2><details><summary>{} signals{}</summary>",
+        study.signals.len(),
+        if study.signals.len() > SIGNALS_LISTED {
+            format!(" (the first {SIGNALS_LISTED} here; every one is in signals.csv)")
+        } else {
+            String::new()
+        }
+    );
+    let mut last = usize::MAX;
+    for sig in study.signals.iter().take(SIGNALS_LISTED) {
+        let i = &study.interviews[sig.interview];
+        if sig.interview != last {
+            last = sig.interview;
+            let _ = write!(
+                s,
+                "<h3>{} <span class=\"muted\">{}</span></h3>",
+                escape(i.interviewee()),
+                escape(&i.path)
+            );
+        }
+        let role = i.metadata.get("role").map_or("", String::as_str);
+        let _ = write!(
+            s,
+            "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"\">{}<cite>{} ({}) · {} {:.2} · {}:{}{}</cite></blockquote>",
+            escape(role),
+            escape(&sig.text),
+            escape(sig.speaker.as_deref().unwrap_or("")),
+            sig.role.as_str(),
+            sig.force.as_str().replace('_', " "),
+            sig.confidence,
+            escape(&i.path),
+            sig.line,
+            sig.timestamp.map(|t| format!(" · {t}")).unwrap_or_default(),
+            f = sig.force.as_str(),
+        );
+    }
+    s.push_str("</details></section>\n");
+}
+
+fn problems(study: &Study<'_>, s: &mut String) {
+    if study.problems.is_empty() {
+        return;
+    }
+    s.push_str("<section id=\"problems\"><h2>Files not read</h2><table><thead><tr><th>file</th><th>line</th><th>why</th></tr></thead><tbody>");
+    for p in study.problems {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td>{}{}</td></tr>",
+            escape(&p.path),
+            p.line.map(|l| l.to_string()).unwrap_or_default(),
+            if p.skipped { "skipped: " } else { "error: " },
+            escape(&p.message)
+        );
+    }
+    s.push_str("</tbody></table></section>\n");
+}

@@ -1,0 +1,50 @@
+//! Where the outputs of a study are written: the formats people open (an HTML report with charts
+//! drawn as inline SVG, the same report in Markdown, CSV that spreadsheets read right) and the
+//! ones other tools load (a REFI-QDA project for ATLAS.ti, NVivo, MAXQDA and QualCoder; Quickwit
+//! and Elasticsearch documents).
+//!
+//! Every format takes a [`Study`], the finished results of the stages (interviews read, signals
+//! extracted, stories found), and writes it to an `impl Write`. Nothing here reads a transcript
+//! or computes a finding: a format only arranges what it is given.
+
+pub mod atomic;
+pub mod charts;
+pub mod csv;
+pub mod html;
+pub mod markdown;
+pub mod qdpx;
+pub mod search_export;
+mod study;
+
+pub use study::{InterviewRow, Problem, SignalRow, Study};
+
+/// Escapes text for HTML and XML content and attribute values.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"', '\'']) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escape_covers_markup_and_quotes() {
+        assert_eq!(
+            super::escape(r#"<script>alert("x")</script> & 'y'"#),
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+        assert_eq!(super::escape("plain"), "plain");
+    }
+}

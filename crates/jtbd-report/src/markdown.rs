@@ -1,0 +1,217 @@
+//! `report.md`: the report's content for a wiki or a pull request. Charts become tables.
+
+use crate::Study;
+use jtbd_model::Force;
+use jtbd_stories::Quote;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// Quotes shown under each story.
+const QUOTES_PER_STORY: usize = 6;
+
+/// Text safe inside a Markdown table cell or line: no pipes, no line breaks, no raw HTML.
+fn md(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+        .replace(['\n', '\r'], " ")
+}
+
+/// Writes the report in Markdown.
+pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let f = study.findings;
+    let mut s = String::with_capacity(32 * 1024);
+    let totals = study.force_totals();
+    let turns: usize = study.interviews.iter().map(|i| i.turns).sum();
+    let _ = writeln!(s, "# Interview study\n");
+    let _ = writeln!(
+        s,
+        "{} interviews ({turns} turns) read by jtbd {}; every quote is verbatim from its file, with its place.\n",
+        study.interviews.len(),
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(s, "## Summary\n");
+    let _ = writeln!(s, "| | |\n|---|---:|");
+    let _ = writeln!(s, "| interviews | {} |", study.interviews.len());
+    for (force, n) in Force::ALL.iter().zip(totals) {
+        let _ = writeln!(s, "| {} | {n} |", force.as_str().replace('_', " "));
+    }
+    let _ = writeln!(s, "| themes | {} |", f.themes.len());
+    let _ = writeln!(s, "| job stories | {} |", f.stories.len());
+    let _ = writeln!(s, "| segments | {} |", f.segments.len());
+    let _ = writeln!(s, "| files with errors | {} |\n", study.errors());
+    let _ = writeln!(
+        s,
+        "A theme needs at least {} interviewees; {} signals joined no theme.\n",
+        study.min_interviewees, f.unthemed
+    );
+
+    let _ = writeln!(s, "## Forces by interview\n");
+    force_table(
+        &mut s,
+        "interviewee",
+        study
+            .interviews
+            .iter()
+            .map(|i| (i.interviewee().to_owned(), i.forces)),
+    );
+    for field in ["role", "size", "industry"] {
+        let mut by: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+        for i in study.interviews {
+            if let Some(v) = i.metadata.get(field).filter(|v| !v.trim().is_empty()) {
+                let e = by.entry(v.as_str()).or_default();
+                for (k, n) in i.forces.iter().enumerate() {
+                    e[k] += n;
+                }
+            }
+        }
+        if !by.is_empty() {
+            let _ = writeln!(s, "## Forces by {field}\n");
+            force_table(
+                &mut s,
+                field,
+                by.into_iter().map(|(v, n)| (v.to_owned(), n)),
+            );
+        }
+    }
+
+    let _ = writeln!(s, "## Themes, by evidence\n");
+    if f.themes.is_empty() {
+        let _ = writeln!(s, "No theme is shared by enough interviewees.\n");
+    } else {
+        let _ = writeln!(
+            s,
+            "| theme | interviewees | companies | roles | signals | anxiety | frustration | desired progress |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for t in &f.themes {
+            let st = &t.strength;
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                md(&t.label),
+                st.interviewees,
+                st.companies,
+                st.roles,
+                st.signals,
+                st.anxiety,
+                st.frustration,
+                st.desired_progress
+            );
+        }
+        s.push('\n');
+    }
+
+    let _ = writeln!(s, "## Job stories\n");
+    for story in &f.stories {
+        let t = &f.themes[story.theme];
+        let _ = writeln!(s, "### {}\n\n**{}**\n", md(&t.label), md(&story.text));
+        for (name, slot) in [
+            ("situation", &story.situation),
+            ("motivation", &story.motivation),
+            ("outcome", &story.outcome),
+        ] {
+            match slot {
+                Some(d) => {
+                    let _ = writeln!(s, "- {name}, from:");
+                    quote(&mut s, study, d.evidence.record, &d.evidence.quote, "  ");
+                }
+                None => {
+                    let _ = writeln!(
+                        s,
+                        "- {name}: *a gap, no interviewee said it; ask in the next interviews.*"
+                    );
+                }
+            }
+        }
+        let _ = writeln!(s, "\nEvidence ({} signals):\n", t.signals.len());
+        for r in t.signals.iter().take(QUOTES_PER_STORY) {
+            let said = &study.records[r.record].said[r.said];
+            quote(&mut s, study, r.record, &said.quote, "");
+        }
+        s.push('\n');
+    }
+
+    let _ = writeln!(s, "## Segments\n");
+    for (k, seg) in f.segments.iter().enumerate() {
+        let themes: Vec<String> = seg
+            .themes
+            .iter()
+            .filter_map(|&t| f.themes.get(t))
+            .map(|t| md(&t.label))
+            .collect();
+        let _ = writeln!(
+            s,
+            "### Segment {}: {}\n\n{} members: {}. Poster child: **{}**.\n",
+            k + 1,
+            themes.join(", "),
+            seg.members.len(),
+            md(&seg.members.join(", ")),
+            md(&seg.poster_child)
+        );
+        if !seg.language.is_empty() {
+            let words: Vec<String> = seg
+                .language
+                .iter()
+                .map(|(w, n)| format!("{} ({n})", md(w)))
+                .collect();
+            let _ = writeln!(s, "Their words: {}\n", words.join(", "));
+        }
+        for r in &seg.poster_quotes {
+            let said = &study.records[r.record].said[r.said];
+            quote(&mut s, study, r.record, &said.quote, "");
+        }
+        s.push('\n');
+    }
+
+    if !study.problems.is_empty() {
+        let _ = writeln!(
+            s,
+            "## Files not read\n\n| file | line | why |\n|---|---:|---|"
+        );
+        for p in study.problems {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {}{} |",
+                md(&p.path),
+                p.line.map(|l| l.to_string()).unwrap_or_default(),
+                if p.skipped { "skipped: " } else { "error: " },
+                md(&p.message)
+            );
+        }
+    }
+    out.write_all(s.as_bytes())
+}
+
+fn force_table(s: &mut String, head: &str, rows: impl Iterator<Item = (String, [usize; 4])>) {
+    let _ = writeln!(
+        s,
+        "| {head} | anxiety | frustration | desired progress | habit |\n|---|---:|---:|---:|---:|"
+    );
+    for (label, n) in rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} |",
+            md(&label),
+            n[0],
+            n[1],
+            n[2],
+            n[3]
+        );
+    }
+    s.push('\n');
+}
+
+fn quote(s: &mut String, study: &Study<'_>, record: usize, q: &Quote, indent: &str) {
+    let rec = &study.records[record];
+    let _ = writeln!(
+        s,
+        "{indent}> {}  \n{indent}> — {} ({}), `{}:{}`{}",
+        md(&q.text),
+        md(q.speaker.as_deref().unwrap_or(&rec.interviewee)),
+        q.role.as_str(),
+        rec.path.replace('`', "'"),
+        q.line,
+        q.timestamp.map(|t| format!(" at {t}")).unwrap_or_default()
+    );
+}

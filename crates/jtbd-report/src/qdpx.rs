@@ -1,0 +1,367 @@
+//! REFI-QDA: a `.qdpx` project (ATLAS.ti, NVivo, MAXQDA, QualCoder import it) and a `.qdc`
+//! codebook. Sources are the transcripts as plain UTF-8 text (no BOM, LF line ends); forces and
+//! themes are the codebook; each signal is a coded selection at code-point positions in that
+//! text (0-based, end exclusive); each interviewee is a case with the metadata as variables.
+//! GUIDs are derived from stable keys, so the same input gives the same bytes.
+
+use crate::csv::theme_of;
+use crate::{InterviewRow, SignalRow, Study, escape};
+use jtbd_model::Force;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Seek, Write};
+
+/// The user every element names as its creator.
+const USER: &str = "jtbd";
+/// A fixed time: the output must not change between runs of the same input.
+const WHEN: &str = "2000-01-01T00:00:00Z";
+
+/// A GUID derived from a key (xxh3-128, shaped as a version-5-style UUID).
+pub fn guid(key: &str) -> String {
+    let h = xxhash_rust::xxh3::xxh3_128(key.as_bytes()).to_be_bytes();
+    let mut b = h;
+    b[6] = (b[6] & 0x0f) | 0x50;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// A transcript as plain text for QDA programs: no BOM, `\r\n` and `\r` as `\n`. Returns the
+/// text and, for each byte offset of the source that starts a char, its code-point position.
+pub fn plain_text(source: &str) -> (String, impl Fn(usize) -> usize + '_) {
+    let mut text = String::with_capacity(source.len());
+    // (source byte offset, code points written before it), at each char of the source.
+    let mut marks: Vec<(usize, usize)> = Vec::with_capacity(source.len() / 4);
+    let mut points = 0usize;
+    let mut chars = source.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        marks.push((at, points));
+        match c {
+            '\u{feff}' if at == 0 => {}
+            '\r' => {
+                if chars.peek().is_some_and(|&(_, n)| n == '\n') {
+                    // `\r\n` is one `\n`: the `\n` is written, the `\r` is not.
+                } else {
+                    text.push('\n');
+                    points += 1;
+                }
+            }
+            c => {
+                text.push(c);
+                points += 1;
+            }
+        }
+    }
+    marks.push((source.len(), points));
+    let position = move |at: usize| match marks.binary_search_by_key(&at, |m| m.0) {
+        Ok(k) => marks[k].1,
+        Err(k) => marks[k.saturating_sub(1)].1,
+    };
+    (text, position)
+}
+
+/// One coded selection waiting for the codebook.
+struct Selection {
+    start: usize,
+    end: usize,
+    name: String,
+    force: Force,
+    /// `(path, file byte start)`: how the theme of the quote is found.
+    key: (String, usize),
+}
+
+/// One source written into the zip.
+struct Source {
+    guid: String,
+    name: String,
+    interview: usize,
+    selections: Vec<Selection>,
+}
+
+/// A `.qdpx` being written: sources go into the zip as they come; `project.qde` at the end.
+pub struct Qdpx<W: Write + Seek> {
+    zip: zip::ZipWriter<W>,
+    sources: Vec<Source>,
+}
+
+impl<W: Write + Seek> Qdpx<W> {
+    /// Starts a project in `out`.
+    pub fn new(out: W) -> Qdpx<W> {
+        Qdpx {
+            zip: zip::ZipWriter::new(out),
+            sources: Vec::new(),
+        }
+    }
+
+    /// Adds the `k`-th interview: its decoded `source` and its signals (rows of this interview).
+    pub fn add(
+        &mut self,
+        k: usize,
+        row: &InterviewRow,
+        source: &str,
+        signals: &[SignalRow],
+    ) -> io::Result<()> {
+        let guid = guid(&format!("source\n{}", row.path));
+        let (text, position) = plain_text(source);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        self.zip
+            .start_file(format!("sources/{guid}.txt"), options)
+            .map_err(io::Error::other)?;
+        self.zip.write_all(text.as_bytes())?;
+        let selections = signals
+            .iter()
+            .map(|s| Selection {
+                start: position(s.source_range.start),
+                end: position(s.source_range.end),
+                name: s.text.clone(),
+                force: s.force,
+                key: (row.path.clone(), s.byte_start),
+            })
+            .collect();
+        self.sources.push(Source {
+            guid,
+            name: row.path.clone(),
+            interview: k,
+            selections,
+        });
+        Ok(())
+    }
+
+    /// Writes `project.qde` (codebook, variables, cases, sources with their codings) and closes
+    /// the zip.
+    pub fn finish(mut self, study: &Study<'_>) -> io::Result<W> {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        self.zip
+            .start_file("project.qde", options)
+            .map_err(io::Error::other)?;
+        let xml = project(study, &self.sources);
+        self.zip.write_all(xml.as_bytes())?;
+        self.zip.finish().map_err(io::Error::other)
+    }
+}
+
+fn force_name(f: Force) -> &'static str {
+    match f {
+        Force::Anxiety => "Anxiety",
+        Force::Frustration => "Frustration",
+        Force::DesiredProgress => "Desired progress",
+        Force::Habit => "Habit",
+    }
+}
+
+fn force_guid(f: Force) -> String {
+    guid(&format!("code\nforce\n{}", f.as_str()))
+}
+
+fn theme_guid(id: &str) -> String {
+    guid(&format!("code\ntheme\n{id}"))
+}
+
+/// The code tree: Forces (a folder) with the four forces, Themes (a folder) with each theme.
+fn codes(study: &Study<'_>, s: &mut String, indent: &str) {
+    let _ = writeln!(s, "{indent}<Codes>");
+    let _ = writeln!(
+        s,
+        "{indent}  <Code guid=\"{}\" name=\"Forces\" isCodable=\"false\">\n{indent}    <Description>The forces of progress (Jobs to be Done).</Description>",
+        guid("code\nforces")
+    );
+    for f in Force::ALL {
+        let _ = writeln!(
+            s,
+            "{indent}    <Code guid=\"{}\" name=\"{}\" isCodable=\"true\" color=\"{}\"/>",
+            force_guid(f),
+            force_name(f),
+            crate::charts::colour(f)
+        );
+    }
+    let _ = writeln!(s, "{indent}  </Code>");
+    if !study.findings.themes.is_empty() {
+        let _ = writeln!(
+            s,
+            "{indent}  <Code guid=\"{}\" name=\"Themes\" isCodable=\"false\">\n{indent}    <Description>Themes shared by at least {} interviewees, with their job stories.</Description>",
+            guid("code\nthemes"),
+            study.min_interviewees
+        );
+        for (k, t) in study.findings.themes.iter().enumerate() {
+            let story = study
+                .findings
+                .stories
+                .iter()
+                .find(|st| st.theme == k)
+                .map(|st| st.text.as_str())
+                .unwrap_or("");
+            let _ = writeln!(
+                s,
+                "{indent}    <Code guid=\"{}\" name=\"{}\" isCodable=\"true\">\n{indent}      <Description>{}</Description>\n{indent}    </Code>",
+                theme_guid(&t.id),
+                escape(&t.label),
+                escape(story)
+            );
+        }
+        let _ = writeln!(s, "{indent}  </Code>");
+    }
+    let _ = writeln!(s, "{indent}</Codes>");
+}
+
+fn project(study: &Study<'_>, sources: &[Source]) -> String {
+    let user = guid("user\njtbd");
+    let themes = theme_of(study);
+    let mut s = String::with_capacity(64 * 1024);
+    let _ = writeln!(
+        s,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"jtbd study\" origin=\"jtbd {}\" creatingUserGUID=\"{user}\" creationDateTime=\"{WHEN}\">",
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(
+        s,
+        "  <Users>\n    <User guid=\"{user}\" name=\"{USER}\"/>\n  </Users>"
+    );
+    s.push_str("  <CodeBook>\n");
+    codes(study, &mut s, "    ");
+    s.push_str("  </CodeBook>\n");
+
+    // Variables: every metadata key any interview has (the speakers map is not an attribute).
+    let keys: std::collections::BTreeSet<&str> = study
+        .interviews
+        .iter()
+        .flat_map(|i| i.metadata.keys().map(String::as_str))
+        .filter(|k| *k != "speakers")
+        .collect();
+    if !keys.is_empty() {
+        s.push_str("  <Variables>\n");
+        for k in &keys {
+            let _ = writeln!(
+                s,
+                "    <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"Text\"/>",
+                guid(&format!("variable\n{k}")),
+                escape(k)
+            );
+        }
+        s.push_str("  </Variables>\n");
+    }
+
+    // Cases: one per interviewee, with the metadata of their first interview.
+    let mut cases: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, i) in study.interviews.iter().enumerate() {
+        cases.entry(i.interviewee()).or_default().push(k);
+    }
+    let source_of: BTreeMap<usize, &Source> = sources.iter().map(|x| (x.interview, x)).collect();
+    if !cases.is_empty() {
+        s.push_str("  <Cases>\n");
+        for (who, list) in &cases {
+            let _ = writeln!(
+                s,
+                "    <Case guid=\"{}\" name=\"{}\">",
+                guid(&format!("case\n{who}")),
+                escape(who)
+            );
+            let first = &study.interviews[list[0]];
+            for (k, v) in &first.metadata {
+                if k == "speakers" {
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    "      <VariableValue>\n        <VariableRef targetGUID=\"{}\"/>\n        <TextValue>{}</TextValue>\n      </VariableValue>",
+                    guid(&format!("variable\n{k}")),
+                    escape(v)
+                );
+            }
+            for k in list {
+                if let Some(src) = source_of.get(k) {
+                    let _ = writeln!(s, "      <SourceRef targetGUID=\"{}\"/>", src.guid);
+                }
+            }
+            s.push_str("    </Case>\n");
+        }
+        s.push_str("  </Cases>\n");
+    }
+
+    if !sources.is_empty() {
+        s.push_str("  <Sources>\n");
+        for src in sources {
+            let _ = writeln!(
+                s,
+                "    <TextSource guid=\"{g}\" name=\"{}\" plainTextPath=\"internal://{g}.txt\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">",
+                escape(&src.name),
+                g = src.guid
+            );
+            for (n, sel) in src.selections.iter().enumerate() {
+                let sel_guid = guid(&format!("selection\n{}\n{n}", src.name));
+                let _ = writeln!(
+                    s,
+                    "      <PlainTextSelection guid=\"{sel_guid}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">",
+                    escape(&sel.name),
+                    sel.start,
+                    sel.end
+                );
+                let mut coding = |code: String, what: &str| {
+                    let _ = writeln!(
+                        s,
+                        "        <Coding guid=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">\n          <CodeRef targetGUID=\"{code}\"/>\n        </Coding>",
+                        guid(&format!("coding\n{}\n{n}\n{what}", src.name))
+                    );
+                };
+                coding(force_guid(sel.force), "force");
+                if let Some(theme) = themes.get(&(sel.key.0.as_str(), sel.key.1)) {
+                    coding(theme_guid(theme.0), "theme");
+                }
+                s.push_str("      </PlainTextSelection>\n");
+            }
+            s.push_str("    </TextSource>\n");
+        }
+        s.push_str("  </Sources>\n");
+    }
+    s.push_str("</Project>\n");
+    s
+}
+
+/// The codebook alone (`.qdc`): forces and themes.
+pub fn codebook(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\" origin=\"jtbd {}\">",
+        env!("CARGO_PKG_VERSION")
+    );
+    codes(study, &mut s, "  ");
+    s.push_str("</CodeBook>\n");
+    out.write_all(s.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_code_points_of_the_lf_text() {
+        let src = "\u{feff}Q: caf\u{e9}?\r\nA: I\u{2019}m sure \u{1f600}.\r\n";
+        let (text, pos) = plain_text(src);
+        assert_eq!(text, "Q: caf\u{e9}?\nA: I\u{2019}m sure \u{1f600}.\n");
+        let at = src.find("I\u{2019}m").unwrap();
+        let end = src.find(".\r\n").unwrap() + 1;
+        let chars: Vec<char> = text.chars().collect();
+        let got: String = chars[pos(at)..pos(end)].iter().collect();
+        assert_eq!(got, "I\u{2019}m sure \u{1f600}.");
+    }
+
+    #[test]
+    fn guids_are_stable_and_well_formed() {
+        let g = guid("source\na.txt");
+        assert_eq!(g, guid("source\na.txt"));
+        assert_ne!(g, guid("source\nb.txt"));
+        assert_eq!(g.len(), 36);
+        assert_eq!(&g[14..15], "5");
+    }
+}

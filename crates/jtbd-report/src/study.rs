@@ -1,0 +1,161 @@
+//! What the formats are given: the finished results of one run, without transcript text beyond
+//! the quotes (a study of thousands of interviews fits in memory).
+
+use jtbd_model::{Force, Interview, Role, Signal, Timestamp};
+use jtbd_stories::{Findings, Record};
+use std::collections::BTreeMap;
+
+/// One interview read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterviewRow {
+    /// Stable id.
+    pub id: String,
+    /// Path as given.
+    pub path: String,
+    /// Format read as.
+    pub format: &'static str,
+    /// Metadata, keys lower case.
+    pub metadata: BTreeMap<String, String>,
+    /// Speakers and their roles, in order of first appearance.
+    pub speakers: Vec<(String, Role)>,
+    /// Turns and words.
+    pub turns: usize,
+    /// Words over all sentences.
+    pub words: usize,
+    /// Signals per force, in [`Force::ALL`] order.
+    pub forces: [usize; 4],
+    /// Who was interviewed, named as the stories stage names them.
+    pub interviewee: String,
+}
+
+impl InterviewRow {
+    /// The row of `i`, whose signals are `signals`.
+    pub fn new(i: &Interview, signals: &[Signal]) -> InterviewRow {
+        let mut forces = [0; 4];
+        for s in signals {
+            if let Some(k) = Force::ALL.iter().position(|f| *f == s.force) {
+                forces[k] += 1;
+            }
+        }
+        InterviewRow {
+            id: i.id.clone(),
+            path: i.path.clone(),
+            format: i.format.as_str(),
+            metadata: i.metadata.clone(),
+            speakers: i
+                .speakers
+                .iter()
+                .map(|s| (s.name.clone(), s.role))
+                .collect(),
+            turns: i.turns.len(),
+            words: i.word_count(),
+            forces,
+            interviewee: Record::new(i, &[]).interviewee,
+        }
+    }
+
+    /// Who was interviewed: the `participant` metadata, else the speaker (not an interviewer)
+    /// who said most, else the interview's id.
+    pub fn interviewee(&self) -> &str {
+        &self.interviewee
+    }
+}
+
+/// One signal, with its quote and place in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignalRow {
+    /// Index into [`Study::interviews`].
+    pub interview: usize,
+    /// The force.
+    pub force: Force,
+    /// How sure, 0 to 1.
+    pub confidence: f64,
+    /// Rules that fired.
+    pub rules: Vec<String>,
+    /// The sentence, verbatim.
+    pub text: String,
+    /// Its speaker and role.
+    pub speaker: Option<String>,
+    /// Role of the speaker.
+    pub role: Role,
+    /// 1-based line, and the byte range in the file.
+    pub line: usize,
+    /// Start byte in the file.
+    pub byte_start: usize,
+    /// End byte in the file.
+    pub byte_end: usize,
+    /// Byte range in the decoded source (for character positions in exports).
+    pub source_range: std::ops::Range<usize>,
+    /// When the turn starts, if the source says.
+    pub timestamp: Option<Timestamp>,
+}
+
+impl SignalRow {
+    /// The row of signal `s` of `i`, the `interview`-th interview of the study.
+    pub fn new(interview: usize, i: &Interview, s: &Signal) -> SignalRow {
+        let turn = &i.turns[s.turn];
+        let sentence = &turn.sentences[s.sentence];
+        SignalRow {
+            interview,
+            force: s.force,
+            confidence: s.confidence,
+            rules: s.rules.clone(),
+            text: sentence.text(&i.source).to_owned(),
+            speaker: turn.speaker.clone(),
+            role: turn.role,
+            line: sentence.line,
+            byte_start: i.file_offset(sentence.byte_start),
+            byte_end: i.file_offset(sentence.byte_end),
+            source_range: sentence.range(),
+            timestamp: turn.timestamp,
+        }
+    }
+}
+
+/// A file not read: an error, or skipped on purpose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Path as given.
+    pub path: String,
+    /// 1-based line, when the problem has one.
+    pub line: Option<usize>,
+    /// What happened.
+    pub message: String,
+    /// Left out on purpose (a note), rather than failed.
+    pub skipped: bool,
+}
+
+/// The results of one run, as every format takes them.
+#[derive(Debug, Clone, Copy)]
+pub struct Study<'a> {
+    /// Interviews read, in walk order.
+    pub interviews: &'a [InterviewRow],
+    /// Signals of every speaker, grouped by interview in walk order.
+    pub signals: &'a [SignalRow],
+    /// What the stories stage was given, indexed by the findings.
+    pub records: &'a [Record],
+    /// Themes, stories, segments and chains.
+    pub findings: &'a Findings,
+    /// Files not read.
+    pub problems: &'a [Problem],
+    /// Interviewees a theme needs.
+    pub min_interviewees: usize,
+}
+
+impl Study<'_> {
+    /// Signals per force over all interviews, in [`Force::ALL`] order.
+    pub fn force_totals(&self) -> [usize; 4] {
+        let mut t = [0; 4];
+        for i in self.interviews {
+            for (k, n) in i.forces.iter().enumerate() {
+                t[k] += n;
+            }
+        }
+        t
+    }
+
+    /// Files that failed.
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| !p.skipped).count()
+    }
+}

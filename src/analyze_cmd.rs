@@ -1,0 +1,166 @@
+//! `jtbd analyze`: the whole job on a folder. Wires the stages (index, then one pass that reads,
+//! extracts and keeps what the stories need) and hands the results to the formats: the JSON
+//! Lines writers of the other commands and `jtbd-report` for the report, CSV and exports.
+
+use crate::cli::{AnalyzeArgs, IndexArgs, IndexLocation, ReportFormat};
+use crate::emit::line;
+use crate::wire::{Begin, Message, Summary};
+use crate::wire_stories::StoriesSummary;
+use anyhow::Context;
+use jtbd_model::Force;
+use jtbd_report::atomic::Staged;
+use std::io::Write;
+use std::path::Path;
+
+/// Runs `jtbd analyze`; returns the exit code.
+pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
+    let started = std::time::Instant::now();
+    let out = &args.out;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
+    // The output folder may sit inside the folder read: it is never read back.
+    let mut read = args.read.clone();
+    read.skip_dirs.push(out.clone());
+    let args = &AnalyzeArgs {
+        read,
+        out: out.clone(),
+        excel: args.excel,
+        min_interviewees: args.min_interviewees,
+        rules: args.rules.clone(),
+    };
+
+    // Stage 1: the index (incremental: a second run reads only what changed).
+    let index = crate::index_cmd::run(
+        &IndexArgs {
+            read: args.read.clone(),
+            location: IndexLocation {
+                index: out.join("index"),
+            },
+            rebuild: false,
+            rules: args.rules.clone(),
+            commit_every: 256 << 20,
+            format: ReportFormat::Human,
+        },
+        true,
+    )?;
+
+    // Stage 2: read, extract, keep; the JSON Lines of interviews and signals as they come.
+    let mut interviews = Staged::create(&out.join("interviews.jsonl"))?;
+    let mut signals = Staged::create(&out.join("signals.jsonl"))?;
+    let mut buf = Vec::with_capacity(64 * 1024);
+    line(&mut buf, &Message::Begin(Begin::new("analyze")))?;
+    interviews.write_all(&buf)?;
+    signals.write_all(&buf)?;
+    let mut summary = Summary::default();
+    let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
+    let g = crate::study_cmd::gather(
+        &args.read,
+        args.rules.as_deref(),
+        min,
+        quiet,
+        |_, i, found| {
+            buf.clear();
+            crate::fast_json::interview_line(&mut buf, i);
+            interviews.write_all(&buf)?;
+            for s in found {
+                crate::fast_json::signal_line(&mut buf, i, s);
+            }
+            signals.write_all(&buf)?;
+            summary.turns += i.turns.len();
+            summary.sentences += i.sentence_count();
+            summary.words += i.word_count();
+            summary.bytes += i.bytes;
+            Ok(())
+        },
+    )?;
+    summary.files = g.files;
+    summary.interviews = g.interviews.len();
+    summary.errors = g.errors();
+    summary.skipped = g.problems.len() - g.errors();
+    summary.elapsed_ms = g.elapsed_ms;
+    let totals = g.study().force_totals();
+    buf.clear();
+    line(&mut buf, &Message::Summary(&summary))?;
+    interviews.write_all(&buf)?;
+    // The signals stream's summary counts them, as `jtbd extract` does.
+    summary.signals = Some(Force::ALL.iter().map(|f| f.as_str()).zip(totals).collect());
+    buf.clear();
+    line(&mut buf, &Message::Summary(&summary))?;
+    signals.write_all(&buf)?;
+    interviews.commit()?;
+    signals.commit()?;
+
+    // Stage 3: the formats.
+    let study = g.study();
+    let stories_summary = StoriesSummary {
+        files: g.files,
+        min_interviewees: min,
+        errors: summary.errors,
+        skipped: summary.skipped,
+        elapsed_ms: g.elapsed_ms,
+        ..StoriesSummary::of(&g.findings, &g.records)
+    };
+    let stories = crate::emit_stories::render(
+        crate::emit_stories::StoriesFormat::Jsonl,
+        &g.records,
+        &g.findings,
+        &stories_summary,
+        0,
+    )?;
+    write(out, "stories.jsonl", |w| w.write_all(&stories))?;
+    write(out, "signals.csv", |w| {
+        jtbd_report::csv::signals(&study, args.excel, w)
+    })?;
+    write(out, "stories.csv", |w| {
+        jtbd_report::csv::stories(&study, args.excel, w)
+    })?;
+    write(out, "report.md", |w| {
+        jtbd_report::markdown::report(&study, w)
+    })?;
+    write(out, "report.html", |w| jtbd_report::html::report(&study, w))?;
+
+    if !quiet {
+        let f = &g.findings;
+        eprintln!(
+            "analysed {} interviews ({} turns): {} anxiety, {} frustration, {} desired progress, {} habit; \
+             {} themes, {} stories, {} segments; {} files with errors, {} skipped; {:.2} s",
+            g.interviews.len(),
+            summary.turns,
+            totals[0],
+            totals[1],
+            totals[2],
+            totals[3],
+            f.themes.len(),
+            f.stories.len(),
+            f.segments.len(),
+            summary.errors,
+            summary.skipped,
+            started.elapsed().as_secs_f64(),
+        );
+        eprintln!(
+            "open {} (index: {} files; search it with `jtbd search QUERY --index {}`)",
+            out.join("report.html").display(),
+            index.files,
+            out.join("index").display()
+        );
+    }
+    Ok(if summary.errors > 0 {
+        2
+    } else if g.interviews.is_empty() {
+        eprintln!("nothing found: no transcript in the paths given");
+        1
+    } else {
+        0
+    })
+}
+
+/// Writes `dir/name` whole or not at all.
+fn write(
+    dir: &Path,
+    name: &str,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
+    let path = dir.join(name);
+    jtbd_report::atomic::write(&path, fill)
+        .with_context(|| format!("{}: cannot write", path.display()))
+}

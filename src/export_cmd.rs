@@ -1,0 +1,122 @@
+//! `jtbd export`: a study for other tools. Wires the shared pass (`study_cmd::gather`) to the
+//! exporters of `jtbd-report`: REFI-QDA projects and codebooks, Quickwit and Elasticsearch.
+
+use crate::cli::{ExportArgs, ExportCommand, SearchEngine, SearchExportArgs};
+use anyhow::Context;
+use jtbd_model::Force;
+use jtbd_report::SignalRow;
+use jtbd_report::search_export::{Chunks, Target, turn_docs};
+
+/// Runs `jtbd export ...`; returns the exit code.
+pub fn run(cmd: &ExportCommand, quiet: bool) -> anyhow::Result<u8> {
+    match cmd {
+        ExportCommand::Qdpx(args) => qdpx(args, quiet),
+        ExportCommand::Qdc(args) => qdc(args, quiet),
+        ExportCommand::Quickwit(args) => search(args, quiet),
+    }
+}
+
+fn min(args: &ExportArgs) -> usize {
+    usize::try_from(args.min_interviewees).unwrap_or(usize::MAX)
+}
+
+fn outcome(errors: usize, interviews: usize) -> u8 {
+    if errors > 0 {
+        2
+    } else if interviews == 0 {
+        eprintln!("nothing found: no transcript in the paths given");
+        1
+    } else {
+        0
+    }
+}
+
+fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
+    let path = &args.output;
+    let mut staged = jtbd_report::atomic::Staged::create(path)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    // The zip needs to seek; it is built in memory and written whole.
+    let mut project = jtbd_report::qdpx::Qdpx::new(std::io::Cursor::new(Vec::new()));
+    let g = crate::study_cmd::gather(
+        &args.read,
+        args.rules.as_deref(),
+        min(args),
+        quiet,
+        |k, i, found| {
+            let row = jtbd_report::InterviewRow::new(i, found);
+            let rows: Vec<SignalRow> = found.iter().map(|s| SignalRow::new(k, i, s)).collect();
+            project.add(k, &row, &i.source, &rows)?;
+            Ok(())
+        },
+    )?;
+    let bytes = project.finish(&g.study())?.into_inner();
+    std::io::Write::write_all(&mut staged, &bytes)?;
+    staged.commit()?;
+    if !quiet {
+        eprintln!(
+            "wrote {}: {} sources, {} coded selections, {} themes as codes",
+            path.display(),
+            g.interviews.len(),
+            g.signals.len(),
+            g.findings.themes.len()
+        );
+    }
+    Ok(outcome(g.errors(), g.interviews.len()))
+}
+
+fn qdc(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
+    let g = crate::study_cmd::gather(
+        &args.read,
+        args.rules.as_deref(),
+        min(args),
+        quiet,
+        |_, _, _| Ok(()),
+    )?;
+    jtbd_report::atomic::write(&args.output, |w| jtbd_report::qdpx::codebook(&g.study(), w))
+        .with_context(|| format!("{}: cannot write", args.output.display()))?;
+    if !quiet {
+        eprintln!(
+            "wrote {}: 4 forces and {} themes as codes",
+            args.output.display(),
+            g.findings.themes.len()
+        );
+    }
+    Ok(outcome(g.errors(), g.interviews.len()))
+}
+
+fn search(args: &SearchExportArgs, quiet: bool) -> anyhow::Result<u8> {
+    let target = match args.to {
+        SearchEngine::Quickwit => Target::Quickwit,
+        SearchEngine::Elasticsearch => Target::Elasticsearch,
+    };
+    let mut chunks = Chunks::new(&args.output, target, &args.index_id)
+        .with_context(|| format!("{}: cannot create", args.output.display()))?;
+    let g = crate::study_cmd::gather(
+        &args.read,
+        args.rules.as_deref(),
+        2,
+        quiet,
+        |_, i, found| {
+            let mut forces: Vec<Vec<Force>> = vec![Vec::new(); i.turns.len()];
+            for s in found {
+                if let Some(t) = forces.get_mut(s.turn) {
+                    t.push(s.force);
+                }
+            }
+            for doc in turn_docs(i, &forces) {
+                chunks.add(&doc)?;
+            }
+            Ok(())
+        },
+    )?;
+    let docs = chunks.docs;
+    let files = chunks.finish()?;
+    if !quiet {
+        eprintln!(
+            "wrote {docs} documents in {} files to {}",
+            files.len(),
+            args.output.display()
+        );
+    }
+    Ok(outcome(g.errors(), g.interviews.len()))
+}

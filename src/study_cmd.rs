@@ -1,0 +1,154 @@
+//! The one pass that `jtbd analyze` and `jtbd export` share: walk, read and extract on the pool,
+//! hand each interview to the caller in walk order, keep what the report needs (rows, records,
+//! problems) and find the stories at the end. Formats are written by `jtbd-report`.
+
+use crate::cli::ReadArgs;
+use crate::pipeline::{self, Notes, ReadSetup, Unread, file_of, progress_bar_for};
+use anyhow::Context;
+use jtbd_extract::{RuleSet, SpeakerFilter};
+use jtbd_model::{Interview, Signal};
+use jtbd_report::{InterviewRow, Problem, SignalRow};
+use jtbd_stories::{Findings, Knowledge, Record};
+use std::time::Instant;
+
+/// What one file became on a worker.
+enum Done {
+    Read(Box<Interview>, Vec<Signal>, u64, Vec<String>),
+    Failed(crate::wire::WireError),
+    Skipped(crate::wire::WireSkipped),
+}
+
+/// Everything the formats take, once the pass is over.
+pub struct Gathered {
+    pub interviews: Vec<InterviewRow>,
+    pub signals: Vec<SignalRow>,
+    pub records: Vec<Record>,
+    pub findings: Findings,
+    pub problems: Vec<Problem>,
+    pub min_interviewees: usize,
+    pub files: usize,
+    pub elapsed_ms: u64,
+}
+
+impl Gathered {
+    /// The study view of it.
+    pub fn study(&self) -> jtbd_report::Study<'_> {
+        jtbd_report::Study {
+            interviews: &self.interviews,
+            signals: &self.signals,
+            records: &self.records,
+            findings: &self.findings,
+            problems: &self.problems,
+            min_interviewees: self.min_interviewees,
+        }
+    }
+
+    /// Files that failed.
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| !p.skipped).count()
+    }
+}
+
+/// Reads `args`' paths, extracts every speaker's signals (the stories keep the interviewees'),
+/// calls `each` with every interview read and its signals in walk order, and finds the stories.
+pub fn gather(
+    args: &ReadArgs,
+    rules: Option<&std::path::Path>,
+    min_interviewees: usize,
+    quiet: bool,
+    mut each: impl FnMut(usize, &Interview, &[Signal]) -> anyhow::Result<()>,
+) -> anyhow::Result<Gathered> {
+    let started = Instant::now();
+    let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
+    let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
+    let setup = ReadSetup::new(args, quiet)?;
+    let bar = progress_bar_for("reading", quiet);
+    let mut notes = Notes::new(&bar, quiet);
+    let mut g = Gathered {
+        interviews: Vec::new(),
+        signals: Vec::new(),
+        records: Vec::new(),
+        findings: jtbd_stories::find(&[], &knowledge, 1),
+        problems: Vec::new(),
+        min_interviewees,
+        files: 0,
+        elapsed_ms: 0,
+    };
+    let mut named = 0u64;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
+    let (setup_ref, bar_ref, rules_ref) = (&setup, &bar, &rules);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        scope.spawn(move || {
+            let meta = setup_ref.meta_canonical.as_deref();
+            let filter = &setup_ref.filter;
+            pipeline::produce(&args.paths, filter, meta, bar_ref, &tx, |item| {
+                read(item, setup_ref, rules_ref)
+            })
+        });
+        for done in rx.into_iter().flatten() {
+            match done {
+                Done::Read(i, signals, seen, noticed) => {
+                    named |= seen;
+                    notes.noticed(&noticed);
+                    g.files += 1;
+                    bar.inc(1);
+                    let k = g.interviews.len();
+                    each(k, &i, &signals)?;
+                    g.interviews.push(InterviewRow::new(&i, &signals));
+                    g.signals
+                        .extend(signals.iter().map(|s| SignalRow::new(k, &i, s)));
+                    g.records.push(Record::new(&i, &signals));
+                }
+                Done::Failed(e) => {
+                    g.files += 1;
+                    bar.inc(1);
+                    notes.error(&e);
+                    g.problems.push(Problem {
+                        path: e.path,
+                        line: e.line,
+                        message: e.message,
+                        skipped: false,
+                    });
+                }
+                Done::Skipped(s) => {
+                    notes.skipped(&s);
+                    g.problems.push(Problem {
+                        path: s.path,
+                        line: None,
+                        message: s.reason,
+                        skipped: true,
+                    });
+                }
+            }
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    notes.finish();
+    pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, g.interviews.len());
+    g.findings = jtbd_stories::find(&g.records, &knowledge, min_interviewees);
+    g.elapsed_ms = started.elapsed().as_millis() as u64;
+    Ok(g)
+}
+
+/// Reads one walk item and extracts its signals, on a worker.
+fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done {
+    let (path, display, walked) = match file_of(item) {
+        Ok(f) => f,
+        Err(Unread::Skipped(s)) => return Done::Skipped(s),
+        Err(Unread::Failed(e)) => return Done::Failed(e),
+    };
+    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
+    match jtbd_ingest::read_path(path, display, &setup.opts, extra) {
+        Ok(i) => {
+            let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
+            let named = pipeline::interviewers_seen(&i, &setup.opts.interviewers);
+            let noticed = pipeline::file_notes(&i);
+            Done::Read(Box::new(i), signals, named, noticed)
+        }
+        Err(error) => match pipeline::unread(display, walked, error) {
+            Unread::Skipped(s) => Done::Skipped(s),
+            Unread::Failed(e) => Done::Failed(e),
+        },
+    }
+}

@@ -1,0 +1,378 @@
+//! `jtbd analyze` and `jtbd export`: the files a researcher opens and other tools load.
+
+use crate::support::{assert_valid, jtbd, messages, root, schema_validator};
+use std::path::Path;
+
+fn analyze(out: &Path, extra: &[&str]) -> (i32, String) {
+    let o = jtbd()
+        .args(["analyze", "corpora/", "--out", out.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn analyze_writes_every_file_valid_and_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let (code, stderr) = analyze(&out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    for f in [
+        "report.html",
+        "report.md",
+        "signals.csv",
+        "stories.csv",
+        "interviews.jsonl",
+        "signals.jsonl",
+        "stories.jsonl",
+        "index/meta.json",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    // No temporary file is left behind.
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+    assert!(stderr.contains("analysed 13 interviews"), "{stderr}");
+    assert!(stderr.contains("report.html"), "{stderr}");
+    let read = |f: &str| std::fs::read(out.join(f)).unwrap();
+    assert_valid(
+        &schema_validator("ingest.schema.json"),
+        &messages(&read("interviews.jsonl")),
+    );
+    assert_valid(
+        &schema_validator("extract.schema.json"),
+        &messages(&read("signals.jsonl")),
+    );
+    assert_valid(
+        &schema_validator("stories.schema.json"),
+        &messages(&read("stories.jsonl")),
+    );
+    // Same input, same bytes (the index aside, whose segments are named at random).
+    let again = d.path().join("again");
+    assert_eq!(analyze(&again, &[]).0, 0);
+    // (`stories.jsonl` ends with the run's elapsed time.)
+    for f in ["report.html", "report.md", "signals.csv", "stories.csv"] {
+        assert!(
+            read(f) == std::fs::read(again.join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+    // The index is searchable.
+    let o = jtbd()
+        .args([
+            "search",
+            "renewal",
+            "--index",
+            out.join("index").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn the_report_is_self_contained_and_escapes_transcript_text() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("hostile.txt"),
+        "Q: What worried you?\nA: I worry <script>alert(1)</script> will break our renewal.\nQ: And then?\nA: =HYPERLINK(\"x\") I'm frustrated it is so hard to audit.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("second.txt"),
+        "Q: What worried you?\nA: I worry the renewal will break us.\nQ: Anything else?\nA: It is so hard to audit and I'm frustrated.\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let o = jtbd()
+        .args([
+            "analyze",
+            d.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--excel",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        !html.contains("<script>alert"),
+        "transcript markup must be escaped"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the report's own script"
+    );
+    for remote in ["src=\"http", "href=\"http", "url(http", "@import"] {
+        assert!(
+            !html.contains(remote),
+            "{remote}: the page must not load anything"
+        );
+    }
+    let csv = std::fs::read(out.join("signals.csv")).unwrap();
+    assert!(
+        csv.starts_with(b"\xEF\xBB\xBF"),
+        "--excel starts with a BOM"
+    );
+    let text = String::from_utf8(csv).unwrap();
+    assert!(
+        text.contains("\"'=HYPERLINK"),
+        "a formula is neutralised: {text}"
+    );
+    assert!(!text.contains(",=HYPERLINK") && !text.contains("\"=HYPERLINK"));
+}
+
+/// Chromium, when the machine has it (Debian package `chromium`; `.ci/run` installs it).
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| {
+            std::process::Command::new(c)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+#[test]
+fn the_report_renders_in_headless_chromium_without_console_errors() {
+    let Some(browser) = chromium() else {
+        eprintln!("skipped: no chromium on this machine (apt-get install chromium)");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    assert_eq!(analyze(&out, &[]).0, 0);
+    let page = format!("file://{}", out.join("report.html").display());
+    let shot = std::env::var_os("JTBD_SCREENSHOT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| d.path().join("report.png"));
+    let run = |extra: &[&str]| {
+        let o = std::process::Command::new(browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--enable-logging=stderr",
+                "--v=0",
+            ])
+            .args(["--window-size=1100,2400", "--hide-scrollbars"])
+            .args(extra)
+            .arg(&page)
+            .output()
+            .unwrap();
+        (
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (dom, log) = run(&["--dump-dom"]);
+    for bad in [
+        "Uncaught",
+        "CONSOLE(",
+        "SyntaxError",
+        "ReferenceError",
+        "TypeError",
+    ] {
+        assert!(!log.contains(bad), "console error in the report: {log}");
+    }
+    // The script ran: it shows the filters, which the page hides for readers without script.
+    assert!(
+        dom.contains("<nav id=\"filters\">"),
+        "the filter script did not run"
+    );
+    assert!(dom.contains("Job stories"));
+    let (_, log) = run(&[&format!("--screenshot={}", shot.display())]);
+    let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot: {e}\n{log}"));
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "{} bytes",
+        png.len()
+    );
+    eprintln!("screenshot: {}", shot.display());
+}
+
+/// `xmllint --schema XSD -` on `xml`; `None` when xmllint or the schema is missing.
+fn xmllint(xml: &[u8], xsd: &str) -> Option<(bool, String)> {
+    let schema = root().join("../shared/refi-qda/schemas").join(xsd);
+    if !schema.is_file() {
+        eprintln!("skipped: {} is not present", schema.display());
+        return None;
+    }
+    let mut child = match std::process::Command::new("xmllint")
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&schema)
+        .arg("-")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(_) => {
+            eprintln!("skipped: no xmllint (apt-get install libxml2-utils)");
+            return None;
+        }
+    };
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(xml).unwrap();
+    let o = child.wait_with_output().unwrap();
+    Some((
+        o.status.success(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    ))
+}
+
+#[test]
+fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
+    let d = tempfile::tempdir().unwrap();
+    let qdpx = d.path().join("study.qdpx");
+    let o = jtbd()
+        .args(["export", "qdpx", "corpora/", "-o", qdpx.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
+    let mut project = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut project).unwrap();
+    if let Some((ok, why)) = xmllint(project.as_bytes(), "Project-mrt2019.xsd") {
+        assert!(ok, "project.qde does not validate: {why}");
+    }
+    // What the schema cannot check: every GUID unique, every reference resolves, every source
+    // is in the zip, and each selection's text is the quote it names.
+    let guid = regex::Regex::new(r#" guid="([0-9a-f-]{36})""#).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for c in guid.captures_iter(&project) {
+        assert!(seen.insert(c[1].to_owned()), "duplicate GUID {}", &c[1]);
+    }
+    let target = regex::Regex::new(r#"targetGUID="([0-9a-f-]{36})""#).unwrap();
+    for c in target.captures_iter(&project) {
+        assert!(seen.contains(&c[1]), "unresolved {}", &c[1]);
+    }
+    let source = regex::Regex::new(
+        r#"<TextSource guid="([^"]+)" name="[^"]*" plainTextPath="internal://([^"]+)""#,
+    )
+    .unwrap();
+    let selection = regex::Regex::new(r#"<PlainTextSelection guid="[^"]+" name="([^"]*)" startPosition="(\d+)" endPosition="(\d+)""#).unwrap();
+    let mut checked = 0;
+    for block in project.split("<TextSource ").skip(1) {
+        let block = format!("<TextSource {block}");
+        let c = source.captures(&block).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut zip.by_name(&format!("sources/{}", &c[2])).unwrap(),
+            &mut text,
+        )
+        .unwrap();
+        assert!(!text.starts_with('\u{feff}') && !text.contains('\r'));
+        let chars: Vec<char> = text.chars().collect();
+        for s in selection.captures_iter(&block) {
+            let (a, b): (usize, usize) = (s[2].parse().unwrap(), s[3].parse().unwrap());
+            assert!(a <= b && b <= chars.len());
+            let got: String = chars[a..b].iter().collect();
+            let name = s[1]
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'");
+            // JSON sources are unescaped text: the selection covers the literal it came from.
+            if !block.contains(".json\"") {
+                assert_eq!(got, name);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 50, "{checked} selections");
+    assert!(project.contains("<Case ") && project.contains("<VariableValue>"));
+
+    let qdc = d.path().join("codebook.qdc");
+    let o = jtbd()
+        .args(["export", "qdc", "corpora/", "-o", qdc.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let book = std::fs::read(&qdc).unwrap();
+    if let Some((ok, why)) = xmllint(&book, "Codebook-mrt2019.xsd") {
+        assert!(ok, "codebook.qdc does not validate: {why}");
+    }
+}
+
+#[test]
+fn search_exports_for_quickwit_and_elasticsearch() {
+    let d = tempfile::tempdir().unwrap();
+    for (to, config, docs) in [
+        ("quickwit", "quickwit-index.yaml", "docs-0001.ndjson"),
+        (
+            "elasticsearch",
+            "elasticsearch-mapping.json",
+            "bulk-0001.ndjson",
+        ),
+    ] {
+        let dir = d.path().join(to);
+        let o = jtbd()
+            .args([
+                "export",
+                "quickwit",
+                "corpora/",
+                "-o",
+                dir.to_str().unwrap(),
+                "--to",
+                to,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(dir.join(config).is_file());
+        let lines = messages(&std::fs::read(dir.join(docs)).unwrap());
+        let docs: Vec<&serde_json::Value> = if to == "elasticsearch" {
+            for pair in lines.chunks(2) {
+                assert_eq!(
+                    pair[0]["index"]["_id"], pair[1]["id"],
+                    "stable _id per document"
+                );
+            }
+            lines.iter().skip(1).step_by(2).collect()
+        } else {
+            lines.iter().collect()
+        };
+        assert!(docs.len() >= 100, "{} docs", docs.len());
+        assert!(
+            docs.iter()
+                .all(|d| d["text"].is_string() && d["forces"].is_array())
+        );
+    }
+    let mapping: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(d.path().join("elasticsearch/elasticsearch-mapping.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        mapping["mappings"]["properties"]["text"]["analyzer"],
+        "english"
+    );
+}
