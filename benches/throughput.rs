@@ -100,8 +100,47 @@ fn end_to_end(dir: &Path, bytes: u64, command: &str, format: &str) {
     );
 }
 
+/// Runs `jtbd analyze DIR --out OUT` `runs` times, each into a fresh OUT (the index built anew)
+/// and then once more into the last OUT (the index reused), and prints the times and MB/s.
+fn analyze(dir: &Path, bytes: u64, runs: usize, label: &str) {
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("analyze-bench");
+    let run = |fresh: bool| {
+        if fresh {
+            let _ = std::fs::remove_dir_all(&out);
+        }
+        warm(dir);
+        let t = Instant::now();
+        let status = Command::new(env!("CARGO_BIN_EXE_jtbd"))
+            .args(["analyze", "--quiet", "--out"])
+            .arg(&out)
+            .arg(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("jtbd runs");
+        assert!(status.success(), "jtbd analyze failed: {status}");
+        t.elapsed()
+    };
+    let mut times: Vec<Duration> = (0..runs).map(|_| run(true)).collect();
+    times.sort();
+    let again = run(false);
+    println!(
+        "end to end, analyze {label:<20}  best {:>6.1} MB/s ({:.3} s)   median {:.3} s   again, index reused {:.3} s",
+        mbps(bytes, times[0]),
+        times[0].as_secs_f64(),
+        times[runs / 2].as_secs_f64(),
+        again.as_secs_f64()
+    );
+}
+
 fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let sample = root.join("corpora");
+    let sample_bytes: u64 = corpus_files(&root)
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .sum();
+    analyze(&sample, sample_bytes, RUNS, "corpora/ (sample)");
     let files = corpus_files(&root);
     let (dir, bytes) = dataset(&root, &files);
     println!(
@@ -123,6 +162,7 @@ fn main() {
         gen_bytes as f64 / 1e6
     );
     end_to_end(&generated, gen_bytes, "extract", "jsonl");
+    analyze(&generated, gen_bytes, 1, "generated 100 MB");
 
     let loaded: Vec<(String, Vec<u8>)> = files
         .iter()

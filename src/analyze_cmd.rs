@@ -105,7 +105,8 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         &g.records,
         &g.findings,
         &stories_summary,
-        0,
+        // As `jtbd stories` writes them: 20 quotes a theme (every signal is in signals.jsonl).
+        20,
     )?;
     write(out, "stories.jsonl", |w| w.write_all(&stories))?;
     write(out, "signals.csv", |w| {

@@ -167,77 +167,10 @@ impl Render for Json {
 /// CSV, one row per turn.
 pub struct Csv;
 
-/// Metadata keys that have a column of their own in signal and hit CSVs, to sort and filter
-/// by without a join; every key is also in the `metadata` column.
-const META_COLUMNS: [&str; 6] = [
-    "participant",
-    "role",
-    "title",
-    "company",
-    "industry",
-    "size",
-];
-
-/// The CSV columns of an interview's metadata (a participant's `role` is `participant_role`,
-/// beside the speaker's `role`).
-pub const META_HEADER: [&str; 7] = [
-    "participant",
-    "participant_role",
-    "title",
-    "company",
-    "industry",
-    "size",
-    "metadata",
-];
-
-/// The cells under [`META_HEADER`]: the six keys, then every key as `key=value; ...`.
-pub fn metadata_cells(
-    m: &std::collections::BTreeMap<String, String>,
-) -> [std::borrow::Cow<'_, str>; 7] {
-    let all: String = m
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
-    let [a, b, c, d, e, f] = META_COLUMNS.map(|k| csv_safe(m.get(k).map_or("", String::as_str)));
-    [a, b, c, d, e, f, csv_safe(&all).into_owned().into()]
-}
-
-/// A header: the columns before the metadata, the metadata's, and the ones after.
-pub fn header_with_metadata<'a>(
-    before: &[&'a str],
-    after: &[&'a str],
-) -> Vec<std::borrow::Cow<'a, str>> {
-    before
-        .iter()
-        .chain(&META_HEADER)
-        .chain(after)
-        .map(|c| std::borrow::Cow::from(*c))
-        .collect()
-}
-
-/// A cell a spreadsheet would run as a formula gets a leading `'` (CSV injection).
-pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}").into()
-    } else {
-        cell.into()
-    }
-}
-
-pub fn csv_rows<'a, I, R>(rows: I) -> io::Result<Vec<u8>>
-where
-    I: IntoIterator<Item = R>,
-    R: IntoIterator<Item = std::borrow::Cow<'a, str>>,
-{
-    let mut w = csv::Writer::from_writer(Vec::new());
-    for row in rows {
-        let row: Vec<std::borrow::Cow<'a, str>> = row.into_iter().collect();
-        w.write_record(row.iter().map(|c| c.as_bytes()))
-            .map_err(io::Error::other)?;
-    }
-    w.into_inner().map_err(|e| io::Error::other(e.to_string()))
-}
+// The CSV helpers live with the other formats, in `jtbd-report`.
+pub use jtbd_report::csv::{
+    header_with_metadata, metadata_cells, rows as csv_rows, safe as csv_safe,
+};
 
 /// The CSV columns.
 pub const CSV_HEADER: [&str; 12] = [

@@ -362,10 +362,8 @@ fn search_exports_for_quickwit_and_elasticsearch() {
             lines.iter().collect()
         };
         assert!(docs.len() >= 100, "{} docs", docs.len());
-        assert!(
-            docs.iter()
-                .all(|d| d["text"].is_string() && d["forces"].is_array())
-        );
+        let owned: Vec<serde_json::Value> = docs.into_iter().cloned().collect();
+        assert_valid(&schema_validator("turn-document.schema.json"), &owned);
     }
     let mapping: serde_json::Value = serde_json::from_slice(
         &std::fs::read(d.path().join("elasticsearch/elasticsearch-mapping.json")).unwrap(),

@@ -106,9 +106,7 @@ pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
         let i = &study.interviews[s.interview];
         let mut row: Vec<Cow<'_, str>> = vec![i.id.as_str().into(), safe(&i.path)];
         row.extend(metadata_cells(&i.metadata));
-        let theme = themes
-            .get(&(i.path.as_str(), s.byte_start))
-            .map_or("", |t| t.1);
+        let theme = themes.get(&(s.interview, s.byte_start)).map_or("", |t| t.1);
         row.extend([
             s.line.to_string().into(),
             s.byte_start.to_string().into(),
@@ -130,17 +128,16 @@ pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
     out.write_all(&rows(std::iter::once(header).chain(body))?)
 }
 
-/// The theme (id, label) each signal joined, by (path, file byte start of its quote).
-pub fn theme_of<'a>(study: &Study<'a>) -> BTreeMap<(&'a str, usize), (&'a str, &'a str)> {
-    let mut out = BTreeMap::new();
+/// The theme (id, label) each signal joined, by (interview, file byte start of its quote): the
+/// study keeps one record per interview, in the same order.
+pub fn theme_of<'a>(
+    study: &Study<'a>,
+) -> std::collections::HashMap<(usize, usize), (&'a str, &'a str)> {
+    let mut out = std::collections::HashMap::new();
     for t in &study.findings.themes {
         for r in &t.signals {
-            let rec = &study.records[r.record];
-            let q = &rec.said[r.said].quote;
-            out.insert(
-                (rec.path.as_str(), q.byte_start),
-                (t.id.as_str(), t.label.as_str()),
-            );
+            let q = &study.records[r.record].said[r.said].quote;
+            out.insert((r.record, q.byte_start), (t.id.as_str(), t.label.as_str()));
         }
     }
     out

@@ -73,8 +73,8 @@ struct Selection {
     end: usize,
     name: String,
     force: Force,
-    /// `(path, file byte start)`: how the theme of the quote is found.
-    key: (String, usize),
+    /// `(interview, file byte start)`: how the theme of the quote is found.
+    key: (usize, usize),
 }
 
 /// One source written into the zip.
@@ -124,7 +124,7 @@ impl<W: Write + Seek> Qdpx<W> {
                 end: position(s.source_range.end),
                 name: s.text.clone(),
                 force: s.force,
-                key: (row.path.clone(), s.byte_start),
+                key: (k, s.byte_start),
             })
             .collect();
         self.sources.push(Source {
@@ -314,7 +314,7 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
                     );
                 };
                 coding(force_guid(sel.force), "force");
-                if let Some(theme) = themes.get(&(sel.key.0.as_str(), sel.key.1)) {
+                if let Some(theme) = themes.get(&sel.key) {
                     coding(theme_guid(theme.0), "theme");
                 }
                 s.push_str("      </PlainTextSelection>\n");
