@@ -345,6 +345,14 @@ fn process(
     }
 }
 
+/// Reads the file a walk item names, with its manifest row: the interview, or what to report.
+pub fn read_item(item: &WalkItem, setup: &ReadSetup) -> Result<jtbd_model::Interview, Unread> {
+    let (path, display, walked) = file_of(item)?;
+    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
+    jtbd_ingest::read_path(path, display, &setup.opts, extra)
+        .map_err(|error| unread(display, walked, error))
+}
+
 /// What a walk item that is not read becomes.
 pub enum Unread {
     /// Left out on purpose, with a note.

@@ -4,7 +4,7 @@
 
 use crate::cli::{StoriesArgs, StoriesOutput};
 use crate::emit_stories::{StoriesFormat, render};
-use crate::pipeline::{self, Notes, ReadSetup, Unread, file_of, problems, progress_bar_for};
+use crate::pipeline::{self, Notes, ReadSetup, Unread, problems, progress_bar_for};
 use crate::style::Style;
 use crate::wire_stories::StoriesSummary;
 use anyhow::Context;
@@ -155,21 +155,13 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
 
 /// Reads one walk item into its record.
 fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done {
-    let (path, display, walked) = match file_of(item) {
-        Ok(f) => f,
-        Err(Unread::Skipped(s)) => return Done::Skipped(s),
-        Err(Unread::Failed(e)) => return Done::Failed(e),
-    };
-    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
-    match jtbd_ingest::read_path(path, display, &setup.opts, extra) {
+    match pipeline::read_item(item, setup) {
         Ok(i) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
             let named = pipeline::interviewers_seen(&i, &setup.opts.interviewers);
             Done::Read(Record::new(&i, &signals), named, pipeline::file_notes(&i))
         }
-        Err(error) => match pipeline::unread(display, walked, error) {
-            Unread::Skipped(s) => Done::Skipped(s),
-            Unread::Failed(e) => Done::Failed(e),
-        },
+        Err(Unread::Skipped(s)) => Done::Skipped(s),
+        Err(Unread::Failed(e)) => Done::Failed(e),
     }
 }

@@ -3,7 +3,7 @@
 //! problems) and find the stories at the end. Formats are written by `jtbd-report`.
 
 use crate::cli::ReadArgs;
-use crate::pipeline::{self, Notes, ReadSetup, Unread, file_of, progress_bar_for};
+use crate::pipeline::{self, Notes, ReadSetup, Unread, progress_bar_for};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::{Interview, Signal};
@@ -133,22 +133,14 @@ pub fn gather(
 
 /// Reads one walk item and extracts its signals, on a worker.
 fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done {
-    let (path, display, walked) = match file_of(item) {
-        Ok(f) => f,
-        Err(Unread::Skipped(s)) => return Done::Skipped(s),
-        Err(Unread::Failed(e)) => return Done::Failed(e),
-    };
-    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
-    match jtbd_ingest::read_path(path, display, &setup.opts, extra) {
+    match pipeline::read_item(item, setup) {
         Ok(i) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
             let named = pipeline::interviewers_seen(&i, &setup.opts.interviewers);
             let noticed = pipeline::file_notes(&i);
             Done::Read(Box::new(i), signals, named, noticed)
         }
-        Err(error) => match pipeline::unread(display, walked, error) {
-            Unread::Skipped(s) => Done::Skipped(s),
-            Unread::Failed(e) => Done::Failed(e),
-        },
+        Err(Unread::Skipped(s)) => Done::Skipped(s),
+        Err(Unread::Failed(e)) => Done::Failed(e),
     }
 }

@@ -3,6 +3,17 @@
 use crate::support::{assert_valid, jtbd, messages, root, schema_validator};
 use std::path::Path;
 
+/// Runs `jtbd ARGS` and asserts it succeeds, showing its stderr when not.
+fn ok(args: &[&str]) {
+    let o = jtbd().args(args).output().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 fn analyze(out: &Path, extra: &[&str]) -> (i32, String) {
     let o = jtbd()
         .args(["analyze", "corpora/", "--out", out.to_str().unwrap()])
@@ -91,22 +102,13 @@ fn the_report_is_self_contained_and_escapes_transcript_text() {
     )
     .unwrap();
     let out = d.path().join("out");
-    let o = jtbd()
-        .args([
-            "analyze",
-            d.path().to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--excel",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    ok(&[
+        "analyze",
+        d.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--excel",
+    ]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
         !html.contains("<script>alert"),
@@ -242,16 +244,7 @@ fn xmllint(xml: &[u8], xsd: &str) -> Option<(bool, String)> {
 fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
     let d = tempfile::tempdir().unwrap();
     let qdpx = d.path().join("study.qdpx");
-    let o = jtbd()
-        .args(["export", "qdpx", "corpora/", "-o", qdpx.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    ok(&["export", "qdpx", "corpora/", "-o", qdpx.to_str().unwrap()]);
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
     let mut project = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut project).unwrap();
@@ -330,24 +323,15 @@ fn search_exports_for_quickwit_and_elasticsearch() {
         ),
     ] {
         let dir = d.path().join(to);
-        let o = jtbd()
-            .args([
-                "export",
-                "quickwit",
-                "corpora/",
-                "-o",
-                dir.to_str().unwrap(),
-                "--to",
-                to,
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
+        ok(&[
+            "export",
+            "quickwit",
+            "corpora/",
+            "-o",
+            dir.to_str().unwrap(),
+            "--to",
+            to,
+        ]);
         assert!(dir.join(config).is_file());
         let lines = messages(&std::fs::read(dir.join(docs)).unwrap());
         let docs: Vec<&serde_json::Value> = if to == "elasticsearch" {

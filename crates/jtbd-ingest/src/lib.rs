@@ -98,6 +98,24 @@ pub struct Segment {
     pub chunks: Vec<Chunk>,
 }
 
+impl Parsed {
+    /// Each segment as `(speaker, timestamp, text of its first chunk)`: what reader tests compare.
+    #[cfg(test)]
+    pub(crate) fn summary(&self, src: &str) -> Vec<(Option<String>, Option<u64>, String)> {
+        self.segments
+            .iter()
+            .map(|s| {
+                let c = &s.chunks[0];
+                let text = c
+                    .text
+                    .clone()
+                    .unwrap_or_else(|| src[c.raw.clone()].to_owned());
+                (s.speaker.clone(), s.timestamp, text)
+            })
+            .collect()
+    }
+}
+
 /// A reader's result for one file.
 #[derive(Debug, Clone, Default)]
 pub struct Parsed {

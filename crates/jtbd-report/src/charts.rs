@@ -2,7 +2,6 @@
 
 use crate::{Study, escape};
 use jtbd_model::Force;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// A force's colour (colour-blind safe pairs; the legend names each).
@@ -111,34 +110,8 @@ pub fn forces_by_interview(study: &Study<'_>) -> String {
 /// Signals per force summed by the values of a metadata field (`role`, `size`, `industry`);
 /// `None` when no interview has the field.
 pub fn forces_by_field(study: &Study<'_>, field: &str) -> Option<String> {
-    let mut by: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
-    for i in study.interviews {
-        let Some(v) = i.metadata.get(field).filter(|v| !v.trim().is_empty()) else {
-            continue;
-        };
-        let e = by.entry(v.as_str()).or_default();
-        for (k, n) in i.forces.iter().enumerate() {
-            e[k] += n;
-        }
-    }
-    if by.is_empty() {
-        return None;
-    }
-    let mut rows: Vec<(String, [usize; 4])> =
-        by.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
-    // Sizes and other numbers in numeric order (`150` before `1200`).
-    let number = |s: &str| s.trim().replace([',', '_'], "").parse::<f64>().ok();
-    if rows.iter().all(|(v, _)| number(v).is_some()) {
-        rows.sort_by(|a, b| {
-            number(&a.0)
-                .partial_cmp(&number(&b.0))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-    }
-    Some(stacked_bars(
-        &format!("Signals per force, by {field}"),
-        &rows,
-    ))
+    let rows = study.forces_by(field);
+    (!rows.is_empty()).then(|| stacked_bars(&format!("Signals per force, by {field}"), &rows))
 }
 
 /// A grid: one row per theme, one column per segment, a dot as large as the number of the

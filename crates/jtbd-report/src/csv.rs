@@ -187,7 +187,7 @@ pub fn stories(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
             s.frustration.to_string().into(),
             s.desired_progress.to_string().into(),
         ];
-        for slot in [&story.situation, &story.motivation, &story.outcome] {
+        for (_, slot) in crate::slots(story) {
             match slot {
                 Some(d) => {
                     let rec = &study.records[d.evidence.record];

@@ -245,11 +245,7 @@ fn stories(study: &Study<'_>, s: &mut String) {
             escape(&t.label),
             escape(&story.text)
         );
-        for (name, slot) in [
-            ("situation", &story.situation),
-            ("motivation", &story.motivation),
-            ("outcome", &story.outcome),
-        ] {
+        for (name, slot) in crate::slots(story) {
             match slot {
                 Some(d) => {
                     let force = study.records[d.evidence.record]
@@ -289,17 +285,12 @@ fn segments(study: &Study<'_>, s: &mut String) {
         s.push_str("<p>No segment: too few interviewees share themes.</p>");
     }
     for (k, seg) in f.segments.iter().enumerate() {
-        let themes: Vec<String> = seg
-            .themes
-            .iter()
-            .filter_map(|&t| f.themes.get(t))
-            .map(|t| escape(&t.label).into_owned())
-            .collect();
+        let themes = crate::theme_labels(study, seg, |l| escape(l).into_owned());
         let _ = write!(
             s,
             "<article class=\"story\"><h3>Segment {}: {}</h3><p>{} members: {}</p><p>Poster child: <b>{}</b></p>",
             k + 1,
-            themes.join(", "),
+            themes,
             seg.members.len(),
             escape(&seg.members.join(", ")),
             escape(&seg.poster_child)

@@ -3,7 +3,6 @@
 use crate::Study;
 use jtbd_model::Force;
 use jtbd_stories::Quote;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -57,22 +56,10 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             .map(|i| (i.interviewee().to_owned(), i.forces)),
     );
     for field in ["role", "size", "industry"] {
-        let mut by: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
-        for i in study.interviews {
-            if let Some(v) = i.metadata.get(field).filter(|v| !v.trim().is_empty()) {
-                let e = by.entry(v.as_str()).or_default();
-                for (k, n) in i.forces.iter().enumerate() {
-                    e[k] += n;
-                }
-            }
-        }
-        if !by.is_empty() {
+        let rows = study.forces_by(field);
+        if !rows.is_empty() {
             let _ = writeln!(s, "## Forces by {field}\n");
-            force_table(
-                &mut s,
-                field,
-                by.into_iter().map(|(v, n)| (v.to_owned(), n)),
-            );
+            force_table(&mut s, field, rows.into_iter());
         }
     }
 
@@ -106,11 +93,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     for story in &f.stories {
         let t = &f.themes[story.theme];
         let _ = writeln!(s, "### {}\n\n**{}**\n", md(&t.label), md(&story.text));
-        for (name, slot) in [
-            ("situation", &story.situation),
-            ("motivation", &story.motivation),
-            ("outcome", &story.outcome),
-        ] {
+        for (name, slot) in crate::slots(story) {
             match slot {
                 Some(d) => {
                     let _ = writeln!(s, "- {name}, from:");
@@ -134,17 +117,12 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
 
     let _ = writeln!(s, "## Segments\n");
     for (k, seg) in f.segments.iter().enumerate() {
-        let themes: Vec<String> = seg
-            .themes
-            .iter()
-            .filter_map(|&t| f.themes.get(t))
-            .map(|t| md(&t.label))
-            .collect();
+        let themes = crate::theme_labels(study, seg, md);
         let _ = writeln!(
             s,
             "### Segment {}: {}\n\n{} members: {}. Poster child: **{}**.\n",
             k + 1,
-            themes.join(", "),
+            themes,
             seg.members.len(),
             md(&seg.members.join(", ")),
             md(&seg.poster_child)

@@ -158,4 +158,54 @@ impl Study<'_> {
     pub fn errors(&self) -> usize {
         self.problems.iter().filter(|p| !p.skipped).count()
     }
+
+    /// Signals per force summed over the interviews with each value of a metadata field (`role`,
+    /// `size`, `industry`), values in order (numbers as numbers: `150` before `1200`); empty
+    /// when no interview has the field.
+    pub fn forces_by(&self, field: &str) -> Vec<(String, [usize; 4])> {
+        let mut by: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+        for i in self.interviews {
+            let Some(v) = i.metadata.get(field).filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            let e = by.entry(v.as_str()).or_default();
+            for (k, n) in i.forces.iter().enumerate() {
+                e[k] += n;
+            }
+        }
+        let mut rows: Vec<(String, [usize; 4])> =
+            by.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
+        let number = |s: &str| s.trim().replace([',', '_'], "").parse::<f64>().ok();
+        if rows.iter().all(|(v, _)| number(v).is_some()) {
+            rows.sort_by(|a, b| {
+                number(&a.0)
+                    .partial_cmp(&number(&b.0))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+        }
+        rows
+    }
+}
+
+/// The labels of a segment's themes, joined by `, `, each made safe by `safe`.
+pub fn theme_labels(
+    study: &Study<'_>,
+    seg: &jtbd_stories::Segment,
+    safe: impl Fn(&str) -> String,
+) -> String {
+    seg.themes
+        .iter()
+        .filter_map(|&t| study.findings.themes.get(t))
+        .map(|t| safe(&t.label))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A job story's slots in reading order, each with its name: situation, motivation, outcome.
+pub fn slots(story: &jtbd_stories::Story) -> [(&'static str, Option<&jtbd_stories::Drafted>); 3] {
+    [
+        ("situation", story.situation.as_ref()),
+        ("motivation", story.motivation.as_ref()),
+        ("outcome", story.outcome.as_ref()),
+    ]
 }

@@ -426,19 +426,7 @@ mod tests {
     use super::*;
 
     fn seg(src: &str) -> Vec<(Option<String>, Option<u64>, String)> {
-        read(src)
-            .unwrap()
-            .segments
-            .into_iter()
-            .map(|s| {
-                let c = &s.chunks[0];
-                let text = c
-                    .text
-                    .clone()
-                    .unwrap_or_else(|| src[c.raw.clone()].to_owned());
-                (s.speaker, s.timestamp, text)
-            })
-            .collect()
+        read(src).unwrap().summary(src)
     }
 
     #[test]

@@ -675,19 +675,7 @@ mod tests {
     }
 
     fn turns_of(src: &str, format: Format) -> Vec<(Option<String>, Option<u64>, String)> {
-        read(src, format)
-            .unwrap()
-            .segments
-            .into_iter()
-            .map(|s| {
-                let c = &s.chunks[0];
-                let text = c
-                    .text
-                    .clone()
-                    .unwrap_or_else(|| src[c.raw.clone()].to_owned());
-                (s.speaker, s.timestamp, text)
-            })
-            .collect()
+        read(src, format).unwrap().summary(src)
     }
 
     #[test]
