@@ -154,14 +154,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
                 .to_owned()
         })
         .collect();
-    let gone: Vec<String> = known
-        .keys()
-        .filter(|k| !seen.contains(*k) && roots.iter().any(|r| under(k, r)))
-        .cloned()
-        .collect();
-    for path in &gone {
-        writer.remove(path);
-    }
+    let gone = writer.remove_gone(&roots, &seen);
     let total_files = writer.files().len();
     writer.finish()?;
     bar.finish_and_clear();
@@ -213,16 +206,6 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
         files: summary.files,
         errors: summary.errors,
     })
-}
-
-/// Whether `path` is `root` or inside it.
-fn under(path: &str, root: &str) -> bool {
-    root.is_empty()
-        || root == "."
-        || path == root
-        || path
-            .strip_prefix(root)
-            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Deletes an index folder for `--rebuild`, but only one that is a jtbd index (or empty).

@@ -13,9 +13,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
-/// The manifest picked up from a folder when `--meta` is not given.
-const DEFAULT_MANIFEST: &str = "participants.csv";
-
 /// Files read in parallel before their results are handed on, in order. Bounds memory.
 const BATCH: usize = 256;
 
@@ -300,11 +297,7 @@ pub fn warn_unseen_interviewers(names: &[String], seen: u64, files_read: usize) 
 /// `--meta`, or a `participants.csv` at the top of a folder given.
 fn manifest_path(args: &ReadArgs, quiet: bool) -> Option<PathBuf> {
     args.meta.clone().or_else(|| {
-        let found = args
-            .paths
-            .iter()
-            .map(|p| p.join(DEFAULT_MANIFEST))
-            .find(|p| p.is_file())?;
+        let found = jtbd_ingest::default_manifest(&args.paths)?;
         if !quiet {
             eprintln!(
                 "note: using metadata from {}",
@@ -381,21 +374,14 @@ pub fn file_of(item: &WalkItem) -> Result<(&std::path::Path, &String, bool), Unr
     }
 }
 
-/// A file that could not be read: an error, except a binary file inside a folder, which is
-/// someone's spreadsheet or picture, not a failure.
+/// A file that could not be read: skipped with a note or failed, as `jtbd_ingest::skip_reason` says.
 pub fn unread(display: &str, walked: bool, error: IngestError) -> Unread {
-    match error {
-        IngestError::Decode(jtbd_text::DecodeError::Binary { .. }) if walked => {
-            Unread::Skipped(WireSkipped {
-                path: display.to_owned(),
-                reason: "binary file".into(),
-            })
-        }
-        error if error.is_note() => Unread::Skipped(WireSkipped {
+    match jtbd_ingest::skip_reason(&error, walked) {
+        Some(reason) => Unread::Skipped(WireSkipped {
             path: display.to_owned(),
-            reason: error.to_string(),
+            reason,
         }),
-        error => Unread::Failed(WireError {
+        None => Unread::Failed(WireError {
             path: display.to_owned(),
             line: error.line(),
             message: error.to_string(),

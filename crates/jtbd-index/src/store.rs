@@ -179,6 +179,17 @@ pub struct Writer {
     writer: IndexWriter,
 }
 
+/// Whether `path` is `root` or inside it.
+fn under(path: &str, root: &str) -> bool {
+    let root = root.trim_end_matches('/');
+    root.is_empty()
+        || root == "."
+        || path == root
+        || path
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
 impl Writer {
     /// The files the index holds, as this writer will commit them.
     pub fn files(&self) -> &BTreeMap<String, String> {
@@ -210,6 +221,25 @@ impl Writer {
         self.writer
             .delete_term(Term::from_field_text(self.fields.path, path));
         self.files.remove(path);
+    }
+
+    /// Removes the files the index holds under one of `roots` (display paths, `/` separated) that
+    /// are not in `seen`: files a walk of those roots no longer finds. Returns them.
+    pub fn remove_gone(
+        &mut self,
+        roots: &[String],
+        seen: &std::collections::BTreeSet<String>,
+    ) -> Vec<String> {
+        let gone: Vec<String> = self
+            .files
+            .keys()
+            .filter(|k| !seen.contains(*k) && roots.iter().any(|r| under(k, r)))
+            .cloned()
+            .collect();
+        for path in &gone {
+            self.remove(path);
+        }
+        gone
     }
 
     /// Commits: documents and the list of files become visible together, or not at all.

@@ -33,6 +33,30 @@ pub use id::interview_id;
 pub use meta::{Manifest, ManifestError};
 pub use walk::{Skipped, WalkItem, walk};
 
+/// The manifest picked up from a folder given when none is named (`--meta`).
+pub const DEFAULT_MANIFEST: &str = "participants.csv";
+
+/// The default manifest: a [`DEFAULT_MANIFEST`] at the top of the first folder given that has one.
+pub fn default_manifest(paths: &[std::path::PathBuf]) -> Option<std::path::PathBuf> {
+    paths
+        .iter()
+        .map(|p| p.join(DEFAULT_MANIFEST))
+        .find(|p| p.is_file())
+}
+
+/// Why a file that could not be read is left out with a note rather than failed, if it is: an
+/// empty file, one that is no transcript, or a binary file met inside a folder (someone's
+/// spreadsheet or picture; named directly, it is an error).
+pub fn skip_reason(error: &IngestError, walked: bool) -> Option<String> {
+    match error {
+        IngestError::Decode(jtbd_text::DecodeError::Binary { .. }) if walked => {
+            Some("binary file".into())
+        }
+        e if e.is_note() => Some(e.to_string()),
+        _ => None,
+    }
+}
+
 /// How to read files.
 #[derive(Debug, Clone)]
 pub struct Options {
