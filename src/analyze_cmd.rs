@@ -2,7 +2,7 @@
 //! extracts and keeps what the stories need) and hands the results to the formats: the JSON
 //! Lines writers of the other commands and `jtbd-report` for the report, CSV and exports.
 
-use crate::cli::{AnalyzeArgs, IndexArgs, IndexLocation, ReportFormat};
+use crate::cli::AnalyzeArgs;
 use crate::emit::line;
 use crate::wire::{Begin, Message, Summary};
 use crate::wire_stories::StoriesSummary;
@@ -29,22 +29,18 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         rules: args.rules.clone(),
     };
 
-    // Stage 1: the index (incremental: a second run reads only what changed).
-    let index = crate::index_cmd::run(
-        &IndexArgs {
-            read: args.read.clone(),
-            location: IndexLocation {
-                index: out.join("index"),
-            },
-            rebuild: false,
-            rules: args.rules.clone(),
-            commit_every: 256 << 20,
-            format: ReportFormat::Human,
-        },
-        true,
-    )?;
-
-    // Stage 2: read, extract, keep; the JSON Lines of interviews and signals as they come.
+    // One pass: read, extract, index what changed (a second run reuses the index), keep what the
+    // stories need; the JSON Lines of interviews and signals are written as interviews come.
+    let index_dir = out.join("index");
+    let index =
+        jtbd_index::Index::open_or_create(&index_dir, concat!("jtbd ", env!("CARGO_PKG_VERSION")))?;
+    let mut writer = index.writer()?;
+    let known = writer.files().clone();
+    let plan = crate::study_cmd::IndexPlan {
+        index: &index,
+        known: &known,
+    };
+    let mut seen = std::collections::BTreeSet::new();
     let mut interviews = Staged::create(&out.join("interviews.jsonl"))?;
     let mut signals = Staged::create(&out.join("signals.jsonl"))?;
     let mut buf = Vec::with_capacity(64 * 1024);
@@ -58,7 +54,14 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         args.rules.as_deref(),
         min,
         quiet,
-        |_, i, found| {
+        Some(&plan),
+        |_, i, found, indexed| {
+            if let Some(x) = indexed {
+                if let Some(docs) = x.docs {
+                    writer.replace(&x.path, &x.fingerprint, docs)?;
+                }
+                seen.insert(x.path);
+            }
             buf.clear();
             crate::fast_json::interview_line(&mut buf, i);
             interviews.write_all(&buf)?;
@@ -89,6 +92,16 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
     signals.write_all(&buf)?;
     interviews.commit()?;
     signals.commit()?;
+    // A file that failed keeps what the index had of it; files gone from the folders leave it.
+    seen.extend(
+        g.problems
+            .iter()
+            .filter(|p| !p.skipped)
+            .map(|p| p.path.clone()),
+    );
+    writer.remove_gone(&crate::index_cmd::roots(&args.read.paths), &seen);
+    let files_in_index = writer.files().len();
+    writer.finish()?;
 
     // Stage 3: the formats.
     let study = g.study();
@@ -141,7 +154,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         eprintln!(
             "open {} (index: {} files; search it with `jtbd search QUERY --index {}`)",
             out.join("report.html").display(),
-            index.files,
+            files_in_index,
             out.join("index").display()
         );
     }

@@ -3,7 +3,6 @@
 
 use crate::cli::{ExportArgs, ExportCommand, SearchEngine, SearchExportArgs};
 use anyhow::Context;
-use jtbd_model::Force;
 use jtbd_report::SignalRow;
 use jtbd_report::search_export::{Chunks, Target, turn_docs};
 
@@ -42,7 +41,8 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
         args.rules.as_deref(),
         min(args),
         quiet,
-        |k, i, found| {
+        None,
+        |k, i, found, _| {
             let row = jtbd_report::InterviewRow::new(i, found);
             let rows: Vec<SignalRow> = found.iter().map(|s| SignalRow::new(k, i, s)).collect();
             project.add(k, &row, &i.source, &rows)?;
@@ -70,7 +70,8 @@ fn qdc(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
         args.rules.as_deref(),
         min(args),
         quiet,
-        |_, _, _| Ok(()),
+        None,
+        |_, _, _, _| Ok(()),
     )?;
     jtbd_report::atomic::write(&args.output, |w| jtbd_report::qdpx::codebook(&g.study(), w))
         .with_context(|| format!("{}: cannot write", args.output.display()))?;
@@ -96,13 +97,9 @@ fn search(args: &SearchExportArgs, quiet: bool) -> anyhow::Result<u8> {
         args.rules.as_deref(),
         2,
         quiet,
-        |_, i, found| {
-            let mut forces: Vec<Vec<Force>> = vec![Vec::new(); i.turns.len()];
-            for s in found {
-                if let Some(t) = forces.get_mut(s.turn) {
-                    t.push(s.force);
-                }
-            }
+        None,
+        |_, i, found, _| {
+            let forces = crate::index_cmd::forces_by_turn(i, found);
             for doc in turn_docs(i, &forces) {
                 chunks.add(&doc)?;
             }

@@ -56,19 +56,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     let mut writer = index.writer()?;
     let rules = RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
     let setup = ReadSetup::new(&args.read, quiet)?;
-    // Everything but the file and its metadata that decides its documents, hashed once (the
-    // rule set's description is large; each file's fingerprint takes only this short digest).
-    let context = jtbd_index::fingerprint(
-        format!(
-            "{}\n{:?}\n{:?}\n{}",
-            jtbd_index::SCHEMA_VERSION,
-            setup.opts.format,
-            setup.opts.interviewers,
-            rules.fingerprint_text()
-        )
-        .as_bytes(),
-        b"",
-    );
+    let context = context(&setup, &rules);
     let known = writer.files().clone();
     let bar = progress_bar_for("indexing", quiet);
     let mut notes = Notes::new(&bar, quiet);
@@ -144,16 +132,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
         Ok(())
     })?;
     // Files the index holds under the paths given that the walk no longer finds.
-    let roots: Vec<String> = args
-        .read
-        .paths
-        .iter()
-        .map(|p| {
-            jtbd_ingest::walk::display_path(p)
-                .trim_end_matches('/')
-                .to_owned()
-        })
-        .collect();
+    let roots = roots(&args.read.paths);
     let gone = writer.remove_gone(&roots, &seen);
     let total_files = writer.files().len();
     writer.finish()?;
@@ -246,7 +225,7 @@ fn process(
         Err(e) => return unread(pipeline::unread(display, walked, e)),
     };
     let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
-    let fingerprint = jtbd_index::fingerprint(&bytes, format!("{context}\n{extra:?}").as_bytes());
+    let fingerprint = file_fingerprint(&bytes, context, extra);
     if known.get(display.as_str()) == Some(&fingerprint) {
         return Done::Unchanged(display.clone());
     }
@@ -270,11 +249,56 @@ fn process(
 
 /// The forces extraction finds in each turn (interviewees and unknown speakers, as `extract`).
 fn turn_forces(interview: &Interview, rules: &RuleSet) -> Vec<Vec<Force>> {
+    forces_by_turn(
+        interview,
+        &jtbd_extract::signals(interview, rules, SpeakerFilter::Interviewee),
+    )
+}
+
+/// The forces of `signals` in each turn of `interview`.
+pub fn forces_by_turn(interview: &Interview, signals: &[jtbd_model::Signal]) -> Vec<Vec<Force>> {
     let mut per_turn = vec![Vec::new(); interview.turns.len()];
-    for s in jtbd_extract::signals(interview, rules, SpeakerFilter::Interviewee) {
+    for s in signals {
         if let Some(t) = per_turn.get_mut(s.turn) {
             t.push(s.force);
         }
     }
     per_turn
+}
+
+/// Everything but the file and its metadata that decides its documents, hashed once (the rule
+/// set's description is large; each file's fingerprint takes only this short digest).
+pub fn context(setup: &ReadSetup, rules: &RuleSet) -> String {
+    jtbd_index::fingerprint(
+        format!(
+            "{}\n{:?}\n{:?}\n{}",
+            jtbd_index::SCHEMA_VERSION,
+            setup.opts.format,
+            setup.opts.interviewers,
+            rules.fingerprint_text()
+        )
+        .as_bytes(),
+        b"",
+    )
+}
+
+/// A file's fingerprint: its bytes, its manifest row and the run's [`context`].
+pub fn file_fingerprint(
+    bytes: &[u8],
+    context: &str,
+    extra: Option<&std::collections::BTreeMap<String, String>>,
+) -> String {
+    jtbd_index::fingerprint(bytes, format!("{context}\n{extra:?}").as_bytes())
+}
+
+/// The roots of a walk as the index keys its files: display paths without a trailing `/`.
+pub fn roots(paths: &[std::path::PathBuf]) -> Vec<String> {
+    paths
+        .iter()
+        .map(|p| {
+            jtbd_ingest::walk::display_path(p)
+                .trim_end_matches('/')
+                .to_owned()
+        })
+        .collect()
 }

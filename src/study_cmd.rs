@@ -13,9 +13,29 @@ use std::time::Instant;
 
 /// What one file became on a worker.
 enum Done {
-    Read(Box<Interview>, Vec<Signal>, u64, Vec<String>),
+    Read(
+        Box<Interview>,
+        Vec<Signal>,
+        u64,
+        Vec<String>,
+        Option<Indexed>,
+    ),
     Failed(crate::wire::WireError),
     Skipped(crate::wire::WireSkipped),
+}
+
+/// An index to keep up to date in the same pass: the files it holds, by fingerprint.
+pub struct IndexPlan<'a> {
+    pub index: &'a jtbd_index::Index,
+    pub known: &'a std::collections::BTreeMap<String, String>,
+}
+
+/// What the pass did for the index with one file: its fingerprint, and its documents when it
+/// changed (`None`: the index holds it already).
+pub struct Indexed {
+    pub path: String,
+    pub fingerprint: String,
+    pub docs: Option<Vec<jtbd_index::Document>>,
 }
 
 /// Everything the formats take, once the pass is over.
@@ -56,7 +76,8 @@ pub fn gather(
     rules: Option<&std::path::Path>,
     min_interviewees: usize,
     quiet: bool,
-    mut each: impl FnMut(usize, &Interview, &[Signal]) -> anyhow::Result<()>,
+    index: Option<&IndexPlan<'_>>,
+    mut each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let started = Instant::now();
     let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
@@ -76,24 +97,26 @@ pub fn gather(
     };
     let mut named = 0u64;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
+    let context = crate::index_cmd::context(&setup, &rules);
     let (setup_ref, bar_ref, rules_ref) = (&setup, &bar, &rules);
+    let plan = index.map(|p| (p, context.as_str()));
     std::thread::scope(|scope| -> anyhow::Result<()> {
         scope.spawn(move || {
             let meta = setup_ref.meta_canonical.as_deref();
             let filter = &setup_ref.filter;
             pipeline::produce(&args.paths, filter, meta, bar_ref, &tx, |item| {
-                read(item, setup_ref, rules_ref)
+                read(item, setup_ref, rules_ref, plan)
             })
         });
         for done in rx.into_iter().flatten() {
             match done {
-                Done::Read(i, signals, seen, noticed) => {
+                Done::Read(i, signals, seen, noticed, indexed) => {
                     named |= seen;
                     notes.noticed(&noticed);
                     g.files += 1;
                     bar.inc(1);
                     let k = g.interviews.len();
-                    each(k, &i, &signals)?;
+                    each(k, &i, &signals, indexed)?;
                     g.interviews.push(InterviewRow::new(&i, &signals));
                     g.signals
                         .extend(signals.iter().map(|s| SignalRow::new(k, &i, s)));
@@ -132,13 +155,40 @@ pub fn gather(
 }
 
 /// Reads one walk item and extracts its signals, on a worker.
-fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done {
-    match pipeline::read_item(item, setup) {
-        Ok(i) => {
+fn read(
+    item: &jtbd_ingest::WalkItem,
+    setup: &ReadSetup,
+    rules: &RuleSet,
+    index: Option<(&IndexPlan<'_>, &str)>,
+) -> Done {
+    let read = || -> Result<(Interview, Option<String>), Unread> {
+        let (path, display, walked) = pipeline::file_of(item)?;
+        let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
+        let bytes = jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes)
+            .map_err(|e| pipeline::unread(display, walked, e))?;
+        let fingerprint =
+            index.map(|(_, context)| crate::index_cmd::file_fingerprint(&bytes, context, extra));
+        let i = jtbd_ingest::parse_owned(bytes, display, &setup.opts, extra)
+            .map_err(|e| pipeline::unread(display, walked, e))?;
+        Ok((i, fingerprint))
+    };
+    match read() {
+        Ok((i, fingerprint)) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
             let named = pipeline::interviewers_seen(&i, &setup.opts.interviewers);
             let noticed = pipeline::file_notes(&i);
-            Done::Read(Box::new(i), signals, named, noticed)
+            let indexed = index.zip(fingerprint).map(|((plan, _), fingerprint)| {
+                let unchanged = plan.known.get(&i.path) == Some(&fingerprint);
+                Indexed {
+                    path: i.path.clone(),
+                    docs: (!unchanged).then(|| {
+                        plan.index
+                            .documents(&i, &crate::index_cmd::forces_by_turn(&i, &signals))
+                    }),
+                    fingerprint,
+                }
+            });
+            Done::Read(Box::new(i), signals, named, noticed, indexed)
         }
         Err(Unread::Skipped(s)) => Done::Skipped(s),
         Err(Unread::Failed(e)) => Done::Failed(e),

@@ -102,10 +102,16 @@ pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
     }
     let themes = theme_of(study);
     let header = header_with_metadata(&["interview", "path"], &SIGNAL_COLUMNS);
+    // An interview's metadata cells are made once, not once for each of its signals.
+    let meta: Vec<[Cow<'_, str>; 7]> = study
+        .interviews
+        .iter()
+        .map(|i| metadata_cells(&i.metadata))
+        .collect();
     let body = study.signals.iter().map(|s| {
         let i = &study.interviews[s.interview];
         let mut row: Vec<Cow<'_, str>> = vec![i.id.as_str().into(), safe(&i.path)];
-        row.extend(metadata_cells(&i.metadata));
+        row.extend(meta[s.interview].iter().map(|c| Cow::Borrowed(c.as_ref())));
         let theme = themes.get(&(s.interview, s.byte_start)).map_or("", |t| t.1);
         row.extend([
             s.line.to_string().into(),

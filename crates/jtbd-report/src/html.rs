@@ -82,8 +82,9 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     filters(study, &mut s);
     charts_section(study, &mut s);
     themes(study, &mut s);
-    stories(study, &mut s);
-    segments(study, &mut s);
+    let segs = record_segments(study);
+    stories(study, &segs, &mut s);
+    segments(study, &segs, &mut s);
     all_signals(study, &mut s);
     problems(study, &mut s);
     let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
@@ -206,9 +207,26 @@ fn themes(study: &Study<'_>, s: &mut String) {
     s.push_str("</tbody></table></section>\n");
 }
 
-fn quote_html(study: &Study<'_>, record: usize, q: &Quote, force: Force, s: &mut String) {
+/// The segment of each record (1-based; 0 for none), found once per page.
+fn record_segments(study: &Study<'_>) -> Vec<usize> {
+    let by_name = segment_of(study);
+    study
+        .records
+        .iter()
+        .map(|r| by_name.get(r.interviewee.as_str()).copied().unwrap_or(0))
+        .collect()
+}
+
+fn quote_html(
+    study: &Study<'_>,
+    segs: &[usize],
+    record: usize,
+    q: &Quote,
+    force: Force,
+    s: &mut String,
+) {
     let rec = &study.records[record];
-    let seg = segment_of(study).get(rec.interviewee.as_str()).copied();
+    let seg = segs.get(record).copied().filter(|&k| k > 0);
     let role = rec.metadata.get("role").map_or("", String::as_str);
     let _ = write!(
         s,
@@ -230,7 +248,7 @@ fn quote_html(study: &Study<'_>, record: usize, q: &Quote, force: Force, s: &mut
     );
 }
 
-fn stories(study: &Study<'_>, s: &mut String) {
+fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
     let f = study.findings;
     s.push_str("<section id=\"stories\"><h2>Job stories</h2>");
     if f.stories.is_empty() {
@@ -254,7 +272,7 @@ fn stories(study: &Study<'_>, s: &mut String) {
                         .find(|x| x.quote.byte_start == d.evidence.quote.byte_start)
                         .map_or(Force::DesiredProgress, |x| x.force);
                     let _ = write!(s, "<p class=\"muted\">{name}, from</p>");
-                    quote_html(study, d.evidence.record, &d.evidence.quote, force, s);
+                    quote_html(study, segs, d.evidence.record, &d.evidence.quote, force, s);
                 }
                 None => {
                     let _ = write!(
@@ -271,14 +289,14 @@ fn stories(study: &Study<'_>, s: &mut String) {
         );
         for r in t.signals.iter().take(QUOTES_PER_STORY) {
             let said = &study.records[r.record].said[r.said];
-            quote_html(study, r.record, &said.quote, said.force, s);
+            quote_html(study, segs, r.record, &said.quote, said.force, s);
         }
         s.push_str("</article>\n");
     }
     s.push_str("</section>\n");
 }
 
-fn segments(study: &Study<'_>, s: &mut String) {
+fn segments(study: &Study<'_>, segs: &[usize], s: &mut String) {
     let f = study.findings;
     s.push_str("<section id=\"segments\"><h2>Segments</h2>");
     if f.segments.is_empty() {
@@ -314,7 +332,7 @@ fn segments(study: &Study<'_>, s: &mut String) {
         for r in &seg.poster_quotes {
             let SignalRef { record, said } = *r;
             let said = &study.records[record].said[said];
-            quote_html(study, record, &said.quote, said.force, s);
+            quote_html(study, segs, record, &said.quote, said.force, s);
         }
         s.push_str("</article>\n");
     }
