@@ -80,3 +80,10 @@ bench-instructions BIN="target/release/jtbd":
         a=$(count "$tmp/c50"); b=$(count "$tmp/c100")
         echo "$cmd --format jsonl: $(( (b - a) / bytes )) instructions per input byte (50 copies, $bytes bytes)"
     done
+
+# Instructions per input byte of `src/fast_json.rs` against serde_json writing the same JSON Lines
+# (the `plain-serde` feature builds the binary without it).
+bench-serde:
+    CARGO_TARGET_DIR=target/plain-serde cargo build --release --bin jtbd --features plain-serde
+    just bench-instructions
+    just bench-instructions target/plain-serde/release/jtbd

@@ -21,6 +21,14 @@ pub fn turn_head(i: &Interview) -> Vec<u8> {
 
 /// Appends the `turn` message of `t` (without tokens) and a newline; `head` is [`turn_head`].
 pub fn turn_line(out: &mut Vec<u8>, head: &[u8], i: &Interview, t: &Turn) {
+    #[cfg(feature = "plain-serde")]
+    {
+        let _ = head;
+        let m = crate::wire::Message::Turn(crate::wire::WireTurn::new(i, t, false));
+        let _ = crate::emit::line(out, &m);
+        return;
+    }
+    #[allow(unreachable_code)]
     let mut n = itoa::Buffer::new();
     out.extend_from_slice(head);
     out.extend_from_slice(n.format(t.index).as_bytes());
@@ -74,6 +82,13 @@ pub fn turn_line(out: &mut Vec<u8>, head: &[u8], i: &Interview, t: &Turn) {
 
 /// Appends the `interview` message of `i` and a newline.
 pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
+    #[cfg(feature = "plain-serde")]
+    {
+        let m = crate::wire::Message::Interview(crate::wire::WireInterview::new(i));
+        let _ = crate::emit::line(out, &m);
+        return;
+    }
+    #[allow(unreachable_code)]
     let mut n = itoa::Buffer::new();
     out.extend_from_slice(b"{\"type\":\"interview\",\"data\":{\"id\":");
     string(out, &i.id);
@@ -130,6 +145,13 @@ pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
 
 /// Appends the `signal` message of `s`, a signal of `i`, and a newline.
 pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
+    #[cfg(feature = "plain-serde")]
+    {
+        let m = crate::wire::Message::Signal(crate::wire_signal::WireSignal::new(i, s));
+        let _ = crate::emit::line(out, &m);
+        return;
+    }
+    #[allow(unreachable_code)]
     let mut n = itoa::Buffer::new();
     let turn = &i.turns[s.turn];
     let sentence = &turn.sentences[s.sentence];

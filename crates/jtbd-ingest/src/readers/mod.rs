@@ -3,7 +3,6 @@
 pub mod captions;
 pub mod docx;
 pub mod json;
-mod json_scan;
 pub mod labelled;
 
 use crate::{IngestError, Parsed};
