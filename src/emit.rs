@@ -55,10 +55,10 @@ pub trait Render: Sync {
     }
 }
 
-pub fn line(out: &mut Vec<u8>, m: &Message<'_>) -> io::Result<()> {
+/// The one JSON Lines writer: a message and a newline.
+pub fn line(out: &mut (impl io::Write + ?Sized), m: &Message<'_>) -> io::Result<()> {
     serde_json::to_writer(&mut *out, m)?;
-    out.push(b'\n');
-    Ok(())
+    out.write_all(b"\n")
 }
 
 pub fn one(m: &Message<'_>) -> io::Result<Vec<u8>> {

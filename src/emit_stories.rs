@@ -83,11 +83,7 @@ pub fn render(
 
 fn jsonl(w: &Wire<'_>, summary: &StoriesSummary) -> io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    let mut line = |m: &Message<'_>| -> io::Result<()> {
-        serde_json::to_writer(&mut out, m)?;
-        out.push(b'\n');
-        Ok(())
-    };
+    let mut line = |m: &Message<'_>| crate::emit::line(&mut out, m);
     line(&Message::Begin(Begin::new("stories")))?;
     for t in &w.themes {
         line(&Message::Theme(t))?;

@@ -144,11 +144,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     let shown = jtbd_ingest::walk::display_path(dir);
     if args.format == ReportFormat::Jsonl {
         let mut out = std::io::stdout().lock();
-        let mut line = |m: &Message<'_>| -> anyhow::Result<()> {
-            serde_json::to_writer(&mut out, m)?;
-            out.write_all(b"\n")?;
-            Ok(())
-        };
+        let mut line = |m: &Message<'_>| crate::emit::line(&mut out, m);
         line(&Message::Begin(Begin::new("index")))?;
         for e in &errors {
             line(&Message::Error(e))?;

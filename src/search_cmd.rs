@@ -48,11 +48,7 @@ pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
     match args.format {
         OutputFormat::Human => human(&mut out, &results, style, args.full)?,
         OutputFormat::Jsonl => {
-            let mut line = |m: &Message<'_>| -> anyhow::Result<()> {
-                serde_json::to_writer(&mut out, m)?;
-                out.write_all(b"\n")?;
-                Ok(())
-            };
+            let mut line = |m: &Message<'_>| crate::emit::line(&mut out, m);
             line(&Message::Begin(Begin::new("search")))?;
             for (i, h) in results.hits.iter().enumerate() {
                 line(&Message::Hit(WireHit::new(i + 1, h)))?;
