@@ -95,12 +95,9 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
                     noticed,
                 } => {
                     named |= interviewers;
-                    notes.noticed(&noticed);
-                    summary.files += 1;
-                    summary.interviews += 1;
+                    notes.read(&noticed);
                     summary.turns += turns;
                     summary.bytes += bytes;
-                    bar.inc(1);
                     writer.replace(&path, &fingerprint, docs)?;
                     seen.insert(path);
                     since_commit += bytes;
@@ -110,23 +107,16 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
                     }
                 }
                 Done::Unchanged(path) => {
-                    summary.files += 1;
+                    notes.unchanged();
                     unchanged += 1;
-                    bar.inc(1);
                     seen.insert(path);
                 }
                 Done::Failed(e) => {
-                    summary.files += 1;
-                    summary.errors += 1;
-                    bar.inc(1);
                     notes.error(&e);
                     seen.insert(e.path.clone());
                     errors.push(e);
                 }
-                Done::Skipped(s) => {
-                    summary.skipped += 1;
-                    notes.skipped(&s);
-                }
+                Done::Skipped(s) => notes.skipped(&s),
             }
         }
         Ok(())
@@ -138,6 +128,10 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     writer.finish()?;
     bar.finish_and_clear();
     notes.finish();
+    summary.files = notes.files();
+    summary.interviews = notes.read_count();
+    summary.errors = notes.errors();
+    summary.skipped = notes.skipped_count();
     // Only files read this run can show a name (unchanged ones are not parsed again).
     pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, summary.interviews);
     summary.elapsed_ms = started.elapsed().as_millis() as u64;

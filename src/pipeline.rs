@@ -181,18 +181,15 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                     noticed,
                 } => {
                     named |= interviewers;
-                    notes.noticed(&noticed);
+                    notes.read(&noticed);
                     for (total, n) in summary.signal_counts.iter_mut().zip(rendered.signals) {
                         *total += n;
                     }
                     let rendered = rendered.bytes;
-                    summary.files += 1;
-                    summary.interviews += 1;
                     summary.turns += turns;
                     summary.sentences += sentences;
                     summary.words += words;
                     summary.bytes += bytes;
-                    bar.inc(1);
                     // Interviews that render to nothing (no signals) take no separator.
                     if !rendered.is_empty() {
                         if !std::mem::take(&mut first_interview) {
@@ -202,15 +199,11 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
                     }
                 }
                 Done::Failed(e) => {
-                    summary.files += 1;
-                    summary.errors += 1;
-                    bar.inc(1);
                     notes.error(&e);
                     out.push(render.error(&e)?)?;
                     errors.push(e);
                 }
                 Done::Skipped(s) => {
-                    summary.skipped += 1;
                     notes.skipped(&s);
                     out.push(render.skipped(&s)?)?;
                     skipped.push(s);
@@ -225,6 +218,10 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     })?;
     bar.finish_and_clear();
     notes.finish();
+    summary.files = notes.files();
+    summary.interviews = notes.read_count();
+    summary.errors = notes.errors();
+    summary.skipped = notes.skipped_count();
     warn_unseen_interviewers(&opts.interviewers, named, summary.interviews);
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     if render.counts_signals() {
@@ -389,10 +386,13 @@ pub fn unread(display: &str, walked: bool, error: IngestError) -> Unread {
     }
 }
 
-/// Diagnostics on stderr: each error and skipped file up to [`MAX_NOTES`] of each, then a count.
+/// The one tally of a run's files, and its diagnostics on stderr: each error and skipped file up
+/// to [`MAX_NOTES`] of each, then a count. Every command that reads files counts through it.
 pub struct Notes<'a> {
     bar: &'a ProgressBar,
     quiet: bool,
+    files: usize,
+    read: usize,
     errors: usize,
     skipped: usize,
     noticed: usize,
@@ -403,10 +403,46 @@ impl<'a> Notes<'a> {
         Notes {
             bar,
             quiet,
+            files: 0,
+            read: 0,
             errors: 0,
             skipped: 0,
             noticed: 0,
         }
+    }
+
+    /// Files met that are transcripts: read, unchanged or failed.
+    pub fn files(&self) -> usize {
+        self.files
+    }
+
+    /// Files read.
+    pub fn read_count(&self) -> usize {
+        self.read
+    }
+
+    /// Files that failed.
+    pub fn errors(&self) -> usize {
+        self.errors
+    }
+
+    /// Files and folders left out with a note.
+    pub fn skipped_count(&self) -> usize {
+        self.skipped
+    }
+
+    /// A file read, with what ingest noticed in it ([`file_notes`]).
+    pub fn read(&mut self, noticed: &[String]) {
+        self.files += 1;
+        self.read += 1;
+        self.bar.inc(1);
+        self.noticed(noticed);
+    }
+
+    /// A file the index holds already (not read again).
+    pub fn unchanged(&mut self) {
+        self.files += 1;
+        self.bar.inc(1);
     }
 
     fn say(&self, msg: String) {
@@ -415,7 +451,10 @@ impl<'a> Notes<'a> {
         });
     }
 
+    /// A file that failed.
     pub fn error(&mut self, e: &WireError) {
+        self.files += 1;
+        self.bar.inc(1);
         self.errors += 1;
         // Errors are shown even with --quiet: they change the exit code.
         if self.errors <= MAX_NOTES {
@@ -423,6 +462,7 @@ impl<'a> Notes<'a> {
         }
     }
 
+    /// A file or folder left out with a note.
     pub fn skipped(&mut self, s: &WireSkipped) {
         self.skipped += 1;
         if !self.quiet && self.skipped <= MAX_NOTES {
@@ -431,7 +471,7 @@ impl<'a> Notes<'a> {
     }
 
     /// What ingest noticed in a file it read ([`file_notes`]).
-    pub fn noticed(&mut self, lines: &[String]) {
+    fn noticed(&mut self, lines: &[String]) {
         for line in lines {
             self.noticed += 1;
             if !self.quiet && self.noticed <= MAX_NOTES {

@@ -60,8 +60,7 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     let setup = ReadSetup::new(&args.read, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
-    let (mut records, mut errors, mut skipped, mut files, mut filtered_out) =
-        (Vec::new(), 0usize, 0usize, 0usize, 0usize);
+    let (mut records, mut filtered_out) = (Vec::new(), 0usize);
     let mut named = 0u64;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
     let (setup_ref, bar_ref, rules_ref) = (&setup, &bar, &rules);
@@ -77,31 +76,22 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
             match done {
                 Done::Read(r, interviewers, noticed) => {
                     named |= interviewers;
-                    notes.noticed(&noticed);
-                    files += 1;
-                    bar.inc(1);
+                    notes.read(&noticed);
                     if admitted(&r, args) {
                         records.push(r);
                     } else {
                         filtered_out += 1;
                     }
                 }
-                Done::Failed(e) => {
-                    files += 1;
-                    errors += 1;
-                    bar.inc(1);
-                    notes.error(&e);
-                }
-                Done::Skipped(s) => {
-                    skipped += 1;
-                    notes.skipped(&s);
-                }
+                Done::Failed(e) => notes.error(&e),
+                Done::Skipped(s) => notes.skipped(&s),
             }
         }
     });
     bar.finish_and_clear();
     notes.finish();
-    pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, files - errors);
+    let (files, errors, skipped) = (notes.files(), notes.errors(), notes.skipped_count());
+    pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, notes.read_count());
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
     let findings = jtbd_stories::find(&records, &knowledge, min);
     let summary = StoriesSummary {

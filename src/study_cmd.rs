@@ -112,9 +112,7 @@ pub fn gather(
             match done {
                 Done::Read(i, signals, seen, noticed, indexed) => {
                     named |= seen;
-                    notes.noticed(&noticed);
-                    g.files += 1;
-                    bar.inc(1);
+                    notes.read(&noticed);
                     let k = g.interviews.len();
                     each(k, &i, &signals, indexed)?;
                     g.interviews.push(InterviewRow::new(&i, &signals));
@@ -123,8 +121,6 @@ pub fn gather(
                     g.records.push(Record::new(&i, &signals));
                 }
                 Done::Failed(e) => {
-                    g.files += 1;
-                    bar.inc(1);
                     notes.error(&e);
                     g.problems.push(Problem {
                         path: e.path,
@@ -148,6 +144,7 @@ pub fn gather(
     })?;
     bar.finish_and_clear();
     notes.finish();
+    g.files = notes.files();
     pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, g.interviews.len());
     g.findings = jtbd_stories::find(&g.records, &knowledge, min_interviewees);
     g.elapsed_ms = started.elapsed().as_millis() as u64;
