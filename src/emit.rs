@@ -30,8 +30,13 @@ impl From<Vec<u8>> for Rendered {
 pub trait Render: Sync {
     /// Before anything else.
     fn begin(&self) -> io::Result<Vec<u8>>;
-    /// One interview: its turns (ingest) or its signals (extract).
-    fn interview(&self, i: &Interview) -> io::Result<Rendered>;
+    /// The extraction the pipeline runs on each interview before rendering it, if any (the
+    /// rules and whose turns): a renderer never runs a stage itself.
+    fn extraction(&self) -> Option<(&jtbd_extract::RuleSet, jtbd_extract::SpeakerFilter)> {
+        None
+    }
+    /// One interview: its turns (ingest) or the signals `found` in it (extract).
+    fn interview(&self, i: &Interview, found: &[jtbd_model::Signal]) -> io::Result<Rendered>;
     /// Whether the summary counts signals.
     fn counts_signals(&self) -> bool {
         false
@@ -80,7 +85,7 @@ impl Render for Jsonl {
     fn begin(&self) -> io::Result<Vec<u8>> {
         one(&Message::Begin(Begin::new(INGEST)))
     }
-    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
+    fn interview(&self, i: &Interview, _: &[jtbd_model::Signal]) -> io::Result<Rendered> {
         // Text appears twice (turn and sentences) plus about 120 bytes of fields per object.
         let text: usize = i
             .turns
@@ -133,7 +138,7 @@ impl Render for Json {
         b.extend_from_slice(b",\"interviews\":[");
         Ok(b)
     }
-    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
+    fn interview(&self, i: &Interview, _: &[jtbd_model::Signal]) -> io::Result<Rendered> {
         let doc = InterviewDoc {
             interview: WireInterview::new(i),
             turns: i
@@ -192,7 +197,7 @@ impl Render for Csv {
     fn begin(&self) -> io::Result<Vec<u8>> {
         csv_rows([CSV_HEADER.map(std::borrow::Cow::from)])
     }
-    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
+    fn interview(&self, i: &Interview, _: &[jtbd_model::Signal]) -> io::Result<Rendered> {
         Ok(csv_rows(i.turns.iter().map(|t| {
             [
                 i.id.as_str().into(),
@@ -234,7 +239,7 @@ impl Render for Human {
     fn begin(&self) -> io::Result<Vec<u8>> {
         Ok(Vec::new())
     }
-    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
+    fn interview(&self, i: &Interview, _: &[jtbd_model::Signal]) -> io::Result<Rendered> {
         let s = &self.style;
         let mut out = Vec::new();
         let speakers: Vec<String> = i

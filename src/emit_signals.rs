@@ -6,7 +6,7 @@ use crate::style::Style;
 use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
 use crate::wire_signal::WireClassified;
 use crate::wire_signal::WireSignal;
-use jtbd_extract::{RuleSet, Signal, SpeakerFilter, signals};
+use jtbd_extract::{RuleSet, Signal, SpeakerFilter};
 use jtbd_model::{Force, Interview};
 use std::io::{self, Write};
 
@@ -97,8 +97,11 @@ impl Render for Signals<'_> {
         }
     }
 
-    fn interview(&self, i: &Interview) -> io::Result<Rendered> {
-        let found = signals(i, self.rules, self.filter);
+    fn extraction(&self) -> Option<(&RuleSet, SpeakerFilter)> {
+        Some((self.rules, self.filter))
+    }
+
+    fn interview(&self, i: &Interview, found: &[Signal]) -> io::Result<Rendered> {
         let mut out = Vec::new();
         match self.format {
             SignalFormat::Jsonl => {
@@ -107,9 +110,9 @@ impl Render for Signals<'_> {
                 // The interview first, with its metadata: each signal names it by id, and the
                 // metadata is written once, not copied into every signal (that cost 12% of
                 // the throughput on the generated corpus).
-                out.reserve(jsonl_size(i, &found) + 1024);
+                out.reserve(jsonl_size(i, found) + 1024);
                 crate::fast_json::interview_line(&mut out, i);
-                for s in &found {
+                for s in found {
                     crate::fast_json::signal_line(&mut out, i, s);
                 }
             }
@@ -158,14 +161,14 @@ impl Render for Signals<'_> {
                 }))?;
             }
             SignalFormat::Human(style) => {
-                for s in &found {
+                for s in found {
                     human(&mut out, i, s, style)?;
                 }
             }
         }
         Ok(Rendered {
             bytes: out,
-            signals: counts(&found),
+            signals: counts(found),
         })
     }
 

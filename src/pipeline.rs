@@ -320,13 +320,20 @@ fn process(
     let extra = manifest.and_then(|m| m.lookup(display));
     match jtbd_ingest::read_path(path, display, opts, extra) {
         Ok(i) => Ok(Done::Read {
+            rendered: {
+                // The stage runs here, then the renderer arranges its result.
+                let found = render
+                    .extraction()
+                    .map(|(rules, filter)| jtbd_extract::signals(&i, rules, filter))
+                    .unwrap_or_default();
+                render.interview(&i, &found)?
+            },
             turns: i.turns.len(),
             sentences: i.sentence_count(),
             words: i.word_count(),
             bytes: i.bytes,
             interviewers: interviewers_seen(&i, &opts.interviewers),
             noticed: file_notes(&i),
-            rendered: render.interview(&i)?,
         }),
         Err(error) => Ok(match unread(display, walked, error) {
             Unread::Skipped(s) => Done::Skipped(s),
