@@ -230,7 +230,7 @@ fn quote_html(
     let role = rec.metadata.get("role").map_or("", String::as_str);
     let _ = write!(
         s,
-        "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\">{}<cite>{} ({}){} · {}:{}{}</cite></blockquote>",
+        "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\">{}<cite>{force_name} · {} ({}){} · {}:{}{}</cite></blockquote>",
         escape(role),
         seg.map(|k| k.to_string()).unwrap_or_default(),
         escape(&q.text),
@@ -245,6 +245,7 @@ fn quote_html(
         q.line,
         q.timestamp.map(|t| format!(" · {t}")).unwrap_or_default(),
         f = force.as_str(),
+        force_name = force.as_str().replace('_', " "),
     );
 }
 
@@ -287,9 +288,8 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
             "<p class=\"muted\">Evidence ({} signals):</p>",
             t.signals.len()
         );
-        for r in t.signals.iter().take(QUOTES_PER_STORY) {
-            let said = &study.records[r.record].said[r.said];
-            quote_html(study, segs, r.record, &said.quote, said.force, s);
+        for (record, said) in crate::evidence(study, t, QUOTES_PER_STORY) {
+            quote_html(study, segs, record, &said.quote, said.force, s);
         }
         s.push_str("</article>\n");
     }

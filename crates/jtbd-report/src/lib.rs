@@ -16,7 +16,7 @@ pub mod qdpx;
 pub mod search_export;
 mod study;
 
-pub use study::{InterviewRow, Problem, SignalRow, Study, slots, theme_labels};
+pub use study::{InterviewRow, Problem, SignalRow, Study, evidence, slots, theme_labels};
 
 /// Escapes text for HTML and XML content and attribute values.
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {

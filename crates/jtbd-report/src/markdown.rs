@@ -108,9 +108,8 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             }
         }
         let _ = writeln!(s, "\nEvidence ({} signals):\n", t.signals.len());
-        for r in t.signals.iter().take(QUOTES_PER_STORY) {
-            let said = &study.records[r.record].said[r.said];
-            quote(&mut s, study, r.record, &said.quote, "");
+        for (record, said) in crate::evidence(study, t, QUOTES_PER_STORY) {
+            quote(&mut s, study, record, &said.quote, "");
         }
         s.push('\n');
     }

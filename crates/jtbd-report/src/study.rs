@@ -201,6 +201,23 @@ pub fn theme_labels(
         .join(", ")
 }
 
+/// A theme's evidence to show: its first `n` signals, a sentence quoted once even when it
+/// carries two signals.
+pub fn evidence<'a>(
+    study: &Study<'a>,
+    theme: &'a jtbd_stories::Theme,
+    n: usize,
+) -> Vec<(usize, &'a jtbd_stories::Said)> {
+    let mut shown = std::collections::HashSet::new();
+    theme
+        .signals
+        .iter()
+        .map(|r| (r.record, &study.records[r.record].said[r.said]))
+        .filter(|(k, said)| shown.insert((*k, said.quote.byte_start)))
+        .take(n)
+        .collect()
+}
+
 /// A job story's slots in reading order, each with its name: situation, motivation, outcome.
 pub fn slots(story: &jtbd_stories::Story) -> [(&'static str, Option<&jtbd_stories::Drafted>); 3] {
     [
