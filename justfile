@@ -46,12 +46,14 @@ fuzz SECS="300":
 eval *ARGS:
     cargo run --profile eval --example eval -- {{ARGS}}
 
-# Show the sample corpus as jtbd reads it, what it finds in it, and a search across it.
+# Show the sample corpus as jtbd reads it, what it finds in it, a search across it, and the
+# whole study in target/demo/ (open target/demo/report.html).
 demo:
     cargo run --release -- ingest corpora/
     cargo run --release -- extract corpora/
     cargo run --release -- index corpora/ --index target/demo.jtbd
     cargo run --release -- search '"lock in" OR renewal' --role CISO --index target/demo.jtbd
+    cargo run --release -- analyze corpora/ --out target/demo
 
 # The sample corpus as JSON Lines, for scripts.
 demo-jsonl:
