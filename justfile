@@ -83,7 +83,7 @@ bench-instructions BIN="target/release/jtbd":
         echo "$cmd --format jsonl: $(( (b - a) / bytes )) instructions per input byte (50 copies, $bytes bytes)"
     done
 
-# Instructions per input byte of `src/fast_json.rs` against serde_json writing the same JSON Lines
+# Instructions per input byte of `crates/jtbd-report/src/fast_json.rs` against serde_json writing the same JSON Lines
 # (the `plain-serde` feature builds the binary without it).
 bench-serde:
     CARGO_TARGET_DIR=target/plain-serde cargo build --release --bin jtbd --features plain-serde

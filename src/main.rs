@@ -4,12 +4,8 @@
 
 mod analyze_cmd;
 mod cli;
-mod emit;
-mod emit_signals;
-mod emit_stories;
 mod export_cmd;
 mod extract_cmd;
-mod fast_json;
 mod gather;
 mod index_cmd;
 mod ingest_cmd;
@@ -17,18 +13,23 @@ mod pipeline;
 mod search_cmd;
 mod stories_cmd;
 mod study_cmd;
-mod style;
-mod wire;
-mod wire_search;
-mod wire_signal;
-mod wire_stories;
+
+// The formats live in `jtbd-report`; the commands name them as if they were here.
+use jtbd_report::{
+    emit, emit_signals, emit_stories, fast_json, style, wire, wire_search, wire_signal,
+    wire_stories,
+};
 
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let style = style::Style::for_stdout(cli.color);
+    let style = style::Style::for_stdout(match cli.color {
+        cli::ColorChoice::Always => Some(true),
+        cli::ColorChoice::Never => Some(false),
+        cli::ColorChoice::Auto => None,
+    });
     let result = match &cli.command {
         cli::Command::Ingest(args) => ingest_cmd::run(args, style, cli.quiet),
         cli::Command::Extract(args) => extract_cmd::extract(args, style, cli.quiet),

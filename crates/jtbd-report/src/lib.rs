@@ -3,18 +3,30 @@
 //! ones other tools load (a REFI-QDA project for ATLAS.ti, NVivo, MAXQDA and QualCoder; Quickwit
 //! and Elasticsearch documents).
 //!
-//! Every format takes a [`Study`], the finished results of the stages (interviews read, signals
-//! extracted, stories found), and writes it to an `impl Write`. Nothing here reads a transcript
-//! or computes a finding: a format only arranges what it is given.
+//! It is also where every command's wire types (`wire*`: the JSON Lines messages, documented in
+//! `docs/output.md`) and renderers (`emit*`: JSON Lines, JSON, CSV, the human views; `fast_json`
+//! for the hot JSON Lines messages) live. The report formats take a [`Study`], the finished
+//! results of the stages (interviews read, signals extracted, stories found), and write it to an
+//! `impl Write`. Nothing here reads a transcript or computes a finding: a format only arranges
+//! what it is given.
 
 pub mod atomic;
 pub mod charts;
 pub mod csv;
+pub mod emit;
+pub mod emit_signals;
+pub mod emit_stories;
+pub mod fast_json;
 pub mod html;
 pub mod markdown;
 pub mod qdpx;
 pub mod search_export;
 mod study;
+pub mod style;
+pub mod wire;
+pub mod wire_search;
+pub mod wire_signal;
+pub mod wire_stories;
 
 pub use study::{InterviewRow, Problem, SignalRow, Study, evidence, slots, theme_labels};
 

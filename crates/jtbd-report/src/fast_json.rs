@@ -413,7 +413,7 @@ mod tests {
     fn signals_are_written_as_serde_json_writes_them() {
         let opts = jtbd_ingest::Options::default();
         let rules = jtbd_extract::RuleSet::embedded().unwrap();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpora");
         let (mut seen, mut questions, mut untimed) = (0, 0, 0);
         for e in std::fs::read_dir(root).unwrap() {
             let p = e.unwrap().path();
@@ -449,7 +449,7 @@ mod tests {
     #[test]
     fn interviews_and_turns_are_written_as_serde_json_writes_them() {
         let opts = jtbd_ingest::Options::default();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpora");
         let mut seen = 0;
         // Turns whose text needs escapes (quotes, a backslash, a tab), in a file and in JSON.
         let escaped = [

@@ -173,9 +173,7 @@ impl Render for Json {
 pub struct Csv;
 
 // The CSV helpers live with the other formats, in `jtbd-report`.
-pub use jtbd_report::csv::{
-    header_with_metadata, metadata_cells, rows as csv_rows, safe as csv_safe,
-};
+pub use crate::csv::{header_with_metadata, metadata_cells, rows as csv_rows, safe as csv_safe};
 
 /// The CSV columns.
 pub const CSV_HEADER: [&str; 12] = [

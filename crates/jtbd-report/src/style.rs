@@ -1,6 +1,5 @@
 //! Terminal styling: ANSI colour only when asked for or when writing to a terminal.
 
-use crate::cli::ColorChoice;
 use jtbd_model::Role;
 use std::io::IsTerminal;
 
@@ -11,15 +10,12 @@ pub struct Style {
 }
 
 impl Style {
-    /// Decides for stdout from the user's choice.
-    pub fn for_stdout(choice: ColorChoice) -> Style {
-        let on = match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
-        };
+    /// Decides for stdout: `Some(on)` when the user said, else colour on a terminal unless
+    /// `NO_COLOR` is set.
+    pub fn for_stdout(choice: Option<bool>) -> Style {
+        let on = choice.unwrap_or_else(|| {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        });
         Style { on }
     }
 
