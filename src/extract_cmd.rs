@@ -8,6 +8,7 @@ use crate::style::Style;
 use crate::wire_signal::WireClassified;
 use anyhow::Context;
 use jtbd_extract::{Expect, RuleSet, SpeakerFilter};
+use jtbd_report::emit_rules::RulesFormat;
 use rayon::prelude::*;
 use std::io::{BufRead, Write};
 use std::path::Path;
@@ -105,100 +106,19 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
     Ok(with_force)
 }
 
-/// The subcommand named in the `begin` of `jtbd rules list --format jsonl`.
-const RULES: &str = "rules";
-
 /// Runs `jtbd rules ...`; returns the exit code.
 pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
     match cmd {
         RulesCommand::List { rules, format } => {
             let set = load_rules(rules.as_deref())?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            let wire = |r: &jtbd_extract::Rule| {
-                serde_json::json!({
-                    "id": r.id, "force": r.force.as_str(), "weight": r.weight,
-                    "cues": r.cues, "patterns": r.patterns, "negatable": r.negatable,
-                    "needs_speaker": r.needs_speaker, "evaluative": r.evaluative,
-                    "examples": r.examples.len(), "file": r.file, "line": r.line,
-                })
+            let format = match format {
+                OutputFormat::Human => RulesFormat::Human,
+                OutputFormat::Jsonl => RulesFormat::Jsonl,
+                OutputFormat::Json => RulesFormat::Json,
+                OutputFormat::Csv => RulesFormat::Csv,
             };
-            match format {
-                OutputFormat::Jsonl => {
-                    out.write_all(&crate::emit::one(&crate::wire::Message::Begin(
-                        crate::wire::Begin::new(RULES),
-                    ))?)?;
-                    for r in set.rules() {
-                        writeln!(
-                            out,
-                            "{}",
-                            serde_json::json!({"type": "rule", "data": wire(r)})
-                        )?;
-                    }
-                    let v = serde_json::json!({"type": "summary", "data": {"rules": set.rules().len()}});
-                    writeln!(out, "{v}")?;
-                }
-                OutputFormat::Json => {
-                    let mut doc = serde_json::to_value(crate::wire::Begin::new(RULES))?;
-                    doc["rules"] = set.rules().iter().map(wire).collect();
-                    doc["summary"] = serde_json::json!({"rules": set.rules().len()});
-                    serde_json::to_writer_pretty(&mut out, &doc)?;
-                    writeln!(out)?;
-                }
-                OutputFormat::Csv => {
-                    use std::borrow::Cow;
-                    let header = [[
-                        "id",
-                        "force",
-                        "weight",
-                        "cues",
-                        "patterns",
-                        "negatable",
-                        "needs_speaker",
-                        "evaluative",
-                        "examples",
-                        "file",
-                        "line",
-                    ]
-                    .map(Cow::from)];
-                    out.write_all(&crate::emit::csv_rows(header)?)?;
-                    let rows = set.rules().iter().map(|r| {
-                        [
-                            Cow::from(r.id.as_str()),
-                            r.force.as_str().into(),
-                            r.weight.to_string().into(),
-                            crate::emit::csv_safe(&r.cues.join("; "))
-                                .into_owned()
-                                .into(),
-                            crate::emit::csv_safe(&r.patterns.join("; "))
-                                .into_owned()
-                                .into(),
-                            r.negatable.to_string().into(),
-                            r.needs_speaker.to_string().into(),
-                            r.evaluative.to_string().into(),
-                            r.examples.len().to_string().into(),
-                            crate::emit::csv_safe(&r.file).into_owned().into(),
-                            r.line.to_string().into(),
-                        ]
-                    });
-                    out.write_all(&crate::emit::csv_rows(rows)?)?;
-                }
-                OutputFormat::Human => {
-                    for r in set.rules() {
-                        writeln!(
-                            out,
-                            "{:<44} {:<17} {:.2}  {:>2} cues {:>2} patterns {:>2} examples  {}:{}",
-                            r.id,
-                            r.force.as_str(),
-                            r.weight,
-                            r.cues.len(),
-                            r.patterns.len(),
-                            r.examples.len(),
-                            r.file,
-                            r.line
-                        )?;
-                    }
-                }
-            }
+            jtbd_report::emit_rules::render(&set, format, &mut out)?;
             out.flush()?;
             Ok(0)
         }

@@ -14,6 +14,7 @@ pub mod atomic;
 pub mod charts;
 pub mod csv;
 pub mod emit;
+pub mod emit_rules;
 pub mod emit_signals;
 pub mod emit_stories;
 pub mod fast_json;
