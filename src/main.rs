@@ -16,8 +16,7 @@ mod study_cmd;
 
 // The formats live in `jtbd-report`; the commands name them as if they were here.
 use jtbd_report::{
-    emit, emit_signals, emit_stories, fast_json, style, wire, wire_search, wire_signal,
-    wire_stories,
+    emit, emit_signals, emit_stories, fast_json, style, wire, wire_signal, wire_stories,
 };
 
 use clap::Parser;

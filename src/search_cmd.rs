@@ -1,13 +1,10 @@
 //! `jtbd search`: one query against the index, hits in rank order.
 
 use crate::cli::{OutputFormat, SearchArgs};
-use crate::emit::{csv_rows, csv_safe};
 use crate::style::Style;
-use crate::wire::{Begin, Message, SCHEMA_VERSION};
-use crate::wire_search::{SearchSummary, WireHit};
-use jtbd_index::{Hit, Index, Request, Results};
+use jtbd_index::{Index, Request};
 use jtbd_model::Role;
-use std::borrow::Cow;
+use jtbd_report::emit_search::SearchFormat;
 use std::io::Write;
 use std::time::Instant;
 
@@ -45,33 +42,16 @@ pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
         .search(&req)
         .map_err(|e| with_caret(&args.query, e))?;
     let elapsed_ms = started.elapsed().as_millis() as u64;
-    match args.format {
-        OutputFormat::Human => human(&mut out, &results, style, args.full)?,
-        OutputFormat::Jsonl => {
-            let mut line = |m: &Message<'_>| crate::emit::line(&mut out, m);
-            line(&Message::Begin(Begin::new("search")))?;
-            for (i, h) in results.hits.iter().enumerate() {
-                line(&Message::Hit(WireHit::new(i + 1, h)))?;
-            }
-            line(&Message::SearchSummary(SearchSummary::new(
-                &args.query,
-                &results,
-                elapsed_ms,
-            )))?;
-        }
-        OutputFormat::Json => {
-            let doc = serde_json::json!({
-                "schema_version": SCHEMA_VERSION,
-                "query": args.query,
-                "total": results.total,
-                "hits": results.hits.iter().enumerate()
-                    .map(|(i, h)| WireHit::new(i + 1, h)).collect::<Vec<_>>(),
-            });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-            out.write_all(b"\n")?;
-        }
-        OutputFormat::Csv => out.write_all(&csv(&results)?)?,
-    }
+    let format = match args.format {
+        OutputFormat::Human => SearchFormat::Human {
+            style,
+            full: args.full,
+        },
+        OutputFormat::Jsonl => SearchFormat::Jsonl,
+        OutputFormat::Json => SearchFormat::Json,
+        OutputFormat::Csv => SearchFormat::Csv,
+    };
+    jtbd_report::emit_search::render(&mut out, format, &args.query, &results, elapsed_ms)?;
     out.flush()?;
     if results.total == 0 {
         explain_no_hits(args, &searcher, &req)?;
@@ -249,118 +229,4 @@ fn with_caret(query: &str, e: jtbd_index::IndexError) -> anyhow::Error {
         );
     }
     anyhow::anyhow!("invalid query: {e} (see `jtbd search --help` for the syntax)")
-}
-
-fn human(out: &mut impl Write, r: &Results, style: Style, full: bool) -> std::io::Result<()> {
-    for (i, h) in r.hits.iter().enumerate() {
-        let who = h.speaker.as_deref().unwrap_or("(no speaker)");
-        let mut head = format!(
-            "{}. {}:{}  {} ({})",
-            i + 1,
-            style.bold(&h.path),
-            h.line,
-            style.role(h.role, who),
-            h.role
-        );
-        if let Some(t) = h.timestamp_ms {
-            head.push_str(&format!("  {}", jtbd_model::Timestamp(t)));
-        }
-        for f in &h.forces {
-            head.push_str(&format!("  {}", style.force(*f)));
-        }
-        head.push_str(&style.dim(&format!("  score {:.2}", h.score)));
-        writeln!(out, "{head}")?;
-        writeln!(out, "   {}", highlighted(h, style, full))?;
-    }
-    let more = r.total.saturating_sub(r.hits.len());
-    if more > 0 {
-        writeln!(
-            out,
-            "{}",
-            style.dim(&format!(
-                "… {more} more (--limit N; --full shows whole turns)"
-            ))
-        )?;
-    }
-    Ok(())
-}
-
-/// The snippet with its matched words marked, and `…` where the turn goes on; or, `full`, the
-/// whole turn with the same words marked.
-fn highlighted(h: &Hit, style: Style, full: bool) -> String {
-    if full {
-        let at = h.snippet_range.start;
-        let mut s = String::new();
-        let mut done = 0;
-        for r in &h.highlights {
-            let (a, b) = (at + r.start, at + r.end);
-            if a < done || b > h.text.len() {
-                continue;
-            }
-            s.push_str(&h.text[done..a]);
-            s.push_str(&style.cue(&h.text[a..b]));
-            done = b;
-        }
-        s.push_str(&h.text[done..]);
-        return s.replace('\n', " ");
-    }
-    let mut s = String::new();
-    if h.snippet_range.start > 0 {
-        s.push('…');
-    }
-    let mut at = 0;
-    for r in &h.highlights {
-        s.push_str(&h.snippet[at..r.start]);
-        s.push_str(&style.cue(&h.snippet[r.clone()]));
-        at = r.end;
-    }
-    s.push_str(&h.snippet[at..]);
-    if h.snippet_range.end < h.text.len() {
-        s.push('…');
-    }
-    s.replace('\n', " ")
-}
-
-/// The CSV columns before and after the interview's metadata.
-const CSV_BEFORE: [&str; 4] = ["rank", "score", "interview", "path"];
-const CSV_AFTER: [&str; 8] = [
-    "line",
-    "speaker",
-    "role",
-    "timestamp",
-    "forces",
-    "byte_start",
-    "byte_end",
-    "text",
-];
-
-fn csv(r: &Results) -> std::io::Result<Vec<u8>> {
-    let header = [crate::emit::header_with_metadata(&CSV_BEFORE, &CSV_AFTER)];
-    let rows = r.hits.iter().enumerate().map(|(i, h)| {
-        let forces: Vec<&str> = h.forces.iter().map(|f| f.as_str()).collect();
-        let mut row: Vec<Cow<'_, str>> = vec![
-            (i + 1).to_string().into(),
-            format!("{:.4}", h.score).into(),
-            Cow::from(h.interview.as_str()),
-            csv_safe(&h.path),
-        ];
-        row.extend(crate::emit::metadata_cells(&h.metadata));
-        row.extend([
-            h.line.to_string().into(),
-            csv_safe(h.speaker.as_deref().unwrap_or("")),
-            h.role.as_str().into(),
-            h.timestamp_ms
-                .map(|t| jtbd_model::Timestamp(t).to_string())
-                .unwrap_or_default()
-                .into(),
-            forces.join(";").into(),
-            h.byte_start.to_string().into(),
-            h.byte_end.to_string().into(),
-            csv_safe(&h.text),
-        ]);
-        row
-    });
-    let mut bytes = csv_rows(header)?;
-    bytes.extend(csv_rows(rows)?);
-    Ok(bytes)
 }

@@ -15,6 +15,7 @@ pub mod charts;
 pub mod csv;
 pub mod emit;
 pub mod emit_rules;
+pub mod emit_search;
 pub mod emit_signals;
 pub mod emit_stories;
 pub mod fast_json;
