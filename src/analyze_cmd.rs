@@ -49,7 +49,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
     signals.write_all(&buf)?;
     let mut summary = Summary::default();
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
-    let g = crate::study_cmd::gather(
+    let mut g = crate::study_cmd::read_all(
         &args.read,
         args.rules.as_deref(),
         min,
@@ -101,7 +101,10 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
     );
     writer.remove_gone(&crate::index_cmd::roots(&args.read.paths), &seen);
     let files_in_index = writer.files().len();
-    writer.finish()?;
+    // The index commits and merges its segments on its own thread while the stories are found
+    // and the files written.
+    let committing = std::thread::spawn(move || writer.finish());
+    g.find()?;
 
     // Stage 3: the formats.
     let study = g.study();
@@ -132,6 +135,9 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         jtbd_report::markdown::report(&study, w)
     })?;
     write(out, "report.html", |w| jtbd_report::html::report(&study, w))?;
+    committing
+        .join()
+        .map_err(|_| anyhow::anyhow!("the index writer stopped unexpectedly"))??;
 
     if !quiet {
         let f = &g.findings;

@@ -77,6 +77,31 @@ pub fn gather(
     min_interviewees: usize,
     quiet: bool,
     index: Option<&IndexPlan<'_>>,
+    each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
+) -> anyhow::Result<Gathered> {
+    let mut g = read_all(args, rules, min_interviewees, quiet, index, each)?;
+    g.find()?;
+    Ok(g)
+}
+
+impl Gathered {
+    /// Finds the themes, stories and segments of what was read (the pass leaves them empty).
+    pub fn find(&mut self) -> anyhow::Result<()> {
+        let started = std::time::Instant::now();
+        let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
+        self.findings = jtbd_stories::find(&self.records, &knowledge, self.min_interviewees);
+        self.elapsed_ms += started.elapsed().as_millis() as u64;
+        Ok(())
+    }
+}
+
+/// [`gather`] without the stories: the pass alone, so a caller can run other work beside them.
+pub fn read_all(
+    args: &ReadArgs,
+    rules: Option<&std::path::Path>,
+    min_interviewees: usize,
+    quiet: bool,
+    index: Option<&IndexPlan<'_>>,
     mut each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let started = Instant::now();
@@ -146,7 +171,6 @@ pub fn gather(
     notes.finish();
     g.files = notes.files();
     pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, g.interviews.len());
-    g.findings = jtbd_stories::find(&g.records, &knowledge, min_interviewees);
     g.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(g)
 }
