@@ -80,8 +80,9 @@ where
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
-/// Columns of `signals.csv` after the interview's metadata.
-const SIGNAL_COLUMNS: [&str; 11] = [
+/// The columns of a signal after the interview's metadata, in every signals CSV (`jtbd extract
+/// --format csv`, and `signals.csv` of `jtbd analyze`, which adds `theme`).
+pub const SIGNAL_COLUMNS: [&str; 12] = [
     "line",
     "byte_start",
     "byte_end",
@@ -91,9 +92,31 @@ const SIGNAL_COLUMNS: [&str; 11] = [
     "force",
     "confidence",
     "rules",
-    "theme",
+    "cues",
     "text",
+    "question",
 ];
+
+/// The cells of a signal under [`SIGNAL_COLUMNS`].
+pub fn signal_cells(s: &crate::SignalRow) -> [Cow<'_, str>; 12] {
+    [
+        s.line.to_string().into(),
+        s.byte_start.to_string().into(),
+        s.byte_end.to_string().into(),
+        s.timestamp
+            .map(|t| t.to_string())
+            .unwrap_or_default()
+            .into(),
+        safe(s.speaker.as_deref().unwrap_or("")),
+        s.role.as_str().into(),
+        s.force.as_str().into(),
+        format!("{:.3}", s.confidence).into(),
+        s.rules.join(" ").into(),
+        safe(&s.cues.join(" | ")).into_owned().into(),
+        safe(&s.text),
+        safe(s.question.as_deref().unwrap_or("")),
+    ]
+}
 
 /// `signals.csv`: one row per signal, with its interview's metadata and the theme it joined.
 pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Result<()> {
@@ -101,7 +124,10 @@ pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
         out.write_all(UTF8_BOM)?;
     }
     let themes = theme_of(study);
-    let header = header_with_metadata(&["interview", "path"], &SIGNAL_COLUMNS);
+    let header = header_with_metadata(
+        &["interview", "path"],
+        &[&SIGNAL_COLUMNS[..], &["theme"]].concat(),
+    );
     // An interview's metadata cells are made once, not once for each of its signals.
     let meta: Vec<[Cow<'_, str>; 7]> = study
         .interviews
@@ -113,22 +139,8 @@ pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
         let mut row: Vec<Cow<'_, str>> = vec![i.id.as_str().into(), safe(&i.path)];
         row.extend(meta[s.interview].iter().map(|c| Cow::Borrowed(c.as_ref())));
         let theme = themes.get(&(s.interview, s.byte_start)).map_or("", |t| t.1);
-        row.extend([
-            s.line.to_string().into(),
-            s.byte_start.to_string().into(),
-            s.byte_end.to_string().into(),
-            s.timestamp
-                .map(|t| t.to_string())
-                .unwrap_or_default()
-                .into(),
-            safe(s.speaker.as_deref().unwrap_or("")),
-            s.role.as_str().into(),
-            s.force.as_str().into(),
-            format!("{:.3}", s.confidence).into(),
-            s.rules.join(" ").into(),
-            safe(theme),
-            safe(&s.text),
-        ]);
+        row.extend(signal_cells(s));
+        row.push(safe(theme));
         row
     });
     out.write_all(&rows(std::iter::once(header).chain(body))?)

@@ -38,20 +38,7 @@ pub struct Signals<'a> {
 
 /// The CSV columns of extract before and after the interview's metadata.
 const CSV_BEFORE: [&str; 2] = ["interview", "path"];
-const CSV_AFTER: [&str; 12] = [
-    "line",
-    "byte_start",
-    "byte_end",
-    "timestamp",
-    "speaker",
-    "role",
-    "force",
-    "confidence",
-    "rules",
-    "cues",
-    "text",
-    "question",
-];
+use crate::csv::SIGNAL_COLUMNS as CSV_AFTER;
 
 fn counts(found: &[Signal]) -> [usize; 4] {
     let mut n = [0; 4];
@@ -126,37 +113,11 @@ impl Render for Signals<'_> {
             }
             SignalFormat::Csv => {
                 out = csv_rows(found.iter().map(|s| {
-                    let turn = &i.turns[s.turn];
-                    let sen = &turn.sentences[s.sentence];
-                    let cues: Vec<String> = s
-                        .cues
-                        .iter()
-                        .map(|c| sen.text(&i.source)[c.clone()].to_owned())
-                        .collect();
-                    let question = s
-                        .question
-                        .map(|(t, q)| i.turns[t].sentences[q].text(&i.source))
-                        .unwrap_or("");
+                    let signal = crate::SignalRow::new(0, i, s);
                     let mut row: Vec<std::borrow::Cow<'_, str>> =
                         vec![i.id.as_str().into(), csv_safe(&i.path)];
                     row.extend(crate::emit::metadata_cells(&i.metadata));
-                    row.extend([
-                        sen.line.to_string().into(),
-                        i.file_offset(sen.byte_start).to_string().into(),
-                        i.file_offset(sen.byte_end).to_string().into(),
-                        turn.timestamp
-                            .map(|t| t.to_string())
-                            .unwrap_or_default()
-                            .into(),
-                        csv_safe(turn.speaker.as_deref().unwrap_or("")),
-                        turn.role.as_str().into(),
-                        s.force.as_str().into(),
-                        format!("{:.3}", s.confidence).into(),
-                        s.rules.join(" ").into(),
-                        csv_safe(&cues.join(" | ")).into_owned().into(),
-                        csv_safe(sen.text(&i.source)),
-                        csv_safe(question),
-                    ]);
+                    row.extend(crate::csv::signal_cells(&signal).map(|c| c.into_owned().into()));
                     row
                 }))?;
             }

@@ -72,6 +72,10 @@ pub struct SignalRow {
     pub confidence: f64,
     /// Rules that fired.
     pub rules: Vec<String>,
+    /// The cue words as they stand in the text.
+    pub cues: Vec<String>,
+    /// The interviewer's question before it, if any.
+    pub question: Option<String>,
     /// The sentence, verbatim.
     pub text: String,
     /// Its speaker and role.
@@ -100,6 +104,15 @@ impl SignalRow {
             force: s.force,
             confidence: s.confidence,
             rules: s.rules.clone(),
+            cues: s
+                .cues
+                .iter()
+                .filter_map(|c| sentence.text(&i.source).get(c.clone()))
+                .map(str::to_owned)
+                .collect(),
+            question: s
+                .question
+                .map(|(t, q)| i.turns[t].sentences[q].text(&i.source).to_owned()),
             text: sentence.text(&i.source).to_owned(),
             speaker: turn.speaker.clone(),
             role: turn.role,
