@@ -98,7 +98,8 @@ pub const SIGNAL_COLUMNS: [&str; 12] = [
 ];
 
 /// The cells of a signal under [`SIGNAL_COLUMNS`].
-pub fn signal_cells(s: &crate::SignalRow) -> [Cow<'_, str>; 12] {
+pub fn signal_cells(row: &crate::SignalRow) -> [Cow<'_, str>; 12] {
+    let s = &row.quote;
     [
         s.line.to_string().into(),
         s.byte_start.to_string().into(),
@@ -109,12 +110,12 @@ pub fn signal_cells(s: &crate::SignalRow) -> [Cow<'_, str>; 12] {
             .into(),
         safe(s.speaker.as_deref().unwrap_or("")),
         s.role.as_str().into(),
-        s.force.as_str().into(),
-        format!("{:.3}", s.confidence).into(),
-        s.rules.join(" ").into(),
-        safe(&s.cues.join(" | ")).into_owned().into(),
+        row.force.as_str().into(),
+        format!("{:.3}", row.confidence).into(),
+        row.rules.join(" ").into(),
+        safe(&row.cues.join(" | ")).into_owned().into(),
         safe(&s.text),
-        safe(s.question.as_deref().unwrap_or("")),
+        safe(row.question.as_deref().unwrap_or("")),
     ]
 }
 
@@ -138,7 +139,9 @@ pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
         let i = &study.interviews[s.interview];
         let mut row: Vec<Cow<'_, str>> = vec![i.id.as_str().into(), safe(&i.path)];
         row.extend(meta[s.interview].iter().map(|c| Cow::Borrowed(c.as_ref())));
-        let theme = themes.get(&(s.interview, s.byte_start)).map_or("", |t| t.1);
+        let theme = themes
+            .get(&(s.interview, s.quote.byte_start))
+            .map_or("", |t| t.1);
         row.extend(signal_cells(s));
         row.push(safe(theme));
         row

@@ -158,21 +158,31 @@ impl Render for Json {
         errors: &[WireError],
         skipped: &[WireSkipped],
     ) -> io::Result<Vec<u8>> {
-        let mut out = b"],\"errors\":".to_vec();
-        serde_json::to_writer(&mut out, errors)?;
-        out.extend_from_slice(b",\"skipped\":");
-        serde_json::to_writer(&mut out, skipped)?;
-        out.extend_from_slice(b",\"summary\":");
-        serde_json::to_writer(&mut out, s)?;
-        out.extend_from_slice(b"}\n");
-        Ok(out)
+        document_tail(s, errors, skipped)
     }
+}
+
+/// The end of a one-document JSON output: the array of interviews or signals closed, then
+/// `errors`, `skipped` and `summary`.
+pub fn document_tail(
+    s: &Summary,
+    errors: &[WireError],
+    skipped: &[WireSkipped],
+) -> io::Result<Vec<u8>> {
+    let mut out = b"],\"errors\":".to_vec();
+    serde_json::to_writer(&mut out, errors)?;
+    out.extend_from_slice(b",\"skipped\":");
+    serde_json::to_writer(&mut out, skipped)?;
+    out.extend_from_slice(b",\"summary\":");
+    serde_json::to_writer(&mut out, s)?;
+    out.extend_from_slice(b"}\n");
+    Ok(out)
 }
 
 /// CSV, one row per turn.
 pub struct Csv;
 
-// The CSV helpers live with the other formats, in `jtbd-report`.
+// The CSV helpers every format shares.
 pub use crate::csv::{header_with_metadata, metadata_cells, rows as csv_rows, safe as csv_safe};
 
 /// The CSV columns.

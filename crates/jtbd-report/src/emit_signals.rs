@@ -167,16 +167,7 @@ impl Render for Signals<'_> {
     ) -> io::Result<Vec<u8>> {
         match self.format {
             SignalFormat::Jsonl => one(&Message::Summary(s)),
-            SignalFormat::Json => {
-                let mut out = b"],\"errors\":".to_vec();
-                serde_json::to_writer(&mut out, errors)?;
-                out.extend_from_slice(b",\"skipped\":");
-                serde_json::to_writer(&mut out, skipped)?;
-                out.extend_from_slice(b",\"summary\":");
-                serde_json::to_writer(&mut out, s)?;
-                out.extend_from_slice(b"}\n");
-                Ok(out)
-            }
+            SignalFormat::Json => crate::emit::document_tail(s, errors, skipped),
             _ => Ok(Vec::new()),
         }
     }

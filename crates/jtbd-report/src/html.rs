@@ -368,14 +368,17 @@ fn all_signals(study: &Study<'_>, s: &mut String) {
             s,
             "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"\">{}<cite>{} ({}) · {} {:.2} · {}:{}{}</cite></blockquote>",
             escape(role),
-            escape(&sig.text),
-            escape(sig.speaker.as_deref().unwrap_or("")),
-            sig.role.as_str(),
+            escape(&sig.quote.text),
+            escape(sig.quote.speaker.as_deref().unwrap_or("")),
+            sig.quote.role.as_str(),
             sig.force.as_str().replace('_', " "),
             sig.confidence,
             escape(&i.path),
-            sig.line,
-            sig.timestamp.map(|t| format!(" · {t}")).unwrap_or_default(),
+            sig.quote.line,
+            sig.quote
+                .timestamp
+                .map(|t| format!(" · {t}"))
+                .unwrap_or_default(),
             f = sig.force.as_str(),
         );
     }

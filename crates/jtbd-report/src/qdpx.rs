@@ -122,9 +122,9 @@ impl<W: Write + Seek> Qdpx<W> {
             .map(|s| Selection {
                 start: position(s.source_range.start),
                 end: position(s.source_range.end),
-                name: s.text.clone(),
+                name: s.quote.text.clone(),
                 force: s.force,
-                key: (k, s.byte_start),
+                key: (k, s.quote.byte_start),
             })
             .collect();
         self.sources.push(Source {

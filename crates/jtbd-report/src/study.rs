@@ -1,8 +1,8 @@
 //! What the formats are given: the finished results of one run, without transcript text beyond
 //! the quotes (a study of thousands of interviews fits in memory).
 
-use jtbd_model::{Force, Interview, Role, Signal, Timestamp};
-use jtbd_stories::{Findings, Record};
+use jtbd_model::{Force, Interview, Role, Signal};
+use jtbd_stories::{Findings, Quote, Record};
 use std::collections::BTreeMap;
 
 /// One interview read.
@@ -50,7 +50,7 @@ impl InterviewRow {
             turns: i.turns.len(),
             words: i.word_count(),
             forces,
-            interviewee: Record::new(i, &[]).interviewee,
+            interviewee: jtbd_stories::interviewee(i),
         }
     }
 
@@ -76,29 +76,16 @@ pub struct SignalRow {
     pub cues: Vec<String>,
     /// The interviewer's question before it, if any.
     pub question: Option<String>,
-    /// The sentence, verbatim.
-    pub text: String,
-    /// Its speaker and role.
-    pub speaker: Option<String>,
-    /// Role of the speaker.
-    pub role: Role,
-    /// 1-based line, and the byte range in the file.
-    pub line: usize,
-    /// Start byte in the file.
-    pub byte_start: usize,
-    /// End byte in the file.
-    pub byte_end: usize,
+    /// The sentence, its speaker and its place in the file, as the stories quote it.
+    pub quote: Quote,
     /// Byte range in the decoded source (for character positions in exports).
     pub source_range: std::ops::Range<usize>,
-    /// When the turn starts, if the source says.
-    pub timestamp: Option<Timestamp>,
 }
 
 impl SignalRow {
     /// The row of signal `s` of `i`, the `interview`-th interview of the study.
     pub fn new(interview: usize, i: &Interview, s: &Signal) -> SignalRow {
-        let turn = &i.turns[s.turn];
-        let sentence = &turn.sentences[s.sentence];
+        let sentence = &i.turns[s.turn].sentences[s.sentence];
         SignalRow {
             interview,
             force: s.force,
@@ -113,14 +100,8 @@ impl SignalRow {
             question: s
                 .question
                 .map(|(t, q)| i.turns[t].sentences[q].text(&i.source).to_owned()),
-            text: sentence.text(&i.source).to_owned(),
-            speaker: turn.speaker.clone(),
-            role: turn.role,
-            line: sentence.line,
-            byte_start: i.file_offset(sentence.byte_start),
-            byte_end: i.file_offset(sentence.byte_end),
+            quote: Quote::of(i, s.turn, s.sentence),
             source_range: sentence.range(),
-            timestamp: turn.timestamp,
         }
     }
 }

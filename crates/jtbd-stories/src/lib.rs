@@ -29,7 +29,7 @@ use rayon::prelude::*;
 
 pub use draft::{Chain, Drafted, Evidence, Party, Story};
 pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Slot};
-pub use record::{Quote, Record, Said};
+pub use record::{Quote, Record, Said, interviewee};
 pub use segments::Segment;
 pub use themes::{SignalRef, Strength, Theme};
 

@@ -53,6 +53,32 @@ pub struct Record {
     pub said: Vec<Said>,
 }
 
+impl Quote {
+    /// The quote of sentence `sentence` of turn `turn` of `interview`, at its place in the file.
+    pub fn of(interview: &Interview, turn: usize, sentence: usize) -> Quote {
+        quote(interview, turn, sentence)
+    }
+}
+
+/// Who was interviewed: the `participant` metadata, else the speaker (not an interviewer) who
+/// said most, else the interview's id.
+pub fn interviewee(interview: &Interview) -> String {
+    interview
+        .metadata
+        .get("participant")
+        .filter(|p| !p.trim().is_empty())
+        .cloned()
+        .or_else(|| {
+            interview
+                .speakers
+                .iter()
+                .filter(|s| s.role != Role::Interviewer)
+                .max_by(|a, b| a.words.cmp(&b.words).then_with(|| b.name.cmp(&a.name)))
+                .map(|s| s.name.clone())
+        })
+        .unwrap_or_else(|| interview.id.clone())
+}
+
 fn quote(interview: &Interview, turn: usize, sentence: usize) -> Quote {
     let t = &interview.turns[turn];
     let s = &t.sentences[sentence];
@@ -71,20 +97,7 @@ impl Record {
     /// The record of `interview`, keeping its interviewees' signals (habit is left out: the
     /// stories are about struggles and wants).
     pub fn new(interview: &Interview, signals: &[Signal]) -> Record {
-        let interviewee = interview
-            .metadata
-            .get("participant")
-            .filter(|p| !p.trim().is_empty())
-            .cloned()
-            .or_else(|| {
-                interview
-                    .speakers
-                    .iter()
-                    .filter(|s| s.role != Role::Interviewer)
-                    .max_by(|a, b| a.words.cmp(&b.words).then_with(|| b.name.cmp(&a.name)))
-                    .map(|s| s.name.clone())
-            })
-            .unwrap_or_else(|| interview.id.clone());
+        let interviewee = interviewee(interview);
         let said = signals
             .iter()
             .filter(|s| s.force != Force::Habit)
