@@ -135,18 +135,43 @@ pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
         .iter()
         .map(|i| metadata_cells(&i.metadata))
         .collect();
-    let body = study.signals.iter().map(|s| {
-        let i = &study.interviews[s.interview];
-        let mut row: Vec<Cow<'_, str>> = vec![i.id.as_str().into(), safe(&i.path)];
-        row.extend(meta[s.interview].iter().map(|c| Cow::Borrowed(c.as_ref())));
-        let theme = themes
-            .get(&(s.interview, s.quote.byte_start))
-            .map_or("", |t| t.1);
-        row.extend(signal_cells(s));
-        row.push(safe(theme));
-        row
-    });
-    out.write_all(&rows(std::iter::once(header).chain(body))?)
+    out.write_all(&rows([header])?)?;
+    par_rows(
+        study.signals,
+        |s| {
+            let i = &study.interviews[s.interview];
+            let mut row: Vec<Cow<'_, str>> = vec![i.id.as_str().into(), safe(&i.path)];
+            row.extend(meta[s.interview].iter().map(|c| Cow::Borrowed(c.as_ref())));
+            let theme = themes
+                .get(&(s.interview, s.quote.byte_start))
+                .map_or("", |t| t.1);
+            row.extend(signal_cells(s));
+            row.push(safe(theme));
+            row
+        },
+        out,
+    )
+}
+
+/// Rows of `items` as CSV, made on every core a batch at a time (so memory stays bounded) and
+/// written in order: a study's signals CSV is several times the size of its transcripts.
+fn par_rows<'a, T: Sync>(
+    items: &'a [T],
+    row: impl Fn(&'a T) -> Vec<Cow<'a, str>> + Sync,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 2048;
+    for batch in items.chunks(CHUNK * 16) {
+        let parts: Vec<io::Result<Vec<u8>>> = batch
+            .par_chunks(CHUNK)
+            .map(|chunk| rows(chunk.iter().map(&row)))
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    Ok(())
 }
 
 /// The theme (id, label) each signal joined, by (interview, file byte start of its quote): the

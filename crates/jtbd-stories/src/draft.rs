@@ -178,7 +178,7 @@ fn draft_slot(
             candidates.extend(said.before.as_ref());
         }
         for q in candidates {
-            for rule in k.grammar.iter().filter(|g| g.slot == slot) {
+            for rule in k.matching(slot, &q.text) {
                 if let Some(text) = rule.draft(&q.text, &k.cut_at) {
                     return Some(Drafted {
                         text,
@@ -237,24 +237,15 @@ pub fn story(
     // A want chained to the theme's fears and pains may tell its motivation.
     let mut wants: Vec<SignalRef> = theme.signals.clone();
     wants.extend(chains.iter().map(|c| c.to).filter(|t| !members.contains(t)));
-    let motivation = draft_slot(
-        k,
-        Slot::Motivation,
-        &ranked(records, &wants, Force::DesiredProgress),
-        false,
-    );
+    let wants = ranked(records, &wants, Force::DesiredProgress);
+    let motivation = draft_slot(k, Slot::Motivation, &wants, false);
     let situation = draft_slot(
         k,
         Slot::Situation,
         &ranked(records, &theme.signals, Force::Frustration),
         true,
     );
-    let outcome = draft_slot(
-        k,
-        Slot::Outcome,
-        &ranked(records, &wants, Force::DesiredProgress),
-        false,
-    );
+    let outcome = draft_slot(k, Slot::Outcome, &wants, false);
     let executor = party(&theme.signals, scanned, k, true);
     let beneficiary = party(&theme.signals, scanned, k, false).or_else(|| executor.clone());
     let fill = |d: &Option<Drafted>, slot: Slot| match d {

@@ -195,6 +195,9 @@ pub struct Knowledge {
     pub min_similarity: f64,
     pub language: usize,
     pub grammar: Vec<GrammarRule>,
+    /// Each slot's grammar patterns as one set (by [`Slot::ALL`] order), with the index in
+    /// `grammar` of each: one scan of a quote tells which rules can draft from it.
+    slot_sets: Vec<(regex::RegexSet, Vec<usize>)>,
 }
 
 /// A phrase's stemmed terms, the project's one analyzer.
@@ -256,7 +259,25 @@ impl Knowledge {
                 examples: g.examples,
             });
         }
+        let slot_sets = Slot::ALL
+            .iter()
+            .map(|slot| {
+                let rules: Vec<usize> = (0..grammar.len())
+                    .filter(|&i| grammar[i].slot == *slot)
+                    .collect();
+                let set =
+                    regex::RegexSetBuilder::new(rules.iter().map(|&i| grammar[i].pattern.as_str()))
+                        .case_insensitive(true)
+                        .build()
+                        .map_err(|e| KnowledgeError::Parse {
+                            file: file.into(),
+                            message: format!("the {} grammar as one set: {e}", slot.as_str()),
+                        })?;
+                Ok((set, rules))
+            })
+            .collect::<Result<_, KnowledgeError>>()?;
         Ok(Knowledge {
+            slot_sets,
             template: raw.template,
             gap: raw.gap,
             cut_at: raw.cut_at.iter().map(|c| c.to_lowercase()).collect(),
@@ -291,6 +312,18 @@ impl Knowledge {
 }
 
 impl Knowledge {
+    /// The rules of `slot` whose pattern matches `text`, in grammar order.
+    pub fn matching<'k>(&'k self, slot: Slot, text: &str) -> impl Iterator<Item = &'k GrammarRule> {
+        let at = Slot::ALL.iter().position(|s| *s == slot).unwrap_or(0);
+        let (set, rules) = &self.slot_sets[at];
+        let hits = set.matches(text);
+        rules
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| hits.matched(*i))
+            .map(|(_, &r)| &self.grammar[r])
+    }
+
     /// The embedded file's text, to start a user's own from.
     pub fn embedded_text() -> &'static str {
         EMBEDDED

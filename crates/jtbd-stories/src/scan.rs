@@ -73,6 +73,8 @@ impl Scanned {
 struct Vocab {
     ids: HashMap<String, TermId>,
     terms: Vec<String>,
+    /// By number: the term could name a theme (three letters or more, not a number).
+    wordy: Vec<bool>,
 }
 
 impl Vocab {
@@ -82,13 +84,66 @@ impl Vocab {
         }
         let id = self.terms.len() as TermId;
         self.terms.push(term.to_owned());
+        self.wordy
+            .push(term.chars().count() >= 3 && !term.chars().all(|c| c.is_ascii_digit()));
         self.ids.insert(term.to_owned(), id);
         id
     }
 }
 
-/// Scans every signal of `records`.
+/// Scans every signal of `records`: slices of the records on every core, each numbering its
+/// own words, then one vocabulary made by meeting the slices' words in corpus order, so every
+/// word gets the number a single pass would give it, whatever the slicing.
 pub fn scan(records: &[Record], k: &Knowledge) -> Scanned {
+    use rayon::prelude::*;
+    let slice = records
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(64);
+    let parts: Vec<(Vocab, Vec<Scan>)> = records
+        .par_chunks(slice)
+        .map(|chunk| scan_slice(chunk, k))
+        .collect();
+    let mut vocab = Vocab::default();
+    let mut signals = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
+    for (local, scans) in parts {
+        let global: Vec<TermId> = local.terms.iter().map(|t| vocab.id(t)).collect();
+        let renumber = |id: TermId| {
+            if id == NONE {
+                NONE
+            } else {
+                global[id as usize]
+            }
+        };
+        for mut scan in scans {
+            for (key, _) in &mut scan.keys {
+                *key = (renumber(key.0), renumber(key.1));
+            }
+            scan.keys.sort_by_key(|(key, _)| *key);
+            signals.push(scan);
+        }
+    }
+    let mut offsets = Vec::with_capacity(records.len());
+    let mut at = 0;
+    for r in records {
+        offsets.push(at);
+        at += r.said.len();
+    }
+    let mut scanned = Scanned {
+        offsets,
+        signals,
+        terms: vocab.terms,
+        person: Vec::new(),
+        people: 0,
+        users: HashMap::new(),
+    };
+    count_users(records, &mut scanned);
+    scanned
+}
+
+/// Scans the signals of some records, numbering words in a vocabulary of their own (the
+/// knowledge's words first).
+fn scan_slice(records: &[Record], k: &Knowledge) -> (Vocab, Vec<Scan>) {
     let mut vocab = Vocab::default();
     // Knowledge phrases by their first word: a quote's word is looked up once.
     let mut phrases: HashMap<TermId, Vec<(Vec<TermId>, Tag)>> = HashMap::new();
@@ -114,16 +169,36 @@ pub fn scan(records: &[Record], k: &Knowledge) -> Scanned {
         add(&mut vocab, c, Tag::Causal);
     }
     let stop: HashSet<TermId> = k.stop_terms.iter().map(|t| vocab.id(t)).collect();
-    let mut offsets = Vec::with_capacity(records.len());
     let mut signals = Vec::new();
     let mut ids: Vec<TermId> = Vec::new();
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut content: Vec<bool> = Vec::new();
+    let mut by_cache: Vec<TermId> = Vec::new();
+    let mut generation = None;
     for r in records {
-        offsets.push(signals.len());
         for s in &r.said {
             let text = &s.quote.text;
-            let tokens = jtbd_text::tokenize(text);
+            // Terms come borrowed from the analyzer's cache: no string is made for a word the
+            // vocabulary knows.
+            // The cache's own numbers map to ours through a table: a word seen before costs
+            // no hashing.
+            spans.clear();
             ids.clear();
-            ids.extend(tokens.iter().map(|t| vocab.id(&t.term)));
+            jtbd_text::for_each_term_id(text, |start, end, term, cached| {
+                if generation != Some(cached.generation) {
+                    by_cache.clear();
+                    generation = Some(cached.generation);
+                }
+                let at = cached.index as usize;
+                if at >= by_cache.len() {
+                    by_cache.resize(at + 1, NONE);
+                }
+                if by_cache[at] == NONE {
+                    by_cache[at] = vocab.id(term);
+                }
+                spans.push(start..end);
+                ids.push(by_cache[at]);
+            });
             let mut scan = Scan {
                 keys: Vec::new(),
                 past: false,
@@ -141,31 +216,27 @@ pub fn scan(records: &[Record], k: &Knowledge) -> Scanned {
                         Tag::Hypothetical => scan.hypothetical = true,
                         Tag::Actor(i) => scan.actors |= 1 << i,
                         Tag::Causal if at == 0 => {
-                            let end = tokens[at + rest.len()].end;
-                            scan.causal = Some(text[tokens[0].start..end].to_lowercase());
+                            let end = spans[at + rest.len()].end;
+                            scan.causal = Some(text[spans[0].start..end].to_lowercase());
                         }
                         Tag::Causal => {}
                     }
                 }
             }
-            let content: Vec<bool> = tokens
-                .iter()
-                .zip(&ids)
-                .map(|(t, id)| {
-                    t.term.chars().count() >= 3
-                        && !t.term.chars().all(|c| c.is_ascii_digit())
-                        && !stop.contains(id)
-                        && !s.cues.iter().any(|c| c.start < t.end && t.start < c.end)
-                })
-                .collect();
-            for (i, t) in tokens.iter().enumerate() {
+            content.clear();
+            content.extend(spans.iter().zip(&ids).map(|(t, id)| {
+                vocab.wordy[*id as usize]
+                    && !stop.contains(id)
+                    && !s.cues.iter().any(|c| c.start < t.end && t.start < c.end)
+            }));
+            for (i, t) in spans.iter().enumerate() {
                 if !content[i] {
                     continue;
                 }
-                scan.keys.push(((ids[i], NONE), t.start..t.end));
+                scan.keys.push(((ids[i], NONE), t.clone()));
                 if content.get(i + 1) == Some(&true) {
                     scan.keys
-                        .push(((ids[i], ids[i + 1]), t.start..tokens[i + 1].end));
+                        .push(((ids[i], ids[i + 1]), t.start..spans[i + 1].end));
                 }
             }
             scan.keys.sort_by_key(|(key, _)| *key);
@@ -173,16 +244,7 @@ pub fn scan(records: &[Record], k: &Knowledge) -> Scanned {
             signals.push(scan);
         }
     }
-    let mut scanned = Scanned {
-        offsets,
-        signals,
-        terms: vocab.terms,
-        person: Vec::new(),
-        people: 0,
-        users: HashMap::new(),
-    };
-    count_users(records, &mut scanned);
-    scanned
+    (vocab, signals)
 }
 
 /// Numbers the interviewees and counts, for each key, the interviewees who use it.

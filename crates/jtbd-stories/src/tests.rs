@@ -223,3 +223,50 @@ fn the_same_records_give_the_same_findings() {
     let k = Knowledge::embedded().unwrap();
     assert_eq!(find(&sample(), &k, 2), find(&sample(), &k, 2));
 }
+
+/// Records enough for the scan to slice them: words come back in a different order in each, so
+/// each slice meets the vocabulary in its own order.
+fn many() -> Vec<Record> {
+    use Force::*;
+    let words = [
+        "ledger", "rollout", "badge", "vendor", "pager", "audit", "export", "budget", "ticket",
+        "quarter", "backlog", "renewal",
+    ];
+    (0..300)
+        .map(|i| {
+            let w = |k: usize| words[(i * 7 + k * 5) % words.len()];
+            let said = [
+                format!("We worry the {} {} slips every quarter.", w(0), w(1)),
+                format!("I hate chasing the {} {} by hand.", w(2), w(3)),
+                format!("I want the {} {} done before the board meets.", w(1), w(4)),
+            ];
+            record(
+                &format!("Person{i}"),
+                &format!("Co{}", i % 40),
+                ["CISO", "CTO", "CIO"][i % 3],
+                &[
+                    (Anxiety, &said[0]),
+                    (Frustration, &said[1]),
+                    (DesiredProgress, &said[2]),
+                ],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_findings_do_not_depend_on_the_number_of_threads() {
+    let k = Knowledge::embedded().unwrap();
+    let records = many();
+    let on = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| find(&records, &k, 2))
+    };
+    let one = on(1);
+    assert!(one.themes.len() >= 3, "{:#?}", one.themes);
+    assert_eq!(one, on(3));
+    assert_eq!(one, on(8));
+}

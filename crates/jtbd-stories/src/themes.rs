@@ -9,6 +9,7 @@ use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::scan::{Key, NONE, Scanned};
 use jtbd_model::Force;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A signal: index of its record, and of the signal in the record.
@@ -72,32 +73,40 @@ pub fn themes(
     };
     // Votes: a signal's most distinctive keys among those enough interviewees share; ties go
     // to the key whose words come first, so the numbering never decides.
-    let mut voters: HashMap<Key, Vec<SignalRef>> = HashMap::new();
-    let mut shared: Vec<(f64, Key)> = Vec::new();
-    for (ri, r) in records.iter().enumerate() {
-        for si in 0..r.said.len() {
-            let sref = SignalRef {
-                record: ri,
-                said: si,
-            };
-            shared.clear();
-            shared.extend(
-                scanned
-                    .of(sref)
-                    .keys
-                    .iter()
-                    .map(|(key, _)| *key)
-                    .filter(|key| usable(*key))
-                    .map(|key| (weight(key), key)),
-            );
-            shared.sort_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
-            });
-            for (_, key) in shared.iter().take(k.votes) {
-                voters.entry(*key).or_default().push(sref);
+    // Each record's votes are its own (made on every core); they are counted in corpus order.
+    let votes: Vec<Vec<(SignalRef, Key)>> = records
+        .par_iter()
+        .enumerate()
+        .map(|(ri, r)| {
+            let mut out = Vec::new();
+            let mut shared: Vec<(f64, Key)> = Vec::new();
+            for si in 0..r.said.len() {
+                let sref = SignalRef {
+                    record: ri,
+                    said: si,
+                };
+                shared.clear();
+                shared.extend(
+                    scanned
+                        .of(sref)
+                        .keys
+                        .iter()
+                        .map(|(key, _)| *key)
+                        .filter(|key| usable(*key))
+                        .map(|key| (weight(key), key)),
+                );
+                shared.sort_by(|a, b| {
+                    b.0.total_cmp(&a.0)
+                        .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
+                });
+                out.extend(shared.iter().take(k.votes).map(|(_, key)| (sref, *key)));
             }
-        }
+            out
+        })
+        .collect();
+    let mut voters: HashMap<Key, Vec<SignalRef>> = HashMap::new();
+    for (sref, key) in votes.into_iter().flatten() {
+        voters.entry(key).or_default().push(sref);
     }
     let who = |refs: &mut dyn Iterator<Item = &SignalRef>| {
         refs.map(|s| person[s.record]).collect::<HashSet<_>>().len()
@@ -114,7 +123,7 @@ pub fn themes(
             .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
     });
     let mut taken: HashSet<SignalRef> = HashSet::new();
-    let mut out: Vec<Theme> = Vec::new();
+    let mut picked: Vec<(Key, Vec<SignalRef>)> = Vec::new();
     for (_, key, votes) in candidates {
         let free: Vec<SignalRef> = votes
             .iter()
@@ -127,13 +136,18 @@ pub fn themes(
         let mut signals = free;
         signals.sort();
         taken.extend(signals.iter().copied());
-        out.push(Theme {
+        picked.push((key, signals));
+    }
+    // Naming and weighing a theme reads only its own signals: done on every core.
+    let mut out: Vec<Theme> = picked
+        .into_par_iter()
+        .map(|(key, signals)| Theme {
             id: String::new(),
             label: label(records, scanned, person, key, &signals),
             strength: strength(records, scanned, &signals),
             signals,
-        });
-    }
+        })
+        .collect();
     out.sort_by(|a, b| {
         b.strength
             .interviewees
@@ -170,11 +184,13 @@ fn label(
     signals: &[SignalRef],
 ) -> String {
     let form = |s: &SignalRef, range: &std::ops::Range<usize>| {
-        records[s.record].said[s.said].quote.text[range.clone()].to_lowercase()
+        &records[s.record].said[s.said].quote.text[range.clone()]
     };
-    let mut forms: BTreeMap<String, usize> = BTreeMap::new();
+    // Forms are counted as written and folded to lower case once counted: a theme has
+    // thousands of signals but a handful of distinct forms.
+    let mut forms: HashMap<&str, usize> = HashMap::new();
     // Pairs around the word, by their stems: who says each, and in which forms.
-    let mut pairs: BTreeMap<Key, (BTreeSet<u32>, BTreeMap<String, usize>)> = BTreeMap::new();
+    let mut pairs: BTreeMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = BTreeMap::new();
     for s in signals {
         for (k, range) in &scanned.of(*s).keys {
             if *k == key {
@@ -186,7 +202,11 @@ fn label(
             }
         }
     }
-    let most = |forms: BTreeMap<String, usize>| {
+    let most = |written: HashMap<&str, usize>| {
+        let mut forms: BTreeMap<String, usize> = BTreeMap::new();
+        for (f, n) in written {
+            *forms.entry(f.to_lowercase()).or_default() += n;
+        }
         forms
             .into_iter()
             .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
@@ -197,12 +217,9 @@ fn label(
     pairs
         .into_values()
         .filter(|(who, _)| who.len() >= 2)
-        .max_by(|a, b| {
-            a.0.len()
-                .cmp(&b.0.len())
-                .then_with(|| most(b.1.clone()).cmp(&most(a.1.clone())))
-        })
-        .map_or(word, |(_, forms)| most(forms))
+        .map(|(who, forms)| (who.len(), most(forms)))
+        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
+        .map_or(word, |(_, form)| form)
 }
 
 /// What a set of signals rests on.
