@@ -25,15 +25,17 @@ struct Wire<'a> {
 }
 
 fn wire<'a>(records: &'a [Record], f: &'a Findings, quotes: usize) -> Wire<'a> {
+    use rayon::prelude::*;
+    // A theme of a big study has thousands of quotes to rank: each theme on its own core.
     Wire {
         themes: f
             .themes
-            .iter()
+            .par_iter()
             .map(|t| WireTheme::new(records, t, quotes))
             .collect(),
         stories: f
             .stories
-            .iter()
+            .par_iter()
             .map(|s| WireStory::new(records, &f.themes, s, quotes))
             .collect(),
         segments: f

@@ -279,3 +279,17 @@ fn count_users(records: &[Record], scanned: &mut Scanned) {
         }
     }
 }
+
+/// The form said most often (the first in order on a tie), lower case, from forms counted as
+/// written: a key has thousands of occurrences but a handful of distinct forms, so they are
+/// counted borrowed and folded to lower case once.
+pub fn most_common_form(written: HashMap<&str, usize>) -> Option<String> {
+    let mut forms: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for (form, n) in written {
+        *forms.entry(form.to_lowercase()).or_default() += n;
+    }
+    forms
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(form, _)| form)
+}

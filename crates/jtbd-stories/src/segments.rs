@@ -6,6 +6,7 @@ use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::scan::{Key, NONE, Scanned};
 use crate::themes::{SignalRef, Theme};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A group of interviewees who struggle alike.
@@ -111,8 +112,9 @@ pub fn segments(
         signals_of,
         theme_of,
     };
+    // Each segment reads only its members: described on every core.
     let mut out: Vec<Segment> = groups
-        .into_iter()
+        .into_par_iter()
         .filter(|g| g.len() >= 2)
         .map(|mut g| {
             g.sort_unstable();
@@ -243,7 +245,7 @@ fn language(
 ) -> Vec<(String, usize)> {
     let inside: BTreeSet<&str> = members.iter().map(String::as_str).collect();
     // Per pair key: the members who say it, and its forms.
-    let mut said: HashMap<Key, (BTreeSet<u32>, BTreeMap<String, usize>)> = HashMap::new();
+    let mut said: HashMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = HashMap::new();
     for (ri, r) in records.iter().enumerate() {
         if !inside.contains(r.interviewee.as_str()) {
             continue;
@@ -261,10 +263,7 @@ fn language(
                 }
                 let entry = said.entry(*key).or_default();
                 entry.0.insert(scanned.person[ri]);
-                *entry
-                    .1
-                    .entry(s.quote.text[range.clone()].to_lowercase())
-                    .or_default() += 1;
+                *entry.1.entry(&s.quote.text[range.clone()]).or_default() += 1;
             }
         }
     }
@@ -275,10 +274,7 @@ fn language(
             who.len() >= 2 && scanned.users.get(key).copied() == Some(who.len() as u32)
         })
         .filter_map(|(_, (who, forms))| {
-            forms
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map(|(form, _)| (form, who.len()))
+            crate::scan::most_common_form(forms).map(|form| (form, who.len()))
         })
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -202,17 +202,7 @@ fn label(
             }
         }
     }
-    let most = |written: HashMap<&str, usize>| {
-        let mut forms: BTreeMap<String, usize> = BTreeMap::new();
-        for (f, n) in written {
-            *forms.entry(f.to_lowercase()).or_default() += n;
-        }
-        forms
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-            .map(|(f, _)| f)
-            .unwrap_or_default()
-    };
+    let most = |written| crate::scan::most_common_form(written).unwrap_or_default();
     let word = most(forms);
     pairs
         .into_values()
