@@ -7,8 +7,8 @@
 //! the index had of it, and is reported.
 
 use crate::cli::{IndexArgs, ReportFormat};
-use crate::pipeline::{self, Notes, ReadSetup, Unread, file_of, problems, progress_bar_for};
-use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
+use crate::pipeline::{self, Done, Notes, ReadSetup, file_of, problems, progress_bar_for};
+use crate::wire::{Begin, Message, Summary};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_index::{Index, IndexError};
@@ -27,22 +27,12 @@ pub struct IndexOutcome {
     pub errors: usize,
 }
 
-/// One walk item, processed on a worker.
-enum Done {
-    Indexed {
-        path: String,
-        fingerprint: String,
-        docs: Vec<jtbd_index::Document>,
-        turns: usize,
-        bytes: u64,
-        /// Which `--interviewer` names speak in it.
-        interviewers: u64,
-        /// What ingest noticed.
-        noticed: Vec<String>,
-    },
-    Unchanged(String),
-    Failed(WireError),
-    Skipped(WireSkipped),
+/// What the pass did for the index with one file: its fingerprint, and its documents when it
+/// changed (`None`: the index holds it already). `jtbd analyze` keeps its index with the same.
+pub struct Indexed {
+    pub path: String,
+    pub fingerprint: String,
+    pub docs: Option<Vec<jtbd_index::Document>>,
 }
 
 /// Runs `jtbd index`.
@@ -63,77 +53,52 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     let mut summary = Summary::default();
     let (mut errors, mut unchanged, mut seen) = (Vec::new(), 0usize, BTreeSet::new());
     let mut since_commit = 0u64;
-    let mut named = 0u64;
-
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
-    let (setup_ref, bar_ref, index_ref, rules_ref, known_ref, context_ref) =
-        (&setup, &bar, &index, &rules, &known, &context);
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        scope.spawn(move || {
-            let meta = setup_ref.meta_canonical.as_deref();
-            let filter = &setup_ref.filter;
-            pipeline::produce(&args.read.paths, filter, meta, bar_ref, &tx, |item| {
-                process(
-                    item,
-                    setup_ref,
-                    index_ref,
-                    rules_ref,
-                    known_ref,
-                    context_ref,
-                )
-            })
-        });
-        for done in rx.into_iter().flatten() {
+    pipeline::consume(
+        &args.read.paths,
+        &setup,
+        &bar,
+        &mut notes,
+        |item| process(item, &setup, &index, &rules, &known, &context),
+        |done| {
             match done {
-                Done::Indexed {
-                    path,
-                    fingerprint,
-                    docs,
-                    turns,
-                    bytes,
-                    interviewers,
-                    noticed,
+                Done::Read {
+                    made: (file, bytes),
+                    ..
                 } => {
-                    named |= interviewers;
-                    notes.read(&noticed);
-                    summary.turns += turns;
+                    if let Some(docs) = file.docs {
+                        summary.turns += docs.len();
+                        writer.replace(&file.path, &file.fingerprint, docs)?;
+                    }
                     summary.bytes += bytes;
-                    writer.replace(&path, &fingerprint, docs)?;
-                    seen.insert(path);
+                    seen.insert(file.path);
                     since_commit += bytes;
                     if since_commit >= args.commit_every {
                         writer.commit()?;
                         since_commit = 0;
                     }
                 }
-                Done::Unchanged(path) => {
-                    notes.unchanged();
+                Done::Unchanged((file, _)) => {
                     unchanged += 1;
-                    seen.insert(path);
+                    seen.insert(file.path);
                 }
                 Done::Failed(e) => {
-                    notes.error(&e);
                     seen.insert(e.path.clone());
                     errors.push(e);
                 }
-                Done::Skipped(s) => notes.skipped(&s),
+                Done::Skipped(_) => {}
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     // Files the index holds under the paths given that the walk no longer finds.
     let roots = roots(&args.read.paths);
     let gone = writer.remove_gone(&roots, &seen);
     let total_files = writer.files().len();
     writer.finish()?;
-    bar.finish_and_clear();
-    notes.finish();
     summary.files = notes.files();
     summary.interviews = notes.read_count();
     summary.errors = notes.errors();
     summary.skipped = notes.skipped_count();
-    // Only files read this run can show a name (unchanged ones are not parsed again).
-    pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, summary.interviews);
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     let shown = jtbd_ingest::walk::display_path(dir);
     if args.format == ReportFormat::Jsonl {
@@ -193,7 +158,8 @@ fn remove_index(dir: &Path) -> anyhow::Result<()> {
     std::fs::remove_dir_all(dir).with_context(|| format!("{}: cannot remove", dir.display()))
 }
 
-/// Reads, fingerprints and, when it changed, parses one file and builds its documents.
+/// Reads, fingerprints and, when it changed, parses one file and builds its documents; with
+/// the file's size.
 fn process(
     item: &WalkItem,
     setup: &ReadSetup,
@@ -201,39 +167,36 @@ fn process(
     rules: &RuleSet,
     known: &std::collections::BTreeMap<String, String>,
     context: &str,
-) -> Done {
-    let unread = |u| match u {
-        Unread::Skipped(s) => Done::Skipped(s),
-        Unread::Failed(e) => Done::Failed(e),
-    };
+) -> Done<(Indexed, u64)> {
     let (path, display, walked) = match file_of(item) {
         Ok(f) => f,
-        Err(u) => return unread(u),
+        Err(u) => return u.into(),
     };
     let bytes = match jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes) {
         Ok(b) => b,
-        Err(e) => return unread(pipeline::unread(display, walked, e)),
+        Err(e) => return pipeline::unread(display, walked, e).into(),
     };
     let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
     let fingerprint = file_fingerprint(&bytes, context, extra);
-    if known.get(display.as_str()) == Some(&fingerprint) {
-        return Done::Unchanged(display.clone());
-    }
     let size = bytes.len() as u64;
+    let mut file = Indexed {
+        path: display.clone(),
+        fingerprint,
+        docs: None,
+    };
+    if known.get(display.as_str()) == Some(&file.fingerprint) {
+        return Done::Unchanged((file, size));
+    }
     match jtbd_ingest::parse_owned(bytes, display, &setup.opts, extra) {
         Ok(interview) => {
-            let docs = index.documents(&interview, &turn_forces(&interview, rules));
-            Done::Indexed {
-                path: display.clone(),
-                fingerprint,
-                turns: docs.len(),
-                docs,
-                bytes: size,
-                interviewers: pipeline::interviewers_seen(&interview, &setup.opts.interviewers),
+            file.docs = Some(index.documents(&interview, &turn_forces(&interview, rules)));
+            Done::Read {
+                made: (file, size),
+                named: pipeline::interviewers_seen(&interview, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&interview),
             }
         }
-        Err(e) => unread(pipeline::unread(display, walked, e)),
+        Err(e) => pipeline::unread(display, walked, e).into(),
     }
 }
 

@@ -27,21 +27,37 @@ pub struct Outcome {
     pub errors: usize,
 }
 
-/// What a worker hands the writer for one walk item.
-enum Done {
+/// What a worker made of one walk item, handed to the consumer in walk order by [`consume`].
+pub enum Done<T> {
+    /// A file read: what the command made of it, which `--interviewer` names speak in it (bit
+    /// i for name i, [`interviewers_seen`]) and what ingest noticed ([`file_notes`]).
     Read {
-        turns: usize,
-        sentences: usize,
-        words: usize,
-        bytes: u64,
-        rendered: crate::emit::Rendered,
-        /// Which `--interviewer` names speak in it (bit i for name i).
-        interviewers: u64,
-        /// What ingest noticed ([`file_notes`]).
+        made: T,
+        named: u64,
         noticed: Vec<String>,
     },
+    /// A file the index holds already as it is: not read again.
+    Unchanged(T),
     Failed(WireError),
     Skipped(WireSkipped),
+}
+
+impl<T> From<Unread> for Done<T> {
+    fn from(u: Unread) -> Self {
+        match u {
+            Unread::Skipped(s) => Done::Skipped(s),
+            Unread::Failed(e) => Done::Failed(e),
+        }
+    }
+}
+
+/// What [`run`]'s workers make of an interview: its counts and its rendered bytes.
+struct Made {
+    turns: usize,
+    sentences: usize,
+    words: usize,
+    bytes: u64,
+    rendered: std::io::Result<crate::emit::Rendered>,
 }
 
 /// What every command that reads transcripts sets up from [`ReadArgs`]: reading options and
@@ -125,6 +141,49 @@ pub fn produce<T: Send>(
     });
 }
 
+/// The consumer loop every reading command shares: [`produce`] runs `work` over the walk of
+/// `paths` on the pool, and each result is counted in `notes` (which shows errors, skips and
+/// notes as they come) and handed to `each` in walk order. Ends by clearing the bar, closing the
+/// notes and naming the `--interviewer` names no file read had. `each` failing stops the walk.
+pub fn consume<T: Send>(
+    paths: &[PathBuf],
+    setup: &ReadSetup,
+    bar: &ProgressBar,
+    notes: &mut Notes<'_>,
+    work: impl Fn(&WalkItem) -> Done<T> + Sync,
+    mut each: impl FnMut(Done<T>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut named = 0u64;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done<T>>>(2);
+    let work = &work;
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        scope.spawn(move || {
+            let meta = setup.meta_canonical.as_deref();
+            produce(paths, &setup.filter, meta, bar, &tx, work)
+        });
+        for done in rx.into_iter().flatten() {
+            match &done {
+                Done::Read {
+                    named: n, noticed, ..
+                } => {
+                    named |= n;
+                    notes.read(noticed);
+                }
+                Done::Unchanged(_) => notes.unchanged(),
+                Done::Failed(e) => notes.error(e),
+                Done::Skipped(s) => notes.skipped(s),
+            }
+            each(done)?;
+        }
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    notes.finish();
+    // Only files read this run can show a name (unchanged ones are not parsed again).
+    warn_unseen_interviewers(&setup.opts.interviewers, named, notes.read_count());
+    Ok(())
+}
+
 /// The manifest often sits in the folder it describes; it is not a skipped transcript.
 fn is_not_manifest(item: &WalkItem, manifest: Option<&std::path::Path>) -> bool {
     match (item, manifest) {
@@ -138,12 +197,7 @@ fn is_not_manifest(item: &WalkItem, manifest: Option<&std::path::Path>) -> bool 
 /// Runs the pipeline over `args.paths` with `render` deciding what each interview becomes.
 pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let ReadSetup {
-        opts,
-        manifest,
-        meta_canonical,
-        filter,
-    } = ReadSetup::new(args, quiet)?;
+    let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar(quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut summary = Summary::default();
@@ -155,56 +209,40 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
     let mut out = crate::gather::Gather::new(stdout.lock());
     out.push(render.begin()?)?;
     let mut first_interview = true;
-    let mut named = 0u64;
 
-    // The walk streams into batches; workers read and render a batch ahead of the writer, so
-    // walking, parsing, rendering and writing overlap; batches keep the output in walk order and
-    // memory bounded. (Per-file tasks with a reorder buffer measured slower: more wake-ups.)
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<std::io::Result<Done>>>(2);
-    let (opts_ref, manifest_ref, bar_ref) = (&opts, manifest.as_ref(), &bar);
-    let (meta_ref, filter_ref) = (meta_canonical.as_deref(), &filter);
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        scope.spawn(move || {
-            produce(&args.paths, filter_ref, meta_ref, bar_ref, &tx, |item| {
-                process(item, opts_ref, manifest_ref, render)
-            })
-        });
-        for done in rx.into_iter().flatten() {
-            match done? {
-                Done::Read {
-                    turns,
-                    sentences,
-                    words,
-                    bytes,
-                    rendered,
-                    interviewers,
-                    noticed,
-                } => {
-                    named |= interviewers;
-                    notes.read(&noticed);
+    // Workers read and render a batch ahead of the writer, so walking, parsing, rendering and
+    // writing overlap. (Per-file tasks with a reorder buffer measured slower: more wake-ups.)
+    let (opts, manifest) = (&setup.opts, setup.manifest.as_ref());
+    consume(
+        &args.paths,
+        &setup,
+        &bar,
+        &mut notes,
+        |item| process(item, opts, manifest, render),
+        |done| {
+            match done {
+                Done::Read { made, .. } | Done::Unchanged(made) => {
+                    let rendered = made.rendered?;
                     for (total, n) in summary.signal_counts.iter_mut().zip(rendered.signals) {
                         *total += n;
                     }
-                    let rendered = rendered.bytes;
-                    summary.turns += turns;
-                    summary.sentences += sentences;
-                    summary.words += words;
-                    summary.bytes += bytes;
+                    summary.turns += made.turns;
+                    summary.sentences += made.sentences;
+                    summary.words += made.words;
+                    summary.bytes += made.bytes;
                     // Interviews that render to nothing (no signals) take no separator.
-                    if !rendered.is_empty() {
+                    if !rendered.bytes.is_empty() {
                         if !std::mem::take(&mut first_interview) {
                             out.push_slice(render.separator())?;
                         }
-                        out.push(rendered)?;
+                        out.push(rendered.bytes)?;
                     }
                 }
                 Done::Failed(e) => {
-                    notes.error(&e);
                     out.push(render.error(&e)?)?;
                     errors.push(e);
                 }
                 Done::Skipped(s) => {
-                    notes.skipped(&s);
                     out.push(render.skipped(&s)?)?;
                     skipped.push(s);
                 }
@@ -213,16 +251,13 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
             if tty {
                 out.flush()?;
             }
-        }
-        Ok(())
-    })?;
-    bar.finish_and_clear();
-    notes.finish();
+            Ok(())
+        },
+    )?;
     summary.files = notes.files();
     summary.interviews = notes.read_count();
     summary.errors = notes.errors();
     summary.skipped = notes.skipped_count();
-    warn_unseen_interviewers(&opts.interviewers, named, summary.interviews);
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     if render.counts_signals() {
         let forces = jtbd_model::Force::ALL.iter().map(|f| f.as_str());
@@ -311,34 +346,32 @@ fn process(
     opts: &Options,
     manifest: Option<&Manifest>,
     render: &dyn Render,
-) -> std::io::Result<Done> {
+) -> Done<Made> {
     let (path, display, walked) = match file_of(item) {
         Ok(f) => f,
-        Err(Unread::Skipped(s)) => return Ok(Done::Skipped(s)),
-        Err(Unread::Failed(e)) => return Ok(Done::Failed(e)),
+        Err(u) => return u.into(),
     };
     let extra = manifest.and_then(|m| m.lookup(display));
     match jtbd_ingest::read_path(path, display, opts, extra) {
-        Ok(i) => Ok(Done::Read {
-            rendered: {
-                // The stage runs here, then the renderer arranges its result.
-                let found = render
-                    .extraction()
-                    .map(|(rules, filter)| jtbd_extract::signals(&i, rules, filter))
-                    .unwrap_or_default();
-                render.interview(&i, &found)?
-            },
-            turns: i.turns.len(),
-            sentences: i.sentence_count(),
-            words: i.word_count(),
-            bytes: i.bytes,
-            interviewers: interviewers_seen(&i, &opts.interviewers),
-            noticed: file_notes(&i),
-        }),
-        Err(error) => Ok(match unread(display, walked, error) {
-            Unread::Skipped(s) => Done::Skipped(s),
-            Unread::Failed(e) => Done::Failed(e),
-        }),
+        Ok(i) => {
+            // The stage runs here, then the renderer arranges its result.
+            let found = render
+                .extraction()
+                .map(|(rules, filter)| jtbd_extract::signals(&i, rules, filter))
+                .unwrap_or_default();
+            Done::Read {
+                made: Made {
+                    rendered: render.interview(&i, &found),
+                    turns: i.turns.len(),
+                    sentences: i.sentence_count(),
+                    words: i.word_count(),
+                    bytes: i.bytes,
+                },
+                named: interviewers_seen(&i, &opts.interviewers),
+                noticed: file_notes(&i),
+            }
+        }
+        Err(error) => unread(display, walked, error).into(),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::cli::{StoriesArgs, StoriesOutput};
 use crate::emit_stories::{StoriesFormat, render};
-use crate::pipeline::{self, Notes, ReadSetup, Unread, problems, progress_bar_for};
+use crate::pipeline::{self, Done, Notes, ReadSetup, problems, progress_bar_for};
 use crate::style::Style;
 use crate::wire_stories::StoriesSummary;
 use anyhow::Context;
@@ -12,14 +12,6 @@ use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_stories::{Knowledge, Record};
 use std::io::Write;
 use std::time::Instant;
-
-/// One walk item, on a worker.
-enum Done {
-    /// The record, which `--interviewer` names speak in it, and what ingest noticed.
-    Read(Record, u64, Vec<String>),
-    Failed(crate::wire::WireError),
-    Skipped(crate::wire::WireSkipped),
-}
 
 /// Whether a record passes `--role` and `--where` (whole values, any case; one key given twice
 /// means either value).
@@ -61,37 +53,24 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
     let (mut records, mut filtered_out) = (Vec::new(), 0usize);
-    let mut named = 0u64;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
-    let (setup_ref, bar_ref, rules_ref) = (&setup, &bar, &rules);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let meta = setup_ref.meta_canonical.as_deref();
-            let filter = &setup_ref.filter;
-            pipeline::produce(&args.read.paths, filter, meta, bar_ref, &tx, |item| {
-                read(item, setup_ref, rules_ref)
-            })
-        });
-        for done in rx.into_iter().flatten() {
-            match done {
-                Done::Read(r, interviewers, noticed) => {
-                    named |= interviewers;
-                    notes.read(&noticed);
-                    if admitted(&r, args) {
-                        records.push(r);
-                    } else {
-                        filtered_out += 1;
-                    }
+    pipeline::consume(
+        &args.read.paths,
+        &setup,
+        &bar,
+        &mut notes,
+        |item| read(item, &setup, &rules),
+        |done| {
+            if let Done::Read { made, .. } | Done::Unchanged(made) = done {
+                if admitted(&made, args) {
+                    records.push(made);
+                } else {
+                    filtered_out += 1;
                 }
-                Done::Failed(e) => notes.error(&e),
-                Done::Skipped(s) => notes.skipped(&s),
             }
-        }
-    });
-    bar.finish_and_clear();
-    notes.finish();
+            Ok(())
+        },
+    )?;
     let (files, errors, skipped) = (notes.files(), notes.errors(), notes.skipped_count());
-    pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, notes.read_count());
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
     let findings = jtbd_stories::find(&records, &knowledge, min);
     let summary = StoriesSummary {
@@ -144,14 +123,16 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
 }
 
 /// Reads one walk item into its record.
-fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done {
+fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done<Record> {
     match pipeline::read_item(item, setup) {
         Ok(i) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
-            let named = pipeline::interviewers_seen(&i, &setup.opts.interviewers);
-            Done::Read(Record::new(&i, &signals), named, pipeline::file_notes(&i))
+            Done::Read {
+                made: Record::new(&i, &signals),
+                named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
+                noticed: pipeline::file_notes(&i),
+            }
         }
-        Err(Unread::Skipped(s)) => Done::Skipped(s),
-        Err(Unread::Failed(e)) => Done::Failed(e),
+        Err(u) => u.into(),
     }
 }

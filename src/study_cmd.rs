@@ -3,7 +3,8 @@
 //! problems) and find the stories at the end. Formats are written by `jtbd-report`.
 
 use crate::cli::ReadArgs;
-use crate::pipeline::{self, Notes, ReadSetup, Unread, progress_bar_for};
+use crate::index_cmd::Indexed;
+use crate::pipeline::{self, Done, Notes, ReadSetup, Unread, progress_bar_for};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::{Interview, Signal};
@@ -11,31 +12,18 @@ use jtbd_report::{InterviewRow, Problem, SignalRow};
 use jtbd_stories::{Findings, Knowledge, Record};
 use std::time::Instant;
 
-/// What one file became on a worker.
-enum Done {
-    Read(
-        Box<Interview>,
-        Vec<Signal>,
-        u64,
-        Vec<String>,
-        Option<Indexed>,
-    ),
-    Failed(crate::wire::WireError),
-    Skipped(crate::wire::WireSkipped),
+/// What one file became on a worker: the interview, its signals, and what the index needs of
+/// it when there is one.
+struct Read {
+    interview: Interview,
+    signals: Vec<Signal>,
+    indexed: Option<Indexed>,
 }
 
 /// An index to keep up to date in the same pass: the files it holds, by fingerprint.
 pub struct IndexPlan<'a> {
     pub index: &'a jtbd_index::Index,
     pub known: &'a std::collections::BTreeMap<String, String>,
-}
-
-/// What the pass did for the index with one file: its fingerprint, and its documents when it
-/// changed (`None`: the index holds it already).
-pub struct Indexed {
-    pub path: String,
-    pub fingerprint: String,
-    pub docs: Option<Vec<jtbd_index::Document>>,
 }
 
 /// Everything the formats take, once the pass is over.
@@ -120,24 +108,22 @@ pub fn read_all(
         files: 0,
         elapsed_ms: 0,
     };
-    let mut named = 0u64;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(2);
     let context = crate::index_cmd::context(&setup, &rules);
-    let (setup_ref, bar_ref, rules_ref) = (&setup, &bar, &rules);
     let plan = index.map(|p| (p, context.as_str()));
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        scope.spawn(move || {
-            let meta = setup_ref.meta_canonical.as_deref();
-            let filter = &setup_ref.filter;
-            pipeline::produce(&args.paths, filter, meta, bar_ref, &tx, |item| {
-                read(item, setup_ref, rules_ref, plan)
-            })
-        });
-        for done in rx.into_iter().flatten() {
+    pipeline::consume(
+        &args.paths,
+        &setup,
+        &bar,
+        &mut notes,
+        |item| read(item, &setup, &rules, plan),
+        |done| {
             match done {
-                Done::Read(i, signals, seen, noticed, indexed) => {
-                    named |= seen;
-                    notes.read(&noticed);
+                Done::Read { made, .. } | Done::Unchanged(made) => {
+                    let Read {
+                        interview: i,
+                        signals,
+                        indexed,
+                    } = *made;
                     let k = g.interviews.len();
                     each(k, &i, &signals, indexed)?;
                     g.interviews.push(InterviewRow::new(&i, &signals));
@@ -145,32 +131,23 @@ pub fn read_all(
                         .extend(signals.iter().map(|s| SignalRow::new(k, &i, s)));
                     g.records.push(Record::new(&i, &signals));
                 }
-                Done::Failed(e) => {
-                    notes.error(&e);
-                    g.problems.push(Problem {
-                        path: e.path,
-                        line: e.line,
-                        message: e.message,
-                        skipped: false,
-                    });
-                }
-                Done::Skipped(s) => {
-                    notes.skipped(&s);
-                    g.problems.push(Problem {
-                        path: s.path,
-                        line: None,
-                        message: s.reason,
-                        skipped: true,
-                    });
-                }
+                Done::Failed(e) => g.problems.push(Problem {
+                    path: e.path,
+                    line: e.line,
+                    message: e.message,
+                    skipped: false,
+                }),
+                Done::Skipped(s) => g.problems.push(Problem {
+                    path: s.path,
+                    line: None,
+                    message: s.reason,
+                    skipped: true,
+                }),
             }
-        }
-        Ok(())
-    })?;
-    bar.finish_and_clear();
-    notes.finish();
+            Ok(())
+        },
+    )?;
     g.files = notes.files();
-    pipeline::warn_unseen_interviewers(&setup.opts.interviewers, named, g.interviews.len());
     g.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(g)
 }
@@ -181,7 +158,7 @@ fn read(
     setup: &ReadSetup,
     rules: &RuleSet,
     index: Option<(&IndexPlan<'_>, &str)>,
-) -> Done {
+) -> Done<Box<Read>> {
     let read = || -> Result<(Interview, Option<String>), Unread> {
         let (path, display, walked) = pipeline::file_of(item)?;
         let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
@@ -196,8 +173,6 @@ fn read(
     match read() {
         Ok((i, fingerprint)) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
-            let named = pipeline::interviewers_seen(&i, &setup.opts.interviewers);
-            let noticed = pipeline::file_notes(&i);
             let indexed = index.zip(fingerprint).map(|((plan, _), fingerprint)| {
                 let unchanged = plan.known.get(&i.path) == Some(&fingerprint);
                 Indexed {
@@ -209,9 +184,16 @@ fn read(
                     fingerprint,
                 }
             });
-            Done::Read(Box::new(i), signals, named, noticed, indexed)
+            Done::Read {
+                named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
+                noticed: pipeline::file_notes(&i),
+                made: Box::new(Read {
+                    interview: i,
+                    signals,
+                    indexed,
+                }),
+            }
         }
-        Err(Unread::Skipped(s)) => Done::Skipped(s),
-        Err(Unread::Failed(e)) => Done::Failed(e),
+        Err(u) => u.into(),
     }
 }
