@@ -8,14 +8,13 @@
 
 use crate::cli::{IndexArgs, ReportFormat};
 use crate::pipeline::{self, Done, Notes, ReadSetup, file_of, problems, progress_bar_for};
-use crate::wire::{Begin, Message, Summary};
+use crate::wire::Summary;
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_index::{Index, IndexError};
 use jtbd_ingest::WalkItem;
 use jtbd_model::{Force, Interview};
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
@@ -102,13 +101,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
     let shown = jtbd_ingest::walk::display_path(dir);
     if args.format == ReportFormat::Jsonl {
-        let mut out = std::io::stdout().lock();
-        let mut line = |m: &Message<'_>| crate::emit::line(&mut out, m);
-        line(&Message::Begin(Begin::new("index")))?;
-        for e in &errors {
-            line(&Message::Error(e))?;
-        }
-        line(&Message::IndexSummary(crate::wire::IndexSummary {
+        let report = crate::wire::IndexSummary {
             index: shown.clone(),
             indexed: summary.interviews,
             unchanged,
@@ -119,8 +112,8 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
             errors: summary.errors,
             skipped: summary.skipped,
             elapsed_ms: summary.elapsed_ms,
-        }))?;
-        out.flush()?;
+        };
+        crate::emit::index_report(&mut std::io::stdout().lock(), &errors, report)?;
     }
     if !quiet {
         eprintln!(

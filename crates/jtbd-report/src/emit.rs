@@ -66,6 +66,21 @@ pub fn line(out: &mut (impl io::Write + ?Sized), m: &Message<'_>) -> io::Result<
     out.write_all(b"\n")
 }
 
+/// `jtbd index --format jsonl`: a `begin`, an `error` per file that failed, the `index_summary`.
+pub fn index_report(
+    out: &mut (impl io::Write + ?Sized),
+    errors: &[WireError],
+    summary: crate::wire::IndexSummary,
+) -> io::Result<()> {
+    line(out, &Message::Begin(Begin::new("index")))?;
+    for e in errors {
+        line(out, &Message::Error(e))?;
+    }
+    line(out, &Message::IndexSummary(summary))?;
+    out.flush()
+}
+
+/// One message as a line of bytes.
 pub fn one(m: &Message<'_>) -> io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(128);
     line(&mut out, m)?;
