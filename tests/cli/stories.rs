@@ -146,3 +146,50 @@ fn markdown_report_of_the_sample_corpus() {
     assert_eq!(code, 0);
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
 }
+
+#[test]
+fn the_same_voice_label_in_two_files_is_two_interviewees() {
+    // Q/A transcripts and diarised exports label every interviewee alike: `A`, `SPEAKER_01`.
+    let d = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "north.txt",
+            "A",
+            "Our quarterly access review eats two weeks of the team.",
+        ),
+        (
+            "south.txt",
+            "A",
+            "The access review drags on for two weeks every quarter.",
+        ),
+        (
+            "east.txt",
+            "SPEAKER_01",
+            "Honestly the access review is a slog each quarter.",
+        ),
+    ];
+    for (name, label, pain) in files {
+        let text = format!(
+            "Q: What slows you down?\n{label}: {pain} I hate chasing sign-offs for the access review.\n\
+             Q: What would help?\n{label}: I want the access review to run itself.\n"
+        );
+        std::fs::write(d.path().join(name), text).unwrap();
+    }
+    let dir = d.path().to_str().unwrap();
+    let (code, out, err) = stories(&[dir, "--format", "jsonl", "--min-interviewees", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let msgs = messages(&out);
+    let themes = of_type(&msgs, "theme");
+    assert!(!themes.is_empty(), "{err}");
+    let who: Vec<&str> = themes[0]["interviewees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(who.len(), 3, "{who:?}");
+    assert!(
+        who.iter().all(|w| w.ends_with(".txt")),
+        "known by their files: {who:?}"
+    );
+}
