@@ -104,7 +104,9 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
     // The index commits and merges its segments on its own thread while the stories are found
     // and the files written.
     let committing = std::thread::spawn(move || writer.finish());
+    let spinner = crate::pipeline::spinner("finding themes, stories and segments", quiet);
     g.find()?;
+    spinner.set_message("writing the report, CSV and JSON Lines");
 
     // Stage 3: the formats.
     let study = g.study();
@@ -135,9 +137,11 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         jtbd_report::markdown::report(&study, w)
     })?;
     write(out, "report.html", |w| jtbd_report::html::report(&study, w))?;
+    spinner.set_message("committing the index");
     committing
         .join()
         .map_err(|_| anyhow::anyhow!("the index writer stopped unexpectedly"))??;
+    spinner.finish_and_clear();
 
     if !quiet {
         let f = &g.findings;

@@ -574,3 +574,19 @@ pub fn progress_bar_for(verb: &str, quiet: bool) -> ProgressBar {
     );
     bar
 }
+
+/// A spinner on stderr for a stage with no count to show (finding stories, writing the report),
+/// when it is a terminal; clear it with `finish_and_clear`.
+pub fn spinner(what: &str, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg}  {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(what.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

@@ -72,7 +72,9 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     )?;
     let (files, errors, skipped) = (notes.files(), notes.errors(), notes.skipped_count());
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
+    let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
     let findings = jtbd_stories::find(&records, &knowledge, min);
+    spinner.finish_and_clear();
     let summary = StoriesSummary {
         files,
         filtered_out,

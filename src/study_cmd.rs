@@ -68,7 +68,9 @@ pub fn gather(
     each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let mut g = read_all(args, rules, min_interviewees, quiet, index, each)?;
+    let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
     g.find()?;
+    spinner.finish_and_clear();
     Ok(g)
 }
 
