@@ -179,7 +179,8 @@ fn draft_slot(
         }
         for q in candidates {
             for rule in k.matching(slot, &q.text) {
-                if let Some(text) = rule.draft(&q.text, &k.cut_at) {
+                let drafted = rule.draft(&q.text, &k.cut_at);
+                if let Some(text) = drafted.filter(|t| !k.dangling.is_match(t)) {
                     return Some(Drafted {
                         text,
                         rule: rule.id.clone(),

@@ -26,6 +26,9 @@ struct Raw {
     template: String,
     gap: String,
     cut_at: Vec<String>,
+    dangling: String,
+    dangling_examples: Vec<String>,
+    complete_examples: Vec<String>,
     themes: RawThemes,
     tense: RawTense,
     actor: Vec<RawActor>,
@@ -204,6 +207,10 @@ pub struct Knowledge {
     pub min_similarity: f64,
     pub language: usize,
     pub grammar: Vec<GrammarRule>,
+    /// A slot that ends pointing at what it does not say; examples that must and must not.
+    pub dangling: regex::Regex,
+    pub dangling_examples: Vec<String>,
+    pub complete_examples: Vec<String>,
     /// Speaker labels that name a voice, not a person ([`crate::interviewee`]).
     pub placeholder: regex::Regex,
     /// Labels `placeholder` must match, and names it must not.
@@ -297,7 +304,17 @@ impl Knowledge {
                 file: file.into(),
                 message: format!("people.placeholder: {e}"),
             })?;
+        let dangling = regex::RegexBuilder::new(&raw.dangling)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| KnowledgeError::Parse {
+                file: file.into(),
+                message: format!("dangling: {e}"),
+            })?;
         Ok(Knowledge {
+            dangling,
+            dangling_examples: raw.dangling_examples,
+            complete_examples: raw.complete_examples,
             placeholder,
             placeholder_examples: raw.people.placeholder_examples,
             name_examples: raw.people.name_examples,
@@ -392,6 +409,18 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    #[test]
+    fn dangling_slots_are_told_from_complete_ones_by_their_examples() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!k.dangling_examples.is_empty() && !k.complete_examples.is_empty());
+        for slot in &k.dangling_examples {
+            assert!(k.dangling.is_match(slot), "{slot:?} dangles");
+        }
+        for slot in &k.complete_examples {
+            assert!(!k.dangling.is_match(slot), "{slot:?} is complete");
+        }
     }
 
     #[test]
