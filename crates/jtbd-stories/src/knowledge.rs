@@ -297,20 +297,18 @@ impl Knowledge {
                 Ok((set, rules))
             })
             .collect::<Result<_, KnowledgeError>>()?;
-        let placeholder = regex::RegexBuilder::new(&raw.people.placeholder)
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| KnowledgeError::Parse {
-                file: file.into(),
-                message: format!("people.placeholder: {e}"),
-            })?;
-        let dangling = regex::RegexBuilder::new(&raw.dangling)
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| KnowledgeError::Parse {
-                file: file.into(),
-                message: format!("dangling: {e}"),
-            })?;
+        // A pattern of the file's own (not a grammar rule's), any case, named by its key.
+        let pattern = |key: &str, p: &str| {
+            regex::RegexBuilder::new(p)
+                .case_insensitive(true)
+                .build()
+                .map_err(|e| KnowledgeError::Parse {
+                    file: file.into(),
+                    message: format!("{key}: {e}"),
+                })
+        };
+        let placeholder = pattern("people.placeholder", &raw.people.placeholder)?;
+        let dangling = pattern("dangling", &raw.dangling)?;
         Ok(Knowledge {
             dangling,
             dangling_examples: raw.dangling_examples,
