@@ -96,7 +96,6 @@ pub fn read_all(
 ) -> anyhow::Result<Gathered> {
     let started = Instant::now();
     let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
-    let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
@@ -104,7 +103,8 @@ pub fn read_all(
         interviews: Vec::new(),
         signals: Vec::new(),
         records: Vec::new(),
-        findings: jtbd_stories::find(&[], &knowledge, 1),
+        // Found by [`Gathered::find`] once the pass is over.
+        findings: Findings::default(),
         problems: Vec::new(),
         min_interviewees,
         files: 0,

@@ -20,6 +20,11 @@ pub struct Labels {
     pub host_matcher: aho_corasick::AhoCorasick,
     /// Words after which a host names a guest (`joined by`).
     pub guest_cues: Vec<String>,
+    /// Words that, with a number or a letter after them, name a numbered voice (`speaker`).
+    pub voice_prefixes: Vec<String>,
+    /// Labels [`Labels::is_voice`] must accept, and names it must not.
+    pub voice_examples: Vec<String>,
+    pub name_examples: Vec<String>,
 }
 
 impl Labels {
@@ -31,6 +36,28 @@ impl Labels {
             || self.header_keys.contains(lower)
             || (markers && self.markers.contains(lower))
     }
+
+    /// Whether a speaker label names a voice or a side rather than a person: a side label
+    /// (`A`, `Respondent`), a bare number or letter (`0`, `B`), or a voice prefix with one
+    /// after it (`SPEAKER_01`, `Speaker 2`).
+    pub fn is_voice(&self, label: &str) -> bool {
+        let lower = label.trim().to_lowercase();
+        // A number of up to three digits, or one letter, after any separator.
+        let numbered = |rest: &str| {
+            let rest = rest.trim_start_matches([' ', '_', '-', '#']);
+            let digits = (1..=3).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit());
+            digits || (rest.len() == 1 && rest.as_bytes()[0].is_ascii_alphabetic())
+        };
+        self.interviewer.contains(&lower)
+            || self.interviewee.contains(&lower)
+            || numbered(&lower)
+            || self.voice_prefixes.iter().any(|p| {
+                lower.strip_prefix(p.as_str()).is_some_and(|rest| {
+                    rest.starts_with([' ', '_', '-', '#'])
+                        || rest.bytes().next().is_some_and(|b| b.is_ascii_digit())
+                }) && numbered(&lower[p.len()..])
+            })
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -41,6 +68,9 @@ struct Raw {
     header_keys: Vec<String>,
     host_phrases: Vec<String>,
     guest_cues: Vec<String>,
+    voice_prefixes: Vec<String>,
+    voice_examples: Vec<String>,
+    name_examples: Vec<String>,
 }
 
 /// The embedded label lexicon, parsed once.
@@ -64,6 +94,13 @@ pub fn labels() -> &'static Labels {
                 .unwrap_or_else(|e| panic!("embedded data/labels.toml host_phrases: {e}")),
             host_phrases: raw.host_phrases,
             guest_cues: raw.guest_cues,
+            voice_prefixes: raw
+                .voice_prefixes
+                .iter()
+                .map(|p| p.to_lowercase())
+                .collect(),
+            voice_examples: raw.voice_examples,
+            name_examples: raw.name_examples,
         }
     })
 }
@@ -77,5 +114,17 @@ mod tests {
         assert!(l.interviewee.contains("respondent"));
         assert!(l.markers.contains("break"));
         assert!(l.header_keys.contains("date"));
+    }
+
+    #[test]
+    fn voices_are_told_from_names_by_their_examples() {
+        let l = super::labels();
+        assert!(!l.voice_examples.is_empty() && !l.name_examples.is_empty());
+        for label in &l.voice_examples {
+            assert!(l.is_voice(label), "{label:?} names a voice");
+        }
+        for name in &l.name_examples {
+            assert!(!l.is_voice(name), "{name:?} is a name");
+        }
     }
 }

@@ -60,6 +60,7 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String], given: &[
                 turns: 1,
                 words,
                 question_share: f64::from(u8::from(asks)),
+                voice: crate::labels::labels().is_voice(name),
             }),
         }
     }
@@ -271,6 +272,7 @@ mod tests {
             turns,
             words,
             question_share: q,
+            voice: false,
         }
     }
 

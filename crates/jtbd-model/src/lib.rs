@@ -385,6 +385,9 @@ pub struct Speaker {
     pub words: usize,
     /// Share of the turns that contain a question.
     pub question_share: f64,
+    /// The label names a voice or a side (`A`, `SPEAKER_01`, `Speaker 2`, `Respondent`), not a
+    /// person: the same label in two files is two people. Set by ingest from its label lexicon.
+    pub voice: bool,
 }
 
 /// One transcript file, read.

@@ -32,18 +32,9 @@ struct Raw {
     themes: RawThemes,
     tense: RawTense,
     actor: Vec<RawActor>,
-    people: RawPeople,
     chains: RawChains,
     segments: RawSegments,
     grammar: Vec<RawGrammar>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPeople {
-    placeholder: String,
-    placeholder_examples: Vec<String>,
-    name_examples: Vec<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -211,11 +202,6 @@ pub struct Knowledge {
     pub dangling: regex::Regex,
     pub dangling_examples: Vec<String>,
     pub complete_examples: Vec<String>,
-    /// Speaker labels that name a voice, not a person ([`crate::interviewee`]).
-    pub placeholder: regex::Regex,
-    /// Labels `placeholder` must match, and names it must not.
-    pub placeholder_examples: Vec<String>,
-    pub name_examples: Vec<String>,
     /// Each slot's grammar patterns as one set (by [`Slot::ALL`] order), with the index in
     /// `grammar` of each: one scan of a quote tells which rules can draft from it.
     slot_sets: Vec<(regex::RegexSet, Vec<usize>)>,
@@ -297,25 +283,17 @@ impl Knowledge {
                 Ok((set, rules))
             })
             .collect::<Result<_, KnowledgeError>>()?;
-        // A pattern of the file's own (not a grammar rule's), any case, named by its key.
-        let pattern = |key: &str, p: &str| {
-            regex::RegexBuilder::new(p)
-                .case_insensitive(true)
-                .build()
-                .map_err(|e| KnowledgeError::Parse {
-                    file: file.into(),
-                    message: format!("{key}: {e}"),
-                })
-        };
-        let placeholder = pattern("people.placeholder", &raw.people.placeholder)?;
-        let dangling = pattern("dangling", &raw.dangling)?;
+        let dangling = regex::RegexBuilder::new(&raw.dangling)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| KnowledgeError::Parse {
+                file: file.into(),
+                message: format!("dangling: {e}"),
+            })?;
         Ok(Knowledge {
             dangling,
             dangling_examples: raw.dangling_examples,
             complete_examples: raw.complete_examples,
-            placeholder,
-            placeholder_examples: raw.people.placeholder_examples,
-            name_examples: raw.people.name_examples,
             slot_sets,
             template: raw.template,
             gap: raw.gap,
@@ -367,18 +345,6 @@ impl Knowledge {
     pub fn embedded_text() -> &'static str {
         EMBEDDED
     }
-
-    /// The embedded knowledge, compiled once for the whole process (`None` if it does not
-    /// load, which the tests rule out).
-    pub fn shared() -> Option<&'static Knowledge> {
-        static SHARED: std::sync::OnceLock<Option<Knowledge>> = std::sync::OnceLock::new();
-        SHARED.get_or_init(|| Knowledge::embedded().ok()).as_ref()
-    }
-
-    /// Whether a speaker label names a voice or a side rather than a person.
-    pub fn is_placeholder(&self, label: &str) -> bool {
-        self.placeholder.is_match(label.trim())
-    }
 }
 
 #[cfg(test)]
@@ -418,18 +384,6 @@ mod tests {
         }
         for slot in &k.complete_examples {
             assert!(!k.dangling.is_match(slot), "{slot:?} is complete");
-        }
-    }
-
-    #[test]
-    fn placeholder_labels_are_told_from_names_by_their_examples() {
-        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        assert!(!k.placeholder_examples.is_empty() && !k.name_examples.is_empty());
-        for label in &k.placeholder_examples {
-            assert!(k.is_placeholder(label), "{label:?} should be a placeholder");
-        }
-        for name in &k.name_examples {
-            assert!(!k.is_placeholder(name), "{name:?} is a name");
         }
     }
 

@@ -34,7 +34,7 @@ pub use segments::Segment;
 pub use themes::{SignalRef, Strength, Theme};
 
 /// What the stage found in a set of records.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Findings {
     /// Themes, strongest first.
     pub themes: Vec<Theme>,

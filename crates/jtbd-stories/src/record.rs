@@ -61,12 +61,10 @@ impl Quote {
 }
 
 /// Who was interviewed: the `participant` metadata, else the speaker (not an interviewer) who
-/// said most, else the interview's path. A speaker label that names a voice rather than a
-/// person (`B`, `SPEAKER_01`: `[people]` of the knowledge) gives the path too: the same label in
-/// two files is two people.
+/// said most, else the interview's path. A speaker whose label names a voice rather than a
+/// person (`B`, `SPEAKER_01`: [`jtbd_model::Speaker::voice`]) gives the path too: the same
+/// label in two files is two people.
 pub fn interviewee(interview: &Interview) -> String {
-    let placeholder =
-        |name: &str| crate::Knowledge::shared().is_some_and(|k| k.is_placeholder(name));
     interview
         .metadata
         .get("participant")
@@ -78,7 +76,7 @@ pub fn interviewee(interview: &Interview) -> String {
                 .iter()
                 .filter(|s| s.role != Role::Interviewer)
                 .max_by(|a, b| a.words.cmp(&b.words).then_with(|| b.name.cmp(&a.name)))
-                .filter(|s| !placeholder(&s.name))
+                .filter(|s| !s.voice)
                 .map(|s| s.name.clone())
         })
         .unwrap_or_else(|| interview.path.clone())

@@ -178,10 +178,8 @@ fn scan_slice(records: &[Record], k: &Knowledge) -> (Vocab, Vec<Scan>) {
     for r in records {
         for s in &r.said {
             let text = &s.quote.text;
-            // Terms come borrowed from the analyzer's cache: no string is made for a word the
-            // vocabulary knows.
-            // The cache's own numbers map to ours through a table: a word seen before costs
-            // no hashing.
+            // Terms come borrowed from the analyzer's cache, and the cache's own numbers map to
+            // ours through a table: a word seen before costs no string and no hashing.
             spans.clear();
             ids.clear();
             jtbd_text::for_each_term_id(text, |start, end, term, cached| {
