@@ -84,7 +84,8 @@ fn main() {
     let signals: usize = records.iter().map(|r| r.said.len()).sum();
     let k = jtbd_stories::Knowledge::embedded().expect("knowledge loads");
     let t = Instant::now();
-    let f = jtbd_stories::find(&records, &k, 2);
+    let codebook = jtbd_stories::Codebook::embedded().expect("codebook loads");
+    let f = jtbd_stories::find(&records, &k, &codebook, 2);
     println!(
         "in process, 1 thread, stories stage only ({} records, {signals} signals): {:.2} s, {} themes, {} segments",
         records.len(),

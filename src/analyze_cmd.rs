@@ -27,6 +27,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         excel: args.excel,
         min_interviewees: args.min_interviewees,
         rules: args.rules.clone(),
+        codebook: args.codebook.clone(),
     };
 
     // One pass: read, extract, index what changed (a second run reuses the index), keep what the
@@ -49,6 +50,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
     signals.write_all(&buf)?;
     let mut summary = Summary::default();
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
+    let codebook = crate::study_cmd::load_codebook(&args.codebook)?;
     let mut g = crate::study_cmd::read_all(
         &args.read,
         args.rules.as_deref(),
@@ -105,7 +107,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
     // and the files written.
     let committing = std::thread::spawn(move || writer.finish());
     let spinner = crate::pipeline::spinner("finding themes, stories and segments", quiet);
-    g.find()?;
+    g.find(&codebook)?;
     spinner.set_message("writing the report, CSV and JSON Lines");
 
     // Stage 3: the formats.

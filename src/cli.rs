@@ -105,6 +105,9 @@ pub struct AnalyzeArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: PathBuf,
 
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
+
     /// Start the CSV files with a byte order mark, so that Excel reads them as UTF-8.
     #[arg(long)]
     pub excel: bool,
@@ -151,6 +154,9 @@ pub struct ExportArgs {
     /// The file to write.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
+
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 
     /// Interviewees a theme needs (at least 1).
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
@@ -319,11 +325,30 @@ Examples:
 Exit codes: 0 stories drafted, 1 none (too few interviewees share a theme), 2 error.
 The grammar and templates are data: crates/jtbd-stories/data/stories.toml (docs/stories.md).";
 
+/// The codebook that names themes.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CodebookArgs {
+    /// Add themes from a codebook: TOML like the built-in one (`jtbd codebook` would print it:
+    /// crates/jtbd-stories/data/codebook.toml) or a REFI-QDA .qdc from ATLAS.ti, NVivo, MAXQDA
+    /// or QualCoder (each code a theme, its name and a `Cues: a; b` line of its description
+    /// its cues). A theme with a built-in id replaces it. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub codebook: Vec<PathBuf>,
+
+    /// Use only the --codebook files, not the built-in codebook of technology and security
+    /// buyers' themes.
+    #[arg(long)]
+    pub own_codebook: bool,
+}
+
 /// `jtbd stories`.
 #[derive(Debug, clap::Args)]
 pub struct StoriesArgs {
     #[command(flatten)]
     pub read: ReadArgs,
+
+    #[command(flatten)]
+    pub codebook: CodebookArgs,
 
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = StoriesOutput::Human)]

@@ -38,6 +38,7 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
     let mut project = jtbd_report::qdpx::Qdpx::new(std::io::Cursor::new(Vec::new()));
     let g = crate::study_cmd::gather(
         &args.read,
+        &args.codebook,
         args.rules.as_deref(),
         min(args),
         quiet,
@@ -67,6 +68,7 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
 fn qdc(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
     let g = crate::study_cmd::gather(
         &args.read,
+        &args.codebook,
         args.rules.as_deref(),
         min(args),
         quiet,
@@ -94,6 +96,7 @@ fn search(args: &SearchExportArgs, quiet: bool) -> anyhow::Result<u8> {
         .with_context(|| format!("{}: cannot create", args.output.display()))?;
     let g = crate::study_cmd::gather(
         &args.read,
+        &crate::cli::CodebookArgs::default(),
         args.rules.as_deref(),
         2,
         quiet,

@@ -49,6 +49,7 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     }
     let rules = RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
     let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
+    let codebook = crate::study_cmd::load_codebook(&args.codebook)?;
     let setup = ReadSetup::new(&args.read, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
@@ -73,7 +74,7 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     let (files, errors, skipped) = (notes.files(), notes.errors(), notes.skipped_count());
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
     let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
-    let findings = jtbd_stories::find(&records, &knowledge, min);
+    let findings = jtbd_stories::find(&records, &knowledge, &codebook, min);
     spinner.finish_and_clear();
     let summary = StoriesSummary {
         files,

@@ -2,14 +2,14 @@
 //! hand each interview to the caller in walk order, keep what the report needs (rows, records,
 //! problems) and find the stories at the end. Formats are written by `jtbd-report`.
 
-use crate::cli::ReadArgs;
+use crate::cli::{CodebookArgs, ReadArgs};
 use crate::index_cmd::Indexed;
 use crate::pipeline::{self, Done, Notes, ReadSetup, Unread, progress_bar_for};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::{Interview, Signal};
 use jtbd_report::{InterviewRow, Problem, SignalRow};
-use jtbd_stories::{Findings, Knowledge, Record};
+use jtbd_stories::{Codebook, Findings, Knowledge, Record};
 use std::time::Instant;
 
 /// What one file became on a worker: the interview, its signals, and what the index needs of
@@ -61,28 +61,52 @@ impl Gathered {
 /// calls `each` with every interview read and its signals in walk order, and finds the stories.
 pub fn gather(
     args: &ReadArgs,
+    codebook: &CodebookArgs,
     rules: Option<&std::path::Path>,
     min_interviewees: usize,
     quiet: bool,
     index: Option<&IndexPlan<'_>>,
     each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
+    let codebook = load_codebook(codebook)?;
     let mut g = read_all(args, rules, min_interviewees, quiet, index, each)?;
     let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
-    g.find()?;
+    g.find(&codebook)?;
     spinner.finish_and_clear();
     Ok(g)
 }
 
 impl Gathered {
     /// Finds the themes, stories and segments of what was read (the pass leaves them empty).
-    pub fn find(&mut self) -> anyhow::Result<()> {
+    pub fn find(&mut self, codebook: &Codebook) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
-        self.findings = jtbd_stories::find(&self.records, &knowledge, self.min_interviewees);
+        self.findings =
+            jtbd_stories::find(&self.records, &knowledge, codebook, self.min_interviewees);
         self.elapsed_ms += started.elapsed().as_millis() as u64;
         Ok(())
     }
+}
+
+/// The codebook the flags ask for: the built-in one (unless `--own-codebook`) extended by each
+/// `--codebook` file in order. A file that cannot be read or parsed is an error naming it.
+pub fn load_codebook(args: &CodebookArgs) -> anyhow::Result<Codebook> {
+    let mut book = if args.own_codebook {
+        if args.codebook.is_empty() {
+            anyhow::bail!("--own-codebook needs at least one --codebook FILE");
+        }
+        Codebook::default()
+    } else {
+        Codebook::embedded().context("cannot load the built-in codebook")?
+    };
+    for path in &args.codebook {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the codebook {}", path.display()))?;
+        let other = Codebook::load(&path.display().to_string(), &text)
+            .with_context(|| format!("cannot use the codebook {}", path.display()))?;
+        book.extend(other);
+    }
+    Ok(book)
 }
 
 /// [`gather`] without the stories: the pass alone, so a caller can run other work beside them.

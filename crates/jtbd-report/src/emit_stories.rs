@@ -1,6 +1,7 @@
 //! Output formats of `jtbd stories`: JSON Lines, one JSON document, Markdown and the human view.
 //! Every format shows the same findings from the same wire types; nothing here computes them.
 
+use crate::markdown::md;
 use crate::style::Style;
 use crate::wire::{Begin, Message};
 use crate::wire_stories::{StoriesSummary, WireQuote, WireSegment, WireStory, WireTheme};
@@ -130,45 +131,53 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
             st.dim(&format!("{}, {}", q.who(records), q.place()))
         );
     };
-    for (k, (t, s)) in w.themes.iter().zip(&w.stories).enumerate() {
+    for (k, t) in w.themes.iter().enumerate() {
         let _ = writeln!(
             o,
             "{} {}",
             st.bold(&format!("Theme {}:", k + 1)),
             st.bold(t.label)
         );
+        let _ = writeln!(o, "  {}", t.definition);
         let _ = writeln!(o, "  {}", st.dim(&counts(t)));
-        let _ = writeln!(o, "  {} {}", st.bold("Story:"), s.text);
-        for (name, slot) in [
-            ("situation", &s.situation),
-            ("motivation", &s.motivation),
-            ("outcome", &s.outcome),
-        ] {
-            match slot {
-                Some(d) => {
-                    let _ = writeln!(o, "    {name} {}", st.dim(&format!("(from {})", d.rule)));
-                    quote(&mut o, "      ", &d.quote);
-                }
-                None => {
-                    let _ = writeln!(o, "    {name}: gap, no quote says it");
-                }
-            }
-        }
-        if let (Some(e), Some(b)) = (&s.executor, &s.beneficiary) {
+        for s in w.stories.iter().filter(|s| s.theme == t.id) {
             let _ = writeln!(
                 o,
-                "  Job done by {} ({} quotes), for {} ({} quotes)",
-                e.name,
-                e.quotes.len(),
-                b.name,
-                b.quotes.len()
+                "  {} {}",
+                st.bold(&format!("Story ({}):", s.interviewee)),
+                s.text
             );
-        }
-        for c in &s.chains {
-            let _ = writeln!(o, "  Chain ({}):", c.link);
-            quote(&mut o, "    ", &c.from);
-            let _ = writeln!(o, "    ->");
-            quote(&mut o, "    ", &c.to);
+            for (name, slot) in [
+                ("situation", &s.situation),
+                ("motivation", &s.motivation),
+                ("outcome", &s.outcome),
+            ] {
+                match slot {
+                    Some(d) => {
+                        let _ = writeln!(o, "    {name} {}", st.dim(&format!("(from {})", d.rule)));
+                        quote(&mut o, "      ", &d.quote);
+                    }
+                    None => {
+                        let _ = writeln!(o, "    {name}: gap, no quote of theirs says it");
+                    }
+                }
+            }
+            if let (Some(e), Some(b)) = (&s.executor, &s.beneficiary) {
+                let _ = writeln!(
+                    o,
+                    "    Job done by {} ({} quotes), for {} ({} quotes)",
+                    e.name,
+                    e.quotes.len(),
+                    b.name,
+                    b.quotes.len()
+                );
+            }
+            for c in &s.chains {
+                let _ = writeln!(o, "    Chain ({}):", c.link);
+                quote(&mut o, "      ", &c.from);
+                let _ = writeln!(o, "      ->");
+                quote(&mut o, "      ", &c.to);
+            }
         }
         let _ = writeln!(o, "  Quotes:");
         for q in t.quotes.iter().take(SHOWN_QUOTES) {
@@ -193,7 +202,11 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
             st.bold(&format!("Segment {}:", &s.id["segment-".len()..])),
             s.members.join(", ")
         );
-        let _ = writeln!(o, "  Poster child: {}", s.poster_child);
+        let _ = writeln!(
+            o,
+            "  Poster child: {} (cohesion {:.2})",
+            s.poster_child, s.cohesion
+        );
         for q in &s.poster_quotes {
             quote(&mut o, "    ", q);
         }
@@ -244,37 +257,41 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
         let _ = writeln!(
             o,
             "> {}\n>\n> — {}, `{}`\n",
-            q.text().replace('\n', " "),
-            q.who(records),
+            md(q.text()),
+            md(&q.who(records)),
             q.place()
         );
     };
-    for (k, (t, s)) in w.themes.iter().zip(&w.stories).enumerate() {
-        let _ = writeln!(o, "## {}. {}\n", k + 1, t.label);
+    for (k, t) in w.themes.iter().enumerate() {
+        let _ = writeln!(o, "## {}. {}\n", k + 1, md(t.label));
+        let _ = writeln!(o, "{}\n", md(t.definition));
         let _ = writeln!(o, "*{}*\n", counts(t));
-        let _ = writeln!(o, "**{}**\n", s.text);
-        for (name, slot) in [
-            ("Situation", &s.situation),
-            ("Motivation", &s.motivation),
-            ("Outcome", &s.outcome),
-        ] {
-            match slot {
-                Some(d) => {
-                    let _ = writeln!(o, "{name} (`{}`):\n", d.rule);
-                    quote(&mut o, &d.quote);
-                }
-                None => {
-                    let _ = writeln!(o, "{name}: **gap**, no quote says it.\n");
+        for s in w.stories.iter().filter(|s| s.theme == t.id) {
+            let _ = writeln!(o, "### {}\n", md(s.interviewee));
+            let _ = writeln!(o, "**{}**\n", md(s.text));
+            for (name, slot) in [
+                ("Situation", &s.situation),
+                ("Motivation", &s.motivation),
+                ("Outcome", &s.outcome),
+            ] {
+                match slot {
+                    Some(d) => {
+                        let _ = writeln!(o, "{name} (`{}`):\n", d.rule);
+                        quote(&mut o, &d.quote);
+                    }
+                    None => {
+                        let _ = writeln!(o, "{name}: **gap**, no quote of theirs says it.\n");
+                    }
                 }
             }
-        }
-        if let (Some(e), Some(b)) = (&s.executor, &s.beneficiary) {
-            let _ = writeln!(o, "Job done by **{}**, for **{}**.\n", e.name, b.name);
-        }
-        for c in &s.chains {
-            let _ = writeln!(o, "Chain ({}):\n", c.link);
-            quote(&mut o, &c.from);
-            quote(&mut o, &c.to);
+            if let (Some(e), Some(b)) = (&s.executor, &s.beneficiary) {
+                let _ = writeln!(o, "Job done by **{}**, for **{}**.\n", e.name, b.name);
+            }
+            for c in &s.chains {
+                let _ = writeln!(o, "Chain ({}):\n", c.link);
+                quote(&mut o, &c.from);
+                quote(&mut o, &c.to);
+            }
         }
         let _ = writeln!(o, "Quotes:\n");
         for q in t.quotes.iter().take(SHOWN_QUOTES) {
@@ -286,7 +303,12 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
     }
     for s in &w.segments {
         let _ = writeln!(o, "### {}: {}\n", s.id, s.members.join(", "));
-        let _ = writeln!(o, "Poster child: **{}**\n", s.poster_child);
+        let _ = writeln!(
+            o,
+            "Poster child: **{}** (cohesion {:.2})\n",
+            md(s.poster_child),
+            s.cohesion
+        );
         for q in &s.poster_quotes {
             quote(&mut o, q);
         }

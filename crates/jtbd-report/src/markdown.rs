@@ -10,7 +10,7 @@ use std::io::{self, Write};
 const QUOTES_PER_STORY: usize = 6;
 
 /// Text safe inside a Markdown table cell or line: no pipes, no line breaks, no raw HTML.
-fn md(s: &str) -> String {
+pub(crate) fn md(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace('<', "&lt;")

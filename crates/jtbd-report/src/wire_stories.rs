@@ -5,7 +5,7 @@
 use crate::wire::ClockTime;
 use jtbd_model::Force;
 use jtbd_stories::{
-    Chain, Drafted, Findings, Party, Quote, Record, Segment, SignalRef, Slot, Story, Theme,
+    Chain, Drafted, Findings, Origin, Party, Quote, Record, Segment, SignalRef, Slot, Story, Theme,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -99,7 +99,14 @@ pub struct WireStrength {
 pub struct WireTheme<'a> {
     pub id: &'a str,
     pub label: &'a str,
+    /// What it holds: the codebook's definition, or the phrases its signals share.
+    pub definition: &'a str,
+    /// `codebook` (a theme of the codebook) or `emergent` (a phrase interviewees share).
+    pub origin: &'static str,
     pub strength: WireStrength,
+    /// How many of its interviewees tell a job story in it (`story` messages carry the
+    /// strongest few).
+    pub tellers: usize,
     pub interviewees: Vec<&'a str>,
     pub quotes: Vec<WireQuote<'a>>,
 }
@@ -137,6 +144,12 @@ impl<'a> WireTheme<'a> {
         WireTheme {
             id: &t.id,
             label: &t.label,
+            definition: &t.definition,
+            origin: match t.origin {
+                Origin::Codebook(_) => "codebook",
+                Origin::Emergent => "emergent",
+            },
+            tellers: t.tellers,
             strength: WireStrength {
                 interviewees: s.interviewees,
                 companies: s.companies,
@@ -217,6 +230,10 @@ pub struct WireChain<'a> {
 #[derive(Serialize)]
 pub struct WireStory<'a> {
     pub theme: &'a str,
+    /// Whose story it is: every slot quotes this interviewee, in this interview.
+    pub interviewee: &'a str,
+    pub interview: &'a str,
+    pub path: &'a str,
     pub text: &'a str,
     pub situation: Option<WireSlot<'a>>,
     pub motivation: Option<WireSlot<'a>>,
@@ -234,8 +251,12 @@ impl<'a> WireStory<'a> {
     /// The story, with at most `quotes` of its chains (0: all).
     pub fn new(records: &'a [Record], themes: &'a [Theme], s: &'a Story, quotes: usize) -> Self {
         let slot = |slot: Slot| s.slot(slot).map(|d| WireSlot::new(records, d));
+        let r = &records[s.record];
         WireStory {
             theme: &themes[s.theme].id,
+            interviewee: &r.interviewee,
+            interview: &r.id,
+            path: &r.path,
             text: &s.text,
             situation: slot(Slot::Situation),
             motivation: slot(Slot::Motivation),
@@ -281,6 +302,8 @@ pub struct WireSegment<'a> {
     pub members: &'a [String],
     pub poster_child: &'a str,
     pub poster_quotes: Vec<WireQuote<'a>>,
+    /// How alike the members' struggles are: mean cosine similarity of their theme profiles.
+    pub cohesion: f64,
     pub themes: Vec<&'a str>,
     /// Metadata every member shares; empty when they share nothing.
     pub profile: BTreeMap<&'a str, &'a str>,
@@ -305,6 +328,7 @@ impl<'a> WireSegment<'a> {
             id: format!("segment-{}", k + 1),
             members: &s.members,
             poster_child: &s.poster_child,
+            cohesion: (s.cohesion * 1000.0).round() / 1000.0,
             poster_quotes: s
                 .poster_quotes
                 .iter()

@@ -1,6 +1,8 @@
-//! Job stories: one per theme, each slot drafted by the grammar from the interviewees' words,
-//! with the quote it came from; chains from fear or pain to a want; who does the job and who
-//! benefits.
+//! Job stories: each one interviewee's, drafted from one passage of theirs (a signal's turn and
+//! their turns around it): situation, motivation and outcome by the grammar from that person's
+//! words, each with the quote it came from, a slot no quote of theirs gives left a gap. A theme
+//! lists its strongest stories. Also chains from fear or pain to a want, and who does the job
+//! and who benefits.
 
 use crate::knowledge::{Knowledge, Slot};
 use crate::record::{Quote, Record, Said};
@@ -41,18 +43,22 @@ pub struct Party {
     pub evidence: Vec<SignalRef>,
 }
 
-/// A drafted job story.
+/// A drafted job story: one interviewee's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Story {
     /// The theme it tells, by index.
     pub theme: usize,
+    /// The record (interview) whose interviewee tells it: every slot's quote is theirs.
+    pub record: usize,
+    /// The signals of its passage, in source order.
+    pub signals: Vec<SignalRef>,
     /// `When <situation>, I want to <motivation>, so I can <outcome>.`, gaps marked.
     pub text: String,
     /// Each slot, or `None` where no quote gave one (a gap, never filled with other words).
     pub situation: Option<Drafted>,
     pub motivation: Option<Drafted>,
     pub outcome: Option<Drafted>,
-    /// Chains touching the theme.
+    /// Chains inside its passage.
     pub chains: Vec<Chain>,
     /// Who does the job (the speakers' side) and who benefits.
     pub executor: Option<Party>,
@@ -144,52 +150,41 @@ fn turns_apart(a: &Said, d: &Said) -> Option<usize> {
     d.turn.checked_sub(a.turn).map(|gap| gap.div_ceil(2))
 }
 
-/// The quotes a theme's story may draw from, strongest first: its signals by force (wants
-/// first for the motivation), confidence, then place.
-fn ranked<'a>(
-    records: &'a [Record],
-    signals: &[SignalRef],
-    first: Force,
-) -> Vec<(SignalRef, &'a Said)> {
-    let mut out: Vec<(SignalRef, &Said)> = signals
-        .iter()
-        .map(|s| (*s, &records[s.record].said[s.said]))
-        .collect();
-    out.sort_by(|a, b| {
-        (b.1.force == first)
-            .cmp(&(a.1.force == first))
-            .then(b.1.confidence.total_cmp(&a.1.confidence))
-            .then(a.0.cmp(&b.0))
-    });
-    out
-}
-
-/// The first draft any rule of `slot` makes from these quotes (each quote, then the sentence
-/// before it when `with_before`).
+/// The first draft any rule of `slot` makes from these quotes, in order: each signal's own
+/// sentence (a rule limited to some forces reads only those forces' sentences), then the
+/// sentence before it. `skip` refuses a draft (a quote already used by another slot).
 fn draft_slot(
     k: &Knowledge,
     slot: Slot,
-    quotes: &[(SignalRef, &Said)],
-    with_before: bool,
+    record: usize,
+    quotes: &[&Said],
+    skip: &dyn Fn(&Quote, &str) -> bool,
 ) -> Option<Drafted> {
-    for (sref, said) in quotes {
-        let mut candidates = vec![&said.quote];
-        if with_before {
-            candidates.extend(said.before.as_ref());
-        }
-        for q in candidates {
+    for said in quotes {
+        let candidates = [
+            Some((&said.quote, true)),
+            said.before.as_ref().map(|b| (b, false)),
+        ];
+        for (q, own) in candidates.into_iter().flatten() {
             for rule in k.matching(slot, &q.text) {
-                let drafted = rule.draft(&q.text, &k.cut_at);
-                if let Some(text) = drafted.filter(|t| !k.dangling.is_match(t)) {
-                    return Some(Drafted {
-                        text,
-                        rule: rule.id.clone(),
-                        evidence: Evidence {
-                            record: sref.record,
-                            quote: q.clone(),
-                        },
-                    });
+                let reads = rule.forces.is_empty() || (own && rule.forces.contains(&said.force));
+                if !reads {
+                    continue;
                 }
+                let Some(text) = k.draft(rule, &q.text) else {
+                    continue;
+                };
+                if skip(q, &rule.id) {
+                    continue;
+                }
+                return Some(Drafted {
+                    text,
+                    rule: rule.id.clone(),
+                    evidence: Evidence {
+                        record,
+                        quote: q.clone(),
+                    },
+                });
             }
         }
     }
@@ -219,36 +214,160 @@ fn party(signals: &[SignalRef], scanned: &Scanned, k: &Knowledge, own_side: bool
     })
 }
 
-/// The story of theme `index`.
-pub fn story(
+/// A theme's stories, the strongest first, and how many of its interviewees tell one. Each interviewee's story comes from the passage around one of their
+/// signals in the theme, the passage that drafts the most slots.
+pub fn theme_stories(
     records: &[Record],
     scanned: &Scanned,
     themes: &[Theme],
     index: usize,
     all_chains: &[Chain],
     k: &Knowledge,
-) -> Story {
+) -> (Vec<Story>, usize) {
     let theme = &themes[index];
     let members: BTreeSet<SignalRef> = theme.signals.iter().copied().collect();
+    let mut by_record: std::collections::BTreeMap<usize, Vec<SignalRef>> = Default::default();
+    for s in &theme.signals {
+        by_record.entry(s.record).or_default().push(*s);
+    }
+    // (slots drafted, theme signals used, confidence) of each interviewee's best story.
+    let mut told: Vec<((usize, usize, f64), Story)> = Vec::new();
+    for (&ri, anchors) in &by_record {
+        let mut best: Option<((usize, usize, f64), Story)> = None;
+        for anchor in anchors {
+            let story = passage_story(records, scanned, index, *anchor, &members, all_chains, k);
+            let Some(story) = story else { continue };
+            let filled = 3 - story.gaps().len();
+            let used = [&story.situation, &story.motivation, &story.outcome]
+                .into_iter()
+                .flatten()
+                .filter(|d| {
+                    story.signals.iter().any(|s| {
+                        members.contains(s)
+                            && records[ri].said[s.said].quote.byte_start
+                                == d.evidence.quote.byte_start
+                    })
+                })
+                .count();
+            let confidence: f64 = story
+                .signals
+                .iter()
+                .map(|s| records[ri].said[s.said].confidence)
+                .sum();
+            let score = (filled, used, confidence);
+            if best.as_ref().is_none_or(|(b, _)| better(score, *b)) {
+                best = Some((score, story));
+            }
+        }
+        told.extend(best);
+    }
+    let tellers = told.len();
+    told.sort_by(|a, b| {
+        if better(a.0, b.0) {
+            std::cmp::Ordering::Less
+        } else if better(b.0, a.0) {
+            std::cmp::Ordering::Greater
+        } else {
+            a.1.record.cmp(&b.1.record)
+        }
+    });
+    (told.into_iter().map(|(_, s)| s).collect(), tellers)
+}
+
+fn better(a: (usize, usize, f64), b: (usize, usize, f64)) -> bool {
+    (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)) == std::cmp::Ordering::Greater
+}
+
+/// The story of the passage around `anchor`: the same speaker's signals within
+/// `passage_turns` of their turns. `None` when no motivation can be drafted from it.
+fn passage_story(
+    records: &[Record],
+    scanned: &Scanned,
+    theme: usize,
+    anchor: SignalRef,
+    members: &BTreeSet<SignalRef>,
+    all_chains: &[Chain],
+    k: &Knowledge,
+) -> Option<Story> {
+    let r = &records[anchor.record];
+    let a = &r.said[anchor.said];
+    let signals: Vec<SignalRef> = (0..r.said.len())
+        .filter(|&j| {
+            let d = &r.said[j];
+            d.quote.speaker == a.quote.speaker
+                && d.turn.abs_diff(a.turn).div_ceil(2) <= k.passage_turns
+        })
+        .map(|j| SignalRef {
+            record: anchor.record,
+            said: j,
+        })
+        .collect();
+    // The passage's quotes for a slot: the theme's first, then `first` force, then nearest.
+    let ranked = |first: &[Force]| -> Vec<&Said> {
+        let mut out: Vec<&SignalRef> = signals.iter().collect();
+        out.sort_by_key(|s| {
+            let d = &r.said[s.said];
+            (
+                !members.contains(s),
+                !first.contains(&d.force),
+                d.turn.abs_diff(a.turn),
+                s.said.abs_diff(anchor.said),
+                s.said,
+            )
+        });
+        out.into_iter().map(|s| &r.said[s.said]).collect()
+    };
+    let wants = ranked(&[Force::DesiredProgress]);
+    // The motivation tells the theme: it comes from one of the theme's own signals.
+    let own: Vec<&Said> = signals
+        .iter()
+        .filter(|s| members.contains(s))
+        .map(|s| &r.said[s.said])
+        .collect();
+    let mut own_wants = ranked(&[Force::DesiredProgress]);
+    own_wants.retain(|d| own.iter().any(|o| std::ptr::eq(*o, *d)));
+    let motivation = draft_slot(k, Slot::Motivation, anchor.record, &own_wants, &|_, _| {
+        false
+    })?;
+    let m = wants
+        .iter()
+        .find(|d| d.quote.byte_start == motivation.evidence.quote.byte_start)
+        .map_or((a.turn, a.sentence), |d| (d.turn, d.sentence));
+    let m_at = motivation.evidence.quote.byte_start;
+    // The situation is told before the want or in its sentence: the nearest first.
+    let mut before: Vec<&Said> = signals
+        .iter()
+        .map(|s| &r.said[s.said])
+        .filter(|d| (d.turn, d.sentence) <= m)
+        .collect();
+    before.sort_by_key(|d| {
+        (
+            (d.turn, d.sentence) != m && !matches!(d.force, Force::Frustration | Force::Anxiety),
+            std::cmp::Reverse((d.turn, d.sentence)),
+        )
+    });
+    // A pain told as a plain clause is a situation only when it is another sentence than the
+    // motivation's (else the want would be told twice).
+    let situation = draft_slot(k, Slot::Situation, anchor.record, &before, &|q, rule| {
+        q.byte_start == m_at && rule == "situation/pain"
+    });
+    // The outcome is told in the want's sentence or after it in the same turn.
+    let mut after: Vec<&Said> = signals
+        .iter()
+        .map(|s| &r.said[s.said])
+        .filter(|d| d.turn == m.0 && d.sentence >= m.1)
+        .collect();
+    after.sort_by_key(|d| d.sentence);
+    let outcome = draft_slot(k, Slot::Outcome, anchor.record, &after, &|_, _| false)
+        .filter(|o| o.text != motivation.text);
     let chains: Vec<Chain> = all_chains
         .iter()
-        .filter(|c| members.contains(&c.from) || members.contains(&c.to))
+        .filter(|c| signals.contains(&c.from) || signals.contains(&c.to))
         .cloned()
         .collect();
-    // A want chained to the theme's fears and pains may tell its motivation.
-    let mut wants: Vec<SignalRef> = theme.signals.clone();
-    wants.extend(chains.iter().map(|c| c.to).filter(|t| !members.contains(t)));
-    let wants = ranked(records, &wants, Force::DesiredProgress);
-    let motivation = draft_slot(k, Slot::Motivation, &wants, false);
-    let situation = draft_slot(
-        k,
-        Slot::Situation,
-        &ranked(records, &theme.signals, Force::Frustration),
-        true,
-    );
-    let outcome = draft_slot(k, Slot::Outcome, &wants, false);
-    let executor = party(&theme.signals, scanned, k, true);
-    let beneficiary = party(&theme.signals, scanned, k, false).or_else(|| executor.clone());
+    let executor = party(&signals, scanned, k, true);
+    let beneficiary = party(&signals, scanned, k, false).or_else(|| executor.clone());
+    let motivation = Some(motivation);
     let fill = |d: &Option<Drafted>, slot: Slot| match d {
         Some(d) => d.text.clone(),
         None => k.gap.replace("{slot}", slot.as_str()),
@@ -258,8 +377,10 @@ pub fn story(
         .replace("{situation}", &fill(&situation, Slot::Situation))
         .replace("{motivation}", &fill(&motivation, Slot::Motivation))
         .replace("{outcome}", &fill(&outcome, Slot::Outcome));
-    Story {
-        theme: index,
+    Some(Story {
+        theme,
+        record: anchor.record,
+        signals,
         text,
         situation,
         motivation,
@@ -267,5 +388,5 @@ pub fn story(
         chains,
         executor,
         beneficiary,
-    }
+    })
 }

@@ -1,5 +1,6 @@
 //! The stage's knowledge, `data/stories.toml`: parsed, checked and compiled once.
 
+use jtbd_model::Force;
 use std::collections::HashSet;
 
 /// The embedded knowledge file.
@@ -29,6 +30,11 @@ struct Raw {
     dangling: String,
     dangling_examples: Vec<String>,
     complete_examples: Vec<String>,
+    unfit: String,
+    unfit_examples: Vec<String>,
+    fit_examples: Vec<String>,
+    trailing: Vec<String>,
+    lower_first: Vec<String>,
     themes: RawThemes,
     tense: RawTense,
     actor: Vec<RawActor>,
@@ -46,6 +52,9 @@ struct RawThemes {
     pair_weight: f64,
     max_share: f64,
     min_slot_words: usize,
+    max_slot_words: usize,
+    passage_turns: usize,
+    stories_per_theme: usize,
 }
 
 #[derive(serde::Deserialize)]
@@ -86,6 +95,8 @@ struct RawGrammar {
     pattern: String,
     #[serde(default)]
     reject: Option<String>,
+    #[serde(default)]
+    forces: Vec<String>,
     template: String,
     examples: Vec<GrammarExample>,
 }
@@ -133,8 +144,11 @@ pub struct GrammarRule {
     /// A draft this matches (from its start) is no slot ("when you...", "so we can do that").
     reject: Option<regex::Regex>,
     template: String,
-    /// Fewer words than this is no slot.
+    /// Fewer words than this, or more than `max_words`, is no slot.
     min_words: usize,
+    max_words: usize,
+    /// The forces of the signals whose own sentence it may read (empty: any sentence).
+    pub forces: Vec<Force>,
     pub examples: Vec<GrammarExample>,
 }
 
@@ -150,7 +164,14 @@ impl GrammarRule {
             let lower = value.to_lowercase();
             if let Some(at) = cut_at
                 .iter()
-                .filter_map(|c| lower.find(&format!(" {c} ")))
+                .filter_map(|c| {
+                    // A clause word stands alone; a mark (", and", "--") follows a word.
+                    if c.starts_with(char::is_alphanumeric) {
+                        lower.find(&format!(" {c} "))
+                    } else {
+                        lower.find(&format!("{c} "))
+                    }
+                })
                 .min()
                 .filter(|&at| value.is_char_boundary(at))
             {
@@ -202,6 +223,18 @@ pub struct Knowledge {
     pub dangling: regex::Regex,
     pub dangling_examples: Vec<String>,
     pub complete_examples: Vec<String>,
+    /// A slot that carries markup or speaks to the host; examples that must and must not.
+    pub unfit: regex::Regex,
+    pub unfit_examples: Vec<String>,
+    pub fit_examples: Vec<String>,
+    /// Words a slot never ends on, lower case.
+    pub trailing: Vec<String>,
+    /// Words written capitalised only because they open a sentence, lower case.
+    pub lower_first: HashSet<String>,
+    /// A story's passage: its signal's turn and the speaker's turns this far around it.
+    pub passage_turns: usize,
+    /// Stories a theme lists.
+    pub stories_per_theme: usize,
     /// Each slot's grammar patterns as one set (by [`Slot::ALL`] order), with the index in
     /// `grammar` of each: one scan of a quote tells which rules can draft from it.
     slot_sets: Vec<(regex::RegexSet, Vec<usize>)>,
@@ -256,6 +289,16 @@ impl Knowledge {
             };
             let pattern = compile(&g.pattern)?;
             let reject = g.reject.as_deref().map(compile).transpose()?;
+            let mut forces = Vec::new();
+            for f in &g.forces {
+                forces.push(Force::parse(f).ok_or_else(|| KnowledgeError::Parse {
+                    file: file.into(),
+                    message: format!(
+                        "grammar rule {}: force {f:?} is not anxiety, frustration, desired_progress or habit",
+                        g.id
+                    ),
+                })?);
+            }
             grammar.push(GrammarRule {
                 id: g.id,
                 slot,
@@ -263,6 +306,8 @@ impl Knowledge {
                 reject,
                 template: g.template,
                 min_words: raw.themes.min_slot_words,
+                max_words: raw.themes.max_slot_words,
+                forces,
                 examples: g.examples,
             });
         }
@@ -290,7 +335,21 @@ impl Knowledge {
                 file: file.into(),
                 message: format!("dangling: {e}"),
             })?;
+        let unfit = regex::RegexBuilder::new(&raw.unfit)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| KnowledgeError::Parse {
+                file: file.into(),
+                message: format!("unfit: {e}"),
+            })?;
         Ok(Knowledge {
+            unfit,
+            unfit_examples: raw.unfit_examples,
+            fit_examples: raw.fit_examples,
+            trailing: raw.trailing.iter().map(|t| t.to_lowercase()).collect(),
+            lower_first: raw.lower_first.iter().map(|t| t.to_lowercase()).collect(),
+            passage_turns: raw.themes.passage_turns,
+            stories_per_theme: raw.themes.stories_per_theme.max(1),
             dangling,
             dangling_examples: raw.dangling_examples,
             complete_examples: raw.complete_examples,
@@ -345,6 +404,42 @@ impl Knowledge {
     pub fn embedded_text() -> &'static str {
         EMBEDDED
     }
+
+    /// The slot `rule` drafts from `text`, made to read after the template's words: words the
+    /// clause went on with taken off its end, a sentence-opening capital lowered; `None` when
+    /// the rule does not match, or the draft dangles, carries markup or speaks to the host.
+    pub fn draft(&self, rule: &GrammarRule, text: &str) -> Option<String> {
+        let mut out = rule.draft(text, &self.cut_at)?;
+        loop {
+            let lower = out.to_lowercase();
+            let Some(cut) = self.trailing.iter().find_map(|t| {
+                lower
+                    .strip_suffix(t.as_str())
+                    .filter(|rest| rest.ends_with([' ', ',']))
+                    .map(str::len)
+            }) else {
+                break;
+            };
+            out.truncate(cut);
+            let kept = out.trim_end_matches([',', ' ', '-', ':', ';']).len();
+            out.truncate(kept);
+        }
+        let first = out.split([' ', ',']).next().unwrap_or("");
+        if first.chars().next().is_some_and(char::is_uppercase)
+            && self.lower_first.contains(&first.to_lowercase())
+        {
+            let mut chars = out.chars();
+            if let Some(c) = chars.next() {
+                out = c.to_lowercase().chain(chars).collect();
+            }
+        }
+        let words = out.split_whitespace().count();
+        (words >= rule.min_words.max(1)
+            && words <= rule.max_words.max(1)
+            && !self.dangling.is_match(&out)
+            && !self.unfit.is_match(&out))
+        .then_some(out)
+    }
 }
 
 #[cfg(test)]
@@ -363,7 +458,7 @@ mod tests {
                 rule.id
             );
             for ex in &rule.examples {
-                let got = rule.draft(&ex.text, &k.cut_at).unwrap_or_default();
+                let got = k.draft(rule, &ex.text).unwrap_or_default();
                 if got != ex.expect {
                     failures.push(format!(
                         "{}: {:?} gave {got:?}, not {:?}",
@@ -385,6 +480,36 @@ mod tests {
         for slot in &k.complete_examples {
             assert!(!k.dangling.is_match(slot), "{slot:?} is complete");
         }
+    }
+
+    #[test]
+    fn unfit_slots_are_told_from_fit_ones_by_their_examples() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!k.unfit_examples.is_empty() && !k.fit_examples.is_empty());
+        for slot in &k.unfit_examples {
+            assert!(k.unfit.is_match(slot), "{slot:?} is unfit");
+        }
+        for slot in &k.fit_examples {
+            assert!(!k.unfit.is_match(slot), "{slot:?} is fit");
+        }
+    }
+
+    #[test]
+    fn a_slot_loses_the_words_its_clause_went_on_with() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let rule = k
+            .grammar
+            .iter()
+            .find(|r| r.id == "situation/pain")
+            .unwrap_or_else(|| panic!("situation/pain"));
+        assert_eq!(
+            k.draft(
+                rule,
+                "So it took us a year to move the billing jobs, and, um."
+            )
+            .as_deref(),
+            Some("it took us a year to move the billing jobs")
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! grammar rule has examples a test runs. Memory grows with the signals and themes, not with the
 //! corpus text; the output depends only on the records and their order.
 
+mod codebook;
 mod draft;
 mod knowledge;
 mod record;
@@ -27,18 +28,19 @@ mod tests;
 
 use rayon::prelude::*;
 
+pub use codebook::{Code, Codebook, CodebookError};
 pub use draft::{Chain, Drafted, Evidence, Party, Story};
 pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Slot};
 pub use record::{Quote, Record, Said, interviewee};
 pub use segments::Segment;
-pub use themes::{SignalRef, Strength, Theme};
+pub use themes::{Origin, SignalRef, Strength, Theme};
 
 /// What the stage found in a set of records.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Findings {
     /// Themes, strongest first.
     pub themes: Vec<Theme>,
-    /// One story per theme, in theme order.
+    /// Each theme's strongest stories (each one interviewee's), in theme order.
     pub stories: Vec<Story>,
     /// Segments, largest first.
     pub segments: Vec<Segment>,
@@ -48,17 +50,34 @@ pub struct Findings {
     pub unthemed: usize,
 }
 
-/// Themes, stories, chains and segments of `records`. A theme (and so a story) rests on at
-/// least `min_interviewees` interviewees.
-pub fn find(records: &[Record], k: &Knowledge, min_interviewees: usize) -> Findings {
-    let scanned = scan::scan(records, k);
-    let themes = themes::themes(records, &scanned, k, min_interviewees);
+/// Themes, stories, chains and segments of `records`. A theme rests on at least
+/// `min_interviewees` interviewees; the codebook names the themes it can, emergent phrases the
+/// rest.
+pub fn find(
+    records: &[Record],
+    k: &Knowledge,
+    codebook: &Codebook,
+    min_interviewees: usize,
+) -> Findings {
+    let scanned = scan::scan(records, k, codebook);
+    let mut themes = themes::themes(records, &scanned, k, codebook, min_interviewees);
     let chains = draft::chains(records, &scanned, k);
-    // Stories are independent of each other: drafted in parallel, collected in theme order.
-    let stories = (0..themes.len())
+    // Each theme's stories read only its own signals: drafted in parallel, in theme order.
+    let drafted: Vec<(Vec<Story>, usize)> = (0..themes.len())
         .into_par_iter()
-        .map(|i| draft::story(records, &scanned, &themes, i, &chains, k))
+        .map(|i| draft::theme_stories(records, &scanned, &themes, i, &chains, k))
         .collect();
+    // A passage tells one story: the strongest theme that drafts it keeps it.
+    let mut stories = Vec::new();
+    let mut told = std::collections::HashSet::new();
+    for (t, (drafts, tellers)) in themes.iter_mut().zip(drafted) {
+        t.tellers = tellers;
+        let fresh = drafts.into_iter().filter(|s| {
+            let m = s.motivation.as_ref().map(|d| d.evidence.quote.byte_start);
+            told.insert((s.record, m))
+        });
+        stories.extend(fresh.take(k.stories_per_theme));
+    }
     let segments = segments::segments(records, &scanned, &themes, k);
     let themed: usize = themes.iter().map(|t| t.signals.len()).sum();
     let total: usize = records.iter().map(|r| r.said.len()).sum();

@@ -2,7 +2,7 @@
 //! text at its place, every theme rests on enough interviewees, every story has the form, and
 //! the same records give the same findings.
 
-use crate::{Knowledge, Quote, Record, Said, find};
+use crate::{Codebook, Knowledge, Quote, Record, Said, find};
 use jtbd_model::{Force, Role};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -77,8 +77,8 @@ proptest! {
             .enumerate()
             .map(|(p, s)| interview(p, s))
             .unzip();
-        let f = find(&records, &k, min);
-        prop_assert_eq!(&f, &find(&records, &k, min));
+        let f = find(&records, &k, &Codebook::embedded().unwrap_or_else(|e| panic!("{e}")), min);
+        prop_assert_eq!(&f, &find(&records, &k, &Codebook::embedded().unwrap_or_else(|e| panic!("{e}")), min));
         let exact = |record: usize, q: &Quote| {
             &sources[record][q.byte_start..q.byte_end] == q.text.as_str()
                 && sources[record][..q.byte_start].matches('\n').count() + 1 == q.line

@@ -2,6 +2,7 @@
 //! and what the knowledge lists say of it (tense, actors, a causal opening). Everything later
 //! reads these, so each quote is tokenised once however many stages look at it.
 
+use crate::codebook::Codebook;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::themes::SignalRef;
@@ -36,6 +37,9 @@ pub struct Scan {
     pub actors: u64,
     /// The quote opens with a causal word (`so`, `that's why`): which one.
     pub causal: Option<String>,
+    /// Codebook themes whose cues the quote says (weight 2 a cue) or the sentence before it
+    /// (weight 1 a cue), by codebook index.
+    pub codes: Vec<(usize, u32)>,
 }
 
 /// Every signal's scan, the vocabulary, and who uses which key.
@@ -94,7 +98,7 @@ impl Vocab {
 /// Scans every signal of `records`: slices of the records on every core, each numbering its
 /// own words, then one vocabulary made by meeting the slices' words in corpus order, so every
 /// word gets the number a single pass would give it, whatever the slicing.
-pub fn scan(records: &[Record], k: &Knowledge) -> Scanned {
+pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
     use rayon::prelude::*;
     let slice = records
         .len()
@@ -102,7 +106,7 @@ pub fn scan(records: &[Record], k: &Knowledge) -> Scanned {
         .max(64);
     let parts: Vec<(Vocab, Vec<Scan>)> = records
         .par_chunks(slice)
-        .map(|chunk| scan_slice(chunk, k))
+        .map(|chunk| scan_slice(chunk, k, codebook))
         .collect();
     let mut vocab = Vocab::default();
     let mut signals = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
@@ -143,7 +147,7 @@ pub fn scan(records: &[Record], k: &Knowledge) -> Scanned {
 
 /// Scans the signals of some records, numbering words in a vocabulary of their own (the
 /// knowledge's words first).
-fn scan_slice(records: &[Record], k: &Knowledge) -> (Vocab, Vec<Scan>) {
+fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab, Vec<Scan>) {
     let mut vocab = Vocab::default();
     // Knowledge phrases by their first word: a quote's word is looked up once.
     let mut phrases: HashMap<TermId, Vec<(Vec<TermId>, Tag)>> = HashMap::new();
@@ -203,7 +207,14 @@ fn scan_slice(records: &[Record], k: &Knowledge) -> (Vocab, Vec<Scan>) {
                 hypothetical: false,
                 actors: 0,
                 causal: None,
+                codes: Vec::new(),
             };
+            scan.codes = codes(
+                codebook,
+                &vocab,
+                &ids,
+                s.before.as_ref().map(|b| b.text.as_str()),
+            );
             for (at, id) in ids.iter().enumerate() {
                 for (rest, tag) in phrases.get(id).into_iter().flatten() {
                     if !ids[at + 1..].starts_with(rest) {
@@ -243,6 +254,34 @@ fn scan_slice(records: &[Record], k: &Knowledge) -> (Vocab, Vec<Scan>) {
         }
     }
     (vocab, signals)
+}
+
+/// The codebook themes a quote (its words numbered in `vocab`) and the sentence before it say.
+fn codes(
+    codebook: &Codebook,
+    vocab: &Vocab,
+    ids: &[TermId],
+    before: Option<&str>,
+) -> Vec<(usize, u32)> {
+    if codebook.codes.is_empty() {
+        return Vec::new();
+    }
+    let words: Vec<&str> = ids
+        .iter()
+        .map(|id| vocab.terms[*id as usize].as_str())
+        .collect();
+    let mut score: std::collections::BTreeMap<usize, u32> = std::collections::BTreeMap::new();
+    for (code, _) in codebook.hits(&words) {
+        *score.entry(code).or_default() += 2;
+    }
+    if let Some(before) = before {
+        let tokens = jtbd_text::tokenize(before);
+        let words: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        for (code, _) in codebook.hits(&words) {
+            *score.entry(code).or_default() += 1;
+        }
+    }
+    score.into_iter().collect()
 }
 
 /// Numbers the interviewees and counts, for each key, the interviewees who use it.

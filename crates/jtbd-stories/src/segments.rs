@@ -1,5 +1,5 @@
 //! Needs-based segments: interviewees grouped by the struggles (themes) they share, not by
-//! title; each with its centre, its poster child, what its members' metadata have in common,
+//! title, with hierarchical clustering (`kodama`); each with its centre, its poster child, what its members' metadata have in common,
 //! and its language.
 
 use crate::knowledge::Knowledge;
@@ -22,6 +22,9 @@ pub struct Segment {
     pub poster_quotes: Vec<SignalRef>,
     /// Metadata every member shares (key, value); empty when they share nothing.
     pub profile: Vec<(String, String)>,
+    /// How alike its members' struggles are: the mean cosine similarity of their profiles over
+    /// themes (1: the same; 0: nothing in common).
+    pub cohesion: f64,
     /// Phrases two or more members use and nobody outside does, with how many members use each.
     pub language: Vec<(String, usize)>,
 }
@@ -29,15 +32,20 @@ pub struct Segment {
 /// Metadata keys that say nothing about who someone is.
 const NOT_PROFILE: [&str; 5] = ["participant", "interviewer", "date", "file", "speakers"];
 
-fn jaccard(a: &BTreeSet<usize>, b: &BTreeSet<usize>) -> f64 {
-    let shared = a.intersection(b).count() as f64;
-    let all = a.union(b).count() as f64;
-    if all == 0.0 { 0.0 } else { shared / all }
+fn cosine(a: &[f64], b: &[f64]) -> f64 {
+    let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+    let na: f64 = a.iter().map(|x| x * x).sum::<f64>().sqrt();
+    let nb: f64 = b.iter().map(|x| x * x).sum::<f64>().sqrt();
+    if na == 0.0 || nb == 0.0 {
+        0.0
+    } else {
+        dot / (na * nb)
+    }
 }
 
-/// The segments, largest first. Interviewees, taken from the one who holds most themes (then by
-/// name), each join the segment whose members share most of their themes on average (Jaccard
-/// at least `min_similarity`), or start one; only people who share a theme are ever compared.
+/// The segments, largest first: interviewees clustered by what they struggle with (each one's
+/// share of signals in each theme), average-linkage hierarchical clustering (`kodama`) on
+/// cosine distance, cut where clusters stop being at least `min_similarity` alike on average.
 pub fn segments(
     records: &[Record],
     scanned: &Scanned,
@@ -55,51 +63,53 @@ pub fn segments(
         }
     }
     let people: Vec<&str> = held.keys().copied().collect();
-    let mut order: Vec<usize> = (0..people.len()).collect();
-    order.sort_by(|a, b| {
-        held[people[*b]]
-            .len()
-            .cmp(&held[people[*a]].len())
-            .then(a.cmp(b))
-    });
-    // Who already belongs to a segment, by theme: the only people a newcomer can resemble.
-    let mut holders: Vec<Vec<usize>> = vec![Vec::new(); themes.len()];
-    let mut segment_of: Vec<Option<usize>> = vec![None; people.len()];
+    let profiles: Vec<Vec<f64>> = people
+        .iter()
+        .map(|p| {
+            let mut v = vec![0.0; themes.len()];
+            for s in &signals_of[p] {
+                if let Some(t) = themes
+                    .iter()
+                    .position(|t| t.signals.binary_search(s).is_ok())
+                {
+                    v[t] += 1.0;
+                }
+            }
+            v
+        })
+        .collect();
+    let n = people.len();
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
-    for &p in &order {
-        let mine = &held[people[p]];
-        // Themes shared with each earlier person who shares any.
-        shared.clear();
-        for &t in mine {
-            for &q in &holders[t] {
-                *shared.entry(q).or_default() += 1;
+    if n >= 2 {
+        let mut condensed = Vec::with_capacity(n * (n - 1) / 2);
+        for a in 0..n {
+            for b in a + 1..n {
+                condensed.push(1.0 - cosine(&profiles[a], &profiles[b]));
             }
         }
-        let mut sums: BTreeMap<usize, f64> = BTreeMap::new();
-        for (&q, &n) in &shared {
-            let union = mine.len() + held[people[q]].len() - n;
-            if let Some(g) = segment_of[q] {
-                *sums.entry(g).or_default() += n as f64 / union as f64;
+        let dendrogram = kodama::linkage(&mut condensed, n, kodama::Method::Average);
+        // Clusters are numbered 0..n for people, n + i for the cluster step i makes.
+        let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
+        let mut alive: Vec<bool> = vec![true; n];
+        let cut = 1.0 - k.min_similarity;
+        for step in dendrogram.steps() {
+            if step.dissimilarity > cut + 1e-12 {
+                // Average linkage is monotone: no later step merges closer clusters.
+                break;
             }
+            let mut merged = std::mem::take(&mut members[step.cluster1]);
+            merged.append(&mut std::mem::take(&mut members[step.cluster2]));
+            alive[step.cluster1] = false;
+            alive[step.cluster2] = false;
+            members.push(merged);
+            alive.push(true);
         }
-        let best = sums
+        groups = members
             .into_iter()
-            .map(|(g, total)| (g, total / groups[g].len() as f64))
-            .filter(|(_, avg)| *avg + 1e-12 >= k.min_similarity)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        let g = match best {
-            Some((g, _)) => g,
-            None => {
-                groups.push(Vec::new());
-                groups.len() - 1
-            }
-        };
-        groups[g].push(p);
-        segment_of[p] = Some(g);
-        for &t in mine {
-            holders[t].push(p);
-        }
+            .zip(alive)
+            .filter(|(m, alive)| *alive && !m.is_empty())
+            .map(|(m, _)| m)
+            .collect();
     }
     let theme_of: HashMap<SignalRef, usize> = themes
         .iter()
@@ -111,6 +121,7 @@ pub fn segments(
         themes_of: held,
         signals_of,
         theme_of,
+        profiles,
     };
     // Each segment reads only its members: described on every core.
     let mut out: Vec<Segment> = groups
@@ -137,6 +148,8 @@ struct Held<'a> {
     themes_of: BTreeMap<&'a str, BTreeSet<usize>>,
     signals_of: BTreeMap<&'a str, Vec<SignalRef>>,
     theme_of: HashMap<SignalRef, usize>,
+    /// Each person's signals per theme, by index in `people`.
+    profiles: Vec<Vec<f64>>,
 }
 
 fn segment(
@@ -160,15 +173,28 @@ fn segment(
     seg_themes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let seg_themes: Vec<usize> = seg_themes.into_iter().map(|(t, _)| t).collect();
     let common: BTreeSet<usize> = seg_themes.iter().copied().collect();
-    // The centre: the member whose struggles are closest to the ones the segment shares; more
-    // signals, then the name, break ties.
+    // The centre: the member closest to the segment's average profile; more signals, then
+    // the name, break ties. Cohesion: how alike its members are on average.
+    let mut centroid = vec![0.0; held.profiles.first().map_or(0, Vec::len)];
+    for &i in group {
+        let p = &held.profiles[i];
+        let norm = p
+            .iter()
+            .map(|x| x * x)
+            .sum::<f64>()
+            .sqrt()
+            .max(f64::MIN_POSITIVE);
+        for (c, x) in centroid.iter_mut().zip(p) {
+            *c += x / norm;
+        }
+    }
     let centre = group
         .iter()
         .map(|&i| {
             let who = held.people[i];
             (
                 i,
-                jaccard(&held.themes_of[who], &common),
+                cosine(&held.profiles[i], &centroid),
                 held.signals_of[who].len(),
             )
         })
@@ -178,6 +204,19 @@ fn segment(
                 .then(held.people[b.0].cmp(held.people[a.0]))
         })
         .map_or(group[0], |(i, _, _)| i);
+    let mut pairs = 0usize;
+    let mut alike = 0.0;
+    for (x, &a) in group.iter().enumerate() {
+        for &b in &group[x + 1..] {
+            pairs += 1;
+            alike += cosine(&held.profiles[a], &held.profiles[b]);
+        }
+    }
+    let cohesion = if pairs == 0 {
+        1.0
+    } else {
+        alike / pairs as f64
+    };
     let mut poster_quotes: Vec<SignalRef> = held.signals_of[held.people[centre]]
         .iter()
         .filter(|s| held.theme_of.get(s).is_some_and(|t| common.contains(t)))
@@ -196,6 +235,7 @@ fn segment(
     });
     poster_quotes.truncate(3);
     Segment {
+        cohesion,
         poster_child: held.people[centre].to_owned(),
         poster_quotes,
         profile: profile(records, &members),

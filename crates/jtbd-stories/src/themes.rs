@@ -5,6 +5,7 @@
 //! signals of at least `min_interviewees` interviewees voted for, taken greedily from the most
 //! widely shared, each signal joining only the first theme it fits.
 
+use crate::codebook::Codebook;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::scan::{Key, NONE, Scanned};
@@ -36,44 +37,92 @@ pub struct Strength {
     pub desired_progress: usize,
 }
 
+/// Where a theme comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// A theme of the codebook, by its index there.
+    Codebook(usize),
+    /// A phrase several interviewees share that no codebook theme names.
+    Emergent,
+}
+
 /// Signals from several interviewees about one thing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
-    /// A stable id made of the label.
+    /// A stable id: the codebook's, or one made of the label.
     pub id: String,
-    /// The corpus's own words for it: its most common form in the signals.
+    /// The codebook's label, or the corpus's own words for it (its most common form).
     pub label: String,
+    /// One line on what it holds: the codebook's definition, or the phrases its signals share.
+    pub definition: String,
+    pub origin: Origin,
     /// Its signals, in corpus order.
     pub signals: Vec<SignalRef>,
     pub strength: Strength,
+    /// How many interviewees tell a job story in it (its stories list the strongest).
+    pub tellers: usize,
 }
 
-/// Groups the records' signals into themes, strongest first.
+/// Groups the records' signals into themes, strongest first: each signal joins the codebook
+/// theme its words (and the sentence before) say most; codebook themes too few interviewees
+/// share give their signals back; what is left forms emergent themes, phrases of two words
+/// that several interviewees say, merged into the theme that holds most of their signals.
 pub fn themes(
     records: &[Record],
     scanned: &Scanned,
     k: &Knowledge,
+    codebook: &Codebook,
     min_interviewees: usize,
 ) -> Vec<Theme> {
     let min = min_interviewees.max(1);
-    let (person, users) = (&scanned.person, &scanned.users);
+    let person = &scanned.person;
+    let who = |refs: &mut dyn Iterator<Item = &SignalRef>| {
+        refs.map(|s| person[s.record]).collect::<HashSet<_>>().len()
+    };
+    // 1. The codebook.
+    let mut coded: Vec<Vec<SignalRef>> = vec![Vec::new(); codebook.codes.len()];
+    for (ri, r) in records.iter().enumerate() {
+        for si in 0..r.said.len() {
+            let sref = SignalRef {
+                record: ri,
+                said: si,
+            };
+            let codes = &scanned.of(sref).codes;
+            let mut score = vec![0u32; codebook.codes.len()];
+            for (c, w) in codes {
+                score[*c] += w;
+            }
+            if let Some(c) = crate::codebook::best(&score) {
+                coded[c].push(sref);
+            }
+        }
+    }
+    let mut picked: Vec<(Origin, Option<Key>, Vec<SignalRef>)> = Vec::new();
+    let mut taken: HashMap<SignalRef, usize> = HashMap::new();
+    for (c, signals) in coded.into_iter().enumerate() {
+        if who(&mut signals.iter()) >= min {
+            for s in &signals {
+                taken.insert(*s, picked.len());
+            }
+            picked.push((Origin::Codebook(c), None, signals));
+        }
+    }
+    // 2. Emergent phrases.
+    let users = &scanned.users;
     let people = scanned.people.max(1) as f64;
     let weight = |key: Key| {
         let df = f64::from(users.get(&key).copied().unwrap_or(1));
-        let pair = if key.1 == NONE { 1.0 } else { k.pair_weight };
-        (1.0 + people / df).ln() * pair
+        (1.0 + people / df).ln()
     };
-    // A single word nearly everyone uses says nothing about one struggle.
-    let too_common =
-        |key: Key, n: u32| key.1 == NONE && people >= 4.0 && f64::from(n) > k.max_share * people;
+    // A phrase nearly everyone says names no one struggle ("make sure", "long time").
     let usable = |key: Key| {
-        users
-            .get(&key)
-            .is_some_and(|&n| n as usize >= min && !too_common(key, n))
+        key.1 != NONE
+            && users.get(&key).is_some_and(|&n| {
+                n as usize >= min && !(people >= 4.0 && f64::from(n) > k.max_share * people)
+            })
     };
-    // Votes: a signal's most distinctive keys among those enough interviewees share; ties go
-    // to the key whose words come first, so the numbering never decides.
-    // Each record's votes are its own (made on every core); they are counted in corpus order.
+    // Every signal votes for its most distinctive phrases (coded ones too, so a phrase of a
+    // codebook theme folds into it).
     let votes: Vec<Vec<(SignalRef, Key)>> = records
         .par_iter()
         .enumerate()
@@ -108,44 +157,83 @@ pub fn themes(
     for (sref, key) in votes.into_iter().flatten() {
         voters.entry(key).or_default().push(sref);
     }
-    let who = |refs: &mut dyn Iterator<Item = &SignalRef>| {
-        refs.map(|s| person[s.record]).collect::<HashSet<_>>().len()
-    };
-    // Candidates, most widely shared first (pairs before words, then the rarer, then by words).
+    // Candidates, most widely shared first, then the rarer, then by words.
     let mut candidates: Vec<(usize, Key, &Vec<SignalRef>)> = voters
         .iter()
         .map(|(key, votes)| (who(&mut votes.iter()), *key, votes))
         .collect();
     candidates.sort_by(|a, b| {
         b.0.cmp(&a.0)
-            .then((b.1.1 != NONE).cmp(&(a.1.1 != NONE)))
             .then(weight(b.1).total_cmp(&weight(a.1)))
             .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
     });
-    let mut taken: HashSet<SignalRef> = HashSet::new();
-    let mut picked: Vec<(Key, Vec<SignalRef>)> = Vec::new();
     for (_, key, votes) in candidates {
         let free: Vec<SignalRef> = votes
             .iter()
-            .filter(|s| !taken.contains(s))
+            .filter(|s| !taken.contains_key(s))
             .copied()
             .collect();
-        if who(&mut free.iter()) < min {
+        if free.is_empty() {
             continue;
         }
-        let mut signals = free;
-        signals.sort();
-        taken.extend(signals.iter().copied());
-        picked.push((key, signals));
+        // Merged where most of its signals already are.
+        let mut held: BTreeMap<usize, usize> = BTreeMap::new();
+        for s in votes {
+            if let Some(t) = taken.get(s) {
+                *held.entry(*t).or_default() += 1;
+            }
+        }
+        let into = held
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .filter(|(_, n)| *n > free.len());
+        let at = match into {
+            Some((t, _)) => t,
+            None if who(&mut free.iter()) >= min => {
+                picked.push((Origin::Emergent, Some(key), Vec::new()));
+                picked.len() - 1
+            }
+            None => continue,
+        };
+        for s in &free {
+            taken.insert(*s, at);
+        }
+        picked[at].2.extend(free);
     }
     // Naming and weighing a theme reads only its own signals: done on every core.
     let mut out: Vec<Theme> = picked
         .into_par_iter()
-        .map(|(key, signals)| Theme {
-            id: String::new(),
-            label: label(records, scanned, person, key, &signals),
-            strength: strength(records, scanned, &signals),
-            signals,
+        .map(|(origin, key, mut signals)| {
+            signals.sort();
+            let (id, label, definition) = match (&origin, key) {
+                (Origin::Codebook(c), _) => {
+                    let code = &codebook.codes[*c];
+                    (code.id.clone(), code.label.clone(), code.definition.clone())
+                }
+                (Origin::Emergent, Some(key)) => {
+                    let label = label(records, scanned, person, key, &signals);
+                    let phrases = phrases(records, scanned, &signals, 3);
+                    let definition = format!(
+                        "Emergent: what interviewees said in these words: {}.",
+                        phrases
+                            .iter()
+                            .map(|p| format!("\"{p}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    (String::new(), label, definition)
+                }
+                (Origin::Emergent, None) => (String::new(), String::new(), String::new()),
+            };
+            Theme {
+                id,
+                label,
+                definition,
+                origin,
+                strength: strength(records, scanned, &signals),
+                signals,
+                tellers: 0,
+            }
         })
         .collect();
     out.sort_by(|a, b| {
@@ -155,22 +243,61 @@ pub fn themes(
             .then(b.strength.signals.cmp(&a.strength.signals))
             .then(a.label.cmp(&b.label))
     });
-    let mut used: BTreeMap<String, usize> = BTreeMap::new();
-    for t in &mut out {
-        let slug: String = t
-            .label
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
+    let mut used: BTreeMap<String, usize> = out
+        .iter()
+        .filter(|t| !t.id.is_empty())
+        .map(|t| (t.id.clone(), 1))
+        .collect();
+    for t in out.iter_mut().filter(|t| t.id.is_empty()) {
+        let slug = slug(&t.label);
         let n = used.entry(slug.clone()).or_default();
         *n += 1;
         t.id = if *n == 1 { slug } else { format!("{slug}-{n}") };
     }
     out
+}
+
+/// A label as an id: its letters and digits, runs of anything else as one `-`.
+pub(crate) fn slug(label: &str) -> String {
+    label
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The two-word phrases most of a theme's interviewees say, in their most common form.
+fn phrases(records: &[Record], scanned: &Scanned, signals: &[SignalRef], n: usize) -> Vec<String> {
+    let mut said: HashMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = HashMap::new();
+    for s in signals {
+        for (key, range) in &scanned.of(*s).keys {
+            if key.1 == NONE {
+                continue;
+            }
+            let e = said.entry(*key).or_default();
+            e.0.insert(scanned.person[s.record]);
+            *e.1.entry(&records[s.record].said[s.said].quote.text[range.clone()])
+                .or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<(usize, Key, HashMap<&str, usize>)> = said
+        .into_iter()
+        .filter(|(_, (who, _))| who.len() >= 2)
+        .map(|(key, (who, forms))| (who.len(), key, forms))
+        .collect();
+    ranked.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
+    });
+    ranked
+        .into_iter()
+        .take(n)
+        .filter_map(|(_, _, forms)| crate::scan::most_common_form(forms))
+        .collect()
 }
 
 /// A theme's name in the corpus's words: the form of its key its signals say most; for a
