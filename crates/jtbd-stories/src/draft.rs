@@ -152,7 +152,7 @@ fn turns_apart(a: &Said, d: &Said) -> Option<usize> {
 
 /// The first draft any rule of `slot` makes from these quotes, in order: each signal's own
 /// sentence (a rule limited to some forces reads only those forces' sentences), then the
-/// sentence before it. `skip` refuses a draft (a quote already used by another slot).
+/// sentence before it (for an outcome: the sentence after it). `skip` refuses a draft (a quote already used by another slot).
 fn draft_slot(
     k: &Knowledge,
     slot: Slot,
@@ -161,12 +161,18 @@ fn draft_slot(
     skip: &dyn Fn(&Quote, &str) -> bool,
 ) -> Option<Drafted> {
     for said in quotes {
-        let candidates = [
-            Some((&said.quote, true)),
-            said.before.as_ref().map(|b| (b, false)),
-        ];
+        // The outcome of a want may follow it; anything else may stand before it.
+        let neighbour = match slot {
+            Slot::Outcome => said.after.as_ref(),
+            _ => said.before.as_ref(),
+        };
+        let candidates = [Some((&said.quote, true)), neighbour.map(|b| (b, false))];
         for (q, own) in candidates.into_iter().flatten() {
             for rule in k.matching(slot, &q.text) {
+                // A rule for the sentence after a want reads only that one.
+                if rule.next_only && (own || slot != Slot::Outcome) {
+                    continue;
+                }
                 let reads = rule.forces.is_empty() || (own && rule.forces.contains(&said.force));
                 if !reads {
                     continue;

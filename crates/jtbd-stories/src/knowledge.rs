@@ -97,6 +97,8 @@ struct RawGrammar {
     reject: Option<String>,
     #[serde(default)]
     forces: Vec<String>,
+    #[serde(default)]
+    next: bool,
     template: String,
     examples: Vec<GrammarExample>,
 }
@@ -149,6 +151,9 @@ pub struct GrammarRule {
     max_words: usize,
     /// The forces of the signals whose own sentence it may read (empty: any sentence).
     pub forces: Vec<Force>,
+    /// It reads only the sentence after a want (`next = true`: "So we can ..." there is the
+    /// want's outcome; anywhere else it only carries the talk on).
+    pub next_only: bool,
     pub examples: Vec<GrammarExample>,
 }
 
@@ -308,6 +313,7 @@ impl Knowledge {
                 min_words: raw.themes.min_slot_words,
                 max_words: raw.themes.max_slot_words,
                 forces,
+                next_only: g.next,
                 examples: g.examples,
             });
         }

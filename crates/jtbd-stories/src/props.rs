@@ -44,6 +44,7 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
             sentence: 0,
             cues: Vec::new(),
             before: None,
+            after: None,
         });
     }
     let record = Record {

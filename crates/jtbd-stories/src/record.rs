@@ -36,6 +36,8 @@ pub struct Said {
     pub cues: Vec<Range<usize>>,
     /// The sentence before it in the same turn, if any (a situation often stands there).
     pub before: Option<Quote>,
+    /// The sentence after it in the same turn, if any (an outcome often follows a want).
+    pub after: Option<Quote>,
 }
 
 /// One interview as the stage sees it.
@@ -116,6 +118,8 @@ impl Record {
                     .sentence
                     .checked_sub(1)
                     .map(|b| quote(interview, s.turn, b)),
+                after: (s.sentence + 1 < interview.turns[s.turn].sentences.len())
+                    .then(|| quote(interview, s.turn, s.sentence + 1)),
             })
             .collect();
         Record {

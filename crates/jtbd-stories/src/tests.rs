@@ -32,6 +32,7 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
                 sentence: 0,
                 cues: Vec::new(),
                 before: None,
+                after: None,
             }
         })
         .collect();
