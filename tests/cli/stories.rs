@@ -103,6 +103,69 @@ fn stories_take_the_form_rest_on_enough_interviewees_and_report_their_gaps() {
 }
 
 #[test]
+fn themes_are_topics_and_segments_group_people_by_struggle() {
+    let (code, out, _) = stories(&["corpora/", "--format", "jsonl"]);
+    assert_eq!(code, 0);
+    let msgs = messages(&out);
+    let themes = of_type(&msgs, "theme");
+    assert!(themes.len() >= 4, "{}", themes.len());
+    // Topics, named in the field's words: at most a quarter of labels a lone word, each defined.
+    let one_word = themes
+        .iter()
+        .filter(|t| !t["label"].as_str().unwrap().contains(' '))
+        .count();
+    assert!(
+        one_word * 4 <= themes.len(),
+        "{one_word} of {}",
+        themes.len()
+    );
+    for t in &themes {
+        assert!(!t["definition"].as_str().unwrap().is_empty(), "{t}");
+    }
+    assert!(themes.iter().any(|t| t["origin"] == "codebook"));
+    let segments = of_type(&msgs, "segment");
+    assert!(segments.len() >= 2, "{}", segments.len());
+    for seg in segments {
+        let c = seg["cohesion"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c), "{seg}");
+    }
+}
+
+#[test]
+fn a_team_codebook_names_the_themes() {
+    let dir = tempfile::tempdir().unwrap();
+    let qdc = dir.path().join("team.qdc");
+    std::fs::write(
+        &qdc,
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>
+<Code guid="6f1d0c3a-0000-4000-8000-000000000001" name="Board reporting" isCodable="true">
+<Description>What goes in front of the board.
+Cues: the board; board pack</Description></Code>
+</Codes></CodeBook>"#,
+    )
+    .unwrap();
+    let q = qdc.to_str().unwrap();
+    let (code, out, err) = stories(&[
+        "corpora/",
+        "--format",
+        "jsonl",
+        "--codebook",
+        q,
+        "--own-codebook",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let msgs = messages(&out);
+    let themes = of_type(&msgs, "theme");
+    assert_eq!(themes[0]["id"], "board-reporting", "{:?}", themes[0]);
+    assert_eq!(themes[0]["origin"], "codebook");
+    assert!(themes.iter().skip(1).all(|t| t["origin"] == "emergent"));
+    let (code, _, err) = stories(&["corpora/", "--codebook", "no/such.qdc"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no/such.qdc"), "{err}");
+}
+
+#[test]
 fn the_output_is_the_same_bytes_whatever_the_threads() {
     let strip = |out: Vec<u8>| {
         String::from_utf8(out)

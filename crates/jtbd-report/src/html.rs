@@ -255,13 +255,24 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
     if f.stories.is_empty() {
         s.push_str("<p>No job story: no theme is shared by enough interviewees.</p>");
     }
+    let mut previous = None;
     for story in &f.stories {
         let t = &f.themes[story.theme];
+        // A theme's evidence and anchor go with its first (strongest) story.
+        let first = previous != Some(story.theme);
+        previous = Some(story.theme);
+        let anchor = if first {
+            format!(" id=\"{}\"", escape(&t.id))
+        } else {
+            String::new()
+        };
         let _ = write!(
             s,
-            "<article class=\"story\" id=\"{}\"><h3>{}</h3><p class=\"text\">{}</p>",
-            escape(&t.id),
+            "<article class=\"story\"{anchor}><h3>{} <span class=\"muted\">({}; {} of {} interviewees tell one)</span></h3><p class=\"text\">{}</p>",
             escape(&t.label),
+            escape(&study.records[story.record].interviewee),
+            t.tellers,
+            t.strength.interviewees,
             escape(&story.text)
         );
         for (name, slot) in crate::slots(story) {
@@ -278,18 +289,20 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
                 None => {
                     let _ = write!(
                         s,
-                        "<p class=\"gap\">{name}: a gap, no interviewee said it; ask in the next interviews.</p>"
+                        "<p class=\"gap\">{name}: a gap, no quote of theirs says it; ask in the next interviews.</p>"
                     );
                 }
             }
         }
-        let _ = write!(
-            s,
-            "<p class=\"muted\">Evidence ({} signals):</p>",
-            t.signals.len()
-        );
-        for (record, said) in crate::evidence(study, t, QUOTES_PER_STORY) {
-            quote_html(study, segs, record, &said.quote, said.force, s);
+        if first {
+            let _ = write!(
+                s,
+                "<p class=\"muted\">Evidence of the theme ({} signals):</p>",
+                t.signals.len()
+            );
+            for (record, said) in crate::evidence(study, t, QUOTES_PER_STORY) {
+                quote_html(study, segs, record, &said.quote, said.force, s);
+            }
         }
         s.push_str("</article>\n");
     }

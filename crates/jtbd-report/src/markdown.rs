@@ -90,9 +90,21 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
 
     let _ = writeln!(s, "## Job stories\n");
+    let mut previous = None;
     for story in &f.stories {
         let t = &f.themes[story.theme];
-        let _ = writeln!(s, "### {}\n\n**{}**\n", md(&t.label), md(&story.text));
+        // A theme's evidence goes with its first (strongest) story.
+        let first = previous != Some(story.theme);
+        previous = Some(story.theme);
+        let _ = writeln!(
+            s,
+            "### {} ({}; {} of {} interviewees tell one)\n\n**{}**\n",
+            md(&t.label),
+            md(&study.records[story.record].interviewee),
+            t.tellers,
+            t.strength.interviewees,
+            md(&story.text)
+        );
         for (name, slot) in crate::slots(story) {
             match slot {
                 Some(d) => {
@@ -102,14 +114,20 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
                 None => {
                     let _ = writeln!(
                         s,
-                        "- {name}: *a gap, no interviewee said it; ask in the next interviews.*"
+                        "- {name}: *a gap, no quote of theirs says it; ask in the next interviews.*"
                     );
                 }
             }
         }
-        let _ = writeln!(s, "\nEvidence ({} signals):\n", t.signals.len());
-        for (record, said) in crate::evidence(study, t, QUOTES_PER_STORY) {
-            quote(&mut s, study, record, &said.quote, "");
+        if first {
+            let _ = writeln!(
+                s,
+                "\nEvidence of the theme ({} signals):\n",
+                t.signals.len()
+            );
+            for (record, said) in crate::evidence(study, t, QUOTES_PER_STORY) {
+                quote(&mut s, study, record, &said.quote, "");
+            }
         }
         s.push('\n');
     }
