@@ -176,9 +176,45 @@ impl Study<'_> {
                     .partial_cmp(&number(&b.0))
                     .unwrap_or(std::cmp::Ordering::Equal)
             });
+            // Many numbers (company sizes) read as ranges, not one category per value.
+            if rows.len() > MAX_NUMERIC_VALUES {
+                let mut bands: Vec<(String, [usize; 4])> = Vec::new();
+                for (v, n) in rows {
+                    let band = size_band(number(&v).unwrap_or(0.0));
+                    match bands.last_mut() {
+                        Some((b, total)) if *b == band => {
+                            for (t, x) in total.iter_mut().zip(n) {
+                                *t += x;
+                            }
+                        }
+                        _ => bands.push((band, n)),
+                    }
+                }
+                return bands;
+            }
         }
         rows
     }
+}
+
+/// More distinct numbers than this in a field are shown as ranges.
+const MAX_NUMERIC_VALUES: usize = 4;
+
+/// The range a number falls in, in the bands company sizes are told in.
+pub fn size_band(x: f64) -> String {
+    const BANDS: [(f64, &str); 6] = [
+        (50.0, "under 50"),
+        (250.0, "50-249"),
+        (1000.0, "250-999"),
+        (5000.0, "1,000-4,999"),
+        (10000.0, "5,000-9,999"),
+        (f64::INFINITY, "10,000 or more"),
+    ];
+    BANDS
+        .iter()
+        .find(|(upper, _)| x < *upper)
+        .map_or("10,000 or more", |(_, label)| label)
+        .to_owned()
 }
 
 /// The labels of a segment's themes, joined by `, `, each made safe by `safe`.
@@ -219,4 +255,29 @@ pub fn slots(story: &jtbd_stories::Story) -> [(&'static str, Option<&jtbd_storie
         ("motivation", story.motivation.as_ref()),
         ("outcome", story.outcome.as_ref()),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::size_band;
+
+    #[test]
+    fn numbers_fall_in_size_bands() {
+        let got: Vec<String> = [10.0, 50.0, 249.0, 999.0, 1200.0, 5000.0, 25000.0]
+            .into_iter()
+            .map(size_band)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "under 50",
+                "50-249",
+                "50-249",
+                "250-999",
+                "1,000-4,999",
+                "5,000-9,999",
+                "10,000 or more"
+            ]
+        );
+    }
 }

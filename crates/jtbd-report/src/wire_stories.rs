@@ -254,7 +254,10 @@ impl<'a> WireStory<'a> {
         let r = &records[s.record];
         WireStory {
             theme: &themes[s.theme].id,
-            interviewee: &r.interviewee,
+            interviewee: s
+                .motivation
+                .as_ref()
+                .map_or(r.interviewee.as_str(), |d| r.teller(&d.evidence.quote)),
             interview: &r.id,
             path: &r.path,
             text: &s.text,

@@ -161,16 +161,24 @@ fn draft_slot(
     skip: &dyn Fn(&Quote, &str) -> bool,
 ) -> Option<Drafted> {
     for said in quotes {
-        // The outcome of a want may follow it; anything else may stand before it.
-        let neighbour = match slot {
-            Slot::Outcome => said.after.as_ref(),
-            _ => said.before.as_ref(),
-        };
-        let candidates = [Some((&said.quote, true)), neighbour.map(|b| (b, false))];
-        for (q, own) in candidates.into_iter().flatten() {
+        // A motivation is a want's own words; a situation may stand before it or be the reason
+        // given right after a want; an outcome may follow its want.
+        let want = said.force == Force::DesiredProgress;
+        let before = matches!(slot, Slot::Situation).then_some(said.before.as_ref());
+        let after = (want && slot != Slot::Motivation).then_some(said.after.as_ref());
+        let candidates = [
+            Some((&said.quote, true, false)),
+            before.flatten().map(|b| (b, false, false)),
+            after.flatten().map(|a| (a, false, true)),
+        ];
+        for (q, own, next) in candidates.into_iter().flatten() {
             for rule in k.matching(slot, &q.text) {
-                // A rule for the sentence after a want reads only that one.
-                if rule.next_only && (own || slot != Slot::Outcome) {
+                // A rule for the sentence after a want reads only that one; the sentence after
+                // a want gives a situation only as its reason.
+                if rule.next_only != next && !(next && rule.id == "situation/because") {
+                    continue;
+                }
+                if next && slot == Slot::Situation && rule.id != "situation/because" {
                     continue;
                 }
                 let reads = rule.forces.is_empty() || (own && rule.forces.contains(&said.force));
@@ -285,7 +293,8 @@ fn better(a: (usize, usize, f64), b: (usize, usize, f64)) -> bool {
 }
 
 /// The story of the passage around `anchor`: the same speaker's signals within
-/// `passage_turns` of their turns. `None` when no motivation can be drafted from it.
+/// `passage_turns` of their turns. `None` when no motivation can be drafted from it, or neither
+/// a situation nor an outcome.
 fn passage_story(
     records: &[Record],
     scanned: &Scanned,
@@ -331,7 +340,12 @@ fn passage_story(
         .map(|s| &r.said[s.said])
         .collect();
     let mut own_wants = ranked(&[Force::DesiredProgress]);
-    own_wants.retain(|d| own.iter().any(|o| std::ptr::eq(*o, *d)));
+    // A want in quotation marks is someone's voice acted out, a question asks for none.
+    own_wants.retain(|d| {
+        own.iter().any(|o| std::ptr::eq(*o, *d))
+            && !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
+            && !d.quote.text.trim_end().ends_with('?')
+    });
     let motivation = draft_slot(k, Slot::Motivation, anchor.record, &own_wants, &|_, _| {
         false
     })?;
@@ -366,6 +380,10 @@ fn passage_story(
     after.sort_by_key(|d| d.sentence);
     let outcome = draft_slot(k, Slot::Outcome, anchor.record, &after, &|_, _| false)
         .filter(|o| o.text != motivation.text);
+    // A want alone, with neither what drives it nor what it is for, is no story yet.
+    if situation.is_none() && outcome.is_none() {
+        return None;
+    }
     let chains: Vec<Chain> = all_chains
         .iter()
         .filter(|c| signals.contains(&c.from) || signals.contains(&c.to))

@@ -53,6 +53,7 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
         interviewee: format!("P{person}"),
         metadata: BTreeMap::from([("role".to_owned(), ["CISO", "CTO"][person % 2].to_owned())]),
         said,
+        voices: Vec::new(),
     };
     (source, record)
 }

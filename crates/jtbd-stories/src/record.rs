@@ -53,6 +53,9 @@ pub struct Record {
     pub metadata: BTreeMap<String, String>,
     /// The interviewees' signals, in source order.
     pub said: Vec<Said>,
+    /// Speaker labels that name a voice, not a person (`SPEAKER_01`, `B`): a quote under such a
+    /// label is the interviewee's.
+    pub voices: Vec<String>,
 }
 
 impl Quote {
@@ -99,6 +102,18 @@ fn quote(interview: &Interview, turn: usize, sentence: usize) -> Quote {
 }
 
 impl Record {
+    /// Who said a quote: its speaker label when that names a person, else the interviewee (a
+    /// show with two guests tells each guest's words apart; a diarised label is the
+    /// interviewee's).
+    pub fn teller<'a>(&'a self, q: &'a Quote) -> &'a str {
+        match q.speaker.as_deref() {
+            Some(label) if !label.trim().is_empty() && !self.voices.iter().any(|v| v == label) => {
+                label
+            }
+            _ => &self.interviewee,
+        }
+    }
+
     /// The record of `interview`, keeping its interviewees' signals (habit is left out: the
     /// stories are about struggles and wants).
     pub fn new(interview: &Interview, signals: &[Signal]) -> Record {
@@ -128,6 +143,12 @@ impl Record {
             interviewee,
             metadata: interview.metadata.clone(),
             said,
+            voices: interview
+                .speakers
+                .iter()
+                .filter(|s| s.voice)
+                .map(|s| s.name.clone())
+                .collect(),
         }
     }
 }

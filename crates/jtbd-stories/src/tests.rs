@@ -42,6 +42,7 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
         interviewee: who.to_owned(),
         metadata,
         said,
+        voices: Vec::new(),
     }
 }
 
