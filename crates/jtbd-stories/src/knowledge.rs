@@ -84,6 +84,7 @@ struct RawChains {
 #[serde(deny_unknown_fields)]
 struct RawSegments {
     min_similarity: f64,
+    max_clustered: usize,
     language: usize,
 }
 
@@ -222,6 +223,8 @@ pub struct Knowledge {
     pub chain_turns: usize,
     pub causal: Vec<Vec<String>>,
     pub min_similarity: f64,
+    /// People clustered pair by pair at most; the rest join the nearest segment.
+    pub max_clustered: usize,
     pub language: usize,
     pub grammar: Vec<GrammarRule>,
     /// A slot that ends pointing at what it does not say; examples that must and must not.
@@ -387,6 +390,7 @@ impl Knowledge {
             chain_turns: raw.chains.turns,
             causal: phrases(&raw.chains.causal),
             min_similarity: raw.segments.min_similarity,
+            max_clustered: raw.segments.max_clustered.max(2),
             language: raw.segments.language,
             grammar,
         })

@@ -43,6 +43,24 @@ fn cosine(a: &[f64], b: &[f64]) -> f64 {
     }
 }
 
+/// The sum of the profiles, each scaled to length 1: the direction of a group's struggles.
+fn centroid<'a>(profiles: impl Iterator<Item = &'a Vec<f64>>) -> Vec<f64> {
+    let mut out: Vec<f64> = Vec::new();
+    for p in profiles {
+        out.resize(p.len(), 0.0);
+        let norm = p
+            .iter()
+            .map(|x| x * x)
+            .sum::<f64>()
+            .sqrt()
+            .max(f64::MIN_POSITIVE);
+        for (c, x) in out.iter_mut().zip(p) {
+            *c += x / norm;
+        }
+    }
+    out
+}
+
 /// The segments, largest first: interviewees clustered by what they struggle with (each one's
 /// share of signals in each theme), average-linkage hierarchical clustering (`kodama`) on
 /// cosine distance, cut where clusters stop being at least `min_similarity` alike on average.
@@ -78,13 +96,27 @@ pub fn segments(
             v
         })
         .collect();
-    let n = people.len();
+    // The clustering compares every pair: past `max_clustered` people it runs on those with
+    // the most themed signals, and everyone else joins the segment whose average profile they
+    // are most like (at least `min_similarity`), so time and memory stay bounded.
+    let mut sample: Vec<usize> = (0..people.len()).collect();
+    if sample.len() > k.max_clustered {
+        sample.sort_by(|a, b| {
+            signals_of[people[*b]]
+                .len()
+                .cmp(&signals_of[people[*a]].len())
+                .then(a.cmp(b))
+        });
+        sample.truncate(k.max_clustered);
+        sample.sort_unstable();
+    }
+    let n = sample.len();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     if n >= 2 {
         let mut condensed = Vec::with_capacity(n * (n - 1) / 2);
         for a in 0..n {
             for b in a + 1..n {
-                condensed.push(1.0 - cosine(&profiles[a], &profiles[b]));
+                condensed.push(1.0 - cosine(&profiles[sample[a]], &profiles[sample[b]]));
             }
         }
         let dendrogram = kodama::linkage(&mut condensed, n, kodama::Method::Average);
@@ -108,8 +140,26 @@ pub fn segments(
             .into_iter()
             .zip(alive)
             .filter(|(m, alive)| *alive && !m.is_empty())
-            .map(|(m, _)| m)
+            .map(|m| m.0.into_iter().map(|i| sample[i]).collect())
             .collect();
+    }
+    if sample.len() < people.len() {
+        let in_sample: std::collections::HashSet<usize> = sample.iter().copied().collect();
+        let centroids: Vec<Vec<f64>> = groups
+            .iter()
+            .map(|g| centroid(g.iter().map(|&i| &profiles[i])))
+            .collect();
+        for p in (0..people.len()).filter(|p| !in_sample.contains(p)) {
+            let best = centroids
+                .iter()
+                .enumerate()
+                .map(|(g, c)| (g, cosine(&profiles[p], c)))
+                .filter(|(_, s)| *s + 1e-12 >= k.min_similarity)
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            if let Some((g, _)) = best {
+                groups[g].push(p);
+            }
+        }
     }
     let theme_of: HashMap<SignalRef, usize> = themes
         .iter()
@@ -175,19 +225,7 @@ fn segment(
     let common: BTreeSet<usize> = seg_themes.iter().copied().collect();
     // The centre: the member closest to the segment's average profile; more signals, then
     // the name, break ties. Cohesion: how alike its members are on average.
-    let mut centroid = vec![0.0; held.profiles.first().map_or(0, Vec::len)];
-    for &i in group {
-        let p = &held.profiles[i];
-        let norm = p
-            .iter()
-            .map(|x| x * x)
-            .sum::<f64>()
-            .sqrt()
-            .max(f64::MIN_POSITIVE);
-        for (c, x) in centroid.iter_mut().zip(p) {
-            *c += x / norm;
-        }
-    }
+    let centroid = centroid(group.iter().map(|&i| &held.profiles[i]));
     let centre = group
         .iter()
         .map(|&i| {

@@ -304,3 +304,17 @@ fn the_findings_do_not_depend_on_the_number_of_threads() {
     assert_eq!(one, on(3));
     assert_eq!(one, on(8));
 }
+
+#[test]
+fn past_the_clustering_limit_the_rest_join_the_nearest_segment() {
+    let mut k = Knowledge::embedded().unwrap();
+    let all = find(&sample(), &k, &codebook(), 2);
+    // Clustered: Ana, Ben and Cy (the most themed signals); Eve joins the segment she is like.
+    k.max_clustered = 3;
+    let sampled = find(&sample(), &k, &codebook(), 2);
+    let members = |f: &Findings| -> Vec<Vec<String>> {
+        f.segments.iter().map(|s| s.members.clone()).collect()
+    };
+    assert_eq!(members(&sampled), members(&all));
+    assert_eq!(members(&all), [["Ana", "Cy", "Eve"]]);
+}
