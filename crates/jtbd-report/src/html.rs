@@ -255,12 +255,7 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
     if f.stories.is_empty() {
         s.push_str("<p>No job story: no theme is shared by enough interviewees.</p>");
     }
-    let mut previous = None;
-    for story in &f.stories {
-        let t = &f.themes[story.theme];
-        // A theme's evidence and anchor go with its first (strongest) story.
-        let first = previous != Some(story.theme);
-        previous = Some(story.theme);
+    for (story, t, first, note) in crate::story_heads(study) {
         let anchor = if first {
             format!(" id=\"{}\"", escape(&t.id))
         } else {
@@ -268,11 +263,9 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
         };
         let _ = write!(
             s,
-            "<article class=\"story\"{anchor}><h3>{} <span class=\"muted\">({}; {} of {} interviewees tell one)</span></h3><p class=\"text\">{}</p>",
+            "<article class=\"story\"{anchor}><h3>{} <span class=\"muted\">({})</span></h3><p class=\"text\">{}</p>",
             escape(&t.label),
-            escape(&study.records[story.record].interviewee),
-            t.tellers,
-            t.strength.interviewees,
+            escape(&note),
             escape(&story.text)
         );
         for (name, slot) in crate::slots(story) {

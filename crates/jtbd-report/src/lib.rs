@@ -30,7 +30,9 @@ pub mod wire_search;
 pub mod wire_signal;
 pub mod wire_stories;
 
-pub use study::{InterviewRow, Problem, SignalRow, Study, evidence, slots, theme_labels};
+pub use study::{
+    InterviewRow, Problem, SignalRow, Study, evidence, slots, story_heads, theme_labels,
+};
 
 /// Escapes text for HTML and XML content and attribute values.
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {

@@ -90,19 +90,12 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
 
     let _ = writeln!(s, "## Job stories\n");
-    let mut previous = None;
-    for story in &f.stories {
-        let t = &f.themes[story.theme];
-        // A theme's evidence goes with its first (strongest) story.
-        let first = previous != Some(story.theme);
-        previous = Some(story.theme);
+    for (story, t, first, note) in crate::story_heads(study) {
         let _ = writeln!(
             s,
-            "### {} ({}; {} of {} interviewees tell one)\n\n**{}**\n",
+            "### {} ({})\n\n**{}**\n",
             md(&t.label),
-            md(&study.records[story.record].interviewee),
-            t.tellers,
-            t.strength.interviewees,
+            md(&note),
             md(&story.text)
         );
         for (name, slot) in crate::slots(story) {

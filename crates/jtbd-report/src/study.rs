@@ -197,6 +197,36 @@ impl Study<'_> {
     }
 }
 
+/// Each story in order with its theme, whether it is the theme's first (strongest) story (the
+/// theme's evidence goes with that one), and who tells it with how many of the theme's
+/// interviewees tell one: `Dana Okafor; 3 of 5 interviewees tell one`.
+pub fn story_heads<'a>(
+    study: &'a Study<'a>,
+) -> impl Iterator<
+    Item = (
+        &'a jtbd_stories::Story,
+        &'a jtbd_stories::Theme,
+        bool,
+        String,
+    ),
+> + 'a {
+    let f = study.findings;
+    f.stories.iter().enumerate().map(move |(i, story)| {
+        let t = &f.themes[story.theme];
+        let first = i == 0 || f.stories[i - 1].theme != story.theme;
+        let r = &study.records[story.record];
+        let teller = story
+            .motivation
+            .as_ref()
+            .map_or(r.interviewee.as_str(), |d| r.teller(&d.evidence.quote));
+        let note = format!(
+            "{teller}; {} of {} interviewees tell one",
+            t.tellers, t.strength.interviewees
+        );
+        (story, t, first, note)
+    })
+}
+
 /// More distinct numbers than this in a field are shown as ranges.
 const MAX_NUMERIC_VALUES: usize = 4;
 
