@@ -93,16 +93,10 @@ impl RuleSet {
                 if mods.cancels(f) {
                     continue;
                 }
-                let mut w = (self.rules[f.rule].weight + f.bonus).min(0.99);
-                if f.cue && mods.hypothetical(text, f) {
-                    w *= self.hypothetical_factor[fi];
-                }
-                if f.other && !self.rules[f.rule].evaluative {
-                    w *= self.other_subject_factor[fi];
-                }
-                if !mods.speaker && self.rules[f.rule].needs_speaker {
-                    w *= self.modifiers.no_speaker_factor;
-                }
+                // The modifiers scale a rule's evidence, `-ln(1 - w)`: what a learned weight is
+                // a coefficient of (`learn.rs`).
+                let w = (self.rules[f.rule].weight + f.bonus).min(0.99);
+                let w = 1.0 - (1.0 - w).powf(self.factor(text, f, &mods, fi));
                 match rules.iter_mut().find(|(r, _)| *r == f.rule) {
                     Some((_, best)) => *best = best.max(w),
                     None => rules.push((f.rule, w)),
@@ -134,6 +128,41 @@ impl RuleSet {
             });
         }
         Classification { hits }
+    }
+
+    /// What the modifiers leave of one firing's evidence: the hypothetical, someone else's
+    /// feeling, a rule that needs the speaker without one (1 when none applies).
+    fn factor(&self, text: &str, f: &Fire, mods: &Mods, fi: usize) -> f64 {
+        let rule = &self.rules[f.rule];
+        let mut factor = 1.0;
+        if f.cue && mods.hypothetical(text, f) {
+            factor *= self.hypothetical_factor[fi];
+        }
+        if f.other && !rule.evaluative {
+            factor *= self.other_subject_factor[fi];
+        }
+        if !mods.speaker && rule.needs_speaker {
+            factor *= self.modifiers.no_speaker_factor;
+        }
+        factor
+    }
+
+    /// The rules that fire in `text` (not cancelled), each with the largest share of its
+    /// evidence the modifiers leave it (1 for a plain firing): the features the weights are
+    /// learned from ([`crate::learn`]), in rule order.
+    pub fn evidence(&self, text: &str) -> Vec<(usize, f64)> {
+        let (fires, mods) = self.scan(text);
+        let mut out: Vec<(usize, f64)> = Vec::new();
+        for f in fires.iter().filter(|f| !mods.cancels(f)) {
+            let fi = index_of(self.rules[f.rule].force);
+            let x = self.factor(text, f, &mods, fi);
+            match out.iter_mut().find(|(r, _)| *r == f.rule) {
+                Some((_, best)) => *best = best.max(x),
+                None => out.push((f.rule, x)),
+            }
+        }
+        out.sort_unstable_by_key(|(r, _)| *r);
+        out
     }
 
     /// Whether rule `rule` fires anywhere in `text` (not negated, not hedged, not inside an
