@@ -21,7 +21,8 @@
 //! hold them, then learned per fold, and stops; `just eval` prints the learned table after the
 //! interview tables. `--l2 X` sets the learning's pull towards each rule's hand-set prior
 //! (default 2). `--learn` fits on every labelled interview sentence and writes the weights and
-//! thresholds into `crates/jtbd-extract/data/rules/`.
+//! thresholds into `crates/jtbd-extract/data/rules/`. `--fires PREFIX` lists every sentence
+//! of the interview set a rule whose id starts so fires on, with its labels, to read.
 
 mod cv;
 mod in_situ;
@@ -142,6 +143,22 @@ fn main() {
         Some(items) if has("--learn") => {
             let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/jtbd-extract/data/rules");
             cv::learn_into_files(&mut rules, &items, l2, &out);
+            return;
+        }
+        Some(items) if flag("--fires").is_some() => {
+            // Every sentence a rule fires on (whatever the threshold), with its labels.
+            let prefix = flag("--fires").map_or("", String::as_str);
+            for item in &items {
+                let ids: Vec<&str> = rules
+                    .evidence(&item.text)
+                    .iter()
+                    .map(|&(r, _)| rules.rules()[r].id.as_str())
+                    .filter(|id| id.starts_with(prefix))
+                    .collect();
+                if !ids.is_empty() {
+                    println!("{:?} {} <- {}", item.labels, item.text, ids.join(", "));
+                }
+            }
             return;
         }
         Some(items) if has("--cv") => {
