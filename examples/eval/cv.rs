@@ -1,10 +1,11 @@
 //! Leave-interviews-out: the interview set split into folds by interview (never by sentence),
-//! the rules' weights and the thresholds learned on the other folds (`jtbd_extract::learn`),
+//! the rules' weights learned on the other folds (`jtbd_extract::learn`),
 //! each fold scored with what was learned without it. The rules themselves are written by hand;
 //! what is learned is how much each counts.
 //!
 //! `--learn` fits the same on every labelled sentence and writes the weights into the rule files
-//! (`weight`, the hand-set `prior` kept beside it) and the thresholds into `modifiers.toml`.
+//! (`weight`, the hand-set `prior` kept beside it) and the thresholds (0.5, the model's boundary)
+//! into `modifiers.toml`.
 
 use crate::interviews::Item;
 use crate::metrics::Counts;
@@ -14,9 +15,6 @@ use std::path::Path;
 
 /// Folds of interviews.
 pub const FOLDS: usize = 5;
-
-/// The lowest threshold learning may choose.
-const FLOOR: f64 = 0.3;
 
 const FORCES: [Force; 3] = [Force::Anxiety, Force::Frustration, Force::DesiredProgress];
 
@@ -43,17 +41,8 @@ fn has(item: &Item, force: Force) -> bool {
     item.labels.iter().any(|l| l == force.as_str())
 }
 
-fn confidence(rules: &RuleSet, text: &str, force: Force) -> f64 {
-    rules
-        .classify(text)
-        .hits
-        .iter()
-        .find(|h| h.force == force)
-        .map_or(-1.0, |h| h.confidence)
-}
-
-/// Learns the weights of the three forces' rules (each from its prior) and their thresholds
-/// on the items `train`.
+/// Learns the weights of the three forces' rules (each from its prior) on the items `train`;
+/// their thresholds are the model's boundary, 0.5.
 fn learn_on(
     rules: &mut RuleSet,
     items: &[Item],
@@ -81,23 +70,15 @@ fn learn_on(
             .collect();
         let labels: Vec<bool> = train.iter().map(|&i| has(&items[i], force)).collect();
         let prior: Vec<f64> = ids.iter().map(|&r| rules.rules()[r].prior).collect();
-        for (k, w) in learn::learn_weights(&rows, &labels, &prior, l2)
+        let fixed: Vec<bool> = ids.iter().map(|&r| !rules.rules()[r].learn).collect();
+        for (k, w) in learn::learn_weights(&rows, &labels, &prior, &fixed, l2)
             .into_iter()
             .enumerate()
         {
             rules.set_weight(ids[k], w);
         }
-        rules.set_threshold(force, 0.0);
-        let scored: Vec<(f64, bool)> = train
-            .iter()
-            .map(|&i| {
-                (
-                    confidence(rules, &items[i].text, force),
-                    has(&items[i], force),
-                )
-            })
-            .collect();
-        rules.set_threshold(force, learn::best_threshold(&scored, FLOOR));
+        // The model's boundary is confidence 0.5 (`learn.rs`): the threshold stays there.
+        rules.set_threshold(force, 0.5);
     }
 }
 
@@ -158,7 +139,7 @@ pub fn score(rules: &mut RuleSet, items: &[Item], learned: bool, l2: f64) {
             .collect::<std::collections::HashSet<_>>()
             .len(),
         if learned {
-            format!("weights and thresholds learned on the other folds (l2 {l2})")
+            format!("weights learned on the other folds (l2 {l2}), threshold 0.5")
         } else {
             "weights and thresholds as in the rule files (not learned per fold)".to_owned()
         }

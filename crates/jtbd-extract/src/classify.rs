@@ -551,7 +551,8 @@ mod tests {
     #[test]
     fn a_question_asking_for_a_struggle_adds_to_evidence_and_never_stands_in_for_it() {
         let set = RuleSet::embedded().unwrap();
-        let weak = "Getting the data out of that system was hard.";
+        // A cue whose learned weight is a little under the threshold (frustration/pain/harsh).
+        let weak = "Getting the data out of that system was a disaster.";
         let primed = |q: &str, text: &str| -> Vec<Force> {
             let prime = set.prime(q);
             set.classify_primed(text, prime)

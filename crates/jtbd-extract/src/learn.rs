@@ -33,6 +33,8 @@ pub struct Fit {
 pub struct Options {
     /// Added to every row's logit (a fixed intercept, as the weights' scale needs).
     pub offset: f64,
+    /// Added to each row's logit besides (what features not learned contribute); empty for 0.
+    pub row_offsets: Vec<f64>,
     /// Whether to fit an intercept (never penalised).
     pub intercept: bool,
     /// Per feature, the mean of its Gaussian prior (an L2 penalty towards it); empty for 0.
@@ -49,6 +51,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             offset: 0.0,
+            row_offsets: Vec::new(),
             intercept: true,
             prior_mean: Vec::new(),
             l2: 0.0,
@@ -83,8 +86,11 @@ pub fn fit(rows: &[Row], labels: &[bool], features: usize, opts: &Options) -> Fi
     for _ in 0..opts.iterations {
         grad.iter_mut().for_each(|g| *g = 0.0);
         let mut grad_b = 0.0;
-        for (row, &y) in rows.iter().zip(labels) {
-            let z = opts.offset + intercept + row.iter().map(|&(j, v)| coef[j] * v).sum::<f64>();
+        for (i, (row, &y)) in rows.iter().zip(labels).enumerate() {
+            let z = opts.offset
+                + opts.row_offsets.get(i).copied().unwrap_or(0.0)
+                + intercept
+                + row.iter().map(|&(j, v)| coef[j] * v).sum::<f64>();
             let err = sigmoid(z) - f64::from(u8::from(y));
             grad_b += err;
             for &(j, v) in row {
@@ -120,24 +126,40 @@ pub fn weight_of(beta: f64) -> f64 {
 
 /// Learns the weights of one force's rules: `rows[i]` is sentence i's evidence
 /// ([`crate::RuleSet::evidence`], rules of this force only, by index into `rules`),
-/// `labels[i]` whether it has the force, `prior[r]` rule r's weight before. Returns the new
-/// weight of every rule, by the model of this module's head.
-pub fn learn_weights(rows: &[Row], labels: &[bool], prior: &[f64], l2: f64) -> Vec<f64> {
+/// `labels[i]` whether it has the force, `prior[r]` rule r's weight before, `fixed[r]` whether
+/// rule r keeps it (`learn = false`: its evidence counts as it is). Returns the new weight of
+/// every rule, by the model of this module's head.
+pub fn learn_weights(
+    rows: &[Row],
+    labels: &[bool],
+    prior: &[f64],
+    fixed: &[bool],
+    l2: f64,
+) -> Vec<f64> {
     let mean: Vec<f64> = prior.iter().map(|&w| SCALE * evidence_of(w)).collect();
+    let is_fixed = |j: usize| fixed.get(j).copied().unwrap_or(false);
     // A sentence where none of the rules fired says nothing about their weights (no intercept
-    // is fitted): only the others are read.
-    let (rows, labels): (Vec<Row>, Vec<bool>) = rows
-        .iter()
-        .zip(labels)
-        .filter(|(r, _)| !r.is_empty())
-        .map(|(r, &y)| (r.clone(), y))
-        .unzip();
+    // is fitted): only the others are read. A fixed rule's evidence is an offset of its row.
+    let mut kept = Vec::new();
+    let mut kept_labels = Vec::new();
+    let mut row_offsets = Vec::new();
+    for (r, &y) in rows.iter().zip(labels).filter(|(r, _)| !r.is_empty()) {
+        let offset: f64 = r
+            .iter()
+            .filter(|(j, _)| is_fixed(*j))
+            .map(|&(j, v)| mean[j] * v)
+            .sum();
+        kept.push(r.iter().copied().filter(|(j, _)| !is_fixed(*j)).collect());
+        kept_labels.push(y);
+        row_offsets.push(offset);
+    }
     let fitted = fit(
-        &rows,
-        &labels,
+        &kept,
+        &kept_labels,
         prior.len(),
         &Options {
             offset: -SCALE * std::f64::consts::LN_2,
+            row_offsets,
             intercept: false,
             prior_mean: mean,
             l2,
@@ -145,39 +167,18 @@ pub fn learn_weights(rows: &[Row], labels: &[bool], prior: &[f64], l2: f64) -> V
             iterations: 4_000,
         },
     );
-    fitted.coef.iter().map(|c| weight_of(c / SCALE)).collect()
-}
-
-/// The threshold that gives the best F1 on `scored` (a sentence's confidence, -1 when the force
-/// was not found, and its label), among the confidences seen, but no lower than `floor`.
-pub fn best_threshold(scored: &[(f64, bool)], floor: f64) -> f64 {
-    let mut candidates: Vec<f64> = scored
+    fitted
+        .coef
         .iter()
-        .map(|(c, _)| *c)
-        .filter(|&c| c >= floor)
-        .collect();
-    candidates.push(floor);
-    candidates.sort_by(f64::total_cmp);
-    candidates.dedup();
-    let pos = scored.iter().filter(|(_, y)| *y).count();
-    let f1 = |t: f64| {
-        let tp = scored.iter().filter(|(c, y)| *y && *c >= t).count();
-        let called = scored.iter().filter(|(c, _)| *c >= t).count();
-        if tp == 0 {
-            0.0
-        } else {
-            2.0 * tp as f64 / (called + pos) as f64
-        }
-    };
-    // The lowest threshold of the best F1 (ties keep recall).
-    candidates
-        .iter()
-        .copied()
-        .fold((floor, -1.0), |(bt, bf), t| {
-            let f = f1(t);
-            if f > bf + 1e-12 { (t, f) } else { (bt, bf) }
+        .enumerate()
+        .map(|(j, c)| {
+            if is_fixed(j) {
+                prior[j]
+            } else {
+                weight_of(c / SCALE)
+            }
         })
-        .0
+        .collect()
 }
 
 #[cfg(test)]
@@ -223,7 +224,16 @@ mod tests {
             vec![(1, 1.0)],
         ];
         let labels = [true, true, true, false, false, false];
-        let w = learn_weights(&rows, &labels, &[0.4, 0.7, 0.6], 0.1);
+        let w = learn_weights(&rows, &labels, &[0.4, 0.7, 0.6], &[], 0.1);
+        assert!(w[0] > 0.5, "{w:?}");
+        assert!(w[1] < 0.5, "{w:?}");
+        assert!((w[2] - 0.6).abs() < 1e-9, "{w:?}");
+        // A rule that is not learned keeps its weight, and its evidence still counts in the
+        // rows it fires on: rule 1, fixed, stays at 0.7 and rule 0 learns as before (they never
+        // fire together).
+        let fixed = learn_weights(&rows, &labels, &[0.4, 0.7, 0.6], &[false, true, false], 0.1);
+        assert_eq!(fixed[1], 0.7);
+        assert!((fixed[0] - w[0]).abs() < 1e-9, "{fixed:?} {w:?}");
         assert!(w[0] > 0.5, "{w:?}");
         assert!(w[1] < 0.5, "{w:?}");
         assert!((w[2] - 0.6).abs() < 1e-9, "{w:?}");
@@ -250,20 +260,5 @@ mod tests {
         for w in [0.1, 0.35, 0.5, 0.8] {
             assert!((weight_of(evidence_of(w)) - w).abs() < 1e-12);
         }
-    }
-
-    #[test]
-    fn the_threshold_is_the_best_f1_on_the_sentences() {
-        let scored = [
-            (0.9, true),
-            (0.7, true),
-            (0.6, false),
-            (0.55, true),
-            (-1.0, true),
-        ];
-        // At 0.55 (and at the floor 0.5, which calls the same): 3 of 4 called right, 4 positives: F1 6/8; at 0.7: 2 of 2, F1 4/6.
-        assert_eq!(best_threshold(&scored, 0.5), 0.5);
-        // Above 0.6 the floor calls what 0.7 does: the lowest threshold of the best F1.
-        assert_eq!(best_threshold(&scored, 0.65), 0.65);
     }
 }

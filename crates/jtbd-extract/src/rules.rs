@@ -61,6 +61,9 @@ pub struct Rule {
     pub cues: Vec<String>,
     /// Regex patterns, matched on the text (case-insensitive, ASCII word boundaries).
     pub patterns: Vec<String>,
+    /// Whether `just eval --learn` learns its weight (default yes); a rule the interview set says
+    /// too little about for its genre (written suggestions) keeps the weight it is given.
+    pub learn: bool,
     /// Whether a negation before a cue cancels it (default yes).
     pub negatable: bool,
     /// Whether the rule speaks for the speaker only: without a first-person or on-behalf-of cue
@@ -116,6 +119,8 @@ struct RawRule {
     patterns: Vec<String>,
     #[serde(default = "yes")]
     negatable: bool,
+    #[serde(default = "yes")]
+    learn: bool,
     #[serde(default)]
     needs_speaker: bool,
     #[serde(default)]
@@ -490,6 +495,7 @@ fn read_files(
                 prior: r.prior.unwrap_or(r.weight),
                 cues: r.cues,
                 patterns: r.patterns,
+                learn: r.learn,
                 negatable: r.negatable,
                 needs_speaker: r.needs_speaker,
                 evaluative: r.evaluative,
