@@ -585,6 +585,76 @@ mod tests {
         );
     }
 
+    /// Negation as a family: a negation shortly before a cue of any family, in its clause,
+    /// cancels it; families that are themselves a lack ("we don't have", "there's no way")
+    /// are patterns that hold the negation, and are not cancelled by it.
+    #[test]
+    fn negation_is_a_family_across_cue_families() {
+        assert_eq!(forces("We are not worried about the renewal."), []);
+        assert_eq!(forces("We're not interested in another agent."), []);
+        assert_eq!(forces("We never struggled with the vendor's support."), []);
+        assert_eq!(forces("I don't really need a second cluster."), []);
+        // The negation stays in its clause.
+        assert_eq!(
+            forces("It was not cheap, but we were struggling with the old one."),
+            [Force::Frustration]
+        );
+        // A lack states a need: the negation is the cue (its rule fires; how much it weighs
+        // alone is learned).
+        let set = RuleSet::embedded().unwrap();
+        let lack = set
+            .rules()
+            .iter()
+            .position(|r| r.id == "desired_progress/need/lack")
+            .unwrap();
+        assert!(set.rule_fires(
+            lack,
+            "We don't have a single place that lists every vendor we pay."
+        ));
+    }
+
+    /// Questions as a family: a want, worry or grievance asked about is not stated, whoever is
+    /// asked ("do you want...", "why do we need...", "are they worried..."); the same words
+    /// stated count.
+    #[test]
+    fn questions_ask_for_a_force_and_do_not_state_it() {
+        assert_eq!(forces("Do you want the slides before the call?"), []);
+        assert_eq!(forces("Why do we need another dashboard?"), []);
+        assert_eq!(forces("Are they worried about the renewal?"), []);
+        assert_eq!(forces("Would you hate a second approval step?"), []);
+        assert_eq!(
+            forces("We need one place to see every login."),
+            [Force::DesiredProgress]
+        );
+        assert_eq!(
+            forces("They are worried about the renewal, and I am worried too."),
+            [Force::Anxiety]
+        );
+    }
+
+    /// Reported speech as a family: what the people a speaker speaks for said, quoted or
+    /// reported, keeps its force (the guideline counts their worries, wants and struggles);
+    /// someone else's feeling told in the third person counts less than the speaker's own.
+    #[test]
+    fn reported_speech_keeps_the_force_of_the_people_spoken_for() {
+        assert_eq!(
+            forces("Our customers told us: \"we're scared of the cutover\"."),
+            [Force::Anxiety]
+        );
+        assert_eq!(
+            forces("The developers keep telling me they hate the release form."),
+            [Force::Frustration]
+        );
+        assert_eq!(
+            forces("Our board said they want one vendor for identity."),
+            [Force::DesiredProgress]
+        );
+        assert!(
+            confidence("He said he was nervous about the cutover.", Force::Anxiety)
+                < confidence("I was nervous about the cutover.", Force::Anxiety)
+        );
+    }
+
     #[test]
     fn idioms_and_hedges_take_the_force_out() {
         assert_eq!(forces("It has to be a manual export, I'm afraid."), []);
