@@ -116,7 +116,7 @@ pub fn score(rules: &mut RuleSet, items: &[Item], learned: bool, l2: f64) {
     };
     let mut predicted = vec![[false; 3]; items.len()];
     let mut per_fold = vec![[Counts::default(); 3]; FOLDS];
-    for k in 0..FOLDS {
+    for (k, counts) in per_fold.iter_mut().enumerate() {
         if learned {
             let train: Vec<usize> = (0..items.len()).filter(|&i| fold[i] != k).collect();
             learn_on(rules, items, &evidence, &train, l2);
@@ -125,7 +125,7 @@ pub fn score(rules: &mut RuleSet, items: &[Item], learned: bool, l2: f64) {
             let found = rules.classify(&items[i].text);
             for (j, force) in FORCES.iter().enumerate() {
                 predicted[i][j] = found.hits.iter().any(|h| h.force == *force);
-                per_fold[k][j].add(has(&items[i], *force), predicted[i][j]);
+                counts[j].add(has(&items[i], *force), predicted[i][j]);
             }
         }
         restore(rules, &before);
