@@ -169,12 +169,7 @@ pub fn score(rules: &mut RuleSet, items: &[Item], learned: bool, l2: f64) {
         .map(|j| {
             let prf: Vec<(f64, f64, f64)> = per_fold.iter().map(|c| c[j].prf()).collect();
             let m = |g: fn(&(f64, f64, f64)) -> f64| prf.iter().map(g).sum::<f64>() / FOLDS as f64;
-            format!(
-                "{:.2} {:.2} {:.2}      ",
-                m(|x| x.0),
-                m(|x| x.1),
-                m(|x| x.2)
-            )
+            format!("{:.3} {:.3} {:.3}   ", m(|x| x.0), m(|x| x.1), m(|x| x.2))
         })
         .collect();
     println!(

@@ -20,7 +20,7 @@
 //! weights and thresholds learned on the other folds), first with the weights as the rule files
 //! hold them, then learned per fold, and stops; `just eval` prints the learned table after the
 //! interview tables. `--l2 X` sets the learning's pull towards each rule's hand-set prior
-//! (default 2). `--learn` fits on every labelled interview sentence and writes the weights and
+//! (default 0.5). `--learn` fits on every labelled interview sentence and writes the weights and
 //! thresholds into `crates/jtbd-extract/data/rules/`. `--fires PREFIX` lists every sentence
 //! of the interview set a rule whose id starts so fires on, with its labels, to read.
 
@@ -107,7 +107,7 @@ fn read_so(dir: &Path) -> Option<Vec<Item>> {
 }
 
 /// The default pull of learned weights towards their priors (`--l2`).
-const L2: f64 = 2.0;
+const L2: f64 = 0.5;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -550,9 +550,24 @@ mod tests {
 
     #[test]
     fn a_question_asking_for_a_struggle_adds_to_evidence_and_never_stands_in_for_it() {
-        let set = RuleSet::embedded().unwrap();
-        // A cue whose learned weight is a little under the threshold (frustration/pain/harsh).
-        let weak = "Getting the data out of that system was a disaster.";
+        // A cue a little under the threshold (the embedded weights are learned and move: this
+        // rule's is set here), with the embedded modifiers and their question prompts.
+        let rules = r#"
+force = "frustration"
+[[rule]]
+id = "frustration/test/weak"
+weight = 0.45
+cues = ["hard"]
+examples = [
+  { text = "It was hard.", expect = "match" },
+  { text = "It was easy.", expect = "none" },
+]
+"#;
+        let set = RuleSet::from_texts(&[("t.toml", rules)]).unwrap();
+        let weak = "Getting the data out of that system was hard.";
+        let forces = |text: &str| -> Vec<Force> {
+            set.classify(text).hits.iter().map(|h| h.force).collect()
+        };
         let primed = |q: &str, text: &str| -> Vec<Force> {
             let prime = set.prime(q);
             set.classify_primed(text, prime)
