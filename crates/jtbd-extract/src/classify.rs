@@ -638,7 +638,7 @@ examples = [
         assert_eq!(forces("Are they worried about the renewal?"), []);
         assert_eq!(forces("Would you hate a second approval step?"), []);
         assert_eq!(
-            forces("We need one place to see every login."),
+            forces("We need a single list of every admin account."),
             [Force::DesiredProgress]
         );
         assert_eq!(
