@@ -42,7 +42,9 @@ fuzz SECS="300":
     command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
     cd fuzz && for t in $(cargo fuzz list); do cargo fuzz run --sanitizer none "$t" -- -max_total_time={{SECS}} || exit 1; done
 
-# Score extraction on the labelled dev sets in ../shared/eval (precision, recall, F1).
+# Score extraction on the labelled dev sets in ../shared/eval (precision, recall, F1; the
+# interview set also leave-interviews-out). --cv: only that, before and after learning per fold;
+# --learn: learn the rules' weights from the labelled interviews into the rule files.
 eval *ARGS:
     cargo run --profile eval --example eval -- {{ARGS}}
 

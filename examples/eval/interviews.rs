@@ -1,5 +1,5 @@
 //! The in-domain set: interviewee sentences from real technology-leader interviews
-//! (`../shared/eval/interviews/labelled.jsonl`), labelled under its `GUIDELINE.md`.
+//! (`../shared/eval/interviews/labelled*.jsonl`), labelled under its `GUIDELINE.md`.
 //!
 //! Each force is a binary detector over every item, scored over all items and over each pool
 //! (`random` gives unbiased precision and recall; `enriched` holds more positives). The
@@ -20,9 +20,22 @@ pub struct Item {
     pub labels: Vec<String>,
 }
 
-/// Reads the set, or `None` when it is not there.
+/// The labelled files: the first ten interviews, then 21 more (`interviews/README.md`).
+const FILES: [&str; 2] = [
+    "interviews/labelled.jsonl",
+    "interviews/labelled_more.jsonl",
+];
+
+/// Reads the set (every file of it that is there), or `None` when none is.
 pub fn read(dir: &Path) -> Option<Vec<Item>> {
-    let text = std::fs::read_to_string(dir.join("interviews/labelled.jsonl")).ok()?;
+    let texts: Vec<String> = FILES
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(dir.join(f)).ok())
+        .collect();
+    if texts.is_empty() {
+        return None;
+    }
+    let text = texts.join("\n");
     let field = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or("").to_owned();
     Some(
         text.lines()

@@ -93,16 +93,10 @@ impl RuleSet {
                 if mods.cancels(f) {
                     continue;
                 }
-                let mut w = (self.rules[f.rule].weight + f.bonus).min(0.99);
-                if f.cue && mods.hypothetical(text, f) {
-                    w *= self.hypothetical_factor[fi];
-                }
-                if f.other && !self.rules[f.rule].evaluative {
-                    w *= self.other_subject_factor[fi];
-                }
-                if !mods.speaker && self.rules[f.rule].needs_speaker {
-                    w *= self.modifiers.no_speaker_factor;
-                }
+                // The modifiers scale a rule's evidence, `-ln(1 - w)`: what a learned weight is
+                // a coefficient of (`learn.rs`).
+                let w = (self.rules[f.rule].weight + f.bonus).min(0.99);
+                let w = 1.0 - (1.0 - w).powf(self.factor(text, f, &mods, fi));
                 match rules.iter_mut().find(|(r, _)| *r == f.rule) {
                     Some((_, best)) => *best = best.max(w),
                     None => rules.push((f.rule, w)),
@@ -134,6 +128,41 @@ impl RuleSet {
             });
         }
         Classification { hits }
+    }
+
+    /// What the modifiers leave of one firing's evidence: the hypothetical, someone else's
+    /// feeling, a rule that needs the speaker without one (1 when none applies).
+    fn factor(&self, text: &str, f: &Fire, mods: &Mods, fi: usize) -> f64 {
+        let rule = &self.rules[f.rule];
+        let mut factor = 1.0;
+        if f.cue && mods.hypothetical(text, f) {
+            factor *= self.hypothetical_factor[fi];
+        }
+        if f.other && !rule.evaluative {
+            factor *= self.other_subject_factor[fi];
+        }
+        if !mods.speaker && rule.needs_speaker {
+            factor *= self.modifiers.no_speaker_factor;
+        }
+        factor
+    }
+
+    /// The rules that fire in `text` (not cancelled), each with the largest share of its
+    /// evidence the modifiers leave it (1 for a plain firing): the features the weights are
+    /// learned from ([`crate::learn`]), in rule order.
+    pub fn evidence(&self, text: &str) -> Vec<(usize, f64)> {
+        let (fires, mods) = self.scan(text);
+        let mut out: Vec<(usize, f64)> = Vec::new();
+        for f in fires.iter().filter(|f| !mods.cancels(f)) {
+            let fi = index_of(self.rules[f.rule].force);
+            let x = self.factor(text, f, &mods, fi);
+            match out.iter_mut().find(|(r, _)| *r == f.rule) {
+                Some((_, best)) => *best = best.max(x),
+                None => out.push((f.rule, x)),
+            }
+        }
+        out.sort_unstable_by_key(|(r, _)| *r);
+        out
     }
 
     /// Whether rule `rule` fires anywhere in `text` (not negated, not hedged, not inside an
@@ -521,8 +550,24 @@ mod tests {
 
     #[test]
     fn a_question_asking_for_a_struggle_adds_to_evidence_and_never_stands_in_for_it() {
-        let set = RuleSet::embedded().unwrap();
+        // A cue a little under the threshold (the embedded weights are learned and move: this
+        // rule's is set here), with the embedded modifiers and their question prompts.
+        let rules = r#"
+force = "frustration"
+[[rule]]
+id = "frustration/test/weak"
+weight = 0.45
+cues = ["hard"]
+examples = [
+  { text = "It was hard.", expect = "match" },
+  { text = "It was easy.", expect = "none" },
+]
+"#;
+        let set = RuleSet::from_texts(&[("t.toml", rules)]).unwrap();
         let weak = "Getting the data out of that system was hard.";
+        let forces = |text: &str| -> Vec<Force> {
+            set.classify(text).hits.iter().map(|h| h.force).collect()
+        };
         let primed = |q: &str, text: &str| -> Vec<Force> {
             let prime = set.prime(q);
             set.classify_primed(text, prime)
@@ -552,6 +597,76 @@ mod tests {
         assert_eq!(
             forces("We never tested it. I'm scared of the cutover."),
             [Force::Anxiety]
+        );
+    }
+
+    /// Negation as a family: a negation shortly before a cue of any family, in its clause,
+    /// cancels it; families that are themselves a lack ("we don't have", "there's no way")
+    /// are patterns that hold the negation, and are not cancelled by it.
+    #[test]
+    fn negation_is_a_family_across_cue_families() {
+        assert_eq!(forces("We are not worried about the renewal."), []);
+        assert_eq!(forces("We're not interested in another agent."), []);
+        assert_eq!(forces("We never struggled with the vendor's support."), []);
+        assert_eq!(forces("I don't really need a second cluster."), []);
+        // The negation stays in its clause.
+        assert_eq!(
+            forces("It was not cheap, but we were struggling with the old one."),
+            [Force::Frustration]
+        );
+        // A lack states a need: the negation is the cue (its rule fires; how much it weighs
+        // alone is learned).
+        let set = RuleSet::embedded().unwrap();
+        let lack = set
+            .rules()
+            .iter()
+            .position(|r| r.id == "desired_progress/need/lack")
+            .unwrap();
+        assert!(set.rule_fires(
+            lack,
+            "We don't have a single place that lists every vendor we pay."
+        ));
+    }
+
+    /// Questions as a family: a want, worry or grievance asked about is not stated, whoever is
+    /// asked ("do you want...", "why do we need...", "are they worried..."); the same words
+    /// stated count.
+    #[test]
+    fn questions_ask_for_a_force_and_do_not_state_it() {
+        assert_eq!(forces("Do you want the slides before the call?"), []);
+        assert_eq!(forces("Why do we need another dashboard?"), []);
+        assert_eq!(forces("Are they worried about the renewal?"), []);
+        assert_eq!(forces("Would you hate a second approval step?"), []);
+        assert_eq!(
+            forces("We need a single list of every admin account."),
+            [Force::DesiredProgress]
+        );
+        assert_eq!(
+            forces("They are worried about the renewal, and I am worried too."),
+            [Force::Anxiety]
+        );
+    }
+
+    /// Reported speech as a family: what the people a speaker speaks for said, quoted or
+    /// reported, keeps its force (the guideline counts their worries, wants and struggles);
+    /// someone else's feeling told in the third person counts less than the speaker's own.
+    #[test]
+    fn reported_speech_keeps_the_force_of_the_people_spoken_for() {
+        assert_eq!(
+            forces("Our customers told us: \"we're scared of the cutover\"."),
+            [Force::Anxiety]
+        );
+        assert_eq!(
+            forces("The developers keep telling me they hate the release form."),
+            [Force::Frustration]
+        );
+        assert_eq!(
+            forces("Our board said they want one vendor for identity."),
+            [Force::DesiredProgress]
+        );
+        assert!(
+            confidence("He said he was nervous about the cutover.", Force::Anxiety)
+                < confidence("I was nervous about the cutover.", Force::Anxiety)
         );
     }
 

@@ -21,10 +21,14 @@
 //! - in the answer to an interviewer's question that asks for a force ("what was the hardest
 //!   part?"), that force gets a bonus where one of its rules fired ([`RuleSet::prime`]).
 //!
+//! - the rules' weights and the thresholds are learned from labelled interview sentences by a
+//!   logistic regression per force over the rules' evidence ([`learn`], `just eval --learn`).
+//!
 //! [`RuleSet::classify`] scores one text; [`signals`] runs over an interview's sentences.
 
 mod classify;
 mod gate;
+pub mod learn;
 mod phrase_trie;
 mod rules;
 mod signals;

@@ -51,12 +51,19 @@ pub struct Rule {
     pub id: String,
     /// The force it signals.
     pub force: Force,
-    /// How much one hit counts (0 to 1).
+    /// How much one hit counts (0 to 1): learned from labelled interview sentences
+    /// (`just eval --learn`), or set by hand in a rule of one's own.
     pub weight: f64,
+    /// The weight before learning, set by hand: where the learning starts and what it holds a
+    /// rule near when few labelled sentences say anything about it (`weight` when not given).
+    pub prior: f64,
     /// Lexicon cues: words or phrases, matched on stemmed tokens.
     pub cues: Vec<String>,
     /// Regex patterns, matched on the text (case-insensitive, ASCII word boundaries).
     pub patterns: Vec<String>,
+    /// Whether `just eval --learn` learns its weight (default yes); a rule the interview set says
+    /// too little about for its genre (written suggestions) keeps the weight it is given.
+    pub learn: bool,
     /// Whether a negation before a cue cancels it (default yes).
     pub negatable: bool,
     /// Whether the rule speaks for the speaker only: without a first-person or on-behalf-of cue
@@ -105,11 +112,15 @@ struct RawRule {
     id: String,
     weight: f64,
     #[serde(default)]
+    prior: Option<f64>,
+    #[serde(default)]
     cues: Vec<String>,
     #[serde(default)]
     patterns: Vec<String>,
     #[serde(default = "yes")]
     negatable: bool,
+    #[serde(default = "yes")]
+    learn: bool,
     #[serde(default)]
     needs_speaker: bool,
     #[serde(default)]
@@ -364,6 +375,24 @@ impl RuleSet {
         Prime(bonus)
     }
 
+    /// Sets the weight of rule `rule` (clamped into (0, 1]): a weight learned from labelled
+    /// sentences ([`crate::learn`]) scored without rebuilding the set.
+    pub fn set_weight(&mut self, rule: usize, weight: f64) {
+        if let Some(r) = self.rules.get_mut(rule) {
+            r.weight = weight.clamp(0.01, 1.0);
+        }
+    }
+
+    /// The confidence a force needs to be reported.
+    pub fn threshold(&self, force: Force) -> f64 {
+        self.thresholds[force_index(force)]
+    }
+
+    /// Sets the confidence a force needs to be reported.
+    pub fn set_threshold(&mut self, force: Force, threshold: f64) {
+        self.thresholds[force_index(force)] = threshold;
+    }
+
     /// Reports a force only at `min` confidence or more (a force's own threshold still holds
     /// when it is higher): trades recall for precision, as `--min-confidence` does.
     pub fn set_min_confidence(&mut self, min: f64) {
@@ -437,6 +466,9 @@ fn read_files(
             if !(r.weight > 0.0 && r.weight <= 1.0) {
                 err(format!("weight {} is not in (0, 1]", r.weight));
             }
+            if let Some(p) = r.prior.filter(|p| !(*p > 0.0 && *p <= 1.0)) {
+                err(format!("prior {p} is not in (0, 1]"));
+            }
             if r.cues.is_empty() && r.patterns.is_empty() {
                 err("a rule needs `cues` or `patterns`".into());
             }
@@ -460,8 +492,10 @@ fn read_files(
                 id: r.id.clone(),
                 force,
                 weight: r.weight,
+                prior: r.prior.unwrap_or(r.weight),
                 cues: r.cues,
                 patterns: r.patterns,
+                learn: r.learn,
                 negatable: r.negatable,
                 needs_speaker: r.needs_speaker,
                 evaluative: r.evaluative,
