@@ -360,11 +360,12 @@ fn passage_story(
         .map(|s| &r.said[s.said])
         .filter(|d| (d.turn, d.sentence) <= m)
         .collect();
+    // A frustration or worry drives a want more than a clause of the want's own sentence does;
+    // the nearest first.
     before.sort_by_key(|d| {
-        (
-            (d.turn, d.sentence) != m && !matches!(d.force, Force::Frustration | Force::Anxiety),
-            std::cmp::Reverse((d.turn, d.sentence)),
-        )
+        let pain = matches!(d.force, Force::Frustration | Force::Anxiety);
+        let own = (d.turn, d.sentence) == m;
+        (!pain, !own, std::cmp::Reverse((d.turn, d.sentence)))
     });
     // A pain told as a plain clause is a situation only when it is another sentence than the
     // motivation's (else the want would be told twice).
