@@ -34,6 +34,7 @@ struct Raw {
     unfit_examples: Vec<String>,
     fit_examples: Vec<String>,
     trailing: Vec<String>,
+    leading: Vec<String>,
     lower_first: Vec<String>,
     themes: RawThemes,
     tense: RawTense,
@@ -238,6 +239,8 @@ pub struct Knowledge {
     pub fit_examples: Vec<String>,
     /// Words a slot never ends on, lower case.
     pub trailing: Vec<String>,
+    /// Words a slot never starts on, lower case.
+    pub leading: Vec<String>,
     /// Words written capitalised only because they open a sentence, lower case.
     pub lower_first: HashSet<String>,
     /// A slot needs this many words that say something (not stop words, three letters or more).
@@ -359,6 +362,7 @@ impl Knowledge {
             unfit_examples: raw.unfit_examples,
             fit_examples: raw.fit_examples,
             trailing: raw.trailing.iter().map(|t| t.to_lowercase()).collect(),
+            leading: raw.leading.iter().map(|t| t.to_lowercase()).collect(),
             lower_first: raw.lower_first.iter().map(|t| t.to_lowercase()).collect(),
             passage_turns: raw.themes.passage_turns,
             min_content_words: raw.themes.min_content_words,
@@ -437,6 +441,18 @@ impl Knowledge {
             out.truncate(cut);
             let kept = out.trim_end_matches([',', ' ', '-', ':', ';']).len();
             out.truncate(kept);
+        }
+        loop {
+            let lower = out.to_lowercase();
+            let Some(cut) = self.leading.iter().find_map(|w| {
+                lower
+                    .strip_prefix(w.as_str())
+                    .filter(|rest| rest.starts_with(' '))
+                    .map(|rest| lower.len() - rest.len() + 1)
+            }) else {
+                break;
+            };
+            out = out[cut..].to_owned();
         }
         let first = out.split([' ', ',']).next().unwrap_or("");
         if first.chars().next().is_some_and(char::is_uppercase)
