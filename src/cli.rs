@@ -309,27 +309,33 @@ fn confidence(s: &str) -> Result<f64, String> {
 
 const STORIES_HELP: &str = "\
 Reads the transcripts, finds the forces in what interviewees said, and groups the signals of
-several interviewees into themes (what the struggle is about, in their words). Each theme gets
-a job story, `When <situation>, I want to <motivation>, so I can <outcome>.`, every slot drafted
-from a quote it cites; a slot no quote gives is a gap, shown as `[no evidence: ...]` and counted,
-never filled with other words. Stories also carry chains (a fear or pain the same interviewee
-links to a want), who does the job and who benefits. Segments group interviewees by the themes
-they share, each with its poster child, what their metadata have in common, and their language.
+several interviewees into themes: the topics of a codebook (a built-in one for technology and
+security buyers, or your own with --codebook), then phrases several interviewees share that no
+codebook names. A theme lists its strongest job stories, `When <situation>, I want to
+<motivation>, so I can <outcome>.`, each one interviewee's, drafted from one passage of theirs:
+every slot cites that person's quote; a slot they do not say is a gap, shown as
+`[no evidence: ...]` and counted, never filled with anyone else's words. Stories also carry
+chains (a fear or pain the same interviewee links to a want), who does the job and who benefits.
+Segments cluster interviewees by the themes they struggle with, each with its cohesion, its
+poster child, what their metadata have in common, and their language.
 
 Examples:
   jtbd stories corpora/
   jtbd stories corpora/ --format markdown > stories.md
   jtbd stories calls/ --role CISO --min-interviewees 3
   jtbd stories calls/ --where industry=banking --format jsonl | jq -c 'select(.type == \"story\")'
+  jtbd stories calls/ --codebook team-codes.qdc          # a codebook from ATLAS.ti, NVivo, MAXQDA
+  jtbd stories calls/ --codebook ours.toml --own-codebook  # only our themes
 
 Exit codes: 0 stories drafted, 1 none (too few interviewees share a theme), 2 error.
-The grammar and templates are data: crates/jtbd-stories/data/stories.toml (docs/stories.md).";
+The grammar and templates are data: crates/jtbd-stories/data/stories.toml; the built-in
+codebook: crates/jtbd-stories/data/codebook.toml (docs/stories.md).";
 
 /// The codebook that names themes.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CodebookArgs {
-    /// Add themes from a codebook: TOML like the built-in one (`jtbd codebook` would print it:
-    /// crates/jtbd-stories/data/codebook.toml) or a REFI-QDA .qdc from ATLAS.ti, NVivo, MAXQDA
+    /// Add themes from a codebook: TOML like the built-in one
+    /// (crates/jtbd-stories/data/codebook.toml) or a REFI-QDA .qdc from ATLAS.ti, NVivo, MAXQDA
     /// or QualCoder (each code a theme, its name and a `Cues: a; b` line of its description
     /// its cues). A theme with a built-in id replaces it. Repeatable.
     #[arg(long, value_name = "FILE")]
