@@ -110,7 +110,7 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
     if errors > 0 {
         return Ok(2);
     }
-    if findings.stories.is_empty() {
+    if findings.themes.is_empty() {
         eprintln!(
             "nothing found: no theme is shared by {min} or more of the {} interviewees read{}",
             records.len(),

@@ -85,7 +85,8 @@ impl Story {
 }
 
 /// The chains of every record: a fear or pain followed by a want of the same speaker within
-/// `chain_turns` of their turns, or a want that opens with a causal word one turn further.
+/// `chain_turns` of their turns, or a want that opens with a causal word one turn further. In
+/// record order (the stories look a record's up by it).
 pub fn chains(records: &[Record], scanned: &Scanned, k: &Knowledge) -> Vec<Chain> {
     let mut out = Vec::new();
     for (ri, r) in records.iter().enumerate() {
@@ -248,7 +249,14 @@ pub fn theme_stories(
     let mut told: Vec<((usize, usize, f64), Story)> = Vec::new();
     for (&ri, anchors) in &by_record {
         let mut best: Option<((usize, usize, f64), Story)> = None;
+        let mut last_turn = None;
         for anchor in anchors {
+            // Anchors of one turn share their passage: the first of them stands for all.
+            let turn = records[ri].said[anchor.said].turn;
+            if last_turn == Some(turn) {
+                continue;
+            }
+            last_turn = Some(turn);
             let story = passage_story(records, scanned, index, *anchor, &members, all_chains, k);
             let Some(story) = story else { continue };
             let filled = 3 - story.gaps().len();
@@ -285,6 +293,8 @@ pub fn theme_stories(
             a.1.record.cmp(&b.1.record)
         }
     });
+    // Enough to fill the theme after the stronger themes have taken their passages.
+    told.truncate(k.stories_per_theme.saturating_mul(4));
     (told.into_iter().map(|(_, s)| s).collect(), tellers)
 }
 
@@ -320,7 +330,7 @@ fn passage_story(
     // The passage's quotes for a slot: the theme's first, then `first` force, then nearest.
     let ranked = |first: &[Force]| -> Vec<&Said> {
         let mut out: Vec<&SignalRef> = signals.iter().collect();
-        out.sort_by_key(|s| {
+        out.sort_by_cached_key(|s| {
             let d = &r.said[s.said];
             (
                 !members.contains(s),
@@ -355,6 +365,9 @@ fn passage_story(
         .map_or((a.turn, a.sentence), |d| (d.turn, d.sentence));
     let m_at = motivation.evidence.quote.byte_start;
     // The situation is told before the want or in its sentence: the nearest first.
+    let from = all_chains.partition_point(|c| c.from.record < anchor.record);
+    let to = all_chains.partition_point(|c| c.from.record <= anchor.record);
+    let record_chains = &all_chains[from..to];
     let mut before: Vec<&Said> = signals
         .iter()
         .map(|s| &r.said[s.said])
@@ -385,7 +398,8 @@ fn passage_story(
     if situation.is_none() && outcome.is_none() {
         return None;
     }
-    let chains: Vec<Chain> = all_chains
+    // Chains come in record order: only this record's are looked at.
+    let chains: Vec<Chain> = record_chains
         .iter()
         .filter(|c| signals.contains(&c.from) || signals.contains(&c.to))
         .cloned()

@@ -32,6 +32,9 @@ struct Raw {
     complete_examples: Vec<String>,
     unfit: String,
     unfit_examples: Vec<String>,
+    pitch: String,
+    pitch_examples: Vec<String>,
+    job_examples: Vec<String>,
     fit_examples: Vec<String>,
     trailing: Vec<String>,
     leading: Vec<String>,
@@ -237,6 +240,10 @@ pub struct Knowledge {
     pub unfit: regex::Regex,
     pub unfit_examples: Vec<String>,
     pub fit_examples: Vec<String>,
+    /// A motivation that is a vendor's pitch, not a job; examples that must and must not.
+    pub pitch: regex::Regex,
+    pub pitch_examples: Vec<String>,
+    pub job_examples: Vec<String>,
     /// Words a slot never ends on, lower case.
     pub trailing: Vec<String>,
     /// Words a slot never starts on, lower case.
@@ -357,7 +364,17 @@ impl Knowledge {
                 file: file.into(),
                 message: format!("unfit: {e}"),
             })?;
+        let pitch = regex::RegexBuilder::new(&raw.pitch)
+            .case_insensitive(true)
+            .build()
+            .map_err(|e| KnowledgeError::Parse {
+                file: file.into(),
+                message: format!("pitch: {e}"),
+            })?;
         Ok(Knowledge {
+            pitch,
+            pitch_examples: raw.pitch_examples,
+            job_examples: raw.job_examples,
             unfit,
             unfit_examples: raw.unfit_examples,
             fit_examples: raw.fit_examples,
@@ -478,6 +495,7 @@ impl Knowledge {
         (words >= rule.min_words.max(1)
             && words <= rule.max_words.max(1)
             && !self.dangling.is_match(&out)
+            && !(rule.slot == Slot::Motivation && self.pitch.is_match(&out))
             && !self.unfit.is_match(&out))
         .then_some(out)
     }
@@ -551,6 +569,18 @@ mod tests {
             .as_deref(),
             Some("it took us a year to move the billing jobs")
         );
+    }
+
+    #[test]
+    fn pitches_are_told_from_jobs_by_their_examples() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert!(!k.pitch_examples.is_empty() && !k.job_examples.is_empty());
+        for slot in &k.pitch_examples {
+            assert!(k.pitch.is_match(slot), "{slot:?} is a pitch");
+        }
+        for slot in &k.job_examples {
+            assert!(!k.pitch.is_match(slot), "{slot:?} is a job");
+        }
     }
 
     #[test]

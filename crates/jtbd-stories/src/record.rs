@@ -36,7 +36,7 @@ pub struct Said {
     pub cues: Vec<Range<usize>>,
     /// The sentence before it in the same turn, if any (a situation often stands there).
     pub before: Option<Quote>,
-    /// The sentence after it in the same turn, if any (an outcome often follows a want).
+    /// For a want, the sentence after it in the same turn, if any (an outcome often follows).
     pub after: Option<Quote>,
 }
 
@@ -133,8 +133,10 @@ impl Record {
                     .sentence
                     .checked_sub(1)
                     .map(|b| quote(interview, s.turn, b)),
-                after: (s.sentence + 1 < interview.turns[s.turn].sentences.len())
-                    .then(|| quote(interview, s.turn, s.sentence + 1)),
+                // Only a want's next sentence is ever read (its outcome or its reason).
+                after: (s.force == Force::DesiredProgress
+                    && s.sentence + 1 < interview.turns[s.turn].sentences.len())
+                .then(|| quote(interview, s.turn, s.sentence + 1)),
             })
             .collect();
         Record {
