@@ -327,7 +327,7 @@ Examples:
   jtbd stories calls/ --codebook team-codes.qdc          # a codebook from ATLAS.ti, NVivo, MAXQDA
   jtbd stories calls/ --codebook ours.toml --own-codebook  # only our themes
 
-Exit codes: 0 stories drafted, 1 none (too few interviewees share a theme), 2 error.
+Exit codes: 0 themes found, 1 none (too few interviewees share a theme), 2 error.
 The grammar and templates are data: crates/jtbd-stories/data/stories.toml; the built-in
 codebook: crates/jtbd-stories/data/codebook.toml (docs/stories.md).";
 
