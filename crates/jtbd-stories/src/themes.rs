@@ -189,7 +189,16 @@ pub fn themes(
             .filter(|(_, n)| *n > free.len());
         let at = match into {
             Some((t, _)) => t,
-            None if who(&mut free.iter()) >= min => {
+            // A phrase people only enjoy or wish for ("star wars", "blog post") is talk, not a
+            // struggle: an emergent theme needs a frustration or a worry among its signals.
+            None if who(&mut free.iter()) >= min
+                && free.iter().any(|s| {
+                    matches!(
+                        records[s.record].said[s.said].force,
+                        Force::Frustration | Force::Anxiety
+                    )
+                }) =>
+            {
                 picked.push((Origin::Emergent, Some(key), Vec::new()));
                 picked.len() - 1
             }
