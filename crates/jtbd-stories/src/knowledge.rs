@@ -175,14 +175,7 @@ impl GrammarRule {
             let lower = value.to_lowercase();
             if let Some(at) = cut_at
                 .iter()
-                .filter_map(|c| {
-                    // A clause word stands alone; a mark (", and", "--") follows a word.
-                    if c.starts_with(char::is_alphanumeric) {
-                        lower.find(&format!(" {c} "))
-                    } else {
-                        lower.find(&format!("{c} "))
-                    }
-                })
+                .filter_map(|c| lower.find(c.as_str()))
                 .min()
                 .filter(|&at| value.is_char_boundary(at))
             {
@@ -214,7 +207,8 @@ pub struct Actor {
 pub struct Knowledge {
     pub template: String,
     pub gap: String,
-    /// Clauses that end a drafted slot, lower case.
+    /// Clauses that end a drafted slot, lower case, as searched: a clause word with a space on
+    /// each side (" so that "), a mark with a space after it (", and ").
     pub cut_at: Vec<String>,
     pub stop_terms: HashSet<String>,
     pub min_interviewees: usize,
@@ -390,7 +384,19 @@ impl Knowledge {
             slot_sets,
             template: raw.template,
             gap: raw.gap,
-            cut_at: raw.cut_at.iter().map(|c| c.to_lowercase()).collect(),
+            cut_at: raw
+                .cut_at
+                .iter()
+                .map(|c| {
+                    let c = c.to_lowercase();
+                    // A clause word stands alone; a mark (", and", "--") follows a word.
+                    if c.starts_with(char::is_alphanumeric) {
+                        format!(" {c} ")
+                    } else {
+                        format!("{c} ")
+                    }
+                })
+                .collect(),
             stop_terms: raw
                 .themes
                 .stop_words
@@ -481,6 +487,14 @@ impl Knowledge {
             }
         }
         let words = out.split_whitespace().count();
+        let fits = words >= rule.min_words.max(1)
+            && words <= rule.max_words.max(1)
+            && !self.dangling.is_match(&out)
+            && !(rule.slot == Slot::Motivation && self.pitch.is_match(&out))
+            && !self.unfit.is_match(&out);
+        if !fits {
+            return None;
+        }
         let content = terms(&out)
             .iter()
             .filter(|t| {
@@ -489,15 +503,7 @@ impl Knowledge {
                     && !self.stop_terms.contains(t.as_str())
             })
             .count();
-        if content < self.min_content_words {
-            return None;
-        }
-        (words >= rule.min_words.max(1)
-            && words <= rule.max_words.max(1)
-            && !self.dangling.is_match(&out)
-            && !(rule.slot == Slot::Motivation && self.pitch.is_match(&out))
-            && !self.unfit.is_match(&out))
-        .then_some(out)
+        (content >= self.min_content_words).then_some(out)
     }
 }
 
