@@ -535,28 +535,35 @@ mod tests {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 
+    /// Every example of `must` matches `re` and none of `must_not` does; both lists say something.
+    fn told_apart(re: &regex::Regex, must: &[String], must_not: &[String], what: &str) {
+        assert!(
+            !must.is_empty() && !must_not.is_empty(),
+            "{what}: examples both ways"
+        );
+        for slot in must {
+            assert!(re.is_match(slot), "{what}: {slot:?} should match");
+        }
+        for slot in must_not {
+            assert!(!re.is_match(slot), "{what}: {slot:?} should not match");
+        }
+    }
+
     #[test]
     fn dangling_slots_are_told_from_complete_ones_by_their_examples() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        assert!(!k.dangling_examples.is_empty() && !k.complete_examples.is_empty());
-        for slot in &k.dangling_examples {
-            assert!(k.dangling.is_match(slot), "{slot:?} dangles");
-        }
-        for slot in &k.complete_examples {
-            assert!(!k.dangling.is_match(slot), "{slot:?} is complete");
-        }
+        told_apart(
+            &k.dangling,
+            &k.dangling_examples,
+            &k.complete_examples,
+            "dangling",
+        );
     }
 
     #[test]
     fn unfit_slots_are_told_from_fit_ones_by_their_examples() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        assert!(!k.unfit_examples.is_empty() && !k.fit_examples.is_empty());
-        for slot in &k.unfit_examples {
-            assert!(k.unfit.is_match(slot), "{slot:?} is unfit");
-        }
-        for slot in &k.fit_examples {
-            assert!(!k.unfit.is_match(slot), "{slot:?} is fit");
-        }
+        told_apart(&k.unfit, &k.unfit_examples, &k.fit_examples, "unfit");
     }
 
     #[test]
@@ -580,13 +587,7 @@ mod tests {
     #[test]
     fn pitches_are_told_from_jobs_by_their_examples() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        assert!(!k.pitch_examples.is_empty() && !k.job_examples.is_empty());
-        for slot in &k.pitch_examples {
-            assert!(k.pitch.is_match(slot), "{slot:?} is a pitch");
-        }
-        for slot in &k.job_examples {
-            assert!(!k.pitch.is_match(slot), "{slot:?} is a job");
-        }
+        told_apart(&k.pitch, &k.pitch_examples, &k.job_examples, "pitch");
     }
 
     #[test]
