@@ -214,11 +214,7 @@ pub fn story_heads<'a>(
     f.stories.iter().enumerate().map(move |(i, story)| {
         let t = &f.themes[story.theme];
         let first = i == 0 || f.stories[i - 1].theme != story.theme;
-        let r = &study.records[story.record];
-        let teller = story
-            .motivation
-            .as_ref()
-            .map_or(r.interviewee.as_str(), |d| r.teller(&d.evidence.quote));
+        let teller = story.teller(study.records);
         let note = format!(
             "{teller}; {} of {} interviewees tell one",
             t.tellers, t.strength.interviewees

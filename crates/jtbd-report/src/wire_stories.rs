@@ -254,10 +254,7 @@ impl<'a> WireStory<'a> {
         let r = &records[s.record];
         WireStory {
             theme: &themes[s.theme].id,
-            interviewee: s
-                .motivation
-                .as_ref()
-                .map_or(r.interviewee.as_str(), |d| r.teller(&d.evidence.quote)),
+            interviewee: s.teller(records),
             interview: &r.id,
             path: &r.path,
             text: &s.text,

@@ -4,7 +4,7 @@
 //! lists its strongest stories. Also chains from fear or pain to a want, and who does the job
 //! and who benefits.
 
-use crate::knowledge::{Knowledge, Slot};
+use crate::knowledge::{GrammarRule, Knowledge, Place, Slot};
 use crate::record::{Quote, Record, Said};
 use crate::scan::Scanned;
 use crate::themes::{SignalRef, Theme};
@@ -72,6 +72,14 @@ impl Story {
             .into_iter()
             .filter(|s| self.slot(*s).is_none())
             .collect()
+    }
+
+    /// Who tells it: the speaker of its motivation ([`Record::teller`]), else the interviewee.
+    pub fn teller<'a>(&'a self, records: &'a [Record]) -> &'a str {
+        let r = &records[self.record];
+        self.motivation
+            .as_ref()
+            .map_or(r.interviewee.as_str(), |d| r.teller(&d.evidence.quote))
     }
 
     /// One slot.
@@ -159,37 +167,29 @@ fn draft_slot(
     slot: Slot,
     record: usize,
     quotes: &[&Said],
-    skip: &dyn Fn(&Quote, &str) -> bool,
+    skip: &dyn Fn(&Quote, &GrammarRule) -> bool,
 ) -> Option<Drafted> {
     for said in quotes {
-        // A motivation is a want's own words; a situation may stand before it or be the reason
-        // given right after a want; an outcome may follow its want.
-        let want = said.force == Force::DesiredProgress;
-        let before = matches!(slot, Slot::Situation).then_some(said.before.as_ref());
-        let after = (want && slot != Slot::Motivation).then_some(said.after.as_ref());
+        // Each rule says which of these it reads (`reads` in the data); only a want keeps the
+        // sentence after it.
         let candidates = [
-            Some((&said.quote, true, false)),
-            before.flatten().map(|b| (b, false, false)),
-            after.flatten().map(|a| (a, false, true)),
+            Some((&said.quote, Place::Own)),
+            said.before.as_ref().map(|b| (b, Place::Before)),
+            said.after.as_ref().map(|a| (a, Place::After)),
         ];
-        for (q, own, next) in candidates.into_iter().flatten() {
+        for (q, place) in candidates.into_iter().flatten() {
             for rule in k.matching(slot, &q.text) {
-                // A rule for the sentence after a want reads only that one; the sentence after
-                // a want gives a situation only as its reason.
-                if rule.next_only != next && !(next && rule.id == "situation/because") {
-                    continue;
-                }
-                if next && slot == Slot::Situation && rule.id != "situation/because" {
-                    continue;
-                }
-                let reads = rule.forces.is_empty() || (own && rule.forces.contains(&said.force));
+                // A rule limited to some forces reads only those forces' own sentences.
+                let reads = rule.reads.contains(&place)
+                    && (rule.forces.is_empty()
+                        || (place == Place::Own && rule.forces.contains(&said.force)));
                 if !reads {
                     continue;
                 }
                 let Some(text) = k.draft(rule, &q.text) else {
                     continue;
                 };
-                if skip(q, &rule.id) {
+                if skip(q, rule) {
                     continue;
                 }
                 return Some(Drafted {
@@ -380,10 +380,10 @@ fn passage_story(
         let own = (d.turn, d.sentence) == m;
         (!pain, !own, std::cmp::Reverse((d.turn, d.sentence)))
     });
-    // A pain told as a plain clause is a situation only when it is another sentence than the
-    // motivation's (else the want would be told twice).
+    // A rule that reads a whole pain sentence (limited to forces) gives a situation only from
+    // another sentence than the motivation's (else the want would be told twice).
     let situation = draft_slot(k, Slot::Situation, anchor.record, &before, &|q, rule| {
-        q.byte_start == m_at && rule == "situation/pain"
+        q.byte_start == m_at && !rule.forces.is_empty()
     });
     // The outcome is told in the want's sentence or after it in the same turn.
     let mut after: Vec<&Said> = signals

@@ -104,7 +104,7 @@ struct RawGrammar {
     #[serde(default)]
     forces: Vec<String>,
     #[serde(default)]
-    next: bool,
+    reads: Option<Vec<Place>>,
     template: String,
     examples: Vec<GrammarExample>,
 }
@@ -143,6 +143,19 @@ impl Slot {
     pub const ALL: [Slot; 3] = [Slot::Situation, Slot::Motivation, Slot::Outcome];
 }
 
+/// A sentence a grammar rule may read, relative to a signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    /// The signal's own sentence.
+    Own,
+    /// The sentence before it in its turn.
+    Before,
+    /// For a want, the sentence after it in its turn ("So we can ...": its outcome; "Because
+    /// ...": its reason).
+    After,
+}
+
 /// One grammar rule, compiled.
 #[derive(Debug)]
 pub struct GrammarRule {
@@ -157,9 +170,9 @@ pub struct GrammarRule {
     max_words: usize,
     /// The forces of the signals whose own sentence it may read (empty: any sentence).
     pub forces: Vec<Force>,
-    /// It reads only the sentence after a want (`next = true`: "So we can ..." there is the
-    /// want's outcome; anywhere else it only carries the talk on).
-    pub next_only: bool,
+    /// The sentences it reads around a signal (`reads` in the data; by default a motivation
+    /// its own sentence, a situation that and the one before, an outcome its own).
+    pub reads: Vec<Place>,
     pub examples: Vec<GrammarExample>,
 }
 
@@ -323,7 +336,10 @@ impl Knowledge {
                 min_words: raw.themes.min_slot_words,
                 max_words: raw.themes.max_slot_words,
                 forces,
-                next_only: g.next,
+                reads: g.reads.unwrap_or_else(|| match slot {
+                    Slot::Situation => vec![Place::Own, Place::Before],
+                    Slot::Motivation | Slot::Outcome => vec![Place::Own],
+                }),
                 examples: g.examples,
             });
         }

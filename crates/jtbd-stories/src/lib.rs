@@ -30,7 +30,7 @@ use rayon::prelude::*;
 
 pub use codebook::{Code, Codebook, CodebookError};
 pub use draft::{Chain, Drafted, Evidence, Party, Story};
-pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Slot};
+pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Place, Slot};
 pub use record::{Quote, Record, Said, interviewee};
 pub use segments::Segment;
 pub use themes::{Origin, SignalRef, Strength, Theme};
