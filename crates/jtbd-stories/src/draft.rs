@@ -368,10 +368,26 @@ fn passage_story(
     let from = all_chains.partition_point(|c| c.from.record < anchor.record);
     let to = all_chains.partition_point(|c| c.from.record <= anchor.record);
     let record_chains = &all_chains[from..to];
+    // The want's signal, to find the pains chained to it.
+    let m_signal = signals
+        .iter()
+        .find(|s| r.said[s.said].quote.byte_start == m_at)
+        .copied();
+    let chained = |s: &SignalRef| {
+        record_chains
+            .iter()
+            .any(|c| c.from == *s && Some(c.to) == m_signal)
+    };
     let mut before: Vec<&Said> = signals
         .iter()
+        .filter(|s| {
+            let d = &r.said[s.said];
+            let near = d.turn == m.0
+                && d.sentence <= m.1
+                && m.1 - d.sentence <= k.situation_reach;
+            near || chained(s)
+        })
         .map(|s| &r.said[s.said])
-        .filter(|d| (d.turn, d.sentence) <= m)
         .collect();
     // A frustration or worry drives a want more than a clause of the want's own sentence does;
     // the nearest first.

@@ -59,6 +59,7 @@ struct RawThemes {
     max_slot_words: usize,
     min_content_words: usize,
     passage_turns: usize,
+    situation_reach: usize,
     stories_per_theme: usize,
 }
 
@@ -261,6 +262,9 @@ pub struct Knowledge {
     pub min_content_words: usize,
     /// A story's passage: its signal's turn and the speaker's turns this far around it.
     pub passage_turns: usize,
+    /// A situation comes from the want's own turn, at most this many sentences before it, or
+    /// from a fear or pain chained to it.
+    pub situation_reach: usize,
     /// Stories a theme lists.
     pub stories_per_theme: usize,
     /// Each slot's grammar patterns as one set (by [`Slot::ALL`] order), with the index in
@@ -392,6 +396,7 @@ impl Knowledge {
             leading: raw.leading.iter().map(|t| t.to_lowercase()).collect(),
             lower_first: raw.lower_first.iter().map(|t| t.to_lowercase()).collect(),
             passage_turns: raw.themes.passage_turns,
+            situation_reach: raw.themes.situation_reach,
             min_content_words: raw.themes.min_content_words,
             stories_per_theme: raw.themes.stories_per_theme.max(1),
             dangling,
