@@ -241,6 +241,14 @@ pub fn theme_stories(
 ) -> (Vec<Story>, usize) {
     let theme = &themes[index];
     let members: BTreeSet<SignalRef> = theme.signals.iter().copied().collect();
+    // Signals another theme holds: a want of the passage that no theme holds may still tell
+    // this one (its anchor does), one another theme holds tells that one.
+    let elsewhere: BTreeSet<SignalRef> = themes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != index)
+        .flat_map(|(_, t)| t.signals.iter().copied())
+        .collect();
     let mut by_record: std::collections::BTreeMap<usize, Vec<SignalRef>> = Default::default();
     for s in &theme.signals {
         by_record.entry(s.record).or_default().push(*s);
@@ -257,7 +265,9 @@ pub fn theme_stories(
                 continue;
             }
             last_turn = Some(turn);
-            let story = passage_story(records, scanned, index, *anchor, &members, all_chains, k);
+            let story = passage_story(
+                records, scanned, index, *anchor, &members, &elsewhere, all_chains, k,
+            );
             let Some(story) = story else { continue };
             let filled = 3 - story.gaps().len();
             let used = [&story.situation, &story.motivation, &story.outcome]
@@ -311,6 +321,7 @@ fn passage_story(
     theme: usize,
     anchor: SignalRef,
     members: &BTreeSet<SignalRef>,
+    elsewhere: &BTreeSet<SignalRef>,
     all_chains: &[Chain],
     k: &Knowledge,
 ) -> Option<Story> {
@@ -343,10 +354,20 @@ fn passage_story(
         out.into_iter().map(|s| &r.said[s.said]).collect()
     };
     let wants = ranked(&[Force::DesiredProgress]);
-    // The motivation tells the theme: it comes from one of the theme's own signals.
-    let own: Vec<&Said> = signals
+    // The motivation tells the theme: it comes from one of the theme's own signals, or from a
+    // want no other theme holds said in the same answer (turn) as one of them (the theme's
+    // signals first).
+    let member_turns: BTreeSet<usize> = signals
         .iter()
         .filter(|s| members.contains(s))
+        .map(|s| r.said[s.said].turn)
+        .collect();
+    let own: Vec<&Said> = signals
+        .iter()
+        .filter(|s| {
+            members.contains(s)
+                || (!elsewhere.contains(s) && member_turns.contains(&r.said[s.said].turn))
+        })
         .map(|s| &r.said[s.said])
         .collect();
     let mut own_wants = ranked(&[Force::DesiredProgress]);
@@ -368,23 +389,18 @@ fn passage_story(
     let from = all_chains.partition_point(|c| c.from.record < anchor.record);
     let to = all_chains.partition_point(|c| c.from.record <= anchor.record);
     let record_chains = &all_chains[from..to];
-    // The want's signal, to find the pains chained to it.
-    let m_signal = signals
-        .iter()
-        .find(|s| r.said[s.said].quote.byte_start == m_at)
-        .copied();
+    // A pain chained to a want of the motivation's answer (a chain links a pain to the first
+    // want after it; the answer may go on to the want drafted).
     let chained = |s: &SignalRef| {
         record_chains
             .iter()
-            .any(|c| c.from == *s && Some(c.to) == m_signal)
+            .any(|c| c.from == *s && r.said[c.to.said].turn == m.0)
     };
     let mut before: Vec<&Said> = signals
         .iter()
         .filter(|s| {
             let d = &r.said[s.said];
-            let near = d.turn == m.0
-                && d.sentence <= m.1
-                && m.1 - d.sentence <= k.situation_reach;
+            let near = d.turn == m.0 && d.sentence <= m.1 && m.1 - d.sentence <= k.situation_reach;
             near || chained(s)
         })
         .map(|s| &r.said[s.said])

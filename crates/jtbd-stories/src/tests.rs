@@ -318,3 +318,51 @@ fn past_the_clustering_limit_the_rest_join_the_nearest_segment() {
     assert_eq!(members(&sampled), members(&all));
     assert_eq!(members(&all), [["Ana", "Cy", "Eve"]]);
 }
+
+/// A want that no theme holds tells the theme of a signal said in the same answer (turn); one
+/// said in another answer does not.
+#[test]
+fn an_unthemed_want_tells_the_theme_of_its_own_answer_only() {
+    let k = Knowledge::embedded().unwrap();
+    let mut records = sample();
+    // Eve goes on, in the same answer as her partner-account pain, with a want in no theme's
+    // words.
+    let eve = records.iter_mut().find(|r| r.interviewee == "Eve").unwrap();
+    let mut want = eve.said[0].clone();
+    want.force = Force::DesiredProgress;
+    want.quote.text = "We want to finish that cleanup within a single afternoon.".into();
+    want.quote.byte_start = eve.said[0].quote.byte_end + 1;
+    want.quote.byte_end = want.quote.byte_start + want.quote.text.len();
+    want.sentence = 1;
+    eve.said.push(want);
+    let f = find(&records, &k, &codebook(), 2);
+    let theme = f
+        .themes
+        .iter()
+        .position(|t| t.label == "partner account")
+        .unwrap_or_else(|| {
+            panic!(
+                "{:#?}",
+                f.themes.iter().map(|t| &t.label).collect::<Vec<_>>()
+            )
+        });
+    let told: Vec<&str> = f
+        .stories
+        .iter()
+        .filter(|s| s.theme == theme)
+        .map(|s| records[s.record].interviewee.as_str())
+        .collect();
+    assert!(told.contains(&"Eve"), "{told:?}: {:#?}", f.stories);
+    let eve = f
+        .stories
+        .iter()
+        .find(|s| records[s.record].interviewee == "Eve")
+        .unwrap();
+    assert_eq!(
+        eve.motivation.as_ref().unwrap().text,
+        "finish that cleanup within a single afternoon"
+    );
+    // Cy's want of fewer vendors is said in another answer than his partner-account pain: his
+    // pain tells no story of that theme.
+    assert!(!told.contains(&"Cy"), "{told:?}");
+}
