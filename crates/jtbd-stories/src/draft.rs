@@ -9,7 +9,7 @@ use crate::record::{Quote, Record, Said};
 use crate::scan::Scanned;
 use crate::themes::{SignalRef, Theme};
 use jtbd_model::Force;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// A quote used as evidence, with the record it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,19 +236,12 @@ pub fn theme_stories(
     scanned: &Scanned,
     themes: &[Theme],
     index: usize,
+    themed: &HashSet<SignalRef>,
     all_chains: &[Chain],
     k: &Knowledge,
 ) -> (Vec<Story>, usize) {
     let theme = &themes[index];
     let members: BTreeSet<SignalRef> = theme.signals.iter().copied().collect();
-    // Signals another theme holds: a want of the passage that no theme holds may still tell
-    // this one (its anchor does), one another theme holds tells that one.
-    let elsewhere: BTreeSet<SignalRef> = themes
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != index)
-        .flat_map(|(_, t)| t.signals.iter().copied())
-        .collect();
     let mut by_record: std::collections::BTreeMap<usize, Vec<SignalRef>> = Default::default();
     for s in &theme.signals {
         by_record.entry(s.record).or_default().push(*s);
@@ -266,7 +259,7 @@ pub fn theme_stories(
             }
             last_turn = Some(turn);
             let story = passage_story(
-                records, scanned, index, *anchor, &members, &elsewhere, all_chains, k,
+                records, scanned, index, *anchor, &members, themed, all_chains, k,
             );
             let Some(story) = story else { continue };
             let filled = 3 - story.gaps().len();
@@ -321,7 +314,7 @@ fn passage_story(
     theme: usize,
     anchor: SignalRef,
     members: &BTreeSet<SignalRef>,
-    elsewhere: &BTreeSet<SignalRef>,
+    themed: &HashSet<SignalRef>,
     all_chains: &[Chain],
     k: &Knowledge,
 ) -> Option<Story> {
@@ -366,7 +359,7 @@ fn passage_story(
         .iter()
         .filter(|s| {
             members.contains(s)
-                || (!elsewhere.contains(s) && member_turns.contains(&r.said[s.said].turn))
+                || (!themed.contains(s) && member_turns.contains(&r.said[s.said].turn))
         })
         .map(|s| &r.said[s.said])
         .collect();

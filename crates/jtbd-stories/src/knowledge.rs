@@ -181,19 +181,15 @@ impl GrammarRule {
     /// The slot text this rule drafts from `text`: the template filled with the named groups
     /// (each cut where a clause of `cut_at` begins), white space collapsed, without trailing
     /// punctuation; `None` when it does not match.
-    pub fn draft(&self, text: &str, cut_at: &[String]) -> Option<String> {
+    pub fn draft(&self, text: &str, cut_at: &aho_corasick::AhoCorasick) -> Option<String> {
         let caps = self.pattern.captures(text)?;
         let mut out = self.template.clone();
         for name in self.pattern.capture_names().flatten() {
             let mut value = caps.name(name).map_or("", |m| m.as_str());
-            let lower = value.to_lowercase();
-            if let Some(at) = cut_at
-                .iter()
-                .filter_map(|c| lower.find(c.as_str()))
-                .min()
-                .filter(|&at| value.is_char_boundary(at))
-            {
-                value = &value[..at];
+            // The leftmost clause that begins in it ends it (one pass over the value for all of
+            // them, any ASCII case).
+            if let Some(m) = cut_at.find(value) {
+                value = &value[..m.start()];
             }
             out = out.replace(&format!("{{{name}}}"), value);
         }
@@ -224,6 +220,8 @@ pub struct Knowledge {
     /// Clauses that end a drafted slot, lower case, as searched: a clause word with a space on
     /// each side (" so that "), a mark with a space after it (", and ").
     pub cut_at: Vec<String>,
+    /// The same, as one automaton: the leftmost of them in a slot, any ASCII case.
+    cut_finder: aho_corasick::AhoCorasick,
     pub stop_terms: HashSet<String>,
     pub min_interviewees: usize,
     pub votes: usize,
@@ -385,6 +383,27 @@ impl Knowledge {
                 file: file.into(),
                 message: format!("pitch: {e}"),
             })?;
+        let cut_at: Vec<String> = raw
+            .cut_at
+            .iter()
+            .map(|c| {
+                let c = c.to_lowercase();
+                // A clause word stands alone; a mark (", and", "--") follows a word.
+                if c.starts_with(char::is_alphanumeric) {
+                    format!(" {c} ")
+                } else {
+                    format!("{c} ")
+                }
+            })
+            .collect();
+        let cut_finder = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(&cut_at)
+            .map_err(|e| KnowledgeError::Parse {
+                file: file.to_owned(),
+                message: format!("cut_at: {e}"),
+            })?;
         Ok(Knowledge {
             pitch,
             pitch_examples: raw.pitch_examples,
@@ -405,19 +424,8 @@ impl Knowledge {
             slot_sets,
             template: raw.template,
             gap: raw.gap,
-            cut_at: raw
-                .cut_at
-                .iter()
-                .map(|c| {
-                    let c = c.to_lowercase();
-                    // A clause word stands alone; a mark (", and", "--") follows a word.
-                    if c.starts_with(char::is_alphanumeric) {
-                        format!(" {c} ")
-                    } else {
-                        format!("{c} ")
-                    }
-                })
-                .collect(),
+            cut_at,
+            cut_finder,
             stop_terms: raw
                 .themes
                 .stop_words
@@ -471,7 +479,7 @@ impl Knowledge {
     /// clause went on with taken off its end, a sentence-opening capital lowered; `None` when
     /// the rule does not match, or the draft dangles, carries markup or speaks to the host.
     pub fn draft(&self, rule: &GrammarRule, text: &str) -> Option<String> {
-        let mut out = rule.draft(text, &self.cut_at)?;
+        let mut out = rule.draft(text, &self.cut_finder)?;
         loop {
             let lower = out.to_lowercase();
             let Some(cut) = self.trailing.iter().find_map(|t| {
