@@ -134,16 +134,19 @@ impl Searcher {
         let text: Box<dyn Query> = if req.query.trim().is_empty() {
             Box::new(AllQuery)
         } else {
+            // A word with an apostrophe inside (`don't`, `company's`) is one word to the user;
+            // the grammar would refuse it bare: it is searched as the phrase it stands for.
+            let query = quote_apostrophes(&req.query);
             if req.fuzzy {
                 // Typos are measured on the word (`migrtion` is one edit from `migration`),
                 // and the stems the words lead to are searched, each also one edit away.
-                let widened = self.widen(&req.query);
+                let widened = self.widen(&query);
                 self.fuzzy_parser
                     .parse_query(&widened)
                     .map_err(|e| query_error(&req.query, e))?
             } else {
                 self.parser
-                    .parse_query(&req.query)
+                    .parse_query(&query)
                     .map_err(|e| query_error(&req.query, e))?
             }
         };
@@ -537,6 +540,44 @@ fn search_error(e: tantivy::TantivyError) -> IndexError {
 }
 
 /// A query the parser refused, with the position of the problem where the grammar knows it.
+/// `query` with every unquoted word that holds an apostrophe between letters (`don't`,
+/// `O’Brien`) put in double quotes, a `field:` before it left outside: the query grammar reads
+/// a bare apostrophe as syntax. Anything else is kept as written.
+pub(crate) fn quote_apostrophes(query: &str) -> std::borrow::Cow<'_, str> {
+    let is_apostrophe = |c: char| c == '\'' || c == '\u{2019}';
+    if !query.contains(is_apostrophe) {
+        return std::borrow::Cow::Borrowed(query);
+    }
+    let mut out = String::with_capacity(query.len() + 8);
+    let mut in_quotes = false;
+    let mut rest = query;
+    while let Some(c) = rest.chars().next() {
+        if c == '"' {
+            in_quotes = !in_quotes;
+        }
+        if in_quotes || !c.is_alphanumeric() {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !(c.is_alphanumeric() || is_apostrophe(c) || c == '_'))
+            .map_or(rest.len(), |(i, _)| i);
+        let word = &rest[..end];
+        let inner = word.trim_end_matches(is_apostrophe);
+        if inner.contains(is_apostrophe) && !rest[end..].starts_with(':') {
+            out.push('"');
+            out.push_str(word);
+            out.push('"');
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn query_error(query: &str, e: tantivy::query::QueryParserError) -> IndexError {
     use tantivy::query::QueryParserError as E;
     let (position, message) = match e {

@@ -240,3 +240,42 @@ proptest! {
         prop_assert_eq!(got, expected);
     }
 }
+
+#[test]
+fn a_word_with_an_apostrophe_is_one_word_to_search() {
+    use crate::search::quote_apostrophes;
+    assert_eq!(quote_apostrophes("don't"), "\"don't\"");
+    assert_eq!(
+        quote_apostrophes("vendor AND company\u{2019}s -renewal"),
+        "vendor AND \"company\u{2019}s\" -renewal"
+    );
+    assert_eq!(
+        quote_apostrophes("speaker:O'Brien \"we don't\""),
+        "speaker:\"O'Brien\" \"we don't\""
+    );
+    // Trailing apostrophes (a plural possessive) and queries without one stay as written.
+    assert_eq!(quote_apostrophes("vendors' lock"), "vendors' lock");
+    assert_eq!(quote_apostrophes("lock OR price"), "lock OR price");
+
+    let (_d, index) = fresh();
+    let i = interview(
+        "b.txt",
+        &[
+            ("What happened at renewal?", Role::Interviewer),
+            (
+                "We don't trust the renewal quote anymore.",
+                Role::Interviewee,
+            ),
+            ("The vendor's team never answered.", Role::Interviewee),
+        ],
+    );
+    add(&index, &i, &[vec![], vec![], vec![]]);
+    let s = index.searcher().unwrap();
+    assert_eq!(s.count(&req("don't")).unwrap(), 1);
+    assert_eq!(s.count(&req("vendor's OR trust")).unwrap(), 2);
+    let fuzzy = Request {
+        fuzzy: true,
+        ..req("don't")
+    };
+    assert_eq!(s.count(&fuzzy).unwrap(), 1);
+}
