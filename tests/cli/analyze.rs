@@ -279,8 +279,12 @@ fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
         .unwrap();
         assert!(!text.starts_with('\u{feff}') && !text.contains('\r'));
         let chars: Vec<char> = text.chars().collect();
+        let mut spans = std::collections::BTreeSet::new();
         for s in selection.captures_iter(&block) {
             let (a, b): (usize, usize) = (s[2].parse().unwrap(), s[3].parse().unwrap());
+            // One selection per span, carrying all its codes (clients load one coding of a
+            // code per span and warn about the rest).
+            assert!(spans.insert((a, b)), "span {a}..{b} selected twice");
             assert!(a <= b && b <= chars.len());
             let got: String = chars[a..b].iter().collect();
             let name = s[1]
@@ -288,7 +292,10 @@ fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
                 .replace("&lt;", "<")
                 .replace("&gt;", ">")
                 .replace("&quot;", "\"")
-                .replace("&#39;", "'");
+                .replace("&#39;", "'")
+                .replace("&#10;", "\n")
+                .replace("&#13;", "\r")
+                .replace("&#9;", "\t");
             // JSON sources are unescaped text: the selection covers the literal it came from.
             if !block.contains(".json\"") {
                 assert_eq!(got, name);
@@ -297,6 +304,21 @@ fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
         }
     }
     assert!(checked >= 50, "{checked} selections");
+    // Code names are unique (clients key codes by name), and no attribute holds a raw line end.
+    let code = regex::Regex::new(r#"<Code guid="[^"]+" name="([^"]*)""#).unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    for c in code.captures_iter(&project) {
+        assert!(
+            names.insert(c[1].to_lowercase()),
+            "code name {} twice",
+            &c[1]
+        );
+    }
+    assert!(names.len() > 6, "{names:?}");
+    let attribute = regex::Regex::new(r#"="([^"]*)""#).unwrap();
+    for a in attribute.captures_iter(&project) {
+        assert!(!a[1].contains(['\n', '\r']), "raw line end in {:?}", &a[1]);
+    }
     assert!(project.contains("<Case ") && project.contains("<VariableValue>"));
 
     let qdc = d.path().join("codebook.qdc");

@@ -151,6 +151,55 @@ impl<W: Write + Seek> Qdpx<W> {
     }
 }
 
+/// An attribute value: escaped as XML text, and its line ends and tabs as character references
+/// (an XML reader turns a raw newline in an attribute into a space).
+fn attr(s: &str) -> String {
+    let escaped = escape(s);
+    if !escaped.contains(['\n', '\r', '\t']) {
+        return escaped.into_owned();
+    }
+    escaped
+        .replace('\r', "&#13;")
+        .replace('\n', "&#10;")
+        .replace('\t', "&#9;")
+}
+
+/// Each theme's code name: its label, unique in the code tree (QDA programs key codes by name
+/// and keep one of two that share it): a label another theme (or a force or folder) already
+/// has, in any case, gets its theme id in brackets.
+fn theme_names(study: &Study<'_>) -> Vec<String> {
+    unique_names(
+        study
+            .findings
+            .themes
+            .iter()
+            .map(|t| (t.label.as_str(), t.id.as_str())),
+    )
+}
+
+/// [`theme_names`] of (label, id) pairs.
+fn unique_names<'a>(themes: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<String> {
+    let mut taken: std::collections::HashSet<String> = ["forces", "themes"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(Force::ALL.iter().map(|f| force_name(*f).to_lowercase()))
+        .collect();
+    let mut names = Vec::new();
+    for (label, id) in themes {
+        let mut name = label.to_owned();
+        if !taken.insert(name.to_lowercase()) {
+            name = format!("{label} ({id})");
+            let mut n = 2;
+            while !taken.insert(name.to_lowercase()) {
+                name = format!("{label} ({id} {n})");
+                n += 1;
+            }
+        }
+        names.push(name);
+    }
+    names
+}
+
 fn force_name(f: Force) -> &'static str {
     match f {
         Force::Anxiety => "Anxiety",
@@ -193,6 +242,7 @@ fn codes(study: &Study<'_>, s: &mut String, indent: &str) {
             guid("code\nthemes"),
             study.min_interviewees
         );
+        let names = theme_names(study);
         for (k, t) in study.findings.themes.iter().enumerate() {
             let story = study
                 .findings
@@ -205,7 +255,7 @@ fn codes(study: &Study<'_>, s: &mut String, indent: &str) {
                 s,
                 "{indent}    <Code guid=\"{}\" name=\"{}\" isCodable=\"true\">\n{indent}      <Description>{}</Description>\n{indent}    </Code>",
                 theme_guid(&t.id),
-                escape(&t.label),
+                attr(&names[k]),
                 escape(story)
             );
         }
@@ -245,7 +295,7 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
                 s,
                 "    <Variable guid=\"{}\" name=\"{}\" typeOfVariable=\"Text\"/>",
                 guid(&format!("variable\n{k}")),
-                escape(k)
+                attr(k)
             );
         }
         s.push_str("  </Variables>\n");
@@ -264,7 +314,7 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
                 s,
                 "    <Case guid=\"{}\" name=\"{}\">",
                 guid(&format!("case\n{who}")),
-                escape(who)
+                attr(who)
             );
             let first = &study.interviews[list[0]];
             for (k, v) in &first.metadata {
@@ -294,28 +344,36 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
             let _ = writeln!(
                 s,
                 "    <TextSource guid=\"{g}\" name=\"{}\" plainTextPath=\"internal://{g}.txt\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">",
-                escape(&src.name),
+                attr(&src.name),
                 g = src.guid
             );
-            for (n, sel) in src.selections.iter().enumerate() {
-                let sel_guid = guid(&format!("selection\n{}\n{n}", src.name));
+            // One selection per span, carrying every code of it: QDA programs load one coding
+            // of a code and a coder per span and warn about the rest.
+            let mut spans: BTreeMap<(usize, usize), (&str, Vec<String>)> = BTreeMap::new();
+            for sel in &src.selections {
+                let (_, codes) = spans
+                    .entry((sel.start, sel.end))
+                    .or_insert((sel.name.as_str(), Vec::new()));
+                codes.push(force_guid(sel.force));
+                if let Some(theme) = themes.get(&sel.key) {
+                    codes.push(theme_guid(theme.0));
+                }
+            }
+            for ((start, end), (name, mut codes)) in spans {
+                codes.sort();
+                codes.dedup();
+                let sel_guid = guid(&format!("selection\n{}\n{start}\n{end}", src.name));
                 let _ = writeln!(
                     s,
-                    "      <PlainTextSelection guid=\"{sel_guid}\" name=\"{}\" startPosition=\"{}\" endPosition=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">",
-                    escape(&sel.name),
-                    sel.start,
-                    sel.end
+                    "      <PlainTextSelection guid=\"{sel_guid}\" name=\"{}\" startPosition=\"{start}\" endPosition=\"{end}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">",
+                    attr(name),
                 );
-                let mut coding = |code: String, what: &str| {
+                for code in codes {
                     let _ = writeln!(
                         s,
                         "        <Coding guid=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">\n          <CodeRef targetGUID=\"{code}\"/>\n        </Coding>",
-                        guid(&format!("coding\n{}\n{n}\n{what}", src.name))
+                        guid(&format!("coding\n{}\n{start}\n{end}\n{code}", src.name))
                     );
-                };
-                coding(force_guid(sel.force), "force");
-                if let Some(theme) = themes.get(&sel.key) {
-                    coding(theme_guid(theme.0), "theme");
                 }
                 s.push_str("      </PlainTextSelection>\n");
             }
@@ -354,6 +412,39 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         let got: String = chars[pos(at)..pos(end)].iter().collect();
         assert_eq!(got, "I\u{2019}m sure \u{1f600}.");
+    }
+
+    #[test]
+    fn code_names_are_unique_in_any_case() {
+        let names = unique_names(
+            [
+                ("best practices", "best-practices"),
+                ("Best Practices", "best-practices-2"),
+                ("frustration", "frustration-talk"),
+                ("best practices (best-practices-2)", "x"),
+                ("alert fatigue", "alert-fatigue"),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(
+            names,
+            [
+                "best practices",
+                "Best Practices (best-practices-2)",
+                "frustration (frustration-talk)",
+                "best practices (best-practices-2) (x)",
+                "alert fatigue",
+            ]
+        );
+    }
+
+    #[test]
+    fn attribute_values_keep_their_line_ends() {
+        assert_eq!(
+            attr("one\ntwo\r\n\t<three> & \"four\""),
+            "one&#10;two&#13;&#10;&#9;&lt;three&gt; &amp; &quot;four&quot;"
+        );
+        assert_eq!(attr("plain"), "plain");
     }
 
     #[test]
