@@ -246,6 +246,15 @@ pub fn theme_stories(
     for s in &theme.signals {
         by_record.entry(s.record).or_default().push(*s);
     }
+    let cx = ThemeContext {
+        records,
+        scanned,
+        theme: index,
+        members: &members,
+        themed,
+        all_chains,
+        k,
+    };
     // (slots drafted, theme signals used, confidence) of each interviewee's best story.
     let mut told: Vec<((usize, usize, f64), Story)> = Vec::new();
     for (&ri, anchors) in &by_record {
@@ -258,9 +267,7 @@ pub fn theme_stories(
                 continue;
             }
             last_turn = Some(turn);
-            let story = passage_story(
-                records, scanned, index, *anchor, &members, themed, all_chains, k,
-            );
+            let story = passage_story(&cx, *anchor);
             let Some(story) = story else { continue };
             let filled = 3 - story.gaps().len();
             let used = [&story.situation, &story.motivation, &story.outcome]
@@ -305,19 +312,32 @@ fn better(a: (usize, usize, f64), b: (usize, usize, f64)) -> bool {
     (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)) == std::cmp::Ordering::Greater
 }
 
+/// What drafting a theme's stories reads.
+struct ThemeContext<'a> {
+    records: &'a [Record],
+    scanned: &'a Scanned,
+    /// The theme, by index, and its signals.
+    theme: usize,
+    members: &'a BTreeSet<SignalRef>,
+    /// Every signal some theme holds.
+    themed: &'a HashSet<SignalRef>,
+    all_chains: &'a [Chain],
+    k: &'a Knowledge,
+}
+
 /// The story of the passage around `anchor`: the same speaker's signals within
 /// `passage_turns` of their turns. `None` when no motivation can be drafted from it, or neither
 /// a situation nor an outcome.
-fn passage_story(
-    records: &[Record],
-    scanned: &Scanned,
-    theme: usize,
-    anchor: SignalRef,
-    members: &BTreeSet<SignalRef>,
-    themed: &HashSet<SignalRef>,
-    all_chains: &[Chain],
-    k: &Knowledge,
-) -> Option<Story> {
+fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
+    let ThemeContext {
+        records,
+        scanned,
+        theme,
+        members,
+        themed,
+        all_chains,
+        k,
+    } = *cx;
     let r = &records[anchor.record];
     let a = &r.said[anchor.said];
     let signals: Vec<SignalRef> = (0..r.said.len())
