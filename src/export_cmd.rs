@@ -3,7 +3,6 @@
 
 use crate::cli::{ExportArgs, ExportCommand, SearchEngine, SearchExportArgs};
 use anyhow::Context;
-use jtbd_report::SignalRow;
 use jtbd_report::search_export::{Chunks, Target, turn_docs};
 
 /// Runs `jtbd export ...`; returns the exit code.
@@ -44,9 +43,7 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
         quiet,
         None,
         |k, i, found, _| {
-            let row = jtbd_report::InterviewRow::new(i, found);
-            let rows: Vec<SignalRow> = found.iter().map(|s| SignalRow::new(k, i, s)).collect();
-            project.add(k, &row, &i.source, &rows)?;
+            project.add(k, i, found)?;
             Ok(())
         },
     )?;

@@ -267,6 +267,23 @@ fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
     )
     .unwrap();
     let selection = regex::Regex::new(r#"<PlainTextSelection guid="[^"]+" name="([^"]*)" startPosition="(\d+)" endPosition="(\d+)""#).unwrap();
+    // Sources are named by file name, unique in the project (a client stores them in one
+    // folder), never by a path.
+    let source_name = regex::Regex::new(r#"<TextSource guid="[^"]+" name="([^"]*)""#).unwrap();
+    let mut source_names = std::collections::BTreeSet::new();
+    for c in source_name.captures_iter(&project) {
+        assert!(
+            !c[1].contains(['/', '\\']),
+            "a path as a source name: {}",
+            &c[1]
+        );
+        assert!(
+            source_names.insert(c[1].to_lowercase()),
+            "source {} twice",
+            &c[1]
+        );
+    }
+    assert!(source_names.len() >= 10, "{source_names:?}");
     let mut checked = 0;
     for block in project.split("<TextSource ").skip(1) {
         let block = format!("<TextSource {block}");
@@ -296,10 +313,8 @@ fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
                 .replace("&#10;", "\n")
                 .replace("&#13;", "\r")
                 .replace("&#9;", "\t");
-            // JSON sources are unescaped text: the selection covers the literal it came from.
-            if !block.contains(".json\"") {
-                assert_eq!(got, name);
-            }
+            // Every source is text a client shows: JSON, captions and DOCX as their transcript.
+            assert_eq!(got, name);
             checked += 1;
         }
     }

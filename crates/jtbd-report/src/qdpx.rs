@@ -5,8 +5,8 @@
 //! GUIDs are derived from stable keys, so the same input gives the same bytes.
 
 use crate::csv::theme_of;
-use crate::{InterviewRow, SignalRow, Study, escape};
-use jtbd_model::Force;
+use crate::{SignalRow, Study, escape};
+use jtbd_model::{Force, Format, Interview, Signal};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Seek, Write};
@@ -67,6 +67,52 @@ pub fn plain_text(source: &str) -> (String, impl Fn(usize) -> usize + '_) {
     (text, position)
 }
 
+/// A transcript whose file is not readable text (speech-to-text JSON, captions, DOCX) as plain
+/// text for QDA programs: each turn a paragraph, `Speaker: ` then its sentences joined by a
+/// space (line ends as `\n`). Returns the text and each sentence's code-point range in it, by
+/// turn and sentence, with the sentence's text as it stands there.
+pub fn transcript_text(i: &Interview) -> (String, Vec<Vec<(usize, usize, String)>>) {
+    let mut text = String::with_capacity(i.source.len() / 2);
+    let mut points = 0usize;
+    let mut push = |text: &mut String, piece: &str| {
+        text.push_str(piece);
+        points += piece.chars().count();
+        points
+    };
+    let mut ranges = Vec::with_capacity(i.turns.len());
+    for t in &i.turns {
+        if !text.is_empty() {
+            push(&mut text, "\n\n");
+        }
+        if let Some(speaker) = &t.speaker {
+            push(&mut text, speaker);
+            push(&mut text, ": ");
+        }
+        let mut sentences = Vec::with_capacity(t.sentences.len());
+        for (n, sentence) in t.sentences.iter().enumerate() {
+            if n > 0 {
+                push(&mut text, " ");
+            }
+            let body = sentence
+                .text(&i.source)
+                .replace("\r\n", "\n")
+                .replace('\r', "\n");
+            let start = push(&mut text, "");
+            let end = push(&mut text, &body);
+            sentences.push((start, end, body));
+        }
+        ranges.push(sentences);
+    }
+    text.push('\n');
+    (text, ranges)
+}
+
+/// Whether a source goes into the project as its own file's text (plain text and Markdown
+/// transcripts read as they are) rather than as [`transcript_text`].
+fn readable_as_is(format: Format) -> bool {
+    matches!(format, Format::Text | Format::Markdown | Format::Otter)
+}
+
 /// One coded selection waiting for the codebook.
 struct Selection {
     start: usize,
@@ -80,7 +126,9 @@ struct Selection {
 /// One source written into the zip.
 struct Source {
     guid: String,
+    /// Its name in the project (a file name, unique) and its path as given.
     name: String,
+    path: String,
     interview: usize,
     selections: Vec<Selection>,
 }
@@ -89,6 +137,8 @@ struct Source {
 pub struct Qdpx<W: Write + Seek> {
     zip: zip::ZipWriter<W>,
     sources: Vec<Source>,
+    /// The sources' names so far, lower case.
+    names: std::collections::HashSet<String>,
 }
 
 impl<W: Write + Seek> Qdpx<W> {
@@ -97,19 +147,45 @@ impl<W: Write + Seek> Qdpx<W> {
         Qdpx {
             zip: zip::ZipWriter::new(out),
             sources: Vec::new(),
+            names: std::collections::HashSet::new(),
         }
     }
 
-    /// Adds the `k`-th interview: its decoded `source` and its signals (rows of this interview).
-    pub fn add(
-        &mut self,
-        k: usize,
-        row: &InterviewRow,
-        source: &str,
-        signals: &[SignalRow],
-    ) -> io::Result<()> {
-        let guid = guid(&format!("source\n{}", row.path));
-        let (text, position) = plain_text(source);
+    /// Adds the `k`-th interview and its signals. A plain-text or Markdown transcript goes in
+    /// as its file's text; any other as [`transcript_text`]. The source is named by its file
+    /// name, made unique in the project (a client stores every source in one folder), with its
+    /// path as its description.
+    pub fn add(&mut self, k: usize, i: &Interview, found: &[Signal]) -> io::Result<()> {
+        let guid = guid(&format!("source\n{}", i.path));
+        let rows = found.iter().map(|s| (s, SignalRow::new(k, i, s)));
+        let (text, selections, extension) = if readable_as_is(i.format) {
+            let (text, position) = plain_text(&i.source);
+            let selections = rows
+                .map(|(s, row)| Selection {
+                    start: position(row.source_range.start),
+                    end: position(row.source_range.end),
+                    name: row.quote.text,
+                    force: s.force,
+                    key: (k, row.quote.byte_start),
+                })
+                .collect();
+            (text, selections, "")
+        } else {
+            let (text, ranges) = transcript_text(i);
+            let selections = rows
+                .filter_map(|(s, row)| {
+                    let (start, end, body) = ranges.get(s.turn)?.get(s.sentence)?;
+                    Some(Selection {
+                        start: *start,
+                        end: *end,
+                        name: body.clone(),
+                        force: s.force,
+                        key: (k, row.quote.byte_start),
+                    })
+                })
+                .collect();
+            (text, selections, ".txt")
+        };
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
             .last_modified_time(zip::DateTime::default());
@@ -117,23 +193,33 @@ impl<W: Write + Seek> Qdpx<W> {
             .start_file(format!("sources/{guid}.txt"), options)
             .map_err(io::Error::other)?;
         self.zip.write_all(text.as_bytes())?;
-        let selections = signals
-            .iter()
-            .map(|s| Selection {
-                start: position(s.source_range.start),
-                end: position(s.source_range.end),
-                name: s.quote.text.clone(),
-                force: s.force,
-                key: (k, s.quote.byte_start),
-            })
-            .collect();
+        let file = std::path::Path::new(&i.path)
+            .file_name()
+            .map_or_else(|| i.path.clone(), |f| f.to_string_lossy().into_owned());
+        let name = self.unique_name(&format!("{file}{extension}"));
         self.sources.push(Source {
             guid,
-            name: row.path.clone(),
+            name,
+            path: i.path.clone(),
             interview: k,
             selections,
         });
         Ok(())
+    }
+
+    /// `name`, or `stem (2).ext`, `stem (3).ext`... when a source already has it (in any case).
+    fn unique_name(&mut self, name: &str) -> String {
+        let (stem, ext) = match name.rfind('.').filter(|&d| d > 0) {
+            Some(d) => name.split_at(d),
+            None => (name, ""),
+        };
+        let mut candidate = name.to_owned();
+        let mut n = 2;
+        while !self.names.insert(candidate.to_lowercase()) {
+            candidate = format!("{stem} ({n}){ext}");
+            n += 1;
+        }
+        candidate
     }
 
     /// Writes `project.qde` (codebook, variables, cases, sources with their codings) and closes
@@ -347,6 +433,7 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
                 attr(&src.name),
                 g = src.guid
             );
+            let _ = writeln!(s, "      <Description>{}</Description>", escape(&src.path));
             // One selection per span, carrying every code of it: QDA programs load one coding
             // of a code and a coder per span and warn about the rest.
             let mut spans: BTreeMap<(usize, usize), (&str, Vec<String>)> = BTreeMap::new();
@@ -362,7 +449,7 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
             for ((start, end), (name, mut codes)) in spans {
                 codes.sort();
                 codes.dedup();
-                let sel_guid = guid(&format!("selection\n{}\n{start}\n{end}", src.name));
+                let sel_guid = guid(&format!("selection\n{}\n{start}\n{end}", src.path));
                 let _ = writeln!(
                     s,
                     "      <PlainTextSelection guid=\"{sel_guid}\" name=\"{}\" startPosition=\"{start}\" endPosition=\"{end}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">",
@@ -372,7 +459,7 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
                     let _ = writeln!(
                         s,
                         "        <Coding guid=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">\n          <CodeRef targetGUID=\"{code}\"/>\n        </Coding>",
-                        guid(&format!("coding\n{}\n{start}\n{end}\n{code}", src.name))
+                        guid(&format!("coding\n{}\n{start}\n{end}\n{code}", src.path))
                     );
                 }
                 s.push_str("      </PlainTextSelection>\n");
