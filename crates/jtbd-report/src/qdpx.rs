@@ -67,11 +67,14 @@ pub fn plain_text(source: &str) -> (String, impl Fn(usize) -> usize + '_) {
     (text, position)
 }
 
+/// A sentence placed in [`transcript_text`]: its code-point range there and its text.
+pub type Placed = (usize, usize, String);
+
 /// A transcript whose file is not readable text (speech-to-text JSON, captions, DOCX) as plain
 /// text for QDA programs: each turn a paragraph, `Speaker: ` then its sentences joined by a
 /// space (line ends as `\n`). Returns the text and each sentence's code-point range in it, by
 /// turn and sentence, with the sentence's text as it stands there.
-pub fn transcript_text(i: &Interview) -> (String, Vec<Vec<(usize, usize, String)>>) {
+pub fn transcript_text(i: &Interview) -> (String, Vec<Vec<Placed>>) {
     let mut text = String::with_capacity(i.source.len() / 2);
     let mut points = 0usize;
     let mut push = |text: &mut String, piece: &str| {
