@@ -43,7 +43,13 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
         quiet,
         None,
         |k, i, found, _| {
-            project.add(k, i, found)?;
+            // The file's modification time dates its source when no `date` metadata does.
+            let modified = std::fs::metadata(&i.path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map(|d| d.as_secs());
+            project.add(k, i, found, modified)?;
             Ok(())
         },
     )?;

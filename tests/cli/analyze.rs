@@ -284,6 +284,16 @@ fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
         );
     }
     assert!(source_names.len() >= 10, "{source_names:?}");
+    // Sources are dated by their interview's date or their file's time, not a fixed day.
+    let dated =
+        regex::Regex::new(r#"<TextSource [^>]*creationDateTime="(\d{4})-\d\d-\d\dT[^"]+Z""#)
+            .unwrap();
+    let years: Vec<String> = dated
+        .captures_iter(&project)
+        .map(|c| c[1].to_owned())
+        .collect();
+    assert_eq!(years.len(), source_names.len());
+    assert!(years.iter().all(|y| y.as_str() > "2000"), "{years:?}");
     let mut checked = 0;
     for block in project.split("<TextSource ").skip(1) {
         let block = format!("<TextSource {block}");

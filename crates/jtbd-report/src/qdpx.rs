@@ -13,8 +13,50 @@ use std::io::{self, Seek, Write};
 
 /// The user every element names as its creator.
 const USER: &str = "jtbd";
-/// A fixed time: the output must not change between runs of the same input.
+/// The time of an item whose source gives none (no `date`, no modification time): fixed, so the
+/// output does not change between runs of the same input.
 const WHEN: &str = "2000-01-01T00:00:00Z";
+
+/// `YYYY-MM-DDThh:mm:ssZ` of a time in seconds since 1970-01-01 UTC (the proleptic Gregorian
+/// calendar, by days from the civil epoch).
+pub fn rfc3339(unix_seconds: u64) -> String {
+    let days = (unix_seconds / 86_400) as i64;
+    let secs = unix_seconds % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
+/// When an interview was made, as the project says it: its `date` metadata when that is a
+/// date (`2026-03-14`), else its file's modification time, else [`WHEN`].
+fn source_date(i: &Interview, modified: Option<u64>) -> String {
+    let date = i.metadata.get("date").map(|d| d.trim()).filter(|d| {
+        let b = d.as_bytes();
+        b.len() == 10
+            && b.iter().enumerate().all(|(n, c)| match n {
+                4 | 7 => *c == b'-',
+                _ => c.is_ascii_digit(),
+            })
+    });
+    match (date, modified) {
+        (Some(d), _) => format!("{d}T00:00:00Z"),
+        (None, Some(t)) => rfc3339(t),
+        (None, None) => WHEN.to_owned(),
+    }
+}
 
 /// A GUID derived from a key (xxh3-128, shaped as a version-5-style UUID).
 pub fn guid(key: &str) -> String {
@@ -132,6 +174,8 @@ struct Source {
     /// Its name in the project (a file name, unique) and its path as given.
     name: String,
     path: String,
+    /// When it was made (`creationDateTime`).
+    date: String,
     interview: usize,
     selections: Vec<Selection>,
 }
@@ -157,8 +201,15 @@ impl<W: Write + Seek> Qdpx<W> {
     /// Adds the `k`-th interview and its signals. A plain-text or Markdown transcript goes in
     /// as its file's text; any other as [`transcript_text`]. The source is named by its file
     /// name, made unique in the project (a client stores every source in one folder), with its
-    /// path as its description.
-    pub fn add(&mut self, k: usize, i: &Interview, found: &[Signal]) -> io::Result<()> {
+    /// path as its description; it and its codings are dated by [`source_date`] (`modified`:
+    /// the file's modification time, in seconds since 1970).
+    pub fn add(
+        &mut self,
+        k: usize,
+        i: &Interview,
+        found: &[Signal],
+        modified: Option<u64>,
+    ) -> io::Result<()> {
         let guid = guid(&format!("source\n{}", i.path));
         let rows = found.iter().map(|s| (s, SignalRow::new(k, i, s)));
         let (text, selections, extension) = if readable_as_is(i.format) {
@@ -203,6 +254,7 @@ impl<W: Write + Seek> Qdpx<W> {
         self.sources.push(Source {
             guid,
             name,
+            date: source_date(i, modified),
             path: i.path.clone(),
             interview: k,
             selections,
@@ -359,8 +411,14 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
     let mut s = String::with_capacity(64 * 1024);
     let _ = writeln!(
         s,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"jtbd study\" origin=\"jtbd {}\" creatingUserGUID=\"{user}\" creationDateTime=\"{WHEN}\">",
-        env!("CARGO_PKG_VERSION")
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project xmlns=\"urn:QDA-XML:project:1.0\" name=\"jtbd study\" origin=\"jtbd {}\" creatingUserGUID=\"{user}\" creationDateTime=\"{}\">",
+        env!("CARGO_PKG_VERSION"),
+        // The latest of its sources: the same input gives the same project.
+        sources
+            .iter()
+            .map(|x| x.date.as_str())
+            .max()
+            .unwrap_or(WHEN)
     );
     let _ = writeln!(
         s,
@@ -432,8 +490,9 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
         for src in sources {
             let _ = writeln!(
                 s,
-                "    <TextSource guid=\"{g}\" name=\"{}\" plainTextPath=\"internal://{g}.txt\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">",
+                "    <TextSource guid=\"{g}\" name=\"{}\" plainTextPath=\"internal://{g}.txt\" creatingUser=\"{user}\" creationDateTime=\"{}\">",
                 attr(&src.name),
+                src.date,
                 g = src.guid
             );
             let _ = writeln!(s, "      <Description>{}</Description>", escape(&src.path));
@@ -455,14 +514,16 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
                 let sel_guid = guid(&format!("selection\n{}\n{start}\n{end}", src.path));
                 let _ = writeln!(
                     s,
-                    "      <PlainTextSelection guid=\"{sel_guid}\" name=\"{}\" startPosition=\"{start}\" endPosition=\"{end}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">",
+                    "      <PlainTextSelection guid=\"{sel_guid}\" name=\"{}\" startPosition=\"{start}\" endPosition=\"{end}\" creatingUser=\"{user}\" creationDateTime=\"{}\">",
                     attr(name),
+                    src.date,
                 );
                 for code in codes {
                     let _ = writeln!(
                         s,
-                        "        <Coding guid=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{WHEN}\">\n          <CodeRef targetGUID=\"{code}\"/>\n        </Coding>",
-                        guid(&format!("coding\n{}\n{start}\n{end}\n{code}", src.path))
+                        "        <Coding guid=\"{}\" creatingUser=\"{user}\" creationDateTime=\"{}\">\n          <CodeRef targetGUID=\"{code}\"/>\n        </Coding>",
+                        guid(&format!("coding\n{}\n{start}\n{end}\n{code}", src.path)),
+                        src.date
                     );
                 }
                 s.push_str("      </PlainTextSelection>\n");
@@ -535,6 +596,15 @@ mod tests {
             "one&#10;two&#13;&#10;&#9;&lt;three&gt; &amp; &quot;four&quot;"
         );
         assert_eq!(attr("plain"), "plain");
+    }
+
+    #[test]
+    fn dates_are_utc_calendar_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        // 2024-02-29 12:34:56 UTC, a leap day.
+        assert_eq!(rfc3339(1_709_210_096), "2024-02-29T12:34:56Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(4_107_542_399), "2100-02-28T23:59:59Z");
     }
 
     #[test]
