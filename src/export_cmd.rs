@@ -8,6 +8,11 @@ use jtbd_report::search_export::{Chunks, Target, turn_docs};
 
 /// Runs `jtbd export ...`; returns the exit code.
 pub fn run(cmd: &ExportCommand, quiet: bool) -> anyhow::Result<u8> {
+    let read = match cmd {
+        ExportCommand::Qdpx(args) | ExportCommand::Qdc(args) => &args.read,
+        ExportCommand::Quickwit(args) => &args.read,
+    };
+    crate::pipeline::check_inputs(&read.paths)?;
     match cmd {
         ExportCommand::Qdpx(args) => qdpx(args, quiet),
         ExportCommand::Qdc(args) => qdc(args, quiet),

@@ -7,6 +7,7 @@ mod cli;
 mod export_cmd;
 mod extract_cmd;
 mod gather;
+mod identity;
 mod index_cmd;
 mod ingest_cmd;
 mod pipeline;

@@ -184,6 +184,20 @@ pub fn consume<T: Send>(
     Ok(())
 }
 
+/// Fails naming the first of `paths` that cannot be opened: for the commands that write
+/// files, which must not write an empty result for a mistyped path.
+pub fn check_inputs(paths: &[PathBuf]) -> anyhow::Result<()> {
+    for p in paths {
+        std::fs::metadata(p).with_context(|| {
+            format!(
+                "{}: cannot open (nothing was written)",
+                jtbd_ingest::walk::display_path(p)
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// The manifest often sits in the folder it describes; it is not a skipped transcript.
 fn is_not_manifest(item: &WalkItem, manifest: Option<&std::path::Path>) -> bool {
     match (item, manifest) {

@@ -196,6 +196,9 @@ pub struct RawModifiers {
 /// A compiled rule set.
 #[derive(Debug)]
 pub struct RuleSet {
+    /// The rule files it was built from, as (name, text) in load order: the stable form of
+    /// everything a classification depends on ([`RuleSet::fingerprint_text`]).
+    pub(crate) sources: String,
     pub(crate) rules: Vec<Rule>,
     pub(crate) modifiers: RawModifiers,
     /// The cues (group [`CUES`]: cue i is of rule `cue_rule[i]`) and the modifier phrases
@@ -316,7 +319,13 @@ impl RuleSet {
             rule: None,
             message: "no [modifiers] table found".into(),
         })?;
-        compile_set(rules, modifiers)
+        let mut set = compile_set(rules, modifiers)?;
+        // Length-prefixed, so no two lists of files give the same text.
+        for (name, text) in &files {
+            use std::fmt::Write;
+            let _ = write!(set.sources, "{}:{name}\n{}:{text}\n", name.len(), text.len());
+        }
+        Ok(set)
     }
 
     /// Every problem of the rule files of `dir` (at most `limit`), each with its file, line and
@@ -348,9 +357,11 @@ impl RuleSet {
     }
 
     /// A text that changes whenever anything that decides a classification changes (rules,
-    /// modifiers, thresholds): callers hash it to know when stored results are stale.
-    pub fn fingerprint_text(&self) -> String {
-        format!("{:?}\n{:?}", self.rules, self.modifiers)
+    /// modifiers, thresholds): callers hash it, with the program's version, to know when stored
+    /// results are stale. It is the rule files' own text (names and contents, in load order),
+    /// a stable form, where `Debug` output may change with any release of the compiler.
+    pub fn fingerprint_text(&self) -> &str {
+        &self.sources
     }
 
     /// The rules, in the order they were loaded.
@@ -742,6 +753,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         }
     }
     Ok(RuleSet {
+        sources: String::new(),
         idiom_patterns,
         other_subject_factor,
         rules,
