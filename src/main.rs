@@ -8,6 +8,8 @@ mod export_cmd;
 mod extract_cmd;
 mod gather;
 mod identity;
+#[cfg(test)]
+mod index_model_tests;
 mod index_cmd;
 mod ingest_cmd;
 mod pipeline;

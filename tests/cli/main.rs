@@ -6,6 +6,7 @@ mod extract;
 mod hostile;
 mod ingest;
 mod ingest_errors;
+mod integrity;
 mod mistakes;
 mod real_world;
 mod search;

@@ -1,0 +1,143 @@
+//! Issue 33: the index never doubles or loses an interview, whatever way a folder is typed; a
+//! damaged index is an error naming `--rebuild`; a wrong path writes nothing.
+
+use crate::support::{jtbd, messages, of_type, root};
+use std::path::Path;
+
+/// The `files_in_index` of a `jtbd index ... --format jsonl` run from `cwd`.
+fn index_from(cwd: &Path, args: &[&str]) -> u64 {
+    let out = jtbd()
+        .current_dir(cwd)
+        .arg("index")
+        .args(args)
+        .args(["--format", "jsonl", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let msgs = messages(&out.stdout);
+    let summary = of_type(&msgs, "summary");
+    assert_eq!(summary.len(), 1, "{msgs:?}");
+    summary[0]["files_in_index"].as_u64().unwrap()
+}
+
+/// The transcripts of `corpora/` (the manifest is no transcript).
+fn corpus_files() -> u64 {
+    std::fs::read_dir(root().join("corpora"))
+        .unwrap()
+        .filter(|e| {
+            let e = e.as_ref().unwrap();
+            e.file_type().unwrap().is_file() && e.file_name() != "participants.csv"
+        })
+        .count() as u64
+}
+
+#[test]
+fn one_folder_typed_three_ways_is_indexed_once() {
+    let d = tempfile::tempdir().unwrap();
+    let idx = d.path().join("idx");
+    let idx = idx.to_str().unwrap();
+    let abs = root().join("corpora");
+    let n = corpus_files();
+    assert!(n >= 10, "{n}");
+    assert_eq!(index_from(&root(), &["corpora", "--index", idx]), n);
+    assert_eq!(index_from(&root(), &[abs.to_str().unwrap(), "--index", idx]), n);
+    assert_eq!(index_from(&abs, &[".", "--index", idx]), n);
+    assert_eq!(index_from(&abs, &["../corpora/", "--index", idx]), n);
+}
+
+#[test]
+fn a_dot_root_keeps_a_sibling_folder_indexed_before() {
+    let d = tempfile::tempdir().unwrap();
+    for (folder, file) in [
+        ("a", "cto-fieldpath-logistics.txt"),
+        ("b", "cio-granite-manufacturing.txt"),
+    ] {
+        std::fs::create_dir(d.path().join(folder)).unwrap();
+        std::fs::copy(
+            root().join("corpora").join(file),
+            d.path().join(folder).join(file),
+        )
+        .unwrap();
+    }
+    let idx = d.path().join("idx");
+    let idx = idx.to_str().unwrap();
+    let a = d.path().join("a");
+    assert_eq!(index_from(&a, &["../b", "--index", idx]), 1);
+    assert_eq!(index_from(&a, &[".", "--index", idx]), 2);
+    assert_eq!(index_from(&a, &[".", "../b", "--index", idx]), 2);
+}
+
+#[test]
+fn analyze_of_one_folder_typed_another_way_keeps_one_copy() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let n = corpus_files();
+    let abs = root().join("corpora");
+    for (cwd, path) in [
+        (root(), "corpora".to_owned()),
+        (root(), abs.display().to_string()),
+        (abs.clone(), ".".to_owned()),
+    ] {
+        let o = jtbd()
+            .current_dir(&cwd)
+            .args(["analyze", &path, "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{stderr}");
+        assert!(
+            stderr.contains(&format!("(index: {n} files;")),
+            "{path} from {cwd:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_index_is_an_error_naming_rebuild() {
+    let d = tempfile::tempdir().unwrap();
+    let idx = d.path().join("idx");
+    let idx_s = idx.to_str().unwrap();
+    assert_eq!(
+        index_from(&root(), &["corpora", "--index", idx_s]),
+        corpus_files()
+    );
+    // The list of files in the last commit no longer parses.
+    let meta = idx.join("meta.json");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
+    v["payload"] = serde_json::Value::String("{\"files\": [".into());
+    std::fs::write(&meta, serde_json::to_vec(&v).unwrap()).unwrap();
+    let out = jtbd()
+        .args(["index", "corpora", "--index", idx_s])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("damaged") && stderr.contains("--rebuild"),
+        "{stderr}"
+    );
+    assert_eq!(
+        index_from(&root(), &["corpora", "--index", idx_s, "--rebuild"]),
+        corpus_files()
+    );
+}
+
+#[test]
+fn analyze_of_a_missing_path_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = jtbd()
+        .args(["analyze", "missing/", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("missing"), "{stderr}");
+    assert!(!out.exists(), "{stderr}");
+}
