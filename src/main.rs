@@ -36,7 +36,15 @@ fn main() -> ExitCode {
         cli::Command::Ingest(args) => ingest_cmd::run(args, style, cli.quiet),
         cli::Command::Extract(args) => extract_cmd::extract(args, style, cli.quiet),
         cli::Command::Classify(args) => {
-            return exit(extract_cmd::classify(args).map(|n| if n > 0 { 0 } else { 1 }));
+            return exit(extract_cmd::classify(args).map(|c| {
+                if c.bad_lines > 0 {
+                    2
+                } else if c.with_force > 0 {
+                    0
+                } else {
+                    1
+                }
+            }));
         }
         cli::Command::Rules(cmd) => return exit(extract_cmd::rules(cmd)),
         cli::Command::Index(args) => {

@@ -141,3 +141,42 @@ fn analyze_of_a_missing_path_writes_nothing() {
     assert!(stderr.contains("missing"), "{stderr}");
     assert!(!out.exists(), "{stderr}");
 }
+
+#[test]
+fn classify_goes_on_past_a_line_that_is_not_text() {
+    let out = jtbd()
+        .args(["classify", "--format", "jsonl"])
+        .write_stdin(&b"ok line\n\xff\xfe bad\nI keep rebuilding the same report by hand.\n"[..])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("stdin: line 2: invalid UTF-8"), "{stderr}");
+    let msgs = messages(&out.stdout);
+    let lines: Vec<u64> = msgs
+        .iter()
+        .filter_map(|m| m["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [1, 3], "{msgs:?}");
+    let third = msgs
+        .iter()
+        .find(|m| m["line"] == 3)
+        .unwrap()
+        .to_string();
+    assert!(third.contains("frustration"), "{third}");
+}
+
+#[test]
+fn classify_reads_utf16_input_like_a_transcript() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for u in "I keep rebuilding the same report by hand.\n".encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let out = jtbd()
+        .args(["classify", "--format", "jsonl"])
+        .write_stdin(bytes)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("frustration"));
+}
