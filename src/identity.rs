@@ -63,7 +63,7 @@ impl Roots {
 }
 
 /// A path's components as strings, `.` left out, and whether it is absolute.
-fn lexical(p: &Path) -> (Vec<String>, bool) {
+pub(crate) fn lexical(p: &Path) -> (Vec<String>, bool) {
     let mut absolute = false;
     let mut parts = Vec::new();
     for c in p.components() {

@@ -172,7 +172,7 @@ fn process(
         Ok(b) => b,
         Err(e) => return pipeline::unread(display, walked, e).into(),
     };
-    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
+    let extra = setup.manifests.lookup(path, display);
     let fingerprint = file_fingerprint(&bytes, context, extra);
     let size = bytes.len() as u64;
     let mut file = Indexed {

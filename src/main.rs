@@ -12,6 +12,7 @@ mod identity;
 mod index_model_tests;
 mod index_cmd;
 mod ingest_cmd;
+mod manifests;
 mod pipeline;
 mod search_cmd;
 mod stories_cmd;

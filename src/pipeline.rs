@@ -7,7 +7,7 @@ use crate::emit::Render;
 use crate::wire::{Summary, WireError, WireSkipped};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jtbd_ingest::{IngestError, Manifest, Options, WalkItem};
+use jtbd_ingest::{IngestError, Options, WalkItem};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -65,10 +65,10 @@ struct Made {
 pub struct ReadSetup {
     /// How to read files.
     pub opts: Options,
-    /// The manifest, when there is one.
-    pub manifest: Option<Manifest>,
-    /// Its canonical path, to keep it out of the walk's notes.
-    pub meta_canonical: Option<PathBuf>,
+    /// The manifests: `--meta`, or each folder's own `participants.csv`.
+    pub manifests: crate::manifests::Manifests,
+    /// Whether notes are kept off stderr.
+    pub quiet: bool,
     /// What is read inside folders.
     pub filter: jtbd_ingest::walk::Filter,
 }
@@ -76,11 +76,7 @@ pub struct ReadSetup {
 impl ReadSetup {
     /// Reads the manifest (`--meta` or a `participants.csv` in a folder given).
     pub fn new(args: &ReadArgs, quiet: bool) -> anyhow::Result<ReadSetup> {
-        let meta_file = manifest_path(args, quiet);
-        let manifest = match &meta_file {
-            Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
-            None => None,
-        };
+        let manifests = crate::manifests::Manifests::load(args, quiet)?;
         let mut filter =
             jtbd_ingest::walk::Filter::new(&args.glob, &args.exclude, !args.no_ignore)?;
         for dir in &args.skip_dirs {
@@ -93,8 +89,8 @@ impl ReadSetup {
                 interviewers: args.interviewer.clone(),
                 max_file_bytes: args.max_file_size,
             },
-            manifest,
-            meta_canonical: meta_file.as_ref().and_then(|p| p.canonicalize().ok()),
+            manifests,
+            quiet,
         })
     }
 }
@@ -107,7 +103,7 @@ impl ReadSetup {
 pub fn produce<T: Send>(
     paths: &[PathBuf],
     filter: &jtbd_ingest::walk::Filter,
-    manifest: Option<&std::path::Path>,
+    manifests: &crate::manifests::Manifests,
     bar: &ProgressBar,
     tx: &std::sync::mpsc::SyncSender<Vec<T>>,
     work: impl Fn(&WalkItem) -> T + Sync,
@@ -118,7 +114,7 @@ pub fn produce<T: Send>(
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut items = jtbd_ingest::walk::walk_filtered(paths, filter)
-                .filter(|i| is_not_manifest(i, manifest));
+                .filter(|i| is_not_manifest(i, manifests));
             loop {
                 let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
                 if batch.is_empty() || walked_tx.send(batch).is_err() {
@@ -158,8 +154,7 @@ pub fn consume<T: Send>(
     let work = &work;
     std::thread::scope(|scope| -> anyhow::Result<()> {
         scope.spawn(move || {
-            let meta = setup.meta_canonical.as_deref();
-            produce(paths, &setup.filter, meta, bar, &tx, work)
+            produce(paths, &setup.filter, &setup.manifests, bar, &tx, work)
         });
         for done in rx.into_iter().flatten() {
             match &done {
@@ -179,6 +174,7 @@ pub fn consume<T: Send>(
     })?;
     bar.finish_and_clear();
     notes.finish();
+    setup.manifests.report_unmatched(setup.quiet);
     // Only files read this run can show a name (unchanged ones are not parsed again).
     warn_unseen_interviewers(&setup.opts.interviewers, named, notes.read_count());
     Ok(())
@@ -199,11 +195,11 @@ pub fn check_inputs(paths: &[PathBuf]) -> anyhow::Result<()> {
 }
 
 /// The manifest often sits in the folder it describes; it is not a skipped transcript.
-fn is_not_manifest(item: &WalkItem, manifest: Option<&std::path::Path>) -> bool {
-    match (item, manifest) {
-        (WalkItem::Skipped(s), Some(m)) => {
-            std::path::Path::new(&s.path).canonicalize().ok().as_deref() != Some(m)
-        }
+fn is_not_manifest(item: &WalkItem, manifests: &crate::manifests::Manifests) -> bool {
+    match item {
+        WalkItem::Skipped(s) => !std::path::Path::new(&s.path)
+            .canonicalize()
+            .is_ok_and(|c| manifests.is_manifest(&c)),
         _ => true,
     }
 }
@@ -226,13 +222,13 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
 
     // Workers read and render a batch ahead of the writer, so walking, parsing, rendering and
     // writing overlap. (Per-file tasks with a reorder buffer measured slower: more wake-ups.)
-    let (opts, manifest) = (&setup.opts, setup.manifest.as_ref());
+    let (opts, manifests) = (&setup.opts, &setup.manifests);
     consume(
         &args.paths,
         &setup,
         &bar,
         &mut notes,
-        |item| process(item, opts, manifest, render),
+        |item| process(item, opts, manifests, render),
         |done| {
             match done {
                 Done::Read { made, .. } | Done::Unchanged(made) => {
@@ -340,32 +336,18 @@ pub fn warn_unseen_interviewers(names: &[String], seen: u64, files_read: usize) 
     }
 }
 
-/// `--meta`, or a `participants.csv` at the top of a folder given.
-fn manifest_path(args: &ReadArgs, quiet: bool) -> Option<PathBuf> {
-    args.meta.clone().or_else(|| {
-        let found = jtbd_ingest::default_manifest(&args.paths)?;
-        if !quiet {
-            eprintln!(
-                "note: using metadata from {}",
-                jtbd_ingest::walk::display_path(&found)
-            );
-        }
-        Some(found)
-    })
-}
-
 /// Reads and renders one walk item, on a worker thread.
 fn process(
     item: &WalkItem,
     opts: &Options,
-    manifest: Option<&Manifest>,
+    manifests: &crate::manifests::Manifests,
     render: &dyn Render,
 ) -> Done<Made> {
     let (path, display, walked) = match file_of(item) {
         Ok(f) => f,
         Err(u) => return u.into(),
     };
-    let extra = manifest.and_then(|m| m.lookup(display));
+    let extra = manifests.lookup(path, display);
     match jtbd_ingest::read_path(path, display, opts, extra) {
         Ok(i) => {
             // The stage runs here, then the renderer arranges its result.
@@ -392,7 +374,7 @@ fn process(
 /// Reads the file a walk item names, with its manifest row: the interview, or what to report.
 pub fn read_item(item: &WalkItem, setup: &ReadSetup) -> Result<jtbd_model::Interview, Unread> {
     let (path, display, walked) = file_of(item)?;
-    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
+    let extra = setup.manifests.lookup(path, display);
     jtbd_ingest::read_path(path, display, &setup.opts, extra)
         .map_err(|error| unread(display, walked, error))
 }

@@ -189,7 +189,7 @@ fn read(
 ) -> Done<Box<Read>> {
     let read = || -> Result<(Interview, Option<(String, String)>), Unread> {
         let (path, display, walked) = pipeline::file_of(item)?;
-        let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
+        let extra = setup.manifests.lookup(path, display);
         let bytes = jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes)
             .map_err(|e| pipeline::unread(display, walked, e))?;
         let fingerprint = index.map(|(plan, context)| {

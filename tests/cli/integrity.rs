@@ -180,3 +180,42 @@ fn classify_reads_utf16_input_like_a_transcript() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("frustration"));
 }
+
+#[test]
+fn each_folder_uses_its_own_manifest_and_a_row_naming_no_file_is_reported() {
+    let d = tempfile::tempdir().unwrap();
+    for (folder, file, manifest) in [
+        (
+            "a",
+            "cto-fieldpath-logistics.txt",
+            "file,role\ncto-fieldpath-logistics.txt,Head of Platform\nghost.txt,CEO\n",
+        ),
+        (
+            "b",
+            "cio-granite-manufacturing.txt",
+            "file,role\ncio-granite-manufacturing.txt,Chief Librarian\n",
+        ),
+    ] {
+        let dir = d.path().join(folder);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::copy(root().join("corpora").join(file), dir.join(file)).unwrap();
+        std::fs::write(dir.join("participants.csv"), manifest).unwrap();
+    }
+    let out = jtbd()
+        .current_dir(d.path())
+        .args(["ingest", "a", "b", "--format", "jsonl"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("a/participants.csv:3: `ghost.txt` matches no file read"),
+        "{stderr}"
+    );
+    let msgs = messages(&out.stdout);
+    let roles: Vec<&str> = of_type(&msgs, "interview")
+        .iter()
+        .map(|i| i["metadata"]["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["Head of Platform", "Chief Librarian"], "{msgs:?}");
+}
