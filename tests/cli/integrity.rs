@@ -219,3 +219,23 @@ fn each_folder_uses_its_own_manifest_and_a_row_naming_no_file_is_reported() {
         .collect();
     assert_eq!(roles, ["Head of Platform", "Chief Librarian"], "{msgs:?}");
 }
+
+#[test]
+fn a_markdown_heading_is_a_heading_not_a_role() {
+    let d = tempfile::tempdir().unwrap();
+    let file = d.path().join("call.md");
+    std::fs::write(
+        &file,
+        "# Q3 renewal call\n\n**Interviewer:** How do you build the weekly numbers?\n\n\
+         **Sam:** I keep rebuilding the same report by hand.\n",
+    )
+    .unwrap();
+    let (code, msgs, stderr) =
+        crate::support::ingest_jsonl(&[file.to_str().unwrap(), "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    let interviews = of_type(&msgs, "interview");
+    assert_eq!(interviews.len(), 1);
+    let meta = &interviews[0]["metadata"];
+    assert_eq!(meta["heading"], "Q3 renewal call", "{meta}");
+    assert!(meta.get("title").is_none() && meta.get("role").is_none(), "{meta}");
+}
