@@ -4,6 +4,7 @@ mod analyze;
 mod eval_data;
 mod extract;
 mod hostile;
+mod hostile_text;
 mod ingest;
 mod ingest_errors;
 mod integrity;
