@@ -83,8 +83,9 @@ fn invalid_utf8_names_the_line() {
 }
 
 #[test]
-fn utf16_without_a_bom_is_read_or_refused_clearly() {
+fn utf16_without_a_bom_is_read() {
     let text = "Q: Why switch?\nA: Lock-in worries us.\n";
+    let mut cases = 0;
     for bytes in [
         text.encode_utf16()
             .flat_map(u16::to_le_bytes)
@@ -93,15 +94,12 @@ fn utf16_without_a_bom_is_read_or_refused_clearly() {
             .flat_map(u16::to_be_bytes)
             .collect::<Vec<u8>>(),
     ] {
+        // The decoder sniffs UTF-16 without a byte order mark from its zero bytes.
         let (code, read, error) = beside_a_good_file("utf16.txt", &bytes);
-        match error {
-            None => assert_eq!((code, read), (0, 2), "read as text"),
-            Some(e) => {
-                assert_eq!((code, read), (2, 1));
-                assert!(e["message"].as_str().unwrap().len() > 5, "{e}");
-            }
-        }
+        assert_eq!((code, read, error), (0, 2, None), "read as text");
+        cases += 1;
     }
+    assert_eq!(cases, 2);
 }
 
 #[test]
