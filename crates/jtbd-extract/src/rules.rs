@@ -812,6 +812,34 @@ mod tests {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 
+    /// A `match` example is a signal through the path users see (`classify`, with thresholds
+    /// and modifiers): its rule's force is found. On 2026-12-06 20 of the embedded `match`
+    /// examples give no signal this way (the learned weights leave one rule below its force's
+    /// threshold); the examples live in the rule data being reworked beside issue 33, so they
+    /// are fixed there and this test is then run by default.
+    #[test]
+    #[ignore = "20 match examples give no signal through classify; fix them in data/rules/, then drop this"]
+    fn every_match_example_is_a_signal_through_classify() {
+        let set = RuleSet::embedded().unwrap();
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        for rule in set.rules() {
+            for ex in rule.examples.iter().filter(|e| e.expect == Expect::Match) {
+                checked += 1;
+                let c = set.classify(&ex.text);
+                let found = c
+                    .hits
+                    .iter()
+                    .any(|h| h.force == rule.force);
+                if !found {
+                    failures.push(format!("{}: {:?}", rule.id, ex.text));
+                }
+            }
+        }
+        assert!(checked >= 50, "{checked}");
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
     #[test]
     fn every_force_has_rules() {
         let set = RuleSet::embedded().unwrap();
