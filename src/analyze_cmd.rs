@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Runs `jtbd analyze`; returns the exit code.
-pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
+pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Outcome> {
     let started = std::time::Instant::now();
     let out = &args.out;
     // A path that cannot be opened is an error before anything is written: an empty study
@@ -179,14 +179,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
             out.join("index").display()
         );
     }
-    let code = if summary.errors > 0 {
-        2
-    } else if g.interviews.is_empty() {
-        eprintln!("nothing found: no transcript in the paths given");
-        1
-    } else {
-        0
-    };
+    let code = crate::outcome::Outcome::of_transcripts(summary.errors, g.interviews.len());
     // The process ends with this command: the study (every signal and quote, a gigabyte on a
     // big corpus) is left to the operating system rather than freed piece by piece.
     std::mem::forget(g);

@@ -3,7 +3,8 @@
 use crate::cli::{ClassifyArgs, ClassifyOutput, ExtractArgs, OutputFormat, RulesCommand, Speakers};
 use crate::emit_signals::{ClassifyFormat, classified, classify_header};
 use crate::emit_signals::{SignalFormat, Signals};
-use crate::pipeline::{self, Outcome};
+use crate::outcome::Outcome;
+use crate::pipeline;
 use crate::style::Style;
 use crate::wire_signal::WireClassified;
 use anyhow::Context;
@@ -135,8 +136,8 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<Classified> {
     Ok(done)
 }
 
-/// Runs `jtbd rules ...`; returns the exit code.
-pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
+/// Runs `jtbd rules ...`.
+pub fn rules(cmd: &RulesCommand) -> anyhow::Result<Outcome> {
     match cmd {
         RulesCommand::List { rules, format } => {
             let set = load_rules(rules.as_deref())?;
@@ -149,12 +150,12 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
             };
             jtbd_report::emit_rules::render(&set, format, &mut out)?;
             out.flush()?;
-            Ok(0)
+            Ok(Outcome::Results)
         }
         RulesCommand::Check { dir } => match RuleSet::check_dir(dir, MAX_RULE_ERRORS) {
             Ok(set) => {
                 println!("ok: {} rules in {}", set.rules().len(), dir.display());
-                Ok(0)
+                Ok(Outcome::Results)
             }
             Err(errors) => {
                 for e in &errors {
@@ -171,7 +172,7 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
                     if errors.len() == 1 { "" } else { "s" },
                     dir.display()
                 );
-                Ok(2)
+                Ok(Outcome::Failed)
             }
         },
         RulesCommand::Test { dir } => {
@@ -200,7 +201,7 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
                 }
             }
             println!("{passed} passed, {failed} failed");
-            Ok(if failed > 0 { 2 } else { 0 })
+            Ok(Outcome::of(failed, passed.max(1)))
         }
     }
 }

@@ -19,14 +19,6 @@ const BATCH: usize = 256;
 /// Diagnostics of one kind printed one by one before they are only counted.
 const MAX_NOTES: usize = 20;
 
-/// What a run ended with, for the exit code.
-pub struct Outcome {
-    /// Interviews read.
-    pub interviews: usize,
-    /// Files that failed.
-    pub errors: usize,
-}
-
 /// What a worker made of one walk item, handed to the consumer in walk order by [`consume`].
 pub enum Done<T> {
     /// A file read: what the command made of it, which `--interviewer` names speak in it (bit
@@ -205,7 +197,11 @@ fn is_not_manifest(item: &WalkItem, manifests: &crate::manifests::Manifests) -> 
 }
 
 /// Runs the pipeline over `args.paths` with `render` deciding what each interview becomes.
-pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<Outcome> {
+pub fn run(
+    args: &ReadArgs,
+    render: &dyn Render,
+    quiet: bool,
+) -> anyhow::Result<crate::outcome::Outcome> {
     let started = Instant::now();
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar(quiet);
@@ -288,10 +284,10 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
             problems(summary.errors, summary.skipped),
         );
     }
-    Ok(Outcome {
-        interviews: summary.interviews,
-        errors: summary.errors,
-    })
+    Ok(crate::outcome::Outcome::of_transcripts(
+        summary.errors,
+        summary.interviews,
+    ))
 }
 
 /// What ingest noticed about a file it read, as `path:line: message` lines.
