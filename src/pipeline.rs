@@ -229,9 +229,7 @@ pub fn run(
             match done {
                 Done::Read { made, .. } | Done::Unchanged(made) => {
                     let rendered = made.rendered?;
-                    for (total, n) in summary.signal_counts.iter_mut().zip(rendered.signals) {
-                        *total += n;
-                    }
+                    summary.signal_counts.add(&rendered.signals);
                     summary.turns += made.turns;
                     summary.sentences += made.sentences;
                     summary.words += made.words;

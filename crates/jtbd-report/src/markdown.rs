@@ -210,7 +210,11 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(s.as_bytes())
 }
 
-fn force_table(s: &mut String, head: &str, rows: impl Iterator<Item = (String, [usize; 4])>) {
+fn force_table(
+    s: &mut String,
+    head: &str,
+    rows: impl Iterator<Item = (String, jtbd_model::PerForce<usize>)>,
+) {
     let _ = writeln!(
         s,
         "| {head} | anxiety | frustration | desired progress | habit |\n|---|---:|---:|---:|---:|"
@@ -220,10 +224,10 @@ fn force_table(s: &mut String, head: &str, rows: impl Iterator<Item = (String, [
             s,
             "| {} | {} | {} | {} | {} |",
             md(&label),
-            n[0],
-            n[1],
-            n[2],
-            n[3]
+            n[Force::Anxiety],
+            n[Force::Frustration],
+            n[Force::DesiredProgress],
+            n[Force::Habit]
         );
     }
     s.push('\n');
