@@ -103,7 +103,10 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<Classified> {
         for (n, l) in lines.by_ref().take(CLASSIFY_BATCH) {
             let bytes = l.with_context(|| format!("{shown}: cannot read"))?;
             let bytes = if n == 0 {
-                bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes).to_vec()
+                bytes
+                    .strip_prefix(b"\xEF\xBB\xBF")
+                    .unwrap_or(&bytes)
+                    .to_vec()
             } else {
                 bytes
             };

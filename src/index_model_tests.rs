@@ -170,8 +170,10 @@ fn run_sequence(ops: &[Op]) -> Result<(), TestCaseError> {
                 let got: BTreeMap<String, usize> =
                     held.iter().map(|(k, (_, n))| (k.clone(), *n)).collect();
                 // Every file once, with the documents of its content as indexed.
-                let want: BTreeMap<String, usize> =
-                    model.iter().map(|(k, c)| (k.clone(), documents(k, c))).collect();
+                let want: BTreeMap<String, usize> = model
+                    .iter()
+                    .map(|(k, c)| (k.clone(), documents(k, c)))
+                    .collect();
                 prop_assert_eq!(&got, &want, "after {:?}", op);
                 prop_assert_eq!(total, want.values().sum::<usize>());
             }

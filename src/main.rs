@@ -8,9 +8,9 @@ mod export_cmd;
 mod extract_cmd;
 mod gather;
 mod identity;
+mod index_cmd;
 #[cfg(test)]
 mod index_model_tests;
-mod index_cmd;
 mod ingest_cmd;
 mod manifests;
 mod outcome;
@@ -43,8 +43,9 @@ fn main() -> ExitCode {
             extract_cmd::classify(args).map(|c| Outcome::of(c.bad_lines, c.with_force))
         }
         cli::Command::Rules(cmd) => extract_cmd::rules(cmd),
-        cli::Command::Index(args) => index_cmd::run(args, cli.quiet)
-            .map(|o| Outcome::of_transcripts(o.errors, o.files)),
+        cli::Command::Index(args) => {
+            index_cmd::run(args, cli.quiet).map(|o| Outcome::of_transcripts(o.errors, o.files))
+        }
         cli::Command::Stories(args) => stories_cmd::run(args, style, cli.quiet),
         cli::Command::Analyze(args) => analyze_cmd::run(args, cli.quiet),
         cli::Command::Export(cmd) => export_cmd::run(cmd, cli.quiet),

@@ -80,10 +80,7 @@ impl Manifests {
         }
         for s in &self.list {
             for (line, file) in s.manifest.unmatched() {
-                eprintln!(
-                    "warning: {}:{line}: `{file}` matches no file read",
-                    s.shown
-                );
+                eprintln!("warning: {}:{line}: `{file}` matches no file read", s.shown);
             }
         }
     }

@@ -145,9 +145,7 @@ pub fn consume<T: Send>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done<T>>>(2);
     let work = &work;
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        scope.spawn(move || {
-            produce(paths, &setup.filter, &setup.manifests, bar, &tx, work)
-        });
+        scope.spawn(move || produce(paths, &setup.filter, &setup.manifests, bar, &tx, work));
         for done in rx.into_iter().flatten() {
             match &done {
                 Done::Read {

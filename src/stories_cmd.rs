@@ -39,7 +39,11 @@ fn admitted(r: &Record, args: &StoriesArgs) -> bool {
 }
 
 /// Runs `jtbd stories`; returns the exit code.
-pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<crate::outcome::Outcome> {
+pub fn run(
+    args: &StoriesArgs,
+    style: Style,
+    quiet: bool,
+) -> anyhow::Result<crate::outcome::Outcome> {
     let started = Instant::now();
     if let Some(n) = args.threads {
         // Only the first call in a process can set the pool; a second is harmless.

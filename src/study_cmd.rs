@@ -205,17 +205,19 @@ fn read(
     match read() {
         Ok((i, fingerprint)) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
-            let indexed = index.zip(fingerprint).map(|((plan, _), (key, fingerprint))| {
-                let unchanged = plan.known.get(&key) == Some(&fingerprint);
-                Indexed {
-                    key,
-                    docs: (!unchanged).then(|| {
-                        plan.index
-                            .documents(&i, &crate::index_cmd::forces_by_turn(&i, &signals))
-                    }),
-                    fingerprint,
-                }
-            });
+            let indexed = index
+                .zip(fingerprint)
+                .map(|((plan, _), (key, fingerprint))| {
+                    let unchanged = plan.known.get(&key) == Some(&fingerprint);
+                    Indexed {
+                        key,
+                        docs: (!unchanged).then(|| {
+                            plan.index
+                                .documents(&i, &crate::index_cmd::forces_by_turn(&i, &signals))
+                        }),
+                        fingerprint,
+                    }
+                });
             Done::Read {
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),

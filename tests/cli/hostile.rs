@@ -231,12 +231,7 @@ fn unreadable_files_and_folders() {
     let root = fs::read(&file).is_ok();
     let (code, msgs, stderr) = if root {
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
-        match as_nobody(&[
-            "ingest",
-            dir.path().to_str().unwrap(),
-            "--format",
-            "jsonl",
-        ]) {
+        match as_nobody(&["ingest", dir.path().to_str().unwrap(), "--format", "jsonl"]) {
             Some(out) => out,
             None => {
                 fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();

@@ -50,7 +50,12 @@ fn run(args: &[&str]) -> Vec<u8> {
 fn assert_inert_markup(what: &str, text: &str) {
     let markdown = what.contains("markdown") || what.ends_with(".md");
     let raw: &[&str] = if markdown {
-        &["<img", "<script>alert", "**the _vendor_**", "[link](javascript"]
+        &[
+            "<img",
+            "<script>alert",
+            "**the _vendor_**",
+            "[link](javascript",
+        ]
     } else {
         &["<img", "<script>alert"]
     };
@@ -138,8 +143,16 @@ fn hostile_text_is_inert_in_every_output_format() {
     assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;"), "{md}");
     assert!(md.contains("⟨U+202E⟩"), "{md}");
     assert_inert_markup("stories markdown", &md);
-    assert_json_round_trips("stories jsonl", &run(&["stories", dir, "--format", "jsonl"]), false);
-    assert_json_round_trips("stories json", &run(&["stories", dir, "--format", "json"]), true);
+    assert_json_round_trips(
+        "stories jsonl",
+        &run(&["stories", dir, "--format", "jsonl"]),
+        false,
+    );
+    assert_json_round_trips(
+        "stories json",
+        &run(&["stories", dir, "--format", "json"]),
+        true,
+    );
     run(&["stories", dir, "--format", "human"]);
     formats += 4;
 
@@ -189,7 +202,14 @@ fn hostile_text_is_inert_in_every_output_format() {
 
     // Exports: REFI-QDA XML and search-engine NDJSON.
     let qdpx = o.join("study.qdpx");
-    run(&["export", "qdpx", dir, "-o", qdpx.to_str().unwrap(), "--quiet"]);
+    run(&[
+        "export",
+        "qdpx",
+        dir,
+        "-o",
+        qdpx.to_str().unwrap(),
+        "--quiet",
+    ]);
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&qdpx).unwrap()).unwrap();
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut xml).unwrap();
@@ -198,8 +218,19 @@ fn hostile_text_is_inert_in_every_output_format() {
     run(&["export", "qdc", dir, "-o", qdc.to_str().unwrap(), "--quiet"]);
     assert_inert_markup("qdc", &std::fs::read_to_string(&qdc).unwrap());
     let qw = o.join("qw");
-    run(&["export", "quickwit", dir, "-o", qw.to_str().unwrap(), "--quiet"]);
-    assert_json_round_trips("quickwit", &std::fs::read(qw.join("docs-0001.ndjson")).unwrap(), false);
+    run(&[
+        "export",
+        "quickwit",
+        dir,
+        "-o",
+        qw.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_json_round_trips(
+        "quickwit",
+        &std::fs::read(qw.join("docs-0001.ndjson")).unwrap(),
+        false,
+    );
     formats += 3;
     // Every format of every command that writes transcript text.
     assert_eq!(formats, 27);

@@ -45,7 +45,10 @@ fn one_folder_typed_three_ways_is_indexed_once() {
     let n = corpus_files();
     assert!(n >= 10, "{n}");
     assert_eq!(index_from(&root(), &["corpora", "--index", idx]), n);
-    assert_eq!(index_from(&root(), &[abs.to_str().unwrap(), "--index", idx]), n);
+    assert_eq!(
+        index_from(&root(), &[abs.to_str().unwrap(), "--index", idx]),
+        n
+    );
     assert_eq!(index_from(&abs, &[".", "--index", idx]), n);
     assert_eq!(index_from(&abs, &["../corpora/", "--index", idx]), n);
 }
@@ -108,8 +111,7 @@ fn a_damaged_index_is_an_error_naming_rebuild() {
     );
     // The list of files in the last commit no longer parses.
     let meta = idx.join("meta.json");
-    let mut v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
     v["payload"] = serde_json::Value::String("{\"files\": [".into());
     std::fs::write(&meta, serde_json::to_vec(&v).unwrap()).unwrap();
     let out = jtbd()
@@ -153,16 +155,9 @@ fn classify_goes_on_past_a_line_that_is_not_text() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("stdin: line 2: invalid UTF-8"), "{stderr}");
     let msgs = messages(&out.stdout);
-    let lines: Vec<u64> = msgs
-        .iter()
-        .filter_map(|m| m["line"].as_u64())
-        .collect();
+    let lines: Vec<u64> = msgs.iter().filter_map(|m| m["line"].as_u64()).collect();
     assert_eq!(lines, [1, 3], "{msgs:?}");
-    let third = msgs
-        .iter()
-        .find(|m| m["line"] == 3)
-        .unwrap()
-        .to_string();
+    let third = msgs.iter().find(|m| m["line"] == 3).unwrap().to_string();
     assert!(third.contains("frustration"), "{third}");
 }
 
@@ -230,12 +225,14 @@ fn a_markdown_heading_is_a_heading_not_a_role() {
          **Sam:** I keep rebuilding the same report by hand.\n",
     )
     .unwrap();
-    let (code, msgs, stderr) =
-        crate::support::ingest_jsonl(&[file.to_str().unwrap(), "--quiet"]);
+    let (code, msgs, stderr) = crate::support::ingest_jsonl(&[file.to_str().unwrap(), "--quiet"]);
     assert_eq!(code, 0, "{stderr}");
     let interviews = of_type(&msgs, "interview");
     assert_eq!(interviews.len(), 1);
     let meta = &interviews[0]["metadata"];
     assert_eq!(meta["heading"], "Q3 renewal call", "{meta}");
-    assert!(meta.get("title").is_none() && meta.get("role").is_none(), "{meta}");
+    assert!(
+        meta.get("title").is_none() && meta.get("role").is_none(),
+        "{meta}"
+    );
 }

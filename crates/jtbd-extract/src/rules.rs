@@ -323,7 +323,12 @@ impl RuleSet {
         // Length-prefixed, so no two lists of files give the same text.
         for (name, text) in &files {
             use std::fmt::Write;
-            let _ = write!(set.sources, "{}:{name}\n{}:{text}\n", name.len(), text.len());
+            let _ = write!(
+                set.sources,
+                "{}:{name}\n{}:{text}\n",
+                name.len(),
+                text.len()
+            );
         }
         Ok(set)
     }
@@ -827,10 +832,7 @@ mod tests {
             for ex in rule.examples.iter().filter(|e| e.expect == Expect::Match) {
                 checked += 1;
                 let c = set.classify(&ex.text);
-                let found = c
-                    .hits
-                    .iter()
-                    .any(|h| h.force == rule.force);
+                let found = c.hits.iter().any(|h| h.force == rule.force);
                 if !found {
                     failures.push(format!("{}: {:?}", rule.id, ex.text));
                 }

@@ -515,7 +515,10 @@ mod per_force_tests {
     #[test]
     fn a_force_indexes_its_own_value() {
         let n = PerForce::count([Force::Habit, Force::Anxiety, Force::Habit]);
-        assert_eq!((n[Force::Anxiety], n[Force::Frustration], n[Force::Habit]), (1, 0, 2));
+        assert_eq!(
+            (n[Force::Anxiety], n[Force::Frustration], n[Force::Habit]),
+            (1, 0, 2)
+        );
         let order: Vec<Force> = n.iter().map(|(f, _)| f).collect();
         assert_eq!(order, Force::ALL);
         for f in Force::ALL {

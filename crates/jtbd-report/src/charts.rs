@@ -188,7 +188,10 @@ mod tests {
     fn bars_are_scaled_escaped_and_counted() {
         let svg = stacked_bars(
             "t",
-            &[("<Ann>".into(), [1, 2, 3, 0]), ("Bo".into(), [0, 0, 0, 0])],
+            &[
+                ("<Ann>".into(), PerForce([1, 2, 3, 0])),
+                ("Bo".into(), PerForce([0, 0, 0, 0])),
+            ],
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("&lt;Ann&gt;") && !svg.contains("<Ann>"));

@@ -215,7 +215,9 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
         let _ = writeln!(
             o,
             "  In common: {}",
-            common.as_deref().map_or("nothing in their metadata".into(), md)
+            common
+                .as_deref()
+                .map_or("nothing in their metadata".into(), md)
         );
         if !s.language.is_empty() {
             let words: Vec<String> = s
@@ -333,7 +335,9 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
             o,
             "In common: {}.
 ",
-            common.as_deref().map_or("nothing in their metadata".into(), md)
+            common
+                .as_deref()
+                .map_or("nothing in their metadata".into(), md)
         );
         if !s.language.is_empty() {
             let words: Vec<String> = s

@@ -38,9 +38,7 @@ pub fn md(s: &str) -> String {
     }
     // A line that starts `- `, `+ ` or `1. ` would become a list item.
     let digits = out.bytes().take_while(u8::is_ascii_digit).count();
-    if out.starts_with(['-', '+'])
-        || (digits > 0 && out[digits..].starts_with(['.', ')']))
-    {
+    if out.starts_with(['-', '+']) || (digits > 0 && out[digits..].starts_with(['.', ')'])) {
         let at = if digits > 0 { digits } else { 0 };
         out.insert(at, '\\');
     }

@@ -382,9 +382,7 @@ fn passage_story(
         .iter()
         .filter(|s| {
             let d = &r.said[s.said];
-            let near = d.turn == m.0
-                && d.sentence <= m.1
-                && m.1 - d.sentence <= k.situation_reach;
+            let near = d.turn == m.0 && d.sentence <= m.1 && m.1 - d.sentence <= k.situation_reach;
             near || chained(s)
         })
         .map(|s| &r.said[s.said])
