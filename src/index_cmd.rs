@@ -8,7 +8,7 @@
 
 use crate::cli::{IndexArgs, ReportFormat};
 use crate::identity::Roots;
-use crate::pipeline::{self, Done, Notes, ReadSetup, file_of, problems, progress_bar_for};
+use crate::pipeline::{self, Done, Notes, ReadSetup, problems, progress_bar_for};
 use crate::wire::Summary;
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
@@ -164,26 +164,20 @@ fn process(
     context: &str,
     roots: &Roots,
 ) -> Done<(Indexed, u64)> {
-    let (path, display, walked) = match file_of(item) {
-        Ok(f) => f,
+    let bytes = match pipeline::FileBytes::read(item, setup) {
+        Ok(b) => b,
         Err(u) => return u.into(),
     };
-    let bytes = match jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes) {
-        Ok(b) => b,
-        Err(e) => return pipeline::unread(display, walked, e).into(),
-    };
-    let extra = setup.manifests.lookup(path, display);
-    let fingerprint = file_fingerprint(&bytes, context, extra);
-    let size = bytes.len() as u64;
+    let size = bytes.bytes.len() as u64;
     let mut file = Indexed {
-        key: roots.key(path),
-        fingerprint,
+        key: roots.key(bytes.path),
+        fingerprint: bytes.fingerprint(context),
         docs: None,
     };
     if known.get(&file.key) == Some(&file.fingerprint) {
         return Done::Unchanged((file, size));
     }
-    match jtbd_ingest::parse_owned(bytes, display, &setup.opts, extra) {
+    match bytes.parse(setup) {
         Ok(interview) => {
             file.docs = Some(index.documents(&interview, &turn_forces(&interview, rules)));
             Done::Read {
@@ -192,7 +186,7 @@ fn process(
                 noticed: pipeline::file_notes(&interview),
             }
         }
-        Err(e) => pipeline::unread(display, walked, e).into(),
+        Err(u) => u.into(),
     }
 }
 

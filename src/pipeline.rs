@@ -216,13 +216,12 @@ pub fn run(
 
     // Workers read and render a batch ahead of the writer, so walking, parsing, rendering and
     // writing overlap. (Per-file tasks with a reorder buffer measured slower: more wake-ups.)
-    let (opts, manifests) = (&setup.opts, &setup.manifests);
     consume(
         &args.paths,
         &setup,
         &bar,
         &mut notes,
-        |item| process(item, opts, manifests, render),
+        |item| process(item, &setup, render),
         |done| {
             match done {
                 Done::Read { made, .. } | Done::Unchanged(made) => {
@@ -329,18 +328,8 @@ pub fn warn_unseen_interviewers(names: &[String], seen: u64, files_read: usize) 
 }
 
 /// Reads and renders one walk item, on a worker thread.
-fn process(
-    item: &WalkItem,
-    opts: &Options,
-    manifests: &crate::manifests::Manifests,
-    render: &dyn Render,
-) -> Done<Made> {
-    let (path, display, walked) = match file_of(item) {
-        Ok(f) => f,
-        Err(u) => return u.into(),
-    };
-    let extra = manifests.lookup(path, display);
-    match jtbd_ingest::read_path(path, display, opts, extra) {
+fn process(item: &WalkItem, setup: &ReadSetup, render: &dyn Render) -> Done<Made> {
+    match read_item(item, setup) {
         Ok(i) => {
             // The stage runs here, then the renderer arranges its result.
             let found = render
@@ -355,20 +344,62 @@ fn process(
                     words: i.word_count(),
                     bytes: i.bytes,
                 },
-                named: interviewers_seen(&i, &opts.interviewers),
+                named: interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: file_notes(&i),
             }
         }
-        Err(error) => unread(display, walked, error).into(),
+        Err(u) => u.into(),
     }
 }
 
-/// Reads the file a walk item names, with its manifest row: the interview, or what to report.
+/// One file of the walk with its bytes read and its manifest row: where every command's worker
+/// starts (ingest, extract, stories, index, analyze, export), so reading, the manifest, the
+/// fingerprint and parsing are written once. A command that keeps an index fingerprints it and
+/// may stop there (the file is unchanged); the others parse it at once ([`read_item`]).
+pub struct FileBytes<'a> {
+    /// Where it is, as walked.
+    pub path: &'a std::path::Path,
+    /// As shown to the user.
+    pub display: &'a str,
+    walked: bool,
+    /// Its manifest row.
+    pub extra: Option<&'a std::collections::BTreeMap<String, String>>,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl<'a> FileBytes<'a> {
+    /// Reads the file `item` names (no more than `--max-file-size`), or says what to report.
+    pub fn read(item: &'a WalkItem, setup: &'a ReadSetup) -> Result<FileBytes<'a>, Unread> {
+        let (path, display, walked) = file_of(item)?;
+        let extra = setup.manifests.lookup(path, display);
+        let bytes = jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes)
+            .map_err(|e| unread(display, walked, e))?;
+        Ok(FileBytes {
+            path,
+            display,
+            walked,
+            extra,
+            bytes,
+        })
+    }
+
+    /// Its fingerprint in a run whose context is `context` ([`crate::index_cmd::context`]).
+    pub fn fingerprint(&self, context: &str) -> String {
+        crate::index_cmd::file_fingerprint(&self.bytes, context, self.extra)
+    }
+
+    /// Parses it into an interview.
+    pub fn parse(self, setup: &ReadSetup) -> Result<jtbd_model::Interview, Unread> {
+        let (display, walked) = (self.display, self.walked);
+        jtbd_ingest::parse_owned(self.bytes, display, &setup.opts, self.extra)
+            .map_err(|e| unread(display, walked, e))
+    }
+}
+
+/// Reads and parses the file a walk item names: the interview, or what to report.
 pub fn read_item(item: &WalkItem, setup: &ReadSetup) -> Result<jtbd_model::Interview, Unread> {
-    let (path, display, walked) = file_of(item)?;
-    let extra = setup.manifests.lookup(path, display);
-    jtbd_ingest::read_path(path, display, &setup.opts, extra)
-        .map_err(|error| unread(display, walked, error))
+    FileBytes::read(item, setup)?.parse(setup)
 }
 
 /// What a walk item that is not read becomes.

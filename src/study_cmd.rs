@@ -188,19 +188,10 @@ fn read(
     index: Option<(&IndexPlan<'_>, &str)>,
 ) -> Done<Box<Read>> {
     let read = || -> Result<(Interview, Option<(String, String)>), Unread> {
-        let (path, display, walked) = pipeline::file_of(item)?;
-        let extra = setup.manifests.lookup(path, display);
-        let bytes = jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes)
-            .map_err(|e| pipeline::unread(display, walked, e))?;
-        let fingerprint = index.map(|(plan, context)| {
-            (
-                plan.roots.key(path),
-                crate::index_cmd::file_fingerprint(&bytes, context, extra),
-            )
-        });
-        let i = jtbd_ingest::parse_owned(bytes, display, &setup.opts, extra)
-            .map_err(|e| pipeline::unread(display, walked, e))?;
-        Ok((i, fingerprint))
+        let file = pipeline::FileBytes::read(item, setup)?;
+        let fingerprint =
+            index.map(|(plan, context)| (plan.roots.key(file.path), file.fingerprint(context)));
+        Ok((file.parse(setup)?, fingerprint))
     };
     match read() {
         Ok((i, fingerprint)) => {
