@@ -817,6 +817,37 @@ mod tests {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 
+    /// The sample corpus is test material, not tuning material: no rule example is a sentence
+    /// of `corpora/` (whitespace runs compared as one space).
+    #[test]
+    fn no_rule_example_comes_from_the_sample_corpus() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpora");
+        let mut corpus = String::new();
+        let mut files = 0;
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            corpus.push_str(&String::from_utf8_lossy(&bytes));
+            corpus.push('\n');
+            files += 1;
+        }
+        assert!(files >= 10, "{files} files in {}", dir.display());
+        let corpus = corpus.split_whitespace().collect::<Vec<_>>().join(" ");
+        let set = RuleSet::embedded().unwrap();
+        let mut examples = 0;
+        let mut copied = Vec::new();
+        for rule in set.rules() {
+            for ex in &rule.examples {
+                examples += 1;
+                let text = ex.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if text.len() > 15 && corpus.contains(&text) {
+                    copied.push(format!("{}: {:?}", rule.id, ex.text));
+                }
+            }
+        }
+        assert!(examples >= 100, "{examples}");
+        assert!(copied.is_empty(), "{copied:#?}");
+    }
+
     /// A `match` example is a signal through the path users see (`classify`, with thresholds
     /// and modifiers): its rule's force is found. On 2026-12-06 20 of the embedded `match`
     /// examples give no signal this way (the learned weights leave one rule below its force's
