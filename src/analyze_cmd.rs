@@ -13,9 +13,12 @@ use std::io::Write;
 use std::path::Path;
 
 /// Runs `jtbd analyze`; returns the exit code.
-pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
+pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Outcome> {
     let started = std::time::Instant::now();
     let out = &args.out;
+    // A path that cannot be opened is an error before anything is written: an empty study
+    // pointing at its report would look like a result.
+    crate::pipeline::check_inputs(&args.read.paths)?;
     std::fs::create_dir_all(out)
         .with_context(|| format!("{}: cannot create the output folder", out.display()))?;
     // The output folder may sit inside the folder read: it is never read back.
@@ -28,18 +31,24 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         min_interviewees: args.min_interviewees,
         rules: args.rules.clone(),
         codebook: args.codebook.clone(),
+        rebuild: args.rebuild,
     };
 
     // One pass: read, extract, index what changed (a second run reuses the index), keep what the
     // stories need; the JSON Lines of interviews and signals are written as interviews come.
     let index_dir = out.join("index");
+    if args.rebuild {
+        crate::index_cmd::remove_index(&index_dir)?;
+    }
     let index =
         jtbd_index::Index::open_or_create(&index_dir, concat!("jtbd ", env!("CARGO_PKG_VERSION")))?;
     let mut writer = index.writer()?;
     let known = writer.files().clone();
+    let roots = crate::identity::Roots::new(&args.read.paths);
     let plan = crate::study_cmd::IndexPlan {
         index: &index,
         known: &known,
+        roots: &roots,
     };
     let mut seen = std::collections::BTreeSet::new();
     let mut interviews = Staged::create(&out.join("interviews.jsonl"))?;
@@ -60,9 +69,9 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         |_, i, found, indexed| {
             if let Some(x) = indexed {
                 if let Some(docs) = x.docs {
-                    writer.replace(&x.path, &x.fingerprint, docs)?;
+                    writer.replace(&x.key, &x.fingerprint, docs)?;
                 }
-                seen.insert(x.path);
+                seen.insert(x.key);
             }
             buf.clear();
             crate::fast_json::interview_line(&mut buf, i);
@@ -99,9 +108,9 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
         g.problems
             .iter()
             .filter(|p| !p.skipped)
-            .map(|p| p.path.clone()),
+            .map(|p| roots.key(Path::new(&p.path))),
     );
-    writer.remove_gone(&crate::index_cmd::roots(&args.read.paths), &seen);
+    writer.remove_gone(&roots.keys(), &seen);
     let files_in_index = writer.files().len();
     // The index commits and merges its segments on its own thread while the stories are found
     // and the files written.
@@ -152,10 +161,10 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
              {} themes, {} stories, {} segments; {} files with errors, {} skipped; {:.2} s",
             g.interviews.len(),
             summary.turns,
-            totals[0],
-            totals[1],
-            totals[2],
-            totals[3],
+            totals[Force::Anxiety],
+            totals[Force::Frustration],
+            totals[Force::DesiredProgress],
+            totals[Force::Habit],
             f.themes.len(),
             f.stories.len(),
             f.segments.len(),
@@ -170,14 +179,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<u8> {
             out.join("index").display()
         );
     }
-    let code = if summary.errors > 0 {
-        2
-    } else if g.interviews.is_empty() {
-        eprintln!("nothing found: no transcript in the paths given");
-        1
-    } else {
-        0
-    };
+    let code = crate::outcome::Outcome::of_transcripts(summary.errors, g.interviews.len());
     // The process ends with this command: the study (every signal and quote, a gigabyte on a
     // big corpus) is left to the operating system rather than freed piece by piece.
     std::mem::forget(g);

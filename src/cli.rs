@@ -119,6 +119,10 @@ pub struct AnalyzeArgs {
     /// Add or replace extraction rules from the *.toml files of this folder.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+
+    /// Delete the output folder's index and build it anew (after it was damaged).
+    #[arg(long)]
+    pub rebuild: bool,
 }
 
 /// `jtbd export ...`.

@@ -2,11 +2,17 @@
 //! exporters of `jtbd-report`: REFI-QDA projects and codebooks, Quickwit and Elasticsearch.
 
 use crate::cli::{ExportArgs, ExportCommand, SearchEngine, SearchExportArgs};
+use crate::outcome::Outcome;
 use anyhow::Context;
 use jtbd_report::search_export::{Chunks, Target, turn_docs};
 
 /// Runs `jtbd export ...`; returns the exit code.
-pub fn run(cmd: &ExportCommand, quiet: bool) -> anyhow::Result<u8> {
+pub fn run(cmd: &ExportCommand, quiet: bool) -> anyhow::Result<Outcome> {
+    let read = match cmd {
+        ExportCommand::Qdpx(args) | ExportCommand::Qdc(args) => &args.read,
+        ExportCommand::Quickwit(args) => &args.read,
+    };
+    crate::pipeline::check_inputs(&read.paths)?;
     match cmd {
         ExportCommand::Qdpx(args) => qdpx(args, quiet),
         ExportCommand::Qdc(args) => qdc(args, quiet),
@@ -18,18 +24,11 @@ fn min(args: &ExportArgs) -> usize {
     usize::try_from(args.min_interviewees).unwrap_or(usize::MAX)
 }
 
-fn outcome(errors: usize, interviews: usize) -> u8 {
-    if errors > 0 {
-        2
-    } else if interviews == 0 {
-        eprintln!("nothing found: no transcript in the paths given");
-        1
-    } else {
-        0
-    }
+fn outcome(errors: usize, interviews: usize) -> Outcome {
+    Outcome::of_transcripts(errors, interviews)
 }
 
-fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
+fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
     let path = &args.output;
     let mut staged = jtbd_report::atomic::Staged::create(path)
         .with_context(|| format!("{}: cannot write", path.display()))?;
@@ -68,7 +67,7 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
     Ok(outcome(g.errors(), g.interviews.len()))
 }
 
-fn qdc(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
+fn qdc(args: &ExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
     let g = crate::study_cmd::gather(
         &args.read,
         &args.codebook,
@@ -90,7 +89,7 @@ fn qdc(args: &ExportArgs, quiet: bool) -> anyhow::Result<u8> {
     Ok(outcome(g.errors(), g.interviews.len()))
 }
 
-fn search(args: &SearchExportArgs, quiet: bool) -> anyhow::Result<u8> {
+fn search(args: &SearchExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
     let target = match args.to {
         SearchEngine::Quickwit => Target::Quickwit,
         SearchEngine::Elasticsearch => Target::Elasticsearch,

@@ -3,7 +3,8 @@
 use crate::cli::{ClassifyArgs, ClassifyOutput, ExtractArgs, OutputFormat, RulesCommand, Speakers};
 use crate::emit_signals::{ClassifyFormat, classified, classify_header};
 use crate::emit_signals::{SignalFormat, Signals};
-use crate::pipeline::{self, Outcome};
+use crate::outcome::Outcome;
+use crate::pipeline;
 use crate::style::Style;
 use crate::wire_signal::WireClassified;
 use anyhow::Context;
@@ -48,13 +49,21 @@ const MAX_RULE_ERRORS: usize = 50;
 /// Lines classified at a time: big enough to use both cores, small enough to stream.
 const CLASSIFY_BATCH: usize = 4096;
 
-/// Runs `jtbd classify`: returns how many lines carried a force.
-pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
+/// What `jtbd classify` did: lines that carried a force, lines that could not be read.
+pub struct Classified {
+    pub with_force: usize,
+    pub bad_lines: usize,
+}
+
+/// Runs `jtbd classify`. A line that is not text (invalid UTF-8) is named on stderr with its
+/// number and left out; the others are classified, and the run goes on to the end. An input
+/// starting with a UTF-16 byte order mark is decoded whole, as a transcript would be.
+pub fn classify(args: &ClassifyArgs) -> anyhow::Result<Classified> {
     let mut rules = load_rules(args.rules.as_deref())?;
     if let Some(min) = args.min_confidence {
         rules.set_min_confidence(min);
     }
-    let input: Box<dyn BufRead> = match &args.file {
+    let mut input: Box<dyn BufRead> = match &args.file {
         Some(p) => Box::new(std::io::BufReader::new(
             std::fs::File::open(p).with_context(|| format!("{}: cannot open", p.display()))?,
         )),
@@ -64,6 +73,19 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
         .file
         .as_ref()
         .map_or("stdin".to_owned(), |p| p.display().to_string());
+    let head = input
+        .fill_buf()
+        .with_context(|| format!("{shown}: cannot read"))?;
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        let mut bytes = Vec::new();
+        input
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("{shown}: cannot read"))?;
+        let text = jtbd_text::decode(&bytes)
+            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?
+            .text;
+        input = Box::new(std::io::Cursor::new(text.into_bytes()));
+    }
     let format = match args.format {
         ClassifyOutput::Jsonl => ClassifyFormat::Jsonl,
         ClassifyOutput::Csv => ClassifyFormat::Csv,
@@ -72,22 +94,33 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     out.write_all(&classify_header(format, !args.no_text)?)?;
     let mut lines = input.split(b'\n').enumerate().peekable();
-    let mut with_force = 0;
+    let mut done = Classified {
+        with_force: 0,
+        bad_lines: 0,
+    };
     while lines.peek().is_some() {
-        let batch: Vec<(usize, String)> = lines
-            .by_ref()
-            .take(CLASSIFY_BATCH)
-            .map(|(n, l)| {
-                let bytes = l.with_context(|| format!("{shown}: cannot read"))?;
-                let text = String::from_utf8(bytes).map_err(|_| {
-                    anyhow::anyhow!(
-                        "{shown}: line {}: invalid UTF-8 (re-save the file as UTF-8)",
+        let mut batch: Vec<(usize, String)> = Vec::with_capacity(CLASSIFY_BATCH);
+        for (n, l) in lines.by_ref().take(CLASSIFY_BATCH) {
+            let bytes = l.with_context(|| format!("{shown}: cannot read"))?;
+            let bytes = if n == 0 {
+                bytes
+                    .strip_prefix(b"\xEF\xBB\xBF")
+                    .unwrap_or(&bytes)
+                    .to_vec()
+            } else {
+                bytes
+            };
+            match String::from_utf8(bytes) {
+                Ok(text) => batch.push((n + 1, text.trim_end_matches('\r').to_owned())),
+                Err(_) => {
+                    done.bad_lines += 1;
+                    eprintln!(
+                        "error: {shown}: line {}: invalid UTF-8, left out (re-save the input as UTF-8)",
                         n + 1
-                    )
-                })?;
-                Ok((n + 1, text.trim_end_matches('\r').to_owned()))
-            })
-            .collect::<anyhow::Result<_>>()?;
+                    );
+                }
+            }
+        }
         let rendered: Vec<(Vec<u8>, bool)> = batch
             .par_iter()
             .map(|(n, text)| {
@@ -98,16 +131,16 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<usize> {
             })
             .collect::<std::io::Result<_>>()?;
         for (bytes, hit) in rendered {
-            with_force += usize::from(hit);
+            done.with_force += usize::from(hit);
             out.write_all(&bytes)?;
         }
     }
     out.flush()?;
-    Ok(with_force)
+    Ok(done)
 }
 
-/// Runs `jtbd rules ...`; returns the exit code.
-pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
+/// Runs `jtbd rules ...`.
+pub fn rules(cmd: &RulesCommand) -> anyhow::Result<Outcome> {
     match cmd {
         RulesCommand::List { rules, format } => {
             let set = load_rules(rules.as_deref())?;
@@ -120,12 +153,12 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
             };
             jtbd_report::emit_rules::render(&set, format, &mut out)?;
             out.flush()?;
-            Ok(0)
+            Ok(Outcome::Results)
         }
         RulesCommand::Check { dir } => match RuleSet::check_dir(dir, MAX_RULE_ERRORS) {
             Ok(set) => {
                 println!("ok: {} rules in {}", set.rules().len(), dir.display());
-                Ok(0)
+                Ok(Outcome::Results)
             }
             Err(errors) => {
                 for e in &errors {
@@ -142,7 +175,7 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
                     if errors.len() == 1 { "" } else { "s" },
                     dir.display()
                 );
-                Ok(2)
+                Ok(Outcome::Failed)
             }
         },
         RulesCommand::Test { dir } => {
@@ -171,7 +204,7 @@ pub fn rules(cmd: &RulesCommand) -> anyhow::Result<u8> {
                 }
             }
             println!("{passed} passed, {failed} failed");
-            Ok(if failed > 0 { 2 } else { 0 })
+            Ok(Outcome::of(failed, passed.max(1)))
         }
     }
 }

@@ -7,7 +7,8 @@
 //! the index had of it, and is reported.
 
 use crate::cli::{IndexArgs, ReportFormat};
-use crate::pipeline::{self, Done, Notes, ReadSetup, file_of, problems, progress_bar_for};
+use crate::identity::Roots;
+use crate::pipeline::{self, Done, Notes, ReadSetup, problems, progress_bar_for};
 use crate::wire::Summary;
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
@@ -26,10 +27,11 @@ pub struct IndexOutcome {
     pub errors: usize,
 }
 
-/// What the pass did for the index with one file: its fingerprint, and its documents when it
-/// changed (`None`: the index holds it already). `jtbd analyze` keeps its index with the same.
+/// What the pass did for the index with one file: its key ([`crate::identity`]), its
+/// fingerprint, and its documents when it changed (`None`: the index holds it already).
+/// `jtbd analyze` keeps its index with the same.
 pub struct Indexed {
-    pub path: String,
+    pub key: String,
     pub fingerprint: String,
     pub docs: Option<Vec<jtbd_index::Document>>,
 }
@@ -47,6 +49,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     let setup = ReadSetup::new(&args.read, quiet)?;
     let context = context(&setup, &rules);
     let known = writer.files().clone();
+    let roots = Roots::new(&args.read.paths);
     let bar = progress_bar_for("indexing", quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut summary = Summary::default();
@@ -57,7 +60,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
         &setup,
         &bar,
         &mut notes,
-        |item| process(item, &setup, &index, &rules, &known, &context),
+        |item| process(item, &setup, &index, &rules, &known, &context, &roots),
         |done| {
             match done {
                 Done::Read {
@@ -66,10 +69,10 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
                 } => {
                     if let Some(docs) = file.docs {
                         summary.turns += docs.len();
-                        writer.replace(&file.path, &file.fingerprint, docs)?;
+                        writer.replace(&file.key, &file.fingerprint, docs)?;
                     }
                     summary.bytes += bytes;
-                    seen.insert(file.path);
+                    seen.insert(file.key);
                     since_commit += bytes;
                     if since_commit >= args.commit_every {
                         writer.commit()?;
@@ -78,10 +81,10 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
                 }
                 Done::Unchanged((file, _)) => {
                     unchanged += 1;
-                    seen.insert(file.path);
+                    seen.insert(file.key);
                 }
                 Done::Failed(e) => {
-                    seen.insert(e.path.clone());
+                    seen.insert(roots.key(Path::new(&e.path)));
                     errors.push(e);
                 }
                 Done::Skipped(_) => {}
@@ -90,8 +93,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
         },
     )?;
     // Files the index holds under the paths given that the walk no longer finds.
-    let roots = roots(&args.read.paths);
-    let gone = writer.remove_gone(&roots, &seen);
+    let gone = writer.remove_gone(&roots.keys(), &seen);
     let total_files = writer.files().len();
     writer.finish()?;
     summary.files = notes.files();
@@ -136,7 +138,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
 }
 
 /// Deletes an index folder for `--rebuild`, but only one that is a jtbd index (or empty).
-fn remove_index(dir: &Path) -> anyhow::Result<()> {
+pub fn remove_index(dir: &Path) -> anyhow::Result<()> {
     if !dir.exists() {
         return Ok(());
     }
@@ -160,27 +162,22 @@ fn process(
     rules: &RuleSet,
     known: &std::collections::BTreeMap<String, String>,
     context: &str,
+    roots: &Roots,
 ) -> Done<(Indexed, u64)> {
-    let (path, display, walked) = match file_of(item) {
-        Ok(f) => f,
+    let bytes = match pipeline::FileBytes::read(item, setup) {
+        Ok(b) => b,
         Err(u) => return u.into(),
     };
-    let bytes = match jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes) {
-        Ok(b) => b,
-        Err(e) => return pipeline::unread(display, walked, e).into(),
-    };
-    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
-    let fingerprint = file_fingerprint(&bytes, context, extra);
-    let size = bytes.len() as u64;
+    let size = bytes.bytes.len() as u64;
     let mut file = Indexed {
-        path: display.clone(),
-        fingerprint,
+        key: roots.key(bytes.path),
+        fingerprint: bytes.fingerprint(context),
         docs: None,
     };
-    if known.get(display.as_str()) == Some(&file.fingerprint) {
+    if known.get(&file.key) == Some(&file.fingerprint) {
         return Done::Unchanged((file, size));
     }
-    match jtbd_ingest::parse_owned(bytes, display, &setup.opts, extra) {
+    match bytes.parse(setup) {
         Ok(interview) => {
             file.docs = Some(index.documents(&interview, &turn_forces(&interview, rules)));
             Done::Read {
@@ -189,7 +186,7 @@ fn process(
                 noticed: pipeline::file_notes(&interview),
             }
         }
-        Err(e) => pipeline::unread(display, walked, e).into(),
+        Err(u) => u.into(),
     }
 }
 
@@ -213,38 +210,29 @@ pub fn forces_by_turn(interview: &Interview, signals: &[jtbd_model::Signal]) -> 
 }
 
 /// Everything but the file and its metadata that decides its documents, hashed once (the rule
-/// set's description is large; each file's fingerprint takes only this short digest).
+/// set's description is large; each file's fingerprint takes only this short digest): the
+/// program's version (a new reader, splitter or extractor makes every file stale), the schema,
+/// the reading options and the rules, each written in a stable form (JSON, the rules' own
+/// text), never `Debug` output.
 pub fn context(setup: &ReadSetup, rules: &RuleSet) -> String {
-    jtbd_index::fingerprint(
-        format!(
-            "{}\n{:?}\n{:?}\n{}",
-            jtbd_index::SCHEMA_VERSION,
-            setup.opts.format,
-            setup.opts.interviewers,
-            rules.fingerprint_text()
-        )
-        .as_bytes(),
-        b"",
-    )
+    let options = serde_json::json!({
+        "program": concat!("jtbd ", env!("CARGO_PKG_VERSION")),
+        "schema": jtbd_index::SCHEMA_VERSION,
+        "format": setup.opts.format.map(|f| f.as_str()),
+        "interviewers": setup.opts.interviewers,
+    });
+    let mut text = options.to_string().into_bytes();
+    text.push(b'\n');
+    text.extend_from_slice(rules.fingerprint_text().as_bytes());
+    jtbd_index::fingerprint(&text, b"")
 }
 
-/// A file's fingerprint: its bytes, its manifest row and the run's [`context`].
+/// A file's fingerprint: its bytes, its manifest row (as JSON) and the run's [`context`].
 pub fn file_fingerprint(
     bytes: &[u8],
     context: &str,
     extra: Option<&std::collections::BTreeMap<String, String>>,
 ) -> String {
-    jtbd_index::fingerprint(bytes, format!("{context}\n{extra:?}").as_bytes())
-}
-
-/// The roots of a walk as the index keys its files: display paths without a trailing `/`.
-pub fn roots(paths: &[std::path::PathBuf]) -> Vec<String> {
-    paths
-        .iter()
-        .map(|p| {
-            jtbd_ingest::walk::display_path(p)
-                .trim_end_matches('/')
-                .to_owned()
-        })
-        .collect()
+    let row = serde_json::to_string(&extra).unwrap_or_default();
+    jtbd_index::fingerprint(bytes, format!("{context}\n{row}").as_bytes())
 }

@@ -2,7 +2,8 @@
 
 use crate::cli::{IngestArgs, OutputFormat};
 use crate::emit::{Csv, Human, Json, Jsonl, Render};
-use crate::pipeline::{self, Outcome};
+use crate::outcome::Outcome;
+use crate::pipeline;
 use crate::style::Style;
 
 /// Runs `jtbd ingest`.

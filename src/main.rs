@@ -1,14 +1,19 @@
 //! `jtbd`: the command-line program. It alone knows every pipeline stage; it adds context to
 //! the libraries' typed errors and turns them into messages and exit codes
-//! (0 results, 1 nothing found, 2 error).
+//! (0 results, 1 nothing found, 2 error) in one place, [`outcome`].
 
 mod analyze_cmd;
 mod cli;
 mod export_cmd;
 mod extract_cmd;
 mod gather;
+mod identity;
 mod index_cmd;
+#[cfg(test)]
+mod index_model_tests;
 mod ingest_cmd;
+mod manifests;
+mod outcome;
 mod pipeline;
 mod search_cmd;
 mod stories_cmd;
@@ -29,61 +34,24 @@ fn main() -> ExitCode {
         cli::ColorChoice::Never => Some(false),
         cli::ColorChoice::Auto => None,
     });
+    use outcome::Outcome;
     let result = match &cli.command {
         cli::Command::Ingest(args) => ingest_cmd::run(args, style, cli.quiet),
         cli::Command::Extract(args) => extract_cmd::extract(args, style, cli.quiet),
         cli::Command::Classify(args) => {
-            return exit(extract_cmd::classify(args).map(|n| if n > 0 { 0 } else { 1 }));
+            // A bad line is an error once every other line is classified.
+            extract_cmd::classify(args).map(|c| Outcome::of(c.bad_lines, c.with_force))
         }
-        cli::Command::Rules(cmd) => return exit(extract_cmd::rules(cmd)),
+        cli::Command::Rules(cmd) => extract_cmd::rules(cmd),
         cli::Command::Index(args) => {
-            return exit(index_cmd::run(args, cli.quiet).map(|o| {
-                if o.errors > 0 {
-                    2
-                } else if o.files == 0 {
-                    eprintln!("nothing found: no transcript in the paths given");
-                    1
-                } else {
-                    0
-                }
-            }));
+            index_cmd::run(args, cli.quiet).map(|o| Outcome::of_transcripts(o.errors, o.files))
         }
-        cli::Command::Stories(args) => {
-            return exit(stories_cmd::run(args, style, cli.quiet));
-        }
-        cli::Command::Analyze(args) => return exit(analyze_cmd::run(args, cli.quiet)),
-        cli::Command::Export(cmd) => return exit(export_cmd::run(cmd, cli.quiet)),
-        cli::Command::Search(args) => {
-            return exit(search_cmd::run(args, style).map(|n| if n > 0 { 0 } else { 1 }));
-        }
+        cli::Command::Stories(args) => stories_cmd::run(args, style, cli.quiet),
+        cli::Command::Analyze(args) => analyze_cmd::run(args, cli.quiet),
+        cli::Command::Export(cmd) => export_cmd::run(cmd, cli.quiet),
+        cli::Command::Search(args) => search_cmd::run(args, style).map(|n| Outcome::of(0, n)),
     };
-    match result {
-        Ok(outcome) if outcome.errors > 0 => ExitCode::from(2),
-        Ok(outcome) if outcome.interviews == 0 => {
-            eprintln!("nothing found: no transcript in the paths given");
-            ExitCode::from(1)
-        }
-        Ok(_) => ExitCode::SUCCESS,
-        Err(e) => exit(Err(e)),
-    }
-}
-
-/// The exit code of a command that returns one, with errors printed on stderr.
-fn exit(result: anyhow::Result<u8>) -> ExitCode {
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
-            // A closed pipe (`jtbd ... | head`) is the reader's choice, not an error.
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    outcome::exit(result)
 }
 
 #[global_allocator]

@@ -7,7 +7,7 @@ use crate::emit::Render;
 use crate::wire::{Summary, WireError, WireSkipped};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use jtbd_ingest::{IngestError, Manifest, Options, WalkItem};
+use jtbd_ingest::{IngestError, Options, WalkItem};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -18,14 +18,6 @@ const BATCH: usize = 256;
 
 /// Diagnostics of one kind printed one by one before they are only counted.
 const MAX_NOTES: usize = 20;
-
-/// What a run ended with, for the exit code.
-pub struct Outcome {
-    /// Interviews read.
-    pub interviews: usize,
-    /// Files that failed.
-    pub errors: usize,
-}
 
 /// What a worker made of one walk item, handed to the consumer in walk order by [`consume`].
 pub enum Done<T> {
@@ -65,10 +57,10 @@ struct Made {
 pub struct ReadSetup {
     /// How to read files.
     pub opts: Options,
-    /// The manifest, when there is one.
-    pub manifest: Option<Manifest>,
-    /// Its canonical path, to keep it out of the walk's notes.
-    pub meta_canonical: Option<PathBuf>,
+    /// The manifests: `--meta`, or each folder's own `participants.csv`.
+    pub manifests: crate::manifests::Manifests,
+    /// Whether notes are kept off stderr.
+    pub quiet: bool,
     /// What is read inside folders.
     pub filter: jtbd_ingest::walk::Filter,
 }
@@ -76,11 +68,7 @@ pub struct ReadSetup {
 impl ReadSetup {
     /// Reads the manifest (`--meta` or a `participants.csv` in a folder given).
     pub fn new(args: &ReadArgs, quiet: bool) -> anyhow::Result<ReadSetup> {
-        let meta_file = manifest_path(args, quiet);
-        let manifest = match &meta_file {
-            Some(p) => Some(Manifest::read(p).context("cannot use the manifest")?),
-            None => None,
-        };
+        let manifests = crate::manifests::Manifests::load(args, quiet)?;
         let mut filter =
             jtbd_ingest::walk::Filter::new(&args.glob, &args.exclude, !args.no_ignore)?;
         for dir in &args.skip_dirs {
@@ -93,8 +81,8 @@ impl ReadSetup {
                 interviewers: args.interviewer.clone(),
                 max_file_bytes: args.max_file_size,
             },
-            manifest,
-            meta_canonical: meta_file.as_ref().and_then(|p| p.canonicalize().ok()),
+            manifests,
+            quiet,
         })
     }
 }
@@ -107,7 +95,7 @@ impl ReadSetup {
 pub fn produce<T: Send>(
     paths: &[PathBuf],
     filter: &jtbd_ingest::walk::Filter,
-    manifest: Option<&std::path::Path>,
+    manifests: &crate::manifests::Manifests,
     bar: &ProgressBar,
     tx: &std::sync::mpsc::SyncSender<Vec<T>>,
     work: impl Fn(&WalkItem) -> T + Sync,
@@ -118,7 +106,7 @@ pub fn produce<T: Send>(
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut items = jtbd_ingest::walk::walk_filtered(paths, filter)
-                .filter(|i| is_not_manifest(i, manifest));
+                .filter(|i| is_not_manifest(i, manifests));
             loop {
                 let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
                 if batch.is_empty() || walked_tx.send(batch).is_err() {
@@ -157,10 +145,7 @@ pub fn consume<T: Send>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done<T>>>(2);
     let work = &work;
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        scope.spawn(move || {
-            let meta = setup.meta_canonical.as_deref();
-            produce(paths, &setup.filter, meta, bar, &tx, work)
-        });
+        scope.spawn(move || produce(paths, &setup.filter, &setup.manifests, bar, &tx, work));
         for done in rx.into_iter().flatten() {
             match &done {
                 Done::Read {
@@ -179,23 +164,42 @@ pub fn consume<T: Send>(
     })?;
     bar.finish_and_clear();
     notes.finish();
+    setup.manifests.report_unmatched(setup.quiet);
     // Only files read this run can show a name (unchanged ones are not parsed again).
     warn_unseen_interviewers(&setup.opts.interviewers, named, notes.read_count());
     Ok(())
 }
 
+/// Fails naming the first of `paths` that cannot be opened: for the commands that write
+/// files, which must not write an empty result for a mistyped path.
+pub fn check_inputs(paths: &[PathBuf]) -> anyhow::Result<()> {
+    for p in paths {
+        std::fs::metadata(p).with_context(|| {
+            format!(
+                "{}: cannot open (nothing was written)",
+                jtbd_ingest::walk::display_path(p)
+            )
+        })?;
+    }
+    Ok(())
+}
+
 /// The manifest often sits in the folder it describes; it is not a skipped transcript.
-fn is_not_manifest(item: &WalkItem, manifest: Option<&std::path::Path>) -> bool {
-    match (item, manifest) {
-        (WalkItem::Skipped(s), Some(m)) => {
-            std::path::Path::new(&s.path).canonicalize().ok().as_deref() != Some(m)
-        }
+fn is_not_manifest(item: &WalkItem, manifests: &crate::manifests::Manifests) -> bool {
+    match item {
+        WalkItem::Skipped(s) => !std::path::Path::new(&s.path)
+            .canonicalize()
+            .is_ok_and(|c| manifests.is_manifest(&c)),
         _ => true,
     }
 }
 
 /// Runs the pipeline over `args.paths` with `render` deciding what each interview becomes.
-pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<Outcome> {
+pub fn run(
+    args: &ReadArgs,
+    render: &dyn Render,
+    quiet: bool,
+) -> anyhow::Result<crate::outcome::Outcome> {
     let started = Instant::now();
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar(quiet);
@@ -212,20 +216,17 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
 
     // Workers read and render a batch ahead of the writer, so walking, parsing, rendering and
     // writing overlap. (Per-file tasks with a reorder buffer measured slower: more wake-ups.)
-    let (opts, manifest) = (&setup.opts, setup.manifest.as_ref());
     consume(
         &args.paths,
         &setup,
         &bar,
         &mut notes,
-        |item| process(item, opts, manifest, render),
+        |item| process(item, &setup, render),
         |done| {
             match done {
                 Done::Read { made, .. } | Done::Unchanged(made) => {
                     let rendered = made.rendered?;
-                    for (total, n) in summary.signal_counts.iter_mut().zip(rendered.signals) {
-                        *total += n;
-                    }
+                    summary.signal_counts.add(&rendered.signals);
                     summary.turns += made.turns;
                     summary.sentences += made.sentences;
                     summary.words += made.words;
@@ -278,10 +279,10 @@ pub fn run(args: &ReadArgs, render: &dyn Render, quiet: bool) -> anyhow::Result<
             problems(summary.errors, summary.skipped),
         );
     }
-    Ok(Outcome {
-        interviews: summary.interviews,
-        errors: summary.errors,
-    })
+    Ok(crate::outcome::Outcome::of_transcripts(
+        summary.errors,
+        summary.interviews,
+    ))
 }
 
 /// What ingest noticed about a file it read, as `path:line: message` lines.
@@ -326,33 +327,9 @@ pub fn warn_unseen_interviewers(names: &[String], seen: u64, files_read: usize) 
     }
 }
 
-/// `--meta`, or a `participants.csv` at the top of a folder given.
-fn manifest_path(args: &ReadArgs, quiet: bool) -> Option<PathBuf> {
-    args.meta.clone().or_else(|| {
-        let found = jtbd_ingest::default_manifest(&args.paths)?;
-        if !quiet {
-            eprintln!(
-                "note: using metadata from {}",
-                jtbd_ingest::walk::display_path(&found)
-            );
-        }
-        Some(found)
-    })
-}
-
 /// Reads and renders one walk item, on a worker thread.
-fn process(
-    item: &WalkItem,
-    opts: &Options,
-    manifest: Option<&Manifest>,
-    render: &dyn Render,
-) -> Done<Made> {
-    let (path, display, walked) = match file_of(item) {
-        Ok(f) => f,
-        Err(u) => return u.into(),
-    };
-    let extra = manifest.and_then(|m| m.lookup(display));
-    match jtbd_ingest::read_path(path, display, opts, extra) {
+fn process(item: &WalkItem, setup: &ReadSetup, render: &dyn Render) -> Done<Made> {
+    match read_item(item, setup) {
         Ok(i) => {
             // The stage runs here, then the renderer arranges its result.
             let found = render
@@ -367,20 +344,62 @@ fn process(
                     words: i.word_count(),
                     bytes: i.bytes,
                 },
-                named: interviewers_seen(&i, &opts.interviewers),
+                named: interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: file_notes(&i),
             }
         }
-        Err(error) => unread(display, walked, error).into(),
+        Err(u) => u.into(),
     }
 }
 
-/// Reads the file a walk item names, with its manifest row: the interview, or what to report.
+/// One file of the walk with its bytes read and its manifest row: where every command's worker
+/// starts (ingest, extract, stories, index, analyze, export), so reading, the manifest, the
+/// fingerprint and parsing are written once. A command that keeps an index fingerprints it and
+/// may stop there (the file is unchanged); the others parse it at once ([`read_item`]).
+pub struct FileBytes<'a> {
+    /// Where it is, as walked.
+    pub path: &'a std::path::Path,
+    /// As shown to the user.
+    pub display: &'a str,
+    walked: bool,
+    /// Its manifest row.
+    pub extra: Option<&'a std::collections::BTreeMap<String, String>>,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl<'a> FileBytes<'a> {
+    /// Reads the file `item` names (no more than `--max-file-size`), or says what to report.
+    pub fn read(item: &'a WalkItem, setup: &'a ReadSetup) -> Result<FileBytes<'a>, Unread> {
+        let (path, display, walked) = file_of(item)?;
+        let extra = setup.manifests.lookup(path, display);
+        let bytes = jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes)
+            .map_err(|e| unread(display, walked, e))?;
+        Ok(FileBytes {
+            path,
+            display,
+            walked,
+            extra,
+            bytes,
+        })
+    }
+
+    /// Its fingerprint in a run whose context is `context` ([`crate::index_cmd::context`]).
+    pub fn fingerprint(&self, context: &str) -> String {
+        crate::index_cmd::file_fingerprint(&self.bytes, context, self.extra)
+    }
+
+    /// Parses it into an interview.
+    pub fn parse(self, setup: &ReadSetup) -> Result<jtbd_model::Interview, Unread> {
+        let (display, walked) = (self.display, self.walked);
+        jtbd_ingest::parse_owned(self.bytes, display, &setup.opts, self.extra)
+            .map_err(|e| unread(display, walked, e))
+    }
+}
+
+/// Reads and parses the file a walk item names: the interview, or what to report.
 pub fn read_item(item: &WalkItem, setup: &ReadSetup) -> Result<jtbd_model::Interview, Unread> {
-    let (path, display, walked) = file_of(item)?;
-    let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
-    jtbd_ingest::read_path(path, display, &setup.opts, extra)
-        .map_err(|error| unread(display, walked, error))
+    FileBytes::read(item, setup)?.parse(setup)
 }
 
 /// What a walk item that is not read becomes.

@@ -39,7 +39,11 @@ fn admitted(r: &Record, args: &StoriesArgs) -> bool {
 }
 
 /// Runs `jtbd stories`; returns the exit code.
-pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> {
+pub fn run(
+    args: &StoriesArgs,
+    style: Style,
+    quiet: bool,
+) -> anyhow::Result<crate::outcome::Outcome> {
     let started = Instant::now();
     if let Some(n) = args.threads {
         // Only the first call in a process can set the pool; a second is harmless.
@@ -107,10 +111,8 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
             problems(errors, skipped),
         );
     }
-    if errors > 0 {
-        return Ok(2);
-    }
-    if findings.themes.is_empty() {
+    let outcome = crate::outcome::Outcome::of(errors, findings.themes.len());
+    if outcome == crate::outcome::Outcome::NothingFound {
         eprintln!(
             "nothing found: no theme is shared by {min} or more of the {} interviewees read{}",
             records.len(),
@@ -120,9 +122,8 @@ pub fn run(args: &StoriesArgs, style: Style, quiet: bool) -> anyhow::Result<u8> 
                 String::new()
             }
         );
-        return Ok(1);
     }
-    Ok(0)
+    Ok(outcome)
 }
 
 /// Reads one walk item into its record.

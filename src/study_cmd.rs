@@ -24,6 +24,8 @@ struct Read {
 pub struct IndexPlan<'a> {
     pub index: &'a jtbd_index::Index,
     pub known: &'a std::collections::BTreeMap<String, String>,
+    /// The roots walked, to key each file ([`crate::identity`]).
+    pub roots: &'a crate::identity::Roots,
 }
 
 /// Everything the formats take, once the pass is over.
@@ -185,31 +187,28 @@ fn read(
     rules: &RuleSet,
     index: Option<(&IndexPlan<'_>, &str)>,
 ) -> Done<Box<Read>> {
-    let read = || -> Result<(Interview, Option<String>), Unread> {
-        let (path, display, walked) = pipeline::file_of(item)?;
-        let extra = setup.manifest.as_ref().and_then(|m| m.lookup(display));
-        let bytes = jtbd_ingest::read_bounded(path, setup.opts.max_file_bytes)
-            .map_err(|e| pipeline::unread(display, walked, e))?;
+    let read = || -> Result<(Interview, Option<(String, String)>), Unread> {
+        let file = pipeline::FileBytes::read(item, setup)?;
         let fingerprint =
-            index.map(|(_, context)| crate::index_cmd::file_fingerprint(&bytes, context, extra));
-        let i = jtbd_ingest::parse_owned(bytes, display, &setup.opts, extra)
-            .map_err(|e| pipeline::unread(display, walked, e))?;
-        Ok((i, fingerprint))
+            index.map(|(plan, context)| (plan.roots.key(file.path), file.fingerprint(context)));
+        Ok((file.parse(setup)?, fingerprint))
     };
     match read() {
         Ok((i, fingerprint)) => {
             let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
-            let indexed = index.zip(fingerprint).map(|((plan, _), fingerprint)| {
-                let unchanged = plan.known.get(&i.path) == Some(&fingerprint);
-                Indexed {
-                    path: i.path.clone(),
-                    docs: (!unchanged).then(|| {
-                        plan.index
-                            .documents(&i, &crate::index_cmd::forces_by_turn(&i, &signals))
-                    }),
-                    fingerprint,
-                }
-            });
+            let indexed = index
+                .zip(fingerprint)
+                .map(|((plan, _), (key, fingerprint))| {
+                    let unchanged = plan.known.get(&key) == Some(&fingerprint);
+                    Indexed {
+                        key,
+                        docs: (!unchanged).then(|| {
+                            plan.index
+                                .documents(&i, &crate::index_cmd::forces_by_turn(&i, &signals))
+                        }),
+                        fingerprint,
+                    }
+                });
             Done::Read {
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),

@@ -154,7 +154,7 @@ fn chromium() -> Option<&'static str> {
 #[test]
 fn the_report_renders_in_headless_chromium_without_console_errors() {
     let Some(browser) = chromium() else {
-        eprintln!("skipped: no chromium on this machine (apt-get install chromium)");
+        crate::support::missing("no chromium on this machine (apt-get install chromium)");
         return;
     };
     let d = tempfile::tempdir().unwrap();
@@ -213,7 +213,7 @@ fn the_report_renders_in_headless_chromium_without_console_errors() {
 fn xmllint(xml: &[u8], xsd: &str) -> Option<(bool, String)> {
     let schema = root().join("../shared/refi-qda/schemas").join(xsd);
     if !schema.is_file() {
-        eprintln!("skipped: {} is not present", schema.display());
+        crate::support::missing(&format!("{} is not present", schema.display()));
         return None;
     }
     let mut child = match std::process::Command::new("xmllint")
@@ -227,7 +227,7 @@ fn xmllint(xml: &[u8], xsd: &str) -> Option<(bool, String)> {
     {
         Ok(c) => c,
         Err(_) => {
-            eprintln!("skipped: no xmllint (apt-get install libxml2-utils)");
+            crate::support::missing("no xmllint (apt-get install libxml2-utils)");
             return None;
         }
     };

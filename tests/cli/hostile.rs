@@ -83,8 +83,9 @@ fn invalid_utf8_names_the_line() {
 }
 
 #[test]
-fn utf16_without_a_bom_is_read_or_refused_clearly() {
+fn utf16_without_a_bom_is_read() {
     let text = "Q: Why switch?\nA: Lock-in worries us.\n";
+    let mut cases = 0;
     for bytes in [
         text.encode_utf16()
             .flat_map(u16::to_le_bytes)
@@ -93,15 +94,12 @@ fn utf16_without_a_bom_is_read_or_refused_clearly() {
             .flat_map(u16::to_be_bytes)
             .collect::<Vec<u8>>(),
     ] {
+        // The decoder sniffs UTF-16 without a byte order mark from its zero bytes.
         let (code, read, error) = beside_a_good_file("utf16.txt", &bytes);
-        match error {
-            None => assert_eq!((code, read), (0, 2), "read as text"),
-            Some(e) => {
-                assert_eq!((code, read), (2, 1));
-                assert!(e["message"].as_str().unwrap().len() > 5, "{e}");
-            }
-        }
+        assert_eq!((code, read, error), (0, 2, None), "read as text");
+        cases += 1;
     }
+    assert_eq!(cases, 2);
 }
 
 #[test]
@@ -229,32 +227,58 @@ fn unreadable_files_and_folders() {
     fs::write(folder.join("inside.txt"), GOOD).unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o000)).unwrap();
-    // Root reads everything: then the files are simply read.
+    // Root reads everything: as root, the test drops to `nobody` to meet EACCES for real.
     let root = fs::read(&file).is_ok();
-    let (code, msgs, stderr) = ingest_jsonl(&[dir.path().to_str().unwrap()]);
-    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
-    if root {
-        assert_eq!(
-            (code, of_type(&msgs, "interview").len()),
-            (0, 3),
-            "{stderr}"
-        );
+    let (code, msgs, stderr) = if root {
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+        match as_nobody(&["ingest", dir.path().to_str().unwrap(), "--format", "jsonl"]) {
+            Some(out) => out,
+            None => {
+                fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+                crate::support::missing("EACCES as root: no setpriv to run as nobody");
+                return;
+            }
+        }
     } else {
-        assert_eq!(code, 2);
-        assert_eq!(of_type(&msgs, "interview").len(), 1);
-        let errors = of_type(&msgs, "error");
-        assert!(
-            errors
-                .iter()
-                .any(|e| e["path"].as_str().unwrap().ends_with("locked.txt"))
-        );
-        assert!(
-            errors
-                .iter()
-                .any(|e| e["path"].as_str().unwrap().contains("locked-folder"))
-        );
-        assert!(stderr.contains("locked.txt"), "{stderr}");
-    }
+        ingest_jsonl(&[dir.path().to_str().unwrap()])
+    };
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(of_type(&msgs, "interview").len(), 1, "{stderr}");
+    let errors = of_type(&msgs, "error");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["path"].as_str().unwrap().ends_with("locked.txt")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["path"].as_str().unwrap().contains("locked-folder")),
+        "{errors:?}"
+    );
+    assert!(stderr.contains("locked.txt"), "{stderr}");
+}
+
+/// Runs `jtbd ARGS` as the unprivileged user `nobody` (uid and gid 65534, no groups) through
+/// `setpriv`: (exit code, messages, stderr). `None` when setpriv is not there.
+#[cfg(unix)]
+fn as_nobody(args: &[&str]) -> Option<(i32, Vec<Value>, String)> {
+    let out = std::process::Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(env!("CARGO_BIN_EXE_jtbd"))
+        .args(args)
+        .current_dir("/")
+        .output()
+        .ok()?;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("setpriv:"), "{stderr}");
+    Some((
+        out.status.code().unwrap_or(-1),
+        crate::support::messages(&out.stdout),
+        stderr,
+    ))
 }
 
 #[test]

@@ -196,6 +196,9 @@ pub struct RawModifiers {
 /// A compiled rule set.
 #[derive(Debug)]
 pub struct RuleSet {
+    /// The rule files it was built from, as (name, text) in load order: the stable form of
+    /// everything a classification depends on ([`RuleSet::fingerprint_text`]).
+    pub(crate) sources: String,
     pub(crate) rules: Vec<Rule>,
     pub(crate) modifiers: RawModifiers,
     /// The cues (group [`CUES`]: cue i is of rule `cue_rule[i]`) and the modifier phrases
@@ -316,7 +319,18 @@ impl RuleSet {
             rule: None,
             message: "no [modifiers] table found".into(),
         })?;
-        compile_set(rules, modifiers)
+        let mut set = compile_set(rules, modifiers)?;
+        // Length-prefixed, so no two lists of files give the same text.
+        for (name, text) in &files {
+            use std::fmt::Write;
+            let _ = write!(
+                set.sources,
+                "{}:{name}\n{}:{text}\n",
+                name.len(),
+                text.len()
+            );
+        }
+        Ok(set)
     }
 
     /// Every problem of the rule files of `dir` (at most `limit`), each with its file, line and
@@ -348,9 +362,11 @@ impl RuleSet {
     }
 
     /// A text that changes whenever anything that decides a classification changes (rules,
-    /// modifiers, thresholds): callers hash it to know when stored results are stale.
-    pub fn fingerprint_text(&self) -> String {
-        format!("{:?}\n{:?}", self.rules, self.modifiers)
+    /// modifiers, thresholds): callers hash it, with the program's version, to know when stored
+    /// results are stale. It is the rule files' own text (names and contents, in load order),
+    /// a stable form, where `Debug` output may change with any release of the compiler.
+    pub fn fingerprint_text(&self) -> &str {
+        &self.sources
     }
 
     /// The rules, in the order they were loaded.
@@ -742,6 +758,7 @@ fn compile_set(rules: Vec<Rule>, modifiers: RawModifiers) -> Result<RuleSet, Rul
         }
     }
     Ok(RuleSet {
+        sources: String::new(),
         idiom_patterns,
         other_subject_factor,
         rules,
@@ -797,6 +814,62 @@ mod tests {
                 }
             }
         }
+        assert!(failures.is_empty(), "{failures:#?}");
+    }
+
+    /// The sample corpus is test material, not tuning material: no rule example is a sentence
+    /// of `corpora/` (whitespace runs compared as one space).
+    #[test]
+    fn no_rule_example_comes_from_the_sample_corpus() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpora");
+        let mut corpus = String::new();
+        let mut files = 0;
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            corpus.push_str(&String::from_utf8_lossy(&bytes));
+            corpus.push('\n');
+            files += 1;
+        }
+        assert!(files >= 10, "{files} files in {}", dir.display());
+        let corpus = corpus.split_whitespace().collect::<Vec<_>>().join(" ");
+        let set = RuleSet::embedded().unwrap();
+        let mut examples = 0;
+        let mut copied = Vec::new();
+        for rule in set.rules() {
+            for ex in &rule.examples {
+                examples += 1;
+                let text = ex.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if text.len() > 15 && corpus.contains(&text) {
+                    copied.push(format!("{}: {:?}", rule.id, ex.text));
+                }
+            }
+        }
+        assert!(examples >= 100, "{examples}");
+        assert!(copied.is_empty(), "{copied:#?}");
+    }
+
+    /// A `match` example is a signal through the path users see (`classify`, with thresholds
+    /// and modifiers): its rule's force is found. On 2026-12-06 20 of the embedded `match`
+    /// examples give no signal this way (the learned weights leave one rule below its force's
+    /// threshold); the examples live in the rule data being reworked beside issue 33, so they
+    /// are fixed there and this test is then run by default.
+    #[test]
+    #[ignore = "20 match examples give no signal through classify; fix them in data/rules/, then drop this"]
+    fn every_match_example_is_a_signal_through_classify() {
+        let set = RuleSet::embedded().unwrap();
+        let mut failures = Vec::new();
+        let mut checked = 0;
+        for rule in set.rules() {
+            for ex in rule.examples.iter().filter(|e| e.expect == Expect::Match) {
+                checked += 1;
+                let c = set.classify(&ex.text);
+                let found = c.hits.iter().any(|h| h.force == rule.force);
+                if !found {
+                    failures.push(format!("{}: {:?}", rule.id, ex.text));
+                }
+            }
+        }
+        assert!(checked >= 50, "{checked}");
         assert!(failures.is_empty(), "{failures:#?}");
     }
 

@@ -28,6 +28,18 @@ pub enum IndexError {
         /// Version this build writes and reads.
         expected: u32,
     },
+    /// The index's stored state cannot be read: nothing it holds can be trusted to be kept
+    /// up to date without doubling documents.
+    #[error(
+        "the index at {} is damaged: {problem}; rebuild it with `--rebuild`",
+        dir.display()
+    )]
+    Damaged {
+        /// The folder.
+        dir: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
     /// Another writer holds the lock.
     #[error("the index at {0} is locked by another jtbd process (wait for it to finish)")]
     Locked(PathBuf),

@@ -8,7 +8,7 @@ use tantivy::schema::{
 };
 
 /// Version of the document layout below. Recorded in `jtbd-index.json` beside the index.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the project's analyzer (normalise + stem, [`jtbd_text::for_each_term`]).
 pub const ANALYZER: &str = "jtbd";
@@ -22,8 +22,11 @@ pub struct Fields {
     pub text: Field,
     /// Interview id (stable, from the path).
     pub interview: Field,
-    /// The file's path as the user gave it; the key of incremental updates.
+    /// The file's path as the user gave it (shown in hits).
     pub path: Field,
+    /// The interview's identity, the key of incremental updates: its path made canonical
+    /// (absolute, whatever way the root was typed), given by the caller to [`crate::Writer`].
+    pub key: Field,
     /// Speaker label; matched whole and case-insensitively.
     pub speaker: Field,
     /// `interviewer`, `interviewee` or `unknown`.
@@ -64,6 +67,7 @@ pub fn build() -> (Schema, Fields) {
         text: b.add_text_field("text", words),
         interview: b.add_text_field("interview", STRING | STORED),
         path: b.add_text_field("path", STRING | STORED),
+        key: b.add_text_field("key", STRING),
         speaker: b.add_text_field(
             "speaker",
             TextOptions::default()

@@ -96,7 +96,10 @@ impl Index {
             source,
         })?;
         let found = serde_json::from_slice::<VersionFile>(&bytes)
-            .map_err(|_| IndexError::NotAnIndex(dir.to_path_buf()))?
+            .map_err(|e| IndexError::Damaged {
+                dir: dir.to_path_buf(),
+                problem: format!("{VERSION_FILE} cannot be read ({e})"),
+            })?
             .schema_version;
         if found != SCHEMA_VERSION {
             return Err(IndexError::Version {
@@ -126,17 +129,49 @@ impl Index {
         &self.dir
     }
 
-    /// The files the last commit holds: path -> fingerprint.
+    /// The files the last commit holds: key -> fingerprint. A payload that cannot be read is
+    /// [`IndexError::Damaged`]: taking it for "no files" would index every file a second time.
     pub fn files(&self) -> Result<BTreeMap<String, String>, IndexError> {
         let metas = self
             .inner
             .load_metas()
             .map_err(|e| IndexError::tantivy(&self.dir, e))?;
-        Ok(metas
-            .payload
-            .and_then(|p| serde_json::from_str::<Payload>(&p).ok())
-            .unwrap_or_default()
-            .files)
+        match metas.payload {
+            None if metas.segments.is_empty() => Ok(BTreeMap::new()),
+            None => Err(IndexError::Damaged {
+                dir: self.dir.clone(),
+                problem: "its last commit has documents but no list of files".into(),
+            }),
+            Some(p) => serde_json::from_str::<Payload>(&p)
+                .map(|p| p.files)
+                .map_err(|e| IndexError::Damaged {
+                    dir: self.dir.clone(),
+                    problem: format!("its list of files cannot be read ({e})"),
+                }),
+        }
+    }
+
+    /// How many live documents each key has, and how many live documents there are in all: a
+    /// check that the index holds each file once (the total equals the sum when every document
+    /// belongs to a file of [`Index::files`]).
+    pub fn documents_per_key(&self) -> Result<(BTreeMap<String, usize>, usize), IndexError> {
+        let reader = self
+            .inner
+            .reader()
+            .map_err(|e| IndexError::tantivy(&self.dir, e))?;
+        let searcher = reader.searcher();
+        let mut per = BTreeMap::new();
+        for key in self.files()?.keys() {
+            let q = tantivy::query::TermQuery::new(
+                Term::from_field_text(self.fields.key, key),
+                tantivy::schema::IndexRecordOption::Basic,
+            );
+            let n = searcher
+                .search(&q, &tantivy::collector::Count)
+                .map_err(|e| IndexError::tantivy(&self.dir, e))?;
+            per.insert(key.clone(), n);
+        }
+        Ok((per, searcher.num_docs() as usize))
     }
 
     /// Takes the index's write lock. Fails with [`IndexError::Locked`] while another process
@@ -179,14 +214,13 @@ pub struct Writer {
     writer: IndexWriter,
 }
 
-/// Whether `path` is `root` or inside it.
+/// Whether the key `path` is the key `root` or inside it. Keys are canonical (absolute), so a
+/// root is never empty or `.`; the file system root `/` holds everything.
 fn under(path: &str, root: &str) -> bool {
-    let root = root.trim_end_matches('/');
-    root.is_empty()
-        || root == "."
-        || path == root
+    let trimmed = root.trim_end_matches('/');
+    path == root
         || path
-            .strip_prefix(root)
+            .strip_prefix(trimmed)
             .is_some_and(|rest| rest.starts_with('/'))
 }
 
@@ -196,35 +230,38 @@ impl Writer {
         &self.files
     }
 
-    /// Replaces whatever the index holds of `path` with `docs`, recorded at `fingerprint`.
+    /// Replaces whatever the index holds of the file `key` (its identity, see
+    /// [`Fields::key`](crate::schema::Fields::key)) with `docs`, recorded at `fingerprint`.
     pub fn replace(
         &mut self,
-        path: &str,
+        key: &str,
         fingerprint: &str,
         docs: Vec<TantivyDocument>,
     ) -> Result<(), IndexError> {
-        if self.files.contains_key(path) {
+        if self.files.contains_key(key) {
             self.writer
-                .delete_term(Term::from_field_text(self.fields.path, path));
+                .delete_term(Term::from_field_text(self.fields.key, key));
         }
-        for d in docs {
+        for mut d in docs {
+            d.add_text(self.fields.key, key);
             self.writer
                 .add_document(d)
                 .map_err(|e| IndexError::tantivy(&self.dir, e))?;
         }
-        self.files.insert(path.to_owned(), fingerprint.to_owned());
+        self.files.insert(key.to_owned(), fingerprint.to_owned());
         Ok(())
     }
 
     /// Removes a file's documents.
-    pub fn remove(&mut self, path: &str) {
+    pub fn remove(&mut self, key: &str) {
         self.writer
-            .delete_term(Term::from_field_text(self.fields.path, path));
-        self.files.remove(path);
+            .delete_term(Term::from_field_text(self.fields.key, key));
+        self.files.remove(key);
     }
 
-    /// Removes the files the index holds under one of `roots` (display paths, `/` separated) that
-    /// are not in `seen`: files a walk of those roots no longer finds. Returns them.
+    /// Removes the files the index holds under one of `roots` (canonical keys of the roots
+    /// walked) that are not in `seen`: files a walk of those roots no longer finds. Returns
+    /// them.
     pub fn remove_gone(
         &mut self,
         roots: &[String],

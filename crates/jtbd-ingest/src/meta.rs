@@ -92,9 +92,18 @@ pub enum ManifestError {
 }
 
 /// The manifest CSV: a `file` column plus any metadata columns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Manifest {
-    rows: HashMap<String, BTreeMap<String, String>>,
+    rows: HashMap<String, Row>,
+}
+
+/// A manifest row: its metadata, its line, and whether a lookup has matched it (so that a row
+/// naming no file can be reported, [`Manifest::unmatched`]).
+#[derive(Debug)]
+struct Row {
+    meta: BTreeMap<String, String>,
+    line: u64,
+    used: std::sync::atomic::AtomicBool,
 }
 
 impl Manifest {
@@ -149,7 +158,12 @@ impl Manifest {
                     meta.insert(headers[i].clone(), value.trim().to_owned());
                 }
             }
-            if rows.insert(file.clone(), meta).is_some() {
+            let row = Row {
+                meta,
+                line,
+                used: std::sync::atomic::AtomicBool::new(false),
+            };
+            if rows.insert(file.clone(), row).is_some() {
                 return Err(err(line, format!("`{file}` is listed twice")));
             }
         }
@@ -160,16 +174,29 @@ impl Manifest {
     /// trailing part of the path (`acme.md` matches `corpora/acme.md`).
     pub fn lookup(&self, path: &str) -> Option<&BTreeMap<String, String>> {
         let path = path.strip_prefix("./").unwrap_or(path);
-        if let Some(m) = self.rows.get(path) {
-            return Some(m);
-        }
-        self.rows
+        let row = self.rows.get(path).or_else(|| {
+            self.rows
+                .iter()
+                .filter(|(file, _)| {
+                    path.ends_with(file.as_str()) && path[..path.len() - file.len()].ends_with('/')
+                })
+                .max_by_key(|(file, _)| file.len())
+                .map(|(_, r)| r)
+        })?;
+        row.used.store(true, std::sync::atomic::Ordering::Relaxed);
+        Some(&row.meta)
+    }
+
+    /// The rows no [`Manifest::lookup`] has matched so far, as (line, file), by line.
+    pub fn unmatched(&self) -> Vec<(u64, &str)> {
+        let mut out: Vec<(u64, &str)> = self
+            .rows
             .iter()
-            .filter(|(file, _)| {
-                path.ends_with(file.as_str()) && path[..path.len() - file.len()].ends_with('/')
-            })
-            .max_by_key(|(file, _)| file.len())
-            .map(|(_, m)| m)
+            .filter(|(_, r)| !r.used.load(std::sync::atomic::Ordering::Relaxed))
+            .map(|(f, r)| (r.line, f.as_str()))
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Number of rows.
@@ -211,6 +238,10 @@ mod tests {
         assert!(!m.lookup("corpora/acme.md").unwrap().contains_key("company"));
         assert_eq!(m.lookup("x/sub/b.vtt").unwrap()["company"], "Beta");
         assert!(m.lookup("xacme.md").is_none());
+        assert_eq!(m.unmatched(), []);
+        let m = Manifest::parse(b"file,role\na.md,x\nb.md,y\n", "m.csv").unwrap();
+        assert!(m.lookup("d/a.md").is_some());
+        assert_eq!(m.unmatched(), [(3, "b.md")]);
         let e = Manifest::parse(b"name,role\na,b\n", "m.csv").unwrap_err();
         assert!(e.to_string().contains("m.csv:1: no `file` column"), "{e}");
         let e = Manifest::parse(b"file,role\na,b\nc\n", "m.csv").unwrap_err();

@@ -88,6 +88,75 @@ impl Force {
     }
 }
 
+impl Force {
+    /// The force's place in [`Force::ALL`] (and in a [`PerForce`]).
+    pub const fn index(self) -> usize {
+        match self {
+            Force::Anxiety => 0,
+            Force::Frustration => 1,
+            Force::DesiredProgress => 2,
+            Force::Habit => 3,
+        }
+    }
+}
+
+/// One value per force, indexed by the force itself (`counts[Force::Habit]`), never by a
+/// position a reader has to remember; iterated in [`Force::ALL`] order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PerForce<T>(pub [T; 4]);
+
+impl<T> std::ops::Index<Force> for PerForce<T> {
+    type Output = T;
+    fn index(&self, f: Force) -> &T {
+        &self.0[f.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<Force> for PerForce<T> {
+    fn index_mut(&mut self, f: Force) -> &mut T {
+        &mut self.0[f.index()]
+    }
+}
+
+impl<T> PerForce<T> {
+    /// Each force with its value, in [`Force::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Force, &T)> {
+        Force::ALL.into_iter().zip(&self.0)
+    }
+}
+
+impl<T> IntoIterator for PerForce<T> {
+    type Item = T;
+    type IntoIter = std::array::IntoIter<T, 4>;
+    /// The values, in [`Force::ALL`] order.
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl PerForce<usize> {
+    /// How many of `forces` are each force.
+    pub fn count(forces: impl IntoIterator<Item = Force>) -> PerForce<usize> {
+        let mut n = PerForce::default();
+        for f in forces {
+            n[f] += 1;
+        }
+        n
+    }
+
+    /// The sum over every force.
+    pub fn total(&self) -> usize {
+        self.0.iter().sum()
+    }
+
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &PerForce<usize>) {
+        for f in Force::ALL {
+            self[f] += other[f];
+        }
+    }
+}
+
 impl fmt::Display for Force {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -436,6 +505,29 @@ impl Interview {
             .flat_map(|t| &t.sentences)
             .map(|s| s.words)
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod per_force_tests {
+    use super::*;
+
+    #[test]
+    fn a_force_indexes_its_own_value() {
+        let n = PerForce::count([Force::Habit, Force::Anxiety, Force::Habit]);
+        assert_eq!(
+            (n[Force::Anxiety], n[Force::Frustration], n[Force::Habit]),
+            (1, 0, 2)
+        );
+        let order: Vec<Force> = n.iter().map(|(f, _)| f).collect();
+        assert_eq!(order, Force::ALL);
+        for f in Force::ALL {
+            assert_eq!(Force::ALL[f.index()], f);
+        }
+        let mut t = PerForce::default();
+        t.add(&n);
+        t.add(&n);
+        assert_eq!(t.into_iter().collect::<Vec<_>>(), [2, 0, 0, 4]);
     }
 }
 

@@ -1,28 +1,22 @@
-//! Files written whole or not at all: to a temporary name beside the target, then renamed, so a
-//! crash never leaves half a report where the last good one was. (No fsync: a rename is atomic
-//! against a process that dies; syncing 600 MB of JSON Lines cost seconds per run.)
+//! Files written whole or not at all, the one implementation every output file goes through: to a
+//! temporary name beside the target, then renamed, so a crash never leaves half a report where
+//! the last good one was.
+//!
+//! Durability policy: atomic against a process that dies at any moment, not against power loss
+//! (no fsync: syncing 600 MB of JSON Lines cost seconds per run, and every output can be made
+//! again from the transcripts). The index's own files are tantivy's, and its version file
+//! (`jtbd_index::store::write_atomically`, which does sync) is the only other atomic write.
 
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Writes `path` through `fill`, atomically: the content goes to `path.tmp-<pid>` first and is
-/// renamed over `path` only when `fill` and the flush succeed.
+/// Writes `path` through `fill`, atomically: the content goes to `.<name>.tmp-<pid>` first
+/// ([`Staged`]) and is renamed over `path` only when `fill` and the flush succeed; on failure the
+/// temporary file is removed.
 pub fn write(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut w = io::BufWriter::new(std::fs::File::create(&tmp)?);
-        fill(&mut w)?;
-        w.into_inner().map_err(|e| e.into_error())?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut staged = Staged::create(path)?;
+    fill(&mut staged)?;
+    staged.commit()
 }
 
 /// A file written in steps and put in place whole: [`Staged::commit`] renames it over the target;
@@ -49,12 +43,17 @@ impl Staged {
         })
     }
 
-    /// Puts the file in place.
+    /// Puts the file in place; when that fails, the temporary file is removed.
     pub fn commit(mut self) -> io::Result<()> {
-        if let Some(w) = self.w.take() {
-            w.into_inner().map_err(|e| e.into_error())?;
+        let flushed = match self.w.take() {
+            Some(w) => w.into_inner().map(drop).map_err(|e| e.into_error()),
+            None => Ok(()),
+        };
+        let result = flushed.and_then(|()| std::fs::rename(&self.tmp, &self.target));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
         }
-        std::fs::rename(&self.tmp, &self.target)
+        result
     }
 }
 

@@ -1,7 +1,7 @@
 //! Charts as inline SVG, drawn here from counts: no script, no network, prints as it shows.
 
 use crate::{Study, escape};
-use jtbd_model::Force;
+use jtbd_model::{Force, PerForce};
 use std::fmt::Write as _;
 
 /// A force's colour (colour-blind safe pairs; the legend names each).
@@ -19,10 +19,10 @@ const LABEL: usize = 220;
 const ROW: usize = 22;
 
 /// One horizontal bar per row, split by force, with the counts written on the bar.
-pub fn stacked_bars(title: &str, rows: &[(String, [usize; 4])]) -> String {
+pub fn stacked_bars(title: &str, rows: &[(String, PerForce<usize>)]) -> String {
     let max = rows
         .iter()
-        .map(|(_, n)| n.iter().sum::<usize>())
+        .map(|(_, n)| n.total())
         .max()
         .unwrap_or(0)
         .max(1);
@@ -37,7 +37,7 @@ pub fn stacked_bars(title: &str, rows: &[(String, [usize; 4])]) -> String {
     legend(&mut s, 10);
     for (k, (label, counts)) in rows.iter().enumerate() {
         let y = 40 + k * ROW;
-        let total: usize = counts.iter().sum();
+        let total: usize = counts.total();
         let _ = write!(
             s,
             r#"<text x="{}" y="{}" text-anchor="end" class="label">{}</text>"#,
@@ -46,7 +46,7 @@ pub fn stacked_bars(title: &str, rows: &[(String, [usize; 4])]) -> String {
             escape(&short(label, 32))
         );
         let mut x = LABEL as f64;
-        for (f, &n) in Force::ALL.iter().zip(counts) {
+        for (f, &n) in counts.iter() {
             if n == 0 {
                 continue;
             }
@@ -56,7 +56,7 @@ pub fn stacked_bars(title: &str, rows: &[(String, [usize; 4])]) -> String {
                 r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}"><title>{}: {n} {}</title></rect>"#,
                 y + 3,
                 ROW - 6,
-                colour(*f),
+                colour(f),
                 escape(label),
                 f.as_str().replace('_', " ")
             );
@@ -99,7 +99,7 @@ fn short(s: &str, max: usize) -> String {
 
 /// Signals per force for each interview, labelled by who was interviewed.
 pub fn forces_by_interview(study: &Study<'_>) -> String {
-    let rows: Vec<(String, [usize; 4])> = study
+    let rows: Vec<(String, PerForce<usize>)> = study
         .interviews
         .iter()
         .map(|i| (i.interviewee().to_owned(), i.forces))
@@ -188,7 +188,10 @@ mod tests {
     fn bars_are_scaled_escaped_and_counted() {
         let svg = stacked_bars(
             "t",
-            &[("<Ann>".into(), [1, 2, 3, 0]), ("Bo".into(), [0, 0, 0, 0])],
+            &[
+                ("<Ann>".into(), PerForce([1, 2, 3, 0])),
+                ("Bo".into(), PerForce([0, 0, 0, 0])),
+            ],
         );
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("&lt;Ann&gt;") && !svg.contains("<Ann>"));

@@ -13,15 +13,15 @@ use std::io::{self, Write};
 pub struct Rendered {
     /// The bytes to write.
     pub bytes: Vec<u8>,
-    /// Signals per force, in [`jtbd_model::Force::ALL`] order.
-    pub signals: [usize; 4],
+    /// Signals per force.
+    pub signals: jtbd_model::PerForce<usize>,
 }
 
 impl From<Vec<u8>> for Rendered {
     fn from(bytes: Vec<u8>) -> Rendered {
         Rendered {
             bytes,
-            signals: [0; 4],
+            signals: Default::default(),
         }
     }
 }

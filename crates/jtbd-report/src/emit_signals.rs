@@ -7,7 +7,7 @@ use crate::wire::{Begin, Message, Summary, WireError, WireSkipped};
 use crate::wire_signal::WireClassified;
 use crate::wire_signal::WireSignal;
 use jtbd_extract::{RuleSet, Signal, SpeakerFilter};
-use jtbd_model::{Force, Interview};
+use jtbd_model::Interview;
 use std::io::{self, Write};
 
 /// The subcommand named in `begin`.
@@ -40,14 +40,8 @@ pub struct Signals<'a> {
 const CSV_BEFORE: [&str; 2] = ["interview", "path"];
 use crate::csv::SIGNAL_COLUMNS as CSV_AFTER;
 
-fn counts(found: &[Signal]) -> [usize; 4] {
-    let mut n = [0; 4];
-    for s in found {
-        if let Some(k) = Force::ALL.iter().position(|f| *f == s.force) {
-            n[k] += 1;
-        }
-    }
-    n
+fn counts(found: &[Signal]) -> jtbd_model::PerForce<usize> {
+    jtbd_model::PerForce::count(found.iter().map(|s| s.force))
 }
 
 /// About the bytes of `found` as JSON Lines: the sentence and the question, the interview's id

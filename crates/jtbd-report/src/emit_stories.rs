@@ -215,7 +215,9 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
         let _ = writeln!(
             o,
             "  In common: {}",
-            common.as_deref().unwrap_or("nothing in their metadata")
+            common
+                .as_deref()
+                .map_or("nothing in their metadata".into(), md)
         );
         if !s.language.is_empty() {
             let words: Vec<String> = s
@@ -241,6 +243,16 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
     o
 }
 
+/// `s` as inline code: a backtick inside it is set off with a longer fence, never ends it.
+fn code(s: &str) -> String {
+    let s = s.replace(['\n', '\r'], " ");
+    if s.contains('`') {
+        format!("`` {s} ``")
+    } else {
+        format!("`{s}`")
+    }
+}
+
 fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> String {
     let mut o = String::from("# Job stories\n\n");
     let _ = writeln!(
@@ -256,10 +268,10 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
     let quote = |o: &mut String, q: &WireQuote<'_>| {
         let _ = writeln!(
             o,
-            "> {}\n>\n> — {}, `{}`\n",
+            "> {}\n>\n> — {}, {}\n",
             md(q.text()),
             md(&q.who(records)),
-            q.place()
+            code(&q.place())
         );
     };
     for (k, t) in w.themes.iter().enumerate() {
@@ -276,7 +288,7 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
             ] {
                 match slot {
                     Some(d) => {
-                        let _ = writeln!(o, "{name} (`{}`):\n", d.rule);
+                        let _ = writeln!(o, "{name} ({}):\n", code(d.rule));
                         quote(&mut o, &d.quote);
                     }
                     None => {
@@ -285,10 +297,15 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
                 }
             }
             if let (Some(e), Some(b)) = (&s.executor, &s.beneficiary) {
-                let _ = writeln!(o, "Job done by **{}**, for **{}**.\n", e.name, b.name);
+                let _ = writeln!(
+                    o,
+                    "Job done by **{}**, for **{}**.\n",
+                    md(e.name),
+                    md(b.name)
+                );
             }
             for c in &s.chains {
-                let _ = writeln!(o, "Chain ({}):\n", c.link);
+                let _ = writeln!(o, "Chain ({}):\n", md(c.link));
                 quote(&mut o, &c.from);
                 quote(&mut o, &c.to);
             }
@@ -302,7 +319,7 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
         o.push_str("## Segments\n\n");
     }
     for s in &w.segments {
-        let _ = writeln!(o, "### {}: {}\n", s.id, s.members.join(", "));
+        let _ = writeln!(o, "### {}: {}\n", md(&s.id), md(&s.members.join(", ")));
         let _ = writeln!(
             o,
             "Poster child: **{}** (cohesion {:.2})\n",
@@ -312,19 +329,21 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
         for q in &s.poster_quotes {
             quote(&mut o, q);
         }
-        let _ = writeln!(o, "Struggles with: {}\n", s.themes.join(", "));
+        let _ = writeln!(o, "Struggles with: {}\n", md(&s.themes.join(", ")));
         let common = s.in_common();
         let _ = writeln!(
             o,
             "In common: {}.
 ",
-            common.as_deref().unwrap_or("nothing in their metadata")
+            common
+                .as_deref()
+                .map_or("nothing in their metadata".into(), md)
         );
         if !s.language.is_empty() {
             let words: Vec<String> = s
                 .language
                 .iter()
-                .map(|p| format!("\"{}\"", p.phrase))
+                .map(|p| format!("\"{}\"", md(p.phrase)))
                 .collect();
             let _ = writeln!(o, "Their language: {}\n", words.join(", "));
         }

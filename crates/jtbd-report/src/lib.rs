@@ -36,7 +36,7 @@ pub use study::{
 
 /// Escapes text for HTML and XML content and attribute values.
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains(['&', '<', '>', '"', '\'']) {
+    if !s.contains(['&', '<', '>', '"', '\'']) && !s.chars().any(is_direction_control) {
         return s.into();
     }
     let mut out = String::with_capacity(s.len() + 16);
@@ -47,10 +47,21 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Shown, not obeyed: an invisible direction control can make a quote read as
+            // something else.
+            c if is_direction_control(c) => {
+                out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
+            }
             c => out.push(c),
         }
     }
     out.into()
+}
+
+/// The invisible characters that change the direction text is shown in (Unicode bidi
+/// controls): [`escape`] and [`markdown::md`] show them as `⟨U+202E⟩`.
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]

@@ -9,12 +9,49 @@ use std::io::{self, Write};
 /// Quotes shown under each story.
 const QUOTES_PER_STORY: usize = 6;
 
-/// Text safe inside a Markdown table cell or line: no pipes, no line breaks, no raw HTML.
-pub(crate) fn md(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace(['\n', '\r'], " ")
+/// The one escape of every Markdown output (`report.md`, `jtbd stories --format markdown`):
+/// text safe inside a table cell, a heading, a list item or a quote line. No raw HTML (`<`,
+/// `>` and an `&` that starts a character reference become references), no emphasis, link,
+/// code or table syntax (`\ * _ [ ] ` | ~ #` are backslash-escaped), no line breaks, no list or
+/// numbered-list start, and the invisible direction controls (which can make a quote read as
+/// something else) shown as `⟨U+202E⟩`. The words stay as said; only their markup is
+/// neutralised.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let bytes = s.as_bytes();
+    for (i, c) in s.char_indices() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' if starts_reference(&bytes[i + 1..]) => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c if crate::is_direction_control(c) => {
+                let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    // A line that starts `- `, `+ ` or `1. ` would become a list item.
+    let digits = out.bytes().take_while(u8::is_ascii_digit).count();
+    if out.starts_with(['-', '+']) || (digits > 0 && out[digits..].starts_with(['.', ')'])) {
+        let at = if digits > 0 { digits } else { 0 };
+        out.insert(at, '\\');
+    }
+    out
+}
+
+/// Whether the bytes after an `&` make a character reference (`lt;`, `#60;`, `#x3c;`).
+fn starts_reference(rest: &[u8]) -> bool {
+    let name = rest
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
+        .count();
+    name > 0 && rest.get(name) == Some(&b';')
 }
 
 /// Writes the report in Markdown.
@@ -171,7 +208,11 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(s.as_bytes())
 }
 
-fn force_table(s: &mut String, head: &str, rows: impl Iterator<Item = (String, [usize; 4])>) {
+fn force_table(
+    s: &mut String,
+    head: &str,
+    rows: impl Iterator<Item = (String, jtbd_model::PerForce<usize>)>,
+) {
     let _ = writeln!(
         s,
         "| {head} | anxiety | frustration | desired progress | habit |\n|---|---:|---:|---:|---:|"
@@ -181,10 +222,10 @@ fn force_table(s: &mut String, head: &str, rows: impl Iterator<Item = (String, [
             s,
             "| {} | {} | {} | {} | {} |",
             md(&label),
-            n[0],
-            n[1],
-            n[2],
-            n[3]
+            n[Force::Anxiety],
+            n[Force::Frustration],
+            n[Force::DesiredProgress],
+            n[Force::Habit]
         );
     }
     s.push('\n');
@@ -202,4 +243,22 @@ fn quote(s: &mut String, study: &Study<'_>, record: usize, q: &Quote, indent: &s
         q.line,
         q.timestamp.map(|t| format!(" at {t}")).unwrap_or_default()
     );
+}
+
+#[cfg(test)]
+mod md_tests {
+    use super::md;
+
+    #[test]
+    fn md_neutralises_markup_and_keeps_the_words() {
+        assert_eq!(
+            md("<img src=x onerror=alert(1)> **b** _i_ [l](u) `c` | # ~s~ a\\b"),
+            "&lt;img src=x onerror=alert(1)&gt; \\*\\*b\\*\\* \\_i\\_ \\[l\\](u) \\`c\\` \\| \\# \\~s\\~ a\\\\b"
+        );
+        assert_eq!(md("AT&T &lt; &#60;"), "AT&T &amp;lt; &amp;\\#60;");
+        assert_eq!(md("a\u{202E}b\nc"), "a⟨U+202E⟩b c");
+        assert_eq!(md("- item"), "\\- item");
+        assert_eq!(md("12. point"), "12\\. point");
+        assert_eq!(md("plain words, kept."), "plain words, kept.");
+    }
 }

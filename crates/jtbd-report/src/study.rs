@@ -1,7 +1,7 @@
 //! What the formats are given: the finished results of one run, without transcript text beyond
 //! the quotes (a study of thousands of interviews fits in memory).
 
-use jtbd_model::{Force, Interview, Role, Signal};
+use jtbd_model::{Force, Interview, PerForce, Role, Signal};
 use jtbd_stories::{Findings, Quote, Record};
 use std::collections::BTreeMap;
 
@@ -22,8 +22,8 @@ pub struct InterviewRow {
     pub turns: usize,
     /// Words over all sentences.
     pub words: usize,
-    /// Signals per force, in [`Force::ALL`] order.
-    pub forces: [usize; 4],
+    /// Signals per force.
+    pub forces: PerForce<usize>,
     /// Who was interviewed, named as the stories stage names them.
     pub interviewee: String,
 }
@@ -31,12 +31,7 @@ pub struct InterviewRow {
 impl InterviewRow {
     /// The row of `i`, whose signals are `signals`.
     pub fn new(i: &Interview, signals: &[Signal]) -> InterviewRow {
-        let mut forces = [0; 4];
-        for s in signals {
-            if let Some(k) = Force::ALL.iter().position(|f| *f == s.force) {
-                forces[k] += 1;
-            }
-        }
+        let forces = PerForce::count(signals.iter().map(|s| s.force));
         InterviewRow {
             id: i.id.clone(),
             path: i.path.clone(),
@@ -137,13 +132,11 @@ pub struct Study<'a> {
 }
 
 impl Study<'_> {
-    /// Signals per force over all interviews, in [`Force::ALL`] order.
-    pub fn force_totals(&self) -> [usize; 4] {
-        let mut t = [0; 4];
+    /// Signals per force over all interviews.
+    pub fn force_totals(&self) -> PerForce<usize> {
+        let mut t = PerForce::default();
         for i in self.interviews {
-            for (k, n) in i.forces.iter().enumerate() {
-                t[k] += n;
-            }
+            t.add(&i.forces);
         }
         t
     }
@@ -156,18 +149,15 @@ impl Study<'_> {
     /// Signals per force summed over the interviews with each value of a metadata field (`role`,
     /// `size`, `industry`), values in order (numbers as numbers: `150` before `1200`); empty
     /// when no interview has the field.
-    pub fn forces_by(&self, field: &str) -> Vec<(String, [usize; 4])> {
-        let mut by: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    pub fn forces_by(&self, field: &str) -> Vec<(String, PerForce<usize>)> {
+        let mut by: BTreeMap<&str, PerForce<usize>> = BTreeMap::new();
         for i in self.interviews {
             let Some(v) = i.metadata.get(field).filter(|v| !v.trim().is_empty()) else {
                 continue;
             };
-            let e = by.entry(v.as_str()).or_default();
-            for (k, n) in i.forces.iter().enumerate() {
-                e[k] += n;
-            }
+            by.entry(v.as_str()).or_default().add(&i.forces);
         }
-        let mut rows: Vec<(String, [usize; 4])> =
+        let mut rows: Vec<(String, PerForce<usize>)> =
             by.into_iter().map(|(v, n)| (v.to_owned(), n)).collect();
         let number = |s: &str| s.trim().replace([',', '_'], "").parse::<f64>().ok();
         if rows.iter().all(|(v, _)| number(v).is_some()) {
@@ -178,15 +168,11 @@ impl Study<'_> {
             });
             // Many numbers (company sizes) read as ranges, not one category per value.
             if rows.len() > MAX_NUMERIC_VALUES {
-                let mut bands: Vec<(String, [usize; 4])> = Vec::new();
+                let mut bands: Vec<(String, PerForce<usize>)> = Vec::new();
                 for (v, n) in rows {
                     let band = size_band(number(&v).unwrap_or(0.0));
                     match bands.last_mut() {
-                        Some((b, total)) if *b == band => {
-                            for (t, x) in total.iter_mut().zip(n) {
-                                *t += x;
-                            }
-                        }
+                        Some((b, total)) if *b == band => total.add(&n),
                         _ => bands.push((band, n)),
                     }
                 }

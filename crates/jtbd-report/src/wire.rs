@@ -344,7 +344,7 @@ pub struct Summary {
     pub elapsed_ms: u64,
     /// Signals per force, counted while running.
     #[serde(skip)]
-    pub signal_counts: [usize; 4],
+    pub signal_counts: jtbd_model::PerForce<usize>,
 }
 
 /// A speaker's share of turns with a question, rounded so the output does not depend on float

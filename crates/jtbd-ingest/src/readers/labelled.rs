@@ -509,8 +509,9 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
                 heading.to_lowercase().as_str(),
                 "attendees" | "participants"
             );
-            if !heading.is_empty() && !after_attendees && !metadata.contains_key("title") {
-                metadata.insert("title".into(), heading.to_owned());
+            // A heading names the document ("Q3 renewal call"), never a job title.
+            if !heading.is_empty() && !after_attendees && !metadata.contains_key("heading") {
+                metadata.insert("heading".into(), heading.to_owned());
             }
             continue;
         }
@@ -768,7 +769,8 @@ mod tests {
         );
         let md = "# Call\n\n**Ann:** hi\n\n**Break**: \\[10:00\\]\n\nstill Ann\n";
         let p = read(md, Format::Markdown).unwrap();
-        assert_eq!(p.metadata["title"], "Call");
+        assert_eq!(p.metadata["heading"], "Call");
+        assert!(!p.metadata.contains_key("title"));
         assert_eq!(p.segments.last().unwrap().speaker.as_deref(), Some("Ann"));
         assert_eq!(p.segments.last().unwrap().timestamp, Some(600_000));
     }

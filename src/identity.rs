@@ -1,0 +1,140 @@
+//! An interview's identity in the index: one key per file, whatever way its folder was typed
+//! (`real/`, `./real`, `/abs/real`, `.` from inside it) and whatever the working directory.
+//!
+//! A key is the root given, made canonical (absolute, symlinks resolved), joined with the
+//! file's path below that root as the walk found it. The walk follows symlinks inside a folder;
+//! keeping the part below the root as walked keeps every file of a root under its canonical
+//! root, so "files the index holds under this root that the walk no longer finds" is a plain
+//! prefix test on keys.
+
+use std::path::{Component, Path, PathBuf};
+
+/// The roots of one run, each with its canonical form.
+pub struct Roots {
+    /// (the root as given without `.` components, its canonical key)
+    roots: Vec<(Vec<String>, bool, String)>,
+}
+
+impl Roots {
+    /// The roots of a walk of `paths`.
+    pub fn new(paths: &[PathBuf]) -> Roots {
+        Roots {
+            roots: paths
+                .iter()
+                .map(|p| {
+                    let (parts, absolute) = lexical(p);
+                    (parts, absolute, canonical(p))
+                })
+                .collect(),
+        }
+    }
+
+    /// The canonical keys of the roots: a file's key is under one of them when it came from it.
+    pub fn keys(&self) -> Vec<String> {
+        self.roots.iter().map(|(_, _, k)| k.clone()).collect()
+    }
+
+    /// The key of a file the walk of these roots found, from the path the walk gave it (its
+    /// display path names the same file). A path under no root (cannot happen for walked
+    /// files) is made canonical on its own.
+    pub fn key(&self, path: &Path) -> String {
+        let (parts, absolute) = lexical(path);
+        // The longest root the path is under: with `a` and `a/b` given, `a/b/x` is keyed as
+        // found under `a/b` (both give the same key unless a symlink sits in between).
+        let best = self
+            .roots
+            .iter()
+            .filter(|(root, abs, _)| *abs == absolute && parts.starts_with(root))
+            .max_by_key(|(root, _, _)| root.len());
+        match best {
+            Some((root, _, key)) => {
+                let mut k = key.clone();
+                for p in &parts[root.len()..] {
+                    if !k.ends_with('/') {
+                        k.push('/');
+                    }
+                    k.push_str(p);
+                }
+                k
+            }
+            None => canonical(path),
+        }
+    }
+}
+
+/// A path's components as strings, `.` left out, and whether it is absolute.
+pub(crate) fn lexical(p: &Path) -> (Vec<String>, bool) {
+    let mut absolute = false;
+    let mut parts = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::RootDir | Component::Prefix(_) => absolute = true,
+            Component::CurDir => {}
+            Component::ParentDir => parts.push("..".to_owned()),
+            Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+        }
+    }
+    (parts, absolute)
+}
+
+/// `p` absolute with symlinks resolved, `/` separated. A path that does not exist (a root
+/// deleted since the last run) is its nearest existing ancestor made canonical, with the rest
+/// joined as written, so it still names the keys indexed under it.
+pub fn canonical(p: &Path) -> String {
+    let absolute = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map_or_else(|_| p.to_path_buf(), |d| d.join(p))
+    };
+    let mut rest = Vec::new();
+    let mut at = absolute.as_path();
+    let base = loop {
+        if let Ok(c) = at.canonicalize() {
+            break c;
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                at = parent;
+            }
+            _ => break at.to_path_buf(),
+        }
+    };
+    let mut out = base;
+    for name in rest.iter().rev() {
+        out.push(name);
+    }
+    out.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_of_one_root_give_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("real");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.txt"), "x").unwrap();
+        let abs = Roots::new(std::slice::from_ref(&root));
+        let want = abs.key(&root.join("sub/a.txt"));
+        assert!(want.ends_with("/real/sub/a.txt"), "{want}");
+        for spelled in [
+            root.join("."),
+            root.join("sub/.."),
+            PathBuf::from(format!("{}/", root.display())),
+        ] {
+            let r = Roots::new(std::slice::from_ref(&spelled));
+            assert_eq!(r.key(&spelled.join("sub/a.txt")), want, "{spelled:?}");
+        }
+    }
+
+    #[test]
+    fn a_missing_root_keeps_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("gone/deeper");
+        let canon = canonical(dir.path());
+        assert_eq!(canonical(&gone), format!("{canon}/gone/deeper"));
+    }
+}
