@@ -127,6 +127,22 @@ pub fn bold_label(line: &str) -> Option<LabelHit> {
     })
 }
 
+/// [`bold_label`] after an indent of spaces or tabs: a label opens a turn wherever its line
+/// starts.
+pub fn indented_bold_label(line: &str) -> Option<LabelHit> {
+    let rest = line.trim_start_matches([' ', '\t']);
+    let lead = line.len() - rest.len();
+    if lead == 0 {
+        return bold_label(line);
+    }
+    let hit = bold_label(rest)?;
+    Some(LabelHit {
+        name: hit.name.start + lead..hit.name.end + lead,
+        content: hit.content + lead,
+        timestamp: hit.timestamp,
+    })
+}
+
 /// A timestamp opening `s` after spaces: `[0:00]`, `\[01:02:03\]`, `(0:00)` or a bare `0:00`
 /// followed by a space or the end. Its milliseconds and the bytes it takes, spaces included.
 fn leading_timestamp(s: &str) -> Option<(u64, usize)> {
@@ -459,6 +475,21 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
     } else {
         Vec::new()
     };
+    // Bold labels are found once too: the names they give make `Name:` lines labels as well.
+    let bold_hits: Vec<Option<LabelHit>> = if format == Format::Markdown {
+        lines
+            .iter()
+            .map(|&(s, e)| indented_bold_label(&source[s..e]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let bold_names: std::collections::HashSet<&str> = bold_hits
+        .iter()
+        .zip(&lines)
+        .filter_map(|(h, &(s, e))| h.as_ref().map(|h| &source[s..e][h.name.clone()]))
+        .filter(|n| !labels().markers.contains(&n.to_lowercase()))
+        .collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (hit, &(s, e)) in plain_hits.iter().zip(&lines) {
         if let Some(hit) = hit {
@@ -525,7 +556,13 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
             continue;
         }
         let hit = match format {
-            Format::Markdown => bold_label(line),
+            // A `Name:` line of a speaker the file names in bold elsewhere is theirs too.
+            Format::Markdown => bold_hits[n].clone().or_else(|| {
+                if bold_names.is_empty() {
+                    return None;
+                }
+                plain_label(line, false).filter(|h| bold_names.contains(&line[h.name.clone()]))
+            }),
             Format::Otter => {
                 if was_blank {
                     otter_header(line).map(|(name, ms)| LabelHit {
@@ -537,9 +574,11 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
                     None
                 }
             }
+            // Bold labels (`**Name:**`, `**Break**:`) are labels in plain text too.
             _ => plain_hits[n]
                 .clone()
-                .filter(|h| accept_label(&line[h.name.clone()], &counts)),
+                .filter(|h| accept_label(&line[h.name.clone()], &counts))
+                .or_else(|| indented_bold_label(line)),
         };
         if let Some(hit) = hit {
             b.close();
@@ -771,5 +810,36 @@ mod tests {
         assert_eq!(p.metadata["title"], "Call");
         assert_eq!(p.segments.last().unwrap().speaker.as_deref(), Some("Ann"));
         assert_eq!(p.segments.last().unwrap().timestamp, Some(600_000));
+    }
+
+    #[test]
+    fn a_label_at_the_start_of_any_line_opens_a_turn() {
+        // No blank lines; a bold label indented; a plain `Name:` line of a speaker named in
+        // bold elsewhere; both spellings of a break.
+        let md = "**Wren Tally:** We pay twice.\n**Oskar Veil:** Why?\n  **Wren Tally:** Nobody \
+                  knows.\nOskar Veil: And then?\n**Break**: \\[10:00\\]\n**Wren Tally:** Later.\n\
+                  **Break:** \\[12:00\\] to \\[13:00\\]\n**Oskar Veil:** Back.\n";
+        let who = |src: &str, f: Format| -> Vec<(Option<String>, String)> {
+            turns_of(src, f)
+                .into_iter()
+                .map(|(s, _, t)| (s, t))
+                .collect()
+        };
+        let want = [
+            (Some("Wren Tally".into()), "We pay twice.".into()),
+            (Some("Oskar Veil".into()), "Why?".into()),
+            (Some("Wren Tally".into()), "Nobody knows.".into()),
+            (Some("Oskar Veil".into()), "And then?".into()),
+            (Some("Wren Tally".into()), "Later.".into()),
+            (Some("Oskar Veil".into()), "Back.".into()),
+        ];
+        assert_eq!(who(md, Format::Markdown), want);
+        // The same in plain text: bold labels and breaks are labels there too.
+        assert_eq!(who(md, Format::Text), want);
+        let txt = "Wren Tally: We pay twice.\nOskar Veil: Why?\nWren Tally: Nobody knows.\n";
+        assert_eq!(who(txt, Format::Text), want[..3]);
+        // A line that only looks like a label is not one in Markdown.
+        let md = "**Wren Tally:** We chose it.\nNew Plan: cut the cost.\n";
+        assert_eq!(who(md, Format::Markdown).len(), 1);
     }
 }
