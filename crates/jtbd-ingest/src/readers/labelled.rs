@@ -520,6 +520,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
     let mut in_marker = false;
     let mut prev_blank = true;
     let mut after_attendees = false;
+    let mut breaks = Vec::new();
     for (n, &(s, e)) in lines.iter().enumerate() {
         let line = &source[s..e];
         let blank = line.trim().is_empty();
@@ -606,6 +607,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
                 });
                 pending_ts = first_ts.or(bare_timestamp(content)).or(ts);
                 in_marker = true;
+                breaks.push(s);
                 continue;
             }
             in_marker = false;
@@ -636,6 +638,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
         segments: b.segments,
         metadata,
         notes: Vec::new(),
+        breaks,
     })
 }
 
