@@ -205,19 +205,3 @@ impl<T> List<T> {
         self.0.iter().find_map(Got::as_ref)
     }
 }
-
-/// Objects read by a derived `Deserialize` whose fields are all lenient ([`Got`]).
-#[macro_export]
-#[doc(hidden)]
-macro_rules! json_object {
-    ($($t:ident),*) => {$(
-        impl<'de: 'a, 'a> $crate::readers::json::lenient::FromJson<'de> for $t<'a> {
-            fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
-                <$t<'a> as serde::Deserialize>::deserialize(
-                    serde::de::value::MapAccessDeserializer::new(map),
-                )
-                .map(Some)
-            }
-        }
-    )*};
-}

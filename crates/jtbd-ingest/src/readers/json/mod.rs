@@ -11,9 +11,9 @@
 //! The text of each unit is found again in the file (its string literal), so offsets point at
 //! the place in the file; where the literal holds escapes the text is the unescaped string.
 
-pub mod lenient;
+mod lenient;
 mod place;
-pub mod shapes;
+mod shapes;
 
 use crate::{Chunk, IngestError, Parsed, Segment};
 use jtbd_text::LineIndex;
@@ -100,9 +100,10 @@ fn select_units<'a>(body: &'a str, source: &str) -> Result<Vec<Unit<'a>>, Ingest
     if let Some(units) = empty {
         return Ok(units);
     }
-    let (_, first) = &tried[0];
-    let line = source
-        .find(&format!("\"{}\"", first.key))
+    // The best fit's problem places the error.
+    let line = tried
+        .first()
+        .and_then(|(_, m)| source.find(&format!("\"{}\"", m.key)))
         .map_or(1, |p| LineIndex::new(source).line(p));
     let why: Vec<String> = tried
         .iter()

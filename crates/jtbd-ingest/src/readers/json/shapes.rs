@@ -3,7 +3,6 @@
 //! into units, or says why it cannot.
 
 use super::lenient::{FromJson, Got, Id, Kind, List, Seconds, Text};
-use crate::json_object;
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -91,6 +90,20 @@ pub struct Named<'a> {
     pub id: Got<Id>,
     #[serde(borrow)]
     pub name: Got<Text<'a>>,
+}
+
+/// Objects read by a derived `Deserialize` whose fields are all lenient ([`Got`]).
+macro_rules! json_object {
+    ($($t:ident),*) => {$(
+        impl<'de: 'a, 'a> FromJson<'de> for $t<'a> {
+            fn from_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Option<Self>, A::Error> {
+                <$t<'a> as serde::Deserialize>::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )
+                .map(Some)
+            }
+        }
+    )*};
 }
 
 json_object!(
