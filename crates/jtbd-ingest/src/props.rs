@@ -182,7 +182,7 @@ fn json_transcript(
     shape: usize,
     units: &[(usize, Vec<String>)],
     extras: &[(String, String)],
-    mut seed: u64,
+    seed: u64,
 ) -> (String, Vec<(Option<String>, String)>) {
     const NAMES: [&str; 2] = ["Ann Vos", "Bo Lind"];
     let seed = &mut seed.max(1);

@@ -31,17 +31,12 @@ impl fmt::Display for Kind {
 }
 
 /// What a key held: nothing, a value of another kind, or the value wanted.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub enum Got<T> {
+    #[default]
     Missing,
     Wrong(Kind),
     Is(T),
-}
-
-impl<T> Default for Got<T> {
-    fn default() -> Self {
-        Got::Missing
-    }
 }
 
 impl<T> Got<T> {
