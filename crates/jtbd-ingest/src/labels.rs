@@ -131,4 +131,11 @@ mod tests {
             assert!(!l.is_voice(name), "{name:?} is a name");
         }
     }
+
+    #[test]
+    fn every_cohost_cue_says_host() {
+        for cue in &super::labels().cohost_cues {
+            assert!(cue.contains("host"), "{cue}");
+        }
+    }
 }

@@ -119,7 +119,7 @@ pub fn assign(
         };
         hosts.retain(|h| cohosts.contains(h) || rate(h) >= INTRO_MIN_RATE * top);
         (hosts, guests, Some(rates))
-    } else if speakers.len() == 2 {
+    } else if speakers.len() == 2 && names_a_host(interview) {
         // Two voices: only a co-host named in the opening turns changes who interviews.
         let (_, _, cohosts) = introductions(interview, &speakers, 2);
         (cohosts, Vec::new(), None)
@@ -240,6 +240,17 @@ fn introductions(
         }
     }
     (hosts, guests, cohosts)
+}
+
+/// Whether the opening turn says `host` at all (every co-host cue does): most files with two
+/// voices are done with one fast search.
+fn names_a_host(interview: &Interview) -> bool {
+    interview.turns.iter().take(1).any(|t| {
+        let text = t.text(&interview.source);
+        let head = text[..floor_boundary(text, COHOST_BYTES)].as_bytes();
+        memchr::memmem::find(head, b"host").is_some()
+            || memchr::memmem::find(head, b"Host").is_some()
+    })
 }
 
 /// The speakers (other than `by`) that `text` names right after one of `cues` (`lower` is the

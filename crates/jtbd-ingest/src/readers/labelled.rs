@@ -130,6 +130,12 @@ pub fn bold_label(line: &str) -> Option<LabelHit> {
 /// [`bold_label`] after an indent of spaces or tabs: a label opens a turn wherever its line
 /// starts.
 pub fn indented_bold_label(line: &str) -> Option<LabelHit> {
+    // Most lines start with a letter or `**`: no indent to look past.
+    match line.as_bytes().first() {
+        Some(b'*') => return bold_label(line),
+        Some(b' ' | b'\t') => {}
+        _ => return None,
+    }
     let rest = line.trim_start_matches([' ', '\t']);
     let lead = line.len() - rest.len();
     if lead == 0 {
@@ -484,12 +490,16 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
     } else {
         Vec::new()
     };
-    let bold_names: std::collections::HashSet<&str> = bold_hits
-        .iter()
-        .zip(&lines)
-        .filter_map(|(h, &(s, e))| h.as_ref().map(|h| &source[s..e][h.name.clone()]))
-        .filter(|n| !labels().markers.contains(&n.to_lowercase()))
-        .collect();
+    // The distinct names, few: a list is cheaper than a hash set.
+    let mut bold_names: Vec<&str> = Vec::new();
+    for (h, &(s, e)) in bold_hits.iter().zip(&lines) {
+        if let Some(h) = h {
+            let name = &source[s..e][h.name.clone()];
+            if !bold_names.contains(&name) {
+                bold_names.push(name);
+            }
+        }
+    }
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (hit, &(s, e)) in plain_hits.iter().zip(&lines) {
         if let Some(hit) = hit {
@@ -562,7 +572,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
                 if bold_names.is_empty() {
                     return None;
                 }
-                plain_label(line, false).filter(|h| bold_names.contains(&line[h.name.clone()]))
+                plain_label(line, false).filter(|h| bold_names.contains(&&line[h.name.clone()]))
             }),
             Format::Otter => {
                 if was_blank {
