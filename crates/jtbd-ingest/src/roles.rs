@@ -247,7 +247,7 @@ fn introductions(
 fn names_a_host(interview: &Interview) -> bool {
     interview.turns.iter().take(1).any(|t| {
         let text = t.text(&interview.source);
-        let head = text[..floor_boundary(text, COHOST_BYTES)].as_bytes();
+        let head = &text.as_bytes()[..floor_boundary(text, COHOST_BYTES)];
         memchr::memmem::find(head, b"host").is_some()
             || memchr::memmem::find(head, b"Host").is_some()
     })
