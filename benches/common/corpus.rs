@@ -1,12 +1,17 @@
 //! A deterministic generator of synthetic interview transcripts, for benchmarks: invented
-//! vocabulary and grammar about buying and running software, several formats (labelled text,
-//! Markdown, WebVTT, SRT, Whisper JSON), metadata in front matter, any total size.
+//! vocabulary and grammar about buying and running software, five formats (labelled text and
+//! Markdown with and without blank lines between turns and with breaks, WebVTT, SRT, and JSON:
+//! Whisper `segments`, Whisper-like with a `speakers` list of names, Rev editor `spans`),
+//! metadata in front matter, any total size.
 //!
 //! Same seed and size, same bytes. Used by `just bench`, and by `cargo run --example
 //! gen-corpus -- DIR SIZE` for anyone who wants a big corpus to try the tool on.
 
 use std::fmt::Write as _;
 use std::path::Path;
+
+/// The generator's version: a corpus written by another is written again.
+const GENERATOR: u32 = 2;
 
 /// A small xorshift generator: deterministic across platforms and runs.
 pub struct Rng(u64);
@@ -212,19 +217,34 @@ pub fn transcript(r: &mut Rng, n: usize) -> (String, String) {
     );
     let mut out = String::new();
     let mut ms = 0u64;
+    // Each format comes in the variants real tools write, in turn.
+    let variant = n / 5;
     let ext = match n % 5 {
         0 => {
             out.push_str(&front);
+            // Blank lines between turns, or none.
+            let gap = if variant % 2 == 0 { "\n" } else { "" };
             for (s, t) in &turns {
-                let _ = writeln!(out, "{s}: {t}\n");
+                let _ = writeln!(out, "{s}: {t}{gap}");
             }
             "txt"
         }
         1 => {
             out.push_str(&front);
             let _ = writeln!(out, "# {company}: interview {n}\n");
-            for (s, t) in &turns {
-                let _ = writeln!(out, "**{s}:** {t}\n");
+            // As written, with no blank lines, or with breaks (both spellings) before a question.
+            let gap = if variant % 3 == 1 { "" } else { "\n" };
+            for (k, (s, t)) in turns.iter().enumerate() {
+                if variant % 3 == 2 && k > 0 && k % 30 == 0 {
+                    let m = k as u64;
+                    let marker = if k % 60 == 0 {
+                        "**Break:**"
+                    } else {
+                        "**Break**:"
+                    };
+                    let _ = writeln!(out, "{marker} \\[{m:02}:00\\] to \\[{:02}:30\\]\n", m + 1);
+                }
+                let _ = writeln!(out, "**{s}:** {t}{gap}");
             }
             "md"
         }
@@ -236,6 +256,10 @@ pub fn transcript(r: &mut Rng, n: usize) -> (String, String) {
         3 => {
             cues(&mut out, &turns, ',');
             "srt"
+        }
+        _ if variant % 4 != 0 => {
+            json_variant(&mut out, &turns, &host, &guest, variant % 4);
+            "json"
         }
         _ => {
             let segments: Vec<String> = turns
@@ -262,6 +286,70 @@ pub fn transcript(r: &mut Rng, n: usize) -> (String, String) {
         }
     };
     (format!("interview-{n:06}.{ext}"), out)
+}
+
+/// The JSON shapes beside plain Whisper `segments`: 1, Whisper-like segments with a `speakers`
+/// list of names and keys no reader knows; 2, Rev's editor export (`monologues` of `spans` with
+/// a numeric `type`, spaces as spans of their own, speakers as objects with an `id` and a
+/// `name`); 3, Rev spans of words alone, the speaker an object in each monologue.
+fn json_variant(out: &mut String, turns: &[(String, String)], host: &str, guest: &str, v: usize) {
+    let id = |s: &str| usize::from(s != host);
+    let mut ms = 0u64;
+    let mut units = Vec::new();
+    for (s, t) in turns {
+        let end = ms + 2000 + 40 * t.len() as u64;
+        let (a, b) = (ms as f64 / 1000.0, end as f64 / 1000.0);
+        ms = end + 300;
+        units.push(match v {
+            1 => format!(
+                "{{\"id\": {}, \"seek\": 0, \"start\": {a:.2}, \"end\": {b:.2}, \"speaker\": {}, \"text\": {}, \"avg_logprob\": -0.21, \"tokens\": [50364, 407]}}",
+                units.len(),
+                json_string(s),
+                json_string(t)
+            ),
+            _ => {
+                let mut spans = Vec::new();
+                for (k, word) in t.split(' ').enumerate() {
+                    let cut = word.trim_end_matches(['.', ',', '?', '!']).len();
+                    let (w, punct) = word.split_at(cut);
+                    if k > 0 && v == 2 {
+                        spans.push("{\"type\": 2, \"value\": \" \"}".to_owned());
+                    }
+                    let ts = if k == 0 { format!(", \"ts\": {a:.2}, \"end_ts\": {b:.2}") } else { String::new() };
+                    spans.push(format!("{{\"type\": 0, \"value\": {}{ts}, \"confidence\": 0.98}}", json_string(w)));
+                    if !punct.is_empty() {
+                        spans.push(format!("{{\"type\": 1, \"value\": {}}}", json_string(punct)));
+                    }
+                }
+                let speaker = if v == 2 {
+                    id(s).to_string()
+                } else {
+                    format!("{{\"id\": {}, \"name\": {}}}", id(s), json_string(s))
+                };
+                format!("{{\"speaker\": {speaker}, \"spans\": [{}]}}", spans.join(", "))
+            }
+        });
+    }
+    let names = format!("[{}, {}]", json_string(host), json_string(guest));
+    let _ = match v {
+        1 => write!(
+            out,
+            "{{\"language\": \"en\", \"speakers\": {names},\n \"segments\": [\n  {}\n]}}\n",
+            units.join(",\n  ")
+        ),
+        2 => write!(
+            out,
+            "{{\"speakers\": [{{\"id\": 0, \"name\": {}}}, {{\"id\": 1, \"name\": {}}}],\n \"monologues\": [\n  {}\n]}}\n",
+            json_string(host),
+            json_string(guest),
+            units.join(",\n  ")
+        ),
+        _ => write!(
+            out,
+            "{{\"version\": \"1.0\", \"monologues\": [\n  {}\n], \"speakers\": {names}}}\n",
+            units.join(",\n  ")
+        ),
+    };
 }
 
 /// Numbered caption cues, `Name: text`, timings with `sep` before the milliseconds.
@@ -300,7 +388,7 @@ pub fn generate(dir: &Path, bytes: u64, seed: u64) -> std::io::Result<(usize, u6
 }
 
 /// Writes transcripts under `dir` until `done(files, bytes)` says so.
-fn generate_until(
+pub fn generate_until(
     dir: &Path,
     seed: u64,
     done: impl Fn(usize, u64) -> bool,
@@ -322,14 +410,14 @@ fn generate_until(
 
 /// Generates once: a marker file records a complete corpus of that size and seed.
 pub fn ensure(dir: &Path, bytes: u64, seed: u64) -> std::io::Result<(usize, u64)> {
-    ensure_with(dir, &format!("{bytes}-{seed}"), || {
+    ensure_with(dir, &format!("{bytes}-{seed}-{GENERATOR}"), || {
         generate(dir, bytes, seed)
     })
 }
 
 /// Generates `files` transcripts once (a marker file records a complete corpus).
 pub fn ensure_files(dir: &Path, files: usize, seed: u64) -> std::io::Result<(usize, u64)> {
-    ensure_with(dir, &format!("files-{files}-{seed}"), || {
+    ensure_with(dir, &format!("files-{files}-{seed}-{GENERATOR}"), || {
         generate_until(dir, seed, |n, _| n >= files)
     })
 }

@@ -3,6 +3,7 @@
 mod analyze;
 mod eval_data;
 mod extract;
+mod generated;
 mod hostile;
 mod hostile_text;
 mod ingest;

@@ -20,6 +20,8 @@ pub struct Labels {
     pub host_matcher: aho_corasick::AhoCorasick,
     /// Words after which a host names a guest (`joined by`).
     pub guest_cues: Vec<String>,
+    /// Words after which a host names a co-host (`my co-host`).
+    pub cohost_cues: Vec<String>,
     /// Words that, with a number or a letter after them, name a numbered voice (`speaker`).
     pub voice_prefixes: Vec<String>,
     /// Labels [`Labels::is_voice`] must accept, and names it must not.
@@ -68,6 +70,7 @@ struct Raw {
     header_keys: Vec<String>,
     host_phrases: Vec<String>,
     guest_cues: Vec<String>,
+    cohost_cues: Vec<String>,
     voice_prefixes: Vec<String>,
     voice_examples: Vec<String>,
     name_examples: Vec<String>,
@@ -94,6 +97,7 @@ pub fn labels() -> &'static Labels {
                 .unwrap_or_else(|e| panic!("embedded data/labels.toml host_phrases: {e}")),
             host_phrases: raw.host_phrases,
             guest_cues: raw.guest_cues,
+            cohost_cues: raw.cohost_cues,
             voice_prefixes: raw
                 .voice_prefixes
                 .iter()
@@ -125,6 +129,13 @@ mod tests {
         }
         for name in &l.name_examples {
             assert!(!l.is_voice(name), "{name:?} is a name");
+        }
+    }
+
+    #[test]
+    fn every_cohost_cue_says_host() {
+        for cue in &super::labels().cohost_cues {
+            assert!(cue.contains("host"), "{cue}");
         }
     }
 }

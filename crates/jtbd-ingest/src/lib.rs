@@ -149,6 +149,9 @@ pub struct Parsed {
     pub metadata: BTreeMap<String, String>,
     /// What the reader left out and the user should hear of (a cue with a broken timing).
     pub notes: Vec<jtbd_model::Note>,
+    /// Where the stage directions that stand for a break (`**Break:**`) are, as byte offsets of
+    /// the source in order: the one who speaks on both sides of a break reads it (a host).
+    pub breaks: Vec<usize>,
 }
 
 /// Reads one file. `display_path` is the path as it should appear in outputs.
@@ -308,7 +311,7 @@ pub fn parse_owned(
     }
     let (given, speaker_notes) = speakers::apply(&mut interview);
     interview.notes.extend(speaker_notes);
-    roles::assign(&mut interview, &opts.interviewers, &given);
+    roles::assign(&mut interview, &opts.interviewers, &given, &parsed.breaks);
     Ok(interview)
 }
 

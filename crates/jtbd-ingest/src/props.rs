@@ -138,3 +138,179 @@ proptest! {
         }
     }
 }
+
+/// A JSON value of any kind, for keys no reader knows.
+fn extra_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("null".to_owned()),
+        Just("true".to_owned()),
+        any::<i32>().prop_map(|n| n.to_string()),
+        Just("-0.5e3".to_owned()),
+        "[a-z ]{0,10}".prop_map(|s| format!("\"{s}\"")),
+        Just(r#"[1, {"a": ["b"]}, []]"#.to_owned()),
+        Just(r#"{"text": "zz", "speaker": 3, "segments": {}}"#.to_owned()),
+    ]
+}
+
+/// An object with `keys` and `extras` in an order `seed` picks.
+fn object(mut keys: Vec<(String, String)>, extras: &[(String, String)], seed: &mut u64) -> String {
+    let mut next = || {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    };
+    for e in extras {
+        if next() % 2 == 0 {
+            keys.push(e.clone());
+        }
+    }
+    for i in (1..keys.len()).rev() {
+        keys.swap(i, (next() % (i as u64 + 1)) as usize);
+    }
+    let fields: Vec<String> = keys.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+    format!("{{{}}}", fields.join(", "))
+}
+
+fn kv(k: &str, v: impl Into<String>) -> (String, String) {
+    (k.to_owned(), v.into())
+}
+
+/// One transcript in the JSON shape `shape`, with `extras` sprinkled over its objects and keys
+/// in any order; returns the file and the (speaker, text) each unit must read as.
+fn json_transcript(
+    shape: usize,
+    units: &[(usize, Vec<String>)],
+    extras: &[(String, String)],
+    seed: u64,
+) -> (String, Vec<(Option<String>, String)>) {
+    const NAMES: [&str; 2] = ["Ann Vos", "Bo Lind"];
+    let seed = &mut seed.max(1);
+    let mut want = Vec::new();
+    let mut items = Vec::new();
+    for (who, words) in units {
+        let text = format!("{}.", words.join(" "));
+        let (speaker, name) = match shape {
+            0 | 1 | 5 => (format!("\"{}\"", NAMES[*who]), NAMES[*who].to_owned()),
+            2 => (
+                format!("\"{}\"", ["A", "B"][*who]),
+                ["A", "B"][*who].to_owned(),
+            ),
+            3 => (who.to_string(), who.to_string()),
+            6 => (
+                object(
+                    vec![
+                        kv("id", who.to_string()),
+                        kv("name", format!("\"{}\"", NAMES[*who])),
+                    ],
+                    extras,
+                    seed,
+                ),
+                NAMES[*who].to_owned(),
+            ),
+            _ => (who.to_string(), NAMES[*who].to_owned()),
+        };
+        want.push((Some(name), text.clone()));
+        let item = if shape >= 4 && shape != 5 {
+            // Rev: word pieces, with spaces as pieces of their own (`elements`) or not (`spans`).
+            let mut pieces = Vec::new();
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 && shape == 4 {
+                    pieces.push(" ".to_owned());
+                }
+                pieces.push(w.clone());
+            }
+            pieces.push(".".to_owned());
+            let els: Vec<String> = pieces
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let mut k = vec![
+                        kv("type", if shape == 4 { "\"text\"" } else { "0" }),
+                        kv("value", format!("\"{p}\"")),
+                    ];
+                    if i == 0 {
+                        k.push(kv("ts", "1.5"));
+                    }
+                    object(k, extras, seed)
+                })
+                .collect();
+            let key = if shape == 4 { "elements" } else { "spans" };
+            object(
+                vec![
+                    kv("speaker", speaker),
+                    kv(key, format!("[{}]", els.join(", "))),
+                ],
+                extras,
+                seed,
+            )
+        } else {
+            object(
+                vec![
+                    kv("start", "2"),
+                    kv("end", "3.5"),
+                    kv("speaker", speaker),
+                    kv("text", format!("\"{text}\"")),
+                ],
+                extras,
+                seed,
+            )
+        };
+        items.push(item);
+    }
+    let list = format!("[{}]", items.join(",\n"));
+    let names = format!("[\"{}\", \"{}\"]", NAMES[0], NAMES[1]);
+    let rev_names = format!(
+        "[{{\"id\": 0, \"name\": \"{}\"}}, {{\"id\": 1, \"name\": \"{}\"}}]",
+        NAMES[0], NAMES[1]
+    );
+    let file = match shape {
+        0 => object(vec![kv("segments", list)], extras, seed),
+        1 => object(
+            vec![kv("speakers", names), kv("segments", list)],
+            extras,
+            seed,
+        ),
+        2 => object(vec![kv("utterances", list)], extras, seed),
+        3 => {
+            let results = object(vec![kv("utterances", list)], extras, seed);
+            object(vec![kv("results", results)], extras, seed)
+        }
+        5 => list,
+        6 => object(vec![kv("monologues", list)], extras, seed),
+        _ => object(
+            vec![kv("speakers", rev_names), kv("monologues", list)],
+            extras,
+            seed,
+        ),
+    };
+    (file, want)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+    /// Every supported JSON shape reads the same with unknown keys added and keys in any order.
+    #[test]
+    fn json_reads_with_extra_and_reordered_keys(
+        shape in 0..8usize,
+        units in proptest::collection::vec(
+            (0..2usize, proptest::collection::vec("[a-z]{1,8}", 1..5)),
+            1..6,
+        ),
+        extras in proptest::collection::vec(("x[a-z_]{0,6}", extra_value()), 0..4),
+        seed in any::<u64>(),
+    ) {
+        let (file, want) = json_transcript(shape, &units, &extras, seed);
+        let parsed = crate::readers::json::read(&file)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{file}")))?;
+        let got: Vec<(Option<String>, String)> = parsed
+            .summary(&file)
+            .into_iter()
+            .map(|(s, _, t)| (s, t))
+            .collect();
+        prop_assert_eq!(got, want, "{}", file);
+        let i = parse_bytes(file.as_bytes(), "t.json", &Options::default(), None)
+            .map_err(|e| TestCaseError::fail(format!("{e}\n{file}")))?;
+        prop_assert_eq!(i.format, Format::Json);
+    }
+}

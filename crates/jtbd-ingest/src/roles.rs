@@ -9,6 +9,14 @@
 //! speaker is an interviewer when they ask clearly more questions per turn and speak in clearly
 //! shorter turns than the anchor (a second guest answers, a co-host asks). Two speakers: the
 //! other one interviews.
+//!
+//! Shows with several hosts, read across the whole file when three or more voices speak: a
+//! host names a co-host (`my co-host, Bo Chen`: both host, and with two voices there may be no
+//! guest at all); the speaker who asks the most questions for their words hosts; so does the
+//! one who reads the breaks (speaks on both sides of a `**Break:**`, or resumes after most of
+//! them); a speaker taken for a host by the show's words who asks next to nothing (a guest who
+//! says "on this episode") is not; and once a host is known, every other speaker interviews when
+//! they ask at least half as many questions for their words as the most asking host.
 
 use crate::labels::labels;
 use jtbd_model::{Interview, Role, Speaker};
@@ -32,13 +40,31 @@ const INTERVIEWER_SCORE: f64 = 0.15;
 const INTRO_TURNS: usize = 4;
 /// Bytes at the start of an opening turn where the words that open a show stand.
 const INTRO_BYTES: usize = 400;
+/// A host by the show's words asks at least this share of the most asking speaker's questions
+/// per word.
+const INTRO_MIN_RATE: f64 = 0.25;
+/// A speaker interviews, next to a known host, when asking at least this share of the most
+/// asking host's questions per word.
+const COHOST_RATE: f64 = 0.5;
+
+/// With a host known and no guest named, when every other speaker asks at least this share of
+/// the most asking host's questions per word, they are all hosts.
+const ALL_HOSTS_RATE: f64 = 0.7;
+/// Bytes at the start of an opening turn where a host names a co-host.
+const COHOST_BYTES: usize = 1000;
 /// Turns at the end, and bytes at the end of each, where the words that close a show stand.
 const OUTRO_TURNS: usize = 2;
 const OUTRO_BYTES: usize = 200;
 
 /// Fills `interview.speakers` and every turn's role. `given` are roles the researcher wrote down
 /// for speaker labels (the manifest's `speakers` column).
-pub fn assign(interview: &mut Interview, flag_interviewers: &[String], given: &[(String, Role)]) {
+/// `breaks` are the byte offsets of the stage directions that stand for a break.
+pub fn assign(
+    interview: &mut Interview,
+    flag_interviewers: &[String],
+    given: &[(String, Role)],
+    breaks: &[usize],
+) {
     let mut speakers: Vec<Speaker> = Vec::new();
     for turn in &interview.turns {
         let Some(name) = &turn.speaker else { continue };
@@ -81,10 +107,37 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String], given: &[
     let labels_mean_roles = interview.format != jtbd_model::Format::Json;
     // Two speakers need no introduction (the other one interviews); every file passes here, so
     // the opening and closing turns are read only when a third voice makes the shape unsure.
-    let (hosts, guests) = if speakers.len() >= 3 {
-        introductions(interview, &speakers)
+    let (hosts, guests, rates) = if speakers.len() >= 3 {
+        let (mut hosts, guests, cohosts) = introductions(interview, &speakers, INTRO_TURNS);
+        let rates = question_rates(interview, &speakers);
+        let top = rates.iter().copied().fold(0.0, f64::max);
+        let rate = |name: &String| {
+            speakers
+                .iter()
+                .position(|s| &s.name == name)
+                .map_or(0.0, |i| rates[i])
+        };
+        hosts.retain(|h| cohosts.contains(h) || rate(h) >= INTRO_MIN_RATE * top);
+        (hosts, guests, Some(rates))
+    } else if speakers.len() == 2 && names_a_host(interview) {
+        // Two voices: only a co-host named in the opening turns changes who interviews.
+        let (_, _, cohosts) = introductions(interview, &speakers, 2);
+        (cohosts, Vec::new(), None)
     } else {
         Default::default()
+    };
+    // The shape of a show with several hosts: who asks the most, who reads the breaks.
+    let shape_hosts: Vec<String> = match &rates {
+        Some(rates) => {
+            let mut out = break_readers(interview, breaks);
+            let asker = (0..speakers.len())
+                .filter(|&i| rates[i] > 0.0)
+                .max_by(|&a, &b| rates[a].total_cmp(&rates[b]));
+            out.extend(asker.map(|i| speakers[i].name.clone()));
+            out.retain(|h| !guests.contains(h));
+            out
+        }
+        None => Vec::new(),
     };
     for s in &mut speakers {
         let lower = s.name.to_lowercase();
@@ -104,13 +157,15 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String], given: &[
             (Role::Interviewee, "introduction")
         } else if hosts.contains(&s.name) || (!hosts.is_empty() && !guests.is_empty()) {
             (Role::Interviewer, "introduction")
+        } else if shape_hosts.contains(&s.name) {
+            (Role::Interviewer, "heuristic")
         } else {
             continue;
         };
         s.role = role;
         s.role_source = source;
     }
-    infer_rest(&mut speakers);
+    infer_rest(&mut speakers, rates.as_deref());
 
     for turn in &mut interview.turns {
         turn.role = turn
@@ -124,12 +179,20 @@ pub fn assign(interview: &mut Interview, flag_interviewers: &[String], given: &[
 
 /// Who introduces the show in its first or last turns (hosts), and whom they name right after a
 /// guest cue (guests, as speaker labels). A speaker never counts as both.
-fn introductions(interview: &Interview, speakers: &[Speaker]) -> (Vec<String>, Vec<String>) {
+fn introductions(
+    interview: &Interview,
+    speakers: &[Speaker],
+    intro_turns: usize,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
     let l = labels();
-    let (mut hosts, mut guests) = (Vec::new(), Vec::new());
+    let (mut hosts, mut guests, mut cohosts) = (Vec::new(), Vec::new(), Vec::new());
     let n = interview.turns.len();
+    let two = speakers.len() == 2;
     for (i, turn) in interview.turns.iter().enumerate() {
-        let (opens, closes) = (i < INTRO_TURNS, i + OUTRO_TURNS >= n);
+        if two && i >= intro_turns {
+            break;
+        }
+        let (opens, closes) = (i < intro_turns, i + OUTRO_TURNS >= n);
         if !(opens || closes) {
             continue;
         }
@@ -145,32 +208,137 @@ fn introductions(interview: &Interview, speakers: &[Speaker]) -> (Vec<String>, V
             continue;
         }
         let lower = head.to_lowercase();
-        let text = head;
+        // A co-host is named after the host's own introduction: a longer look.
+        let intro = &text[..floor_boundary(text, COHOST_BYTES)];
+        let co = named_after(intro, &intro.to_lowercase(), &l.cohost_cues, speakers, name);
+        if two {
+            // Two voices: a named co-host makes both hosts; nothing else is looked at.
+            if !co.is_empty() {
+                cohosts.push(name.clone());
+                cohosts.extend(co);
+            }
+            continue;
+        }
         if !hosts.contains(name) {
             hosts.push(name.clone());
         }
-        for cue in &l.guest_cues {
-            for (at, _) in lower.match_indices(cue.as_str()) {
-                let after = text.get(at + cue.len()..).unwrap_or("");
-                let named: Vec<&str> = after
-                    .trim_start_matches([',', ' ', ':'])
-                    .split_whitespace()
-                    .take(3)
-                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-                    .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
-                    .collect();
-                for s in speakers {
-                    let hit = named.iter().any(|w| same_person(&s.name, w))
-                        || (!named.is_empty() && same_person(&s.name, &named.join(" ")));
-                    if hit && &s.name != name && !guests.contains(&s.name) {
-                        guests.push(s.name.clone());
-                    }
-                }
+        for c in co {
+            if !cohosts.contains(&c) {
+                cohosts.push(c);
+            }
+        }
+        for g in named_after(head, &lower, &l.guest_cues, speakers, name) {
+            if !guests.contains(&g) && !cohosts.contains(&g) {
+                guests.push(g);
             }
         }
     }
     hosts.retain(|h| !guests.contains(h));
-    (hosts, guests)
+    for c in &cohosts {
+        if !hosts.contains(c) && !two {
+            hosts.push(c.clone());
+        }
+    }
+    (hosts, guests, cohosts)
+}
+
+/// Whether the opening turn says `host` at all (every co-host cue does): most files with two
+/// voices are done with one fast search.
+fn names_a_host(interview: &Interview) -> bool {
+    interview.turns.iter().take(1).any(|t| {
+        let text = t.text(&interview.source);
+        let head = &text.as_bytes()[..floor_boundary(text, COHOST_BYTES)];
+        memchr::memmem::find(head, b"host").is_some()
+            || memchr::memmem::find(head, b"Host").is_some()
+    })
+}
+
+/// The speakers (other than `by`) that `text` names right after one of `cues` (`lower` is the
+/// text in lower case).
+fn named_after(
+    text: &str,
+    lower: &str,
+    cues: &[String],
+    speakers: &[Speaker],
+    by: &str,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for cue in cues {
+        for (at, _) in lower.match_indices(cue.as_str()) {
+            let after = text.get(at + cue.len()..).unwrap_or("");
+            let named: Vec<&str> = after
+                .trim_start_matches([',', ' ', ':'])
+                .split_whitespace()
+                .take(3)
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .take_while(|w| w.chars().next().is_some_and(char::is_uppercase))
+                .collect();
+            for s in speakers {
+                let hit = named.iter().any(|w| same_person(&s.name, w))
+                    || (!named.is_empty() && same_person(&s.name, &named.join(" ")));
+                if hit && s.name != by && !out.contains(&s.name) {
+                    out.push(s.name.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Question marks per word of each speaker (in `speakers` order), over the whole file.
+fn question_rates(interview: &Interview, speakers: &[Speaker]) -> Vec<f64> {
+    let mut marks = vec![0usize; speakers.len()];
+    for turn in &interview.turns {
+        let Some(i) = turn
+            .speaker
+            .as_ref()
+            .and_then(|n| speakers.iter().position(|s| &s.name == n))
+        else {
+            continue;
+        };
+        marks[i] += turn
+            .sentences
+            .iter()
+            .map(|s| memchr::memchr_iter(b'?', s.text(&interview.source).as_bytes()).count())
+            .sum::<usize>();
+    }
+    speakers
+        .iter()
+        .zip(marks)
+        .map(|(s, m)| m as f64 / s.words.max(1) as f64)
+        .collect()
+}
+
+/// Who reads the breaks: a speaker who speaks right before and right after the same break, or
+/// who resumes after at least two breaks and after more of them than anyone else.
+fn break_readers(interview: &Interview, breaks: &[usize]) -> Vec<String> {
+    let turns = &interview.turns;
+    let mut out: Vec<String> = Vec::new();
+    let mut resumes: Vec<(&String, usize)> = Vec::new();
+    for &at in breaks {
+        let next = turns.partition_point(|t| t.byte_start < at);
+        let last = next.checked_sub(1).and_then(|i| turns.get(i));
+        // One speaker on both sides of a break is one turn: the break does not end it.
+        let spans = last.filter(|t| t.byte_end > at);
+        let after = spans.or(turns.get(next)).and_then(|t| t.speaker.as_ref());
+        let before = last.and_then(|t| t.speaker.as_ref());
+        let Some(after) = after else { continue };
+        if before == Some(after) && !out.contains(after) {
+            out.push(after.clone());
+        }
+        match resumes.iter_mut().find(|(n, _)| *n == after) {
+            Some((_, k)) => *k += 1,
+            None => resumes.push((after, 1)),
+        }
+    }
+    resumes.sort_by_key(|&(_, k)| std::cmp::Reverse(k));
+    if let Some(&(name, k)) = resumes.first() {
+        let alone = resumes.get(1).is_none_or(|&(_, k2)| k2 < k);
+        if k >= 2 && alone && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
 }
 
 /// The largest char boundary of `s` at or below `at`.
@@ -182,7 +350,9 @@ fn floor_boundary(s: &str, at: usize) -> usize {
     at
 }
 
-fn infer_rest(speakers: &mut [Speaker]) {
+/// Roles for the speakers no evidence named. `rates` are the questions per word of each speaker
+/// when three or more speak.
+fn infer_rest(speakers: &mut [Speaker], rates: Option<&[f64]>) {
     let open: Vec<usize> = (0..speakers.len())
         .filter(|&i| speakers[i].role == Role::Unknown)
         .collect();
@@ -195,11 +365,19 @@ fn infer_rest(speakers: &mut [Speaker]) {
         speakers[0].role_source = "single";
         return;
     }
-    // A host found by the introduction alone says nothing of the others: a co-host may be there.
+    // A host found by the introduction or the shape of the show alone says nothing of the
+    // others: a co-host may be there.
     let by_intro = speakers
         .iter()
         .filter(|s| s.role != Role::Unknown)
-        .all(|s| s.role_source == "introduction");
+        .all(|s| matches!(s.role_source, "introduction" | "heuristic"));
+    // The most asking known host's questions per word.
+    let host_rate = rates.map(|r| {
+        (0..speakers.len())
+            .filter(|&i| speakers[i].role == Role::Interviewer)
+            .map(|i| r[i])
+            .fold(0.0, f64::max)
+    });
     if has_er != has_ee && !by_intro {
         // One side is named: everyone else is on the other side.
         let other = if has_er {
@@ -212,6 +390,17 @@ fn infer_rest(speakers: &mut [Speaker]) {
             speakers[i].role_source = "heuristic";
         }
         return;
+    }
+    // Everyone left asks nearly as much as the most asking host: hosts talking among
+    // themselves, with no guest (a show's retrospective).
+    if let (Some(r), Some(h), false) = (rates, host_rate, has_ee) {
+        if h > 0.0 && open.iter().all(|&i| r[i] >= ALL_HOSTS_RATE * h) {
+            for i in open {
+                speakers[i].role = Role::Interviewer;
+                speakers[i].role_source = "heuristic";
+            }
+            return;
+        }
     }
     let anchor = if has_ee {
         (0..speakers.len())
@@ -233,7 +422,11 @@ fn infer_rest(speakers: &mut [Speaker]) {
         }
         let wpt = s.words as f64 / s.turns as f64;
         let score = (s.question_share - a_q) + 0.5 * (1.0 - wpt / a_wpt.max(1.0));
-        s.role = if two || score >= INTERVIEWER_SCORE {
+        let asks_like_a_host = match (rates, host_rate) {
+            (Some(r), Some(h)) if h > 0.0 => r[i] >= COHOST_RATE * h,
+            _ => score >= INTERVIEWER_SCORE,
+        };
+        s.role = if two || asks_like_a_host {
             Role::Interviewer
         } else {
             Role::Interviewee
@@ -283,7 +476,7 @@ mod tests {
             sp("G", 60, 9000, 0.25),
             sp("H2", 30, 1400, 0.5),
         ];
-        infer_rest(&mut s);
+        infer_rest(&mut s, None);
         assert_eq!(
             s.map(|x| x.role),
             [Role::Interviewer, Role::Interviewee, Role::Interviewer]
@@ -293,7 +486,7 @@ mod tests {
             sp("G1", 78, 4600, 0.18),
             sp("G2", 47, 2060, 0.06),
         ];
-        infer_rest(&mut s);
+        infer_rest(&mut s, None);
         assert_eq!(
             s.map(|x| x.role),
             [Role::Interviewer, Role::Interviewee, Role::Interviewee]
@@ -371,5 +564,102 @@ mod tests {
         assert!(same_person("Jerod Santo", "jerod"));
         assert!(!same_person("Ann", "Anna Lee"));
         assert_eq!(split_names("Ann Lee, Bo and Cy"), ["Ann Lee", "Bo", "Cy"]);
+    }
+
+    fn roles_md(src: &str) -> Vec<(String, Role)> {
+        let i = crate::parse_bytes(src.as_bytes(), "show.md", &Default::default(), None).unwrap();
+        i.speakers.into_iter().map(|s| (s.name, s.role)).collect()
+    }
+
+    /// An invented two-host show: `guest` answers at length; the hosts ask, one of them more.
+    fn two_host_show(opening: &str, host_b_asks: bool, breaks: bool) -> String {
+        let mut out = format!("**Nell Ash:** {opening}\n\n");
+        for k in 0..6 {
+            out.push_str("**Tomas Reed:** We kept the old tool for years because nobody owned the move. \
+                Then the bill came in twice as high, and the audit found gaps we could not explain. \
+                So we ran a pilot with two teams, and it went better than anyone hoped.\n\n");
+            if host_b_asks {
+                out.push_str("**Ida Fenn:** And who signed off on it?\n\n");
+            } else {
+                out.push_str("**Ida Fenn:** Right. I have seen the same thing at two places I worked at, and it \
+                    took a year each time.\n\n");
+            }
+            if breaks && k == 2 {
+                out.push_str(
+                    "**Nell Ash:** Let's take a short pause.\n\n**Break:** \\[20:00\\]\n\n\
+                    **Nell Ash:** We are back. What did the pilot show?\n\n",
+                );
+            } else {
+                out.push_str("**Nell Ash:** How did that go? What did the team say?\n\n");
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_co_host_who_asks_most_is_a_host() {
+        // No introduction at all: the one asking most for their words hosts, the other host
+        // too when asking half as much, and the one answering at length is the guest.
+        let got = roles_md(&two_host_show("Shall we start?", true, false));
+        assert_eq!(
+            got,
+            [
+                ("Nell Ash".into(), Role::Interviewer),
+                ("Tomas Reed".into(), Role::Interviewee),
+                ("Ida Fenn".into(), Role::Interviewer),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_one_who_reads_the_breaks_is_a_host() {
+        // Nell asks less per word than Ida here (long openings), but speaks on both sides of the
+        // break; Ida asks most. Tomas answers.
+        let opening = "Today is a long one, so settle in; we cover how a team of nine moved two \
+            hundred people off a tool they had for a decade, and what it cost them in the end.";
+        let got = roles_md(&two_host_show(opening, true, true));
+        assert_eq!(got[0], ("Nell Ash".into(), Role::Interviewer));
+        assert_eq!(got[1], ("Tomas Reed".into(), Role::Interviewee));
+        assert_eq!(got[2], ("Ida Fenn".into(), Role::Interviewer));
+        let i = crate::parse_bytes(
+            two_host_show(opening, true, true).as_bytes(),
+            "show.md",
+            &Default::default(),
+            None,
+        )
+        .unwrap();
+        let readers = break_readers(
+            &i,
+            &[two_host_show(opening, true, true).find("**Break").unwrap()],
+        );
+        assert_eq!(readers, ["Nell Ash"]);
+    }
+
+    #[test]
+    fn a_guest_who_says_a_hosts_words_stays_a_guest() {
+        // "on this episode" from the guest in an opening turn; the guest asks nothing.
+        let mut src = two_host_show("Shall we start?", true, false);
+        src = src.replacen(
+            "**Tomas Reed:** We kept",
+            "**Tomas Reed:** Glad to be on this episode. We kept",
+            1,
+        );
+        let got = roles_md(&src);
+        assert_eq!(got[1], ("Tomas Reed".into(), Role::Interviewee), "{got:?}");
+    }
+
+    #[test]
+    fn hosts_named_as_co_hosts_with_no_guest() {
+        let src = "**Vera Holm:** Welcome to the show! I'm joined as always by my co-host, Emil Dace. \
+            How are you?\n\n**Emil Dace:** Good. I spent the week moving our builds to a new runner, \
+            and it broke twice before it worked.\n\n**Vera Holm:** What broke?\n\n\
+            **Emil Dace:** The cache, both times, and the logs said nothing useful about it.\n";
+        assert_eq!(
+            roles_md(src),
+            [
+                ("Vera Holm".into(), Role::Interviewer),
+                ("Emil Dace".into(), Role::Interviewer),
+            ]
+        );
     }
 }

@@ -103,6 +103,7 @@ fn read_cues(source: &str, vtt: bool) -> Result<Parsed, IngestError> {
         segments,
         metadata: Default::default(),
         notes,
+        breaks: Vec::new(),
     })
 }
 

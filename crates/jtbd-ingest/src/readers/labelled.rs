@@ -127,6 +127,28 @@ pub fn bold_label(line: &str) -> Option<LabelHit> {
     })
 }
 
+/// [`bold_label`] after an indent of spaces or tabs: a label opens a turn wherever its line
+/// starts.
+pub fn indented_bold_label(line: &str) -> Option<LabelHit> {
+    // Most lines start with a letter or `**`: no indent to look past.
+    match line.as_bytes().first() {
+        Some(b'*') => return bold_label(line),
+        Some(b' ' | b'\t') => {}
+        _ => return None,
+    }
+    let rest = line.trim_start_matches([' ', '\t']);
+    let lead = line.len() - rest.len();
+    if lead == 0 {
+        return bold_label(line);
+    }
+    let hit = bold_label(rest)?;
+    Some(LabelHit {
+        name: hit.name.start + lead..hit.name.end + lead,
+        content: hit.content + lead,
+        timestamp: hit.timestamp,
+    })
+}
+
 /// A timestamp opening `s` after spaces: `[0:00]`, `\[01:02:03\]`, `(0:00)` or a bare `0:00`
 /// followed by a space or the end. Its milliseconds and the bytes it takes, spaces included.
 fn leading_timestamp(s: &str) -> Option<(u64, usize)> {
@@ -459,6 +481,25 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
     } else {
         Vec::new()
     };
+    // Bold labels are found once too: the names they give make `Name:` lines labels as well.
+    let bold_hits: Vec<Option<LabelHit>> = if format == Format::Markdown {
+        lines
+            .iter()
+            .map(|&(s, e)| indented_bold_label(&source[s..e]))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // The distinct names, few: a list is cheaper than a hash set.
+    let mut bold_names: Vec<&str> = Vec::new();
+    for (h, &(s, e)) in bold_hits.iter().zip(&lines) {
+        if let Some(h) = h {
+            let name = &source[s..e][h.name.clone()];
+            if !bold_names.contains(&name) {
+                bold_names.push(name);
+            }
+        }
+    }
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for (hit, &(s, e)) in plain_hits.iter().zip(&lines) {
         if let Some(hit) = hit {
@@ -489,6 +530,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
     let mut in_marker = false;
     let mut prev_blank = true;
     let mut after_attendees = false;
+    let mut breaks = Vec::new();
     for (n, &(s, e)) in lines.iter().enumerate() {
         let line = &source[s..e];
         let blank = line.trim().is_empty();
@@ -526,7 +568,13 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
             continue;
         }
         let hit = match format {
-            Format::Markdown => bold_label(line),
+            // A `Name:` line of a speaker the file names in bold elsewhere is theirs too.
+            Format::Markdown => bold_hits[n].clone().or_else(|| {
+                if bold_names.is_empty() {
+                    return None;
+                }
+                plain_label(line, false).filter(|h| bold_names.contains(&&line[h.name.clone()]))
+            }),
             Format::Otter => {
                 if was_blank {
                     otter_header(line).map(|(name, ms)| LabelHit {
@@ -538,9 +586,11 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
                     None
                 }
             }
+            // Bold labels (`**Name:**`, `**Break**:`) are labels in plain text too.
             _ => plain_hits[n]
                 .clone()
-                .filter(|h| accept_label(&line[h.name.clone()], &counts)),
+                .filter(|h| accept_label(&line[h.name.clone()], &counts))
+                .or_else(|| indented_bold_label(line)),
         };
         if let Some(hit) = hit {
             b.close();
@@ -568,6 +618,7 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
                 });
                 pending_ts = first_ts.or(bare_timestamp(content)).or(ts);
                 in_marker = true;
+                breaks.push(s);
                 continue;
             }
             in_marker = false;
@@ -598,180 +649,10 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
         segments: b.segments,
         metadata,
         notes: Vec::new(),
+        breaks,
     })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    proptest::proptest! {
-        #[test]
-        fn ascii_names_are_judged_as_by_chars(
-            name in "[A-Za-z0-9 @.()\\[\\]?!,;\"*<>=/\\\\\t\u{b}:_'-]{0,70}",
-            pieces in proptest::collection::vec(proptest::sample::select(vec![
-                "Ann", "bo", "Dr.", "J.", "Acme.", "Corp.", "(CTO)", "(ex.", "[x]", "@h", "?", ",",
-                "Q", "4a", "O'Neil", " ", " ", "\t", "\u{b}", ".", ")",
-            ]), 0..9),
-            loose: bool,
-        ) {
-            for name in [name, pieces.concat()] {
-                let fast = match ascii_name(name.as_bytes()).unwrap() {
-                    AsciiName::Invalid => false,
-                    AsciiName::Capitalised => true,
-                    AsciiName::Other => loose || labels().is_known(&name.to_lowercase(), false),
-                };
-                proptest::prop_assert_eq!(fast, valid_name_chars(&name, loose), "{:?}", name);
-            }
-        }
-    }
-
-    fn name(line: &str, loose: bool) -> Option<&str> {
-        plain_label(line, loose).map(|h| &line[h.name])
-    }
-
-    #[test]
-    fn plain_labels() {
-        assert_eq!(name("Q: What broke?", false), Some("Q"));
-        assert_eq!(name("Maria Lopez: We left.", false), Some("Maria Lopez"));
-        assert_eq!(
-            name("[00:01:02] Maria Lopez: We left.", false),
-            Some("Maria Lopez")
-        );
-        assert_eq!(
-            name("Maria Lopez (00:01:02): We left.", false),
-            Some("Maria Lopez")
-        );
-        assert_eq!(name("Justin F (Acme): yes", false), Some("Justin F (Acme)"));
-        assert_eq!(name("stokes: hello", false), None);
-        assert_eq!(name("stokes: hello", true), Some("stokes"));
-        assert_eq!(name("So here's the thing: no", false), None);
-        assert_eq!(name("See https://x.io", true), None);
-        assert_eq!(name("At 10:30 we met", true), None);
-        assert_eq!(name("Well, yes: maybe", true), None);
-    }
-
-    #[test]
-    fn bold_and_otter_labels() {
-        let l = "**Dana Reyes:** We pay twice.";
-        let h = bold_label(l).unwrap();
-        assert_eq!(
-            (&l[h.name.clone()], &l[h.content..]),
-            ("Dana Reyes", "We pay twice.")
-        );
-        let l = "**Break**: \\[28:03\\]";
-        assert_eq!(&l[bold_label(l).unwrap().name], "Break");
-        assert_eq!(bold_label("**Important** point"), None);
-        let l = "Unknown Speaker  1:02:03  ";
-        let (n, ms) = otter_header(l).unwrap();
-        assert_eq!((&l[n], ms), ("Unknown Speaker", 3_723_000));
-        assert_eq!(otter_header("We met at 10:30"), None);
-        // Found by fuzzing: a multi-byte space before the time.
-        let l = "Ana Reyes\u{2004}0:03";
-        assert_eq!(
-            otter_header(l).map(|(n, ms)| (&l[n], ms)),
-            Some(("Ana Reyes", 3000))
-        );
-        assert_eq!(otter_header("\u{42d}--#---\u{2004}\u{2dff}"), None);
-    }
-
-    fn turns_of(src: &str, format: Format) -> Vec<(Option<String>, Option<u64>, String)> {
-        read(src, format).unwrap().summary(src)
-    }
-
-    #[test]
-    fn bold_names_with_a_timestamp_instead_of_a_colon() {
-        let src = "**Priya** [0:00] We lost a week to it.\n\n**Tom** 0:07\nWhat did that cost?\n\n**Priya** \\[01:02:03\\] A lot.\n\n**Important** point, not a name.\n";
-        let got = turns_of(src, Format::Markdown);
-        let who: Vec<(Option<&str>, Option<u64>)> =
-            got.iter().map(|t| (t.0.as_deref(), t.1)).collect();
-        assert_eq!(
-            who,
-            [
-                (Some("Priya"), Some(0)),
-                (Some("Tom"), Some(7_000)),
-                (Some("Priya"), Some(3_723_000)),
-                (Some("Priya"), None),
-            ]
-        );
-        assert_eq!(got[0].2, "We lost a week to it.");
-        assert_eq!(got[1].2, "What did that cost?");
-        assert_eq!(got[3].2, "**Important** point, not a name.");
-    }
-
-    #[test]
-    fn html_references_in_markdown_are_decoded_and_stay_placed() {
-        let src = "**Ana:** I&#39;m sure it&rsquo;s fine &amp; cheap.\n";
-        let p = read(src, Format::Markdown).unwrap();
-        let c = &p.segments[0].chunks[0];
-        assert_eq!(
-            c.text.as_deref(),
-            Some("I'm sure it\u{2019}s fine & cheap.")
-        );
-        assert_eq!(
-            &src[c.raw.clone()],
-            "I&#39;m sure it&rsquo;s fine &amp; cheap."
-        );
-        let map = c.map.as_ref().unwrap();
-        let text = c.text.as_deref().unwrap();
-        let at = text.find("fine").unwrap();
-        assert_eq!(&src[c.raw.start + map.file_offset(at)..][..4], "fine");
-    }
-
-    #[test]
-    fn a_speaker_line_is_never_metadata() {
-        // `Interviewer: Hi` opens the conversation: no blank line ends a header block.
-        let src = "Interviewer: Hi\nBob: Hello there.\nInterviewer: How are things?\nBob: Fine.\n";
-        let p = read(src, Format::Text).unwrap();
-        assert!(p.metadata.is_empty(), "{:?}", p.metadata);
-        let got = turns_of(src, Format::Text);
-        assert_eq!(got[0].0.as_deref(), Some("Interviewer"));
-        assert_eq!(got[0].2, "Hi");
-        assert_eq!(got[1].0.as_deref(), Some("Bob"));
-        // A key that speaks again is a speaker even in a block that a blank line ends.
-        let src = "Interviewer: Hi\n\nBob: Hello.\n\nInterviewer: And how did that go?\n";
-        assert!(read(src, Format::Text).unwrap().metadata.is_empty());
-    }
-
-    #[test]
-    fn stage_directions_end_a_turn_and_are_never_one() {
-        let src = "**Ann:** First part.\n\n**Break:** \\[19:59\\] to \\[21:06\\]\n\n**Ann:** Second part.\n";
-        let got = turns_of(src, Format::Markdown);
-        assert_eq!(
-            got,
-            [
-                (Some("Ann".into()), None, "First part.".into()),
-                (Some("Ann".into()), Some(1_199_000), "Second part.".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn continuation_markers_and_headers() {
-        let src = "INTERVIEWER: Ada Moss\nDATE: 2 May\n\nMOSS: First question?\n\nLEE: An answer.\n\nMore of it.\n";
-        let p = read(src, Format::Text).unwrap();
-        assert_eq!(
-            p.metadata.get("interviewer").map(String::as_str),
-            Some("Ada Moss")
-        );
-        let got: Vec<(Option<&str>, &str)> = p
-            .segments
-            .iter()
-            .map(|s| (s.speaker.as_deref(), &src[s.chunks[0].raw.clone()]))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                (Some("MOSS"), "First question?"),
-                (Some("LEE"), "An answer."),
-                (Some("LEE"), "More of it.")
-            ]
-        );
-        let md = "# Call\n\n**Ann:** hi\n\n**Break**: \\[10:00\\]\n\nstill Ann\n";
-        let p = read(md, Format::Markdown).unwrap();
-        assert_eq!(p.metadata["heading"], "Call");
-        assert!(!p.metadata.contains_key("title"));
-        assert_eq!(p.segments.last().unwrap().speaker.as_deref(), Some("Ann"));
-        assert_eq!(p.segments.last().unwrap().timestamp, Some(600_000));
-    }
-}
+#[path = "labelled_tests.rs"]
+mod tests;
