@@ -213,7 +213,7 @@ fn the_report_renders_in_headless_chromium_without_console_errors() {
 fn xmllint(xml: &[u8], xsd: &str) -> Option<(bool, String)> {
     let schema = root().join("../shared/refi-qda/schemas").join(xsd);
     if !schema.is_file() {
-        crate::support::missing(&format!("{} is not present", schema.display()));
+        crate::support::missing_shared(&format!("{} is not present", schema.display()));
         return None;
     }
     let mut child = match std::process::Command::new("xmllint")

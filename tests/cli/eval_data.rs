@@ -12,7 +12,7 @@ fn eval_dir(sub: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        crate::support::missing(&format!("{} is not present", dir.display()));
+        crate::support::missing_shared(&format!("{} is not present", dir.display()));
         None
     }
 }

@@ -99,12 +99,24 @@ pub fn assert_valid(v: &jsonschema::Validator, msgs: &[Value]) {
     }
 }
 
-/// A test that needs something this machine lacks (chromium, xmllint, the `../shared` data, a
-/// way to drop root): under `JTBD_REQUIRE_EXTERNAL=1` (set by `.ci/run`) that fails the test;
+/// A test that needs a tool this machine lacks (chromium, xmllint, a way to drop root): under
+/// `JTBD_REQUIRE_EXTERNAL=1` (set by `.ci/run`, which installs them) that fails the test;
 /// elsewhere the test says on stderr what it did not check. Callers return after it.
 pub fn missing(what: &str) {
-    if std::env::var("JTBD_REQUIRE_EXTERNAL").is_ok_and(|v| v == "1") {
-        panic!("{what} (JTBD_REQUIRE_EXTERNAL=1 requires it)");
+    require("JTBD_REQUIRE_EXTERNAL", what);
+}
+
+/// A test that needs the `../shared` data beside the checkout (real interviews, the REFI-QDA
+/// schemas), which no install step can fetch: under `JTBD_REQUIRE_SHARED=1` (set by `.ci/run`
+/// when the data is there) its absence fails the test; elsewhere the test says what it did not
+/// check. Callers return after it.
+pub fn missing_shared(what: &str) {
+    require("JTBD_REQUIRE_SHARED", what);
+}
+
+fn require(variable: &str, what: &str) {
+    if std::env::var(variable).is_ok_and(|v| v == "1") {
+        panic!("{what} ({variable}=1 requires it)");
     }
     eprintln!("note: not checked: {what}");
 }
