@@ -1,13 +1,8 @@
 //! `jtbd extract`, `jtbd classify` and `jtbd rules` from the command line.
 
-use crate::support::{jtbd, messages, of_type, root};
+use crate::support::{jtbd, messages, of_type, root, schema_validator as validator};
 use serde_json::Value;
 use std::collections::BTreeSet;
-
-fn validator(name: &str) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(root().join("schema").join(name)).unwrap();
-    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("schema compiles")
-}
 
 fn extract_jsonl(args: &[&str]) -> (i32, Vec<Value>) {
     let out = jtbd()

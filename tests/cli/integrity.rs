@@ -6,23 +6,9 @@ use std::path::Path;
 
 /// The `files_in_index` of a `jtbd index ... --format jsonl` run from `cwd`.
 fn index_from(cwd: &Path, args: &[&str]) -> u64 {
-    let out = jtbd()
-        .current_dir(cwd)
-        .arg("index")
-        .args(args)
-        .args(["--format", "jsonl", "--quiet"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let msgs = messages(&out.stdout);
-    let summary = of_type(&msgs, "summary");
-    assert_eq!(summary.len(), 1, "{msgs:?}");
-    summary[0]["files_in_index"].as_u64().unwrap()
+    let (code, summary) = crate::support::index_in(cwd, args);
+    assert_eq!(code, 0, "jtbd index {args:?} in {}", cwd.display());
+    summary["files_in_index"].as_u64().unwrap()
 }
 
 /// The transcripts of `corpora/` (the manifest is no transcript).

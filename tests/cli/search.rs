@@ -1,22 +1,10 @@
 //! `jtbd index` and `jtbd search` from the command line: results, exit codes, the wire format,
 //! incremental updates, the lock, schema versions, and runs killed at random moments.
 
-use crate::support::{jtbd, messages, of_type, root};
+use crate::support::{assert_valid, jtbd, messages, of_type, root, schema_validator as validator};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-fn validator(name: &str) -> jsonschema::Validator {
-    let text = std::fs::read_to_string(root().join("schema").join(name)).unwrap();
-    jsonschema::validator_for(&serde_json::from_str(&text).unwrap()).expect("schema compiles")
-}
-
-fn assert_valid(v: &jsonschema::Validator, msgs: &[Value]) {
-    for m in msgs {
-        let errors: Vec<String> = v.iter_errors(m).map(|e| e.to_string()).collect();
-        assert!(errors.is_empty(), "{m}\n{errors:#?}");
-    }
-}
 
 /// Copies `corpora/` into `dir` (so tests may change files).
 fn copy_corpus(dir: &Path) {
@@ -27,22 +15,8 @@ fn copy_corpus(dir: &Path) {
     }
 }
 
-/// Runs `jtbd index ARGS --format jsonl` in `cwd`; returns (code, summary).
 fn index(cwd: &Path, args: &[&str]) -> (i32, Value) {
-    let out = jtbd()
-        .current_dir(cwd)
-        .arg("index")
-        .args(args)
-        .args(["--format", "jsonl", "--quiet"])
-        .output()
-        .unwrap();
-    let msgs = messages(&out.stdout);
-    assert_valid(&validator("index.schema.json"), &msgs);
-    let summary = of_type(&msgs, "summary")
-        .first()
-        .map(|v| (*v).clone())
-        .unwrap_or(Value::Null);
-    (out.status.code().unwrap_or(-1), summary)
+    crate::support::index_in(cwd, args)
 }
 
 /// Runs `jtbd search ARGS` in `cwd`; returns (code, stdout, stderr).

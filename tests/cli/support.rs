@@ -120,3 +120,22 @@ fn require(variable: &str, what: &str) {
     }
     eprintln!("note: not checked: {what}");
 }
+
+/// Runs `jtbd index ARGS --format jsonl --quiet` in `cwd`, checks its messages against the
+/// schema; returns (exit code, the summary message's data or null).
+pub fn index_in(cwd: &std::path::Path, args: &[&str]) -> (i32, Value) {
+    let out = jtbd()
+        .current_dir(cwd)
+        .arg("index")
+        .args(args)
+        .args(["--format", "jsonl", "--quiet"])
+        .output()
+        .unwrap();
+    let msgs = messages(&out.stdout);
+    assert_valid(&schema_validator("index.schema.json"), &msgs);
+    let summary = of_type(&msgs, "summary")
+        .first()
+        .map(|v| (*v).clone())
+        .unwrap_or(Value::Null);
+    (out.status.code().unwrap_or(-1), summary)
+}
