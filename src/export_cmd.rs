@@ -34,6 +34,8 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
         .with_context(|| format!("{}: cannot write", path.display()))?;
     // The zip needs to seek; it is built in memory and written whole.
     let mut project = jtbd_report::qdpx::Qdpx::new(std::io::Cursor::new(Vec::new()));
+    // A project is shared: its sources name their folder, never this machine's path.
+    let roots = crate::identity::Roots::new(&args.read.paths);
     let g = crate::study_cmd::gather(
         &args.read,
         &args.codebook,
@@ -48,7 +50,8 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
                 .ok()
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .map(|d| d.as_secs());
-            project.add(k, i, found, modified)?;
+            let shown = roots.relative(std::path::Path::new(&i.path));
+            project.add(k, i, found, &shown, modified)?;
             Ok(())
         },
     )?;

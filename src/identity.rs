@@ -62,6 +62,37 @@ impl Roots {
     }
 }
 
+impl Roots {
+    /// A file's path to show where a machine's folders must not appear (a project shared with
+    /// others): the name of the root it came from, then its path below that root
+    /// (`/home/ana/calls/x.md` walked from `/home/ana/calls` is `calls/x.md`; from `.` inside
+    /// `calls`, also `calls/x.md`). A path under no root shows its file name alone.
+    pub fn relative(&self, path: &Path) -> String {
+        let (parts, absolute) = lexical(path);
+        let best = self
+            .roots
+            .iter()
+            .filter(|(root, abs, _)| *abs == absolute && parts.starts_with(root))
+            .max_by_key(|(root, _, _)| root.len());
+        match best {
+            Some((root, _, key)) => {
+                // The root's own name: its last component as given, else (`.`, `..`) the last
+                // component of its canonical form.
+                let name = root
+                    .last()
+                    .filter(|n| *n != "..")
+                    .cloned()
+                    .or_else(|| key.rsplit('/').find(|c| !c.is_empty()).map(str::to_owned));
+                name.into_iter()
+                    .chain(parts[root.len()..].iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            }
+            None => parts.last().cloned().unwrap_or_default(),
+        }
+    }
+}
+
 /// A path's components as strings, `.` left out, and whether it is absolute.
 pub(crate) fn lexical(p: &Path) -> (Vec<String>, bool) {
     let mut absolute = false;
@@ -128,6 +159,29 @@ mod tests {
             let r = Roots::new(std::slice::from_ref(&spelled));
             assert_eq!(r.key(&spelled.join("sub/a.txt")), want, "{spelled:?}");
         }
+    }
+
+    #[test]
+    fn a_shown_path_starts_at_the_root_name_never_the_machine() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("calls");
+        std::fs::create_dir_all(root.join("2026")).unwrap();
+        let file = root.join("2026/a.md");
+        std::fs::write(&file, "x").unwrap();
+        let abs = Roots::new(std::slice::from_ref(&root));
+        assert_eq!(abs.relative(&file), "calls/2026/a.md");
+        let typed = Roots::new(&[PathBuf::from("data/calls")]);
+        assert_eq!(
+            typed.relative(Path::new("data/calls/2026/a.md")),
+            "calls/2026/a.md"
+        );
+        // `.` inside the folder: the folder's own name, from its canonical form.
+        let dot = root.join(".");
+        let here = Roots::new(std::slice::from_ref(&dot));
+        assert_eq!(here.relative(&dot.join("2026/a.md")), "calls/2026/a.md");
+        // A file given by itself is its own root: its name.
+        let one = Roots::new(std::slice::from_ref(&file));
+        assert_eq!(one.relative(&file), "a.md");
     }
 
     #[test]

@@ -405,3 +405,37 @@ fn search_exports_for_quickwit_and_elasticsearch() {
         "english"
     );
 }
+
+/// A project is shared: typed as an absolute path or not, its sources name the folder they were
+/// read from and what is below it, never the machine's folders, and their GUIDs do not change.
+#[test]
+fn qdpx_names_no_path_of_this_machine() {
+    let d = tempfile::tempdir().unwrap();
+    let read = |path: &str, name: &str| {
+        let out = d.path().join(name);
+        ok(&["export", "qdpx", path, "-o", out.to_str().unwrap()]);
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+        let mut project = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut project)
+            .unwrap();
+        project
+    };
+    let abs = crate::support::root().join("corpora");
+    let typed = read("corpora/", "a.qdpx");
+    let absolute = read(abs.to_str().unwrap(), "b.qdpx");
+    let machine = crate::support::root().display().to_string();
+    assert!(!absolute.contains(&machine), "{machine} in the project");
+    let descriptions: Vec<&str> = absolute
+        .match_indices("<Description>corpora/")
+        .map(|(at, _)| &absolute[at..])
+        .collect();
+    assert!(descriptions.len() >= 10, "{}", descriptions.len());
+    let guids = |p: &str| -> Vec<String> {
+        regex::Regex::new(r#"<TextSource guid="([^"]+)""#)
+            .unwrap()
+            .captures_iter(p)
+            .map(|c| c[1].to_owned())
+            .collect()
+    };
+    assert_eq!(guids(&typed), guids(&absolute));
+}

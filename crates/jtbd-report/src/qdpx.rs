@@ -171,7 +171,7 @@ struct Selection {
 /// One source written into the zip.
 struct Source {
     guid: String,
-    /// Its name in the project (a file name, unique) and its path as given.
+    /// Its name in the project (a file name, unique) and its path below its folder's name.
     name: String,
     path: String,
     /// When it was made (`creationDateTime`).
@@ -201,16 +201,18 @@ impl<W: Write + Seek> Qdpx<W> {
     /// Adds the `k`-th interview and its signals. A plain-text or Markdown transcript goes in
     /// as its file's text; any other as [`transcript_text`]. The source is named by its file
     /// name, made unique in the project (a client stores every source in one folder), with its
-    /// path as its description; it and its codings are dated by [`source_date`] (`modified`:
-    /// the file's modification time, in seconds since 1970).
+    /// path `shown` (below the name of the folder it was read from, never a machine's path) as
+    /// its description and the key of its GUIDs; it and its codings are dated by
+    /// [`source_date`] (`modified`: the file's modification time, in seconds since 1970).
     pub fn add(
         &mut self,
         k: usize,
         i: &Interview,
         found: &[Signal],
+        shown: &str,
         modified: Option<u64>,
     ) -> io::Result<()> {
-        let guid = guid(&format!("source\n{}", i.path));
+        let guid = guid(&format!("source\n{shown}"));
         let rows = found.iter().map(|s| (s, SignalRow::new(k, i, s)));
         let (text, selections, extension) = if readable_as_is(i.format) {
             let (text, position) = plain_text(&i.source);
@@ -255,7 +257,7 @@ impl<W: Write + Seek> Qdpx<W> {
             guid,
             name,
             date: source_date(i, modified),
-            path: i.path.clone(),
+            path: shown.to_owned(),
             interview: k,
             selections,
         });
@@ -449,11 +451,17 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
     }
 
     // Cases: one per interviewee, with the metadata of their first interview.
+    let source_of: BTreeMap<usize, &Source> = sources.iter().map(|x| (x.interview, x)).collect();
     let mut cases: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (k, i) in study.interviews.iter().enumerate() {
-        cases.entry(i.interviewee()).or_default().push(k);
+        // An interviewee known only by the file (a voice label such as `B`) is named by the
+        // source's shown path, never the path as typed.
+        let who = match (i.interviewee(), source_of.get(&k)) {
+            (who, Some(src)) if who == i.path => src.path.as_str(),
+            (who, _) => who,
+        };
+        cases.entry(who).or_default().push(k);
     }
-    let source_of: BTreeMap<usize, &Source> = sources.iter().map(|x| (x.interview, x)).collect();
     if !cases.is_empty() {
         s.push_str("  <Cases>\n");
         for (who, list) in &cases {
