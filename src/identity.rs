@@ -39,16 +39,9 @@ impl Roots {
     /// files) is made canonical on its own.
     pub fn key(&self, path: &Path) -> String {
         let (parts, absolute) = lexical(path);
-        // The longest root the path is under: with `a` and `a/b` given, `a/b/x` is keyed as
-        // found under `a/b` (both give the same key unless a symlink sits in between).
-        let best = self
-            .roots
-            .iter()
-            .filter(|(root, abs, _)| *abs == absolute && parts.starts_with(root))
-            .max_by_key(|(root, _, _)| root.len());
-        match best {
-            Some((root, _, key)) => {
-                let mut k = key.clone();
+        match self.root_of(&parts, absolute) {
+            Some((root, key)) => {
+                let mut k = key.to_owned();
                 for p in &parts[root.len()..] {
                     if !k.ends_with('/') {
                         k.push('/');
@@ -60,22 +53,15 @@ impl Roots {
             None => canonical(path),
         }
     }
-}
 
-impl Roots {
     /// A file's path to show where a machine's folders must not appear (a project shared with
     /// others): the name of the root it came from, then its path below that root
     /// (`/home/ana/calls/x.md` walked from `/home/ana/calls` is `calls/x.md`; from `.` inside
     /// `calls`, also `calls/x.md`). A path under no root shows its file name alone.
     pub fn relative(&self, path: &Path) -> String {
         let (parts, absolute) = lexical(path);
-        let best = self
-            .roots
-            .iter()
-            .filter(|(root, abs, _)| *abs == absolute && parts.starts_with(root))
-            .max_by_key(|(root, _, _)| root.len());
-        match best {
-            Some((root, _, key)) => {
+        match self.root_of(&parts, absolute) {
+            Some((root, key)) => {
                 // The root's own name: its last component as given, else (`.`, `..`) the last
                 // component of its canonical form.
                 let name = root
@@ -90,6 +76,17 @@ impl Roots {
             }
             None => parts.last().cloned().unwrap_or_default(),
         }
+    }
+
+    /// The longest root a path (its [`lexical`] parts) is under, with its canonical key: with
+    /// `a` and `a/b` given, `a/b/x` is found under `a/b` (both give the same key unless a
+    /// symlink sits in between).
+    fn root_of(&self, parts: &[String], absolute: bool) -> Option<(&[String], &str)> {
+        self.roots
+            .iter()
+            .filter(|(root, abs, _)| *abs == absolute && parts.starts_with(root))
+            .max_by_key(|(root, _, _)| root.len())
+            .map(|(root, _, key)| (root.as_slice(), key.as_str()))
     }
 }
 

@@ -5,7 +5,7 @@
 //! GUIDs are derived from stable keys, so the same input gives the same bytes.
 
 use crate::csv::theme_of;
-use crate::{SignalRow, Study, escape};
+use crate::{Study, escape};
 use jtbd_model::{Force, Format, Interview, Signal};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -213,30 +213,36 @@ impl<W: Write + Seek> Qdpx<W> {
         modified: Option<u64>,
     ) -> io::Result<()> {
         let guid = guid(&format!("source\n{shown}"));
-        let rows = found.iter().map(|s| (s, SignalRow::new(k, i, s)));
+        // Each signal with its quote (whose file offset keys its theme), nothing else of a row.
+        let rows = found
+            .iter()
+            .map(|s| (s, jtbd_stories::Quote::of(i, s.turn, s.sentence)));
         let (text, selections, extension) = if readable_as_is(i.format) {
             let (text, position) = plain_text(&i.source);
             let selections = rows
-                .map(|(s, row)| Selection {
-                    start: position(row.source_range.start),
-                    end: position(row.source_range.end),
-                    name: row.quote.text,
-                    force: s.force,
-                    key: (k, row.quote.byte_start),
+                .map(|(s, quote)| {
+                    let range = i.turns[s.turn].sentences[s.sentence].range();
+                    Selection {
+                        start: position(range.start),
+                        end: position(range.end),
+                        name: quote.text,
+                        force: s.force,
+                        key: (k, quote.byte_start),
+                    }
                 })
                 .collect();
             (text, selections, "")
         } else {
             let (text, ranges) = transcript_text(i);
             let selections = rows
-                .filter_map(|(s, row)| {
+                .filter_map(|(s, quote)| {
                     let (start, end, body) = ranges.get(s.turn)?.get(s.sentence)?;
                     Some(Selection {
                         start: *start,
                         end: *end,
                         name: body.clone(),
                         force: s.force,
-                        key: (k, row.quote.byte_start),
+                        key: (k, quote.byte_start),
                     })
                 })
                 .collect();

@@ -217,10 +217,9 @@ pub struct Actor {
 pub struct Knowledge {
     pub template: String,
     pub gap: String,
-    /// Clauses that end a drafted slot, lower case, as searched: a clause word with a space on
-    /// each side (" so that "), a mark with a space after it (", and ").
-    pub cut_at: Vec<String>,
-    /// The same, as one automaton: the leftmost of them in a slot, any ASCII case.
+    /// Clauses that end a drafted slot (`cut_at` in the data), as one automaton that finds the
+    /// leftmost of them in a slot, any ASCII case: a clause word with a space on each side
+    /// (" so that "), a mark with a space after it (", and ").
     cut_finder: aho_corasick::AhoCorasick,
     pub stop_terms: HashSet<String>,
     pub min_interviewees: usize,
@@ -424,7 +423,6 @@ impl Knowledge {
             slot_sets,
             template: raw.template,
             gap: raw.gap,
-            cut_at,
             cut_finder,
             stop_terms: raw
                 .themes
