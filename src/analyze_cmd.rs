@@ -120,6 +120,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
     spinner.set_message("writing the report, CSV and JSON Lines");
 
     // Stage 3: the formats.
+    g.show_relative(&roots);
     let study = g.study();
     let stories_summary = StoriesSummary {
         files: g.files,

@@ -38,6 +38,8 @@ pub struct Gathered {
     pub min_interviewees: usize,
     pub files: usize,
     pub elapsed_ms: u64,
+    /// Paths as the reports for people show them ([`Gathered::show_relative`]); empty: as given.
+    pub shown_paths: std::collections::BTreeMap<String, String>,
 }
 
 impl Gathered {
@@ -50,7 +52,23 @@ impl Gathered {
             findings: &self.findings,
             problems: &self.problems,
             min_interviewees: self.min_interviewees,
+            shown_paths: &self.shown_paths,
         }
+    }
+
+    /// Shows every path read or refused below the root it came from ([`Roots::relative`]), so
+    /// the reports for people never carry the machine's folders, however the folder was typed.
+    ///
+    /// [`Roots::relative`]: crate::identity::Roots::relative
+    pub fn show_relative(&mut self, roots: &crate::identity::Roots) {
+        let paths = self
+            .interviews
+            .iter()
+            .map(|i| &i.path)
+            .chain(self.problems.iter().map(|p| &p.path));
+        self.shown_paths = paths
+            .map(|p| (p.clone(), roots.relative(std::path::Path::new(p))))
+            .collect();
     }
 
     /// Files that failed.
@@ -135,6 +153,7 @@ pub fn read_all(
         min_interviewees,
         files: 0,
         elapsed_ms: 0,
+        shown_paths: Default::default(),
     };
     let context = crate::index_cmd::context(&setup, &rules);
     let plan = index.map(|p| (p, context.as_str()));

@@ -439,3 +439,29 @@ fn qdpx_names_no_path_of_this_machine() {
     };
     assert_eq!(guids(&typed), guids(&absolute));
 }
+
+/// The reports people read and pass on name each interview by the folder it was read from and
+/// the path below it: a folder typed as an absolute path leaves no trace of the machine in them.
+#[test]
+fn reports_name_no_path_of_this_machine() {
+    let d = tempfile::tempdir().unwrap();
+    let abs = crate::support::root().join("corpora");
+    ok(&[
+        "analyze",
+        abs.to_str().unwrap(),
+        "--out",
+        d.path().to_str().unwrap(),
+        "--quiet",
+    ]);
+    let machine = crate::support::root().display().to_string();
+    let place = regex::Regex::new(r"corpora/[\w./-]+\.\w+:\d+").unwrap();
+    for name in ["report.md", "report.html"] {
+        let text = std::fs::read_to_string(d.path().join(name)).unwrap();
+        assert!(!text.contains(&machine), "{machine} in {name}");
+        let cited = place.find_iter(&text).count();
+        assert!(
+            cited >= 10,
+            "{name} cites {cited} quotes as corpora/<file>:<line>"
+        );
+    }
+}

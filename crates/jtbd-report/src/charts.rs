@@ -102,7 +102,7 @@ pub fn forces_by_interview(study: &Study<'_>) -> String {
     let rows: Vec<(String, PerForce<usize>)> = study
         .interviews
         .iter()
-        .map(|i| (i.interviewee().to_owned(), i.forces))
+        .map(|i| (study.shown(i.interviewee()).to_owned(), i.forces))
         .collect();
     stacked_bars("Signals per force, by interview", &rows)
 }
@@ -157,7 +157,7 @@ pub fn themes_by_segment(study: &Study<'_>) -> Option<String> {
             let voiced: std::collections::BTreeSet<&str> = t
                 .signals
                 .iter()
-                .map(|x| study.records[x.record].interviewee.as_str())
+                .map(|x| study.shown(&study.records[x.record].interviewee))
                 .filter(|who| seg.members.iter().any(|m| m == who))
                 .collect();
             if voiced.is_empty() {

@@ -234,14 +234,18 @@ fn quote_html(
         escape(role),
         seg.map(|k| k.to_string()).unwrap_or_default(),
         escape(&q.text),
-        escape(q.speaker.as_deref().unwrap_or(&rec.interviewee)),
+        escape(
+            q.speaker
+                .as_deref()
+                .unwrap_or(study.shown(&rec.interviewee))
+        ),
         q.role.as_str(),
         if role.is_empty() {
             String::new()
         } else {
             format!(", {}", escape(role))
         },
-        escape(&rec.path),
+        escape(study.shown(&rec.path)),
         q.line,
         q.timestamp.map(|t| format!(" · {t}")).unwrap_or_default(),
         f = force.as_str(),
@@ -316,8 +320,8 @@ fn segments(study: &Study<'_>, segs: &[usize], s: &mut String) {
             k + 1,
             themes,
             seg.members.len(),
-            escape(&seg.members.join(", ")),
-            escape(&seg.poster_child)
+            escape(&study.shown_all(&seg.members)),
+            escape(study.shown(&seg.poster_child))
         );
         if !seg.profile.is_empty() {
             let profile: Vec<String> = seg
@@ -365,8 +369,8 @@ fn all_signals(study: &Study<'_>, s: &mut String) {
             let _ = write!(
                 s,
                 "<h3>{} <span class=\"muted\">{}</span></h3>",
-                escape(i.interviewee()),
-                escape(&i.path)
+                escape(study.shown(i.interviewee())),
+                escape(study.shown(&i.path))
             );
         }
         let role = i.metadata.get("role").map_or("", String::as_str);
@@ -379,7 +383,7 @@ fn all_signals(study: &Study<'_>, s: &mut String) {
             sig.quote.role.as_str(),
             sig.force.as_str().replace('_', " "),
             sig.confidence,
-            escape(&i.path),
+            escape(study.shown(&i.path)),
             sig.quote.line,
             sig.quote
                 .timestamp
@@ -400,7 +404,7 @@ fn problems(study: &Study<'_>, s: &mut String) {
         let _ = write!(
             s,
             "<tr><td>{}</td><td class=\"n\">{}</td><td>{}{}</td></tr>",
-            escape(&p.path),
+            escape(study.shown(&p.path)),
             p.line.map(|l| l.to_string()).unwrap_or_default(),
             if p.skipped { "skipped: " } else { "error: " },
             escape(&p.message)

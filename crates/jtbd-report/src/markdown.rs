@@ -90,7 +90,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
         study
             .interviews
             .iter()
-            .map(|i| (i.interviewee().to_owned(), i.forces)),
+            .map(|i| (study.shown(i.interviewee()).to_owned(), i.forces)),
     );
     for field in ["role", "size", "industry"] {
         let rows = study.forces_by(field);
@@ -171,8 +171,8 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             k + 1,
             themes,
             seg.members.len(),
-            md(&seg.members.join(", ")),
-            md(&seg.poster_child)
+            md(&study.shown_all(&seg.members)),
+            md(study.shown(&seg.poster_child))
         );
         if !seg.language.is_empty() {
             let words: Vec<String> = seg
@@ -198,7 +198,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             let _ = writeln!(
                 s,
                 "| {} | {} | {}{} |",
-                md(&p.path),
+                md(study.shown(&p.path)),
                 p.line.map(|l| l.to_string()).unwrap_or_default(),
                 if p.skipped { "skipped: " } else { "error: " },
                 md(&p.message)
@@ -237,9 +237,11 @@ fn quote(s: &mut String, study: &Study<'_>, record: usize, q: &Quote, indent: &s
         s,
         "{indent}> {}  \n{indent}> — {} ({}), `{}:{}`{}",
         md(&q.text),
-        md(q.speaker.as_deref().unwrap_or(&rec.interviewee)),
+        md(q.speaker
+            .as_deref()
+            .unwrap_or(study.shown(&rec.interviewee))),
         q.role.as_str(),
-        rec.path.replace('`', "'"),
+        study.shown(&rec.path).replace('`', "'"),
         q.line,
         q.timestamp.map(|t| format!(" at {t}")).unwrap_or_default()
     );

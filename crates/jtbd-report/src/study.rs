@@ -129,9 +129,24 @@ pub struct Study<'a> {
     pub problems: &'a [Problem],
     /// Interviewees a theme needs.
     pub min_interviewees: usize,
+    /// How the reports for people (HTML, Markdown) show a path: the folder it was read from and
+    /// the path below it, never the machine's folders. A path not in it is shown as given.
+    pub shown_paths: &'a std::collections::BTreeMap<String, String>,
 }
 
-impl Study<'_> {
+impl<'a> Study<'a> {
+    /// `path` (or an interviewee known only by their file's path) as the reports for people show
+    /// it ([`Study::shown_paths`]).
+    pub fn shown(&self, path: &'a str) -> &'a str {
+        self.shown_paths.get(path).map_or(path, String::as_str)
+    }
+
+    /// Names (an interviewee known only by its file is named by it) as the reports show them,
+    /// joined by commas.
+    pub fn shown_all(&self, names: &'a [String]) -> String {
+        let shown: Vec<&str> = names.iter().map(|n| self.shown(n)).collect();
+        shown.join(", ")
+    }
     /// Signals per force over all interviews.
     pub fn force_totals(&self) -> PerForce<usize> {
         let mut t = PerForce::default();

@@ -9,7 +9,7 @@ use crate::record::{Quote, Record, Said};
 use crate::scan::Scanned;
 use crate::themes::{SignalRef, Theme};
 use jtbd_model::Force;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 /// A quote used as evidence, with the record it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -236,7 +236,6 @@ pub fn theme_stories(
     scanned: &Scanned,
     themes: &[Theme],
     index: usize,
-    themed: &HashSet<SignalRef>,
     all_chains: &[Chain],
     k: &Knowledge,
 ) -> (Vec<Story>, usize) {
@@ -251,7 +250,6 @@ pub fn theme_stories(
         scanned,
         theme: index,
         members: &members,
-        themed,
         all_chains,
         k,
     };
@@ -281,6 +279,11 @@ pub fn theme_stories(
                     })
                 })
                 .count();
+            // A story under a theme tells it: one of its slots is drafted from the theme's own
+            // signals, not only from wants said near them.
+            if used == 0 {
+                continue;
+            }
             let confidence: f64 = story
                 .signals
                 .iter()
@@ -319,8 +322,6 @@ struct ThemeContext<'a> {
     /// The theme, by index, and its signals.
     theme: usize,
     members: &'a BTreeSet<SignalRef>,
-    /// Every signal some theme holds.
-    themed: &'a HashSet<SignalRef>,
     all_chains: &'a [Chain],
     k: &'a Knowledge,
 }
@@ -334,7 +335,6 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         scanned,
         theme,
         members,
-        themed,
         all_chains,
         k,
     } = *cx;
@@ -367,26 +367,15 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         out.into_iter().map(|s| &r.said[s.said]).collect()
     };
     let wants = ranked(&[Force::DesiredProgress]);
-    // The motivation tells the theme: it comes from one of the theme's own signals, or from a
-    // want no other theme holds said in the same answer (turn) as one of them (the theme's
-    // signals first).
-    let member_turns: BTreeSet<usize> = signals
-        .iter()
-        .filter(|s| members.contains(s))
-        .map(|s| r.said[s.said].turn)
-        .collect();
-    let own: Vec<&Said> = signals
-        .iter()
-        .filter(|s| {
-            members.contains(s)
-                || (!themed.contains(s) && member_turns.contains(&r.said[s.said].turn))
-        })
-        .map(|s| &r.said[s.said])
-        .collect();
+    // The motivation tells the theme: it comes from one of the theme's own signals (a want said
+    // near them but coded to no theme was tried, and filed stories under themes they do not
+    // tell: a car bought under cloud cost).
     let mut own_wants = ranked(&[Force::DesiredProgress]);
     // A want in quotation marks is someone's voice acted out, a question asks for none.
     own_wants.retain(|d| {
-        own.iter().any(|o| std::ptr::eq(*o, *d))
+        signals
+            .iter()
+            .any(|s| members.contains(s) && std::ptr::eq(&r.said[s.said], *d))
             && !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
             && !d.quote.text.trim_end().ends_with('?')
     });
@@ -427,8 +416,14 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     });
     // A rule that reads a whole pain sentence (limited to forces) gives a situation only from
     // another sentence than the motivation's (else the want would be told twice).
+    let m_text = motivation.text.to_lowercase();
     let situation = draft_slot(k, Slot::Situation, anchor.record, &before, &|q, rule| {
         q.byte_start == m_at && !rule.forces.is_empty()
+    })
+    // A situation that says the want again ("we don't want X" twice) drives nothing.
+    .filter(|d| {
+        let s = d.text.to_lowercase();
+        !s.contains(&m_text) && !m_text.contains(&s)
     });
     // The outcome is told in the want's sentence or after it in the same turn.
     let mut after: Vec<&Said> = signals

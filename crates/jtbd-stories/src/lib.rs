@@ -62,15 +62,10 @@ pub fn find(
     let scanned = scan::scan(records, k, codebook);
     let mut themes = themes::themes(records, &scanned, k, codebook, min_interviewees);
     let chains = draft::chains(records, &scanned, k);
-    // A want no theme holds may tell the theme of its answer.
-    let themed: std::collections::HashSet<SignalRef> = themes
-        .iter()
-        .flat_map(|t| t.signals.iter().copied())
-        .collect();
     // Each theme's stories are drafted on their own: in parallel, in theme order.
     let drafted: Vec<(Vec<Story>, usize)> = (0..themes.len())
         .into_par_iter()
-        .map(|i| draft::theme_stories(records, &scanned, &themes, i, &themed, &chains, k))
+        .map(|i| draft::theme_stories(records, &scanned, &themes, i, &chains, k))
         .collect();
     // A passage tells one story: the strongest theme that drafts it keeps it.
     let mut stories = Vec::new();
