@@ -425,11 +425,12 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         let s = d.text.to_lowercase();
         !s.contains(&m_text) && !m_text.contains(&s)
     });
-    // The outcome is told in the want's sentence or after it in the same turn.
+    // The outcome is told in the want's sentence or the next one: further on, "it allows us to"
+    // is what something else is for.
     let mut after: Vec<&Said> = signals
         .iter()
         .map(|s| &r.said[s.said])
-        .filter(|d| d.turn == m.0 && d.sentence >= m.1)
+        .filter(|d| d.turn == m.0 && (m.1..=m.1 + 1).contains(&d.sentence))
         .collect();
     after.sort_by_key(|d| d.sentence);
     let outcome = draft_slot(k, Slot::Outcome, anchor.record, &after, &|_, _| false)
