@@ -407,7 +407,9 @@ pub enum StoriesOutput {
 /// `jtbd classify`.
 #[derive(Debug, clap::Args)]
 pub struct ClassifyArgs {
-    /// The file to read, one item per line (stdin when absent).
+    /// The file to read, one item per line (stdin when absent): UTF-8, UTF-16 with a byte order
+    /// mark, or lines saved in Windows-1252 (a note says so); a line that is none of these is
+    /// named on stderr and left out, and the run exits 2 at the end.
     pub file: Option<PathBuf>,
 
     /// Add or replace rules from the *.toml files of this folder.

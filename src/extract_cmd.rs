@@ -55,8 +55,8 @@ pub struct Classified {
     pub bad_lines: usize,
 }
 
-/// Runs `jtbd classify`. A line that is not text (invalid UTF-8) is named on stderr with its
-/// number and left out; the others are classified, and the run goes on to the end. An input
+/// Runs `jtbd classify`. A line that is not UTF-8 is read as Windows-1252 when it reads as such
+/// text (a note says how many were), else it is named on stderr with its number and left out; the others are classified, and the run goes on to the end. An input
 /// starting with a UTF-16 byte order mark is decoded whole, as a transcript would be.
 pub fn classify(args: &ClassifyArgs) -> anyhow::Result<Classified> {
     let mut rules = load_rules(args.rules.as_deref())?;
@@ -94,6 +94,7 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<Classified> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     out.write_all(&classify_header(format, !args.no_text)?)?;
     let mut lines = input.split(b'\n').enumerate().peekable();
+    let mut legacy_lines: Vec<usize> = Vec::new();
     let mut done = Classified {
         with_force: 0,
         bad_lines: 0,
@@ -110,12 +111,18 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<Classified> {
             } else {
                 bytes
             };
-            match String::from_utf8(bytes) {
+            let text = String::from_utf8(bytes).or_else(|e| {
+                // A survey export saved in Windows-1252 reads, as a transcript would.
+                let legacy = jtbd_text::windows_1252_line(e.as_bytes()).ok_or(())?;
+                legacy_lines.push(n + 1);
+                Ok::<_, ()>(legacy)
+            });
+            match text {
                 Ok(text) => batch.push((n + 1, text.trim_end_matches('\r').to_owned())),
-                Err(_) => {
+                Err(()) => {
                     done.bad_lines += 1;
                     eprintln!(
-                        "error: {shown}: line {}: invalid UTF-8, left out (re-save the input as UTF-8)",
+                        "error: {shown}: line {}: neither UTF-8 nor Windows-1252 text, left out (re-save the input as UTF-8)",
                         n + 1
                     );
                 }
@@ -136,6 +143,13 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<Classified> {
         }
     }
     out.flush()?;
+    if let Some(first) = legacy_lines.first() {
+        let n = legacy_lines.len();
+        eprintln!(
+            "note: {shown}: {n} line{} read as Windows-1252, not UTF-8 (the first: line {first})",
+            if n == 1 { "" } else { "s" }
+        );
+    }
     Ok(done)
 }
 

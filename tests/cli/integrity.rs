@@ -139,12 +139,40 @@ fn classify_goes_on_past_a_line_that_is_not_text() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("stdin: line 2: invalid UTF-8"), "{stderr}");
+    assert!(
+        stderr.contains("stdin: line 2: neither UTF-8 nor Windows-1252"),
+        "{stderr}"
+    );
     let msgs = messages(&out.stdout);
     let lines: Vec<u64> = msgs.iter().filter_map(|m| m["line"].as_u64()).collect();
     assert_eq!(lines, [1, 3], "{msgs:?}");
     let third = msgs.iter().find(|m| m["line"] == 3).unwrap().to_string();
     assert!(third.contains("frustration"), "{third}");
+}
+
+/// A survey export saved in Windows-1252 reads line by line, with one note; its curly
+/// apostrophe comes out as the character it is.
+#[test]
+fn classify_reads_a_windows_1252_export() {
+    let out = jtbd()
+        .args(["classify", "--format", "jsonl"])
+        .write_stdin(&b"We\x92re worried the audit will find the old admin accounts.\nplain line\nI keep rebuilding the same report by hand \x96 every week.\n"[..])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("2 lines read as Windows-1252, not UTF-8 (the first: line 1)"),
+        "{stderr}"
+    );
+    let msgs = messages(&out.stdout);
+    assert_eq!(msgs.len(), 3, "{msgs:?}");
+    assert_eq!(
+        msgs[0]["text"],
+        "We\u{2019}re worried the audit will find the old admin accounts."
+    );
+    assert!(msgs[0].to_string().contains("anxiety"), "{}", msgs[0]);
+    assert!(msgs[2].to_string().contains("frustration"), "{}", msgs[2]);
 }
 
 #[test]

@@ -140,6 +140,18 @@ fn legacy(bytes: &[u8]) -> Option<Decoded> {
     })
 }
 
+/// One line of a text saved in Windows-1252 (a survey export from Excel on Windows: `We\x92re`),
+/// when every byte past ASCII reads as a letter or a mark such text holds (curly quotes, dashes,
+/// accented letters, the euro sign); `None` for other bytes (`\xFF\xFE` reads `ÿþ`, a damaged
+/// line, not Windows-1252 text). A line read this way is copied: its offsets are the line's own.
+pub fn windows_1252_line(bytes: &[u8]) -> Option<String> {
+    const MARKS: &str = "€‚„…†‡‰‹›‘’“”•–—™\u{a0}¡¢£¥§©«®°±²³µ¶·¹º»¼½¾¿";
+    let (text, had_errors) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    let plausible =
+        |c: char| c.is_ascii() || MARKS.contains(c) || (c.is_alphabetic() && !"þÞðÐÿ".contains(c));
+    (!had_errors && text.chars().all(plausible)).then(|| text.into_owned())
+}
+
 /// [`decode`] for bytes it may keep: valid UTF-8 becomes the text without a copy.
 pub fn decode_owned(bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
     let plain_utf8 = !bytes.starts_with(&[0xFF, 0xFE])
@@ -290,5 +302,19 @@ mod tests {
             decode(&[0xFF, 0xFE, 0x00, 0xD8, 0x41, 0x00]),
             Err(DecodeError::InvalidUtf16 { .. })
         ));
+    }
+
+    #[test]
+    fn a_windows_1252_line_reads_and_a_damaged_one_does_not() {
+        assert_eq!(
+            windows_1252_line(b"We\x92re moving off the old VPN \x96 finally.").as_deref(),
+            Some("We\u{2019}re moving off the old VPN \u{2013} finally.")
+        );
+        assert_eq!(
+            windows_1252_line(b"caf\xe9 r\xe9sum\xe9").as_deref(),
+            Some("caf\u{e9} r\u{e9}sum\u{e9}")
+        );
+        assert_eq!(windows_1252_line(b"\xff\xfe bad"), None);
+        assert_eq!(windows_1252_line(b"odd \x81 byte"), None);
     }
 }

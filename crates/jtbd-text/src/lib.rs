@@ -23,7 +23,7 @@ pub mod tokens;
 #[cfg(test)]
 mod props;
 
-pub use decode::{DecodeError, Decoded, decode, decode_owned};
+pub use decode::{DecodeError, Decoded, decode, decode_owned, windows_1252_line};
 pub use distance::{closest, edit_distance};
 pub use lines::{LineCursor, LineIndex};
 pub use markup::{Markup, MarkupKind, parse_timestamp, scan_markup};
