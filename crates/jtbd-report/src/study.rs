@@ -258,20 +258,18 @@ pub fn theme_labels(
         .join(", ")
 }
 
-/// A theme's evidence to show: its first `n` signals, a sentence quoted once even when it
-/// carries two signals.
+/// A theme's evidence to show: its first `n` quotes as the stage ranked them
+/// ([`jtbd_stories::Theme::evidence`]).
 pub fn evidence<'a>(
     study: &Study<'a>,
     theme: &'a jtbd_stories::Theme,
     n: usize,
 ) -> Vec<(usize, &'a jtbd_stories::Said)> {
-    let mut shown = std::collections::HashSet::new();
     theme
-        .signals
+        .evidence
         .iter()
-        .map(|r| (r.record, &study.records[r.record].said[r.said]))
-        .filter(|(k, said)| shown.insert((*k, said.quote.byte_start)))
         .take(n)
+        .map(|r| (r.record, &study.records[r.record].said[r.said]))
         .collect()
 }
 

@@ -112,8 +112,8 @@ pub struct WireTheme<'a> {
 }
 
 impl<'a> WireTheme<'a> {
-    /// The theme, with at most `quotes` of its quotes (0: all): the strongest of each
-    /// interviewee first, then the rest, strongest first; one quote per sentence.
+    /// The theme, with at most `quotes` of its quotes (0: all), in the order the stage ranked
+    /// them ([`Theme::evidence`]).
     pub fn new(records: &'a [Record], t: &'a Theme, quotes: usize) -> Self {
         let s = &t.strength;
         let mut who: Vec<&str> = t
@@ -123,23 +123,6 @@ impl<'a> WireTheme<'a> {
             .collect();
         who.sort_unstable();
         who.dedup();
-        let mut ranked: Vec<SignalRef> = t.signals.clone();
-        ranked.sort_by(|a, b| {
-            let (x, y) = (
-                &records[a.record].said[a.said],
-                &records[b.record].said[b.said],
-            );
-            y.confidence.total_cmp(&x.confidence).then(a.cmp(b))
-        });
-        let mut seen = std::collections::BTreeSet::new();
-        ranked.retain(|r| {
-            let said = &records[r.record].said[r.said];
-            seen.insert((r.record, said.turn, said.sentence))
-        });
-        let mut first_of: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
-        let (firsts, rest): (Vec<SignalRef>, Vec<SignalRef>) = ranked
-            .into_iter()
-            .partition(|r| first_of.insert(records[r.record].interviewee.as_str()));
         let limit = if quotes == 0 { usize::MAX } else { quotes };
         WireTheme {
             id: &t.id,
@@ -166,11 +149,11 @@ impl<'a> WireTheme<'a> {
                 .collect(),
             },
             interviewees: who,
-            quotes: firsts
-                .into_iter()
-                .chain(rest)
+            quotes: t
+                .evidence
+                .iter()
                 .take(limit)
-                .map(|r| WireQuote::of(records, r))
+                .map(|r| WireQuote::of(records, *r))
                 .collect(),
         }
     }

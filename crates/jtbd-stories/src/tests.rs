@@ -349,3 +349,32 @@ fn a_story_is_told_by_its_own_themes_want() {
         assert_ne!(m.text, "finish that cleanup within a single afternoon");
     }
 }
+
+/// A theme's evidence is ranked once, by the stage: each interviewee's strongest quote before
+/// anyone's second, every quote one of the theme's signals, no sentence twice, none left out.
+#[test]
+fn theme_evidence_puts_each_interviewees_strongest_first() {
+    let k = Knowledge::embedded().unwrap();
+    let records = sample();
+    let f = find(&records, &k, &codebook(), 2);
+    assert!(!f.themes.is_empty());
+    for t in &f.themes {
+        let said = |r: &SignalRef| &records[r.record].said[r.said];
+        let who = |r: &SignalRef| records[r.record].interviewee.as_str();
+        let people: std::collections::BTreeSet<&str> = t.signals.iter().map(who).collect();
+        let firsts: std::collections::BTreeSet<&str> =
+            t.evidence.iter().take(people.len()).map(who).collect();
+        assert_eq!(firsts, people, "{}", t.label);
+        let sentences: std::collections::BTreeSet<_> = t
+            .signals
+            .iter()
+            .map(|r| (r.record, said(r).turn, said(r).sentence))
+            .collect();
+        assert_eq!(t.evidence.len(), sentences.len(), "{}", t.label);
+        assert!(t.evidence.iter().all(|r| t.signals.contains(r)));
+        // Within the first of each interviewee, the strongest leads.
+        for pair in t.evidence[..people.len()].windows(2) {
+            assert!(said(&pair[0]).confidence >= said(&pair[1]).confidence);
+        }
+    }
+}

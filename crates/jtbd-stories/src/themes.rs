@@ -58,9 +58,32 @@ pub struct Theme {
     pub origin: Origin,
     /// Its signals, in corpus order.
     pub signals: Vec<SignalRef>,
+    /// Its signals to quote, ranked once for every output: each interviewee's strongest first
+    /// (so the first few quotes are several people's), then the rest, strongest first; a
+    /// sentence that carries two signals quoted once.
+    pub evidence: Vec<SignalRef>,
     pub strength: Strength,
     /// How many interviewees tell a job story in it (its stories list the strongest).
     pub tellers: usize,
+}
+
+/// [`Theme::evidence`] of `signals`.
+fn rank_evidence(records: &[Record], signals: &[SignalRef]) -> Vec<SignalRef> {
+    let said = |r: &SignalRef| &records[r.record].said[r.said];
+    let mut ranked = signals.to_vec();
+    ranked.sort_by(|a, b| {
+        said(b)
+            .confidence
+            .total_cmp(&said(a).confidence)
+            .then(a.cmp(b))
+    });
+    let mut seen = BTreeSet::new();
+    ranked.retain(|r| seen.insert((r.record, said(r).turn, said(r).sentence)));
+    let mut first_of = BTreeSet::new();
+    let (firsts, rest): (Vec<SignalRef>, Vec<SignalRef>) = ranked
+        .into_iter()
+        .partition(|r| first_of.insert(records[r.record].interviewee.as_str()));
+    firsts.into_iter().chain(rest).collect()
 }
 
 /// Groups the records' signals into themes, strongest first: each signal joins the codebook
@@ -240,6 +263,7 @@ pub fn themes(
                 definition,
                 origin,
                 strength: strength(records, scanned, &signals),
+                evidence: rank_evidence(records, &signals),
                 signals,
                 tellers: 0,
             }
