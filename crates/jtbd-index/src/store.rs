@@ -60,7 +60,8 @@ impl Index {
         if !version.exists() {
             // A folder holding only a version file half-written by a killed run counts as empty.
             let mut entries = std::fs::read_dir(dir).map_err(io)?;
-            let empty = entries.all(|e| e.is_ok_and(|e| e.path() == version.with_extension("tmp")));
+            let empty = entries
+                .all(|e| e.is_ok_and(|e| jtbd_model::atomic::is_staged(&e.path(), &version)));
             if !empty {
                 return Err(IndexError::NotAnIndex(dir.to_path_buf()));
             }
@@ -69,7 +70,7 @@ impl Index {
                 created_by: created_by.to_owned(),
             };
             let json = serde_json::to_vec_pretty(&v).unwrap_or_default();
-            write_atomically(&version, &json).map_err(io)?;
+            jtbd_model::atomic::write_bytes(&version, &json).map_err(io)?;
         }
         Self::open_checked(dir, true)
     }
@@ -184,6 +185,13 @@ impl Index {
                 tantivy::TantivyError::LockFailure(..) => IndexError::Locked(self.dir.clone()),
                 e => IndexError::tantivy(&self.dir, e),
             })?;
+        // A run killed mid-commit can leave files no commit names (a segment's deletes written,
+        // its meta not): the next run would compute the same name and fail on "file already
+        // exists". Remove them first; living segments are kept.
+        writer
+            .garbage_collect_files()
+            .wait()
+            .map_err(|e| IndexError::tantivy(&self.dir, e))?;
         let mut policy = tantivy::indexer::LogMergePolicy::default();
         policy.set_max_docs_before_merge(MAX_DOCS_BEFORE_MERGE);
         writer.set_merge_policy(Box::new(policy));
@@ -309,15 +317,4 @@ impl Writer {
 /// The facet of a force: `/anxiety`.
 pub(crate) fn force_facet(force: jtbd_model::Force) -> Facet {
     Facet::from_path([force.as_str()])
-}
-
-/// Writes `bytes` to `path` through a temporary file and a rename: never half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path)
 }

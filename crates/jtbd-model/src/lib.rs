@@ -7,6 +7,8 @@
 //! The one invariant that matters most: every [`Sentence`] is a place in [`Interview::source`]
 //! (`source[byte_start..byte_end]`), so any quote the tool ever shows can be found again.
 
+pub mod atomic;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;

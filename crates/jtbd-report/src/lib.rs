@@ -10,7 +10,7 @@
 //! `impl Write`. Nothing here reads a transcript or computes a finding: a format only arranges
 //! what it is given.
 
-pub mod atomic;
+pub use jtbd_model::atomic;
 pub mod charts;
 pub mod csv;
 pub mod emit;

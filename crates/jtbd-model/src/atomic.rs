@@ -1,14 +1,20 @@
-//! Files written whole or not at all, the one implementation every output file goes through: to a
-//! temporary name beside the target, then renamed, so a crash never leaves half a report where
-//! the last good one was.
+//! Files written whole or not at all, the one implementation every file jtbd writes goes through
+//! (reports, CSV, JSON Lines, exports, the index's version file): to a temporary name beside the
+//! target, then renamed, so a crash never leaves half a file where the last good one was.
 //!
-//! Durability policy: atomic against a process that dies at any moment, not against power loss
-//! (no fsync: syncing 600 MB of JSON Lines cost seconds per run, and every output can be made
-//! again from the transcripts). The index's own files are tantivy's, and its version file
-//! (`jtbd_index::store::write_atomically`, which does sync) is the only other atomic write.
+//! Durability policy, one for every file: atomic against a process that dies at any moment, not
+//! against power loss (no fsync: syncing 600 MB of JSON Lines cost seconds per run, and every
+//! output can be made again from the transcripts). After a power loss the index's version file
+//! may be missing or old: the index then reports itself damaged and names `--rebuild`, never
+//! mixes two states. The index's segment files are tantivy's own.
 
 use std::io::{self, Write};
 use std::path::Path;
+
+/// Writes `bytes` to `path` atomically ([`write`]).
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write(path, |w| w.write_all(bytes))
+}
 
 /// Writes `path` through `fill`, atomically: the content goes to `.<name>.tmp-<pid>` first
 /// ([`Staged`]) and is renamed over `path` only when `fill` and the flush succeed; on failure the
@@ -17,6 +23,17 @@ pub fn write(path: &Path, fill: impl FnOnce(&mut dyn Write) -> io::Result<()>) -
     let mut staged = Staged::create(path)?;
     fill(&mut staged)?;
     staged.commit()
+}
+
+/// Whether `path` is a temporary file of `target` left by a run killed before its rename.
+pub fn is_staged(path: &Path, target: &Path) -> bool {
+    let (Some(name), Some(of)) = (path.file_name(), target.file_name()) else {
+        return false;
+    };
+    path.parent() == target.parent()
+        && name
+            .to_string_lossy()
+            .starts_with(&format!(".{}.tmp-", of.to_string_lossy()))
 }
 
 /// A file written in steps and put in place whole: [`Staged::commit`] renames it over the target;
@@ -96,5 +113,23 @@ mod tests {
             1,
             "no temporary left"
         );
+    }
+
+    #[test]
+    fn a_staged_file_is_known_by_its_target() {
+        let d = tempfile::tempdir().unwrap();
+        let target = d.path().join("version.json");
+        let staged = super::Staged::create(&target).unwrap();
+        let tmp = std::fs::read_dir(d.path())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        assert!(super::is_staged(&tmp, &target));
+        assert!(!super::is_staged(&target, &target));
+        assert!(!super::is_staged(&d.path().join("other.json"), &target));
+        drop(staged);
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 0);
     }
 }
