@@ -9,6 +9,7 @@ use crate::style::Style;
 use crate::wire_stories::StoriesSummary;
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
+use jtbd_model::MetaKey;
 use jtbd_stories::{Knowledge, Record};
 use std::io::Write;
 use std::time::Instant;
@@ -25,7 +26,7 @@ fn admitted(r: &Record, args: &StoriesArgs) -> bool {
         || args
             .role
             .iter()
-            .any(|want| has("role", want) || has("title", want));
+            .any(|want| MetaKey::JOB.iter().any(|k| has(k.as_str(), want)));
     let mut keys: Vec<&str> = args.wheres.iter().map(|(k, _)| k.as_str()).collect();
     keys.sort_unstable();
     keys.dedup();

@@ -19,15 +19,21 @@
 //! they ask at least half as many questions for their words as the most asking host.
 
 use crate::labels::labels;
-use jtbd_model::{Interview, Role, Speaker};
+use jtbd_model::{Interview, MetaKey, Role, Speaker};
 
 /// Metadata keys naming the interviewer side.
-const INTERVIEWER_KEYS: [&str; 5] = ["interviewer", "interviewers", "host", "hosts", "moderator"];
+const INTERVIEWER_KEYS: [&str; 5] = [
+    MetaKey::Interviewer.as_str(),
+    "interviewers",
+    "host",
+    "hosts",
+    "moderator",
+];
 /// Metadata keys naming the interviewee side.
 const INTERVIEWEE_KEYS: [&str; 6] = [
     "interviewee",
     "interviewees",
-    "participant",
+    MetaKey::Participant.as_str(),
     "respondent",
     "guest",
     "guests",

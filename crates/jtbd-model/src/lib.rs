@@ -8,6 +8,9 @@
 //! (`source[byte_start..byte_end]`), so any quote the tool ever shows can be found again.
 
 pub mod atomic;
+mod meta_key;
+
+pub use meta_key::{MetaKey, Metadata};
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -109,7 +109,7 @@ pub fn forces_by_interview(study: &Study<'_>) -> String {
 
 /// Signals per force summed by the values of a metadata field (`role`, `size`, `industry`);
 /// `None` when no interview has the field.
-pub fn forces_by_field(study: &Study<'_>, field: &str) -> Option<String> {
+pub fn forces_by_field(study: &Study<'_>, field: jtbd_model::MetaKey) -> Option<String> {
     let rows = study.forces_by(field);
     (!rows.is_empty()).then(|| stacked_bars(&format!("Signals per force, by {field}"), &rows))
 }

@@ -13,14 +13,7 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Metadata keys that have a column of their own, to sort and filter by without a join; every
 /// key is also in the `metadata` column.
-const META_COLUMNS: [&str; 6] = [
-    "participant",
-    "role",
-    "title",
-    "company",
-    "industry",
-    "size",
-];
+const META_COLUMNS: [jtbd_model::MetaKey; 6] = jtbd_model::MetaKey::COLUMNS;
 
 /// The CSV columns of an interview's metadata (a participant's `role` is `participant_role`,
 /// beside the speaker's `role`).
@@ -41,7 +34,8 @@ pub fn metadata_cells(m: &BTreeMap<String, String>) -> [Cow<'_, str>; 7] {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("; ");
-    let [a, b, c, d, e, f] = META_COLUMNS.map(|k| safe(m.get(k).map_or("", String::as_str)));
+    let [a, b, c, d, e, f] =
+        META_COLUMNS.map(|k| safe(m.get(k.as_str()).map_or("", String::as_str)));
     [a, b, c, d, e, f, safe(&all).into_owned().into()]
 }
 

@@ -6,6 +6,7 @@
 use crate::charts;
 use crate::{Study, escape};
 use jtbd_model::Force;
+use jtbd_model::{MetaKey, Metadata};
 use jtbd_stories::{Quote, SignalRef};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -135,7 +136,7 @@ fn filters(study: &Study<'_>, s: &mut String) {
     let roles: std::collections::BTreeSet<&str> = study
         .records
         .iter()
-        .filter_map(|r| r.metadata.get("role").map(String::as_str))
+        .filter_map(|r| r.metadata.meta(MetaKey::Role))
         .collect();
     s.push_str("<nav id=\"filters\" hidden><label>force <select name=\"force\"><option value=\"\">all</option>");
     for f in [Force::Anxiety, Force::Frustration, Force::DesiredProgress] {
@@ -168,7 +169,7 @@ fn charts_section(study: &Study<'_>, s: &mut String) {
         s.push_str("<h3>Themes by segment</h3>");
         s.push_str(&svg);
     }
-    for field in ["role", "size", "industry"] {
+    for field in MetaKey::BREAKDOWNS {
         if let Some(svg) = charts::forces_by_field(study, field) {
             let _ = write!(s, "<h3>Forces by {field}</h3>{svg}");
         }
@@ -227,7 +228,7 @@ fn quote_html(
 ) {
     let rec = &study.records[record];
     let seg = segs.get(record).copied().filter(|&k| k > 0);
-    let role = rec.metadata.get("role").map_or("", String::as_str);
+    let role = rec.metadata.meta(MetaKey::Role).unwrap_or("");
     let _ = write!(
         s,
         "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\">{}<cite>{force_name} · {} ({}){} · {}:{}{}</cite></blockquote>",
@@ -373,7 +374,7 @@ fn all_signals(study: &Study<'_>, s: &mut String) {
                 escape(study.shown(&i.path))
             );
         }
-        let role = i.metadata.get("role").map_or("", String::as_str);
+        let role = i.metadata.meta(MetaKey::Role).unwrap_or("");
         let _ = write!(
             s,
             "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"\">{}<cite>{} ({}) · {} {:.2} · {}:{}{}</cite></blockquote>",

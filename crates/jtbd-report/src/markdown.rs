@@ -92,11 +92,11 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .map(|i| (study.shown(i.interviewee()).to_owned(), i.forces)),
     );
-    for field in ["role", "size", "industry"] {
+    for field in jtbd_model::MetaKey::BREAKDOWNS {
         let rows = study.forces_by(field);
         if !rows.is_empty() {
             let _ = writeln!(s, "## Forces by {field}\n");
-            force_table(&mut s, field, rows.into_iter());
+            force_table(&mut s, field.as_str(), rows.into_iter());
         }
     }
 

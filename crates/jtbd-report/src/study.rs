@@ -164,10 +164,14 @@ impl<'a> Study<'a> {
     /// Signals per force summed over the interviews with each value of a metadata field (`role`,
     /// `size`, `industry`), values in order (numbers as numbers: `150` before `1200`); empty
     /// when no interview has the field.
-    pub fn forces_by(&self, field: &str) -> Vec<(String, PerForce<usize>)> {
+    pub fn forces_by(&self, field: jtbd_model::MetaKey) -> Vec<(String, PerForce<usize>)> {
         let mut by: BTreeMap<&str, PerForce<usize>> = BTreeMap::new();
         for i in self.interviews {
-            let Some(v) = i.metadata.get(field).filter(|v| !v.trim().is_empty()) else {
+            let Some(v) = i
+                .metadata
+                .get(field.as_str())
+                .filter(|v| !v.trim().is_empty())
+            else {
                 continue;
             };
             by.entry(v.as_str()).or_default().add(&i.forces);

@@ -4,6 +4,7 @@
 
 use crate::wire::ClockTime;
 use jtbd_model::Force;
+use jtbd_model::Metadata;
 use jtbd_stories::{
     Chain, Drafted, Findings, Origin, Party, Quote, Record, Segment, SignalRef, Slot, Story, Theme,
 };
@@ -65,7 +66,7 @@ impl<'a> WireQuote<'a> {
         let role = records
             .iter()
             .find(|r| r.id == self.interview)
-            .and_then(|r| r.metadata.get("role").or_else(|| r.metadata.get("title")));
+            .and_then(|r| r.metadata.job());
         let name = match self.speaker {
             Some(label) if label != self.interviewee => format!("{} as {label}", self.interviewee),
             _ => self.interviewee.to_owned(),

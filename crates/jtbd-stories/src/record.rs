@@ -72,7 +72,7 @@ impl Quote {
 pub fn interviewee(interview: &Interview) -> String {
     interview
         .metadata
-        .get("participant")
+        .get(jtbd_model::MetaKey::Participant.as_str())
         .filter(|p| !p.trim().is_empty())
         .cloned()
         .or_else(|| {

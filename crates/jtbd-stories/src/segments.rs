@@ -6,6 +6,7 @@ use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::scan::{Key, NONE, Scanned};
 use crate::themes::{SignalRef, Theme};
+use jtbd_model::MetaKey;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -30,7 +31,13 @@ pub struct Segment {
 }
 
 /// Metadata keys that say nothing about who someone is.
-const NOT_PROFILE: [&str; 5] = ["participant", "interviewer", "date", "file", "speakers"];
+const NOT_PROFILE: [&str; 5] = [
+    MetaKey::Participant.as_str(),
+    MetaKey::Interviewer.as_str(),
+    MetaKey::Date.as_str(),
+    "file",
+    "speakers",
+];
 
 fn cosine(a: &[f64], b: &[f64]) -> f64 {
     let dot: f64 = a.iter().zip(b).map(|(x, y)| x * y).sum();

@@ -10,6 +10,7 @@ use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::scan::{Key, NONE, Scanned};
 use jtbd_model::Force;
+use jtbd_model::MetaKey;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -379,12 +380,14 @@ pub fn strength(records: &[Record], scanned: &Scanned, signals: &[SignalRef]) ->
         ..Strength::default()
     };
     let interviews: BTreeSet<usize> = signals.iter().map(|r| r.record).collect();
-    let distinct = |key: &[&str]| {
+    let distinct = |key: &[MetaKey]| {
         interviews
             .iter()
             .filter_map(|&r| {
                 let m = &records[r].metadata;
-                key.iter().find_map(|k| m.get(*k)).map(|v| v.to_lowercase())
+                key.iter()
+                    .find_map(|k| m.get(k.as_str()))
+                    .map(|v| v.to_lowercase())
             })
             .collect::<BTreeSet<_>>()
             .len()
@@ -394,8 +397,8 @@ pub fn strength(records: &[Record], scanned: &Scanned, signals: &[SignalRef]) ->
         .map(|&r| records[r].interviewee.as_str())
         .collect::<BTreeSet<_>>()
         .len();
-    s.companies = distinct(&["company"]);
-    s.roles = distinct(&["role", "title"]);
+    s.companies = distinct(&[MetaKey::Company]);
+    s.roles = distinct(&MetaKey::JOB);
     for r in signals {
         let scan = scanned.of(*r);
         s.past += usize::from(scan.past);

@@ -552,8 +552,9 @@ pub fn read(source: &str, format: Format) -> Result<Parsed, IngestError> {
                 "attendees" | "participants"
             );
             // A heading names the document ("Q3 renewal call"), never a job title.
-            if !heading.is_empty() && !after_attendees && !metadata.contains_key("heading") {
-                metadata.insert("heading".into(), heading.to_owned());
+            let key = jtbd_model::MetaKey::Heading.as_str();
+            if !heading.is_empty() && !after_attendees && !metadata.contains_key(key) {
+                metadata.insert(key.into(), heading.to_owned());
             }
             continue;
         }
