@@ -465,3 +465,43 @@ fn reports_name_no_path_of_this_machine() {
         );
     }
 }
+
+/// Quotes read as words where people read them (report, CSV), markup escapes resolved, while the
+/// machine outputs keep the verbatim bytes at the place they name.
+#[test]
+fn shown_quotes_read_as_words_and_places_stay_exact() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("calls");
+    std::fs::create_dir(&src).unwrap();
+    let text = "**Host:** What slows the team down?\n\n**Noor Halabi:** I keep rebuilding the same \
+                audit report by hand \\[unintelligible 00:04:03\\] every single quarter.\n";
+    std::fs::write(src.join("noor.md"), text).unwrap();
+    let out = d.path().join("out");
+    ok(&[
+        "analyze",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    // (`report.md` lists themed quotes only: one interview makes no theme.)
+    for name in ["report.html", "signals.csv"] {
+        let shown = read(name);
+        assert!(
+            shown.contains("by hand [unintelligible 00:04:03] every"),
+            "{name}: {shown}"
+        );
+        assert!(!shown.contains("\\[unintelligible"), "{name}");
+    }
+    let signals = crate::support::messages(read("signals.jsonl").as_bytes());
+    let quotes = crate::support::of_type(&signals, "signal");
+    assert_eq!(quotes.len(), 1, "{signals:?}");
+    let q = quotes[0];
+    let (a, b) = (
+        q["byte_start"].as_u64().unwrap() as usize,
+        q["byte_end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(q["text"].as_str().unwrap(), &text[a..b]);
+    assert!(text[a..b].contains("\\[unintelligible"));
+}

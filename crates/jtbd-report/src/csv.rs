@@ -108,7 +108,9 @@ pub fn signal_cells(row: &crate::SignalRow) -> [Cow<'_, str>; 12] {
         format!("{:.3}", row.confidence).into(),
         row.rules.join(" ").into(),
         safe(&row.cues.join(" | ")).into_owned().into(),
-        safe(&s.text),
+        safe(&jtbd_text::markup::readable(&s.text))
+            .into_owned()
+            .into(),
         safe(row.question.as_deref().unwrap_or("")),
     ]
 }
@@ -231,7 +233,11 @@ pub fn stories(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
             match slot {
                 Some(d) => {
                     let rec = &study.records[d.evidence.record];
-                    row.push(safe(&d.evidence.quote.text).into_owned().into());
+                    row.push(
+                        safe(&jtbd_text::markup::readable(&d.evidence.quote.text))
+                            .into_owned()
+                            .into(),
+                    );
                     row.push(
                         safe(&format!("{}:{}", rec.path, d.evidence.quote.line))
                             .into_owned()

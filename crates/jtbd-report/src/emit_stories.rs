@@ -126,7 +126,7 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
         let _ = writeln!(
             o,
             "{indent}\"{}\"\n{indent}  {} {}",
-            q.text(),
+            jtbd_text::markup::readable(q.text()),
             st.dim("—"),
             st.dim(&format!("{}, {}", q.who(records), q.place()))
         );
@@ -269,7 +269,7 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
         let _ = writeln!(
             o,
             "> {}\n>\n> — {}, {}\n",
-            md(q.text()),
+            md(&jtbd_text::markup::readable(q.text())),
             md(&q.who(records)),
             code(&q.place())
         );

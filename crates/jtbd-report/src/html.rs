@@ -234,7 +234,7 @@ fn quote_html(
         "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\">{}<cite>{force_name} · {} ({}){} · {}:{}{}</cite></blockquote>",
         escape(role),
         seg.map(|k| k.to_string()).unwrap_or_default(),
-        escape(&q.text),
+        escape(&jtbd_text::markup::readable(&q.text)),
         escape(
             q.speaker
                 .as_deref()
@@ -379,7 +379,7 @@ fn all_signals(study: &Study<'_>, s: &mut String) {
             s,
             "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"\">{}<cite>{} ({}) · {} {:.2} · {}:{}{}</cite></blockquote>",
             escape(role),
-            escape(&sig.quote.text),
+            escape(&jtbd_text::markup::readable(&sig.quote.text)),
             escape(sig.quote.speaker.as_deref().unwrap_or("")),
             sig.quote.role.as_str(),
             sig.force.as_str().replace('_', " "),

@@ -236,7 +236,7 @@ fn quote(s: &mut String, study: &Study<'_>, record: usize, q: &Quote, indent: &s
     let _ = writeln!(
         s,
         "{indent}> {}  \n{indent}> — {} ({}), `{}:{}`{}",
-        md(&q.text),
+        md(&jtbd_text::markup::readable(&q.text)),
         md(q.speaker
             .as_deref()
             .unwrap_or(study.shown(&rec.interviewee))),

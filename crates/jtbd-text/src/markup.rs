@@ -7,6 +7,26 @@
 use crate::lexicon::text_lexicon;
 use std::ops::Range;
 
+/// A quote as people read it: Markdown escapes resolved (`\[unintelligible 00:04:03\]` reads
+/// `[unintelligible 00:04:03]`, `shipit \[at\] changelog` reads `shipit [at] changelog`). Only for
+/// text shown to people (reports, CSV cells, terminal views): the quote's place still names the
+/// exact bytes, and machine outputs keep the verbatim text.
+pub fn readable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains('\\') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        // CommonMark: a backslash before ASCII punctuation escapes it; any other stays.
+        if c == '\\' && chars.peek().is_some_and(char::is_ascii_punctuation) {
+            continue;
+        }
+        out.push(c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// What a piece of markup is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MarkupKind {
@@ -166,5 +186,18 @@ mod tests {
             kinds("[laughtrack]").is_empty(),
             "a prefix must end at a word end"
         );
+    }
+
+    #[test]
+    fn readable_text_drops_markdown_escapes_only() {
+        assert_eq!(
+            super::readable(r"So \[unintelligible 00:04:03.00\] we shipped it."),
+            "So [unintelligible 00:04:03.00] we shipped it."
+        );
+        assert_eq!(super::readable(r"a \\ b \* c \d"), r"a \ b * c \d");
+        assert!(matches!(
+            super::readable("plain words"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }
