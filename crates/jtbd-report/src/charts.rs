@@ -20,12 +20,18 @@ const ROW: usize = 22;
 
 /// One horizontal bar per row, split by force, with the counts written on the bar.
 pub fn stacked_bars(title: &str, rows: &[(String, PerForce<usize>)]) -> String {
-    let max = rows
+    let rows: Vec<(String, PerForce<f64>)> = rows
         .iter()
-        .map(|(_, n)| n.total())
-        .max()
-        .unwrap_or(0)
-        .max(1);
+        .map(|(label, n)| (label.clone(), PerForce(n.0.map(|v| v as f64))))
+        .collect();
+    stacked_bars_of(title, &rows, 0)
+}
+
+/// [`stacked_bars`] of any amounts, shown with `decimals` decimals.
+fn stacked_bars_of(title: &str, rows: &[(String, PerForce<f64>)], decimals: usize) -> String {
+    let sum = |n: &PerForce<f64>| n.iter().map(|(_, v)| *v).sum::<f64>();
+    let max = rows.iter().map(|(_, n)| sum(n)).fold(0.0, f64::max);
+    let max = if max > 0.0 { max } else { 1.0 };
     let plot = WIDTH - LABEL - 60;
     let height = 40 + rows.len() * ROW + 30;
     let mut s = String::new();
@@ -37,7 +43,7 @@ pub fn stacked_bars(title: &str, rows: &[(String, PerForce<usize>)]) -> String {
     legend(&mut s, 10);
     for (k, (label, counts)) in rows.iter().enumerate() {
         let y = 40 + k * ROW;
-        let total: usize = counts.total();
+        let total = sum(counts);
         let _ = write!(
             s,
             r#"<text x="{}" y="{}" text-anchor="end" class="label">{}</text>"#,
@@ -47,13 +53,13 @@ pub fn stacked_bars(title: &str, rows: &[(String, PerForce<usize>)]) -> String {
         );
         let mut x = LABEL as f64;
         for (f, &n) in counts.iter() {
-            if n == 0 {
+            if n <= 0.0 {
                 continue;
             }
-            let w = n as f64 * plot as f64 / max as f64;
+            let w = n * plot as f64 / max;
             let _ = write!(
                 s,
-                r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}"><title>{}: {n} {}</title></rect>"#,
+                r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}"><title>{}: {n:.decimals$} {}</title></rect>"#,
                 y + 3,
                 ROW - 6,
                 colour(f),
@@ -64,7 +70,7 @@ pub fn stacked_bars(title: &str, rows: &[(String, PerForce<usize>)]) -> String {
         }
         let _ = write!(
             s,
-            r#"<text x="{:.1}" y="{}" class="count">{total}</text>"#,
+            r#"<text x="{:.1}" y="{}" class="count">{total:.decimals$}</text>"#,
             x + 6.0,
             y + 15
         );
@@ -97,14 +103,21 @@ fn short(s: &str, max: usize) -> String {
     }
 }
 
-/// Signals per force for each interview, labelled by who was interviewed.
+/// Signals per force for each interview per 1,000 of its words (a long interview does not
+/// win by length), labelled by who was interviewed, the highest rate first.
 pub fn forces_by_interview(study: &Study<'_>) -> String {
-    let rows: Vec<(String, PerForce<usize>)> = study
+    let mut rows: Vec<(String, PerForce<f64>)> = study
         .interviews
         .iter()
-        .map(|i| (study.shown(i.interviewee()).to_owned(), i.forces))
+        .map(|i| {
+            let per = 1000.0 / (i.words.max(1) as f64);
+            let rate = PerForce(i.forces.0.map(|n| n as f64 * per));
+            (study.shown(i.interviewee()).to_owned(), rate)
+        })
         .collect();
-    stacked_bars("Signals per force, by interview", &rows)
+    let total = |n: &PerForce<f64>| n.iter().map(|(_, v)| *v).sum::<f64>();
+    rows.sort_by(|a, b| total(&b.1).total_cmp(&total(&a.1)).then(a.0.cmp(&b.0)));
+    stacked_bars_of("Signals per force per 1,000 words, by interview", &rows, 1)
 }
 
 /// Signals per force summed by the values of a metadata field (`role`, `size`, `industry`);
@@ -201,5 +214,12 @@ mod tests {
             "legend plus Ann's three forces"
         );
         assert!(svg.contains(r#"class="count">6<"#));
+    }
+
+    #[test]
+    fn rates_show_their_decimals() {
+        let svg = stacked_bars_of("t", &[("Ann".into(), PerForce([0.5, 1.25, 0.0, 0.0]))], 1);
+        assert!(svg.contains(r#"class="count">1.8<"#), "{svg}");
+        assert!(svg.contains("Ann: 0.5 anxiety"), "{svg}");
     }
 }

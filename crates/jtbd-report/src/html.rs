@@ -164,6 +164,10 @@ fn filters(study: &Study<'_>, s: &mut String) {
 
 fn charts_section(study: &Study<'_>, s: &mut String) {
     s.push_str("<section id=\"charts\"><h2>Charts</h2><h3>Forces by interview</h3>");
+    s.push_str(
+        "<p class=\"muted\">Signals of every speaker per 1,000 words of the interview, so that a \
+         long interview does not lead by length; the highest rate first.</p>",
+    );
     s.push_str(&charts::forces_by_interview(study));
     if let Some(svg) = charts::themes_by_segment(study) {
         s.push_str("<h3>Themes by segment</h3>");
@@ -171,7 +175,10 @@ fn charts_section(study: &Study<'_>, s: &mut String) {
     }
     for field in MetaKey::BREAKDOWNS {
         if let Some(svg) = charts::forces_by_field(study, field) {
-            let _ = write!(s, "<h3>Forces by {field}</h3>{svg}");
+            let _ = write!(
+                s,
+                "<h3>Forces by {field}</h3><p class=\"muted\">Signals counted over the interviews with each {field}.</p>{svg}"
+            );
         }
     }
     s.push_str("</section>\n");
