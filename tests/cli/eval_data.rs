@@ -106,15 +106,19 @@ fn real_transcripts_lose_no_words() {
     // All 34. The 2 words the-changelog-501.md once seemed to lose were the `to` of its two
     // `**Break:** \[17:22\] to \[19:53\]` directions, which no one says: the count now leaves
     // directions out, as the reader does (and `\[laugh\]` as well as `\[laughs\]`).
-    let (_, msgs, _) = ingest_jsonl(&[dir.to_str().unwrap()]);
+    let (code, msgs, stderr) = ingest_jsonl(&[dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let interviews = of_type(&msgs, "interview");
+    assert_eq!(interviews.len(), 34);
     let mut total = (0, 0);
-    for i in of_type(&msgs, "interview") {
+    for i in interviews {
         let path = i["path"].as_str().unwrap();
         let expected = independent_word_count(&std::fs::read_to_string(path).unwrap());
         let got = i["word_count"].as_u64().unwrap() as usize;
         assert_eq!(got, expected, "{path}");
         total = (total.0 + got, total.1 + expected);
     }
+    assert!(total.0 > 0);
     eprintln!("words in turns {} = words in files {}", total.0, total.1);
 }
 
@@ -139,12 +143,14 @@ fn real_exports_match_their_documented_counts() {
     .into_iter()
     .collect();
     let turns = of_type(&msgs, "turn");
+    let mut checked = Vec::new();
     for i in of_type(&msgs, "interview") {
         let path = i["path"].as_str().unwrap();
         let name = path.rsplit('/').next().unwrap();
         let Some(&(format, speakers, labelled)) = want.get(name) else {
             continue;
         };
+        checked.push(name);
         let labelled_turns = turns
             .iter()
             .filter(|t| t["path"] == path && t["speaker"] != Value::Null)
@@ -159,4 +165,10 @@ fn real_exports_match_their_documented_counts() {
             "{name}"
         );
     }
+    checked.sort_unstable();
+    assert_eq!(
+        checked,
+        want.keys().copied().collect::<Vec<_>>(),
+        "every export read"
+    );
 }

@@ -408,15 +408,19 @@ fn output_is_safe_for_spreadsheets() {
         .args(["ingest", p.to_str().unwrap(), "--format", "csv", "--quiet"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(0));
     let mut r = csv::Reader::from_reader(out.stdout.as_slice());
-    for rec in r.records() {
-        for cell in rec.unwrap().iter() {
-            assert!(
-                !cell.starts_with(['=', '+', '-', '@']),
-                "formula cell {cell:?}"
-            );
-        }
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    for cell in rows.iter().flat_map(|r| r.iter()) {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@']),
+            "formula cell {cell:?}"
+        );
     }
+    let cells: Vec<&str> = rows.iter().flat_map(|r| r.iter()).collect();
+    assert!(cells.contains(&"'=HYPERLINK(\"http://x\"): +1 said -2 is fine."));
+    assert!(cells.contains(&"'@SUM(A1) ok."));
 }
 
 #[test]

@@ -22,7 +22,7 @@ fn transcript() -> String {
          Interviewer: Anything else?\n\
          Dana: =HYPERLINK(\"http://x\") it is so frustrating to redo the export by hand.\n\
          Interviewer: And the tooling?\n\
-         Dana: I am worried **the _vendor_** [link](javascript:x) | # will lock us in {BIDI}for years.\n"
+         Dana: I am worried **the _vendor_** [link](javascript:x) | # will lock us in {BIDI}for \u{1b}[2J years.\n"
     )
 }
 
@@ -63,6 +63,22 @@ fn assert_inert_markup(what: &str, text: &str) {
         assert!(!text.contains(raw), "{what}: {raw} left raw");
     }
     assert!(!text.contains(BIDI), "{what}: a direction control left in");
+}
+
+/// Terminal views: the words are there, and no direction control or escape character reaches
+/// the terminal (output is not a terminal here, so no colour codes of ours either).
+fn assert_inert_terminal(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    assert!(text.contains(IMG), "{what}: the quote is not shown: {text}");
+    assert!(
+        text.contains("⟨U+202E⟩"),
+        "{what}: the control is not shown"
+    );
+    assert!(!text.contains(BIDI), "{what}: a direction control left in");
+    assert!(
+        !text.contains('\u{1b}'),
+        "{what}: an escape character left in"
+    );
 }
 
 /// JSON: every line parses, and the hostile words come back exactly.
@@ -123,7 +139,6 @@ fn assert_no_formula(what: &str, bytes: &[u8]) {
 fn hostile_text_is_inert_in_every_output_format() {
     let d = folder();
     let dir = d.path().to_str().unwrap();
-    let mut formats = 0;
 
     // The reading commands.
     for cmd in ["ingest", "extract"] {
@@ -132,11 +147,9 @@ fn hostile_text_is_inert_in_every_output_format() {
         if cmd == "extract" {
             assert_no_formula(cmd, &run(&[cmd, dir, "--format", "csv"]));
         }
-        run(&[cmd, dir, "--format", "human"]);
-        formats += 4;
+        assert_inert_terminal(cmd, &run(&[cmd, dir, "--format", "human"]));
     }
     assert_no_formula("ingest csv", &run(&["ingest", dir, "--format", "csv"]));
-    formats += 1;
 
     // `jtbd stories`, every format.
     let md = String::from_utf8(run(&["stories", dir, "--format", "markdown"])).unwrap();
@@ -153,8 +166,7 @@ fn hostile_text_is_inert_in_every_output_format() {
         &run(&["stories", dir, "--format", "json"]),
         true,
     );
-    run(&["stories", dir, "--format", "human"]);
-    formats += 4;
+    assert_inert_terminal("stories", &run(&["stories", dir, "--format", "human"]));
 
     // `jtbd analyze`: every file it writes.
     let out = tempfile::tempdir().unwrap();
@@ -172,7 +184,6 @@ fn hostile_text_is_inert_in_every_output_format() {
     for name in ["interviews.jsonl", "signals.jsonl", "stories.jsonl"] {
         assert_json_round_trips(name, &read(name), false);
     }
-    formats += 7;
 
     // Search: JSON and CSV of hits.
     let idx = o.join("index");
@@ -183,7 +194,6 @@ fn hostile_text_is_inert_in_every_output_format() {
         "search csv",
         &run(&["search", "export", "--index", idx, "--format", "csv"]),
     );
-    formats += 2;
 
     // Classify, as a user pipes the sentences in.
     let lines = transcript();
@@ -198,7 +208,6 @@ fn hostile_text_is_inert_in_every_output_format() {
     };
     assert_json_round_trips("classify jsonl", &classify("jsonl"), false);
     assert_no_formula("classify csv", &classify("csv"));
-    formats += 2;
 
     // Exports: REFI-QDA XML and search-engine NDJSON.
     let qdpx = o.join("study.qdpx");
@@ -214,6 +223,10 @@ fn hostile_text_is_inert_in_every_output_format() {
     let mut xml = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("project.qde").unwrap(), &mut xml).unwrap();
     assert_inert_markup("project.qde", &xml);
+    assert!(
+        xml.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "the quote is not in the project"
+    );
     let qdc = o.join("codebook.qdc");
     run(&["export", "qdc", dir, "-o", qdc.to_str().unwrap(), "--quiet"]);
     assert_inert_markup("qdc", &std::fs::read_to_string(&qdc).unwrap());
@@ -231,7 +244,4 @@ fn hostile_text_is_inert_in_every_output_format() {
         &std::fs::read(qw.join("docs-0001.ndjson")).unwrap(),
         false,
     );
-    formats += 3;
-    // Every format of every command that writes transcript text.
-    assert_eq!(formats, 27);
 }

@@ -326,13 +326,10 @@ fn signals_and_hits_carry_the_interview_metadata() {
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let header = reader.headers().unwrap().clone();
     let company = header.iter().position(|h| h == "company").unwrap();
-    assert!(
-        reader
-            .records()
-            .map(Result::unwrap)
-            .all(|r| !r[company].is_empty()),
-        "{csv}"
-    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(rows.iter().all(|r| !r[company].is_empty()), "{csv}");
+    assert!(rows.iter().any(|r| &r[company] == "Orbit"), "{csv}");
 }
 
 #[test]

@@ -180,11 +180,17 @@ fn the_output_is_the_same_bytes_whatever_the_threads() {
             })
             .collect::<Vec<_>>()
     };
-    let (_, one, _) = stories(&["corpora/", "--format", "jsonl", "--threads", "1"]);
-    let (_, two, _) = stories(&["corpora/", "--format", "jsonl", "--threads", "2"]);
+    let (c1, one, _) = stories(&["corpora/", "--format", "jsonl", "--threads", "1"]);
+    let (c2, two, _) = stories(&["corpora/", "--format", "jsonl", "--threads", "2"]);
+    assert_eq!((c1, c2), (0, 0));
+    let msgs = messages(&one);
+    assert_eq!(of_type(&msgs, "theme").len(), 12);
+    assert!(!of_type(&msgs, "story").is_empty());
     assert_eq!(strip(one), strip(two));
-    let (_, a, _) = stories(&["corpora/", "--format", "markdown", "--threads", "1"]);
-    let (_, b, _) = stories(&["corpora/", "--format", "markdown", "--threads", "2"]);
+    let (c1, a, _) = stories(&["corpora/", "--format", "markdown", "--threads", "1"]);
+    let (c2, b, _) = stories(&["corpora/", "--format", "markdown", "--threads", "2"]);
+    assert_eq!((c1, c2), (0, 0));
+    assert!(String::from_utf8_lossy(&a).contains("## 1. "));
     assert_eq!(a, b);
 }
 
@@ -194,14 +200,23 @@ fn filters_narrow_the_interviews_and_nothing_found_says_why() {
     let msgs = messages(&out);
     let summary = of_type(&msgs, "summary")[0];
     assert!(summary["filtered_out"].as_u64().unwrap() > 0, "{summary}");
-    if code == 0 {
-        for t in of_type(&msgs, "theme") {
-            for q in t["quotes"].as_array().unwrap() {
-                let path = q["path"].as_str().unwrap();
-                assert!(path.contains("ciso") || path.contains("podcast"), "{path}");
-            }
+    assert_eq!(code, 0);
+    // The CISOs of `corpora/participants.csv`.
+    let cisos = ["Dana Okafor", "Omar Haddad", "Elena Vasquez"];
+    let themes = of_type(&msgs, "theme");
+    assert!(!themes.is_empty());
+    let mut quotes = 0;
+    for t in themes {
+        for who in t["interviewees"].as_array().unwrap() {
+            assert!(cisos.contains(&who.as_str().unwrap()), "{who}");
+        }
+        for q in t["quotes"].as_array().unwrap() {
+            let path = q["path"].as_str().unwrap();
+            assert!(path.contains("ciso") || path.contains("podcast"), "{path}");
+            quotes += 1;
         }
     }
+    assert!(quotes > 0);
     let (code, _, err) = stories(&["corpora/", "--min-interviewees", "40"]);
     assert_eq!(code, 1);
     assert!(err.contains("no theme is shared by 40 or more"), "{err}");

@@ -812,10 +812,17 @@ examples = [
     fn cues_are_places_in_the_text() {
         let set = RuleSet::embedded().unwrap();
         let text = "Honestly, the scripts drive me crazy and I'm worried about lock-in.";
-        for hit in set.classify(text).hits {
-            for c in hit.cues {
-                assert!(!text[c].trim().is_empty());
-            }
-        }
+        let hits = set.classify(text).hits;
+        let forces: Vec<Force> = hits.iter().map(|h| h.force).collect();
+        assert!(forces.contains(&Force::Frustration), "{forces:?}");
+        assert!(forces.contains(&Force::Anxiety), "{forces:?}");
+        let cues: Vec<&str> = hits
+            .iter()
+            .flat_map(|h| h.cues.iter().map(|c| &text[c.clone()]))
+            .collect();
+        assert!(!cues.is_empty());
+        assert!(cues.iter().all(|c| !c.trim().is_empty()), "{cues:?}");
+        assert!(cues.iter().any(|c| c.contains("crazy")), "{cues:?}");
+        assert!(cues.iter().any(|c| c.contains("worried")), "{cues:?}");
     }
 }

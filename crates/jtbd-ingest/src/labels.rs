@@ -134,6 +134,7 @@ mod tests {
 
     #[test]
     fn every_cohost_cue_says_host() {
+        assert!(!super::labels().cohost_cues.is_empty());
         for cue in &super::labels().cohost_cues {
             assert!(cue.contains("host"), "{cue}");
         }

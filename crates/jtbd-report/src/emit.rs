@@ -296,7 +296,7 @@ impl Render for Human {
                 .iter()
                 .flat_map(|sen| sen.text(&i.source).split_whitespace())
                 .collect();
-            let mut text = words.join(" ");
+            let mut text = crate::terminal(&words.join(" ")).into_owned();
             if !self.full && text.chars().count() > HUMAN_WIDTH {
                 text = text.chars().take(HUMAN_WIDTH - 1).collect::<String>() + "…";
             }

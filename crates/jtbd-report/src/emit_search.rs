@@ -122,11 +122,11 @@ fn highlighted(h: &Hit, style: Style, full: bool) -> String {
             if a < done || b > h.text.len() {
                 continue;
             }
-            s.push_str(&h.text[done..a]);
-            s.push_str(&style.cue(&h.text[a..b]));
+            s.push_str(&crate::terminal(&h.text[done..a]));
+            s.push_str(&style.cue(&crate::terminal(&h.text[a..b])));
             done = b;
         }
-        s.push_str(&h.text[done..]);
+        s.push_str(&crate::terminal(&h.text[done..]));
         return s.replace('\n', " ");
     }
     let mut s = String::new();
@@ -135,11 +135,11 @@ fn highlighted(h: &Hit, style: Style, full: bool) -> String {
     }
     let mut at = 0;
     for r in &h.highlights {
-        s.push_str(&h.snippet[at..r.start]);
-        s.push_str(&style.cue(&h.snippet[r.clone()]));
+        s.push_str(&crate::terminal(&h.snippet[at..r.start]));
+        s.push_str(&style.cue(&crate::terminal(&h.snippet[r.clone()])));
         at = r.end;
     }
-    s.push_str(&h.snippet[at..]);
+    s.push_str(&crate::terminal(&h.snippet[at..]));
     if h.snippet_range.end < h.text.len() {
         s.push('…');
     }

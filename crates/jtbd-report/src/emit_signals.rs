@@ -178,11 +178,11 @@ fn human(out: &mut Vec<u8>, i: &Interview, s: &Signal, style: Style) -> io::Resu
         if c.start < pos || c.end > text.len() {
             continue;
         }
-        shown.push_str(&text[pos..c.start]);
-        shown.push_str(&style.cue(&text[c.clone()]));
+        shown.push_str(&crate::terminal(&text[pos..c.start]));
+        shown.push_str(&style.cue(&crate::terminal(&text[c.clone()])));
         pos = c.end;
     }
-    shown.push_str(&text[pos..]);
+    shown.push_str(&crate::terminal(&text[pos..]));
     let shown: Vec<&str> = shown.split_whitespace().collect();
     writeln!(
         out,

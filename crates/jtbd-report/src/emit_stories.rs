@@ -126,7 +126,7 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
         let _ = writeln!(
             o,
             "{indent}\"{}\"\n{indent}  {} {}",
-            jtbd_text::markup::readable(q.text()),
+            crate::terminal(&jtbd_text::markup::readable(q.text())),
             st.dim("—"),
             st.dim(&format!("{}, {}", q.who(records), q.place()))
         );
@@ -145,7 +145,7 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
                 o,
                 "  {} {}",
                 st.bold(&format!("Story ({}):", s.interviewee)),
-                s.text
+                crate::terminal(s.text)
             );
             for (name, slot) in [
                 ("situation", &s.situation),

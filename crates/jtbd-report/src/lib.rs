@@ -49,17 +49,40 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
             '\'' => out.push_str("&#39;"),
             // Shown, not obeyed: an invisible direction control can make a quote read as
             // something else.
-            c if is_direction_control(c) => {
-                out.push_str(&format!("⟨U+{:04X}⟩", c as u32));
-            }
+            c if is_direction_control(c) => out.push_str(&shown_control(c)),
             c => out.push(c),
         }
     }
     out.into()
 }
 
+/// Transcript text for a terminal: a direction control shown as `⟨U+202E⟩`, any other control
+/// character (an escape sequence that would clear the screen or recolour it, a line break) as a
+/// space. The human views pass every piece of transcript text through it.
+pub fn terminal(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| c.is_control() || is_direction_control(c)) {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if is_direction_control(c) {
+            out.push_str(&shown_control(c));
+        } else if c.is_control() {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// How an invisible direction control is shown: `⟨U+202E⟩`.
+pub(crate) fn shown_control(c: char) -> String {
+    format!("⟨U+{:04X}⟩", c as u32)
+}
+
 /// The invisible characters that change the direction text is shown in (Unicode bidi
-/// controls): [`escape`] and [`markdown::md`] show them as `⟨U+202E⟩`.
+/// controls): [`escape`], [`markdown::md`] and [`terminal`] show them as `⟨U+202E⟩`.
 pub fn is_direction_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
@@ -73,5 +96,13 @@ mod tests {
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
         );
         assert_eq!(super::escape("plain"), "plain");
+        assert_eq!(
+            super::terminal("a\u{1b}[2Jb \u{202E}c\nd"),
+            "a [2Jb ⟨U+202E⟩c d"
+        );
+        assert!(matches!(
+            super::terminal("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

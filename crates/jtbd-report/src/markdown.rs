@@ -29,9 +29,7 @@ pub fn md(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' if starts_reference(&bytes[i + 1..]) => out.push_str("&amp;"),
             '\n' | '\r' => out.push(' '),
-            c if crate::is_direction_control(c) => {
-                let _ = write!(out, "⟨U+{:04X}⟩", c as u32);
-            }
+            c if crate::is_direction_control(c) => out.push_str(&crate::shown_control(c)),
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }

@@ -355,7 +355,17 @@ fn a_story_is_told_by_its_own_themes_want() {
 #[test]
 fn theme_evidence_puts_each_interviewees_strongest_first() {
     let k = Knowledge::embedded().unwrap();
-    let records = sample();
+    let mut records = sample();
+    // Every signal its own strength, so that the order says something.
+    let mut strength = 0.3;
+    for said in records.iter_mut().flat_map(|r| r.said.iter_mut()) {
+        strength += 0.013;
+        said.confidence = if strength > 0.9 {
+            strength - 0.55
+        } else {
+            strength
+        };
+    }
     let f = find(&records, &k, &codebook(), 2);
     assert!(!f.themes.is_empty());
     for t in &f.themes {
@@ -372,9 +382,21 @@ fn theme_evidence_puts_each_interviewees_strongest_first() {
             .collect();
         assert_eq!(t.evidence.len(), sentences.len(), "{}", t.label);
         assert!(t.evidence.iter().all(|r| t.signals.contains(r)));
-        // Within the first of each interviewee, the strongest leads.
+        // The first of each interviewee is their strongest, and the strongest of those leads.
+        for first in &t.evidence[..people.len()] {
+            let best = t
+                .signals
+                .iter()
+                .filter(|r| who(r) == who(first))
+                .map(|r| said(r).confidence)
+                .fold(f64::MIN, f64::max);
+            assert_eq!(said(first).confidence, best, "{}", t.label);
+        }
         for pair in t.evidence[..people.len()].windows(2) {
-            assert!(said(&pair[0]).confidence >= said(&pair[1]).confidence);
+            assert!(said(&pair[0]).confidence > said(&pair[1]).confidence);
+        }
+        for pair in t.evidence[people.len()..].windows(2) {
+            assert!(said(&pair[0]).confidence > said(&pair[1]).confidence);
         }
     }
 }
