@@ -253,15 +253,22 @@ fn qdpx_and_qdc_are_refi_qda_with_exact_selections() {
     }
     // What the schema cannot check: every GUID unique, every reference resolves, every source
     // is in the zip, and each selection's text is the quote it names.
-    let guid = regex::Regex::new(r#" guid="([0-9a-f-]{36})""#).unwrap();
+    let guid = regex::Regex::new(r#" guid="([0-9A-Fa-f-]{36})""#).unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for c in guid.captures_iter(&project) {
         assert!(seen.insert(c[1].to_owned()), "duplicate GUID {}", &c[1]);
     }
-    let target = regex::Regex::new(r#"targetGUID="([0-9a-f-]{36})""#).unwrap();
+    // Every element that carries a guid was read: none escaped the pattern.
+    assert_eq!(seen.len(), project.matches(" guid=\"").count());
+    assert!(seen.len() >= 13 + 12, "{} GUIDs", seen.len());
+    let target = regex::Regex::new(r#"targetGUID="([0-9A-Fa-f-]{36})""#).unwrap();
+    let mut targets = 0;
     for c in target.captures_iter(&project) {
         assert!(seen.contains(&c[1]), "unresolved {}", &c[1]);
+        targets += 1;
     }
+    assert!(targets > 0);
+    assert_eq!(targets, project.matches("targetGUID=\"").count());
     let source = regex::Regex::new(
         r#"<TextSource guid="([^"]+)" name="[^"]*" plainTextPath="internal://([^"]+)""#,
     )

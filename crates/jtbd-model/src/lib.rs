@@ -427,7 +427,9 @@ pub struct Turn {
     /// The turn's text when it is not `source[byte_start..byte_end]` (JSON: the sentences joined
     /// by a space); `None` for every verbatim format and DOCX.
     pub joined: Option<String>,
-    /// Byte ranges of the turn's content pieces, in source order.
+    /// Byte ranges of the pieces of source the turn was read from, in source order: each piece
+    /// whole, a leading timestamp or stage direction included (so the first may start before
+    /// `byte_start`, which is where the words start). Search maps highlights through them.
     pub spans: Vec<Range<usize>>,
     /// The sentences, with inline timestamps and annotations left out.
     pub sentences: Vec<Sentence>,
