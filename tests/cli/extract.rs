@@ -34,6 +34,7 @@ fn signals_quote_the_source_exactly_and_validate() {
         4,
         "every force is found in the corpus: {forces:?}"
     );
+    let (mut exact, mut json_escaped) = (0, 0);
     for s in &signals {
         let path = s["path"].as_str().unwrap();
         let (a, b) = (
@@ -43,11 +44,24 @@ fn signals_quote_the_source_exactly_and_validate() {
         let text = s["text"].as_str().unwrap();
         if !path.ends_with(".docx") {
             let file = crate::support::FileText::read(path);
-            assert!(
-                file.get(a, b)
-                    .is_some_and(|q| q == text || path.ends_with(".json")),
-                "{s}"
-            );
+            let q = file.get(a, b).unwrap_or_else(|| panic!("{s}"));
+            // JSON keeps the unescaped text beside the place: equal wherever the literal holds
+            // no escape; else the place still spans the words (first and last word in it).
+            if path.ends_with(".json") && q.contains(['\\', '"']) {
+                let words: Vec<&str> = text
+                    .split_whitespace()
+                    .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                assert!(
+                    q.contains(words[0]) && q.contains(words[words.len() - 1]),
+                    "{s}"
+                );
+                json_escaped += 1;
+            } else {
+                assert_eq!(q, text, "{s}");
+                exact += 1;
+            }
         }
         for c in s["cues"].as_array().unwrap() {
             let (x, y) = (
@@ -64,6 +78,11 @@ fn signals_quote_the_source_exactly_and_validate() {
             "interviewers are not read by default"
         );
     }
+    // Most quotes are checked byte for byte; DOCX (zipped XML) is checked by its reader's tests.
+    assert!(
+        exact >= signals.len() * 3 / 4,
+        "{exact} exact, {json_escaped} escaped JSON"
+    );
     let summary = of_type(&msgs, "summary")[0];
     let total: u64 = ["anxiety", "frustration", "desired_progress", "habit"]
         .iter()
