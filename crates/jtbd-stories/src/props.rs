@@ -21,7 +21,20 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
     let mut said = Vec::new();
     for (turn, (force, words)) in sentences.iter().enumerate() {
         let text: Vec<&str> = words.iter().map(|w| WORDS[*w % WORDS.len()]).collect();
-        let text = format!("{}.", text.join(" "));
+        // Every fourth sentence a want in the grammar's form, with its outcome, about theme
+        // words: so that stories form and their checks run.
+        let text = if force % 4 == 2 {
+            let w = |k: usize| WORDS[words[k % words.len()] % 8];
+            format!(
+                "We need to check the {} {} every week, so that we can pass the {} {}.",
+                w(0),
+                w(1),
+                w(2),
+                w(3)
+            )
+        } else {
+            format!("{}.", text.join(" "))
+        };
         source.push_str(&format!("P{person}: "));
         let start = source.len();
         source.push_str(&text);
@@ -91,6 +104,7 @@ proptest! {
             for s in &t.signals {
                 prop_assert!(exact(s.record, &records[s.record].said[s.said].quote));
             }
+            prop_assert!(t.evidence.iter().all(|e| t.signals.contains(e)));
         }
         let form = regex::Regex::new(r"^When .+, I want to .+, so I can .+\.$").unwrap();
         for s in &f.stories {
@@ -98,6 +112,8 @@ proptest! {
             for slot in crate::Slot::ALL {
                 if let Some(d) = s.slot(slot) {
                     prop_assert!(exact(d.evidence.record, &d.evidence.quote));
+                    // One person's story: every slot from the story's own interview.
+                    prop_assert_eq!(d.evidence.record, s.record);
                 }
             }
         }
