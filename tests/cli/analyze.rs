@@ -512,3 +512,49 @@ fn shown_quotes_read_as_words_and_places_stay_exact() {
     assert_eq!(q["text"].as_str().unwrap(), &text[a..b]);
     assert!(text[a..b].contains("\\[unintelligible"));
 }
+
+/// The report says who was taken for the interviewer and the interviewee and how, and when the
+/// roles were only inferred it shows the `participants.csv` that would set them; that file, saved
+/// where it says, is read on the next run.
+#[test]
+fn the_report_shows_who_was_interviewed_and_the_manifest_to_fix_it() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("calls");
+    std::fs::create_dir_all(src.join("q3")).unwrap();
+    std::fs::write(
+        src.join("q3/noor.txt"),
+        "Priya: What slows the team down? And why?\nNoor: I keep rebuilding the same audit report by hand every quarter.\nPriya: How often?\nNoor: Every single week, and we are worried about the next audit.\n",
+    )
+    .unwrap();
+    let out = d.path().join("out");
+    let analyze = |out: &Path| {
+        ok(&[
+            "analyze",
+            src.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+    };
+    analyze(&out);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("| calls/q3/noor.txt | Noor | Priya | inferred: who asks the questions |"),
+        "{md}"
+    );
+    let csv = "file,participant,role,company,industry,size\nq3/noor.txt,Noor,,,,\n";
+    assert!(md.contains(csv), "{md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<section id=\"roles\">"));
+    assert!(html.contains("q3/noor.txt,Noor,,,,"));
+    // Filled in and saved where it says, it is read: the role shows in the next report.
+    std::fs::write(
+        src.join("participants.csv"),
+        csv.replace("Noor,,", "Noor Halabi,CISO,"),
+    )
+    .unwrap();
+    let again = d.path().join("again");
+    analyze(&again);
+    let md = std::fs::read_to_string(again.join("report.md")).unwrap();
+    assert!(md.contains("| CISO |"), "{md}");
+}

@@ -87,6 +87,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     stories(study, &segs, &mut s);
     segments(study, &segs, &mut s);
     all_signals(study, &mut s);
+    who_was_interviewed(study, &mut s);
     problems(study, &mut s);
     let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
     out.write_all(s.as_bytes())
@@ -401,6 +402,37 @@ fn all_signals(study: &Study<'_>, s: &mut String) {
         );
     }
     s.push_str("</details></section>\n");
+}
+
+/// Who was taken for the interviewer and the interviewee, and how: a reader can catch a wrong
+/// guess, and fix it with the `participants.csv` shown.
+fn who_was_interviewed(study: &Study<'_>, s: &mut String) {
+    let rows = study.who_was_interviewed();
+    let inferred = rows.iter().filter(|r| r.inferred).count();
+    let _ = write!(
+        s,
+        "<section id=\"roles\"><h2>Who was interviewed</h2><p class=\"muted\">Roles inferred from the talk in {inferred} of {} interviews: check them below.</p><details><summary>Interviewer and interviewee of each interview</summary><table><thead><tr><th>interview</th><th>interviewee</th><th>interviewer</th><th>how</th></tr></thead><tbody>",
+        rows.len()
+    );
+    for r in &rows {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(r.shown),
+            escape(&r.interviewees.join(", ")),
+            escape(&r.interviewers.join(", ")),
+            r.how
+        );
+    }
+    s.push_str("</tbody></table></details>");
+    if let Some(csv) = study.participants_hint() {
+        let _ = write!(
+            s,
+            "<p>To set roles and metadata yourself, save this as <code>participants.csv</code> in the folder read and fill it in: the next run reads it from there (or name it with <code>--meta FILE</code>).</p><pre>{}</pre>",
+            escape(&csv)
+        );
+    }
+    s.push_str("</section>\n");
 }
 
 fn problems(study: &Study<'_>, s: &mut String) {

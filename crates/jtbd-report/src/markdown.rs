@@ -187,6 +187,32 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
         s.push('\n');
     }
 
+    let rows = study.who_was_interviewed();
+    let _ = writeln!(
+        s,
+        "## Who was interviewed\n\nRoles inferred from the talk in {} of {} interviews.\n\n| interview | interviewee | interviewer | how |\n|---|---|---|---|",
+        rows.iter().filter(|r| r.inferred).count(),
+        rows.len()
+    );
+    for r in &rows {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            md(r.shown),
+            md(&r.interviewees.join(", ")),
+            md(&r.interviewers.join(", ")),
+            r.how
+        );
+    }
+    if let Some(csv) = study.participants_hint() {
+        let _ = writeln!(
+            s,
+            "\nTo set roles and metadata yourself, save this as `participants.csv` in the folder read and fill it in: the next run reads it from there (or name it with `--meta FILE`).\n\n```csv\n{}```",
+            csv.replace("```", "'''")
+        );
+    }
+    s.push('\n');
+
     if !study.problems.is_empty() {
         let _ = writeln!(
             s,

@@ -16,8 +16,9 @@ pub struct InterviewRow {
     pub format: &'static str,
     /// Metadata, keys lower case.
     pub metadata: BTreeMap<String, String>,
-    /// Speakers and their roles, in order of first appearance.
-    pub speakers: Vec<(String, Role)>,
+    /// Speakers, their roles and why each role was given (`label`, `flag`, `metadata`,
+    /// `introduction`, `heuristic`, `single`), in order of first appearance.
+    pub speakers: Vec<(String, Role, &'static str)>,
     /// Turns and words.
     pub turns: usize,
     /// Words over all sentences.
@@ -40,7 +41,7 @@ impl InterviewRow {
             speakers: i
                 .speakers
                 .iter()
-                .map(|s| (s.name.clone(), s.role))
+                .map(|s| (s.name.clone(), s.role, s.role_source))
                 .collect(),
             turns: i.turns.len(),
             words: i.word_count(),
@@ -98,6 +99,91 @@ impl SignalRow {
             quote: Quote::of(i, s.turn, s.sentence),
             source_range: sentence.range(),
         }
+    }
+}
+
+/// Who was taken for the interviewer and the interviewee in one interview, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhoRow<'a> {
+    /// The interview as the report names it.
+    pub shown: &'a str,
+    pub interviewees: Vec<&'a str>,
+    pub interviewers: Vec<&'a str>,
+    /// How the roles were decided, in words: given (a flag, the metadata, the labels) or
+    /// inferred from the talk.
+    pub how: &'static str,
+    /// Roles were inferred, not given: a reader should check them.
+    pub inferred: bool,
+}
+
+/// How a role was decided, in a reader's words.
+fn how(source: &str) -> (&'static str, bool) {
+    match source {
+        "flag" => ("given on the command line", false),
+        "metadata" => (
+            "given by the metadata (participants.csv, front matter)",
+            false,
+        ),
+        "label" => ("said by the speaker labels (Interviewer:, Q:)", false),
+        "introduction" => ("inferred: who introduces whom", true),
+        "single" => ("inferred: one speaker only", true),
+        _ => ("inferred: who asks the questions", true),
+    }
+}
+
+impl<'a> Study<'a> {
+    /// Per interview, who was taken for whom, and how that was decided.
+    pub fn who_was_interviewed(&self) -> Vec<WhoRow<'a>> {
+        self.interviews
+            .iter()
+            .map(|i| {
+                let with = |role: Role| -> Vec<&'a str> {
+                    i.speakers
+                        .iter()
+                        .filter(|s| s.1 == role)
+                        .map(|s| s.0.as_str())
+                        .collect()
+                };
+                // The least certain source among the speakers says how the roles were decided.
+                let (how, inferred) = i
+                    .speakers
+                    .iter()
+                    .map(|s| how(s.2))
+                    .max_by_key(|(_, inferred)| *inferred)
+                    .unwrap_or(("no speaker labels", true));
+                WhoRow {
+                    shown: self.shown(&i.path),
+                    interviewees: with(Role::Interviewee),
+                    interviewers: with(Role::Interviewer),
+                    how,
+                    inferred,
+                }
+            })
+            .collect()
+    }
+
+    /// When roles were inferred or no interview carries metadata: the lines of a
+    /// `participants.csv` that would set them (one row per interview, the interviewee filled in,
+    /// the other columns left for the team), to put beside the transcripts.
+    pub fn participants_hint(&self) -> Option<String> {
+        let rows = self.who_was_interviewed();
+        let no_metadata = self
+            .interviews
+            .iter()
+            .all(|i| i.metadata.keys().all(|k| k == "heading"));
+        if !no_metadata && rows.iter().all(|r| !r.inferred) {
+            return None;
+        }
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let _ = w.write_record(["file", "participant", "role", "company", "industry", "size"]);
+        for r in &rows {
+            // The path below the folder read: what the manifest's `file` column matches.
+            let file = r.shown.split_once('/').map_or(r.shown, |(_, below)| below);
+            let who = r.interviewees.first().copied().unwrap_or("");
+            let _ = w.write_record([file, who, "", "", "", ""]);
+        }
+        let csv = String::from_utf8(w.into_inner().ok()?).ok()?;
+        Some(csv)
     }
 }
 
