@@ -91,3 +91,7 @@ bench-serde:
     CARGO_TARGET_DIR=target/plain-serde cargo build --release --bin jtbd --features plain-serde
     just bench-instructions
     just bench-instructions target/plain-serde/release/jtbd
+
+# Screenshot the report's first screen on the sample corpus into docs/ (needs chromium).
+screenshot:
+    bash scripts/screenshot.sh

@@ -558,3 +558,53 @@ fn the_report_shows_who_was_interviewed_and_the_manifest_to_fix_it() {
     let md = std::fs::read_to_string(again.join("report.md")).unwrap();
     assert!(md.contains("| CISO |"), "{md}");
 }
+
+/// What a reader sees first: at 1400x900 the top themes are on the first screen without
+/// scrolling, the page with its details closed is short, and the force filter hides the quotes
+/// of other forces. Measured by a probe script in a copy of the page, read back from its title.
+#[test]
+fn the_report_leads_with_its_findings_in_headless_chromium() {
+    let Some(browser) = chromium() else {
+        crate::support::missing("no chromium on this machine (apt-get install chromium)");
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    assert_eq!(analyze(&out, &[]).0, 0);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let probe = r#"<script>(function () {
+  var items = document.querySelectorAll('#findings ol li');
+  var last = items.length ? items[Math.min(items.length, 3) - 1].getBoundingClientRect().bottom : -1;
+  var height = document.documentElement.scrollHeight;
+  var force = document.querySelector('#filters select[name=force]');
+  force.value = 'anxiety';
+  force.dispatchEvent(new Event('change', { bubbles: true }));
+  var shown = function (sel) {
+    return Array.prototype.filter.call(document.querySelectorAll(sel), function (e) { return !e.hidden; }).length;
+  };
+  document.title = JSON.stringify({ items: items.length, third_bottom: last, height: height,
+    anxiety: shown('blockquote[data-force=anxiety]'), others: shown('blockquote[data-force]:not([data-force=anxiety])') });
+})();</script></body>"#;
+    let probed = out.join("probe.html");
+    std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
+    let o = std::process::Command::new(browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu"])
+        .args(["--window-size=1400,900", "--dump-dom"])
+        .arg(format!("file://{}", probed.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let title = regex::Regex::new(r"<title>(\{[^<]*\})</title>")
+        .unwrap()
+        .captures(&dom)
+        .unwrap_or_else(|| panic!("the probe did not run: {dom:.500}"))[1]
+        .replace("&quot;", "\"");
+    let m: serde_json::Value = serde_json::from_str(&title).unwrap();
+    assert!(m["items"].as_u64().unwrap() >= 3, "{m}");
+    // The first three themes and their stories end above the fold.
+    let bottom = m["third_bottom"].as_f64().unwrap();
+    assert!(bottom > 0.0 && bottom <= 900.0, "{m}");
+    assert!(m["height"].as_f64().unwrap() < 20_000.0, "{m}");
+    assert!(m["anxiety"].as_u64().unwrap() > 0, "{m}");
+    assert_eq!(m["others"].as_u64(), Some(0), "{m}");
+}

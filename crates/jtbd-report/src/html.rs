@@ -12,6 +12,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+/// Themes on the first screen, each with its best story.
+const TOP_THEMES: usize = 15;
 /// Quotes shown under each story, strongest themes first.
 const QUOTES_PER_STORY: usize = 6;
 /// Signals listed in the closing section; every one is in `signals.csv`.
@@ -35,6 +37,11 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .story { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px 16px; margin: 12px 0; }
 .story p.text { font-size: 17px; margin: 4px 0 10px; }
 .gap { color: #a33; font-style: italic; }
+nav.toc { font-size: 14px; margin: 8px 0 0; } nav.toc a { margin-right: 12px; }
+ol.findings li { margin: 0 0 10px; } ol.findings .story-text { display: block; }
+details > summary { cursor: pointer; color: var(--muted); }
+@media print { details { display: block; } details > summary { display: none; }
+  #signals, #charts, nav.toc, #filters { display: none; } }
 blockquote { margin: 6px 0; padding: 4px 10px; border-left: 4px solid var(--line); background: #fafafa; }
 blockquote.anxiety { border-color: #c8553d; } blockquote.frustration { border-color: #e9a23b; }
 blockquote.desired_progress { border-color: #2d7d9a; } blockquote.habit { border-color: #7a7a7a; }
@@ -79,6 +86,8 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
          every quote is verbatim from its file, with its place.</p></header>",
         env!("CARGO_PKG_VERSION")
     );
+    toc(&mut s);
+    top_findings(study, &mut s);
     summary(study, &mut s);
     filters(study, &mut s);
     charts_section(study, &mut s);
@@ -91,6 +100,69 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     problems(study, &mut s);
     let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
     out.write_all(s.as_bytes())
+}
+
+/// Links to every part of the page.
+fn toc(s: &mut String) {
+    s.push_str("<nav class=\"toc\">");
+    for (id, name) in [
+        ("findings", "what we learned"),
+        ("summary", "summary"),
+        ("charts", "charts"),
+        ("themes", "themes"),
+        ("stories", "job stories"),
+        ("segments", "segments"),
+        ("signals", "all quotes"),
+        ("roles", "who was interviewed"),
+    ] {
+        let _ = write!(s, "<a href=\"#{id}\">{name}</a>");
+    }
+    s.push_str("</nav>\n");
+}
+
+/// The first screen: the strongest themes, each with its best story (or its strongest quote
+/// when no story could be drafted) and how many interviewees speak to it.
+fn top_findings(study: &Study<'_>, s: &mut String) {
+    let f = study.findings;
+    let _ = write!(
+        s,
+        "<section id=\"findings\"><h2>What we learned</h2><p class=\"muted\">The {} strongest of {} themes across {} interviews, each with its best job story; every detail is below.</p><ol class=\"findings\">",
+        f.themes.len().min(TOP_THEMES),
+        f.themes.len(),
+        study.interviews.len()
+    );
+    for (k, t) in f.themes.iter().enumerate().take(TOP_THEMES) {
+        let story = f.stories.iter().find(|st| st.theme == k);
+        let link = if story.is_some() {
+            escape(&t.id).into_owned()
+        } else {
+            format!("theme-{}", escape(&t.id))
+        };
+        let _ = write!(
+            s,
+            "<li><a href=\"#{link}\"><b>{}</b></a> <span class=\"muted\">{} interviewees, {} quotes</span>",
+            escape(&t.label),
+            t.strength.interviewees,
+            t.strength.signals
+        );
+        match (story, t.evidence.first()) {
+            (Some(st), _) => {
+                let _ = write!(s, "<span class=\"story-text\">{}</span>", escape(&st.text));
+            }
+            (None, Some(r)) => {
+                let said = &study.records[r.record].said[r.said];
+                let _ = write!(
+                    s,
+                    "<span class=\"story-text muted\">No story drafted; strongest quote: \u{201c}{}\u{201d} ({})</span>",
+                    escape(&jtbd_text::markup::readable(&said.quote.text)),
+                    escape(study.shown(&study.records[r.record].interviewee))
+                );
+            }
+            (None, None) => {}
+        }
+        s.push_str("</li>");
+    }
+    s.push_str("</ol></section>\n");
 }
 
 fn summary(study: &Study<'_>, s: &mut String) {
@@ -164,7 +236,7 @@ fn filters(study: &Study<'_>, s: &mut String) {
 }
 
 fn charts_section(study: &Study<'_>, s: &mut String) {
-    s.push_str("<section id=\"charts\"><h2>Charts</h2><h3>Forces by interview</h3>");
+    s.push_str("<section id=\"charts\"><h2>Charts</h2><details><summary>Forces by interview, theme and metadata</summary><h3>Forces by interview</h3>");
     s.push_str(
         "<p class=\"muted\">Signals of every speaker per 1,000 words of the interview, so that a \
          long interview does not lead by length; the highest rate first.</p>",
@@ -182,7 +254,7 @@ fn charts_section(study: &Study<'_>, s: &mut String) {
             );
         }
     }
-    s.push_str("</section>\n");
+    s.push_str("</details></section>\n");
 }
 
 fn themes(study: &Study<'_>, s: &mut String) {
@@ -199,7 +271,7 @@ fn themes(study: &Study<'_>, s: &mut String) {
         let st = &t.strength;
         let _ = write!(
             s,
-            "<tr><td><a href=\"#{id}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+            "<tr id=\"theme-{id}\"><td><a href=\"#{id}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td></tr>",
             escape(&t.label),
@@ -301,14 +373,24 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
             }
         }
         if first {
+            let shown = crate::evidence(study, t, QUOTES_PER_STORY);
             let _ = write!(
                 s,
-                "<p class=\"muted\">Evidence of the theme ({} signals):</p>",
-                t.signals.len()
+                "<details><summary>Evidence of the theme: {} of its {} quotes</summary>",
+                shown.len(),
+                t.evidence.len()
             );
-            for (record, said) in crate::evidence(study, t, QUOTES_PER_STORY) {
-                quote_html(study, segs, record, &said.quote, said.force, s);
+            for (record, said) in &shown {
+                quote_html(study, segs, *record, &said.quote, said.force, s);
             }
+            if t.evidence.len() > shown.len() {
+                let _ = write!(
+                    s,
+                    "<p class=\"muted\">+{} more: every quote is in <code>signals.csv</code> (column <code>theme</code>) and under all quotes below.</p>",
+                    t.evidence.len() - shown.len()
+                );
+            }
+            s.push_str("</details>");
         }
         s.push_str("</article>\n");
     }
