@@ -151,15 +151,24 @@ fn chromium() -> Option<&'static str> {
         })
 }
 
-#[test]
-fn the_report_renders_in_headless_chromium_without_console_errors() {
+/// Chromium and the study of `corpora/` in a temporary folder (kept alive by the `TempDir`);
+/// `None`, with a note, on a machine without Chromium.
+fn study_for_chromium() -> Option<(&'static str, tempfile::TempDir, std::path::PathBuf)> {
     let Some(browser) = chromium() else {
         crate::support::missing("no chromium on this machine (apt-get install chromium)");
-        return;
+        return None;
     };
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("out");
     assert_eq!(analyze(&out, &[]).0, 0);
+    Some((browser, d, out))
+}
+
+#[test]
+fn the_report_renders_in_headless_chromium_without_console_errors() {
+    let Some((browser, d, out)) = study_for_chromium() else {
+        return;
+    };
     let page = format!("file://{}", out.join("report.html").display());
     let shot = std::env::var_os("JTBD_SCREENSHOT")
         .map(std::path::PathBuf::from)
@@ -564,13 +573,9 @@ fn the_report_shows_who_was_interviewed_and_the_manifest_to_fix_it() {
 /// of other forces. Measured by a probe script in a copy of the page, read back from its title.
 #[test]
 fn the_report_leads_with_its_findings_in_headless_chromium() {
-    let Some(browser) = chromium() else {
-        crate::support::missing("no chromium on this machine (apt-get install chromium)");
+    let Some((browser, _d, out)) = study_for_chromium() else {
         return;
     };
-    let d = tempfile::tempdir().unwrap();
-    let out = d.path().join("out");
-    assert_eq!(analyze(&out, &[]).0, 0);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let probe = r#"<script>(function () {
   var items = document.querySelectorAll('#findings ol li');
