@@ -587,8 +587,16 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
   var shown = function (sel) {
     return Array.prototype.filter.call(document.querySelectorAll(sel), function (e) { return !e.hidden; }).length;
   };
+  var cards = Array.prototype.filter.call(document.querySelectorAll('article.story'), function (e) {
+    return !e.hidden && !Array.prototype.some.call(e.querySelectorAll('blockquote'), function (q) { return !q.hidden; });
+  }).length;
+  var orphans = Array.prototype.filter.call(document.querySelectorAll('.slot'), function (e) {
+    return !e.hidden && e.querySelector('blockquote').hidden;
+  }).length;
   document.title = JSON.stringify({ items: items.length, third_bottom: last, height: height,
-    anxiety: shown('blockquote[data-force=anxiety]'), others: shown('blockquote[data-force]:not([data-force=anxiety])') });
+    anxiety: shown('blockquote[data-force=anxiety]'), others: shown('blockquote[data-force]:not([data-force=anxiety])'),
+    empty_cards: cards, orphans: orphans, note: document.getElementById('filtered').textContent,
+    habit: !!document.querySelector('#filters option[value=habit]') });
 })();</script></body>"#;
     let probed = out.join("probe.html");
     std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
@@ -612,4 +620,9 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
     assert!(m["height"].as_f64().unwrap() < 20_000.0, "{m}");
     assert!(m["anxiety"].as_u64().unwrap() > 0, "{m}");
     assert_eq!(m["others"].as_u64(), Some(0), "{m}");
+    // No card left without a quote, no slot label over a hidden quote; the count is said.
+    assert_eq!(m["empty_cards"].as_u64(), Some(0), "{m}");
+    assert_eq!(m["orphans"].as_u64(), Some(0), "{m}");
+    assert!(m["note"].as_str().unwrap().ends_with("quotes shown"), "{m}");
+    assert_eq!(m["habit"], true, "{m}");
 }

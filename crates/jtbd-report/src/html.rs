@@ -58,13 +58,28 @@ const SCRIPT: &str = r#"
   var nav = document.getElementById('filters');
   if (!nav) return;
   nav.hidden = false;
+  var all = function (root, sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); };
   function apply() {
     var want = {};
-    nav.querySelectorAll('select').forEach(function (s) { want[s.name] = s.value; });
-    document.querySelectorAll('[data-force]').forEach(function (e) {
+    all(nav, 'select').forEach(function (s) { want[s.name] = s.value; });
+    var on = Object.keys(want).some(function (k) { return want[k]; });
+    var shown = 0;
+    all(document, 'blockquote[data-force]').forEach(function (e) {
       var ok = Object.keys(want).every(function (k) { return !want[k] || e.dataset[k] === want[k]; });
       e.hidden = !ok;
+      if (ok) shown++;
     });
+    // A slot's label goes with its quote; a card or an evidence list with no quote left goes.
+    all(document, '.slot').forEach(function (e) {
+      var q = e.querySelector('blockquote');
+      e.hidden = on && !!q && q.hidden;
+    });
+    all(document, 'article.story, details.evidence').forEach(function (e) {
+      var quotes = all(e, 'blockquote[data-force]');
+      e.hidden = on && quotes.length > 0 && quotes.every(function (q) { return q.hidden; });
+    });
+    var note = document.getElementById('filtered');
+    note.textContent = !on ? '' : shown ? shown + ' quotes shown' : 'No quote matches these filters.';
   }
   nav.addEventListener('change', apply);
 })();
@@ -212,7 +227,7 @@ fn filters(study: &Study<'_>, s: &mut String) {
         .filter_map(|r| r.metadata.meta(MetaKey::Role))
         .collect();
     s.push_str("<nav id=\"filters\" hidden><label>force <select name=\"force\"><option value=\"\">all</option>");
-    for f in [Force::Anxiety, Force::Frustration, Force::DesiredProgress] {
+    for f in Force::ALL {
         let _ = write!(
             s,
             "<option value=\"{0}\">{1}</option>",
@@ -220,19 +235,23 @@ fn filters(study: &Study<'_>, s: &mut String) {
             f.as_str().replace('_', " ")
         );
     }
-    s.push_str(
-        "</select></label><label>role <select name=\"role\"><option value=\"\">all</option>",
-    );
-    for r in roles {
-        let _ = write!(s, "<option value=\"{0}\">{0}</option>", escape(r));
+    s.push_str("</select></label>");
+    // A control with one value to choose filters nothing: it is left out.
+    if !roles.is_empty() {
+        s.push_str("<label>role <select name=\"role\"><option value=\"\">all</option>");
+        for r in roles {
+            let _ = write!(s, "<option value=\"{0}\">{0}</option>", escape(r));
+        }
+        s.push_str("</select></label>");
     }
-    s.push_str(
-        "</select></label><label>segment <select name=\"segment\"><option value=\"\">all</option>",
-    );
-    for k in 1..=study.findings.segments.len() {
-        let _ = write!(s, "<option value=\"{k}\">{k}</option>");
+    if !study.findings.segments.is_empty() {
+        s.push_str("<label>segment <select name=\"segment\"><option value=\"\">all</option>");
+        for k in 1..=study.findings.segments.len() {
+            let _ = write!(s, "<option value=\"{k}\">{k}</option>");
+        }
+        s.push_str("</select></label>");
     }
-    s.push_str("</select></label></nav>\n");
+    s.push_str("<span id=\"filtered\" class=\"muted\"></span></nav>\n");
 }
 
 fn charts_section(study: &Study<'_>, s: &mut String) {
@@ -361,8 +380,9 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
                         .iter()
                         .find(|x| x.quote.byte_start == d.evidence.quote.byte_start)
                         .map_or(Force::DesiredProgress, |x| x.force);
-                    let _ = write!(s, "<p class=\"muted\">{name}, from</p>");
+                    let _ = write!(s, "<div class=\"slot\"><p class=\"muted\">{name}, from</p>");
                     quote_html(study, segs, d.evidence.record, &d.evidence.quote, force, s);
+                    s.push_str("</div>");
                 }
                 None => {
                     let _ = write!(
@@ -376,7 +396,7 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
             let shown = crate::evidence(study, t, QUOTES_PER_STORY);
             let _ = write!(
                 s,
-                "<details><summary>Evidence of the theme: {} of its {} quotes</summary>",
+                "<details class=\"evidence\"><summary>Evidence of the theme: {} of its {} quotes</summary>",
                 shown.len(),
                 t.evidence.len()
             );
