@@ -392,6 +392,43 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
                 }
             }
         }
+        if let (Some(e), Some(b)) = (&story.executor, &story.beneficiary) {
+            let _ = write!(
+                s,
+                "<p class=\"muted\">Job done by <b>{}</b>, for <b>{}</b>.</p>",
+                escape(&e.name),
+                escape(&b.name)
+            );
+        }
+        if !story.chains.is_empty() {
+            let _ = write!(
+                s,
+                "<details><summary>What drives it: {} from a fear or pain to a want</summary>",
+                if story.chains.len() == 1 {
+                    "one link".to_owned()
+                } else {
+                    format!("{} links", story.chains.len())
+                }
+            );
+            for c in &story.chains {
+                let from = study.records[c.from.record].said[c.from.said].force;
+                let _ = write!(
+                    s,
+                    "<p class=\"muted\">{} leads to a want ({}):</p>",
+                    if from == Force::Anxiety {
+                        "A fear"
+                    } else {
+                        "A pain"
+                    },
+                    escape(&c.link)
+                );
+                for r in [c.from, c.to] {
+                    let said = &study.records[r.record].said[r.said];
+                    quote_html(study, segs, r.record, &said.quote, said.force, s);
+                }
+            }
+            s.push_str("</details>");
+        }
         if first {
             let shown = crate::evidence(study, t, QUOTES_PER_STORY);
             let _ = write!(
