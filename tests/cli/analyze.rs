@@ -480,6 +480,10 @@ fn reports_name_no_path_of_this_machine() {
             "{name} cites {cited} quotes as corpora/<file>:<line>"
         );
     }
+    // Who does the job and for whom, and what drives it, as the Markdown views say them.
+    let html = std::fs::read_to_string(d.path().join("report.html")).unwrap();
+    assert!(html.contains("Job done by <b>"), "no executor in the HTML");
+    assert!(html.contains("What drives it: "), "no chain in the HTML");
 }
 
 /// Quotes read as words where people read them (report, CSV), markup escapes resolved, while the
