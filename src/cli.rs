@@ -198,6 +198,10 @@ pub struct SearchExportArgs {
     #[arg(long, value_name = "URL")]
     pub ingest: Option<String>,
 
+    /// Largest chunk in bytes (at most and by default 10 MiB): tests load many chunks with it.
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub chunk_bytes: Option<usize>,
+
     /// Add or replace extraction rules from the *.toml files of this folder.
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,

@@ -134,6 +134,9 @@ fn write_and_load(
 ) -> anyhow::Result<Outcome> {
     let mut chunks = Chunks::new(output, target, index_id)
         .with_context(|| format!("{}: cannot create", output.display()))?;
+    if let Some(bytes) = args.chunk_bytes {
+        chunks = chunks.with_limit(bytes);
+    }
     let g = crate::study_cmd::gather(
         &args.read,
         &crate::cli::CodebookArgs::default(),

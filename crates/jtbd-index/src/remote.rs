@@ -128,8 +128,13 @@ fn convert(ast: &UserInputAst) -> Result<Option<Value>, String> {
                     Some(Occur::MustNot) => must_not.push(q),
                 }
             }
-            if must.is_empty() && should.is_empty() && must_not.is_empty() {
-                return Ok(None);
+            if must.is_empty() && should.is_empty() {
+                if must_not.is_empty() {
+                    return Ok(None);
+                }
+                // Only exclusions inside a query (`a AND NOT b` parses so): tantivy matches
+                // nothing there, where Quickwit would match every other turn.
+                return Ok(Some(json!({ "match_none": {} })));
             }
             Ok(Some(
                 json!({ "bool": { "must": must, "should": should, "must_not": must_not } }),

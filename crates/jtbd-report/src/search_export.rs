@@ -178,6 +178,7 @@ pub struct Chunks {
     index: String,
     buf: Vec<u8>,
     written: Vec<PathBuf>,
+    limit: usize,
     /// Documents written.
     pub docs: usize,
 }
@@ -192,8 +193,16 @@ impl Chunks {
             index: index.to_owned(),
             buf: Vec::new(),
             written: Vec::new(),
+            limit: CHUNK_BYTES,
             docs: 0,
         })
+    }
+
+    /// Chunks of at most `bytes` (a chunk holds one document at least) instead of
+    /// [`CHUNK_BYTES`]: for testing a load of many chunks on a small corpus.
+    pub fn with_limit(mut self, bytes: usize) -> Chunks {
+        self.limit = bytes.min(CHUNK_BYTES);
+        self
     }
 
     /// Adds one document.
@@ -208,7 +217,7 @@ impl Chunks {
         }
         serde_json::to_writer(&mut lines, doc)?;
         lines.push(b'\n');
-        if !self.buf.is_empty() && self.buf.len() + lines.len() > CHUNK_BYTES {
+        if !self.buf.is_empty() && self.buf.len() + lines.len() > self.limit {
             self.flush()?;
         }
         self.buf.extend_from_slice(&lines);
@@ -262,8 +271,8 @@ doc_mapping:
     - {{ name: interview, type: text, tokenizer: raw, fast: true }}
     - {{ name: path, type: text, tokenizer: raw }}
     - {{ name: format, type: text, tokenizer: raw, fast: true }}
-    - {{ name: speaker, type: text, tokenizer: raw_lowercase, record: position }}
-    - {{ name: role, type: text, tokenizer: raw, fast: true }}
+    - {{ name: speaker, type: text, tokenizer: raw_lowercase, record: position, fieldnorms: true }}
+    - {{ name: role, type: text, tokenizer: raw, fast: true, fieldnorms: true }}
     - {{ name: turn, type: u64, fast: true }}
     - {{ name: line, type: u64, fast: true }}
     - {{ name: byte_start, type: u64, indexed: false }}
