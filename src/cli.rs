@@ -179,7 +179,12 @@ pub struct SearchExportArgs {
 
     /// The folder to write the documents and the index description to (with --ingest, a
     /// temporary folder when not given).
-    #[arg(long, short = 'o', value_name = "DIR", required_unless_present = "ingest")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "DIR",
+        required_unless_present = "ingest"
+    )]
     pub output: Option<PathBuf>,
 
     /// The engine: quickwit (NDJSON and an index config) or elasticsearch (_bulk and a mapping).

@@ -4,9 +4,7 @@
 use crate::cli::{ExportArgs, ExportCommand, SearchEngine, SearchExportArgs};
 use crate::outcome::Outcome;
 use anyhow::Context;
-use jtbd_report::search_export::{
-    Chunks, Target, check_index_id, default_index_id, turn_docs,
-};
+use jtbd_report::search_export::{Chunks, Target, check_index_id, default_index_id, turn_docs};
 
 /// Runs `jtbd export ...`; returns the exit code.
 pub fn run(cmd: &ExportCommand, quiet: bool) -> anyhow::Result<Outcome> {

@@ -48,9 +48,11 @@ impl Quickwit {
             let sent = match (method, body) {
                 ("GET", _) => self.agent.get(&url).call(),
                 ("DELETE", _) => self.agent.delete(&url).call(),
-                (_, Some((kind, bytes))) => {
-                    self.agent.post(&url).header("content-type", kind).send(bytes)
-                }
+                (_, Some((kind, bytes))) => self
+                    .agent
+                    .post(&url)
+                    .header("content-type", kind)
+                    .send(bytes),
                 (_, None) => self.agent.post(&url).send_empty(),
             };
             let mut response = sent.with_context(|| format!("{method} {url}: no answer"))?;
@@ -105,7 +107,11 @@ impl Quickwit {
             return Ok(None);
         }
         if status != 200 {
-            bail!("GET {}{path}: Quickwit answered {status}: {}", self.base, message(&text));
+            bail!(
+                "GET {}{path}: Quickwit answered {status}: {}",
+                self.base,
+                message(&text)
+            );
         }
         let v: Value = serde_json::from_str(&text)?;
         Ok(Some(v["num_published_docs"].as_u64().unwrap_or(0)))
@@ -164,7 +170,10 @@ impl Quickwit {
         let total = v["hits"]["total"]["value"].as_u64().unwrap_or(0) as usize;
         let mut hits = Vec::new();
         for h in v["hits"]["hits"].as_array().into_iter().flatten() {
-            let score = h["sort"][0].as_f64().or(h["_score"].as_f64()).unwrap_or(0.0) as f32;
+            let score = h["sort"][0]
+                .as_f64()
+                .or(h["_score"].as_f64())
+                .unwrap_or(0.0) as f32;
             let turn: RemoteTurn = serde_json::from_value(h["_source"].clone()).with_context(|| {
                 format!("index {index} holds a document that is not a jtbd turn (export it with `jtbd export quickwit`)")
             })?;

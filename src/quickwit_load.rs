@@ -27,10 +27,14 @@ pub fn load(
         }
         node.delete(index_id)?;
     }
-    node.create(&config)
-        .with_context(|| format!("cannot create index {index_id}"))?;
+    node.create(&config).with_context(|| {
+        format!("cannot create index {index_id} (an index of that id is gone: load again)")
+    })?;
     let mut sent = 0u64;
-    for chunk in files.iter().filter(|f| f.extension().is_some_and(|e| e == "ndjson")) {
+    for chunk in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "ndjson"))
+    {
         let bytes =
             std::fs::read(chunk).with_context(|| format!("{}: cannot read", chunk.display()))?;
         let took = node

@@ -409,7 +409,10 @@ fn search_exports_for_quickwit_and_elasticsearch() {
     assert!(!config.contains("en_stem"), "{config}");
     let first = &messages(&std::fs::read(d.path().join("quickwit/docs-0001.ndjson")).unwrap())[0];
     let text = first["text"].as_str().unwrap();
-    let words: Vec<String> = jtbd_text::tokenize(text).into_iter().map(|t| t.term).collect();
+    let words: Vec<String> = jtbd_text::tokenize(text)
+        .into_iter()
+        .map(|t| t.term)
+        .collect();
     assert_eq!(first["words"], words.join(" "));
 }
 
@@ -431,7 +434,14 @@ fn search_export_index_ids_are_checked() {
         assert!(!out.exists());
     }
     let o = jtbd()
-        .args(["export", "quickwit", "corpora/", "--to", "elasticsearch", "-o"])
+        .args([
+            "export",
+            "quickwit",
+            "corpora/",
+            "--to",
+            "elasticsearch",
+            "-o",
+        ])
         .arg(d.path().join("es"))
         .output()
         .unwrap();

@@ -111,7 +111,10 @@ fn quickwit_answers_as_the_local_index() {
     let first = load("20000");
     assert!(first.contains("loaded 141 documents"), "{first}");
     let again = load("10485760");
-    assert!(again.contains("replacing Quickwit index jtbd-test (141 documents)"), "{again}");
+    assert!(
+        again.contains("replacing Quickwit index jtbd-test (141 documents)"),
+        "{again}"
+    );
     assert!(again.contains("loaded 141 documents"), "{again}");
 
     let queries: &[&[&str]] = &[
@@ -133,13 +136,25 @@ fn quickwit_answers_as_the_local_index() {
         &["timestamp_ms:[60000 TO *]"],
         &["worried", "--role", "interviewee"],
         &["", "--role", "CISO", "--force", "frustration"],
-        &["cost", "--where", "industry=Banking", "--where", "industry=retail"],
+        &[
+            "cost",
+            "--where",
+            "industry=Banking",
+            "--where",
+            "industry=retail",
+        ],
         &["", "--speaker", "dana okafor"],
         &["(budget OR cost) -price"],
     ];
     for q in queries {
         let local = hits(&[&["search", "--index", index], *q].concat());
-        let remote = hits(&[&["search", "--quickwit", &node.url, "--index-id", "jtbd-test"], *q].concat());
+        let remote = hits(
+            &[
+                &["search", "--quickwit", &node.url, "--index-id", "jtbd-test"],
+                *q,
+            ]
+            .concat(),
+        );
         assert!(!local.is_empty(), "{q:?} finds nothing: not a useful check");
         let turns = |h: &[(String, u64, f64)]| -> BTreeMap<(String, u64), f64> {
             h.iter().map(|(p, t, s)| ((p.clone(), *t), *s)).collect()
@@ -188,10 +203,20 @@ fn quickwit_answers_as_the_local_index() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--fuzzy needs the local index"));
     let o = jtbd()
-        .args(["search", "x", "--quickwit", &node.url, "--index-id", "nosuch"])
+        .args([
+            "search",
+            "x",
+            "--quickwit",
+            &node.url,
+            "--index-id",
+            "nosuch",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("jtbd-test"), "lists the indexes");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("jtbd-test"),
+        "lists the indexes"
+    );
     drop(node);
 }

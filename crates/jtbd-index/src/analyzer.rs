@@ -127,7 +127,10 @@ mod tests {
     fn words_are_the_terms_split_by_spaces() {
         let text = "Our CISOs were WORRIED about vendor lock-in, naïvely.";
         let w = words(text);
-        assert_eq!(w.split(' ').map(str::to_owned).collect::<Vec<_>>(), terms(text));
+        assert_eq!(
+            w.split(' ').map(str::to_owned).collect::<Vec<_>>(),
+            terms(text)
+        );
     }
 
     use super::*;

@@ -61,8 +61,8 @@ pub fn query_body(req: &Request) -> Result<Value, IndexError> {
     let mut must: Vec<Value> = Vec::new();
     if !req.query.trim().is_empty() {
         let quoted = quote_apostrophes(&req.query);
-        let ast = tantivy::query_grammar::parse_query(&quoted)
-            .map_err(|_| refuse("syntax error"))?;
+        let ast =
+            tantivy::query_grammar::parse_query(&quoted).map_err(|_| refuse("syntax error"))?;
         match convert(&ast).map_err(|m| refuse(&m))? {
             Some(q) => must.push(q),
             None => return Ok(json!({ "match_none": {} })),
@@ -140,9 +140,8 @@ fn convert(ast: &UserInputAst) -> Result<Option<Value>, String> {
                 json!({ "bool": { "must": must, "should": should, "must_not": must_not } }),
             ))
         }
-        UserInputAst::Boost(inner, boost) => Ok(convert(inner)?.map(
-            |q| json!({ "bool": { "must": [q], "boost": boost.into_inner() } }),
-        )),
+        UserInputAst::Boost(inner, boost) => Ok(convert(inner)?
+            .map(|q| json!({ "bool": { "must": [q], "boost": boost.into_inner() } }))),
         UserInputAst::Leaf(leaf) => leaf_query(leaf),
     }
 }
@@ -204,7 +203,9 @@ fn literal(field: &str, phrase: &str, slop: u32, prefix: bool) -> Result<Option<
             }
             let words = terms.join(" ");
             if prefix {
-                Ok(Some(json!({ "match_phrase_prefix": { "words": { "query": words } } })))
+                Ok(Some(
+                    json!({ "match_phrase_prefix": { "words": { "query": words } } }),
+                ))
             } else if terms.len() == 1 {
                 term("words", &words)
             } else {
@@ -321,7 +322,10 @@ mod tests {
         let s = q.to_string();
         assert!(s.contains(r#"{"term":{"forces":"anxiety"}}"#), "{s}");
         assert!(s.contains(r#"{"term":{"speaker":"dana okafor"}}"#), "{s}");
-        assert!(s.contains(r#"{"range":{"line":{"gte":10,"lte":40}}}"#), "{s}");
+        assert!(
+            s.contains(r#"{"range":{"line":{"gte":10,"lte":40}}}"#),
+            "{s}"
+        );
         assert_eq!(body("don't").to_string(), body("\"don't\"").to_string());
     }
 

@@ -374,7 +374,11 @@ impl Searcher {
 
     /// The documents of a one-segment index, in order, as hits with the given scores (how
     /// [`crate::remote::present`] shows an engine's hits), ties in path and turn order.
-    pub(crate) fn hits_in_order(&self, req: &Request, scores: &[f32]) -> Result<Vec<Hit>, IndexError> {
+    pub(crate) fn hits_in_order(
+        &self,
+        req: &Request,
+        scores: &[f32],
+    ) -> Result<Vec<Hit>, IndexError> {
         let q = self.query(req)?;
         let searcher = self.reader.searcher();
         let mut generator = if req.snippets && !scores.is_empty() {

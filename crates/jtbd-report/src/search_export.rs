@@ -113,7 +113,9 @@ pub fn check_index_id(target: Target, id: &str) -> Result<(), String> {
             let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
             let len = id.chars().count();
             if !first_is_letter {
-                Err(format!("index id {id:?} must start with a letter (a-z, A-Z)"))
+                Err(format!(
+                    "index id {id:?} must start with a letter (a-z, A-Z)"
+                ))
             } else if !rest_ok {
                 Err(format!(
                     "index id {id:?} may hold only letters, digits, '-', '_' and '.'"
