@@ -144,7 +144,7 @@ pub enum ExportCommand {
     /// Quickwit NDJSON and its index config, or (--to elasticsearch) `_bulk` NDJSON in chunks
     /// of at most 10 MB and an index mapping.
     #[command(
-        after_help = "Examples:\n  jtbd export quickwit corpora/ --ingest http://127.0.0.1:7280\n  jtbd search 'vendor lock-in' --quickwit http://127.0.0.1:7280\n  jtbd export quickwit corpora/ -o qw/ --index-id study-2026\n\n  jtbd export quickwit corpora/ -o es/ --to elasticsearch\n  curl -XPUT localhost:9200/INDEX -H 'Content-Type: application/json' --data-binary @es/elasticsearch-mapping.json\n  for f in es/bulk-*.ndjson; do curl -XPOST localhost:9200/_bulk -H 'Content-Type: application/x-ndjson' --data-binary @$f; done\n\nINDEX is the id the export names (printed, and in every bulk action). See docs/scale.md.\nExit codes: 0 written, 1 no transcript found, 2 error."
+        after_help = "Examples:\n  jtbd export quickwit corpora/ --ingest http://127.0.0.1:7280\n  jtbd search 'vendor lock-in' --quickwit http://127.0.0.1:7280\n  jtbd export quickwit corpora/ -o qw/ --index-id study-2026\n\n  jtbd export quickwit corpora/ -o es/ --to elasticsearch    _bulk files: docs/output.md\n\nWith --ingest, an index of the same id is replaced; the count Quickwit reports is checked.\nSee docs/scale.md.\nExit codes: 0 written, 1 no transcript found, 2 error."
     )]
     Quickwit(SearchExportArgs),
 }

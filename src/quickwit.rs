@@ -132,12 +132,15 @@ impl Quickwit {
         Ok(())
     }
 
-    /// Sends one NDJSON chunk and waits until it is searchable (`commit=force`); the number
-    /// of documents Quickwit took. A rejected document is an error.
-    pub fn ingest(&self, index: &str, ndjson: &[u8]) -> anyhow::Result<u64> {
+    /// Sends one NDJSON chunk; with `commit`, waits until it and every chunk sent before are
+    /// searchable (`commit=force`), else leaves them to be committed with a later chunk (one
+    /// commit makes one split, and Quickwit scores within a split). The number of documents
+    /// Quickwit took; a rejected document is an error.
+    pub fn ingest(&self, index: &str, ndjson: &[u8], commit: bool) -> anyhow::Result<u64> {
+        let mode = if commit { "force" } else { "auto" };
         let v = self.json(
             "POST",
-            &format!("/api/v1/{index}/ingest?commit=force"),
+            &format!("/api/v1/{index}/ingest?commit={mode}"),
             Some(("application/x-ndjson", ndjson)),
         )?;
         let rejected = v["num_rejected_docs"].as_u64().unwrap_or(0);
