@@ -7,8 +7,10 @@ use jtbd_index::remote::RemoteTurn;
 use serde_json::Value;
 use std::time::Duration;
 
-/// Tries of one request while the node answers 429 or 503.
-const TRIES: u32 = 8;
+/// Tries of one request while the node answers 429 or 503 (about two minutes of pauses: a
+/// node measured here answered "no shards available" for 24 s to the first requests into an
+/// index just deleted and created again).
+const TRIES: u32 = 20;
 /// Largest response read (a page of hits with their whole turns).
 const MAX_RESPONSE: u64 = 256 * 1024 * 1024;
 
