@@ -517,10 +517,11 @@ Examples:
   jtbd search 'budget OR cost' --role interviewee --where industry=banking
   jtbd search 'migration -cloud' --limit 50 --format jsonl | jq -r .data.path
   jtbd search 'regulater OR migrtion' --fuzzy --count      typos forgiven, one edit a word
-  jtbd search \"don't\" --quickwit http://127.0.0.1:7280     the same, on a Quickwit node
+  jtbd search \"don't\" --role interviewee     a word with an apostrophe is one word
 
-A word with an apostrophe (don't, company's) is one word. With --quickwit the query is
-translated (words stemmed, fields mapped: docs/scale.md); --fuzzy needs the local index.
+With --quickwit URL (a node loaded by `jtbd export quickwit FOLDER --ingest URL`) the same
+query and filters run there, translated (words stemmed, fields mapped: docs/scale.md);
+--fuzzy needs the local index.
 
 Exit codes: 0 hits, 1 no hits, 2 error (bad query, no index).";
 
