@@ -145,6 +145,8 @@ fn quickwit_answers_as_the_local_index() {
         ],
         &["", "--speaker", "dana okafor"],
         &["(budget OR cost) -price"],
+        &["\"lock i\"*"],
+        &["role: IN [interviewee unknown] AND cost"],
     ];
     for q in queries {
         let local = hits(&[&["search", "--index", index], *q].concat());
