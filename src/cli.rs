@@ -144,7 +144,7 @@ pub enum ExportCommand {
     /// Quickwit NDJSON and its index config, or (--to elasticsearch) `_bulk` NDJSON in chunks
     /// of at most 10 MB and an index mapping.
     #[command(
-        after_help = "Examples:\n  jtbd export quickwit corpora/ -o qw/\n  quickwit index create --index-config qw/quickwit-index.yaml\n  quickwit index ingest --index jtbd --input-path qw/docs-0001.ndjson\n\n  jtbd export quickwit corpora/ -o es/ --to elasticsearch\n  curl -XPUT localhost:9200/jtbd -H 'Content-Type: application/json' --data-binary @es/elasticsearch-mapping.json\n  curl -XPOST localhost:9200/_bulk -H 'Content-Type: application/x-ndjson' --data-binary @es/bulk-0001.ndjson\n\nExit codes: 0 written, 1 no transcript found, 2 error."
+        after_help = "Examples:\n  jtbd export quickwit corpora/ --ingest http://127.0.0.1:7280\n  jtbd search 'vendor lock-in' --quickwit http://127.0.0.1:7280\n  jtbd export quickwit corpora/ -o qw/ --index-id study-2026\n\n  jtbd export quickwit corpora/ -o es/ --to elasticsearch    _bulk files: docs/output.md\n\nWith --ingest, an index of the same id is replaced; the count Quickwit reports is checked.\nSee docs/scale.md.\nExit codes: 0 written, 1 no transcript found, 2 error."
     )]
     Quickwit(SearchExportArgs),
 }
@@ -177,17 +177,35 @@ pub struct SearchExportArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// The folder to write the documents and the index description to.
-    #[arg(long, short = 'o', value_name = "DIR")]
-    pub output: PathBuf,
+    /// The folder to write the documents and the index description to (with --ingest, a
+    /// temporary folder when not given).
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "DIR",
+        required_unless_present = "ingest"
+    )]
+    pub output: Option<PathBuf>,
 
     /// The engine: quickwit (NDJSON and an index config) or elasticsearch (_bulk and a mapping).
     #[arg(long, value_enum, default_value_t = SearchEngine::Quickwit)]
     pub to: SearchEngine,
 
-    /// The index name written into the config and the bulk actions.
-    #[arg(long, value_name = "NAME", default_value = "jtbd")]
-    pub index_id: String,
+    /// The index name written into the config and the bulk actions (default: `jtbd-`, the
+    /// first folder's name and a hash of its path, one per study). Quickwit: a letter, then
+    /// 2-254 letters, digits, `-`, `_`, `.`; Elasticsearch: lower case.
+    #[arg(long, value_name = "NAME")]
+    pub index_id: Option<String>,
+
+    /// Load the documents into the Quickwit node at this URL: (re)create the index (an index of
+    /// that id is deleted first, so a reload replaces it), send every chunk, wait for the
+    /// commit and check the count Quickwit reports.
+    #[arg(long, value_name = "URL")]
+    pub ingest: Option<String>,
+
+    /// Largest chunk in bytes (at most and by default 10 MiB): tests load many chunks with it.
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub chunk_bytes: Option<usize>,
 
     /// Add or replace extraction rules from the *.toml files of this folder.
     #[arg(long, value_name = "DIR")]
@@ -499,6 +517,11 @@ Examples:
   jtbd search 'budget OR cost' --role interviewee --where industry=banking
   jtbd search 'migration -cloud' --limit 50 --format jsonl | jq -r .data.path
   jtbd search 'regulater OR migrtion' --fuzzy --count      typos forgiven, one edit a word
+  jtbd search \"don't\" --role interviewee     a word with an apostrophe is one word
+
+With --quickwit URL (a node loaded by `jtbd export quickwit FOLDER --ingest URL`) the same
+query and filters run there, translated (words stemmed, fields mapped: docs/scale.md);
+--fuzzy needs the local index.
 
 Exit codes: 0 hits, 1 no hits, 2 error (bad query, no index).";
 
@@ -626,6 +649,15 @@ pub struct SearchArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
+
+    /// Search the Quickwit node at this URL (loaded by `jtbd export quickwit --ingest`) instead
+    /// of the local index: the same query language and filters, the same output.
+    #[arg(long, value_name = "URL")]
+    pub quickwit: Option<String>,
+
+    /// The Quickwit index to search (default: the node's only `jtbd-` index).
+    #[arg(long, value_name = "ID", requires = "quickwit")]
+    pub index_id: Option<String>,
 }
 
 fn parse_force(s: &str) -> Result<jtbd_model::Force, String> {

@@ -4,7 +4,7 @@
 use crate::cli::{ExportArgs, ExportCommand, SearchEngine, SearchExportArgs};
 use crate::outcome::Outcome;
 use anyhow::Context;
-use jtbd_report::search_export::{Chunks, Target, turn_docs};
+use jtbd_report::search_export::{Chunks, Target, check_index_id, default_index_id, turn_docs};
 
 /// Runs `jtbd export ...`; returns the exit code.
 pub fn run(cmd: &ExportCommand, quiet: bool) -> anyhow::Result<Outcome> {
@@ -97,8 +97,44 @@ fn search(args: &SearchExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
         SearchEngine::Quickwit => Target::Quickwit,
         SearchEngine::Elasticsearch => Target::Elasticsearch,
     };
-    let mut chunks = Chunks::new(&args.output, target, &args.index_id)
-        .with_context(|| format!("{}: cannot create", args.output.display()))?;
+    if args.ingest.is_some() && target != Target::Quickwit {
+        anyhow::bail!(
+            "--ingest loads into Quickwit only; for Elasticsearch, send each bulk-*.ndjson to \
+             its _bulk endpoint (see `jtbd export quickwit --help`)"
+        );
+    }
+    let index_id = match &args.index_id {
+        Some(id) => id.clone(),
+        None => default_index_id(&args.read.paths[0]),
+    };
+    check_index_id(target, &index_id).map_err(|e| anyhow::anyhow!("--index-id: {e}"))?;
+    // With --ingest and no -o, the chunks go to a temporary folder removed afterwards.
+    let (output, temporary) = match &args.output {
+        Some(dir) => (dir.clone(), false),
+        None => (
+            std::env::temp_dir().join(format!("jtbd-export-{}", std::process::id())),
+            true,
+        ),
+    };
+    let result = write_and_load(args, target, &index_id, &output, quiet);
+    if temporary {
+        let _ = std::fs::remove_dir_all(&output);
+    }
+    result
+}
+
+fn write_and_load(
+    args: &SearchExportArgs,
+    target: Target,
+    index_id: &str,
+    output: &std::path::Path,
+    quiet: bool,
+) -> anyhow::Result<Outcome> {
+    let mut chunks = Chunks::new(output, target, index_id)
+        .with_context(|| format!("{}: cannot create", output.display()))?;
+    if let Some(bytes) = args.chunk_bytes {
+        chunks = chunks.with_limit(bytes);
+    }
     let g = crate::study_cmd::gather(
         &args.read,
         &crate::cli::CodebookArgs::default(),
@@ -116,12 +152,15 @@ fn search(args: &SearchExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
     )?;
     let docs = chunks.docs;
     let files = chunks.finish()?;
-    if !quiet {
+    if !quiet && args.output.is_some() {
         eprintln!(
-            "wrote {docs} documents in {} files to {}",
+            "wrote {docs} documents in {} files to {} for index {index_id}",
             files.len(),
-            args.output.display()
+            output.display()
         );
+    }
+    if let Some(url) = &args.ingest {
+        crate::quickwit_load::load(url, index_id, &files, docs, quiet)?;
     }
     Ok(outcome(g.errors(), g.interviews.len()))
 }

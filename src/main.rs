@@ -15,7 +15,10 @@ mod ingest_cmd;
 mod manifests;
 mod outcome;
 mod pipeline;
+mod quickwit;
+mod quickwit_load;
 mod search_cmd;
+mod search_remote;
 mod stories_cmd;
 mod study_cmd;
 

@@ -10,22 +10,13 @@ use std::time::Instant;
 
 /// Runs `jtbd search`; returns the number of matching turns.
 pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
+    if let Some(url) = &args.quickwit {
+        return crate::search_remote::run(args, style, url);
+    }
     let started = Instant::now();
     let index = Index::open(&args.location.index)?;
     let searcher = index.searcher()?;
-    let (roles, titles): (Vec<&String>, Vec<&String>) =
-        args.role.iter().partition(|r| Role::parse(r).is_some());
-    let req = Request {
-        query: args.query.clone(),
-        roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
-        titles: titles.into_iter().cloned().collect(),
-        speakers: args.speaker.clone(),
-        forces: args.force.clone(),
-        wheres: args.wheres.clone(),
-        limit: args.limit,
-        fuzzy: args.fuzzy,
-        snippets: true,
-    };
+    let req = request(args);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.count {
         let n = searcher
@@ -41,6 +32,38 @@ pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
     let results = searcher
         .search(&req)
         .map_err(|e| with_caret(&args.query, e))?;
+    render(args, style, &results, started)?;
+    if results.total == 0 {
+        explain_no_hits(args, &searcher, &req)?;
+    }
+    Ok(results.total)
+}
+
+/// The request the flags describe.
+pub fn request(args: &SearchArgs) -> Request {
+    let (roles, titles): (Vec<&String>, Vec<&String>) =
+        args.role.iter().partition(|r| Role::parse(r).is_some());
+    Request {
+        query: args.query.clone(),
+        roles: roles.iter().filter_map(|r| Role::parse(r)).collect(),
+        titles: titles.into_iter().cloned().collect(),
+        speakers: args.speaker.clone(),
+        forces: args.force.clone(),
+        wheres: args.wheres.clone(),
+        limit: args.limit,
+        fuzzy: args.fuzzy,
+        snippets: true,
+    }
+}
+
+/// Writes results on stdout in the chosen format.
+pub fn render(
+    args: &SearchArgs,
+    style: Style,
+    results: &jtbd_index::Results,
+    started: Instant,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let elapsed_ms = started.elapsed().as_millis() as u64;
     let format = match args.format {
         OutputFormat::Human => SearchFormat::Human {
@@ -51,12 +74,9 @@ pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
         OutputFormat::Json => SearchFormat::Json,
         OutputFormat::Csv => SearchFormat::Csv,
     };
-    jtbd_report::emit_search::render(&mut out, format, &args.query, &results, elapsed_ms)?;
+    jtbd_report::emit_search::render(&mut out, format, &args.query, results, elapsed_ms)?;
     out.flush()?;
-    if results.total == 0 {
-        explain_no_hits(args, &searcher, &req)?;
-    }
-    Ok(results.total)
+    Ok(())
 }
 
 /// Values listed in a note before `...`.
@@ -217,7 +237,7 @@ fn surface(searcher: &jtbd_index::Searcher, term: &str) -> String {
 }
 
 /// A query error shown with the query and a caret under the problem.
-fn with_caret(query: &str, e: jtbd_index::IndexError) -> anyhow::Error {
+pub fn with_caret(query: &str, e: jtbd_index::IndexError) -> anyhow::Error {
     if let jtbd_index::IndexError::Query {
         position: Some(p), ..
     } = &e

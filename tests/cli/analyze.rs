@@ -417,9 +417,55 @@ fn search_exports_for_quickwit_and_elasticsearch() {
     )
     .unwrap();
     assert_eq!(
-        mapping["mappings"]["properties"]["text"]["analyzer"],
-        "english"
+        mapping["mappings"]["properties"]["words"]["analyzer"],
+        "whitespace"
     );
+    // The engine gets no tokenizer it may lack: words are jtbd's terms.
+    let config = std::fs::read_to_string(d.path().join("quickwit/quickwit-index.yaml")).unwrap();
+    assert!(!config.contains("en_stem"), "{config}");
+    let first = &messages(&std::fs::read(d.path().join("quickwit/docs-0001.ndjson")).unwrap())[0];
+    let text = first["text"].as_str().unwrap();
+    let words: Vec<String> = jtbd_text::tokenize(text)
+        .into_iter()
+        .map(|t| t.term)
+        .collect();
+    assert_eq!(first["words"], words.join(" "));
+}
+
+/// A refused index id is an error before anything is written; the default names the study.
+#[test]
+fn search_export_index_ids_are_checked() {
+    let d = tempfile::tempdir().unwrap();
+    for bad in ["ab", "my study", "2026"] {
+        let out = d.path().join(bad);
+        let o = jtbd()
+            .args(["export", "quickwit", "corpora/", "-o"])
+            .arg(&out)
+            .args(["--index-id", bad])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("--index-id") && err.contains(bad), "{err}");
+        assert!(!out.exists());
+    }
+    let o = jtbd()
+        .args([
+            "export",
+            "quickwit",
+            "corpora/",
+            "--to",
+            "elasticsearch",
+            "-o",
+        ])
+        .arg(d.path().join("es"))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let first = std::fs::read_to_string(d.path().join("es/bulk-0001.ndjson")).unwrap();
+    let action: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    let id = action["index"]["_index"].as_str().unwrap();
+    assert!(id.starts_with("jtbd-corpora-"), "{id}");
 }
 
 /// A project is shared: typed as an absolute path or not, its sources name the folder they were

@@ -10,6 +10,7 @@ mod ingest;
 mod ingest_errors;
 mod integrity;
 mod mistakes;
+mod quickwit;
 mod real_world;
 mod search;
 mod stories;

@@ -105,8 +105,34 @@ pub fn terms(text: &str) -> Vec<String> {
     out
 }
 
+/// The terms the index holds for `text`, joined by single spaces: a field an engine without
+/// jtbd's analyzer splits on whitespace into the same terms (the search exports' `words`).
+/// A term too long to index is left out, as here.
+pub fn words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    jtbd_text::for_each_term(text, |_, _, term| {
+        if term.len() <= MAX_TERM_BYTES && !term.contains(char::is_whitespace) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(term);
+        }
+    });
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn words_are_the_terms_split_by_spaces() {
+        let text = "Our CISOs were WORRIED about vendor lock-in, naïvely.";
+        let w = words(text);
+        assert_eq!(
+            w.split(' ').map(str::to_owned).collect::<Vec<_>>(),
+            terms(text)
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -13,6 +13,7 @@
 pub mod analyzer;
 pub mod document;
 pub mod error;
+pub mod remote;
 pub mod schema;
 pub mod search;
 pub mod store;

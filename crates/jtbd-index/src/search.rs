@@ -372,6 +372,39 @@ impl Searcher {
         Ok(Results { total, hits })
     }
 
+    /// The documents of a one-segment index, in order, as hits with the given scores (how
+    /// [`crate::remote::present`] shows an engine's hits), ties in path and turn order.
+    pub(crate) fn hits_in_order(
+        &self,
+        req: &Request,
+        scores: &[f32],
+    ) -> Result<Vec<Hit>, IndexError> {
+        let q = self.query(req)?;
+        let searcher = self.reader.searcher();
+        let mut generator = if req.snippets && !scores.is_empty() {
+            let mut g =
+                SnippetGenerator::create(&searcher, &*q, self.fields.text).map_err(search_error)?;
+            g.set_max_num_chars(SNIPPET_CHARS);
+            Some(g)
+        } else {
+            None
+        };
+        let mut hits = Vec::with_capacity(scores.len());
+        for (n, &score) in scores.iter().enumerate() {
+            let doc: TantivyDocument = searcher
+                .doc(DocAddress::new(0, n as u32))
+                .map_err(search_error)?;
+            hits.push(self.hit(score, &doc, generator.as_mut()));
+        }
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.path.cmp(&b.path))
+                .then(a.turn.cmp(&b.turn))
+        });
+        Ok(hits)
+    }
+
     fn hit(
         &self,
         score: f32,

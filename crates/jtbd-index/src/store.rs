@@ -125,6 +125,19 @@ impl Index {
         })
     }
 
+    /// An empty index in memory with the same schema and analyzers: for checking a query
+    /// without a folder, and for presenting documents that come from elsewhere.
+    pub fn in_memory() -> Index {
+        let (schema, fields) = schema::build();
+        let inner = tantivy::Index::create_in_ram(schema);
+        analyzer::register(inner.tokenizers());
+        Index {
+            dir: PathBuf::new(),
+            inner,
+            fields,
+        }
+    }
+
     /// The folder.
     pub fn dir(&self) -> &Path {
         &self.dir

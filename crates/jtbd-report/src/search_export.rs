@@ -1,6 +1,11 @@
 //! Documents for search engines beyond one machine: one document per turn with the same fields
 //! as the local index, as Quickwit NDJSON (with its index config) or Elasticsearch `_bulk` NDJSON
 //! (with an index mapping), in chunks of at most 10 MB.
+//!
+//! The engine needs no language of its own: `words` holds the turn's terms as the local index
+//! makes them (`jtbd_index::analyzer::words`: NFKC, lower case, Snowball English), split on
+//! spaces by the engine; `text` is the turn as said, stored for display. `jtbd search --quickwit`
+//! translates a query to these fields (`jtbd_index::remote`).
 
 use jtbd_model::{Force, Interview};
 use serde::Serialize;
@@ -27,9 +32,17 @@ pub struct TurnDoc<'a> {
     pub byte_start: usize,
     pub byte_end: usize,
     pub timestamp_ms: Option<u64>,
+    /// The turn as said (its sentences joined by a space): shown, not searched.
     pub text: String,
+    /// The terms of `text`, space-separated: what queries match.
+    pub words: String,
+    /// Force names (`anxiety`), where the local index has facets (`/anxiety`).
     pub forces: Vec<&'static str>,
-    pub metadata: &'a BTreeMap<String, String>,
+    /// The interview's metadata, as the local index's `meta` field.
+    pub meta: &'a BTreeMap<String, String>,
+    /// Where each sentence of `text` starts in the file: pairs of (offset in `text`, file byte),
+    /// flat; empty when the text is not verbatim in the file. Highlights map back through it.
+    pub spans: Vec<usize>,
 }
 
 /// The documents of an interview: each turn with a sentence, its words as the index holds them
@@ -45,6 +58,19 @@ pub fn turn_docs<'a>(i: &'a Interview, forces: &[Vec<Force>]) -> Vec<TurnDoc<'a>
                 .unwrap_or_default();
             f.sort_unstable();
             f.dedup();
+            let verbatim =
+                i.offsets.is_identity() && t.sentences.iter().all(|s| s.unescaped.is_none());
+            let mut text = String::new();
+            let mut spans = Vec::new();
+            for s in &t.sentences {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                if verbatim {
+                    spans.extend([text.len(), s.byte_start]);
+                }
+                text.push_str(s.text(&i.source));
+            }
             TurnDoc {
                 id: format!("{}-{}", i.id, t.index),
                 interview: &i.id,
@@ -57,14 +83,11 @@ pub fn turn_docs<'a>(i: &'a Interview, forces: &[Vec<Force>]) -> Vec<TurnDoc<'a>
                 byte_start: i.file_offset(t.byte_start),
                 byte_end: i.file_offset(t.byte_end),
                 timestamp_ms: t.timestamp.map(|x| x.millis()),
-                text: t
-                    .sentences
-                    .iter()
-                    .map(|s| s.text(&i.source))
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                words: jtbd_index::analyzer::words(&text),
+                text,
                 forces: f,
-                metadata: &i.metadata,
+                meta: &i.metadata,
+                spans,
             }
         })
         .collect()
@@ -79,6 +102,77 @@ pub enum Target {
     Elasticsearch,
 }
 
+/// Whether `id` is a name the engine accepts for an index, and why not: Quickwit wants a letter
+/// then 2 to 254 letters, digits, `-`, `_` or `.`; Elasticsearch lower case, at most 255 bytes,
+/// not starting with `-`, `_` or `+`, not `.` or `..`, none of `\ / * ? " < > | , # :` or spaces.
+pub fn check_index_id(target: Target, id: &str) -> Result<(), String> {
+    match target {
+        Target::Quickwit => {
+            let mut chars = id.chars();
+            let first_is_letter = chars.next().is_some_and(|c| c.is_ascii_alphabetic());
+            let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            let len = id.chars().count();
+            if !first_is_letter {
+                Err(format!(
+                    "index id {id:?} must start with a letter (a-z, A-Z)"
+                ))
+            } else if !rest_ok {
+                Err(format!(
+                    "index id {id:?} may hold only letters, digits, '-', '_' and '.'"
+                ))
+            } else if !(3..=255).contains(&len) {
+                Err(format!("index id {id:?} must be 3 to 255 characters long"))
+            } else {
+                Ok(())
+            }
+        }
+        Target::Elasticsearch => {
+            if id.is_empty() || id.len() > 255 {
+                Err(format!("index name {id:?} must be 1 to 255 bytes long"))
+            } else if id != id.to_lowercase() {
+                Err(format!("index name {id:?} must be lower case"))
+            } else if id.starts_with(['-', '_', '+']) || id == "." || id == ".." {
+                Err(format!(
+                    "index name {id:?} must not start with '-', '_' or '+', nor be '.' or '..'"
+                ))
+            } else if let Some(c) = id.chars().find(|c| "\\/*?\"<>|,#: ".contains(*c)) {
+                Err(format!("index name {id:?} must not contain {c:?}"))
+            } else {
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A default index id for a study read from `folder` (its name, made canonical): `jtbd-`, the
+/// folder's name in lower case with other characters as `-`, and 8 hex digits of the canonical
+/// path, so two studies whose folders share a name still get two indexes. Valid for both
+/// engines.
+pub fn default_index_id(folder: &Path) -> String {
+    let canonical = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+    let name = canonical
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let mut slug = String::new();
+    for c in name.chars() {
+        let c = if c.is_ascii_alphanumeric() { c } else { '-' };
+        if !(c == '-' && (slug.is_empty() || slug.ends_with('-'))) {
+            slug.push(c);
+        }
+        if slug.len() >= 40 {
+            break;
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    let hash = xxhash_rust::xxh3::xxh3_64(canonical.to_string_lossy().as_bytes());
+    if slug.is_empty() {
+        format!("jtbd-{:08x}", hash as u32)
+    } else {
+        format!("jtbd-{slug}-{:08x}", hash as u32)
+    }
+}
+
 /// NDJSON files in a folder, a new one whenever the next line would pass [`CHUNK_BYTES`].
 pub struct Chunks {
     dir: PathBuf,
@@ -86,6 +180,7 @@ pub struct Chunks {
     index: String,
     buf: Vec<u8>,
     written: Vec<PathBuf>,
+    limit: usize,
     /// Documents written.
     pub docs: usize,
 }
@@ -100,8 +195,16 @@ impl Chunks {
             index: index.to_owned(),
             buf: Vec::new(),
             written: Vec::new(),
+            limit: CHUNK_BYTES,
             docs: 0,
         })
+    }
+
+    /// Chunks of at most `bytes` (a chunk holds one document at least) instead of
+    /// [`CHUNK_BYTES`]: for testing a load of many chunks on a small corpus.
+    pub fn with_limit(mut self, bytes: usize) -> Chunks {
+        self.limit = bytes.min(CHUNK_BYTES);
+        self
     }
 
     /// Adds one document.
@@ -116,7 +219,7 @@ impl Chunks {
         }
         serde_json::to_writer(&mut lines, doc)?;
         lines.push(b'\n');
-        if !self.buf.is_empty() && self.buf.len() + lines.len() > CHUNK_BYTES {
+        if !self.buf.is_empty() && self.buf.len() + lines.len() > self.limit {
             self.flush()?;
         }
         self.buf.extend_from_slice(&lines);
@@ -153,41 +256,49 @@ impl Chunks {
     }
 }
 
-/// A Quickwit index config: the document fields, `text` with English stemming.
+/// A Quickwit index config: the document fields, no tokenizer beyond the engine's built-in
+/// ones (`words` is split on spaces; speaker names and metadata values are whole and lower-cased).
 pub fn quickwit_config(index: &str) -> String {
     format!(
         r#"# Quickwit index config written by jtbd {version}: one document per interview turn.
-# Load: quickwit index create --index-config quickwit-index.yaml
-#       quickwit index ingest --index {index} --input-path docs-0001.ndjson
+# Load (creates the index, sends every chunk, waits for the commit, checks the count):
+#   jtbd export quickwit FOLDER --ingest http://HOST:7280 --index-id {index}
+# Search as locally: jtbd search QUERY --quickwit http://HOST:7280 --index-id {index}
 version: 0.8
 index_id: {index}
 doc_mapping:
   mode: dynamic
   field_mappings:
-    - {{ name: id, type: text, tokenizer: raw, fast: true }}
+    - {{ name: id, type: text, tokenizer: raw }}
     - {{ name: interview, type: text, tokenizer: raw, fast: true }}
     - {{ name: path, type: text, tokenizer: raw }}
     - {{ name: format, type: text, tokenizer: raw, fast: true }}
-    - {{ name: speaker, type: text, tokenizer: default }}
-    - {{ name: role, type: text, tokenizer: raw, fast: true }}
+    - {{ name: speaker, type: text, tokenizer: raw_lowercase, record: position, fieldnorms: true }}
+    - {{ name: role, type: text, tokenizer: raw, fast: true, fieldnorms: true }}
     - {{ name: turn, type: u64, fast: true }}
-    - {{ name: line, type: u64 }}
-    - {{ name: byte_start, type: u64 }}
-    - {{ name: byte_end, type: u64 }}
+    - {{ name: line, type: u64, fast: true }}
+    - {{ name: byte_start, type: u64, indexed: false }}
+    - {{ name: byte_end, type: u64, indexed: false }}
     - {{ name: timestamp_ms, type: u64, fast: true }}
-    - {{ name: text, type: text, tokenizer: en_stem, record: position }}
+    - {{ name: text, type: text, indexed: false }}
+    - {{ name: words, type: text, tokenizer: whitespace, record: position, fieldnorms: true }}
     - {{ name: forces, type: "array<text>", tokenizer: raw, fast: true }}
-    - {{ name: metadata, type: json, tokenizer: raw }}
+    - {{ name: meta, type: json, tokenizer: raw_lowercase, record: position }}
+    - {{ name: spans, type: "array<u64>", indexed: false }}
 search_settings:
-  default_search_fields: [text]
+  default_search_fields: [words]
 "#,
         version = env!("CARGO_PKG_VERSION")
     )
 }
 
-/// An Elasticsearch index mapping: the document fields, `text` with the English analyzer.
+/// An Elasticsearch index mapping: the same fields; `words` split on whitespace (the terms are
+/// jtbd's), `text` kept for display only.
 pub fn elastic_mapping() -> String {
     let mapping = serde_json::json!({
+        "settings": { "analysis": { "normalizer": { "lower": {
+            "type": "custom", "filter": ["lowercase"]
+        } } } },
         "mappings": {
             "dynamic": true,
             "properties": {
@@ -195,17 +306,23 @@ pub fn elastic_mapping() -> String {
                 "interview": { "type": "keyword" },
                 "path": { "type": "keyword" },
                 "format": { "type": "keyword" },
-                "speaker": { "type": "text", "fields": { "raw": { "type": "keyword" } } },
+                "speaker": { "type": "keyword", "normalizer": "lower" },
                 "role": { "type": "keyword" },
                 "turn": { "type": "long" },
                 "line": { "type": "long" },
-                "byte_start": { "type": "long" },
-                "byte_end": { "type": "long" },
+                "byte_start": { "type": "long", "index": false },
+                "byte_end": { "type": "long", "index": false },
                 "timestamp_ms": { "type": "long" },
-                "text": { "type": "text", "analyzer": "english" },
+                "text": { "type": "text", "index": false },
+                "words": { "type": "text", "analyzer": "whitespace" },
                 "forces": { "type": "keyword" },
-                "metadata": { "type": "object", "dynamic": true }
-            }
+                "meta": { "type": "object", "dynamic": true },
+                "spans": { "type": "long", "index": false, "doc_values": false }
+            },
+            "dynamic_templates": [ { "meta_values": {
+                "path_match": "meta.*",
+                "mapping": { "type": "keyword", "normalizer": "lower" }
+            } } ]
         }
     });
     let mut s = serde_json::to_string_pretty(&mapping).unwrap_or_default();
@@ -216,6 +333,31 @@ pub fn elastic_mapping() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_ids_follow_each_engine_s_rules() {
+        for bad in ["ab", "my study", "2026", "-x1", "a/b"] {
+            assert!(check_index_id(Target::Quickwit, bad).is_err(), "{bad}");
+        }
+        for good in ["jtbd", "study-2026.v1", "A_b"] {
+            assert!(check_index_id(Target::Quickwit, good).is_ok(), "{good}");
+        }
+        for bad in ["Study", "_x", "a b", "a*b", ".."] {
+            assert!(check_index_id(Target::Elasticsearch, bad).is_err(), "{bad}");
+        }
+        let d = tempfile::tempdir().unwrap();
+        let a = d.path().join("My Study!");
+        let b = d.path().join("other").join("My Study!");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let (ia, ib) = (default_index_id(&a), default_index_id(&b));
+        assert!(ia.starts_with("jtbd-my-study-"), "{ia}");
+        assert_ne!(ia, ib);
+        for id in [&ia, &ib] {
+            assert!(check_index_id(Target::Quickwit, id).is_ok());
+            assert!(check_index_id(Target::Elasticsearch, id).is_ok());
+        }
+    }
 
     #[test]
     fn bulk_chunks_stay_under_the_limit_and_pair_actions_with_documents() {
@@ -236,9 +378,11 @@ mod tests {
                 byte_start: 0,
                 byte_end: 1,
                 timestamp_ms: None,
+                words: text.clone(),
                 text: text.clone(),
                 forces: vec!["anxiety"],
-                metadata: &meta,
+                meta: &meta,
+                spans: Vec::new(),
             })
             .unwrap();
         }
