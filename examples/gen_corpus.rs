@@ -8,12 +8,35 @@ mod corpus;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let Some(dir) = args.next() else {
-        eprintln!("usage: gen_corpus DIR [MB] [SEED]");
-        std::process::exit(2);
+    const USAGE: &str = "usage: gen_corpus DIR [MB] [SEED]: about MB megabytes (default 100) of \
+                         invented transcripts in five formats into DIR, the same bytes for the \
+                         same SEED (default 42)";
+    let dir = match args.next() {
+        Some(a) if a == "-h" || a == "--help" => {
+            println!("{USAGE}");
+            return;
+        }
+        Some(a) if a.starts_with('-') => {
+            eprintln!("unknown option {a}\n{USAGE}");
+            std::process::exit(2);
+        }
+        Some(dir) => dir,
+        None => {
+            eprintln!("{USAGE}");
+            std::process::exit(2);
+        }
     };
-    let mb: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(100);
-    let seed: u64 = args.next().and_then(|s| s.parse().ok()).unwrap_or(42);
+    let number = |what: &str, arg: Option<String>, default: u64| -> u64 {
+        match arg {
+            None => default,
+            Some(s) => s.parse().unwrap_or_else(|_| {
+                eprintln!("{what} must be a whole number, not {s:?}\n{USAGE}");
+                std::process::exit(2);
+            }),
+        }
+    };
+    let mb = number("MB", args.next(), 100);
+    let seed = number("SEED", args.next(), 42);
     match corpus::generate(std::path::Path::new(&dir), mb * 1_000_000, seed) {
         Ok((files, bytes)) => eprintln!(
             "wrote {files} files, {:.1} MB, to {dir}",

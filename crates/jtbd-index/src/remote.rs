@@ -9,7 +9,7 @@
 //! place, as against the local index.
 
 use crate::error::IndexError;
-use crate::search::{Request, Results, quote_apostrophes};
+use crate::search::{Request, Results, prepare};
 use crate::store::{Index, force_facet};
 use crate::{analyzer, schema::Fields};
 use jtbd_model::Force;
@@ -60,7 +60,7 @@ pub fn query_body(req: &Request) -> Result<Value, IndexError> {
     Index::in_memory().searcher()?.query(req)?;
     let mut must: Vec<Value> = Vec::new();
     if !req.query.trim().is_empty() {
-        let quoted = quote_apostrophes(&req.query);
+        let quoted = prepare(&req.query);
         let ast =
             tantivy::query_grammar::parse_query(&quoted).map_err(|_| refuse("syntax error"))?;
         match convert(&ast).map_err(|m| refuse(&m))? {
@@ -132,8 +132,8 @@ fn convert(ast: &UserInputAst) -> Result<Option<Value>, String> {
                 if must_not.is_empty() {
                     return Ok(None);
                 }
-                // Only exclusions inside a query (`a AND NOT b` parses so): tantivy matches
-                // nothing there, where Quickwit would match every other turn.
+                // Only exclusions inside a query (`a AND (NOT b)`): tantivy matches nothing
+                // there, where Quickwit would match every other turn.
                 return Ok(Some(json!({ "match_none": {} })));
             }
             Ok(Some(

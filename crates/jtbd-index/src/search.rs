@@ -136,7 +136,7 @@ impl Searcher {
         } else {
             // A word with an apostrophe inside (`don't`, `company's`) is one word to the user;
             // the grammar would refuse it bare: it is searched as the phrase it stands for.
-            let query = quote_apostrophes(&req.query);
+            let query = prepare(&req.query);
             if req.fuzzy {
                 // Typos are measured on the word (`migrtion` is one edit from `migration`),
                 // and the stems the words lead to are searched, each also one edit away.
@@ -573,6 +573,42 @@ fn search_error(e: tantivy::TantivyError) -> IndexError {
 }
 
 /// A query the parser refused, with the position of the problem where the grammar knows it.
+/// `query` as the grammar should read it: [`quote_apostrophes`], then every unquoted `AND NOT`
+/// written as the exclusion it means (`vendor AND NOT audit` is `vendor -audit`; the grammar
+/// would read `NOT audit` as a clause of its own that matches nothing, so the whole query
+/// matched nothing).
+pub(crate) fn prepare(query: &str) -> std::borrow::Cow<'_, str> {
+    let quoted = quote_apostrophes(query);
+    if !quoted.contains("NOT") {
+        return quoted;
+    }
+    let mut out = String::with_capacity(quoted.len());
+    for (k, part) in quoted.split('"').enumerate() {
+        if k > 0 {
+            out.push('"');
+        }
+        if k % 2 == 1 {
+            out.push_str(part);
+            continue;
+        }
+        let words: Vec<&str> = part.split(' ').collect();
+        let mut i = 0;
+        while i < words.len() {
+            if words[i] == "AND" && words.get(i + 1) == Some(&"NOT") && i + 2 < words.len() {
+                out.push('-');
+                i += 2;
+                continue;
+            }
+            out.push_str(words[i]);
+            if i + 1 < words.len() {
+                out.push(' ');
+            }
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// `query` with every unquoted word that holds an apostrophe between letters (`don't`,
 /// `O’Brien`) put in double quotes, a `field:` before it left outside: the query grammar reads
 /// a bare apostrophe as syntax. Anything else is kept as written.

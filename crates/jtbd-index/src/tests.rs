@@ -256,6 +256,13 @@ fn a_word_with_an_apostrophe_is_one_word_to_search() {
     // Trailing apostrophes (a plural possessive) and queries without one stay as written.
     assert_eq!(quote_apostrophes("vendors' lock"), "vendors' lock");
     assert_eq!(quote_apostrophes("lock OR price"), "lock OR price");
+    use crate::search::prepare;
+    assert_eq!(prepare("vendor AND NOT audit"), "vendor -audit");
+    assert_eq!(
+        prepare("vendor AND NOT (audit OR \"AND NOT x\")"),
+        "vendor -(audit OR \"AND NOT x\")"
+    );
+    assert_eq!(prepare("NOT audit"), "NOT audit");
 
     let (_d, index) = fresh();
     let i = interview(
