@@ -145,9 +145,9 @@ fn explain_no_hits(
             Some(_) => {}
         }
     }
-    let titles: std::collections::BTreeSet<&String> = ["role", "title"]
+    let titles: std::collections::BTreeSet<&String> = jtbd_model::MetaKey::JOB
         .iter()
-        .filter_map(|k| o.metadata.get(*k))
+        .filter_map(|k| o.metadata.get(k.as_str()))
         .flatten()
         .collect();
     for r in args.role.iter().filter(|r| Role::parse(r).is_none()) {

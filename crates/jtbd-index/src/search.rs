@@ -171,8 +171,9 @@ impl Searcher {
         if !req.titles.is_empty() {
             let mut terms = Vec::new();
             for t in &req.titles {
-                terms.push(meta_term(f, "role", t));
-                terms.push(meta_term(f, "title", t));
+                for key in jtbd_model::MetaKey::JOB {
+                    terms.push(meta_term(f, key.as_str(), t));
+                }
             }
             must.push(any(terms));
         }

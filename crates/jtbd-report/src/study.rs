@@ -167,10 +167,11 @@ impl<'a> Study<'a> {
     /// the other columns left for the team), to put beside the transcripts.
     pub fn participants_hint(&self) -> Option<String> {
         let rows = self.who_was_interviewed();
-        let no_metadata = self
-            .interviews
-            .iter()
-            .all(|i| i.metadata.keys().all(|k| k == "heading"));
+        let no_metadata = self.interviews.iter().all(|i| {
+            i.metadata
+                .keys()
+                .all(|k| k == jtbd_model::MetaKey::Heading.as_str())
+        });
         if !no_metadata && rows.iter().all(|r| !r.inferred) {
             return None;
         }
