@@ -102,7 +102,7 @@ pub struct AnalyzeArgs {
     pub read: ReadArgs,
 
     /// The folder to write the report, the CSV and JSON Lines files and the index to.
-    #[arg(long, short = 'o', value_name = "DIR")]
+    #[arg(long, short = 'o', value_name = "DIR", visible_alias = "output")]
     pub out: PathBuf,
 
     #[command(flatten)]
@@ -156,7 +156,7 @@ pub struct ExportArgs {
     pub read: ReadArgs,
 
     /// The file to write.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", visible_alias = "out")]
     pub output: PathBuf,
 
     #[command(flatten)]
@@ -182,6 +182,7 @@ pub struct SearchExportArgs {
     #[arg(
         long,
         short = 'o',
+        visible_alias = "out",
         value_name = "DIR",
         required_unless_present = "ingest"
     )]

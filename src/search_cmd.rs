@@ -8,13 +8,44 @@ use jtbd_report::emit_search::SearchFormat;
 use std::io::Write;
 use std::time::Instant;
 
+/// The index at `path`; the folder `jtbd analyze --out` wrote is taken for the index inside it.
+/// When there is none, the error names the indexes it can see from here.
+fn open_index(path: &std::path::Path) -> anyhow::Result<Index> {
+    let is_index = |p: &std::path::Path| p.join(jtbd_index::VERSION_FILE).is_file();
+    if !is_index(path) && is_index(&path.join("index")) {
+        return Ok(Index::open(&path.join("index"))?);
+    }
+    match Index::open(path) {
+        Err(jtbd_index::IndexError::Missing(p)) => {
+            // Analyze folders (DIR/index) and indexes one level below the working directory.
+            let mut seen: Vec<String> = std::fs::read_dir(".")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|d| is_index(d) || is_index(&d.join("index")))
+                .map(|d| d.strip_prefix(".").unwrap_or(&d).display().to_string())
+                .collect();
+            seen.sort();
+            let hint = match seen.as_slice() {
+                [] => "build one with `jtbd analyze PATH --out DIR` (then `--index DIR`) or \
+                       `jtbd index PATH... --index DIR`"
+                    .to_owned(),
+                found => format!("indexes here: {} (pass one with --index)", found.join(", ")),
+            };
+            anyhow::bail!("no index at {}; {hint}", p.display())
+        }
+        other => Ok(other?),
+    }
+}
+
 /// Runs `jtbd search`; returns the number of matching turns.
 pub fn run(args: &SearchArgs, style: Style) -> anyhow::Result<usize> {
     if let Some(url) = &args.quickwit {
         return crate::search_remote::run(args, style, url);
     }
     let started = Instant::now();
-    let index = Index::open(&args.location.index)?;
+    let index = open_index(&args.location.index)?;
     let searcher = index.searcher()?;
     let req = request(args);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

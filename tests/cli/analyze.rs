@@ -676,3 +676,58 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
     assert!(m["note"].as_str().unwrap().ends_with("quotes shown"), "{m}");
     assert_eq!(m["habit"], true, "{m}");
 }
+
+/// One name for the output flag (`--out` and `--output` both work everywhere), and `jtbd
+/// search` finds the index `analyze` wrote: given the analyze folder, or named in the error
+/// when run from the folder above it.
+#[test]
+fn search_finds_the_index_analyze_wrote() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = root().join("corpora");
+    let corpus = corpus.to_str().unwrap();
+    let o = jtbd()
+        .current_dir(d.path())
+        .args(["analyze", corpus, "--output", "out", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = jtbd()
+        .current_dir(d.path())
+        .args(["export", "qdpx", corpus, "--out", "s.qdpx", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(d.path().join("s.qdpx").is_file());
+    let search = |args: &[&str]| {
+        let o = jtbd()
+            .current_dir(d.path())
+            .arg("search")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, n, err) = search(&["vendor", "--index", "out/", "--count"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(n.parse::<usize>().unwrap() > 0, "{n}");
+    let (code, _, err) = search(&["vendor", "--count"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("indexes here: out (pass one with --index)"),
+        "{err}"
+    );
+}

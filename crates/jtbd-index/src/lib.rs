@@ -21,7 +21,7 @@ pub mod store;
 pub use error::IndexError;
 pub use schema::SCHEMA_VERSION;
 pub use search::{Hit, Overview, Request, Results, Searcher};
-pub use store::{Index, Writer};
+pub use store::{Index, VERSION_FILE, Writer};
 /// An index document (one turn), as [`Index::documents`] builds it.
 pub use tantivy::schema::TantivyDocument as Document;
 
