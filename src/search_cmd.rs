@@ -160,6 +160,13 @@ fn explain_no_hits(
         format!(" with {}", filters.join(" "))
     };
     eprintln!("{what} in {} interviews{with}", o.interviews);
+    // `speaker:Dana Okafor` searches the speaker `Dana` and the word `Okafor`.
+    if let Some(c) = name_cut_at_its_space(&args.query) {
+        eprintln!(
+            "note: a value with a space is quoted: {0}:\"{1} {2}\" (or use --{0} \"{1} {2}\" where there is such a flag)",
+            c.0, c.1, c.2
+        );
+    }
     for (k, v) in &args.wheres {
         let key = k.trim().to_lowercase();
         match o.metadata.get(&key) {
@@ -268,7 +275,69 @@ fn surface(searcher: &jtbd_index::Searcher, term: &str) -> String {
 }
 
 /// A query error shown with the query and a caret under the problem.
+/// `field:Word Word` outside quotes, the second word capitalised (a name cut at its space):
+/// the field, the first word and the second.
+fn name_cut_at_its_space(query: &str) -> Option<(String, String, String)> {
+    let mut in_quotes = false;
+    let outside: String = query
+        .chars()
+        .map(|c| {
+            if c == '"' {
+                in_quotes = !in_quotes;
+            }
+            if in_quotes || c == '"' { ' ' } else { c }
+        })
+        .collect();
+    let words: Vec<&str> = outside.split_whitespace().collect();
+    words.windows(2).find_map(|w| {
+        let (field, value) = w[0].split_once(':')?;
+        let next = w[1];
+        let name_like = |s: &str| {
+            s.chars().next().is_some_and(char::is_uppercase) && s.chars().all(char::is_alphabetic)
+        };
+        (!field.is_empty()
+            && name_like(value)
+            && name_like(next)
+            && !["AND", "OR", "NOT"].contains(&next))
+        .then(|| (field.to_owned(), value.to_owned(), next.to_owned()))
+    })
+}
+
+/// What an engine error means in the user's terms, with the form that works.
+fn in_user_terms(query: &str, message: &str) -> Option<String> {
+    if message.contains("facet") && query.contains("forces:") {
+        return Some(
+            "a force is searched as `forces:/anxiety` (with the slash), or with `--force anxiety`"
+                .to_owned(),
+        );
+    }
+    if message.contains("Only excluding terms") {
+        return Some(
+            "NOT and - only leave things out: say what to find too (`vendor -audit`), or search \
+             everything (\"\") with --force, --role or --where"
+                .to_owned(),
+        );
+    }
+    let last = query.split_whitespace().last().unwrap_or("");
+    if message.contains("syntax error") && ["AND", "OR", "NOT"].contains(&last) {
+        return Some(format!(
+            "the query ends with `{last}`: put a word after it, or leave it out"
+        ));
+    }
+    if message.contains("syntax error") {
+        return Some(
+            "the query could not be read: check its quotes and parentheses, and write AND, OR, NOT \
+             in capitals between words"
+                .to_owned(),
+        );
+    }
+    None
+}
+
 pub fn with_caret(query: &str, e: jtbd_index::IndexError) -> anyhow::Error {
+    if let Some(plain) = in_user_terms(query, &e.to_string()) {
+        return anyhow::anyhow!("invalid query '{query}': {plain} (see `jtbd search --help`)");
+    }
     if let jtbd_index::IndexError::Query {
         position: Some(p), ..
     } = &e

@@ -192,6 +192,42 @@ fn a_search_that_finds_nothing_says_why() {
     let (code, out, err) = run(&["search", "migrtion", "--count", "--index", i]);
     assert_eq!((code, out.trim()), (1, "0"));
     assert!(err.contains("did you mean `migration`?"), "{err}");
+
+    let (code, _, err) = run(&["search", "speaker:Dana Okafor", "--index", i]);
+    assert_eq!(code, 1);
+    assert!(err.contains("speaker:\"Dana Okafor\""), "{err}");
+}
+
+/// A query the grammar refuses is explained in the user's terms, with the form that works.
+#[test]
+fn query_errors_say_the_form_that_works() {
+    let index = corpus_index();
+    let i = index.path().to_str().unwrap();
+    for (query, says) in [
+        (
+            "forces:anxiety",
+            "`forces:/anxiety` (with the slash), or with `--force anxiety`",
+        ),
+        ("NOT cost", "say what to find too (`vendor -audit`)"),
+        (
+            "pricing AND",
+            "the query ends with `AND`: put a word after it",
+        ),
+    ] {
+        let (code, out, err) = run(&["search", query, "--index", i]);
+        assert_eq!(code, 2, "{query}");
+        assert!(out.is_empty());
+        assert!(err.contains(says), "{query}: {err}");
+        assert!(
+            !err.contains("facet") && !err.contains("Only excluding"),
+            "{err}"
+        );
+    }
+    // What each message proposes works.
+    for query in ["forces:/anxiety", "vendor -audit"] {
+        let (code, _, err) = run(&["search", query, "--index", i]);
+        assert_eq!(code, 0, "{query}: {err}");
+    }
 }
 
 #[test]
