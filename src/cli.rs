@@ -9,6 +9,9 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "jtbd", version, about, long_about = None, propagate_version = true)]
 #[command(after_help = "Examples:
+  jtbd analyze corpora/ --out study/        the whole job: open study/report.html
+  jtbd stories corpora/                     themes, job stories and segments in the terminal
+  jtbd search vendor --index study/         search what analyze indexed
   jtbd ingest corpora/                      read every transcript under corpora/
   jtbd ingest corpora/ --format jsonl       the same as JSON Lines, for scripts
   jtbd extract corpora/                     anxieties, frustrations, desired progress, habit
@@ -20,11 +23,18 @@ use std::path::PathBuf;
 Exit codes: 0 results, 1 nothing found, 2 error (any file that could not be read).")]
 pub struct Cli {
     /// When to colour output: auto (only on a terminal), always, never.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        hide_possible_values = true,
+        display_order = 900
+    )]
     pub color: ColorChoice,
 
     /// Do not draw progress bars (they are drawn only when stderr is a terminal anyway).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, display_order = 901)]
     pub quiet: bool,
 
     #[command(subcommand)]
@@ -561,7 +571,8 @@ pub struct IngestArgs {
 /// Where the index lives.
 #[derive(Debug, clap::Args)]
 pub struct IndexLocation {
-    /// The index folder (default: $JTBD_INDEX, else .jtbd in the current folder).
+    /// The index folder (default: $JTBD_INDEX, else .jtbd in the current folder); `jtbd search`
+    /// also takes the folder `jtbd analyze --out` wrote.
     #[arg(long, value_name = "DIR", env = "JTBD_INDEX", default_value = ".jtbd")]
     pub index: PathBuf,
 }

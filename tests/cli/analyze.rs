@@ -530,6 +530,10 @@ fn reports_name_no_path_of_this_machine() {
     let html = std::fs::read_to_string(d.path().join("report.html")).unwrap();
     assert!(html.contains("Job done by <b>"), "no executor in the HTML");
     assert!(html.contains("What drives it: "), "no chain in the HTML");
+    // The words the reports use are explained in both.
+    assert!(html.contains("<dt><b>job story</b></dt>"));
+    let md = std::fs::read_to_string(d.path().join("report.md")).unwrap();
+    assert!(md.contains("## Words used here") && md.contains("- **gap**: "));
 }
 
 /// Quotes read as words where people read them (report, CSV), markup escapes resolved, while the

@@ -113,6 +113,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     all_signals(study, &mut s);
     who_was_interviewed(study, &mut s);
     problems(study, &mut s);
+    glossary(&mut s);
     let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
     out.write_all(s.as_bytes())
 }
@@ -129,6 +130,7 @@ fn toc(s: &mut String) {
         ("segments", "segments"),
         ("signals", "all quotes"),
         ("roles", "who was interviewed"),
+        ("glossary", "words used here"),
     ] {
         let _ = write!(s, "<a href=\"#{id}\">{name}</a>");
     }
@@ -572,6 +574,20 @@ fn who_was_interviewed(study: &Study<'_>, s: &mut String) {
         );
     }
     s.push_str("</section>\n");
+}
+
+/// The words of the page, as a researcher reads them.
+fn glossary(s: &mut String) {
+    s.push_str("<section id=\"glossary\"><h2>Words used here</h2><dl>");
+    for (term, meaning) in crate::GLOSSARY {
+        let _ = write!(
+            s,
+            "<dt><b>{}</b></dt><dd>{}</dd>",
+            escape(term),
+            escape(meaning)
+        );
+    }
+    s.push_str("</dl></section>\n");
 }
 
 fn problems(study: &Study<'_>, s: &mut String) {

@@ -56,6 +56,51 @@ pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// The words the reports use, as a researcher reads them: the glossary at the end of
+/// `report.html` and `report.md`.
+pub const GLOSSARY: [(&str, &str); 10] = [
+    (
+        "force",
+        "what moves someone to change or holds them back (the forces of progress): frustration with today pushes, desired progress pulls, anxiety about the new and habit of the old hold back",
+    ),
+    (
+        "quote",
+        "one sentence an interviewee said that shows a force, verbatim, with its file and line (a \"signal\" in the data files)",
+    ),
+    (
+        "turn",
+        "what one speaker says before the next speaker talks",
+    ),
+    (
+        "theme",
+        "a topic several interviewees speak to, named by the codebook or by the words they share",
+    ),
+    (
+        "job story",
+        "one interviewee's situation, motivation and expected outcome: When ..., I want to ..., so I can ...",
+    ),
+    (
+        "gap",
+        "a part of a job story no quote of that person gives: ask about it in the next interviews",
+    ),
+    (
+        "what drives it",
+        "a fear or pain the same person links to a want, in the same answer or the next",
+    ),
+    (
+        "segment",
+        "interviewees who share struggles (themes and forces), whatever their titles",
+    ),
+    (
+        "poster child",
+        "the member of a segment closest to its centre: the person to read first",
+    ),
+    (
+        "interviewer, interviewee",
+        "who asks and who answers; inferred from the talk unless labels, flags or participants.csv say",
+    ),
+];
+
 /// Transcript text for a terminal: a direction control shown as `⟨U+202E⟩`, any other control
 /// character (an escape sequence that would clear the screen or recolour it, a line break) as a
 /// space. The human views pass every piece of transcript text through it.

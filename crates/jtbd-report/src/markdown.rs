@@ -229,6 +229,10 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             );
         }
     }
+    let _ = writeln!(s, "## Words used here\n");
+    for (term, meaning) in crate::GLOSSARY {
+        let _ = writeln!(s, "- **{}**: {}", md(term), md(meaning));
+    }
     out.write_all(s.as_bytes())
 }
 
