@@ -689,28 +689,13 @@ fn search_finds_the_index_analyze_wrote() {
     let d = tempfile::tempdir().unwrap();
     let corpus = root().join("corpora");
     let corpus = corpus.to_str().unwrap();
-    let o = jtbd()
-        .current_dir(d.path())
-        .args(["analyze", corpus, "--output", "out", "--quiet"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let o = jtbd()
-        .current_dir(d.path())
-        .args(["export", "qdpx", corpus, "--out", "s.qdpx", "--quiet"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let ok_in = |args: &[&str]| {
+        let o = jtbd().current_dir(d.path()).args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+    };
+    ok_in(&["analyze", corpus, "--output", "out", "--quiet"]);
+    ok_in(&["export", "qdpx", corpus, "--out", "s.qdpx", "--quiet"]);
     assert!(d.path().join("s.qdpx").is_file());
     let search = |args: &[&str]| {
         let o = jtbd()

@@ -345,31 +345,35 @@ impl Searcher {
         Ok(o)
     }
 
+    /// The snippet maker of a query, when snippets are wanted.
+    fn snippets(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &dyn Query,
+        wanted: bool,
+    ) -> Result<Option<SnippetGenerator>, IndexError> {
+        if !wanted {
+            return Ok(None);
+        }
+        let mut g =
+            SnippetGenerator::create(searcher, q, self.fields.text).map_err(search_error)?;
+        g.set_max_num_chars(SNIPPET_CHARS);
+        Ok(Some(g))
+    }
+
     /// Runs the request.
     pub fn search(&self, req: &Request) -> Result<Results, IndexError> {
         let q = self.query(req)?;
         let searcher = self.reader.searcher();
         let (total, top) = rank_query(&searcher, &*q, req.limit)?;
-        let mut generator = if req.snippets {
-            let mut g =
-                SnippetGenerator::create(&searcher, &*q, self.fields.text).map_err(search_error)?;
-            g.set_max_num_chars(SNIPPET_CHARS);
-            Some(g)
-        } else {
-            None
-        };
+        let mut generator = self.snippets(&searcher, &*q, req.snippets)?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(search_error)?;
             hits.push(self.hit(score, &doc, generator.as_mut()));
         }
         // Equal scores in a stable order, whatever segment a document landed in.
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.path.cmp(&b.path))
-                .then(a.turn.cmp(&b.turn))
-        });
+        in_rank_order(&mut hits);
         Ok(Results { total, hits })
     }
 
@@ -382,14 +386,7 @@ impl Searcher {
     ) -> Result<Vec<Hit>, IndexError> {
         let q = self.query(req)?;
         let searcher = self.reader.searcher();
-        let mut generator = if req.snippets && !scores.is_empty() {
-            let mut g =
-                SnippetGenerator::create(&searcher, &*q, self.fields.text).map_err(search_error)?;
-            g.set_max_num_chars(SNIPPET_CHARS);
-            Some(g)
-        } else {
-            None
-        };
+        let mut generator = self.snippets(&searcher, &*q, req.snippets && !scores.is_empty())?;
         let mut hits = Vec::with_capacity(scores.len());
         for (n, &score) in scores.iter().enumerate() {
             let doc: TantivyDocument = searcher
@@ -397,12 +394,7 @@ impl Searcher {
                 .map_err(search_error)?;
             hits.push(self.hit(score, &doc, generator.as_mut()));
         }
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| a.path.cmp(&b.path))
-                .then(a.turn.cmp(&b.turn))
-        });
+        in_rank_order(&mut hits);
         Ok(hits)
     }
 
@@ -574,6 +566,17 @@ fn search_error(e: tantivy::TantivyError) -> IndexError {
 }
 
 /// A query the parser refused, with the position of the problem where the grammar knows it.
+/// Hits by score, equal scores in path and turn order (whatever segment or split a document
+/// landed in).
+fn in_rank_order(hits: &mut [Hit]) {
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.path.cmp(&b.path))
+            .then(a.turn.cmp(&b.turn))
+    });
+}
+
 /// `query` as the grammar should read it: [`quote_apostrophes`], then every unquoted `AND NOT`
 /// written as the exclusion it means (`vendor AND NOT audit` is `vendor -audit`; the grammar
 /// would read `NOT audit` as a clause of its own that matches nothing, so the whole query
