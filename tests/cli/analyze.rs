@@ -151,6 +151,17 @@ fn chromium() -> Option<&'static str> {
         })
 }
 
+/// `jtbd analyze SRC --out OUT --quiet`, which must succeed.
+fn analyze_into(src: &Path, out: &Path) {
+    ok(&[
+        "analyze",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+}
+
 /// Chromium and the study of `corpora/` in a temporary folder (kept alive by the `TempDir`);
 /// `None`, with a note, on a machine without Chromium.
 fn study_for_chromium() -> Option<(&'static str, tempfile::TempDir, std::path::PathBuf)> {
@@ -547,13 +558,7 @@ fn shown_quotes_read_as_words_and_places_stay_exact() {
                 audit report by hand \\[unintelligible 00:04:03\\] every single quarter.\n";
     std::fs::write(src.join("noor.md"), text).unwrap();
     let out = d.path().join("out");
-    ok(&[
-        "analyze",
-        src.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    analyze_into(&src, &out);
     let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
     // (`report.md` lists themed quotes only: one interview makes no theme.)
     for name in ["report.html", "signals.csv"] {
@@ -590,15 +595,7 @@ fn the_report_shows_who_was_interviewed_and_the_manifest_to_fix_it() {
     )
     .unwrap();
     let out = d.path().join("out");
-    let analyze = |out: &Path| {
-        ok(&[
-            "analyze",
-            src.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-    };
+    let analyze = |out: &Path| analyze_into(&src, out);
     analyze(&out);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
