@@ -72,35 +72,6 @@ proptest! {
         let _ = parse_bytes(text.as_bytes(), "fuzz.json", &forced(None), None);
         let _ = parse_bytes(text.as_bytes(), "fuzz.json", &forced(Some(Format::Json)), None);
     }
-
-    #[test]
-    fn offsets_are_exact_in_text_formats(text in transcript_lines()) {
-        for format in TEXT_FORMATS {
-            let Ok(i) = parse_bytes(text.as_bytes(), "t.txt", &forced(format), None) else { continue };
-            let src = &i.source;
-            let lines = jtbd_text::LineIndex::new(src);
-            let mut last = 0;
-            for t in &i.turns {
-                prop_assert_eq!(t.text(src), &src[t.byte_start..t.byte_end]);
-                prop_assert!(t.joined.is_none());
-                prop_assert_eq!(t.line, lines.line(t.byte_start));
-                for s in &t.sentences {
-                    prop_assert!(s.byte_start >= last, "sentences in source order");
-                    prop_assert!(t.byte_start <= s.byte_start && s.byte_end <= t.byte_end);
-                    prop_assert_eq!(s.text(src), &src[s.byte_start..s.byte_end]);
-                    prop_assert!(s.unescaped.is_none());
-                    prop_assert_eq!(s.line, lines.line(s.byte_start));
-                    // Inline markup inside a sentence stays in its text but counts no words.
-                    let mut words = s.text(src).to_owned();
-                    for m in jtbd_text::scan_markup(s.text(src)).iter().rev() {
-                        words.replace_range(m.range.clone(), " ");
-                    }
-                    prop_assert_eq!(s.words, words.split_whitespace().count());
-                    last = s.byte_end;
-                }
-            }
-        }
-    }
 }
 
 /// Text that looks like front matter and manifests: separators, keys, quotes, commas.
@@ -313,4 +284,51 @@ proptest! {
             .map_err(|e| TestCaseError::fail(format!("{e}\n{file}")))?;
         prop_assert_eq!(i.format, Format::Json);
     }
+}
+
+/// For every text format each turn and sentence is exactly the slice of the source it names,
+/// in source order, on the line it says; and the property is not vacuous: generated
+/// transcripts do parse (counted over the run).
+#[test]
+fn offsets_are_exact_in_text_formats() {
+    use proptest::test_runner::{Config, TestRunner};
+    let parsed = std::cell::Cell::new(0usize);
+    let sentences = std::cell::Cell::new(0usize);
+    let mut runner = TestRunner::new(Config::with_cases(300));
+    runner
+        .run(&transcript_lines(), |text| {
+            for format in TEXT_FORMATS {
+                let Ok(i) = parse_bytes(text.as_bytes(), "t.txt", &forced(format), None) else {
+                    continue;
+                };
+                parsed.set(parsed.get() + 1);
+                let src = &i.source;
+                let lines = jtbd_text::LineIndex::new(src);
+                let mut last = 0;
+                for t in &i.turns {
+                    prop_assert_eq!(t.text(src), &src[t.byte_start..t.byte_end]);
+                    prop_assert!(t.joined.is_none());
+                    prop_assert_eq!(t.line, lines.line(t.byte_start));
+                    for s in &t.sentences {
+                        sentences.set(sentences.get() + 1);
+                        prop_assert!(s.byte_start >= last, "sentences in source order");
+                        prop_assert!(t.byte_start <= s.byte_start && s.byte_end <= t.byte_end);
+                        prop_assert_eq!(s.text(src), &src[s.byte_start..s.byte_end]);
+                        prop_assert!(s.unescaped.is_none());
+                        prop_assert_eq!(s.line, lines.line(s.byte_start));
+                        // Inline markup inside a sentence stays in its text but counts no words.
+                        let mut words = s.text(src).to_owned();
+                        for m in jtbd_text::scan_markup(s.text(src)).iter().rev() {
+                            words.replace_range(m.range.clone(), " ");
+                        }
+                        prop_assert_eq!(s.words, words.split_whitespace().count());
+                        last = s.byte_end;
+                    }
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(parsed.get() > 100, "{} parses", parsed.get());
+    assert!(sentences.get() > 100, "{} sentences", sentences.get());
 }
