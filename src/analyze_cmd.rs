@@ -32,6 +32,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
         rules: args.rules.clone(),
         codebook: args.codebook.clone(),
         rebuild: args.rebuild,
+        title: args.title.clone(),
     };
 
     // One pass: read, extract, index what changed (a second run reuses the index), keep what the
@@ -121,6 +122,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
 
     // Stage 3: the formats.
     g.show_relative(&roots);
+    g.title = args.title.clone();
     let study = g.study();
     let stories_summary = StoriesSummary {
         files: g.files,

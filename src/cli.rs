@@ -122,6 +122,10 @@ pub struct AnalyzeArgs {
     #[arg(long)]
     pub excel: bool,
 
+    /// The report's title (`report.html`, `report.md`), e.g. "Q3 security buyers".
+    #[arg(long, value_name = "TEXT", default_value = "Interview study")]
+    pub title: String,
+
     /// Interviewees a theme needs (at least 1).
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
     pub min_interviewees: u64,

@@ -40,6 +40,8 @@ pub struct Gathered {
     pub elapsed_ms: u64,
     /// Paths as the reports for people show them ([`Gathered::show_relative`]); empty: as given.
     pub shown_paths: std::collections::BTreeMap<String, String>,
+    /// The reports' title.
+    pub title: String,
 }
 
 impl Gathered {
@@ -53,6 +55,7 @@ impl Gathered {
             problems: &self.problems,
             min_interviewees: self.min_interviewees,
             shown_paths: &self.shown_paths,
+            title: &self.title,
         }
     }
 
@@ -154,6 +157,7 @@ pub fn read_all(
         files: 0,
         elapsed_ms: 0,
         shown_paths: Default::default(),
+        title: "Interview study".to_owned(),
     };
     let context = crate::index_cmd::context(&setup, &rules);
     let plan = index.map(|p| (p, context.as_str()));

@@ -558,8 +558,19 @@ fn shown_quotes_read_as_words_and_places_stay_exact() {
                 audit report by hand \\[unintelligible 00:04:03\\] every single quarter.\n";
     std::fs::write(src.join("noor.md"), text).unwrap();
     let out = d.path().join("out");
-    analyze_into(&src, &out);
+    ok(&[
+        "analyze",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--title",
+        "Q3 <audit> calls",
+        "--quiet",
+    ]);
     let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    // The title the team gave, escaped as every text is.
+    assert!(read("report.md").starts_with("# Q3 &lt;audit&gt; calls\n"));
+    assert!(read("report.html").contains("<h1>Q3 &lt;audit&gt; calls</h1>"));
     // (`report.md` lists themed quotes only: one interview makes no theme.)
     for name in ["report.html", "signals.csv"] {
         let shown = read(name);

@@ -93,12 +93,14 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
         s,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Interview study: {n} interviews</title><style>{STYLE}</style></head><body>\n"
+         <title>{title}: {n} interviews</title><style>{STYLE}</style></head><body>\n",
+        title = escape(study.title)
     );
     let _ = writeln!(
         s,
-        "<header><h1>Interview study</h1><p class=\"muted\">{n} interviews read by jtbd {}; \
+        "<header><h1>{}</h1><p class=\"muted\">{n} interviews read by jtbd {}; \
          every quote is verbatim from its file, with its place.</p></header>",
+        escape(study.title),
         env!("CARGO_PKG_VERSION")
     );
     toc(&mut s);

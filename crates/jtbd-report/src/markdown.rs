@@ -58,7 +58,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut s = String::with_capacity(32 * 1024);
     let totals = study.force_totals();
     let turns: usize = study.interviews.iter().map(|i| i.turns).sum();
-    let _ = writeln!(s, "# Interview study\n");
+    let _ = writeln!(s, "# {}\n", md(study.title));
     let _ = writeln!(
         s,
         "{} interviews ({turns} turns) read by jtbd {}; every quote is verbatim from its file, with its place.\n",

@@ -219,6 +219,8 @@ pub struct Study<'a> {
     /// How the reports for people (HTML, Markdown) show a path: the folder it was read from and
     /// the path below it, never the machine's folders. A path not in it is shown as given.
     pub shown_paths: &'a std::collections::BTreeMap<String, String>,
+    /// The title of the reports for people.
+    pub title: &'a str,
 }
 
 impl<'a> Study<'a> {
