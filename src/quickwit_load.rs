@@ -35,6 +35,9 @@ pub fn load(
         .iter()
         .filter(|f| f.extension().is_some_and(|e| e == "ndjson"))
         .collect();
+    // Loading 100 MB takes about a minute: a bar over the chunk files, on a terminal.
+    let bar = crate::pipeline::progress_bar_for("loading into Quickwit", quiet);
+    bar.set_length(chunks.len() as u64);
     for chunk in chunks {
         let bytes =
             std::fs::read(chunk).with_context(|| format!("{}: cannot read", chunk.display()))?;
@@ -45,7 +48,9 @@ pub fn load(
             .ingest(index_id, &bytes, true)
             .with_context(|| format!("{}: not loaded", chunk.display()))?;
         sent += took;
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     let published = node.published(index_id)?.unwrap_or(0);
     if published != docs as u64 || sent != docs as u64 {
         anyhow::bail!(

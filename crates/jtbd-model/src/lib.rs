@@ -139,6 +139,13 @@ impl<T> IntoIterator for PerForce<T> {
     }
 }
 
+impl<T: Copy + std::iter::Sum<T>> PerForce<T> {
+    /// The sum over every force (counts, or rates).
+    pub fn total(&self) -> T {
+        self.0.iter().copied().sum()
+    }
+}
+
 impl PerForce<usize> {
     /// How many of `forces` are each force.
     pub fn count(forces: impl IntoIterator<Item = Force>) -> PerForce<usize> {
@@ -147,11 +154,6 @@ impl PerForce<usize> {
             n[f] += 1;
         }
         n
-    }
-
-    /// The sum over every force.
-    pub fn total(&self) -> usize {
-        self.0.iter().sum()
     }
 
     /// Adds `other`'s counts to these.

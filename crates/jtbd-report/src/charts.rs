@@ -29,8 +29,7 @@ pub fn stacked_bars(title: &str, rows: &[(String, PerForce<usize>)]) -> String {
 
 /// [`stacked_bars`] of any amounts, shown with `decimals` decimals.
 fn stacked_bars_of(title: &str, rows: &[(String, PerForce<f64>)], decimals: usize) -> String {
-    let sum = |n: &PerForce<f64>| n.iter().map(|(_, v)| *v).sum::<f64>();
-    let max = rows.iter().map(|(_, n)| sum(n)).fold(0.0, f64::max);
+    let max = rows.iter().map(|(_, n)| n.total()).fold(0.0, f64::max);
     let max = if max > 0.0 { max } else { 1.0 };
     let plot = WIDTH - LABEL - 60;
     let height = 40 + rows.len() * ROW + 30;
@@ -43,7 +42,7 @@ fn stacked_bars_of(title: &str, rows: &[(String, PerForce<f64>)], decimals: usiz
     legend(&mut s, 10);
     for (k, (label, counts)) in rows.iter().enumerate() {
         let y = 40 + k * ROW;
-        let total = sum(counts);
+        let total = counts.total();
         let _ = write!(
             s,
             r#"<text x="{}" y="{}" text-anchor="end" class="label">{}</text>"#,
@@ -115,8 +114,7 @@ pub fn forces_by_interview(study: &Study<'_>) -> String {
             (study.shown(i.interviewee()).to_owned(), rate)
         })
         .collect();
-    let total = |n: &PerForce<f64>| n.iter().map(|(_, v)| *v).sum::<f64>();
-    rows.sort_by(|a, b| total(&b.1).total_cmp(&total(&a.1)).then(a.0.cmp(&b.0)));
+    rows.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()).then(a.0.cmp(&b.0)));
     stacked_bars_of("Signals per force per 1,000 words, by interview", &rows, 1)
 }
 

@@ -568,7 +568,7 @@ fn who_was_interviewed(study: &Study<'_>, s: &mut String) {
         );
     }
     s.push_str("</tbody></table></details>");
-    if let Some(csv) = study.participants_hint() {
+    if let Some(csv) = study.participants_hint(&rows) {
         let _ = write!(
             s,
             "<p>To set roles and metadata yourself, save this as <code>participants.csv</code> in the folder read and fill it in: the next run reads it from there (or name it with <code>--meta FILE</code>).</p><pre>{}</pre>",

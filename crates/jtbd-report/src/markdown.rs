@@ -204,7 +204,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             r.how
         );
     }
-    if let Some(csv) = study.participants_hint() {
+    if let Some(csv) = study.participants_hint(&rows) {
         let _ = writeln!(
             s,
             "\nTo set roles and metadata yourself, save this as `participants.csv` in the folder read and fill it in: the next run reads it from there (or name it with `--meta FILE`).\n\n```csv\n{}```",

@@ -162,11 +162,11 @@ impl<'a> Study<'a> {
             .collect()
     }
 
-    /// When roles were inferred or no interview carries metadata: the lines of a
+    /// When roles were inferred (in `rows`, [`Study::who_was_interviewed`]) or no interview
+    /// carries metadata: the lines of a
     /// `participants.csv` that would set them (one row per interview, the interviewee filled in,
     /// the other columns left for the team), to put beside the transcripts.
-    pub fn participants_hint(&self) -> Option<String> {
-        let rows = self.who_was_interviewed();
+    pub fn participants_hint(&self, rows: &[WhoRow<'_>]) -> Option<String> {
         let no_metadata = self.interviews.iter().all(|i| {
             i.metadata
                 .keys()
@@ -177,7 +177,7 @@ impl<'a> Study<'a> {
         }
         let mut w = csv::Writer::from_writer(Vec::new());
         let _ = w.write_record(["file", "participant", "role", "company", "industry", "size"]);
-        for r in &rows {
+        for r in rows {
             // The path below the folder read: what the manifest's `file` column matches.
             let file = r.shown.split_once('/').map_or(r.shown, |(_, below)| below);
             let who = r.interviewees.first().copied().unwrap_or("");

@@ -35,6 +35,8 @@ struct Raw {
     pitch: String,
     pitch_examples: Vec<String>,
     job_examples: Vec<String>,
+    not_a_want: String,
+    not_a_want_examples: Vec<String>,
     fit_examples: Vec<String>,
     trailing: Vec<String>,
     leading: Vec<String>,
@@ -180,8 +182,13 @@ pub struct GrammarRule {
 impl GrammarRule {
     /// The slot text this rule drafts from `text`: the template filled with the named groups
     /// (each cut where a clause of `cut_at` begins), white space collapsed, without trailing
-    /// punctuation; `None` when it does not match.
-    pub fn draft(&self, text: &str, cut_at: &aho_corasick::AhoCorasick) -> Option<String> {
+    /// punctuation; `None` when it does not match, or a captured value matches `refuse`.
+    pub fn draft(
+        &self,
+        text: &str,
+        cut_at: &aho_corasick::AhoCorasick,
+        refuse: Option<&regex::Regex>,
+    ) -> Option<String> {
         let caps = self.pattern.captures(text)?;
         let mut out = self.template.clone();
         for name in self.pattern.capture_names().flatten() {
@@ -190,6 +197,9 @@ impl GrammarRule {
             // them, any ASCII case).
             if let Some(m) = cut_at.find(value) {
                 value = &value[..m.start()];
+            }
+            if refuse.is_some_and(|r| r.is_match(value.trim())) {
+                return None;
             }
             out = out.replace(&format!("{{{name}}}"), value);
         }
@@ -249,6 +259,10 @@ pub struct Knowledge {
     pub pitch: regex::Regex,
     pub pitch_examples: Vec<String>,
     pub job_examples: Vec<String>,
+    /// What a motivation rule captured that is no want (its own subject, talk about the talk);
+    /// examples that must match (and `job_examples`, which must not).
+    pub not_a_want: regex::Regex,
+    pub not_a_want_examples: Vec<String>,
     /// Words a slot never ends on, lower case.
     pub trailing: Vec<String>,
     /// Words a slot never starts on, lower case.
@@ -361,27 +375,10 @@ impl Knowledge {
                 Ok((set, rules))
             })
             .collect::<Result<_, KnowledgeError>>()?;
-        let dangling = regex::RegexBuilder::new(&raw.dangling)
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| KnowledgeError::Parse {
-                file: file.into(),
-                message: format!("dangling: {e}"),
-            })?;
-        let unfit = regex::RegexBuilder::new(&raw.unfit)
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| KnowledgeError::Parse {
-                file: file.into(),
-                message: format!("unfit: {e}"),
-            })?;
-        let pitch = regex::RegexBuilder::new(&raw.pitch)
-            .case_insensitive(true)
-            .build()
-            .map_err(|e| KnowledgeError::Parse {
-                file: file.into(),
-                message: format!("pitch: {e}"),
-            })?;
+        let dangling = compile(file, "dangling", &raw.dangling)?;
+        let unfit = compile(file, "unfit", &raw.unfit)?;
+        let pitch = compile(file, "pitch", &raw.pitch)?;
+        let not_a_want = compile(file, "not_a_want", &raw.not_a_want)?;
         let cut_at: Vec<String> = raw
             .cut_at
             .iter()
@@ -406,6 +403,8 @@ impl Knowledge {
         Ok(Knowledge {
             pitch,
             pitch_examples: raw.pitch_examples,
+            not_a_want,
+            not_a_want_examples: raw.not_a_want_examples,
             job_examples: raw.job_examples,
             unfit,
             unfit_examples: raw.unfit_examples,
@@ -477,7 +476,10 @@ impl Knowledge {
     /// clause went on with taken off its end, a sentence-opening capital lowered; `None` when
     /// the rule does not match, or the draft dangles, carries markup or speaks to the host.
     pub fn draft(&self, rule: &GrammarRule, text: &str) -> Option<String> {
-        let mut out = rule.draft(text, &self.cut_finder)?;
+        // Every motivation rule's capture is held to what a want is (`not_a_want`), whatever
+        // words led to it.
+        let refuse = (rule.slot == Slot::Motivation).then_some(&self.not_a_want);
+        let mut out = rule.draft(text, &self.cut_finder, refuse)?;
         loop {
             let lower = out.to_lowercase();
             let Some(cut) = self.trailing.iter().find_map(|t| {
@@ -532,6 +534,17 @@ impl Knowledge {
             .count();
         (content >= self.min_content_words).then_some(out)
     }
+}
+
+/// A regex of the data, any case; an error names the key.
+fn compile(file: &str, key: &str, pattern: &str) -> Result<regex::Regex, KnowledgeError> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .map_err(|e| KnowledgeError::Parse {
+            file: file.into(),
+            message: format!("{key}: {e}"),
+        })
 }
 
 #[cfg(test)]
@@ -608,6 +621,17 @@ mod tests {
             )
             .as_deref(),
             Some("it took us a year to move the billing jobs")
+        );
+    }
+
+    #[test]
+    fn wants_are_told_from_talk_by_their_examples() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        told_apart(
+            &k.not_a_want,
+            &k.not_a_want_examples,
+            &k.job_examples,
+            "not_a_want",
         );
     }
 
