@@ -159,14 +159,39 @@ fn turns_apart(a: &Said, d: &Said) -> Option<usize> {
     d.turn.checked_sub(a.turn).map(|gap| gap.div_ceil(2))
 }
 
+/// Where a motivation stands: its quote (by its first byte) and where in the quote's text its
+/// rule matched. A situation drafted from that sentence reads only the words before the want, an
+/// outcome only the words from it on: "We want X, because Y" gives no "When Y", and "because
+/// we have to Y, we don't want X" no outcome "Y".
+#[derive(Clone, Copy)]
+struct WantAt {
+    quote: usize,
+    at: usize,
+}
+
+/// The part of `q`'s text a `slot` reads, given where the want stands in it.
+fn window<'q>(q: &'q Quote, slot: Slot, want: Option<WantAt>) -> &'q str {
+    match want {
+        Some(w) if w.quote == q.byte_start && q.text.is_char_boundary(w.at) => match slot {
+            Slot::Situation => &q.text[..w.at],
+            Slot::Outcome => &q.text[w.at..],
+            Slot::Motivation => &q.text,
+        },
+        _ => &q.text,
+    }
+}
+
 /// The first draft any rule of `slot` makes from these quotes, in order: each signal's own
 /// sentence (a rule limited to some forces reads only those forces' sentences), then the
-/// sentence before it (for an outcome: the sentence after it). `skip` refuses a draft (a quote already used by another slot).
+/// sentence before it (for an outcome: the sentence after it). In the want's own sentence a
+/// slot reads only its side of the want ([`window`]). `skip` refuses a draft (a quote already
+/// used by another slot).
 fn draft_slot(
     k: &Knowledge,
     slot: Slot,
     record: usize,
     quotes: &[&Said],
+    want: Option<WantAt>,
     skip: &dyn Fn(&Quote, &GrammarRule) -> bool,
 ) -> Option<Drafted> {
     for said in quotes {
@@ -178,7 +203,8 @@ fn draft_slot(
             said.after.as_ref().map(|a| (a, Place::After)),
         ];
         for (q, place) in candidates.into_iter().flatten() {
-            for rule in k.matching(slot, &q.text) {
+            let text = window(q, slot, want);
+            for rule in k.matching(slot, text) {
                 // A rule limited to some forces reads only those forces' own sentences.
                 let reads = rule.reads.contains(&place)
                     && (rule.forces.is_empty()
@@ -186,7 +212,7 @@ fn draft_slot(
                 if !reads {
                     continue;
                 }
-                let Some(text) = k.draft(rule, &q.text) else {
+                let Some(text) = k.draft(rule, text) else {
                     continue;
                 };
                 if skip(q, rule) {
@@ -379,14 +405,23 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
             && !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
             && !d.quote.text.trim_end().ends_with('?')
     });
-    let motivation = draft_slot(k, Slot::Motivation, anchor.record, &own_wants, &|_, _| {
-        false
-    })?;
+    let motivation = draft_slot(
+        k,
+        Slot::Motivation,
+        anchor.record,
+        &own_wants,
+        None,
+        &|_, _| false,
+    )?;
     let m = wants
         .iter()
         .find(|d| d.quote.byte_start == motivation.evidence.quote.byte_start)
         .map_or((a.turn, a.sentence), |d| (d.turn, d.sentence));
     let m_at = motivation.evidence.quote.byte_start;
+    let want = k
+        .rule(&motivation.rule)
+        .and_then(|rule| rule.match_start(&motivation.evidence.quote.text))
+        .map(|at| WantAt { quote: m_at, at });
     // The situation is told before the want or in its sentence: the nearest first.
     let from = all_chains.partition_point(|c| c.from.record < anchor.record);
     let to = all_chains.partition_point(|c| c.from.record <= anchor.record);
@@ -417,9 +452,14 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     // A rule that reads a whole pain sentence (limited to forces) gives a situation only from
     // another sentence than the motivation's (else the want would be told twice).
     let m_text = motivation.text.to_lowercase();
-    let situation = draft_slot(k, Slot::Situation, anchor.record, &before, &|q, rule| {
-        q.byte_start == m_at && !rule.forces.is_empty()
-    })
+    let situation = draft_slot(
+        k,
+        Slot::Situation,
+        anchor.record,
+        &before,
+        want,
+        &|q, rule| q.byte_start == m_at && !rule.forces.is_empty(),
+    )
     // A situation that says the want again ("we don't want X" twice) drives nothing.
     .filter(|d| {
         let s = d.text.to_lowercase();
@@ -433,7 +473,7 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         .filter(|d| d.turn == m.0 && (m.1..=m.1 + 1).contains(&d.sentence))
         .collect();
     after.sort_by_key(|d| d.sentence);
-    let outcome = draft_slot(k, Slot::Outcome, anchor.record, &after, &|_, _| false)
+    let outcome = draft_slot(k, Slot::Outcome, anchor.record, &after, want, &|_, _| false)
         .filter(|o| o.text != motivation.text);
     // A want alone, with neither what drives it nor what it is for, is no story yet.
     if situation.is_none() && outcome.is_none() {

@@ -180,6 +180,11 @@ pub struct GrammarRule {
 }
 
 impl GrammarRule {
+    /// Where in `text` this rule's pattern first matches.
+    pub fn match_start(&self, text: &str) -> Option<usize> {
+        self.pattern.find(text).map(|m| m.start())
+    }
+
     /// The slot text this rule drafts from `text`: the template filled with the named groups
     /// (each cut where a clause of `cut_at` begins), white space collapsed, without trailing
     /// punctuation; `None` when it does not match, or a captured value matches `refuse`.
@@ -465,6 +470,11 @@ impl Knowledge {
             .enumerate()
             .filter(move |(i, _)| hits.matched(*i))
             .map(|(_, &r)| &self.grammar[r])
+    }
+
+    /// The grammar rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&GrammarRule> {
+        self.grammar.iter().find(|r| r.id == id)
     }
 
     /// The embedded file's text, to start a user's own from.

@@ -400,3 +400,42 @@ fn theme_evidence_puts_each_interviewees_strongest_first() {
         }
     }
 }
+
+/// In a want's own sentence the situation is read before the want and the outcome from it on:
+/// a reason given before the want drives it, a need given after it is what it is for, and a
+/// reason given after it is not its situation.
+#[test]
+fn a_wants_own_sentence_is_read_in_clause_order() {
+    let k = Knowledge::embedded().unwrap();
+    let findings_with = |sentence: &str| {
+        let mut records = sample();
+        let ben = records.iter_mut().find(|r| r.interviewee == "Ben").unwrap();
+        ben.said.truncate(1);
+        ben.said[0].force = Force::DesiredProgress;
+        ben.said[0].quote.text = sentence.to_owned();
+        ben.said[0].quote.byte_end = sentence.len();
+        (find(&records, &k, &codebook(), 2), records)
+    };
+    let (f, records) = findings_with(
+        "Because our audit evidence takes weeks to collect, we want to keep audit evidence in one system, because we have to answer auditors the same day.",
+    );
+    let story = story_of(&f, "compliance and audit readiness");
+    assert_eq!(records[story.record].interviewee, "Ben");
+    assert_eq!(
+        story.text,
+        "When our audit evidence takes weeks to collect, I want to keep audit evidence in one system, so I can answer auditors the same day."
+    );
+    assert_eq!(story.outcome.as_ref().unwrap().rule, "outcome/because-need");
+    // Said after the want, a reason is not its situation.
+    let (f, records) = findings_with(
+        "We want to keep audit evidence in one system, because our audit evidence takes weeks to collect.",
+    );
+    assert_eq!(f.themes.len(), 2, "{:?}", f.themes);
+    let bens = f
+        .stories
+        .iter()
+        .filter(|s| records[s.record].interviewee == "Ben");
+    for story in bens {
+        assert!(story.situation.is_none(), "{}", story.text);
+    }
+}
