@@ -42,6 +42,8 @@ pub struct Gathered {
     pub shown_paths: std::collections::BTreeMap<String, String>,
     /// The reports' title.
     pub title: String,
+    /// The turns around every signal, for the report's passages.
+    pub passages: jtbd_report::passage::Passages,
 }
 
 impl Gathered {
@@ -56,6 +58,7 @@ impl Gathered {
             min_interviewees: self.min_interviewees,
             shown_paths: &self.shown_paths,
             title: &self.title,
+            passages: &self.passages,
         }
     }
 
@@ -158,6 +161,7 @@ pub fn read_all(
         elapsed_ms: 0,
         shown_paths: Default::default(),
         title: "Interview study".to_owned(),
+        passages: Default::default(),
     };
     let context = crate::index_cmd::context(&setup, &rules);
     let plan = index.map(|p| (p, context.as_str()));
@@ -181,6 +185,7 @@ pub fn read_all(
                     g.signals
                         .extend(signals.iter().map(|s| SignalRow::new(k, &i, s)));
                     g.records.push(Record::new(&i, &signals));
+                    g.passages.add(k, &i, &signals);
                 }
                 Done::Failed(e) => g.problems.push(Problem {
                     path: e.path,

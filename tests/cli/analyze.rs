@@ -643,6 +643,16 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
   var items = document.querySelectorAll('#findings ol li');
   var last = items.length ? items[Math.min(items.length, 3) - 1].getBoundingClientRect().bottom : -1;
   var height = document.documentElement.scrollHeight;
+  // A story's quote opens in its passage: the turn before, its own turn with the quote marked.
+  var button = document.querySelector('article.story .slot button.ctx');
+  var quote = button.closest('blockquote').querySelector('.q').textContent;
+  button.click();
+  var dialog = document.getElementById('passage');
+  var marks = dialog.querySelectorAll('.turn.own mark');
+  var passage = { open: dialog.open, turns: dialog.querySelectorAll('.turn').length,
+    marked: marks.length === 1 && marks[0].textContent === quote,
+    before: !!dialog.querySelector('.turn:not(.own) + .turn.own') };
+  dialog.close();
   var force = document.querySelector('#filters select[name=force]');
   force.value = 'anxiety';
   force.dispatchEvent(new Event('change', { bubbles: true }));
@@ -658,7 +668,7 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
   document.title = JSON.stringify({ items: items.length, third_bottom: last, height: height,
     anxiety: shown('blockquote[data-force=anxiety]'), others: shown('blockquote[data-force]:not([data-force=anxiety])'),
     empty_cards: cards, orphans: orphans, note: document.getElementById('filtered').textContent,
-    habit: !!document.querySelector('#filters option[value=habit]') });
+    habit: !!document.querySelector('#filters option[value=habit]'), passage: passage });
 })();</script></body>"#;
     let probed = out.join("probe.html");
     std::fs::write(&probed, html.replace("</body>", probe)).unwrap();
@@ -687,6 +697,11 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
     assert_eq!(m["orphans"].as_u64(), Some(0), "{m}");
     assert!(m["note"].as_str().unwrap().ends_with("quotes shown"), "{m}");
     assert_eq!(m["habit"], true, "{m}");
+    let p = &m["passage"];
+    assert_eq!(p["open"], true, "{m}");
+    assert!(p["turns"].as_u64().unwrap() >= 2, "{m}");
+    assert_eq!(p["marked"], true, "{m}");
+    assert_eq!(p["before"], true, "{m}");
 }
 
 /// One name for the output flag (`--out` and `--output` both work everywhere), and `jtbd

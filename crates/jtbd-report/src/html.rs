@@ -4,6 +4,7 @@
 //! segment; without it the page shows everything.
 
 use crate::charts;
+use crate::passage::PassageTable;
 use crate::{Study, escape};
 use jtbd_model::Force;
 use jtbd_model::{MetaKey, Metadata};
@@ -50,7 +51,11 @@ cite { display: block; font-style: normal; font-size: 12px; color: var(--muted);
 .chart .label, .chart .legend, .chart .count { font: 12px system-ui, sans-serif; fill: #1d2430; }
 nav#filters { position: sticky; top: 0; background: var(--bg); padding: 8px 0; border-bottom: 1px solid var(--line); z-index: 1; }
 nav#filters label { margin-right: 14px; font-size: 14px; }
-@media print { nav#filters { display: none; } .story, table, .chart { break-inside: avoid; } body { background: #fff; } }
+button.ctx { font-size: 11px; margin-left: 6px; padding: 0 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; color: var(--muted); cursor: pointer; }
+dialog#passage { max-width: 760px; width: 92vw; border: 1px solid var(--line); border-radius: 8px; padding: 14px 18px; }
+dialog#passage form { text-align: right; } dialog#passage .turn { margin: 10px 0; } dialog#passage .who { font-size: 12px; color: var(--muted); }
+dialog#passage .turn p { margin: 2px 0; white-space: pre-wrap; } dialog#passage .own p { background: #fff; }
+@media print { nav#filters, button.ctx, dialog { display: none; } .story, table, .chart { break-inside: avoid; } body { background: #fff; } }
 "#;
 
 const SCRIPT: &str = r#"
@@ -83,6 +88,47 @@ const SCRIPT: &str = r#"
   }
   nav.addEventListener('change', apply);
 })();
+// "in context": the quote's passage (the turn before, its own turn with the quote marked, the
+// turn after) in a dialog, built as text nodes from the page's passages.
+(function () {
+  var data = null;
+  document.addEventListener('click', function (ev) {
+    var b = ev.target.closest ? ev.target.closest('button.ctx') : null;
+    if (!b) return;
+    if (!data) data = JSON.parse(document.getElementById('passages').textContent);
+    var turns = (data.passages[+b.dataset.passage] || []).map(function (n, i) {
+      var t = n === null ? null : data.turns[n];
+      return t && { who: t.who, role: t.role, time: t.time, at: t.at, text: t.text, own: i === 1 };
+    });
+    var quote = b.closest('blockquote').querySelector('.q').textContent;
+    var body = document.getElementById('passage-body');
+    body.textContent = '';
+    turns.forEach(function (t) {
+      if (!t) return;
+      var d = document.createElement('div');
+      d.className = t.own ? 'turn own' : 'turn';
+      var h = document.createElement('div');
+      h.className = 'who';
+      h.textContent = (t.who || 'unlabelled') + ' (' + t.role + ')' + (t.time ? ' · ' + t.time : '') + ' · ' + t.at;
+      var p = document.createElement('p');
+      var at = t.own ? t.text.indexOf(quote) : -1;
+      if (at >= 0) {
+        var m = document.createElement('mark');
+        m.textContent = quote;
+        p.append(t.text.slice(0, at), m, t.text.slice(at + quote.length));
+      } else if (t.own) {
+        var q = document.createElement('mark');
+        q.textContent = quote;
+        p.append(t.text, ' ', q);
+      } else {
+        p.textContent = t.text;
+      }
+      d.append(h, p);
+      body.append(d);
+    });
+    document.getElementById('passage').showModal();
+  });
+})();
 "#;
 
 /// Writes the report page.
@@ -109,14 +155,24 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     filters(study, &mut s);
     charts_section(study, &mut s);
     themes(study, &mut s);
-    let segs = record_segments(study);
-    stories(study, &segs, &mut s);
-    segments(study, &segs, &mut s);
-    all_signals(study, &mut s);
+    let mut q = Quoting {
+        segs: record_segments(study),
+        passages: PassageTable::default(),
+    };
+    stories(study, &mut q, &mut s);
+    segments(study, &mut q, &mut s);
+    all_signals(study, &mut q, &mut s);
     who_was_interviewed(study, &mut s);
     problems(study, &mut s);
     glossary(&mut s);
-    let _ = write!(s, "<script>{SCRIPT}</script>\n</body></html>\n");
+    let _ = write!(
+        s,
+        "<dialog id=\"passage\"><form method=\"dialog\"><button>Close</button></form>\
+         <div id=\"passage-body\"></div></dialog>\
+         <script type=\"application/json\" id=\"passages\">{}</script>\
+         <script>{SCRIPT}</script>\n</body></html>\n",
+        q.passages.json(study)
+    );
     out.write_all(s.as_bytes())
 }
 
@@ -321,43 +377,78 @@ fn record_segments(study: &Study<'_>) -> Vec<usize> {
         .collect()
 }
 
+/// What writing quotes needs across the page: each record's segment, and the passages cited.
+struct Quoting {
+    segs: Vec<usize>,
+    passages: PassageTable,
+}
+
+/// One quote of a record, as every section but the list of all signals shows it.
 fn quote_html(
     study: &Study<'_>,
-    segs: &[usize],
+    q: &mut Quoting,
     record: usize,
-    q: &Quote,
+    quote: &Quote,
     force: Force,
     s: &mut String,
 ) {
     let rec = &study.records[record];
-    let seg = segs.get(record).copied().filter(|&k| k > 0);
+    let seg = q.segs.get(record).copied().filter(|&k| k > 0);
     let role = rec.metadata.meta(MetaKey::Role).unwrap_or("");
-    let _ = write!(
-        s,
-        "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\">{}<cite>{force_name} · {} ({}){} · {}:{}{}</cite></blockquote>",
-        escape(role),
-        seg.map(|k| k.to_string()).unwrap_or_default(),
-        escape(&jtbd_text::markup::readable(&q.text)),
+    let cite = format!(
+        "{} · {} ({}){} · {}:{}{}",
+        force.as_str().replace('_', " "),
         escape(
-            q.speaker
+            quote
+                .speaker
                 .as_deref()
                 .unwrap_or(study.shown(&rec.interviewee))
         ),
-        q.role.as_str(),
+        quote.role.as_str(),
         if role.is_empty() {
             String::new()
         } else {
             format!(", {}", escape(role))
         },
         escape(study.shown(&rec.path)),
-        q.line,
-        q.timestamp.map(|t| format!(" · {t}")).unwrap_or_default(),
+        quote.line,
+        quote
+            .timestamp
+            .map(|t| format!(" · {t}"))
+            .unwrap_or_default(),
+    );
+    // Records and interviews are gathered together: a record's index is its interview's.
+    let passage = q.passages.cite(study, record, quote);
+    blockquote(s, force, role, seg, quote, &cite, passage);
+}
+
+/// A quote's element: its words as read, the filters' data, its cite (already escaped) and the
+/// button that opens its passage.
+fn blockquote(
+    s: &mut String,
+    force: Force,
+    role: &str,
+    segment: Option<usize>,
+    quote: &Quote,
+    cite: &str,
+    passage: Option<usize>,
+) {
+    let _ = write!(
+        s,
+        "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\"><span class=\"q\">{}</span><cite>{cite}{}</cite></blockquote>",
+        escape(role),
+        segment.map(|k| k.to_string()).unwrap_or_default(),
+        escape(&jtbd_text::markup::readable(&quote.text)),
+        passage
+            .map(|n| format!(
+                " <button type=\"button\" class=\"ctx\" data-passage=\"{n}\">in context</button>"
+            ))
+            .unwrap_or_default(),
         f = force.as_str(),
-        force_name = force.as_str().replace('_', " "),
     );
 }
 
-fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
+fn stories(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
     let f = study.findings;
     s.push_str("<section id=\"stories\"><h2>Job stories</h2>");
     if f.stories.is_empty() {
@@ -385,7 +476,7 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
                         .find(|x| x.quote.byte_start == d.evidence.quote.byte_start)
                         .map_or(Force::DesiredProgress, |x| x.force);
                     let _ = write!(s, "<div class=\"slot\"><p class=\"muted\">{name}, from</p>");
-                    quote_html(study, segs, d.evidence.record, &d.evidence.quote, force, s);
+                    quote_html(study, q, d.evidence.record, &d.evidence.quote, force, s);
                     s.push_str("</div>");
                 }
                 None => {
@@ -428,7 +519,7 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
                 );
                 for r in [c.from, c.to] {
                     let said = &study.records[r.record].said[r.said];
-                    quote_html(study, segs, r.record, &said.quote, said.force, s);
+                    quote_html(study, q, r.record, &said.quote, said.force, s);
                 }
             }
             s.push_str("</details>");
@@ -442,7 +533,7 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
                 t.evidence.len()
             );
             for (record, said) in &shown {
-                quote_html(study, segs, *record, &said.quote, said.force, s);
+                quote_html(study, q, *record, &said.quote, said.force, s);
             }
             if t.evidence.len() > shown.len() {
                 let _ = write!(
@@ -458,7 +549,7 @@ fn stories(study: &Study<'_>, segs: &[usize], s: &mut String) {
     s.push_str("</section>\n");
 }
 
-fn segments(study: &Study<'_>, segs: &[usize], s: &mut String) {
+fn segments(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
     let f = study.findings;
     s.push_str("<section id=\"segments\"><h2>Segments</h2>");
     if f.segments.is_empty() {
@@ -494,7 +585,7 @@ fn segments(study: &Study<'_>, segs: &[usize], s: &mut String) {
         for r in &seg.poster_quotes {
             let SignalRef { record, said } = *r;
             let said = &study.records[record].said[said];
-            quote_html(study, segs, record, &said.quote, said.force, s);
+            quote_html(study, q, record, &said.quote, said.force, s);
         }
         s.push_str("</article>\n");
     }
@@ -502,7 +593,7 @@ fn segments(study: &Study<'_>, segs: &[usize], s: &mut String) {
 }
 
 /// Every signal by interview, folded away (the first [`SIGNALS_LISTED`]).
-fn all_signals(study: &Study<'_>, s: &mut String) {
+fn all_signals(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
     let _ = write!(
         s,
         "<section id=\"signals\"><h2>Signals by interview</h2><details><summary>{} signals{}</summary>",
@@ -526,11 +617,8 @@ fn all_signals(study: &Study<'_>, s: &mut String) {
             );
         }
         let role = i.metadata.meta(MetaKey::Role).unwrap_or("");
-        let _ = write!(
-            s,
-            "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"\">{}<cite>{} ({}) · {} {:.2} · {}:{}{}</cite></blockquote>",
-            escape(role),
-            escape(&jtbd_text::markup::readable(&sig.quote.text)),
+        let cite = format!(
+            "{} ({}) · {} {:.2} · {}:{}{}",
             escape(sig.quote.speaker.as_deref().unwrap_or("")),
             sig.quote.role.as_str(),
             sig.force.as_str().replace('_', " "),
@@ -541,8 +629,9 @@ fn all_signals(study: &Study<'_>, s: &mut String) {
                 .timestamp
                 .map(|t| format!(" · {t}"))
                 .unwrap_or_default(),
-            f = sig.force.as_str(),
         );
+        let passage = q.passages.cite(study, sig.interview, &sig.quote);
+        blockquote(s, sig.force, role, None, &sig.quote, &cite, passage);
     }
     s.push_str("</details></section>\n");
 }

@@ -21,6 +21,7 @@ pub mod emit_stories;
 pub mod fast_json;
 pub mod html;
 pub mod markdown;
+pub mod passage;
 pub mod qdpx;
 pub mod search_export;
 mod study;

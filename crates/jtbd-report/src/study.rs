@@ -221,6 +221,8 @@ pub struct Study<'a> {
     pub shown_paths: &'a std::collections::BTreeMap<String, String>,
     /// The title of the reports for people.
     pub title: &'a str,
+    /// The turns around every signal, so a quote opens in its passage.
+    pub passages: &'a crate::passage::Passages,
 }
 
 impl<'a> Study<'a> {

@@ -170,7 +170,7 @@ struct WantAt {
 }
 
 /// The part of `q`'s text a `slot` reads, given where the want stands in it.
-fn window<'q>(q: &'q Quote, slot: Slot, want: Option<WantAt>) -> &'q str {
+fn window(q: &Quote, slot: Slot, want: Option<WantAt>) -> &str {
     match want {
         Some(w) if w.quote == q.byte_start && q.text.is_char_boundary(w.at) => match slot {
             Slot::Situation => &q.text[..w.at],
