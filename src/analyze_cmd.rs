@@ -28,6 +28,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
         read,
         out: out.clone(),
         excel: args.excel,
+        no_bom: args.no_bom,
         min_interviewees: args.min_interviewees,
         rules: args.rules.clone(),
         codebook: args.codebook.clone(),
@@ -142,10 +143,10 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
     )?;
     write(out, "stories.jsonl", |w| w.write_all(&stories))?;
     write(out, "signals.csv", |w| {
-        jtbd_report::csv::signals(&study, args.excel, w)
+        jtbd_report::csv::signals(&study, !args.no_bom, w)
     })?;
     write(out, "stories.csv", |w| {
-        jtbd_report::csv::stories(&study, args.excel, w)
+        jtbd_report::csv::stories(&study, !args.no_bom, w)
     })?;
     write(out, "report.md", |w| {
         jtbd_report::markdown::report(&study, w)

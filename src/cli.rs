@@ -89,8 +89,9 @@ const ANALYZE_HELP: &str = "What DIR gets:
   report.html      one self-contained page: summary, charts, themes, job stories with quotes,
                    segments (open it in a browser; works offline, prints well)
   report.md        the same for a wiki or a pull request
-  signals.csv      one row per signal, the interview's metadata as columns (--excel adds a BOM)
-  stories.csv      one row per job story, each slot's quote and place
+  signals.csv      one row per signal: interviewee, force, quote, theme, interview, line, time,
+                   then the metadata and the exact bytes (opens in Excel; --no-bom for scripts)
+  stories.csv      one row per job story: theme, story, who tells it, each slot's quote and place
   interviews.jsonl, signals.jsonl, stories.jsonl
                    the JSON Lines of `jtbd ingest`, `jtbd extract` and `jtbd stories`
   index/           the search index: `jtbd search QUERY --index DIR/index`
@@ -100,7 +101,7 @@ unchanged files reuses the index.
 
 Examples:
   jtbd analyze corpora/ --out out/
-  jtbd analyze interviews/ --out study/ --excel --min-interviewees 3
+  jtbd analyze interviews/ --out study/ --min-interviewees 3
   jtbd analyze calls/ --out out/ --glob '*.vtt' --meta participants.csv
 
 Exit codes: 0 analysed, 1 no transcript found, 2 error (a file that could not be read, or DIR).";
@@ -118,8 +119,13 @@ pub struct AnalyzeArgs {
     #[command(flatten)]
     pub codebook: CodebookArgs,
 
-    /// Start the CSV files with a byte order mark, so that Excel reads them as UTF-8.
+    /// Write the CSV files without the byte order mark they start with (Excel needs it to read
+    /// them as UTF-8; pandas, R's readr and LibreOffice read them either way).
     #[arg(long)]
+    pub no_bom: bool,
+
+    /// The CSV files start with a byte order mark by default: kept so older scripts still run.
+    #[arg(long, hide = true)]
     pub excel: bool,
 
     /// The report's title (`report.html`, `report.md`), e.g. "Q3 security buyers".

@@ -107,7 +107,6 @@ fn the_report_is_self_contained_and_escapes_transcript_text() {
         d.path().to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-        "--excel",
     ]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(
@@ -129,7 +128,17 @@ fn the_report_is_self_contained_and_escapes_transcript_text() {
     let csv = std::fs::read(out.join("signals.csv")).unwrap();
     assert!(
         csv.starts_with(b"\xEF\xBB\xBF"),
-        "--excel starts with a BOM"
+        "the CSV starts with a BOM, for Excel"
+    );
+    // The columns a reader scans come first.
+    let header = String::from_utf8_lossy(&csv[3..])
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        header.starts_with("interviewee,force,quote,theme,interview,line,timestamp,"),
+        "{header}"
     );
     let text = String::from_utf8(csv).unwrap();
     assert!(

@@ -1,4 +1,5 @@
-//! CSV that spreadsheets open right: UTF-8 (with a byte order mark for Excel on request), one row
+//! CSV that spreadsheets open right: UTF-8 with a byte order mark (Excel reads it as UTF-8; a
+//! script can ask for none), one row
 //! per signal or story, the interview's metadata as columns, and no cell a spreadsheet would run
 //! as a formula.
 
@@ -74,76 +75,109 @@ where
     w.into_inner().map_err(|e| io::Error::other(e.to_string()))
 }
 
-/// The columns of a signal after the interview's metadata, in every signals CSV (`jtbd extract
-/// --format csv`, and `signals.csv` of `jtbd analyze`, which adds `theme`).
-pub const SIGNAL_COLUMNS: [&str; 12] = [
-    "line",
-    "byte_start",
-    "byte_end",
-    "timestamp",
-    "speaker",
-    "role",
-    "force",
+/// The columns of every signals CSV (`jtbd extract --format csv`, and `signals.csv` of `jtbd
+/// analyze`, which adds `theme` after the quote), in the order a reader scans them: who, which
+/// force, the words, then where (interview, line, time), then the rest.
+pub const SIGNAL_LEAD: [&str; 3] = ["interviewee", "force", "quote"];
+/// After the lead (and the theme): where the quote stands and who said it.
+pub const SIGNAL_PLACE: [&str; 5] = ["interview", "line", "timestamp", "speaker", "role"];
+/// After the interview's metadata: how it was found, and the exact bytes.
+pub const SIGNAL_TAIL: [&str; 7] = [
     "confidence",
     "rules",
     "cues",
-    "text",
     "question",
+    "interview_id",
+    "byte_start",
+    "byte_end",
 ];
 
-/// The cells of a signal under [`SIGNAL_COLUMNS`].
-pub fn signal_cells(row: &crate::SignalRow) -> [Cow<'_, str>; 12] {
+/// The header of a signals CSV; `theme` only where themes were found.
+pub fn signal_header(with_theme: bool) -> Vec<Cow<'static, str>> {
+    let theme: &[&'static str] = if with_theme { &["theme"] } else { &[] };
+    SIGNAL_LEAD
+        .iter()
+        .chain(theme)
+        .chain(&SIGNAL_PLACE)
+        .chain(&META_HEADER)
+        .chain(&SIGNAL_TAIL)
+        .map(|c| Cow::from(*c))
+        .collect()
+}
+
+/// One row under [`signal_header`]: the signal `row` of the interview `id` shown as `path`,
+/// whose interviewee is `interviewee` and whose metadata cells are `meta`; `theme` (empty when
+/// it joined none) only where the header has the column.
+pub fn signal_row<'a>(
+    interviewee: &'a str,
+    id: &'a str,
+    path: &'a str,
+    meta: &'a [Cow<'a, str>; 7],
+    row: &'a crate::SignalRow,
+    theme: Option<&'a str>,
+) -> Vec<Cow<'a, str>> {
     let s = &row.quote;
-    [
+    let mut cells: Vec<Cow<'a, str>> = Vec::with_capacity(23);
+    cells.extend([
+        safe(interviewee),
+        row.force.as_str().into(),
+        safe(&jtbd_text::markup::readable(&s.text))
+            .into_owned()
+            .into(),
+    ]);
+    cells.extend(theme.map(safe));
+    cells.extend([
+        safe(path),
         s.line.to_string().into(),
-        s.byte_start.to_string().into(),
-        s.byte_end.to_string().into(),
         s.timestamp
             .map(|t| t.to_string())
             .unwrap_or_default()
             .into(),
         safe(s.speaker.as_deref().unwrap_or("")),
         s.role.as_str().into(),
-        row.force.as_str().into(),
+    ]);
+    cells.extend(meta.iter().map(|c| Cow::Borrowed(c.as_ref())));
+    cells.extend([
         format!("{:.3}", row.confidence).into(),
         row.rules.join(" ").into(),
         safe(&row.cues.join(" | ")).into_owned().into(),
-        safe(&jtbd_text::markup::readable(&s.text))
-            .into_owned()
-            .into(),
         safe(row.question.as_deref().unwrap_or("")),
-    ]
+        id.into(),
+        s.byte_start.to_string().into(),
+        s.byte_end.to_string().into(),
+    ]);
+    cells
 }
 
 /// `signals.csv`: one row per signal, with its interview's metadata and the theme it joined.
-pub fn signals(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Result<()> {
-    if excel {
+/// Paths as the report shows them (below the folder read).
+pub fn signals(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<()> {
+    if bom {
         out.write_all(UTF8_BOM)?;
     }
     let themes = theme_of(study);
-    let header = header_with_metadata(
-        &["interview", "path"],
-        &[&SIGNAL_COLUMNS[..], &["theme"]].concat(),
-    );
     // An interview's metadata cells are made once, not once for each of its signals.
     let meta: Vec<[Cow<'_, str>; 7]> = study
         .interviews
         .iter()
         .map(|i| metadata_cells(&i.metadata))
         .collect();
-    out.write_all(&rows([header])?)?;
+    out.write_all(&rows([signal_header(true)])?)?;
     par_rows(
         study.signals,
         |s| {
             let i = &study.interviews[s.interview];
-            let mut row: Vec<Cow<'_, str>> = vec![i.id.as_str().into(), safe(&i.path)];
-            row.extend(meta[s.interview].iter().map(|c| Cow::Borrowed(c.as_ref())));
             let theme = themes
                 .get(&(s.interview, s.quote.byte_start))
                 .map_or("", |t| t.1);
-            row.extend(signal_cells(s));
-            row.push(safe(theme));
-            row
+            signal_row(
+                study.shown(i.interviewee()),
+                &i.id,
+                study.shown(&i.path),
+                &meta[s.interview],
+                s,
+                Some(theme),
+            )
         },
         out,
     )
@@ -185,11 +219,18 @@ pub fn theme_of<'a>(
     out
 }
 
-/// Columns of `stories.csv`.
-const STORY_COLUMNS: [&str; 17] = [
-    "theme_id",
+/// Columns of `stories.csv`: the theme, the story and who tells it, each slot's quote and place,
+/// then the theme's strength and everyone who speaks to it.
+const STORY_COLUMNS: [&str; 18] = [
     "theme",
     "story",
+    "told_by",
+    "situation_quote",
+    "situation_place",
+    "motivation_quote",
+    "motivation_place",
+    "outcome_quote",
+    "outcome_place",
     "interviewees",
     "companies",
     "roles",
@@ -197,19 +238,14 @@ const STORY_COLUMNS: [&str; 17] = [
     "anxiety",
     "frustration",
     "desired_progress",
-    "situation_quote",
-    "situation_place",
-    "motivation_quote",
-    "motivation_place",
-    "outcome_quote",
-    "outcome_place",
     "who",
+    "theme_id",
 ];
 
 /// `stories.csv`: one row per job story, with its theme's strength and each slot's quote and
 /// place (`path:line`), or empty where the story has a gap.
-pub fn stories(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Result<()> {
-    if excel {
+pub fn stories(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<()> {
+    if bom {
         out.write_all(UTF8_BOM)?;
     }
     let f = study.findings;
@@ -218,16 +254,9 @@ pub fn stories(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
         let t = &f.themes[story.theme];
         let s = &t.strength;
         let mut row: Vec<Cow<'_, str>> = vec![
-            t.id.as_str().into(),
             safe(&t.label),
             safe(&story.text),
-            s.interviewees.to_string().into(),
-            s.companies.to_string().into(),
-            s.roles.to_string().into(),
-            s.signals.to_string().into(),
-            s.anxiety.to_string().into(),
-            s.frustration.to_string().into(),
-            s.desired_progress.to_string().into(),
+            safe(study.shown(story.teller(study.records))),
         ];
         for (_, slot) in crate::slots(story) {
             match slot {
@@ -239,22 +268,36 @@ pub fn stories(study: &Study<'_>, excel: bool, out: &mut dyn Write) -> io::Resul
                             .into(),
                     );
                     row.push(
-                        safe(&format!("{}:{}", rec.path, d.evidence.quote.line))
-                            .into_owned()
-                            .into(),
+                        safe(&format!(
+                            "{}:{}",
+                            study.shown(&rec.path),
+                            d.evidence.quote.line
+                        ))
+                        .into_owned()
+                        .into(),
                     );
                 }
                 None => row.extend([Cow::from(""), Cow::from("")]),
             }
         }
+        row.extend([
+            s.interviewees.to_string().into(),
+            s.companies.to_string().into(),
+            s.roles.to_string().into(),
+            s.signals.to_string().into(),
+            s.anxiety.to_string().into(),
+            s.frustration.to_string().into(),
+            s.desired_progress.to_string().into(),
+        ]);
         let who: Vec<&str> = t
             .signals
             .iter()
-            .map(|r| study.records[r.record].interviewee.as_str())
+            .map(|r| study.shown(&study.records[r.record].interviewee))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();
         row.push(safe(&who.join("; ")).into_owned().into());
+        row.push(t.id.as_str().into());
         row
     });
     out.write_all(&rows(std::iter::once(header).chain(body))?)

@@ -36,10 +36,6 @@ pub struct Signals<'a> {
     pub format: SignalFormat,
 }
 
-/// The CSV columns of extract before and after the interview's metadata.
-const CSV_BEFORE: [&str; 2] = ["interview", "path"];
-use crate::csv::SIGNAL_COLUMNS as CSV_AFTER;
-
 fn counts(found: &[Signal]) -> jtbd_model::PerForce<usize> {
     jtbd_model::PerForce::count(found.iter().map(|s| s.force))
 }
@@ -71,9 +67,7 @@ impl Render for Signals<'_> {
                 b.extend_from_slice(b",\"signals\":[");
                 Ok(b)
             }
-            SignalFormat::Csv => {
-                csv_rows([crate::emit::header_with_metadata(&CSV_BEFORE, &CSV_AFTER)])
-            }
+            SignalFormat::Csv => csv_rows([crate::csv::signal_header(false)]),
             SignalFormat::Human(_) => Ok(Vec::new()),
         }
     }
@@ -106,13 +100,14 @@ impl Render for Signals<'_> {
                 }
             }
             SignalFormat::Csv => {
-                out = csv_rows(found.iter().map(|s| {
-                    let signal = crate::SignalRow::new(0, i, s);
-                    let mut row: Vec<std::borrow::Cow<'_, str>> =
-                        vec![i.id.as_str().into(), csv_safe(&i.path)];
-                    row.extend(crate::emit::metadata_cells(&i.metadata));
-                    row.extend(crate::csv::signal_cells(&signal).map(|c| c.into_owned().into()));
-                    row
+                let meta = crate::emit::metadata_cells(&i.metadata);
+                let interviewee = jtbd_stories::interviewee(i);
+                let signals: Vec<crate::SignalRow> = found
+                    .iter()
+                    .map(|s| crate::SignalRow::new(0, i, s))
+                    .collect();
+                out = csv_rows(signals.iter().map(|signal| {
+                    crate::csv::signal_row(&interviewee, &i.id, &i.path, &meta, signal, None)
                 }))?;
             }
             SignalFormat::Human(style) => {

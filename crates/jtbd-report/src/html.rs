@@ -49,6 +49,11 @@ blockquote.desired_progress { border-color: #2d7d9a; } blockquote.habit { border
 cite { display: block; font-style: normal; font-size: 12px; color: var(--muted); }
 .chart { max-width: 100%; height: auto; background: #fff; border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; }
 .chart .label, .chart .legend, .chart .count { font: 12px system-ui, sans-serif; fill: #1d2430; }
+/* On a narrow screen a chart keeps a readable size and scrolls sideways instead of shrinking its
+   labels to a few pixels; tables scroll the same way. */
+.scroll { overflow-x: auto; }
+@media (max-width: 640px) { body { padding: 12px; } .chart { max-width: none; min-width: 560px; }
+  table { display: block; overflow-x: auto; } }
 nav#filters { position: sticky; top: 0; background: var(--bg); padding: 8px 0; border-bottom: 1px solid var(--line); z-index: 1; }
 nav#filters label { margin-right: 14px; font-size: 14px; }
 button.ctx { font-size: 11px; margin-left: 6px; padding: 0 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; color: var(--muted); cursor: pointer; }
@@ -320,16 +325,23 @@ fn charts_section(study: &Study<'_>, s: &mut String) {
         "<p class=\"muted\">Signals of every speaker per 1,000 words of the interview, so that a \
          long interview does not lead by length; the highest rate first.</p>",
     );
-    s.push_str(&charts::forces_by_interview(study));
+    let _ = write!(
+        s,
+        "<div class=\"scroll\">{}</div>",
+        charts::forces_by_interview(study)
+    );
     if let Some(svg) = charts::themes_by_segment(study) {
-        s.push_str("<h3>Themes by segment</h3>");
-        s.push_str(&svg);
+        let _ = write!(
+            s,
+            "<h3>Themes by segment</h3><p class=\"muted\">The larger the dot, the more of the \
+             segment's members voiced the theme.</p><div class=\"scroll\">{svg}</div>"
+        );
     }
     for field in MetaKey::BREAKDOWNS {
         if let Some(svg) = charts::forces_by_field(study, field) {
             let _ = write!(
                 s,
-                "<h3>Forces by {field}</h3><p class=\"muted\">Signals counted over the interviews with each {field}.</p>{svg}"
+                "<h3>Forces by {field}</h3><p class=\"muted\">Signals counted over the interviews with each {field}.</p><div class=\"scroll\">{svg}</div>"
             );
         }
     }
