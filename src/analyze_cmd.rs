@@ -182,6 +182,35 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
             files_in_index,
             out.join("index").display()
         );
+        // Roles guessed or no details given: the exact lines that would settle them.
+        let rows = study.who_was_interviewed();
+        if let Some(hint) = study.participants_hint(&rows) {
+            let inferred = rows.iter().filter(|r| r.inferred).count();
+            let mut lines = hint.lines();
+            let described = study.interviews.iter().any(|i| {
+                i.metadata
+                    .keys()
+                    .any(|k| k != jtbd_model::MetaKey::Heading.as_str())
+            });
+            if described {
+                // The team keeps a manifest already: only who interviews is missing from it.
+                eprintln!(
+                    "roles inferred from the talk in {inferred} of {} interviews (see \"Who was \
+                     interviewed\" in the report); to set them, name the interviewer in an \
+                     `interviewer` column of participants.csv",
+                    rows.len()
+                );
+            } else {
+                eprintln!(
+                    "roles inferred from the talk in {inferred} of {} interviews (see \"Who was \
+                 interviewed\" in the report); to set them and add roles and companies, save a \
+                 participants.csv beside the transcripts, one line per file, e.g.:\n  {}\n  {}",
+                    rows.len(),
+                    lines.next().unwrap_or_default(),
+                    lines.next().unwrap_or_default(),
+                );
+            }
+        }
     }
     let code = crate::outcome::Outcome::of_transcripts(summary.errors, g.interviews.len());
     // The process ends with this command: the study (every signal and quote, a gigabyte on a

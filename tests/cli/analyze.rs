@@ -52,6 +52,11 @@ fn analyze_writes_every_file_valid_and_whole() {
     assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
     assert!(stderr.contains("analysed 13 interviews"), "{stderr}");
     assert!(stderr.contains("report.html"), "{stderr}");
+    // corpora/ has a participants.csv without an interviewer column: the closing line says so.
+    assert!(
+        stderr.contains("name the interviewer in an `interviewer` column of participants.csv"),
+        "{stderr}"
+    );
     let read = |f: &str| std::fs::read(out.join(f)).unwrap();
     assert_valid(
         &schema_validator("ingest.schema.json"),
@@ -750,5 +755,34 @@ fn search_finds_the_index_analyze_wrote() {
     assert!(
         err.contains("indexes here: out (pass one with --index)"),
         "{err}"
+    );
+}
+
+/// A folder with no details about anyone: the closing line gives the exact lines of a
+/// participants.csv that would set roles and companies.
+#[test]
+fn the_closing_line_suggests_participants_csv_when_nothing_is_known() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("calls");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(
+        src.join("call-one.txt"),
+        "Jo Park: What slows you down?\nRui Alves: We wait two days for every firewall change.\n",
+    )
+    .unwrap();
+    let o = jtbd()
+        .args(["analyze", src.to_str().unwrap(), "--out"])
+        .arg(d.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("save a participants.csv beside the transcripts"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\n  file,participant,role,company,industry,size\n  call-one.txt,Rui Alves,,,,"),
+        "{stderr}"
     );
 }
