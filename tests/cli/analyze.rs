@@ -782,7 +782,9 @@ fn the_closing_line_suggests_participants_csv_when_nothing_is_known() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("\n  file,participant,role,company,industry,size\n  call-one.txt,Rui Alves,,,,"),
+        stderr.contains(
+            "\n  file,participant,role,company,industry,size\n  call-one.txt,Rui Alves,,,,"
+        ),
         "{stderr}"
     );
 }

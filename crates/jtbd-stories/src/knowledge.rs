@@ -37,6 +37,9 @@ struct Raw {
     job_examples: Vec<String>,
     not_a_want: String,
     not_a_want_examples: Vec<String>,
+    not_a_situation: String,
+    not_a_situation_examples: Vec<String>,
+    situation_examples: Vec<String>,
     fit_examples: Vec<String>,
     trailing: Vec<String>,
     leading: Vec<String>,
@@ -198,13 +201,15 @@ impl GrammarRule {
         let mut out = self.template.clone();
         for name in self.pattern.capture_names().flatten() {
             let mut value = caps.name(name).map_or("", |m| m.as_str());
+            // Refused on the whole clause, before it is cut: "..., and that's been great" is
+            // praise however the slot would end.
+            if refuse.is_some_and(|r| r.is_match(value.trim())) {
+                return None;
+            }
             // The leftmost clause that begins in it ends it (one pass over the value for all of
             // them, any ASCII case).
             if let Some(m) = cut_at.find(value) {
                 value = &value[..m.start()];
-            }
-            if refuse.is_some_and(|r| r.is_match(value.trim())) {
-                return None;
             }
             out = out.replace(&format!("{{{name}}}"), value);
         }
@@ -268,6 +273,12 @@ pub struct Knowledge {
     /// examples that must match (and `job_examples`, which must not).
     pub not_a_want: regex::Regex,
     pub not_a_want_examples: Vec<String>,
+    /// What a situation rule captured that drives no job (praise, a pointer back to something
+    /// said before, an opinion); examples that must match, and `situation_examples` that must
+    /// not.
+    pub not_a_situation: regex::Regex,
+    pub not_a_situation_examples: Vec<String>,
+    pub situation_examples: Vec<String>,
     /// Words a slot never ends on, lower case.
     pub trailing: Vec<String>,
     /// Words a slot never starts on, lower case.
@@ -384,6 +395,7 @@ impl Knowledge {
         let unfit = compile(file, "unfit", &raw.unfit)?;
         let pitch = compile(file, "pitch", &raw.pitch)?;
         let not_a_want = compile(file, "not_a_want", &raw.not_a_want)?;
+        let not_a_situation = compile(file, "not_a_situation", &raw.not_a_situation)?;
         let cut_at: Vec<String> = raw
             .cut_at
             .iter()
@@ -410,6 +422,9 @@ impl Knowledge {
             pitch_examples: raw.pitch_examples,
             not_a_want,
             not_a_want_examples: raw.not_a_want_examples,
+            not_a_situation,
+            not_a_situation_examples: raw.not_a_situation_examples,
+            situation_examples: raw.situation_examples,
             job_examples: raw.job_examples,
             unfit,
             unfit_examples: raw.unfit_examples,
@@ -488,7 +503,12 @@ impl Knowledge {
     pub fn draft(&self, rule: &GrammarRule, text: &str) -> Option<String> {
         // Every motivation rule's capture is held to what a want is (`not_a_want`), whatever
         // words led to it.
-        let refuse = (rule.slot == Slot::Motivation).then_some(&self.not_a_want);
+        let refuse = match rule.slot {
+            Slot::Motivation => Some(&self.not_a_want),
+            // And every situation rule's to what drives a job (`not_a_situation`).
+            Slot::Situation => Some(&self.not_a_situation),
+            Slot::Outcome => None,
+        };
         let mut out = rule.draft(text, &self.cut_finder, refuse)?;
         loop {
             let lower = out.to_lowercase();
@@ -642,6 +662,17 @@ mod tests {
             &k.not_a_want_examples,
             &k.job_examples,
             "not_a_want",
+        );
+    }
+
+    #[test]
+    fn situations_are_told_from_praise_and_pointers_by_their_examples() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        told_apart(
+            &k.not_a_situation,
+            &k.not_a_situation_examples,
+            &k.situation_examples,
+            "not_a_situation",
         );
     }
 
