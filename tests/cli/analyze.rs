@@ -679,9 +679,19 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
   var orphans = Array.prototype.filter.call(document.querySelectorAll('.slot'), function (e) {
     return !e.hidden && e.querySelector('blockquote').hidden;
   }).length;
-  document.title = JSON.stringify({ items: items.length, third_bottom: last, height: height,
-    anxiety: shown('blockquote[data-force=anxiety]'), others: shown('blockquote[data-force]:not([data-force=anxiety])'),
-    empty_cards: cards, orphans: orphans, note: document.getElementById('filtered').textContent,
+  var counted = { anxiety: shown('blockquote[data-force=anxiety]'), others: shown('blockquote[data-force]:not([data-force=anxiety])'),
+    empty_cards: cards, orphans: orphans, note: document.getElementById('filtered').textContent };
+  // The theme filter: only that theme's quotes, and only its row of the theme table.
+  force.value = '';
+  var theme = document.querySelector('#filters select[name=theme]');
+  theme.value = theme.options[1].value;
+  theme.dispatchEvent(new Event('change', { bubbles: true }));
+  var by_theme = { on: shown('blockquote[data-theme="' + theme.value + '"]'),
+    off: shown('blockquote[data-force]:not([data-theme="' + theme.value + '"])'),
+    rows: shown('#themes tr[data-theme]') };
+  document.title = JSON.stringify({ items: items.length, by_theme: by_theme, third_bottom: last, height: height,
+    anxiety: counted.anxiety, others: counted.others, empty_cards: counted.empty_cards,
+    orphans: counted.orphans, note: counted.note,
     habit: !!document.querySelector('#filters option[value=habit]'), passage: passage });
 })();</script></body>"#;
     let probed = out.join("probe.html");
@@ -711,6 +721,9 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
     assert_eq!(m["orphans"].as_u64(), Some(0), "{m}");
     assert!(m["note"].as_str().unwrap().ends_with("quotes shown"), "{m}");
     assert_eq!(m["habit"], true, "{m}");
+    assert!(m["by_theme"]["on"].as_u64().unwrap() > 0, "{m}");
+    assert_eq!(m["by_theme"]["off"].as_u64(), Some(0), "{m}");
+    assert_eq!(m["by_theme"]["rows"].as_u64(), Some(1), "{m}");
     let p = &m["passage"];
     assert_eq!(p["open"], true, "{m}");
     assert!(p["turns"].as_u64().unwrap() >= 2, "{m}");

@@ -88,6 +88,13 @@ const SCRIPT: &str = r#"
       var quotes = all(e, 'blockquote[data-force]');
       e.hidden = on && quotes.length > 0 && quotes.every(function (q) { return q.hidden; });
     });
+    // The theme table keeps the themes the filters leave: the theme chosen, the ones the
+    // interview chosen speaks to, the ones with signals of the force chosen.
+    all(document, '#themes tr[data-theme]').forEach(function (r) {
+      r.hidden = (want.theme && r.dataset.theme !== want.theme) ||
+        (want.interview && r.dataset.interviews.indexOf(' ' + want.interview + ' ') < 0) ||
+        (want.force && (' ' + r.dataset.forces + ' ').indexOf(' ' + want.force + ' ') < 0);
+    });
     var note = document.getElementById('filtered');
     note.textContent = !on ? '' : shown ? shown + ' quotes shown' : 'No quote matches these filters.';
   }
@@ -163,6 +170,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut q = Quoting {
         segs: record_segments(study),
         passages: PassageTable::default(),
+        themes: crate::csv::theme_of(study),
     };
     stories(study, &mut q, &mut s);
     segments(study, &mut q, &mut s);
@@ -316,6 +324,29 @@ fn filters(study: &Study<'_>, s: &mut String) {
         }
         s.push_str("</select></label>");
     }
+    if study.interviews.len() > 1 {
+        s.push_str("<label>interview <select name=\"interview\"><option value=\"\">all</option>");
+        for (k, i) in study.interviews.iter().enumerate() {
+            let _ = write!(
+                s,
+                "<option value=\"{k}\">{}</option>",
+                escape(study.shown(i.interviewee()))
+            );
+        }
+        s.push_str("</select></label>");
+    }
+    if study.findings.themes.len() > 1 {
+        s.push_str("<label>theme <select name=\"theme\"><option value=\"\">all</option>");
+        for t in &study.findings.themes {
+            let _ = write!(
+                s,
+                "<option value=\"{}\">{}</option>",
+                escape(&t.id),
+                escape(&t.label)
+            );
+        }
+        s.push_str("</select></label>");
+    }
     s.push_str("<span id=\"filtered\" class=\"muted\"></span></nav>\n");
 }
 
@@ -362,7 +393,7 @@ fn themes(study: &Study<'_>, s: &mut String) {
         let st = &t.strength;
         let _ = write!(
             s,
-            "<tr id=\"theme-{id}\"><td><a href=\"#{id}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+            "<tr id=\"theme-{id}\" data-theme=\"{id}\" data-forces=\"{forces}\" data-interviews=\" {interviews} \"><td><a href=\"#{id}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td></tr>",
             escape(&t.label),
@@ -374,6 +405,25 @@ fn themes(study: &Study<'_>, s: &mut String) {
             st.frustration,
             st.desired_progress,
             id = escape(&t.id),
+            forces = [
+                (Force::Anxiety, st.anxiety),
+                (Force::Frustration, st.frustration),
+                (Force::DesiredProgress, st.desired_progress),
+            ]
+            .iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(f, _)| f.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+            interviews = t
+                .signals
+                .iter()
+                .map(|r| r.record)
+                .collect::<std::collections::BTreeSet<_>>()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
         );
     }
     s.push_str("</tbody></table></section>\n");
@@ -390,15 +440,17 @@ fn record_segments(study: &Study<'_>) -> Vec<usize> {
 }
 
 /// What writing quotes needs across the page: each record's segment, and the passages cited.
-struct Quoting {
+struct Quoting<'a> {
     segs: Vec<usize>,
     passages: PassageTable,
+    /// The theme (id, label) each signal joined, by (interview, file byte start of its quote).
+    themes: std::collections::HashMap<(usize, usize), (&'a str, &'a str)>,
 }
 
 /// One quote of a record, as every section but the list of all signals shows it.
 fn quote_html(
     study: &Study<'_>,
-    q: &mut Quoting,
+    q: &mut Quoting<'_>,
     record: usize,
     quote: &Quote,
     force: Force,
@@ -431,36 +483,52 @@ fn quote_html(
     );
     // Records and interviews are gathered together: a record's index is its interview's.
     let passage = q.passages.cite(study, record, quote);
-    blockquote(s, force, role, seg, quote, &cite, passage);
+    let theme = q
+        .themes
+        .get(&(record, quote.byte_start))
+        .map_or("", |t| t.0);
+    let data = Data {
+        force,
+        role,
+        segment: seg,
+        interview: record,
+        theme,
+    };
+    blockquote(s, &data, quote, &cite, passage);
+}
+
+/// What the filters read off a quote.
+struct Data<'a> {
+    force: Force,
+    role: &'a str,
+    segment: Option<usize>,
+    /// The interview, by its index in the study.
+    interview: usize,
+    /// The id of the theme its signal joined, or empty.
+    theme: &'a str,
 }
 
 /// A quote's element: its words as read, the filters' data, its cite (already escaped) and the
 /// button that opens its passage.
-fn blockquote(
-    s: &mut String,
-    force: Force,
-    role: &str,
-    segment: Option<usize>,
-    quote: &Quote,
-    cite: &str,
-    passage: Option<usize>,
-) {
+fn blockquote(s: &mut String, d: &Data<'_>, quote: &Quote, cite: &str, passage: Option<usize>) {
     let _ = write!(
         s,
-        "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\"><span class=\"q\">{}</span><cite>{cite}{}</cite></blockquote>",
-        escape(role),
-        segment.map(|k| k.to_string()).unwrap_or_default(),
+        "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\" data-interview=\"{}\" data-theme=\"{}\"><span class=\"q\">{}</span><cite>{cite}{}</cite></blockquote>",
+        escape(d.role),
+        d.segment.map(|k| k.to_string()).unwrap_or_default(),
+        d.interview,
+        escape(d.theme),
         escape(&jtbd_text::markup::readable(&quote.text)),
         passage
             .map(|n| format!(
                 " <button type=\"button\" class=\"ctx\" data-passage=\"{n}\">in context</button>"
             ))
             .unwrap_or_default(),
-        f = force.as_str(),
+        f = d.force.as_str(),
     );
 }
 
-fn stories(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
+fn stories(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
     let f = study.findings;
     s.push_str("<section id=\"stories\"><h2>Job stories</h2>");
     if f.stories.is_empty() {
@@ -561,7 +629,7 @@ fn stories(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
     s.push_str("</section>\n");
 }
 
-fn segments(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
+fn segments(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
     let f = study.findings;
     s.push_str("<section id=\"segments\"><h2>Segments</h2>");
     if f.segments.is_empty() {
@@ -605,7 +673,7 @@ fn segments(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
 }
 
 /// Every signal by interview, folded away (the first [`SIGNALS_LISTED`]).
-fn all_signals(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
+fn all_signals(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
     let _ = write!(
         s,
         "<section id=\"signals\"><h2>Signals by interview</h2><details><summary>{} signals{}</summary>",
@@ -643,7 +711,18 @@ fn all_signals(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
                 .unwrap_or_default(),
         );
         let passage = q.passages.cite(study, sig.interview, &sig.quote);
-        blockquote(s, sig.force, role, None, &sig.quote, &cite, passage);
+        let theme = q
+            .themes
+            .get(&(sig.interview, sig.quote.byte_start))
+            .map_or("", |t| t.0);
+        let data = Data {
+            force: sig.force,
+            role,
+            segment: q.segs.get(sig.interview).copied().filter(|&k| k > 0),
+            interview: sig.interview,
+            theme,
+        };
+        blockquote(s, &data, &sig.quote, &cite, passage);
     }
     s.push_str("</details></section>\n");
 }
