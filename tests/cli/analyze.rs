@@ -679,6 +679,10 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
   var orphans = Array.prototype.filter.call(document.querySelectorAll('.slot'), function (e) {
     return !e.hidden && e.querySelector('blockquote').hidden;
   }).length;
+  var faded = Array.prototype.filter.call(document.querySelectorAll('svg.chart rect[data-force]'), function (r) {
+    return (r.style.opacity === '0.15') !== (r.getAttribute('data-force') !== 'anxiety');
+  }).length;
+  var bars = document.querySelectorAll('svg.chart rect[data-force]').length;
   var counted = { anxiety: shown('blockquote[data-force=anxiety]'), others: shown('blockquote[data-force]:not([data-force=anxiety])'),
     empty_cards: cards, orphans: orphans, note: document.getElementById('filtered').textContent };
   // The theme filter: only that theme's quotes, and only its row of the theme table.
@@ -691,7 +695,7 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
     rows: shown('#themes tr[data-theme]') };
   document.title = JSON.stringify({ items: items.length, by_theme: by_theme, third_bottom: last, height: height,
     anxiety: counted.anxiety, others: counted.others, empty_cards: counted.empty_cards,
-    orphans: counted.orphans, note: counted.note,
+    orphans: counted.orphans, note: counted.note, bars: bars, wrongly_faded: faded,
     habit: !!document.querySelector('#filters option[value=habit]'), passage: passage });
 })();</script></body>"#;
     let probed = out.join("probe.html");
@@ -721,6 +725,9 @@ fn the_report_leads_with_its_findings_in_headless_chromium() {
     assert_eq!(m["orphans"].as_u64(), Some(0), "{m}");
     assert!(m["note"].as_str().unwrap().ends_with("quotes shown"), "{m}");
     assert_eq!(m["habit"], true, "{m}");
+    // Under the force filter the charts' bars of the other forces fade, and only those.
+    assert!(m["bars"].as_u64().unwrap() > 10, "{m}");
+    assert_eq!(m["wrongly_faded"].as_u64(), Some(0), "{m}");
     assert!(m["by_theme"]["on"].as_u64().unwrap() > 0, "{m}");
     assert_eq!(m["by_theme"]["off"].as_u64(), Some(0), "{m}");
     assert_eq!(m["by_theme"]["rows"].as_u64(), Some(1), "{m}");

@@ -58,10 +58,11 @@ fn stacked_bars_of(title: &str, rows: &[(String, PerForce<f64>)], decimals: usiz
             let w = n * plot as f64 / max;
             let _ = write!(
                 s,
-                r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}"><title>{}: {n:.decimals$} {}</title></rect>"#,
+                r#"<rect x="{x:.1}" y="{}" width="{w:.1}" height="{}" fill="{}" data-force="{}"><title>{}: {n:.decimals$} {}</title></rect>"#,
                 y + 3,
                 ROW - 6,
                 colour(f),
+                f.as_str(),
                 escape(label),
                 f.as_str().replace('_', " ")
             );

@@ -95,6 +95,10 @@ const SCRIPT: &str = r#"
         (want.interview && r.dataset.interviews.indexOf(' ' + want.interview + ' ') < 0) ||
         (want.force && (' ' + r.dataset.forces + ' ').indexOf(' ' + want.force + ' ') < 0);
     });
+    // The charts' bars of the other forces fade under the force filter.
+    all(document, 'svg.chart rect[data-force]').forEach(function (r) {
+      r.style.opacity = want.force && r.getAttribute('data-force') !== want.force ? '0.15' : '';
+    });
     var note = document.getElementById('filtered');
     note.textContent = !on ? '' : shown ? shown + ' quotes shown' : 'No quote matches these filters.';
   }
