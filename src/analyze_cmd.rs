@@ -187,12 +187,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
         if let Some(hint) = study.participants_hint(&rows) {
             let inferred = rows.iter().filter(|r| r.inferred).count();
             let mut lines = hint.lines();
-            let described = study.interviews.iter().any(|i| {
-                i.metadata
-                    .keys()
-                    .any(|k| k != jtbd_model::MetaKey::Heading.as_str())
-            });
-            if described {
+            if study.described() {
                 // The team keeps a manifest already: only who interviews is missing from it.
                 eprintln!(
                     "roles inferred from the talk in {inferred} of {} interviews (see \"Who was \

@@ -28,6 +28,8 @@ pub struct PassageTurn {
     /// The turn's words as a reader reads them (markup resolved), cut to a bound; `…` marks a
     /// cut.
     pub text: String,
+    /// Kept as a quote's own turn (to the longer bound), not only as a neighbour.
+    pub whole: bool,
 }
 
 /// The turns around every signal of the study, by interview (its index in the study) and turn.
@@ -58,31 +60,35 @@ impl Passages {
                 ((s.turn < last).then_some(s.turn + 1), false),
             ] {
                 let Some(t) = t else { continue };
-                let at = s.turn.cmp(&t);
-                let keep = |cur: Option<&PassageTurn>| cur.is_none() || own;
-                if keep(self.turns.get(&(k, t))) {
-                    let turn = &interview.turns[t];
-                    // As the page shows a quote: markup resolved, a direction control shown
-                    // (never obeyed), other controls a space.
-                    let readable = jtbd_text::markup::readable(turn.text(&interview.source));
-                    let text = crate::terminal(&readable);
-                    let text = match (own, at) {
-                        (true, _) => head(&text, OWN_CHARS),
-                        // The turn before: its end leads into the quote's turn.
-                        (false, std::cmp::Ordering::Greater) => tail(&text, NEIGHBOUR_CHARS),
-                        (false, _) => head(&text, NEIGHBOUR_CHARS),
-                    };
-                    self.turns.insert(
-                        (k, t),
-                        PassageTurn {
-                            speaker: turn.speaker.clone(),
-                            role: turn.role,
-                            timestamp: turn.timestamp,
-                            line: turn.line,
-                            text,
-                        },
-                    );
+                // Made once: a quote's own turn is kept to its bound even when a neighbour's cut
+                // of it came first, and never made again for the turn's next quote.
+                if self.turns.get(&(k, t)).is_some_and(|p| p.whole || !own) {
+                    continue;
                 }
+                let turn = &interview.turns[t];
+                // As the page shows a quote: markup resolved, a direction control shown (never
+                // obeyed), other controls a space.
+                let readable = jtbd_text::markup::readable(turn.text(&interview.source));
+                let text = crate::terminal(&readable);
+                let text = if own {
+                    head(&text, OWN_CHARS)
+                } else if t < s.turn {
+                    // The turn before: its end leads into the quote's turn.
+                    tail(&text, NEIGHBOUR_CHARS)
+                } else {
+                    head(&text, NEIGHBOUR_CHARS)
+                };
+                self.turns.insert(
+                    (k, t),
+                    PassageTurn {
+                        speaker: turn.speaker.clone(),
+                        role: turn.role,
+                        timestamp: turn.timestamp,
+                        line: turn.line,
+                        text,
+                        whole: own,
+                    },
+                );
             }
         }
     }

@@ -162,17 +162,21 @@ impl<'a> Study<'a> {
             .collect()
     }
 
+    /// Whether any interview carries metadata of its own (a file's heading is not about anyone).
+    pub fn described(&self) -> bool {
+        self.interviews.iter().any(|i| {
+            i.metadata
+                .keys()
+                .any(|k| k != jtbd_model::MetaKey::Heading.as_str())
+        })
+    }
+
     /// When roles were inferred (in `rows`, [`Study::who_was_interviewed`]) or no interview
     /// carries metadata: the lines of a
     /// `participants.csv` that would set them (one row per interview, the interviewee filled in,
     /// the other columns left for the team), to put beside the transcripts.
     pub fn participants_hint(&self, rows: &[WhoRow<'_>]) -> Option<String> {
-        let no_metadata = self.interviews.iter().all(|i| {
-            i.metadata
-                .keys()
-                .all(|k| k == jtbd_model::MetaKey::Heading.as_str())
-        });
-        if !no_metadata && rows.iter().all(|r| !r.inferred) {
+        if self.described() && rows.iter().all(|r| !r.inferred) {
             return None;
         }
         let mut w = csv::Writer::from_writer(Vec::new());
