@@ -220,6 +220,7 @@ pub fn context(setup: &ReadSetup, rules: &RuleSet) -> String {
         "schema": jtbd_index::SCHEMA_VERSION,
         "format": setup.opts.format.map(|f| f.as_str()),
         "interviewers": setup.opts.interviewers,
+        "study_hosts": setup.opts.study_hosts,
     });
     let mut text = options.to_string().into_bytes();
     text.push(b'\n');

@@ -333,3 +333,61 @@ fn help_teaches_with_examples() {
         assert!(help.contains(needle), "help lacks {needle:?}");
     }
 }
+
+#[test]
+fn a_host_of_the_other_interviews_hosts_their_retrospective_too() {
+    // Four episodes where Nell Ash and Ida Fenn ask a different guest, then one where the two
+    // look back together and Ida talks most: alone, that file makes her its guest.
+    let dir = tempfile::tempdir().unwrap();
+    let guests = ["Omar Haddad", "Tomas Reed", "Vera Holm", "Emil Dace"];
+    for (k, guest) in guests.iter().enumerate() {
+        let text = format!(
+            "**Nell Ash:** Welcome back. What did the audit find this year?\n\n\
+             **{guest}:** Gaps in who could reach the build servers, and a vendor we had forgotten.\n\n\
+             **Ida Fenn:** How long did the fix take? Who owned it?\n\n\
+             **{guest}:** Two months, and nobody at first, which was the real problem for us.\n\n\
+             **Nell Ash:** And now?\n\n\
+             **{guest}:** One team owns access, and the renewal is on a calendar everyone can see.\n"
+        );
+        std::fs::write(dir.path().join(format!("ep-{k}.md")), text).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("retro.md"),
+        "**Nell Ash:** So, a year of the show. What would you change?\n\n\
+         **Ida Fenn:** The recording setup, mostly. We lost two episodes to a full disk, and the \
+         backups were on the same machine, which I still find hard to believe we allowed.\n\n\
+         **Nell Ash:** Fair.\n\n\
+         **Ida Fenn:** And I would book guests earlier; the last month was a scramble every week.\n",
+    )
+    .unwrap();
+    let roles = |args: &[&str]| -> BTreeMap<(String, String), (String, String)> {
+        let (code, msgs, stderr) = ingest_jsonl(args);
+        assert_eq!(code, 0, "{stderr}");
+        let mut out = BTreeMap::new();
+        for i in of_type(&msgs, "interview") {
+            let file = i["path"].as_str().unwrap().rsplit('/').next().unwrap();
+            for s in i["speakers"].as_array().unwrap() {
+                out.insert(
+                    (file.to_owned(), s["name"].as_str().unwrap().to_owned()),
+                    (
+                        s["role"].as_str().unwrap().to_owned(),
+                        s["role_source"].as_str().unwrap().to_owned(),
+                    ),
+                );
+            }
+        }
+        out
+    };
+    let retro = dir.path().join("retro.md");
+    // Read alone, Ida is the retrospective's guest.
+    let alone = roles(&[retro.to_str().unwrap()]);
+    let ida = ("retro.md".to_owned(), "Ida Fenn".to_owned());
+    assert_eq!(alone[&ida].0, "interviewee");
+    // Read with the study, she hosts it; the guests stay guests.
+    let study = roles(&[dir.path().to_str().unwrap()]);
+    assert_eq!(study[&ida], ("interviewer".to_owned(), "study".to_owned()));
+    for (k, guest) in guests.iter().enumerate() {
+        let key = (format!("ep-{k}.md"), (*guest).to_owned());
+        assert_eq!(study[&key].0, "interviewee", "{key:?}");
+    }
+}

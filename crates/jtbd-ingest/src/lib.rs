@@ -66,6 +66,9 @@ pub struct Options {
     pub interviewers: Vec<String>,
     /// Files larger than this are refused without being read whole.
     pub max_file_bytes: u64,
+    /// Speakers who host across the study (sorted; [`roles::StudyHosts::hosts`]): interviewers
+    /// wherever nothing stronger names their role.
+    pub study_hosts: Vec<String>,
 }
 
 impl Default for Options {
@@ -74,6 +77,7 @@ impl Default for Options {
             format: None,
             interviewers: Vec::new(),
             max_file_bytes: 64 * 1024 * 1024,
+            study_hosts: Vec::new(),
         }
     }
 }
@@ -311,7 +315,13 @@ pub fn parse_owned(
     }
     let (given, speaker_notes) = speakers::apply(&mut interview);
     interview.notes.extend(speaker_notes);
-    roles::assign(&mut interview, &opts.interviewers, &given, &parsed.breaks);
+    roles::assign(
+        &mut interview,
+        &opts.interviewers,
+        &given,
+        &opts.study_hosts,
+        &parsed.breaks,
+    );
     Ok(interview)
 }
 

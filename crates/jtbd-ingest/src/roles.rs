@@ -17,6 +17,11 @@
 //! them); a speaker taken for a host by the show's words who asks next to nothing (a guest who
 //! says "on this episode") is not; and once a host is known, every other speaker interviews when
 //! they ask at least half as many questions for their words as the most asking host.
+//!
+//! Across a study: a named speaker who hosts nearly all the interviews they speak in, and at least
+//! [`STUDY_HOST_FILES`] of them ([`StudyHosts`]), hosts every interview where nothing stronger (a
+//! flag, metadata, a label, the show naming them as its guest) says otherwise: the researcher who
+//! runs every interview, or a show's host in an episode where the hosts talk among themselves.
 
 use crate::labels::labels;
 use jtbd_model::{Interview, MetaKey, Role, Speaker};
@@ -62,13 +67,61 @@ const COHOST_BYTES: usize = 1000;
 const OUTRO_TURNS: usize = 2;
 const OUTRO_BYTES: usize = 200;
 
+/// A speaker hosts across a study when hosting at least this many of its interviews...
+pub const STUDY_HOST_FILES: usize = 2;
+/// ...and at least this share (in percent) of those they speak in: a name that hosts some
+/// interviews and answers in others as often is two people, or one who is both, and the file's
+/// own evidence decides.
+pub const STUDY_HOST_PERCENT: usize = 80;
+
+/// Who hosts across a study: each named speaker's interviews and how many of them they host, as
+/// read one file at a time with only that file's evidence. Voice labels (`A`, `Speaker 1`) are
+/// different people in different files and are not counted.
+#[derive(Debug, Default, Clone)]
+pub struct StudyHosts {
+    /// Label -> (interviews hosted, interviews spoken in).
+    tally: std::collections::BTreeMap<String, (usize, usize)>,
+}
+
+impl StudyHosts {
+    /// Counts the speakers of one interview (read without study knowledge).
+    pub fn add(&mut self, speakers: &[Speaker]) {
+        for s in speakers.iter().filter(|s| !s.voice) {
+            let e = self.tally.entry(s.name.clone()).or_default();
+            e.0 += usize::from(s.role == Role::Interviewer);
+            e.1 += 1;
+        }
+    }
+
+    /// Adds another tally (one worker's share of the files).
+    pub fn merge(&mut self, other: StudyHosts) {
+        for (name, (h, n)) in other.tally {
+            let e = self.tally.entry(name).or_default();
+            e.0 += h;
+            e.1 += n;
+        }
+    }
+
+    /// The speakers who host at least [`STUDY_HOST_FILES`] interviews and at least
+    /// [`STUDY_HOST_PERCENT`] of those they speak in, sorted.
+    pub fn hosts(&self) -> Vec<String> {
+        self.tally
+            .iter()
+            .filter(|(_, (h, n))| *h >= STUDY_HOST_FILES && 100 * h >= STUDY_HOST_PERCENT * n)
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+}
+
 /// Fills `interview.speakers` and every turn's role. `given` are roles the researcher wrote down
-/// for speaker labels (the manifest's `speakers` column).
+/// for speaker labels (the manifest's `speakers` column); `study_hosts` are the speakers who host
+/// across the study ([`StudyHosts::hosts`]).
 /// `breaks` are the byte offsets of the stage directions that stand for a break.
 pub fn assign(
     interview: &mut Interview,
     flag_interviewers: &[String],
     given: &[(String, Role)],
+    study_hosts: &[String],
     breaks: &[usize],
 ) {
     let mut speakers: Vec<Speaker> = Vec::new();
@@ -163,6 +216,8 @@ pub fn assign(
             (Role::Interviewee, "introduction")
         } else if hosts.contains(&s.name) || (!hosts.is_empty() && !guests.is_empty()) {
             (Role::Interviewer, "introduction")
+        } else if study_hosts.binary_search(&s.name).is_ok() {
+            (Role::Interviewer, "study")
         } else if shape_hosts.contains(&s.name) {
             (Role::Interviewer, "heuristic")
         } else {
@@ -371,12 +426,12 @@ fn infer_rest(speakers: &mut [Speaker], rates: Option<&[f64]>) {
         speakers[0].role_source = "single";
         return;
     }
-    // A host found by the introduction or the shape of the show alone says nothing of the
-    // others: a co-host may be there.
+    // A host found by the introduction, the study or the shape of the show alone says nothing
+    // of the others: a co-host may be there.
     let by_intro = speakers
         .iter()
         .filter(|s| s.role != Role::Unknown)
-        .all(|s| matches!(s.role_source, "introduction" | "heuristic"));
+        .all(|s| matches!(s.role_source, "introduction" | "study" | "heuristic"));
     // The most asking known host's questions per word.
     let host_rate = rates.map(|r| {
         (0..speakers.len())
@@ -666,6 +721,84 @@ mod tests {
                 ("Vera Holm".into(), Role::Interviewer),
                 ("Emil Dace".into(), Role::Interviewer),
             ]
+        );
+    }
+
+    #[test]
+    fn a_study_host_hosts_only_when_hosting_nearly_everywhere() {
+        let file = |people: &[(&str, Role)]| -> Vec<Speaker> {
+            people
+                .iter()
+                .map(|(n, r)| Speaker {
+                    role: *r,
+                    ..sp(n, 1, 1, 0.0)
+                })
+                .collect()
+        };
+        let (er, ee) = (Role::Interviewer, Role::Interviewee);
+        let mut t = StudyHosts::default();
+        // Ann hosts 4 of 5 (a host), Bo 1 of 1 (too few), Cy 3 of 5 (as often a guest).
+        for _ in 0..3 {
+            t.add(&file(&[("Ann", er), ("Cy", er), ("Dee", ee)]));
+        }
+        t.add(&file(&[("Ann", er), ("Bo", er), ("Cy", ee)]));
+        let mut other = StudyHosts::default();
+        other.add(&file(&[("Ann", ee), ("Cy", ee)]));
+        t.merge(other);
+        assert_eq!(t.hosts(), ["Ann"]);
+        // Voice labels are different people in every file.
+        let mut v = StudyHosts::default();
+        for _ in 0..3 {
+            v.add(&[Speaker {
+                role: er,
+                voice: true,
+                ..sp("A", 1, 1, 0.0)
+            }]);
+        }
+        assert!(v.hosts().is_empty());
+    }
+
+    #[test]
+    fn study_hosts_host_but_never_over_a_named_guest() {
+        // Two voices: Ida talks at length, so by this file alone she is the guest.
+        let src = "**Nell Ash:** How did the move go this quarter, in your view?\n\n\
+            **Ida Fenn:** Slowly. We kept the old runner for a month and the logs said little.\n\n\
+            **Nell Ash:** Why?\n\n**Ida Fenn:** Nobody owned it, and the cache broke twice.\n";
+        let read = |hosts: &[&str]| -> Vec<(String, Role, &'static str)> {
+            let opts = crate::Options {
+                study_hosts: hosts.iter().map(|h| (*h).to_owned()).collect(),
+                ..Default::default()
+            };
+            let i = crate::parse_bytes(src.as_bytes(), "retro.md", &opts, None).unwrap();
+            i.speakers
+                .into_iter()
+                .map(|s| (s.name, s.role, s.role_source))
+                .collect()
+        };
+        assert_eq!(
+            read(&[])[1],
+            ("Ida Fenn".into(), Role::Interviewee, "heuristic")
+        );
+        assert_eq!(
+            read(&["Ida Fenn", "Nell Ash"]),
+            [
+                ("Nell Ash".into(), Role::Interviewer, "study"),
+                ("Ida Fenn".into(), Role::Interviewer, "study"),
+            ]
+        );
+        // The show naming her as its guest outweighs the study.
+        let named = "**Nell Ash:** Welcome to the show! Today we're joined by Ida Fenn.\n\n\
+            **Ida Fenn:** Thanks. We moved our builds this quarter and it broke twice.\n\n\
+            **Tomas Reed:** What broke?\n\n**Ida Fenn:** The cache, both times.\n";
+        let opts = crate::Options {
+            study_hosts: vec!["Ida Fenn".into()],
+            ..Default::default()
+        };
+        let i = crate::parse_bytes(named.as_bytes(), "ep.md", &opts, None).unwrap();
+        let ida = i.speakers.iter().find(|s| s.name == "Ida Fenn").unwrap();
+        assert_eq!(
+            (ida.role, ida.role_source),
+            (Role::Interviewee, "introduction")
         );
     }
 }

@@ -455,7 +455,7 @@ pub struct Speaker {
     /// The inferred or given role.
     pub role: Role,
     /// Why the role was chosen (`"flag"`, `"metadata"`, `"label"`, `"introduction"`,
-    /// `"heuristic"`, `"single"`).
+    /// `"study"`, `"heuristic"`, `"single"`).
     pub role_source: &'static str,
     /// Number of turns.
     pub turns: usize,

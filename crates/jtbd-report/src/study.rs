@@ -126,6 +126,7 @@ fn how(source: &str) -> (&'static str, bool) {
         ),
         "label" => ("said by the speaker labels (Interviewer:, Q:)", false),
         "introduction" => ("inferred: who introduces whom", true),
+        "study" => ("inferred: hosts most of the other interviews", true),
         "single" => ("inferred: one speaker only", true),
         _ => ("inferred: who asks the questions", true),
     }
