@@ -16,6 +16,11 @@ use std::time::Instant;
 /// Files read in parallel before their results are handed on, in order. Bounds memory.
 const BATCH: usize = 256;
 
+/// Files the first pass of [`ReadSetup::study_hosts`] reads at most: all of a study this size,
+/// a fixed sample of a larger one (whose hosts host dozens of files), so the pass costs at most
+/// a few MB of parsing however large the study.
+const STUDY_SAMPLE: u64 = 512;
+
 /// Diagnostics of one kind printed one by one before they are only counted.
 const MAX_NOTES: usize = 20;
 
@@ -90,28 +95,39 @@ impl ReadSetup {
     }
 
     /// Who hosts across the files `paths` walk to ([`jtbd_ingest::roles::StudyHosts`]): a first,
-    /// quiet pass that reads every file with its own evidence only (about a twentieth of an
-    /// `analyze`), so that every command gives a speaker the same role in every file, whatever
-    /// order the files are read in. Files that cannot be read are reported by the main pass.
+    /// quiet pass that reads each file with its own evidence only, so that every command gives a
+    /// speaker the same role in every file, whatever order the files are read in. It reads every
+    /// file of a study up to [`STUDY_SAMPLE`] files and a fixed sample of that many (by a hash
+    /// of the path) of a larger one. Files that cannot be read are reported by the main pass.
     fn study_hosts(&self, paths: &[PathBuf]) -> Vec<String> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<jtbd_ingest::roles::StudyHosts>>(2);
-        let mut all = jtbd_ingest::roles::StudyHosts::default();
-        std::thread::scope(|scope| {
-            scope.spawn(move || {
-                let bar = ProgressBar::hidden();
-                produce(paths, &self.filter, &self.manifests, &bar, &tx, |item| {
-                    let mut one = jtbd_ingest::roles::StudyHosts::default();
-                    if let Ok(i) = read_item(item, self) {
-                        one.add(&i.speakers);
-                    }
-                    one
-                });
-            });
-            for one in rx.into_iter().flatten() {
-                all.merge(one);
+        let files: Vec<WalkItem> = jtbd_ingest::walk::walk_filtered(paths, &self.filter)
+            .filter(|i| matches!(i, WalkItem::File { .. }))
+            .collect();
+        let n = files.len() as u64;
+        if n < 2 {
+            return Vec::new();
+        }
+        let sampled = |item: &&WalkItem| match item {
+            WalkItem::File { display, .. } => {
+                n <= STUDY_SAMPLE
+                    || xxhash_rust::xxh3::xxh3_64(display.as_bytes()) % n < STUDY_SAMPLE
             }
-        });
-        all.hosts()
+            _ => false,
+        };
+        files
+            .par_iter()
+            .filter(sampled)
+            .fold(jtbd_ingest::roles::StudyHosts::default, |mut all, item| {
+                if let Ok(i) = read_item(item, self) {
+                    all.add(&i.speakers);
+                }
+                all
+            })
+            .reduce(jtbd_ingest::roles::StudyHosts::default, |mut a, b| {
+                a.merge(b);
+                a
+            })
+            .hosts()
     }
 }
 
