@@ -397,13 +397,18 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     // near them but coded to no theme was tried, and filed stories under themes they do not
     // tell: a car bought under cloud cost).
     let mut own_wants = ranked(&[Force::DesiredProgress]);
-    // A want in quotation marks is someone's voice acted out, a question asks for none.
+    // A want in quotation marks, or right after a sentence that hands the voice to others ("for
+    // the app teams - ..."), is someone's voice acted out; a question asks for none.
     own_wants.retain(|d| {
         signals
             .iter()
             .any(|s| members.contains(s) && std::ptr::eq(&r.said[s.said], *d))
             && !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
             && !d.quote.text.trim_end().ends_with('?')
+            && !d
+                .before
+                .as_ref()
+                .is_some_and(|b| k.voicing.is_match(&b.text))
     });
     let motivation = draft_slot(
         k,

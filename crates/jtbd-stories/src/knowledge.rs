@@ -40,6 +40,9 @@ struct Raw {
     not_a_situation: String,
     not_a_situation_examples: Vec<String>,
     situation_examples: Vec<String>,
+    voicing: String,
+    voicing_examples: Vec<String>,
+    own_voice_examples: Vec<String>,
     fit_examples: Vec<String>,
     trailing: Vec<String>,
     leading: Vec<String>,
@@ -279,6 +282,11 @@ pub struct Knowledge {
     pub not_a_situation: regex::Regex,
     pub not_a_situation_examples: Vec<String>,
     pub situation_examples: Vec<String>,
+    /// A sentence that hands the voice to others: the first-person want after it is theirs;
+    /// examples that must match, and `own_voice_examples` that must not.
+    pub voicing: regex::Regex,
+    pub voicing_examples: Vec<String>,
+    pub own_voice_examples: Vec<String>,
     /// Words a slot never ends on, lower case.
     pub trailing: Vec<String>,
     /// Words a slot never starts on, lower case.
@@ -396,6 +404,7 @@ impl Knowledge {
         let pitch = compile(file, "pitch", &raw.pitch)?;
         let not_a_want = compile(file, "not_a_want", &raw.not_a_want)?;
         let not_a_situation = compile(file, "not_a_situation", &raw.not_a_situation)?;
+        let voicing = compile(file, "voicing", &raw.voicing)?;
         let cut_at: Vec<String> = raw
             .cut_at
             .iter()
@@ -425,6 +434,9 @@ impl Knowledge {
             not_a_situation,
             not_a_situation_examples: raw.not_a_situation_examples,
             situation_examples: raw.situation_examples,
+            voicing,
+            voicing_examples: raw.voicing_examples,
+            own_voice_examples: raw.own_voice_examples,
             job_examples: raw.job_examples,
             unfit,
             unfit_examples: raw.unfit_examples,
@@ -673,6 +685,17 @@ mod tests {
             &k.not_a_situation_examples,
             &k.situation_examples,
             "not_a_situation",
+        );
+    }
+
+    #[test]
+    fn a_voice_handed_to_others_is_told_by_its_examples() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        told_apart(
+            &k.voicing,
+            &k.voicing_examples,
+            &k.own_voice_examples,
+            "voicing",
         );
     }
 
