@@ -24,7 +24,7 @@
 //! runs every interview, or a show's host in an episode where the hosts talk among themselves.
 
 use crate::labels::labels;
-use jtbd_model::{Interview, MetaKey, Role, Speaker};
+use jtbd_model::{Interview, MetaKey, Role, RoleSource, Speaker};
 
 /// Metadata keys naming the interviewer side.
 const INTERVIEWER_KEYS: [&str; 5] = [
@@ -141,7 +141,7 @@ pub fn assign(
             None => speakers.push(Speaker {
                 name: name.clone(),
                 role: Role::Unknown,
-                role_source: "heuristic",
+                role_source: RoleSource::Heuristic,
                 turns: 1,
                 words,
                 question_share: f64::from(u8::from(asks)),
@@ -201,25 +201,25 @@ pub fn assign(
     for s in &mut speakers {
         let lower = s.name.to_lowercase();
         let (role, source) = if flag_interviewers.iter().any(|n| same_person(&s.name, n)) {
-            (Role::Interviewer, "flag")
+            (Role::Interviewer, RoleSource::Flag)
         } else if let Some((_, role)) = given.iter().find(|(n, _)| n == &s.name) {
-            (*role, "metadata")
+            (*role, RoleSource::Metadata)
         } else if meta_interviewers.iter().any(|n| same_person(&s.name, n)) {
-            (Role::Interviewer, "metadata")
+            (Role::Interviewer, RoleSource::Metadata)
         } else if meta_interviewees.iter().any(|n| same_person(&s.name, n)) {
-            (Role::Interviewee, "metadata")
+            (Role::Interviewee, RoleSource::Metadata)
         } else if labels_mean_roles && l.interviewer.contains(&lower) {
-            (Role::Interviewer, "label")
+            (Role::Interviewer, RoleSource::Label)
         } else if labels_mean_roles && l.interviewee.contains(&lower) {
-            (Role::Interviewee, "label")
+            (Role::Interviewee, RoleSource::Label)
         } else if guests.contains(&s.name) {
-            (Role::Interviewee, "introduction")
+            (Role::Interviewee, RoleSource::Introduction)
         } else if hosts.contains(&s.name) || (!hosts.is_empty() && !guests.is_empty()) {
-            (Role::Interviewer, "introduction")
+            (Role::Interviewer, RoleSource::Introduction)
         } else if study_hosts.binary_search(&s.name).is_ok() {
-            (Role::Interviewer, "study")
+            (Role::Interviewer, RoleSource::Study)
         } else if shape_hosts.contains(&s.name) {
-            (Role::Interviewer, "heuristic")
+            (Role::Interviewer, RoleSource::Heuristic)
         } else {
             continue;
         };
@@ -423,7 +423,7 @@ fn infer_rest(speakers: &mut [Speaker], rates: Option<&[f64]>) {
     let known = |r: Role| speakers.iter().any(|s| s.role == r);
     let (has_er, has_ee) = (known(Role::Interviewer), known(Role::Interviewee));
     if speakers.len() == 1 {
-        speakers[0].role_source = "single";
+        speakers[0].role_source = RoleSource::Single;
         return;
     }
     // A host found by the introduction, the study or the shape of the show alone says nothing
@@ -431,7 +431,12 @@ fn infer_rest(speakers: &mut [Speaker], rates: Option<&[f64]>) {
     let by_intro = speakers
         .iter()
         .filter(|s| s.role != Role::Unknown)
-        .all(|s| matches!(s.role_source, "introduction" | "study" | "heuristic"));
+        .all(|s| {
+            matches!(
+                s.role_source,
+                RoleSource::Introduction | RoleSource::Study | RoleSource::Heuristic
+            )
+        });
     // The most asking known host's questions per word.
     let host_rate = rates.map(|r| {
         (0..speakers.len())
@@ -448,7 +453,7 @@ fn infer_rest(speakers: &mut [Speaker], rates: Option<&[f64]>) {
         };
         for i in open {
             speakers[i].role = other;
-            speakers[i].role_source = "heuristic";
+            speakers[i].role_source = RoleSource::Heuristic;
         }
         return;
     }
@@ -458,7 +463,7 @@ fn infer_rest(speakers: &mut [Speaker], rates: Option<&[f64]>) {
         if h > 0.0 && open.iter().all(|&i| r[i] >= ALL_HOSTS_RATE * h) {
             for i in open {
                 speakers[i].role = Role::Interviewer;
-                speakers[i].role_source = "heuristic";
+                speakers[i].role_source = RoleSource::Heuristic;
             }
             return;
         }
@@ -476,7 +481,7 @@ fn infer_rest(speakers: &mut [Speaker], rates: Option<&[f64]>) {
     let two = speakers.len() == 2;
     for i in open {
         let s = &mut speakers[i];
-        s.role_source = "heuristic";
+        s.role_source = RoleSource::Heuristic;
         if i == anchor {
             s.role = Role::Interviewee;
             continue;
@@ -522,7 +527,7 @@ mod tests {
         Speaker {
             name: name.into(),
             role: Role::Unknown,
-            role_source: "",
+            role_source: RoleSource::Heuristic,
             turns,
             words,
             question_share: q,
@@ -554,7 +559,7 @@ mod tests {
         );
     }
 
-    fn roles_of(src: &str, meta: Option<&[(&str, &str)]>) -> Vec<(String, Role, &'static str)> {
+    fn roles_of(src: &str, meta: Option<&[(&str, &str)]>) -> Vec<(String, Role, RoleSource)> {
         let meta: Option<std::collections::BTreeMap<String, String>> = meta.map(|m| {
             m.iter()
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -587,9 +592,21 @@ mod tests {
         assert_eq!(
             roles_of(src, None),
             [
-                ("Mara Quinn".into(), Role::Interviewer, "introduction"),
-                ("Omar Haddad".into(), Role::Interviewee, "introduction"),
-                ("Jo Park".into(), Role::Interviewer, "introduction"),
+                (
+                    "Mara Quinn".into(),
+                    Role::Interviewer,
+                    RoleSource::Introduction
+                ),
+                (
+                    "Omar Haddad".into(),
+                    Role::Interviewee,
+                    RoleSource::Introduction
+                ),
+                (
+                    "Jo Park".into(),
+                    Role::Interviewer,
+                    RoleSource::Introduction
+                ),
             ]
         );
     }
@@ -605,8 +622,12 @@ mod tests {
         assert_eq!(
             got,
             [
-                ("Dana Reyes".into(), Role::Interviewer, "metadata"),
-                ("Omar Haddad".into(), Role::Interviewee, "heuristic"),
+                ("Dana Reyes".into(), Role::Interviewer, RoleSource::Metadata),
+                (
+                    "Omar Haddad".into(),
+                    Role::Interviewee,
+                    RoleSource::Heuristic
+                ),
             ]
         );
         let meta: std::collections::BTreeMap<String, String> = meta
@@ -764,7 +785,7 @@ mod tests {
         let src = "**Nell Ash:** How did the move go this quarter, in your view?\n\n\
             **Ida Fenn:** Slowly. We kept the old runner for a month and the logs said little.\n\n\
             **Nell Ash:** Why?\n\n**Ida Fenn:** Nobody owned it, and the cache broke twice.\n";
-        let read = |hosts: &[&str]| -> Vec<(String, Role, &'static str)> {
+        let read = |hosts: &[&str]| -> Vec<(String, Role, RoleSource)> {
             let opts = crate::Options {
                 study_hosts: hosts.iter().map(|h| (*h).to_owned()).collect(),
                 ..Default::default()
@@ -777,13 +798,13 @@ mod tests {
         };
         assert_eq!(
             read(&[])[1],
-            ("Ida Fenn".into(), Role::Interviewee, "heuristic")
+            ("Ida Fenn".into(), Role::Interviewee, RoleSource::Heuristic)
         );
         assert_eq!(
             read(&["Ida Fenn", "Nell Ash"]),
             [
-                ("Nell Ash".into(), Role::Interviewer, "study"),
-                ("Ida Fenn".into(), Role::Interviewer, "study"),
+                ("Nell Ash".into(), Role::Interviewer, RoleSource::Study),
+                ("Ida Fenn".into(), Role::Interviewer, RoleSource::Study),
             ]
         );
         // The show naming her as its guest outweighs the study.
@@ -798,7 +819,7 @@ mod tests {
         let ida = i.speakers.iter().find(|s| s.name == "Ida Fenn").unwrap();
         assert_eq!(
             (ida.role, ida.role_source),
-            (Role::Interviewee, "introduction")
+            (Role::Interviewee, RoleSource::Introduction)
         );
     }
 }

@@ -16,6 +16,41 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Range;
 
+/// Why a speaker has their role, strongest evidence first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum RoleSource {
+    /// `--interviewer NAME` on the command line.
+    Flag,
+    /// The manifest or the file's own metadata.
+    Metadata,
+    /// A label that names a side (`Interviewer`, `Q`, `Respondent`).
+    Label,
+    /// The show's introduction: who welcomes whom, a named co-host.
+    Introduction,
+    /// Hosts nearly all the study's other interviews.
+    Study,
+    /// The shape of the conversation: who asks, who answers, who reads the breaks.
+    #[default]
+    Heuristic,
+    /// The only speaker.
+    Single,
+}
+
+impl RoleSource {
+    /// The lower-case name used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleSource::Flag => "flag",
+            RoleSource::Metadata => "metadata",
+            RoleSource::Label => "label",
+            RoleSource::Introduction => "introduction",
+            RoleSource::Study => "study",
+            RoleSource::Heuristic => "heuristic",
+            RoleSource::Single => "single",
+        }
+    }
+}
+
 /// Who a speaker is in the interview.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Role {
@@ -454,9 +489,8 @@ pub struct Speaker {
     pub name: String,
     /// The inferred or given role.
     pub role: Role,
-    /// Why the role was chosen (`"flag"`, `"metadata"`, `"label"`, `"introduction"`,
-    /// `"study"`, `"heuristic"`, `"single"`).
-    pub role_source: &'static str,
+    /// Why the role was chosen.
+    pub role_source: RoleSource,
     /// Number of turns.
     pub turns: usize,
     /// Number of words in the turns' sentences.

@@ -113,7 +113,7 @@ pub fn interview_line(out: &mut Vec<u8>, i: &Interview) {
         out.extend_from_slice(b",\"role\":\"");
         out.extend_from_slice(sp.role.as_str().as_bytes());
         out.extend_from_slice(b"\",\"role_source\":");
-        string(out, sp.role_source);
+        string(out, sp.role_source.as_str());
         out.extend_from_slice(b",\"turns\":");
         out.extend_from_slice(n.format(sp.turns).as_bytes());
         out.extend_from_slice(b",\"words\":");

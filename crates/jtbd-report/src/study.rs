@@ -1,7 +1,7 @@
 //! What the formats are given: the finished results of one run, without transcript text beyond
 //! the quotes (a study of thousands of interviews fits in memory).
 
-use jtbd_model::{Force, Interview, PerForce, Role, Signal};
+use jtbd_model::{Force, Interview, PerForce, Role, RoleSource, Signal};
 use jtbd_stories::{Findings, Quote, Record};
 use std::collections::BTreeMap;
 
@@ -18,7 +18,7 @@ pub struct InterviewRow {
     pub metadata: BTreeMap<String, String>,
     /// Speakers, their roles and why each role was given (`label`, `flag`, `metadata`,
     /// `introduction`, `heuristic`, `single`), in order of first appearance.
-    pub speakers: Vec<(String, Role, &'static str)>,
+    pub speakers: Vec<(String, Role, RoleSource)>,
     /// Turns and words.
     pub turns: usize,
     /// Words over all sentences.
@@ -117,18 +117,18 @@ pub struct WhoRow<'a> {
 }
 
 /// How a role was decided, in a reader's words.
-fn how(source: &str) -> (&'static str, bool) {
+fn how(source: RoleSource) -> (&'static str, bool) {
     match source {
-        "flag" => ("given on the command line", false),
-        "metadata" => (
+        RoleSource::Flag => ("given on the command line", false),
+        RoleSource::Metadata => (
             "given by the metadata (participants.csv, front matter)",
             false,
         ),
-        "label" => ("said by the speaker labels (Interviewer:, Q:)", false),
-        "introduction" => ("inferred: who introduces whom", true),
-        "study" => ("inferred: hosts most of the other interviews", true),
-        "single" => ("inferred: one speaker only", true),
-        _ => ("inferred: who asks the questions", true),
+        RoleSource::Label => ("said by the speaker labels (Interviewer:, Q:)", false),
+        RoleSource::Introduction => ("inferred: who introduces whom", true),
+        RoleSource::Study => ("inferred: hosts nearly all the other interviews", true),
+        RoleSource::Single => ("inferred: one speaker only", true),
+        RoleSource::Heuristic => ("inferred: who asks the questions", true),
     }
 }
 

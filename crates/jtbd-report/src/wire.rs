@@ -151,7 +151,7 @@ impl<'a> WireInterview<'a> {
                 .map(|s| WireSpeaker {
                     name: &s.name,
                     role: s.role.as_str(),
-                    role_source: s.role_source,
+                    role_source: s.role_source.as_str(),
                     turns: s.turns,
                     words: s.words,
                     question_share: question_share(s),
