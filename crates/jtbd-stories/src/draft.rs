@@ -398,7 +398,8 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     // tell: a car bought under cloud cost).
     let mut own_wants = ranked(&[Force::DesiredProgress]);
     // A want in quotation marks, or right after a sentence that hands the voice to others ("for
-    // the app teams - ..."), is someone's voice acted out; a question asks for none.
+    // the app teams - ..."), is someone's voice acted out; a question asks for none; small talk
+    // (a car, a holiday) is no job.
     own_wants.retain(|d| {
         signals
             .iter()
@@ -409,6 +410,7 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
                 .before
                 .as_ref()
                 .is_some_and(|b| k.voicing.is_match(&b.text))
+            && !k.small_talk.is_match(&d.quote.text)
     });
     let motivation = draft_slot(
         k,

@@ -43,6 +43,9 @@ struct Raw {
     voicing: String,
     voicing_examples: Vec<String>,
     own_voice_examples: Vec<String>,
+    small_talk: String,
+    small_talk_examples: Vec<String>,
+    work_talk_examples: Vec<String>,
     fit_examples: Vec<String>,
     trailing: Vec<String>,
     leading: Vec<String>,
@@ -287,6 +290,11 @@ pub struct Knowledge {
     pub voicing: regex::Regex,
     pub voicing_examples: Vec<String>,
     pub own_voice_examples: Vec<String>,
+    /// Small talk about life outside work: a want said in such a sentence is no job; examples
+    /// that must match, and `work_talk_examples` that must not.
+    pub small_talk: regex::Regex,
+    pub small_talk_examples: Vec<String>,
+    pub work_talk_examples: Vec<String>,
     /// Words a slot never ends on, lower case.
     pub trailing: Vec<String>,
     /// Words a slot never starts on, lower case.
@@ -405,6 +413,7 @@ impl Knowledge {
         let not_a_want = compile(file, "not_a_want", &raw.not_a_want)?;
         let not_a_situation = compile(file, "not_a_situation", &raw.not_a_situation)?;
         let voicing = compile(file, "voicing", &raw.voicing)?;
+        let small_talk = compile(file, "small_talk", &raw.small_talk)?;
         let cut_at: Vec<String> = raw
             .cut_at
             .iter()
@@ -437,6 +446,9 @@ impl Knowledge {
             voicing,
             voicing_examples: raw.voicing_examples,
             own_voice_examples: raw.own_voice_examples,
+            small_talk,
+            small_talk_examples: raw.small_talk_examples,
+            work_talk_examples: raw.work_talk_examples,
             job_examples: raw.job_examples,
             unfit,
             unfit_examples: raw.unfit_examples,
@@ -548,6 +560,7 @@ impl Knowledge {
             };
             out = out[cut..].to_owned();
         }
+        out = without_repeats(&out);
         let first = out.split([' ', ',']).next().unwrap_or("");
         if first.chars().next().is_some_and(char::is_uppercase)
             && self.lower_first.contains(&first.to_lowercase())
@@ -576,6 +589,29 @@ impl Knowledge {
             .count();
         (content >= self.min_content_words).then_some(out)
     }
+}
+
+/// `text` with a word said twice in a row said once ("at incredible, incredible scale", "the
+/// configuration, configuration which"): a speaker's restart, not part of what they mean. A
+/// slot is a reading of its quote, which stays verbatim. Words that may stand twice in good
+/// English ("that that", "had had") are kept.
+fn without_repeats(text: &str) -> String {
+    const MAY_REPEAT: [&str; 3] = ["that", "had", "is"];
+    let mut out: Vec<&str> = Vec::new();
+    for w in text.split(' ') {
+        let bare = |s: &str| s.trim_end_matches(',').to_lowercase();
+        let repeat = out.last().is_some_and(|prev| {
+            let (p, this) = (bare(prev), bare(w));
+            p == this && !p.is_empty() && !MAY_REPEAT.contains(&p.as_str())
+        });
+        if repeat {
+            // The second saying stands for both: "incredible, incredible scale" -> "incredible
+            // scale", keeping the punctuation that follows the second.
+            out.pop();
+        }
+        out.push(w);
+    }
+    out.join(" ")
 }
 
 /// A regex of the data, any case; an error names the key.
@@ -696,6 +732,45 @@ mod tests {
             &k.voicing_examples,
             &k.own_voice_examples,
             "voicing",
+        );
+    }
+
+    #[test]
+    fn a_word_said_twice_in_a_row_is_read_once() {
+        assert_eq!(
+            without_repeats("operate it at incredible, incredible scale"),
+            "operate it at incredible scale"
+        );
+        assert_eq!(
+            without_repeats("change the configuration, configuration which was left"),
+            "change the configuration which was left"
+        );
+        assert_eq!(without_repeats("we we want it, it"), "we want it");
+        assert_eq!(
+            without_repeats("know that that is true"),
+            "know that that is true"
+        );
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let rule = k
+            .grammar
+            .iter()
+            .find(|r| r.id == "motivation/want-to")
+            .unwrap_or_else(|| panic!("motivation/want-to"));
+        assert_eq!(
+            k.draft(rule, "We want to move the the builds off our own servers.")
+                .as_deref(),
+            Some("move the builds off our own servers")
+        );
+    }
+
+    #[test]
+    fn small_talk_is_told_from_work_by_its_examples() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        told_apart(
+            &k.small_talk,
+            &k.small_talk_examples,
+            &k.work_talk_examples,
+            "small_talk",
         );
     }
 
