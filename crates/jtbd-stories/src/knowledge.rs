@@ -46,6 +46,9 @@ struct Raw {
     small_talk: String,
     small_talk_examples: Vec<String>,
     work_talk_examples: Vec<String>,
+    qualifier: String,
+    qualifier_examples: Vec<String>,
+    unqualified_examples: Vec<String>,
     fit_examples: Vec<String>,
     trailing: Vec<String>,
     leading: Vec<String>,
@@ -295,6 +298,11 @@ pub struct Knowledge {
     pub small_talk: regex::Regex,
     pub small_talk_examples: Vec<String>,
     pub work_talk_examples: Vec<String>,
+    /// A hedge or scope a slot ends on ("..., in our case"): taken off; examples that must
+    /// match, and `unqualified_examples` that must not.
+    pub qualifier: regex::Regex,
+    pub qualifier_examples: Vec<String>,
+    pub unqualified_examples: Vec<String>,
     /// Words a slot never ends on, lower case.
     pub trailing: Vec<String>,
     /// Words a slot never starts on, lower case.
@@ -414,6 +422,7 @@ impl Knowledge {
         let not_a_situation = compile(file, "not_a_situation", &raw.not_a_situation)?;
         let voicing = compile(file, "voicing", &raw.voicing)?;
         let small_talk = compile(file, "small_talk", &raw.small_talk)?;
+        let qualifier = compile(file, "qualifier", &raw.qualifier)?;
         let cut_at: Vec<String> = raw
             .cut_at
             .iter()
@@ -449,6 +458,9 @@ impl Knowledge {
             small_talk,
             small_talk_examples: raw.small_talk_examples,
             work_talk_examples: raw.work_talk_examples,
+            qualifier,
+            qualifier_examples: raw.qualifier_examples,
+            unqualified_examples: raw.unqualified_examples,
             job_examples: raw.job_examples,
             unfit,
             unfit_examples: raw.unfit_examples,
@@ -534,6 +546,9 @@ impl Knowledge {
             Slot::Outcome => None,
         };
         let mut out = rule.draft(text, &self.cut_finder, refuse)?;
+        if let Some(m) = self.qualifier.find(&out) {
+            out.truncate(m.start());
+        }
         loop {
             let lower = out.to_lowercase();
             let Some(cut) = self.trailing.iter().find_map(|t| {
@@ -760,6 +775,30 @@ mod tests {
             k.draft(rule, "We want to move the the builds off our own servers.")
                 .as_deref(),
             Some("move the builds off our own servers")
+        );
+    }
+
+    #[test]
+    fn a_qualifier_at_the_end_is_told_by_its_examples_and_taken_off() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        told_apart(
+            &k.qualifier,
+            &k.qualifier_examples,
+            &k.unqualified_examples,
+            "qualifier",
+        );
+        let rule = k
+            .grammar
+            .iter()
+            .find(|r| r.id == "motivation/want-to")
+            .unwrap_or_else(|| panic!("motivation/want-to"));
+        assert_eq!(
+            k.draft(
+                rule,
+                "We want to stop running the backups by hand, in our team's case."
+            )
+            .as_deref(),
+            Some("stop running the backups by hand")
         );
     }
 
