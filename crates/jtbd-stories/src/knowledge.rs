@@ -266,43 +266,23 @@ pub struct Knowledge {
     pub max_clustered: usize,
     pub language: usize,
     pub grammar: Vec<GrammarRule>,
-    /// A slot that ends pointing at what it does not say; examples that must and must not.
-    pub dangling: regex::Regex,
-    pub dangling_examples: Vec<String>,
-    pub complete_examples: Vec<String>,
-    /// A slot that carries markup or speaks to the host; examples that must and must not.
-    pub unfit: regex::Regex,
-    pub unfit_examples: Vec<String>,
-    pub fit_examples: Vec<String>,
-    /// A motivation that is a vendor's pitch, not a job; examples that must and must not.
-    pub pitch: regex::Regex,
-    pub pitch_examples: Vec<String>,
-    pub job_examples: Vec<String>,
-    /// What a motivation rule captured that is no want (its own subject, talk about the talk);
-    /// examples that must match (and `job_examples`, which must not).
-    pub not_a_want: regex::Regex,
-    pub not_a_want_examples: Vec<String>,
+    /// A slot that ends pointing at what it does not say.
+    pub dangling: Cue,
+    /// A slot that carries markup, speaks to the host or names nothing.
+    pub unfit: Cue,
+    /// A motivation that is a vendor's pitch, not a job.
+    pub pitch: Cue,
+    /// What a motivation rule captured that is no want (its own subject, talk about the talk).
+    pub not_a_want: Cue,
     /// What a situation rule captured that drives no job (praise, a pointer back to something
-    /// said before, an opinion); examples that must match, and `situation_examples` that must
-    /// not.
-    pub not_a_situation: regex::Regex,
-    pub not_a_situation_examples: Vec<String>,
-    pub situation_examples: Vec<String>,
-    /// A sentence that hands the voice to others: the first-person want after it is theirs;
-    /// examples that must match, and `own_voice_examples` that must not.
-    pub voicing: regex::Regex,
-    pub voicing_examples: Vec<String>,
-    pub own_voice_examples: Vec<String>,
-    /// Small talk about life outside work: a want said in such a sentence is no job; examples
-    /// that must match, and `work_talk_examples` that must not.
-    pub small_talk: regex::Regex,
-    pub small_talk_examples: Vec<String>,
-    pub work_talk_examples: Vec<String>,
-    /// A hedge or scope a slot ends on ("..., in our case"): taken off; examples that must
-    /// match, and `unqualified_examples` that must not.
-    pub qualifier: regex::Regex,
-    pub qualifier_examples: Vec<String>,
-    pub unqualified_examples: Vec<String>,
+    /// said before, an opinion).
+    pub not_a_situation: Cue,
+    /// A sentence that hands the voice to others: the first-person want after it is theirs.
+    pub voicing: Cue,
+    /// Small talk about life outside work: a want said in such a sentence is no job.
+    pub small_talk: Cue,
+    /// A hedge or scope a slot ends on ("..., in our case"): taken off.
+    pub qualifier: Cue,
     /// Words a slot never ends on, lower case.
     pub trailing: Vec<String>,
     /// Words a slot never starts on, lower case.
@@ -415,14 +395,47 @@ impl Knowledge {
                 Ok((set, rules))
             })
             .collect::<Result<_, KnowledgeError>>()?;
-        let dangling = compile(file, "dangling", &raw.dangling)?;
-        let unfit = compile(file, "unfit", &raw.unfit)?;
-        let pitch = compile(file, "pitch", &raw.pitch)?;
-        let not_a_want = compile(file, "not_a_want", &raw.not_a_want)?;
-        let not_a_situation = compile(file, "not_a_situation", &raw.not_a_situation)?;
-        let voicing = compile(file, "voicing", &raw.voicing)?;
-        let small_talk = compile(file, "small_talk", &raw.small_talk)?;
-        let qualifier = compile(file, "qualifier", &raw.qualifier)?;
+        let cue = |name, pattern: &str, matches: &[String], misses: &[String]| {
+            Cue::new(file, name, pattern, matches, misses)
+        };
+        let dangling = cue(
+            "dangling",
+            &raw.dangling,
+            &raw.dangling_examples,
+            &raw.complete_examples,
+        )?;
+        let unfit = cue("unfit", &raw.unfit, &raw.unfit_examples, &raw.fit_examples)?;
+        let pitch = cue("pitch", &raw.pitch, &raw.pitch_examples, &raw.job_examples)?;
+        let not_a_want = cue(
+            "not_a_want",
+            &raw.not_a_want,
+            &raw.not_a_want_examples,
+            &raw.job_examples,
+        )?;
+        let not_a_situation = cue(
+            "not_a_situation",
+            &raw.not_a_situation,
+            &raw.not_a_situation_examples,
+            &raw.situation_examples,
+        )?;
+        let voicing = cue(
+            "voicing",
+            &raw.voicing,
+            &raw.voicing_examples,
+            &raw.own_voice_examples,
+        )?;
+        let small_talk = cue(
+            "small_talk",
+            &raw.small_talk,
+            &raw.small_talk_examples,
+            &raw.work_talk_examples,
+        )?;
+        let qualifier = cue(
+            "qualifier",
+            &raw.qualifier,
+            &raw.qualifier_examples,
+            &raw.unqualified_examples,
+        )?;
         let cut_at: Vec<String> = raw
             .cut_at
             .iter()
@@ -446,25 +459,12 @@ impl Knowledge {
             })?;
         Ok(Knowledge {
             pitch,
-            pitch_examples: raw.pitch_examples,
             not_a_want,
-            not_a_want_examples: raw.not_a_want_examples,
             not_a_situation,
-            not_a_situation_examples: raw.not_a_situation_examples,
-            situation_examples: raw.situation_examples,
             voicing,
-            voicing_examples: raw.voicing_examples,
-            own_voice_examples: raw.own_voice_examples,
             small_talk,
-            small_talk_examples: raw.small_talk_examples,
-            work_talk_examples: raw.work_talk_examples,
             qualifier,
-            qualifier_examples: raw.qualifier_examples,
-            unqualified_examples: raw.unqualified_examples,
-            job_examples: raw.job_examples,
             unfit,
-            unfit_examples: raw.unfit_examples,
-            fit_examples: raw.fit_examples,
             trailing: raw.trailing.iter().map(|t| t.to_lowercase()).collect(),
             leading: raw.leading.iter().map(|t| t.to_lowercase()).collect(),
             lower_first: raw.lower_first.iter().map(|t| t.to_lowercase()).collect(),
@@ -473,8 +473,6 @@ impl Knowledge {
             min_content_words: raw.themes.min_content_words,
             stories_per_theme: raw.themes.stories_per_theme.max(1),
             dangling,
-            dangling_examples: raw.dangling_examples,
-            complete_examples: raw.complete_examples,
             slot_sets,
             template: raw.template,
             gap: raw.gap,
@@ -540,13 +538,13 @@ impl Knowledge {
         // Every motivation rule's capture is held to what a want is (`not_a_want`), whatever
         // words led to it.
         let refuse = match rule.slot {
-            Slot::Motivation => Some(&self.not_a_want),
+            Slot::Motivation => Some(&self.not_a_want.re),
             // And every situation rule's to what drives a job (`not_a_situation`).
-            Slot::Situation => Some(&self.not_a_situation),
+            Slot::Situation => Some(&self.not_a_situation.re),
             Slot::Outcome => None,
         };
         let mut out = rule.draft(text, &self.cut_finder, refuse)?;
-        if let Some(m) = self.qualifier.find(&out) {
+        if let Some(m) = self.qualifier.re.find(&out) {
             out.truncate(m.start());
         }
         loop {
@@ -629,6 +627,70 @@ fn without_repeats(text: &str) -> String {
     out.join(" ")
 }
 
+/// A regex of the data with its examples both ways (sentences or slots it must match, and ones
+/// it must not), which a test runs: how the data says what a slot or a sentence is not.
+#[derive(Debug)]
+pub struct Cue {
+    /// Its key in the data.
+    pub name: &'static str,
+    pub re: regex::Regex,
+    matches: Vec<String>,
+    misses: Vec<String>,
+}
+
+impl Cue {
+    fn new(
+        file: &str,
+        name: &'static str,
+        pattern: &str,
+        matches: &[String],
+        misses: &[String],
+    ) -> Result<Cue, KnowledgeError> {
+        Ok(Cue {
+            name,
+            re: compile(file, name, pattern)?,
+            matches: matches.to_vec(),
+            misses: misses.to_vec(),
+        })
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.re.is_match(text)
+    }
+
+    /// What its examples say that it does not do: an empty list when it tells them apart (and
+    /// has examples both ways).
+    pub fn failures(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.matches.is_empty() || self.misses.is_empty() {
+            out.push(format!("{}: needs examples both ways", self.name));
+        }
+        for t in self.matches.iter().filter(|t| !self.re.is_match(t)) {
+            out.push(format!("{}: {t:?} should match", self.name));
+        }
+        for t in self.misses.iter().filter(|t| self.re.is_match(t)) {
+            out.push(format!("{}: {t:?} should not match", self.name));
+        }
+        out
+    }
+}
+
+impl Knowledge {
+    /// Every cue of the data, for the test of their examples.
+    pub fn cues(&self) -> [&Cue; 8] {
+        [
+            &self.dangling,
+            &self.unfit,
+            &self.pitch,
+            &self.not_a_want,
+            &self.not_a_situation,
+            &self.voicing,
+            &self.small_talk,
+            &self.qualifier,
+        ]
+    }
+}
+
 /// A regex of the data, any case; an error names the key.
 fn compile(file: &str, key: &str, pattern: &str) -> Result<regex::Regex, KnowledgeError> {
     regex::RegexBuilder::new(pattern)
@@ -668,35 +730,11 @@ mod tests {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 
-    /// Every example of `must` matches `re` and none of `must_not` does; both lists say something.
-    fn told_apart(re: &regex::Regex, must: &[String], must_not: &[String], what: &str) {
-        assert!(
-            !must.is_empty() && !must_not.is_empty(),
-            "{what}: examples both ways"
-        );
-        for slot in must {
-            assert!(re.is_match(slot), "{what}: {slot:?} should match");
-        }
-        for slot in must_not {
-            assert!(!re.is_match(slot), "{what}: {slot:?} should not match");
-        }
-    }
-
     #[test]
-    fn dangling_slots_are_told_from_complete_ones_by_their_examples() {
+    fn every_cue_tells_its_examples_apart() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        told_apart(
-            &k.dangling,
-            &k.dangling_examples,
-            &k.complete_examples,
-            "dangling",
-        );
-    }
-
-    #[test]
-    fn unfit_slots_are_told_from_fit_ones_by_their_examples() {
-        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        told_apart(&k.unfit, &k.unfit_examples, &k.fit_examples, "unfit");
+        let failures: Vec<String> = k.cues().iter().flat_map(|c| c.failures()).collect();
+        assert!(failures.is_empty(), "{failures:#?}");
     }
 
     #[test]
@@ -714,39 +752,6 @@ mod tests {
             )
             .as_deref(),
             Some("it took us a year to move the billing jobs")
-        );
-    }
-
-    #[test]
-    fn wants_are_told_from_talk_by_their_examples() {
-        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        told_apart(
-            &k.not_a_want,
-            &k.not_a_want_examples,
-            &k.job_examples,
-            "not_a_want",
-        );
-    }
-
-    #[test]
-    fn situations_are_told_from_praise_and_pointers_by_their_examples() {
-        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        told_apart(
-            &k.not_a_situation,
-            &k.not_a_situation_examples,
-            &k.situation_examples,
-            "not_a_situation",
-        );
-    }
-
-    #[test]
-    fn a_voice_handed_to_others_is_told_by_its_examples() {
-        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        told_apart(
-            &k.voicing,
-            &k.voicing_examples,
-            &k.own_voice_examples,
-            "voicing",
         );
     }
 
@@ -779,14 +784,8 @@ mod tests {
     }
 
     #[test]
-    fn a_qualifier_at_the_end_is_told_by_its_examples_and_taken_off() {
+    fn a_qualifier_at_the_end_is_taken_off() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        told_apart(
-            &k.qualifier,
-            &k.qualifier_examples,
-            &k.unqualified_examples,
-            "qualifier",
-        );
         let rule = k
             .grammar
             .iter()
@@ -800,23 +799,6 @@ mod tests {
             .as_deref(),
             Some("stop running the backups by hand")
         );
-    }
-
-    #[test]
-    fn small_talk_is_told_from_work_by_its_examples() {
-        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        told_apart(
-            &k.small_talk,
-            &k.small_talk_examples,
-            &k.work_talk_examples,
-            "small_talk",
-        );
-    }
-
-    #[test]
-    fn pitches_are_told_from_jobs_by_their_examples() {
-        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        told_apart(&k.pitch, &k.pitch_examples, &k.job_examples, "pitch");
     }
 
     #[test]
