@@ -730,6 +730,11 @@ mod tests {
         assert!(failures.is_empty(), "{failures:#?}");
     }
 
+    /// The grammar rule `id`, which the data must have.
+    fn rule<'k>(k: &'k Knowledge, id: &str) -> &'k GrammarRule {
+        k.rule(id).unwrap_or_else(|| panic!("{id}"))
+    }
+
     #[test]
     fn every_cue_tells_its_examples_apart() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
@@ -740,11 +745,7 @@ mod tests {
     #[test]
     fn a_slot_loses_the_words_its_clause_went_on_with() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let rule = k
-            .grammar
-            .iter()
-            .find(|r| r.id == "situation/pain")
-            .unwrap_or_else(|| panic!("situation/pain"));
+        let rule = rule(&k, "situation/pain");
         assert_eq!(
             k.draft(
                 rule,
@@ -771,11 +772,7 @@ mod tests {
             "know that that is true"
         );
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let rule = k
-            .grammar
-            .iter()
-            .find(|r| r.id == "motivation/want-to")
-            .unwrap_or_else(|| panic!("motivation/want-to"));
+        let rule = rule(&k, "motivation/want-to");
         assert_eq!(
             k.draft(rule, "We want to move the the builds off our own servers.")
                 .as_deref(),
@@ -786,11 +783,7 @@ mod tests {
     #[test]
     fn a_qualifier_at_the_end_is_taken_off() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let rule = k
-            .grammar
-            .iter()
-            .find(|r| r.id == "motivation/want-to")
-            .unwrap_or_else(|| panic!("motivation/want-to"));
+        let rule = rule(&k, "motivation/want-to");
         assert_eq!(
             k.draft(
                 rule,
@@ -804,11 +797,7 @@ mod tests {
     #[test]
     fn a_slot_that_names_nothing_is_refused() {
         let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let rule = k
-            .grammar
-            .iter()
-            .find(|r| r.id == "motivation/want-to")
-            .unwrap_or_else(|| panic!("motivation/want-to"));
+        let rule = rule(&k, "motivation/want-to");
         assert_eq!(k.draft(rule, "We want to go as fast as possible."), None);
         assert_eq!(
             k.draft(rule, "We want to go as fast as the auditors allow.")
