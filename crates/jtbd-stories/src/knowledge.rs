@@ -216,8 +216,11 @@ impl GrammarRule {
                 return None;
             }
             // The leftmost clause that begins in it ends it (one pass over the value for all of
-            // them, any ASCII case).
-            if let Some(m) = cut_at.find(value) {
+            // them, any ASCII case), unless it is the "but" of "not X but Y", one clause.
+            if let Some(m) = cut_at
+                .find_iter(value)
+                .find(|m| !contrast(value, m.start(), m.end()))
+            {
                 value = &value[..m.start()];
             }
             out = out.replace(&format!("{{{name}}}"), value);
@@ -229,6 +232,29 @@ impl GrammarRule {
         let rejected = self.reject.as_ref().is_some_and(|r| r.is_match(&out));
         (out.split_whitespace().count() >= self.min_words.max(1) && !rejected).then_some(out)
     }
+}
+
+/// Whether the cut at `start..end` of `text` is the "but" of "not X, but Y" (one clause: "changed
+/// not by the package, but by our config tool"): a "not" among the five words before it, and no
+/// new subject after it ("not this, but we had to" starts a clause).
+fn contrast(text: &str, start: usize, end: usize) -> bool {
+    const SUBJECTS: [&str; 10] = [
+        "we", "i", "they", "he", "she", "it", "that", "this", "there", "you",
+    ];
+    let cut = text[start..end].trim().trim_start_matches(',').trim();
+    if !cut.eq_ignore_ascii_case("but") {
+        return false;
+    }
+    let negated = text[..start]
+        .split_whitespace()
+        .rev()
+        .take(5)
+        .any(|w| w.eq_ignore_ascii_case("not"));
+    let next = text[end..].split_whitespace().next().unwrap_or("");
+    let next = next
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    negated && !next.is_empty() && !SUBJECTS.contains(&next.as_str())
 }
 
 /// A kind of person a quote speaks of.
@@ -777,6 +803,36 @@ mod tests {
             k.draft(rule, "We want to move the the builds off our own servers.")
                 .as_deref(),
             Some("move the builds off our own servers")
+        );
+    }
+
+    #[test]
+    fn not_x_but_y_is_one_clause() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let rule = rule(&k, "motivation/want-to");
+        assert_eq!(
+            k.draft(
+                rule,
+                "We want to own the settings changed not by the installer, but by our config tool."
+            )
+            .as_deref(),
+            Some("own the settings changed not by the installer, but by our config tool")
+        );
+        assert_eq!(
+            k.draft(
+                rule,
+                "We want to own the settings, not the installer, but we had no time."
+            )
+            .as_deref(),
+            Some("own the settings, not the installer")
+        );
+        assert_eq!(
+            k.draft(
+                rule,
+                "We want to own the billing settings, but the vendor said no."
+            )
+            .as_deref(),
+            Some("own the billing settings")
         );
     }
 
