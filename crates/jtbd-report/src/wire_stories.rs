@@ -35,7 +35,8 @@ impl<'a> WireQuote<'a> {
             force: force.map(Force::as_str),
             interview: &record.id,
             path: &record.path,
-            interviewee: &record.interviewee,
+            // In an interview of two named guests, the one who said it.
+            interviewee: record.teller(q),
             speaker: q.speaker.as_deref(),
             role: q.role.as_str(),
             line: q.line,

@@ -197,12 +197,14 @@ fn draft_slot(
     for said in quotes {
         // Each rule says which of these it reads (`reads` in the data); only a want keeps the
         // sentence after it.
-        let candidates = [
+        let near = [
             Some((&said.quote, Place::Own)),
             said.before.as_ref().map(|b| (b, Place::Before)),
             said.after.as_ref().map(|a| (a, Place::After)),
         ];
-        for (q, place) in candidates.into_iter().flatten() {
+        let further = (said.earlier.iter().map(|q| (q, Place::Earlier)))
+            .chain(said.later.iter().map(|q| (q, Place::Later)));
+        for (q, place) in near.into_iter().flatten().chain(further) {
             let text = window(q, slot, want);
             for rule in k.matching(slot, text) {
                 // A rule limited to some forces reads only those forces' own sentences.
@@ -419,7 +421,8 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         &own_wants,
         None,
         &|_, _| false,
-    )?;
+    );
+    let motivation = motivation?;
     let m = wants
         .iter()
         .find(|d| d.quote.byte_start == motivation.evidence.quote.byte_start)

@@ -169,6 +169,12 @@ pub enum Place {
     /// For a want, the sentence after it in its turn ("So we can ...": its outcome; "Because
     /// ...": its reason).
     After,
+    /// For a want, the sentences before `Before` in its turn, nearest first (at most
+    /// [`crate::record::FURTHER`]): the scene an answer sets a few sentences ahead of the want
+    /// it comes to. Only for rules whose cue ties a clause to what follows ("when ...").
+    Earlier,
+    /// For a want, the sentences after `After` in its turn, nearest first: "that way we can ...".
+    Later,
 }
 
 /// One grammar rule, compiled.

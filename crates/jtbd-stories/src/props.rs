@@ -57,6 +57,8 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
             sentence: 0,
             cues: Vec::new(),
             before: None,
+            earlier: Vec::new(),
+            later: Vec::new(),
             after: None,
         });
     }

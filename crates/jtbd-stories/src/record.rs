@@ -38,7 +38,16 @@ pub struct Said {
     pub before: Option<Quote>,
     /// For a want, the sentence after it in the same turn, if any (an outcome often follows).
     pub after: Option<Quote>,
+    /// For a want, up to [`FURTHER`] sentences before `before` and after `after` in the same
+    /// turn, nearest first: read only by rules whose cue ties a clause to the want.
+    pub earlier: Vec<Quote>,
+    pub later: Vec<Quote>,
 }
+
+/// How many sentences past the neighbours of a want a rule may read for a situation or an
+/// outcome (`reads = ["earlier"]`, `["later"]`): an answer sets its scene a few sentences
+/// ahead of the want, and says what it is for a few after.
+pub const FURTHER: usize = 2;
 
 /// One interview as the stage sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +94,18 @@ pub fn interviewee(interview: &Interview) -> String {
                 .map(|s| s.name.clone())
         })
         .unwrap_or_else(|| interview.path.clone())
+}
+
+/// A want's sentences `2..=1 + FURTHER` away on one side (`at(n)`: the sentence `n` away, if the
+/// turn has it), nearest first; nothing for another force.
+fn further(interview: &Interview, s: &Signal, at: impl Fn(usize) -> Option<usize>) -> Vec<Quote> {
+    if s.force != Force::DesiredProgress {
+        return Vec::new();
+    }
+    (2..=1 + FURTHER)
+        .map_while(&at)
+        .map(|i| quote(interview, s.turn, i))
+        .collect()
 }
 
 fn quote(interview: &Interview, turn: usize, sentence: usize) -> Quote {
@@ -137,6 +158,10 @@ impl Record {
                 after: (s.force == Force::DesiredProgress
                     && s.sentence + 1 < interview.turns[s.turn].sentences.len())
                 .then(|| quote(interview, s.turn, s.sentence + 1)),
+                earlier: further(interview, s, |n| s.sentence.checked_sub(n)),
+                later: further(interview, s, |n| {
+                    Some(s.sentence + n).filter(|&i| i < interview.turns[s.turn].sentences.len())
+                }),
             })
             .collect();
         Record {

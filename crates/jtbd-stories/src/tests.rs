@@ -32,6 +32,8 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
                 sentence: 0,
                 cues: Vec::new(),
                 before: None,
+                earlier: Vec::new(),
+                later: Vec::new(),
                 after: None,
             }
         })
@@ -438,4 +440,55 @@ fn a_wants_own_sentence_is_read_in_clause_order() {
     for story in bens {
         assert!(story.situation.is_none(), "{}", story.text);
     }
+}
+
+/// A bind told two sentences ahead of a want, in the same answer, is its situation (rules that
+/// read `earlier`); a plain statement that far back is not (`situation/context` reads only the
+/// sentence right before).
+#[test]
+fn a_bind_told_further_back_in_the_answer_is_the_situation() {
+    let k = Knowledge::embedded().unwrap();
+    let findings_with = |earlier: &str| {
+        let mut records = sample();
+        let ben = records.iter_mut().find(|r| r.interviewee == "Ben").unwrap();
+        ben.said.truncate(1);
+        let want = &mut ben.said[0];
+        want.force = Force::DesiredProgress;
+        want.sentence = 2;
+        let quote = |text: &str, at: usize| Quote {
+            text: text.to_owned(),
+            byte_start: at,
+            byte_end: at + text.len(),
+            ..want.quote.clone()
+        };
+        let earlier = quote(earlier, 0);
+        let before = quote("It is a long story.", earlier.byte_end + 1);
+        want.quote = quote(
+            "We want to keep audit evidence in one system.",
+            before.byte_end + 1,
+        );
+        want.before = Some(before);
+        want.earlier = vec![earlier];
+        (find(&records, &k, &codebook(), 2), records)
+    };
+    let bens = |(f, records): &(Findings, Vec<Record>)| -> Vec<Story> {
+        f.stories
+            .iter()
+            .filter(|s| records[s.record].interviewee == "Ben")
+            .cloned()
+            .collect()
+    };
+    let told = findings_with("So we cannot answer an auditor the same day.");
+    let story = &bens(&told)[0];
+    let situation = story.situation.as_ref().unwrap();
+    assert_eq!(situation.rule, "situation/constraint");
+    assert_eq!(situation.text, "we cannot answer an auditor the same day");
+    assert_eq!(situation.evidence.quote.byte_start, 0);
+    // A plain statement that far back sets no scene for this want.
+    let told = findings_with("We run four hundred services.");
+    assert!(
+        bens(&told).iter().all(|s| s.situation.is_none()),
+        "{:?}",
+        bens(&told)
+    );
 }
