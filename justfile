@@ -20,17 +20,22 @@ fmt:
 lint:
     cargo clippy --workspace --all-targets -- -D warnings
 
-# MB/s of ingest and extract on 1,000 copies of corpora/, of extract on a generated 100 MB corpus,
-# then index build, memory and query latency against SQLite FTS5 and ripgrep on that corpus (and 1 GB).
-
-# Measure speed: ingest, extract, index, search and stories (MB/s, memory, latency against FTS5, ripgrep; stories over 10,000 interviews).
+# Measure speed side by side with the peers and write BENCHMARKS.md (analyze, extract, index and
+# search against a Python `re` script, SQLite FTS5 and ripgrep at 10 MB, 100 MB and 1 GB), then
+# the detail: ingest and extract MB/s, in-process query latency, stories over 10,000 interviews.
 bench: bench-deps
+    cargo bench --bench peers
     cargo bench --bench throughput
     cargo bench --bench search
     cargo bench --bench stories
 
-# Install what the search benchmark compares against (ripgrep; python3 has SQLite FTS5).
+# Only the side-by-side table, at SIZES megabytes (comma-separated), written to BENCHMARKS.md.
+bench-peers SIZES="10,100,1000": bench-deps
+    JTBD_BENCH_SIZES={{SIZES}} cargo bench --bench peers
+
+# Install what the benchmarks compare against (ripgrep; python3 has `re` and SQLite FTS5).
 bench-deps:
+    command -v python3 >/dev/null || apt-get install -y python3
     command -v rg >/dev/null || apt-get install -y ripgrep || cargo install ripgrep
 
 # Write a synthetic corpus of MB megabytes to DIR (deterministic; the benchmarks' generator).

@@ -14,13 +14,18 @@
 #[path = "common/corpus.rs"]
 #[allow(dead_code)]
 mod corpus;
+#[path = "common/measure.rs"]
+mod measure;
+#[path = "common/turns.rs"]
+mod turns;
+
+use measure::pct;
 
 use jtbd_index::{Index, Request};
 use jtbd_model::{Force, Role};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// One benchmark query in the three syntaxes.
 struct Q {
@@ -157,12 +162,7 @@ fn request(q: &Q, snippets: bool) -> Request {
     }
 }
 
-fn pct(sorted: &[Duration], p: f64) -> f64 {
-    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)].as_secs_f64() * 1e3
-}
-
-/// Runs `jtbd index` over `corpus` into `index`: (seconds, peak resident MB). The peak is the
-/// kernel's high-water mark (`VmHWM` in /proc), read until the process exits.
+/// Runs `jtbd index` over `corpus` into `index`: (seconds, peak resident MB).
 fn index_run(corpus: &Path, index: &Path, rebuild: bool) -> (f64, f64) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_jtbd"));
     cmd.args(["index", "--quiet", "--index"])
@@ -171,26 +171,8 @@ fn index_run(corpus: &Path, index: &Path, rebuild: bool) -> (f64, f64) {
     if rebuild {
         cmd.arg("--rebuild");
     }
-    let t = Instant::now();
-    let mut child = cmd.stdout(Stdio::null()).spawn().expect("jtbd runs");
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0u64;
-    let status = loop {
-        if let Ok(s) = std::fs::read_to_string(&status_file) {
-            let hwm = s
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
-            peak_kb = peak_kb.max(hwm.unwrap_or(0));
-        }
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let secs = t.elapsed().as_secs_f64();
-    assert!(status.success(), "jtbd index failed: {status}");
-    (secs, peak_kb as f64 / 1024.0)
+    let m = measure::measured(&mut cmd);
+    (m.secs, m.peak_mb)
 }
 
 fn main() {
@@ -274,7 +256,7 @@ fn main() {
 
     // SQLite FTS5 on the same turns.
     let tsv = data.join("turns-100M.tsv");
-    write_turns_tsv(&corpus100, &tsv);
+    turns::write_turns_tsv(&corpus100, &tsv);
     let qjson = data.join("queries.json");
     let fts: Vec<&str> = qs.iter().map(|q| q.fts5).collect();
     std::fs::write(&qjson, serde_json::to_vec(&fts).unwrap()).unwrap();
@@ -335,30 +317,5 @@ fn main() {
             mb / secs
         );
         let _ = std::fs::remove_dir_all(data.join("index-1G"));
-    }
-}
-
-/// One line per turn: role, industry, text (what FTS5 indexes).
-fn write_turns_tsv(corpus: &Path, out: &Path) {
-    if out.exists() {
-        return;
-    }
-    let mut w = std::io::BufWriter::new(std::fs::File::create(out).unwrap());
-    let opts = jtbd_ingest::Options::default();
-    let mut paths: Vec<PathBuf> = jtbd_ingest::walk(&[corpus.to_path_buf()])
-        .filter_map(|i| match i {
-            jtbd_ingest::WalkItem::File { path, .. } => Some(path),
-            _ => None,
-        })
-        .collect();
-    paths.sort();
-    for p in paths {
-        let i = jtbd_ingest::read_path(&p, &p.to_string_lossy(), &opts, None).unwrap();
-        let industry = i.metadata.get("industry").cloned().unwrap_or_default();
-        for t in &i.turns {
-            let text: Vec<&str> = t.sentences.iter().map(|s| s.text(&i.source)).collect();
-            let text = text.join(" ").replace(['\t', '\n'], " ");
-            writeln!(w, "{}\t{industry}\t{text}", t.role.as_str()).unwrap();
-        }
     }
 }
