@@ -403,6 +403,16 @@ fn theme_evidence_puts_each_interviewees_strongest_first() {
     }
 }
 
+/// The sample with Ben's signals cut to one want, made by `edit`, and what the stage finds in it.
+fn bens_want(k: &Knowledge, edit: impl FnOnce(&mut Said)) -> (Findings, Vec<Record>) {
+    let mut records = sample();
+    let ben = records.iter_mut().find(|r| r.interviewee == "Ben").unwrap();
+    ben.said.truncate(1);
+    ben.said[0].force = Force::DesiredProgress;
+    edit(&mut ben.said[0]);
+    (find(&records, k, &codebook(), 2), records)
+}
+
 /// In a want's own sentence the situation is read before the want and the outcome from it on:
 /// a reason given before the want drives it, a need given after it is what it is for, and a
 /// reason given after it is not its situation.
@@ -410,13 +420,10 @@ fn theme_evidence_puts_each_interviewees_strongest_first() {
 fn a_wants_own_sentence_is_read_in_clause_order() {
     let k = Knowledge::embedded().unwrap();
     let findings_with = |sentence: &str| {
-        let mut records = sample();
-        let ben = records.iter_mut().find(|r| r.interviewee == "Ben").unwrap();
-        ben.said.truncate(1);
-        ben.said[0].force = Force::DesiredProgress;
-        ben.said[0].quote.text = sentence.to_owned();
-        ben.said[0].quote.byte_end = sentence.len();
-        (find(&records, &k, &codebook(), 2), records)
+        bens_want(&k, |want| {
+            want.quote.text = sentence.to_owned();
+            want.quote.byte_end = sentence.len();
+        })
     };
     let (f, records) = findings_with(
         "Because our audit evidence takes weeks to collect, we want to keep audit evidence in one system, because we have to answer auditors the same day.",
@@ -449,27 +456,23 @@ fn a_wants_own_sentence_is_read_in_clause_order() {
 fn a_bind_told_further_back_in_the_answer_is_the_situation() {
     let k = Knowledge::embedded().unwrap();
     let findings_with = |earlier: &str| {
-        let mut records = sample();
-        let ben = records.iter_mut().find(|r| r.interviewee == "Ben").unwrap();
-        ben.said.truncate(1);
-        let want = &mut ben.said[0];
-        want.force = Force::DesiredProgress;
-        want.sentence = 2;
-        let quote = |text: &str, at: usize| Quote {
-            text: text.to_owned(),
-            byte_start: at,
-            byte_end: at + text.len(),
-            ..want.quote.clone()
-        };
-        let earlier = quote(earlier, 0);
-        let before = quote("It is a long story.", earlier.byte_end + 1);
-        want.quote = quote(
-            "We want to keep audit evidence in one system.",
-            before.byte_end + 1,
-        );
-        want.before = Some(before);
-        want.earlier = vec![earlier];
-        (find(&records, &k, &codebook(), 2), records)
+        bens_want(&k, |want| {
+            want.sentence = 2;
+            let quote = |text: &str, at: usize| Quote {
+                text: text.to_owned(),
+                byte_start: at,
+                byte_end: at + text.len(),
+                ..want.quote.clone()
+            };
+            let earlier = quote(earlier, 0);
+            let before = quote("It is a long story.", earlier.byte_end + 1);
+            want.quote = quote(
+                "We want to keep audit evidence in one system.",
+                before.byte_end + 1,
+            );
+            want.before = Some(before);
+            want.earlier = vec![earlier];
+        })
     };
     let bens = |(f, records): &(Findings, Vec<Record>)| -> Vec<Story> {
         f.stories
