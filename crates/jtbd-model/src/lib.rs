@@ -624,6 +624,37 @@ mod tests {
     }
 }
 
+/// A signal's stable id: `s` and 16 hex digits of a 64-bit FNV-1a hash of its interview's id,
+/// its byte range in the file, its force and its sentence. The same on every run and machine
+/// while none of these change, so a reviewer's verdict (`corrections.jsonl`) keeps naming it;
+/// an edit of the sentence, or of the text before it, names a new signal.
+pub fn signal_id(
+    interview: &str,
+    byte_start: usize,
+    byte_end: usize,
+    force: Force,
+    text: &str,
+) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h = OFFSET;
+    let parts: [&[u8]; 5] = [
+        interview.as_bytes(),
+        &(byte_start as u64).to_le_bytes(),
+        &(byte_end as u64).to_le_bytes(),
+        force.as_str().as_bytes(),
+        text.as_bytes(),
+    ];
+    for part in parts {
+        // A separator no UTF-8 text holds, so the fields cannot run into each other.
+        for &b in part.iter().chain(&[0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(PRIME);
+        }
+    }
+    format!("s{h:016x}")
+}
+
 /// One sentence found to carry a force: what extraction hands on, plain data (the stories
 /// stage reads it without knowing the rules).
 #[derive(Debug, Clone, PartialEq)]
@@ -642,4 +673,36 @@ pub struct Signal {
     pub cues: Vec<Range<usize>>,
     /// The interviewer's question before the turn: (turn, sentence).
     pub question: Option<(usize, usize)>,
+}
+
+#[cfg(test)]
+mod signal_id_tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_id_is_stable_and_changes_with_what_it_names() {
+        let id = signal_id("ciso-1a2b", 10, 40, Force::Anxiety, "We fear the audit.");
+        // The scheme is part of the file format: a corrections file written today must still
+        // name its signals after an upgrade (the value checked by an independent FNV-1a 64).
+        assert_eq!(id, "sfe76125f0b095bed");
+        assert_eq!(
+            id,
+            signal_id("ciso-1a2b", 10, 40, Force::Anxiety, "We fear the audit.")
+        );
+        for other in [
+            signal_id("ciso-1a2c", 10, 40, Force::Anxiety, "We fear the audit."),
+            signal_id("ciso-1a2b", 11, 40, Force::Anxiety, "We fear the audit."),
+            signal_id("ciso-1a2b", 10, 41, Force::Anxiety, "We fear the audit."),
+            signal_id(
+                "ciso-1a2b",
+                10,
+                40,
+                Force::Frustration,
+                "We fear the audit.",
+            ),
+            signal_id("ciso-1a2b", 10, 40, Force::Anxiety, "We fear the audits."),
+        ] {
+            assert_ne!(id, other);
+        }
+    }
 }

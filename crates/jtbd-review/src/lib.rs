@@ -1,0 +1,17 @@
+//! The review loop's data: what a research team says of the signals the rules found, kept as one
+//! verdict a line in `corrections.jsonl` beside the transcripts (and in git), and how often the
+//! rules and the reviewers agree.
+//!
+//! - [`corrections`]: reading the file. A line that is not a verdict is reported with its file,
+//!   line and problem; the lines around it still count.
+//! - [`agreement`]: per force, the precision of the reviewed signals, and Cohen's kappa between
+//!   the rules and each reviewer, and between two reviewers of the same signals.
+//!
+//! A signal is named by its stable id ([`jtbd_model::signal_id`]): the same while its
+//! interview, its place and its force do not change.
+
+pub mod agreement;
+pub mod corrections;
+
+pub use agreement::{Agreement, ForcePrecision, Kappa};
+pub use corrections::{Correction, CorrectionError, Corrections, Verdict};
