@@ -374,3 +374,56 @@ fn min_confidence_keeps_only_the_surer_signals() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a confidence from 0 to 1"));
 }
+
+/// A signal's id is the same on every run while its interview, place, force and sentence stay:
+/// an edit after a sentence leaves its id alone, an edit of the sentence gives it a new one, and
+/// no two signals share one.
+#[test]
+fn signal_ids_are_stable_while_the_sentence_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ciso.txt");
+    let first = "Interviewer: What worries you?\nDana Okafor: I'm worried the auditors find our shadow IT before we do. It is so frustrating that every team buys its own tools.\n";
+    std::fs::write(&file, first).unwrap();
+    let ids = |args: &[&str]| -> Vec<(String, String)> {
+        let (code, msgs) = extract_jsonl(args);
+        assert_eq!(code, 0);
+        of_type(&msgs, "signal")
+            .iter()
+            .map(|s| {
+                let id = s["id"].as_str().unwrap().to_owned();
+                assert!(
+                    id.len() == 17 && id.starts_with('s'),
+                    "{id} is s and 16 hex digits"
+                );
+                (id, s["text"].as_str().unwrap().to_owned())
+            })
+            .collect()
+    };
+    let path = file.to_str().unwrap();
+    let once = ids(&[path]);
+    assert!(once.len() >= 2, "{once:?}");
+    assert_eq!(ids(&[path]), once, "the same ids on a second run");
+    let distinct: BTreeSet<&String> = once.iter().map(|(id, _)| id).collect();
+    assert_eq!(distinct.len(), once.len(), "no two signals share an id");
+    // Words added after the worry keep its id; the pain sentence, changed, is a new signal.
+    std::fs::write(
+        &file,
+        first.replace(
+            "buys its own tools.",
+            "buys its own tools and never tells us.",
+        ),
+    )
+    .unwrap();
+    let after = ids(&[path]);
+    let id_of = |list: &[(String, String)], starts: &str| {
+        list.iter()
+            .find(|(_, t)| t.starts_with(starts))
+            .map(|(id, _)| id.clone())
+            .unwrap()
+    };
+    assert_eq!(id_of(&after, "I'm worried"), id_of(&once, "I'm worried"));
+    assert_ne!(
+        id_of(&after, "It is so frustrating"),
+        id_of(&once, "It is so frustrating")
+    );
+}

@@ -530,6 +530,19 @@ pub struct Interview {
 }
 
 impl Interview {
+    /// The stable id of a signal of this interview ([`signal_id`] of its place in the file, its
+    /// force and its sentence).
+    pub fn signal_id(&self, s: &Signal) -> String {
+        let sentence = &self.turns[s.turn].sentences[s.sentence];
+        signal_id(
+            &self.id,
+            self.file_offset(sentence.byte_start),
+            self.file_offset(sentence.byte_end),
+            s.force,
+            sentence.text(&self.source),
+        )
+    }
+
     /// The file offset of a byte offset of [`Interview::source`]: the same number unless the
     /// file was transcoded (UTF-16, a legacy encoding). Outputs give file offsets.
     pub fn file_offset(&self, at: usize) -> usize {

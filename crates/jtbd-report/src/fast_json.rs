@@ -155,7 +155,9 @@ pub fn signal_line(out: &mut Vec<u8>, i: &Interview, s: &Signal) {
     let mut n = itoa::Buffer::new();
     let turn = &i.turns[s.turn];
     let sentence = &turn.sentences[s.sentence];
-    out.extend_from_slice(b"{\"type\":\"signal\",\"data\":{\"force\":\"");
+    out.extend_from_slice(b"{\"type\":\"signal\",\"data\":{\"id\":\"");
+    out.extend_from_slice(i.signal_id(s).as_bytes());
+    out.extend_from_slice(b"\",\"force\":\"");
     out.extend_from_slice(s.force.as_str().as_bytes());
     out.extend_from_slice(b"\",\"text\":");
     string(out, sentence.text(&i.source));

@@ -19,6 +19,9 @@ pub struct WireQuestion<'a> {
 /// The `signal` message.
 #[derive(Serialize)]
 pub struct WireSignal<'a> {
+    /// Stable while its interview, place, force and sentence do not change
+    /// ([`jtbd_model::signal_id`]): what `corrections.jsonl` names it by.
+    id: String,
     force: &'static str,
     text: &'a str,
     interview: &'a str,
@@ -45,6 +48,7 @@ impl<'a> WireSignal<'a> {
         let turn = &i.turns[s.turn];
         let sentence = &turn.sentences[s.sentence];
         WireSignal {
+            id: i.signal_id(s),
             force: s.force.as_str(),
             text: sentence.text(&i.source),
             interview: &i.id,
