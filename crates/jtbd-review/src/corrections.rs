@@ -81,6 +81,8 @@ pub struct Corrections {
     pub file: PathBuf,
     pub verdicts: Vec<Correction>,
     pub errors: Vec<CorrectionError>,
+    /// Each signal id's last verdict, by index in `verdicts`.
+    latest: std::collections::BTreeMap<String, usize>,
 }
 
 /// A line as written, before it is checked.
@@ -117,13 +119,18 @@ impl Corrections {
                 continue;
             }
             match verdict(raw) {
-                Ok((verdict, l)) => out.verdicts.push(Correction {
-                    verdict,
-                    by: l.by,
-                    at: l.at,
-                    note: l.note,
-                    line,
-                }),
+                Ok((verdict, l)) => {
+                    if let Some(id) = verdict.signal() {
+                        out.latest.insert(id.to_owned(), out.verdicts.len());
+                    }
+                    out.verdicts.push(Correction {
+                        verdict,
+                        by: l.by,
+                        at: l.at,
+                        note: l.note,
+                        line,
+                    })
+                }
                 Err(problem) => out.errors.push(CorrectionError {
                     file: file.to_path_buf(),
                     line,
@@ -134,13 +141,15 @@ impl Corrections {
         out
     }
 
-    /// The last verdict of each signal, by id (a later line overrides an earlier one of the same
-    /// reviewer; with several reviewers, the last line wins).
+    /// The last verdict of a signal, by id (a later line overrides an earlier one; with several
+    /// reviewers, the last line wins).
     pub fn latest(&self, signal: &str) -> Option<&Correction> {
-        self.verdicts
-            .iter()
-            .rev()
-            .find(|c| c.verdict.signal() == Some(signal))
+        self.latest_index(signal).map(|k| &self.verdicts[k])
+    }
+
+    /// [`Corrections::latest`] as an index into `verdicts`.
+    pub fn latest_index(&self, signal: &str) -> Option<usize> {
+        self.latest.get(signal).copied()
     }
 }
 

@@ -4,6 +4,8 @@
 //!
 //! - [`corrections`]: reading the file. A line that is not a verdict is reported with its file,
 //!   line and problem; the lines around it still count.
+//! - [`apply`]: the verdicts applied to one interview's signals (rejected ones leave, recoded
+//!   ones change force, an added place becomes a signal when it is an interviewee's sentence).
 //! - [`agreement`]: per force, the precision of the reviewed signals, and Cohen's kappa between
 //!   the rules and each reviewer, and between two reviewers of the same signals.
 //!
@@ -11,7 +13,9 @@
 //! interview, its place and its force do not change.
 
 pub mod agreement;
+pub mod apply;
 pub mod corrections;
 
 pub use agreement::{Agreement, ForcePrecision, Kappa};
+pub use apply::Applied;
 pub use corrections::{Correction, CorrectionError, Corrections, Verdict};

@@ -1,0 +1,314 @@
+//! Applying a corrections file to one interview's signals: a rejected signal leaves, a recoded
+//! one carries its new force, an added place becomes a signal when it is one of an
+//! interviewee's sentences. Lines used are marked, so the caller can report the lines that no
+//! longer name anything (the transcript changed) once every interview is read.
+
+use crate::corrections::{CorrectionError, Corrections, Verdict};
+use jtbd_model::{Interview, Role, Signal};
+use std::path::Path;
+
+/// Rule ids a reviewer's verdict leaves on a signal (the rules' own ids stay beside them).
+pub const RECODED: &str = "review/recode";
+pub const ADDED: &str = "review/add";
+
+/// What the corrections made of one interview's signals.
+#[derive(Debug, Default)]
+pub struct Applied {
+    /// The signals after the verdicts, in source order.
+    pub signals: Vec<Signal>,
+    pub rejected: usize,
+    pub recoded: usize,
+    pub added: usize,
+    /// Additions to this interview that name no interviewee's sentence.
+    pub problems: Vec<CorrectionError>,
+}
+
+impl Corrections {
+    /// Applies the verdicts to `signals` of `interview`, whose path relative to the folder of
+    /// the corrections file is `rel`. `used[k]` is set for each verdict (by index in
+    /// [`Corrections::verdicts`]) that named something here.
+    pub fn apply(
+        &self,
+        interview: &Interview,
+        rel: &Path,
+        signals: Vec<Signal>,
+        used: &mut [bool],
+    ) -> Applied {
+        let mut out = Applied::default();
+        for mut s in signals {
+            let id = interview.signal_id(&s);
+            let Some(k) = self.latest_index(&id) else {
+                out.signals.push(s);
+                continue;
+            };
+            used[k] = true;
+            match &self.verdicts[k].verdict {
+                Verdict::Reject { .. } => out.rejected += 1,
+                Verdict::Recode { force, .. } => {
+                    if s.force != *force {
+                        s.force = *force;
+                        s.rules.push(RECODED.to_owned());
+                        out.recoded += 1;
+                    }
+                    out.signals.push(s);
+                }
+                Verdict::Accept { .. } | Verdict::Add { .. } => out.signals.push(s),
+            }
+        }
+        for (k, c) in self.verdicts.iter().enumerate() {
+            let Verdict::Add {
+                path,
+                byte_start,
+                byte_end,
+                force,
+            } = &c.verdict
+            else {
+                continue;
+            };
+            if path != rel {
+                continue;
+            }
+            used[k] = true;
+            let problem = |problem: String| CorrectionError {
+                file: self.file.clone(),
+                line: c.line,
+                problem,
+            };
+            match place(interview, *byte_start, *byte_end) {
+                Err(p) => out
+                    .problems
+                    .push(problem(format!("{}: {p}", rel.display()))),
+                Ok((turn, sentence)) => {
+                    let known = out
+                        .signals
+                        .iter()
+                        .any(|s| (s.turn, s.sentence, s.force) == (turn, sentence, *force));
+                    if !known {
+                        out.signals.push(Signal {
+                            force: *force,
+                            turn,
+                            sentence,
+                            confidence: 1.0,
+                            rules: vec![ADDED.to_owned()],
+                            cues: Vec::new(),
+                            question: None,
+                        });
+                        out.added += 1;
+                    }
+                }
+            }
+        }
+        out.signals
+            .sort_by_key(|s| (s.turn, s.sentence, s.force.index()));
+        out
+    }
+}
+
+/// The interviewee's sentence at exactly `start..end` of the file: (turn, sentence).
+fn place(i: &Interview, start: usize, end: usize) -> Result<(usize, usize), String> {
+    let mut nearest: Option<(usize, usize, usize)> = None;
+    for (ti, t) in i.turns.iter().enumerate() {
+        for (si, s) in t.sentences.iter().enumerate() {
+            let (a, b) = (i.file_offset(s.byte_start), i.file_offset(s.byte_end));
+            if (a, b) == (start, end) {
+                return if t.role == Role::Interviewer {
+                    Err(format!(
+                        "bytes {start}..{end} are an interviewer's words ({}, line {}), not an interviewee's",
+                        t.speaker.as_deref().unwrap_or("unnamed"),
+                        s.line
+                    ))
+                } else {
+                    Ok((ti, si))
+                };
+            }
+            let d = a.abs_diff(start) + b.abs_diff(end);
+            if nearest.is_none_or(|(best, _, _)| d < best) {
+                nearest = Some((d, a, b));
+            }
+        }
+    }
+    Err(match nearest {
+        Some((_, a, b)) => format!(
+            "bytes {start}..{end} are not one sentence (the nearest sentence is bytes {a}..{b})"
+        ),
+        None => "the file has no sentence".to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jtbd_model::{Encoding, Force, Format, Sentence, Turn};
+    use std::collections::BTreeMap;
+
+    /// An interview of one question and one answer of two sentences, one line each.
+    fn interview() -> Interview {
+        let texts = [
+            ("Q", Role::Interviewer, vec!["What worries you?"]),
+            (
+                "Dana",
+                Role::Interviewee,
+                vec!["The audit scares me.", "We keep every log."],
+            ),
+        ];
+        let mut source = String::new();
+        let mut turns = Vec::new();
+        for (i, (who, role, sentences)) in texts.into_iter().enumerate() {
+            source.push_str(who);
+            source.push_str(": ");
+            let start = source.len();
+            let mut ss = Vec::new();
+            for (k, s) in sentences.iter().enumerate() {
+                if k > 0 {
+                    source.push(' ');
+                }
+                let a = source.len();
+                source.push_str(s);
+                ss.push(Sentence {
+                    byte_start: a,
+                    byte_end: source.len(),
+                    line: i + 1,
+                    words: s.split_whitespace().count(),
+                    unescaped: None,
+                });
+            }
+            let end = source.len();
+            source.push('\n');
+            turns.push(Turn {
+                index: i,
+                speaker: Some(who.to_owned()),
+                role,
+                line: i + 1,
+                byte_start: start,
+                byte_end: end,
+                timestamp: None,
+                joined: None,
+                spans: vec![start..end],
+                sentences: ss,
+            });
+        }
+        Interview {
+            id: "dana-1".to_owned(),
+            path: "study/dana.txt".to_owned(),
+            format: Format::Text,
+            encoding: Encoding::Utf8,
+            metadata: BTreeMap::new(),
+            speakers: Vec::new(),
+            bytes: source.len() as u64,
+            turns,
+            source,
+            offsets: Default::default(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn signal(force: Force, turn: usize, sentence: usize) -> Signal {
+        Signal {
+            force,
+            turn,
+            sentence,
+            confidence: 0.7,
+            rules: vec!["rule".to_owned()],
+            cues: Vec::new(),
+            question: None,
+        }
+    }
+
+    fn apply(i: &Interview, lines: &[String], signals: Vec<Signal>) -> (Applied, Vec<bool>) {
+        let c = Corrections::parse(Path::new("corrections.jsonl"), &lines.join("\n"));
+        assert!(c.errors.is_empty(), "{:?}", c.errors);
+        let mut used = vec![false; c.verdicts.len()];
+        let applied = c.apply(i, Path::new("dana.txt"), signals, &mut used);
+        (applied, used)
+    }
+
+    #[test]
+    fn reject_recode_add_and_accept_are_respected() {
+        let i = interview();
+        let fear = signal(Force::Anxiety, 1, 0);
+        let habit = signal(Force::Habit, 1, 1);
+        let (fear_id, habit_id) = (i.signal_id(&fear), i.signal_id(&habit));
+        let second = &i.turns[1].sentences[1];
+        let lines = vec![
+            format!(r#"{{"signal": "{fear_id}", "verdict": "recode", "force": "frustration"}}"#),
+            format!(r#"{{"signal": "{habit_id}", "verdict": "reject"}}"#),
+            format!(
+                r#"{{"verdict": "add", "path": "dana.txt", "byte_start": {}, "byte_end": {}, "force": "desired_progress"}}"#,
+                second.byte_start, second.byte_end
+            ),
+            r#"{"signal": "s0000000000000000", "verdict": "accept"}"#.to_owned(),
+            r#"{"verdict": "add", "path": "other.txt", "byte_start": 1, "byte_end": 5, "force": "anxiety"}"#.to_owned(),
+        ];
+        let (a, used) = apply(&i, &lines, vec![fear, habit]);
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        let got: Vec<(Force, usize, usize, &str)> = a
+            .signals
+            .iter()
+            .map(|s| {
+                (
+                    s.force,
+                    s.turn,
+                    s.sentence,
+                    s.rules.last().unwrap().as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Force::Frustration, 1, 0, RECODED),
+                (Force::DesiredProgress, 1, 1, ADDED),
+            ]
+        );
+        assert_eq!((a.rejected, a.recoded, a.added), (1, 1, 1));
+        // The unknown id and the other file's addition named nothing here.
+        assert_eq!(used, [true, true, true, false, false]);
+    }
+
+    #[test]
+    fn an_addition_must_be_one_sentence_of_an_interviewee() {
+        let i = interview();
+        let question = &i.turns[0].sentences[0];
+        let answer = &i.turns[1].sentences[0];
+        let lines = vec![
+            format!(
+                r#"{{"verdict": "add", "path": "dana.txt", "byte_start": {}, "byte_end": {}, "force": "anxiety"}}"#,
+                question.byte_start, question.byte_end
+            ),
+            format!(
+                r#"{{"verdict": "add", "path": "dana.txt", "byte_start": {}, "byte_end": {}, "force": "anxiety"}}"#,
+                answer.byte_start + 1,
+                answer.byte_end
+            ),
+        ];
+        let (a, used) = apply(&i, &lines, Vec::new());
+        assert!(a.signals.is_empty());
+        assert_eq!(used, [true, true]);
+        let text: Vec<String> = a.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            a.problems.iter().map(|p| p.line).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert!(
+            text[0].contains("an interviewer's words (Q, line 1)"),
+            "{}",
+            text[0]
+        );
+        assert!(
+            text[1].contains(&format!(
+                "not one sentence (the nearest sentence is bytes {}..{})",
+                answer.byte_start, answer.byte_end
+            )),
+            "{}",
+            text[1]
+        );
+    }
+
+    #[test]
+    fn no_corrections_change_nothing() {
+        let i = interview();
+        let signals = vec![signal(Force::Anxiety, 1, 0), signal(Force::Habit, 1, 1)];
+        let (a, _) = apply(&i, &[], signals.clone());
+        assert_eq!(a.signals, signals);
+    }
+}
