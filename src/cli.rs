@@ -83,6 +83,9 @@ pub enum Command {
     /// List, check and test extraction rules (the embedded ones, or a folder of your own).
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// The research team's verdicts on the signals (corrections.jsonl): how often they agree.
+    #[command(subcommand)]
+    Review(crate::review_cmd::ReviewCommand),
 }
 
 const ANALYZE_HELP: &str = "What DIR gets:

@@ -17,6 +17,7 @@ mod outcome;
 mod pipeline;
 mod quickwit;
 mod quickwit_load;
+mod review_cmd;
 mod search_cmd;
 mod search_remote;
 mod stories_cmd;
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
         cli::Command::Stories(args) => stories_cmd::run(args, style, cli.quiet),
         cli::Command::Analyze(args) => analyze_cmd::run(args, cli.quiet),
         cli::Command::Export(cmd) => export_cmd::run(cmd, cli.quiet),
+        cli::Command::Review(cmd) => review_cmd::run(cmd, style, cli.quiet),
         cli::Command::Search(args) => search_cmd::run(args, style).map(|n| Outcome::of(0, n)),
     };
     outcome::exit(result)

@@ -12,6 +12,7 @@ mod integrity;
 mod mistakes;
 mod quickwit;
 mod real_world;
+mod review;
 mod search;
 mod stories;
 mod support;

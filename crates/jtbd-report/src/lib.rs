@@ -14,6 +14,7 @@ pub use jtbd_model::atomic;
 pub mod charts;
 pub mod csv;
 pub mod emit;
+pub mod emit_review;
 pub mod emit_rules;
 pub mod emit_search;
 pub mod emit_signals;

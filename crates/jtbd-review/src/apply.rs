@@ -183,7 +183,7 @@ mod tests {
                 byte_end: end,
                 timestamp: None,
                 joined: None,
-                spans: vec![start..end],
+                spans: std::iter::once(start..end).collect(),
                 sentences: ss,
             });
         }

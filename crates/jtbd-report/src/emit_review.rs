@@ -1,0 +1,174 @@
+//! Output formats of `jtbd review stats`: one JSON document (schema
+//! `schema/review-stats.schema.json`) and the human view. Nothing here computes a figure: they
+//! come from [`jtbd_review::Agreement`].
+
+use crate::style::Style;
+use jtbd_review::{Agreement, Corrections, Kappa};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// What `jtbd review stats` writes.
+#[derive(Debug, Clone, Copy)]
+pub enum ReviewFormat {
+    Human(Style),
+    Json,
+}
+
+#[derive(Serialize)]
+struct WireStats<'a> {
+    schema_version: u32,
+    tool: &'static str,
+    version: &'static str,
+    command: &'static str,
+    corrections: String,
+    verdicts: usize,
+    /// Lines that are not verdicts: `{line, problem}`.
+    errors: Vec<WireLine<'a>>,
+    /// Lines whose signal id names no signal the rules found.
+    unmatched: &'a [usize],
+    precision: Vec<WirePrecision>,
+    rules_vs: Vec<WireKappa<'a>>,
+    between: Vec<WireKappa<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireLine<'a> {
+    line: usize,
+    problem: &'a str,
+}
+
+#[derive(Serialize)]
+struct WirePrecision {
+    force: &'static str,
+    reviewed: usize,
+    accepted: usize,
+    precision: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct WireKappa<'a> {
+    a: &'a str,
+    b: &'a str,
+    items: usize,
+    observed: f64,
+    kappa: Option<f64>,
+}
+
+fn kappas(k: &[Kappa]) -> Vec<WireKappa<'_>> {
+    k.iter()
+        .map(|k| WireKappa {
+            a: &k.a,
+            b: &k.b,
+            items: k.items,
+            observed: k.observed,
+            kappa: k.kappa,
+        })
+        .collect()
+}
+
+/// Renders the agreement of `corrections` in `format`.
+pub fn render(format: ReviewFormat, corrections: &Corrections, a: &Agreement) -> Vec<u8> {
+    match format {
+        ReviewFormat::Json => {
+            let w = WireStats {
+                schema_version: 1,
+                tool: "jtbd",
+                version: env!("CARGO_PKG_VERSION"),
+                command: "review stats",
+                corrections: corrections.file.display().to_string(),
+                verdicts: corrections.verdicts.len(),
+                errors: corrections
+                    .errors
+                    .iter()
+                    .map(|e| WireLine {
+                        line: e.line,
+                        problem: &e.problem,
+                    })
+                    .collect(),
+                unmatched: &a.unmatched,
+                precision: a
+                    .precision
+                    .iter()
+                    .map(|(f, p)| WirePrecision {
+                        force: f.as_str(),
+                        reviewed: p.reviewed,
+                        accepted: p.accepted,
+                        precision: p.precision(),
+                    })
+                    .collect(),
+                rules_vs: kappas(&a.rules_vs),
+                between: kappas(&a.between),
+            };
+            // Serialising plain structs of strings and numbers cannot fail.
+            let mut out = serde_json::to_vec_pretty(&w).unwrap_or_default();
+            out.push(b'\n');
+            out
+        }
+        ReviewFormat::Human(st) => human(st, corrections, a).into_bytes(),
+    }
+}
+
+fn human(st: Style, c: &Corrections, a: &Agreement) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{}: {} verdict{}{}{}",
+        st.bold(&c.file.display().to_string()),
+        c.verdicts.len(),
+        if c.verdicts.len() == 1 { "" } else { "s" },
+        match c.errors.len() {
+            0 => String::new(),
+            1 => ", 1 line not a verdict".to_owned(),
+            n => format!(", {n} lines not verdicts"),
+        },
+        match a.unmatched.len() {
+            0 => String::new(),
+            n => format!(", {n} naming no signal found"),
+        }
+    );
+    let _ = writeln!(o, "\n{}", st.bold("Precision of the reviewed signals"));
+    for (f, p) in a.precision.iter() {
+        let share = p
+            .precision()
+            .map_or("not reviewed".to_owned(), |x| format!("{x:.2}"));
+        let _ = writeln!(
+            o,
+            "  {:<18} {:>4} of {:<4} accepted  {share}",
+            f.as_str(),
+            p.accepted,
+            p.reviewed
+        );
+    }
+    for (title, list, none) in [
+        (
+            "Rules against each reviewer (Cohen's kappa)",
+            &a.rules_vs,
+            "none: no verdict names a signal found",
+        ),
+        (
+            "Reviewer against reviewer (Cohen's kappa)",
+            &a.between,
+            "none: no two reviewers (`by`) judged the same signal",
+        ),
+    ] {
+        let _ = writeln!(o, "\n{}", st.bold(title));
+        if list.is_empty() {
+            let _ = writeln!(o, "  {none}");
+        }
+        for k in list {
+            let kappa = k
+                .kappa
+                .map_or("undefined (one label only)".to_owned(), |x| {
+                    format!("{x:.2}")
+                });
+            let _ = writeln!(
+                o,
+                "  {:<28} {:>5} signals  agree {:.2}  kappa {kappa}",
+                format!("{} vs {}", k.a, k.b),
+                k.items,
+                k.observed
+            );
+        }
+    }
+    o
+}

@@ -1,0 +1,144 @@
+//! `jtbd review stats`: how often the rules and the research team agree, from the verdicts a
+//! team keeps in `corrections.jsonl` beside its transcripts. Reads the folder (as `jtbd
+//! extract` does: the interviewees' signals, each with its stable id), reads the verdicts
+//! (`jtbd_review`), and hands the figures to `jtbd_report::emit_review`.
+
+use crate::cli::ReadArgs;
+use crate::outcome::Outcome;
+use crate::pipeline::{self, Done, Notes, ReadSetup, progress_bar_for};
+use crate::style::Style;
+use anyhow::Context;
+use jtbd_extract::{RuleSet, SpeakerFilter};
+use jtbd_model::Force;
+use jtbd_report::emit_review::{ReviewFormat, render};
+use jtbd_review::{Agreement, Corrections};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+const STATS_HELP: &str = "\
+A team's verdicts live in corrections.jsonl at the root of the folder, one JSON object a line,
+naming signals by the `id` that `jtbd extract --format jsonl` and `jtbd analyze` give them:
+  {\"signal\": \"s1f2e3d4c5b6a7980\", \"verdict\": \"accept\", \"by\": \"dana\"}
+  {\"signal\": \"s1f2e3d4c5b6a7980\", \"verdict\": \"reject\", \"by\": \"kim\", \"note\": \"a joke\"}
+  {\"signal\": \"s0a1b2c3d4e5f6789\", \"verdict\": \"recode\", \"force\": \"frustration\"}
+  {\"verdict\": \"add\", \"path\": \"calls/ciso.vtt\", \"byte_start\": 120, \"byte_end\": 188, \"force\": \"anxiety\"}
+
+It prints, per force, the share of reviewed signals the reviewers accepted (precision), and
+Cohen's kappa between the rules and each reviewer (`by`) and between every two reviewers over
+the signals both judged. A line that is not a verdict, or that names no signal found (the
+transcript changed), is listed and the rest still count.
+
+Examples:
+  jtbd review stats interviews/
+  jtbd review stats interviews/ --corrections review/round-2.jsonl --format json
+
+Exit codes: 0 figures, 1 no verdict in the file, 2 error (no file, a line that is not a verdict).";
+
+/// `jtbd review`.
+#[derive(Debug, clap::Subcommand)]
+pub enum ReviewCommand {
+    /// How often the rules and the reviewers agree: precision per force, Cohen's kappa.
+    #[command(after_help = STATS_HELP)]
+    Stats(StatsArgs),
+}
+
+/// `jtbd review stats`.
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// The verdicts (default: corrections.jsonl in the first folder given).
+    #[arg(long, value_name = "FILE")]
+    pub corrections: Option<PathBuf>,
+
+    /// The extraction rules the signals were found with (as `jtbd extract --rules`).
+    #[arg(long, value_name = "DIR")]
+    pub rules: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = StatsFormat::Human)]
+    pub format: StatsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsFormat {
+    Human,
+    Json,
+}
+
+/// Runs `jtbd review ...`.
+pub fn run(cmd: &ReviewCommand, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
+    match cmd {
+        ReviewCommand::Stats(args) => stats(args, style, quiet),
+    }
+}
+
+fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
+    let file = match &args.corrections {
+        Some(f) => f.clone(),
+        None => {
+            let first = args.read.paths.first().context("no folder given")?;
+            first.join("corrections.jsonl")
+        }
+    };
+    let text = std::fs::read_to_string(&file).with_context(|| {
+        format!(
+            "{}: cannot read the verdicts (write one JSON object a line there, see `jtbd review stats --help`, or give --corrections FILE)",
+            file.display()
+        )
+    })?;
+    let corrections = Corrections::parse(&file, &text);
+    for e in &corrections.errors {
+        eprintln!("{e}");
+    }
+    // The rules' force of every interviewee signal, by id.
+    pipeline::check_inputs(&args.read.paths)?;
+    let rules = RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
+    let setup = ReadSetup::new(&args.read, quiet)?;
+    let bar = progress_bar_for("reading", quiet);
+    let mut notes = Notes::new(&bar, quiet);
+    let mut found: HashMap<String, Force> = HashMap::new();
+    pipeline::consume(
+        &args.read.paths,
+        &setup,
+        &bar,
+        &mut notes,
+        |item| match pipeline::read_item(item, &setup) {
+            Ok(i) => {
+                let signals = jtbd_extract::signals(&i, &rules, SpeakerFilter::Interviewee);
+                let ids: Vec<(String, Force)> =
+                    signals.iter().map(|s| (i.signal_id(s), s.force)).collect();
+                Done::Read {
+                    made: ids,
+                    named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
+                    noticed: pipeline::file_notes(&i),
+                }
+            }
+            Err(u) => u.into(),
+        },
+        |done| {
+            if let Done::Read { made, .. } | Done::Unchanged(made) = done {
+                found.extend(made);
+            }
+            Ok(())
+        },
+    )?;
+    let agreement = Agreement::compute(&corrections, &|id| found.get(id).copied());
+    let format = match args.format {
+        StatsFormat::Human => ReviewFormat::Human(style),
+        StatsFormat::Json => ReviewFormat::Json,
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(&render(format, &corrections, &agreement))?;
+    out.flush()?;
+    for line in &agreement.unmatched {
+        eprintln!(
+            "{}:{line}: no signal found has this id (the transcript or the rules changed since the verdict)",
+            file.display()
+        );
+    }
+    let failed = corrections.errors.len() + notes.errors();
+    Ok(Outcome::of(failed, corrections.verdicts.len()))
+}
