@@ -738,6 +738,12 @@ pub struct ReadArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// The research team's verdicts on the signals (default: corrections.jsonl in the first
+    /// folder given, when there is one): `extract` and `stories` leave rejected signals out,
+    /// give recoded ones their new force and add the added ones. See docs/review.md.
+    #[arg(long, value_name = "FILE")]
+    pub corrections: Option<PathBuf>,
+
     /// Folders never read (a command's own output folder inside the folder it reads).
     #[arg(skip)]
     pub skip_dirs: Vec<PathBuf>,

@@ -4,6 +4,7 @@
 
 mod analyze_cmd;
 mod cli;
+mod corrections;
 mod export_cmd;
 mod extract_cmd;
 mod gather;

@@ -68,6 +68,8 @@ pub struct ReadSetup {
     pub quiet: bool,
     /// What is read inside folders.
     pub filter: jtbd_ingest::walk::Filter,
+    /// The team's verdicts on the signals, when there are any ([`crate::corrections`]).
+    pub review: Option<crate::corrections::Review>,
 }
 
 impl ReadSetup {
@@ -89,6 +91,7 @@ impl ReadSetup {
             },
             manifests,
             quiet,
+            review: crate::corrections::Review::load(args.corrections.as_deref(), &args.paths)?,
         };
         setup.opts.study_hosts = setup.study_hosts(&args.paths);
         Ok(setup)
@@ -138,8 +141,7 @@ impl ReadSetup {
 /// up.
 pub fn produce<T: Send>(
     paths: &[PathBuf],
-    filter: &jtbd_ingest::walk::Filter,
-    manifests: &crate::manifests::Manifests,
+    setup: &ReadSetup,
     bar: &ProgressBar,
     tx: &std::sync::mpsc::SyncSender<Vec<T>>,
     work: impl Fn(&WalkItem) -> T + Sync,
@@ -149,8 +151,8 @@ pub fn produce<T: Send>(
     let (walked_tx, walked_rx) = std::sync::mpsc::sync_channel::<Vec<WalkItem>>(1);
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            let mut items = jtbd_ingest::walk::walk_filtered(paths, filter)
-                .filter(|i| is_not_manifest(i, manifests));
+            let mut items = jtbd_ingest::walk::walk_filtered(paths, &setup.filter)
+                .filter(|i| is_not_study_file(i, setup));
             loop {
                 let batch: Vec<WalkItem> = items.by_ref().take(BATCH).collect();
                 if batch.is_empty() || walked_tx.send(batch).is_err() {
@@ -189,7 +191,7 @@ pub fn consume<T: Send>(
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done<T>>>(2);
     let work = &work;
     std::thread::scope(|scope| -> anyhow::Result<()> {
-        scope.spawn(move || produce(paths, &setup.filter, &setup.manifests, bar, &tx, work));
+        scope.spawn(move || produce(paths, setup, bar, &tx, work));
         for done in rx.into_iter().flatten() {
             match &done {
                 Done::Read {
@@ -228,12 +230,17 @@ pub fn check_inputs(paths: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The manifest often sits in the folder it describes; it is not a skipped transcript.
-fn is_not_manifest(item: &WalkItem, manifests: &crate::manifests::Manifests) -> bool {
+/// The manifest and the corrections file often sit in the folder they describe; neither is a
+/// skipped transcript.
+fn is_not_study_file(item: &WalkItem, setup: &ReadSetup) -> bool {
     match item {
-        WalkItem::Skipped(s) => !std::path::Path::new(&s.path)
-            .canonicalize()
-            .is_ok_and(|c| manifests.is_manifest(&c)),
+        WalkItem::Skipped(s) => {
+            let path = std::path::Path::new(&s.path);
+            !(path
+                .canonicalize()
+                .is_ok_and(|c| setup.manifests.is_manifest(&c))
+                || setup.review.as_ref().is_some_and(|r| r.is_file(path)))
+        }
         _ => true,
     }
 }
@@ -301,6 +308,8 @@ pub fn run(
     )?;
     summary.files = notes.files();
     summary.interviews = notes.read_count();
+    // A verdict the pass could not use is an error of the run, after the output.
+    let review_errors = setup.review.as_ref().map_or(0, |r| r.finish());
     summary.errors = notes.errors();
     summary.skipped = notes.skipped_count();
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -324,7 +333,7 @@ pub fn run(
         );
     }
     Ok(crate::outcome::Outcome::of_transcripts(
-        summary.errors,
+        summary.errors + review_errors,
         summary.interviews,
     ))
 }
@@ -378,7 +387,10 @@ fn process(item: &WalkItem, setup: &ReadSetup, render: &dyn Render) -> Done<Made
             // The stage runs here, then the renderer arranges its result.
             let found = render
                 .extraction()
-                .map(|(rules, filter)| jtbd_extract::signals(&i, rules, filter))
+                .map(|(rules, filter)| {
+                    let found = jtbd_extract::signals(&i, rules, filter);
+                    corrected(&i, item, setup, found)
+                })
                 .unwrap_or_default();
             Done::Read {
                 made: Made {
@@ -393,6 +405,19 @@ fn process(item: &WalkItem, setup: &ReadSetup, render: &dyn Render) -> Done<Made
             }
         }
         Err(u) => u.into(),
+    }
+}
+
+/// `found` in `i` after the team's verdicts, when there are any.
+pub fn corrected(
+    i: &jtbd_model::Interview,
+    item: &WalkItem,
+    setup: &ReadSetup,
+    found: Vec<jtbd_model::Signal>,
+) -> Vec<jtbd_model::Signal> {
+    match (&setup.review, item) {
+        (Some(review), WalkItem::File { path, .. }) => review.apply(i, path, found),
+        _ => found,
     }
 }
 

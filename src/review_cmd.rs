@@ -49,10 +49,6 @@ pub struct StatsArgs {
     #[command(flatten)]
     pub read: ReadArgs,
 
-    /// The verdicts (default: corrections.jsonl in the first folder given).
-    #[arg(long, value_name = "FILE")]
-    pub corrections: Option<PathBuf>,
-
     /// The extraction rules the signals were found with (as `jtbd extract --rules`).
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
@@ -76,11 +72,11 @@ pub fn run(cmd: &ReviewCommand, style: Style, quiet: bool) -> anyhow::Result<Out
 }
 
 fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
-    let file = match &args.corrections {
+    let file = match &args.read.corrections {
         Some(f) => f.clone(),
         None => {
             let first = args.read.paths.first().context("no folder given")?;
-            first.join("corrections.jsonl")
+            first.join(crate::corrections::FILE_NAME)
         }
     };
     let text = std::fs::read_to_string(&file).with_context(|| {

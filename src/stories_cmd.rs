@@ -76,7 +76,13 @@ pub fn run(
             Ok(())
         },
     )?;
-    let (files, errors, skipped) = (notes.files(), notes.errors(), notes.skipped_count());
+    // A verdict the pass could not use is an error of the run.
+    let review_errors = setup.review.as_ref().map_or(0, |r| r.finish());
+    let (files, errors, skipped) = (
+        notes.files(),
+        notes.errors() + review_errors,
+        notes.skipped_count(),
+    );
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
     let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
     let findings = jtbd_stories::find(&records, &knowledge, &codebook, min);
@@ -131,7 +137,8 @@ pub fn run(
 fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done<Record> {
     match pipeline::read_item(item, setup) {
         Ok(i) => {
-            let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
+            let found = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
+            let signals = pipeline::corrected(&i, item, setup, found);
             Done::Read {
                 made: Record::new(&i, &signals),
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),

@@ -157,3 +157,154 @@ fn a_bad_line_is_named_and_the_run_is_an_error() {
         "{stderr}"
     );
 }
+
+/// A copy of `corpora/` to write a corrections file into.
+fn corpus_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir("corpora").unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn extract_in(dir: &std::path::Path) -> (i32, Vec<Value>, String) {
+    let out = jtbd()
+        .arg("extract")
+        .arg(dir)
+        .args(["--format", "jsonl", "--quiet"])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        messages(&out.stdout),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The interviewee sentence of `file` (relative) that no signal quotes, as (start, end).
+fn unsignalled_sentence(dir: &std::path::Path, file: &str, signals: &[&Value]) -> (u64, u64) {
+    let out = jtbd()
+        .arg("ingest")
+        .arg(dir.join(file))
+        .args(["--format", "jsonl", "--quiet"])
+        .output()
+        .unwrap();
+    let quoted: Vec<u64> = signals
+        .iter()
+        .filter(|s| s["path"].as_str().unwrap().ends_with(file))
+        .map(|s| s["byte_start"].as_u64().unwrap())
+        .collect();
+    for t in of_type(&messages(&out.stdout), "turn") {
+        if t["role"] != "interviewee" {
+            continue;
+        }
+        for s in t["sentences"].as_array().unwrap() {
+            let start = s["byte_start"].as_u64().unwrap();
+            let words = s["text"].as_str().unwrap().split_whitespace().count();
+            if !quoted.contains(&start) && words > 3 {
+                return (start, s["byte_end"].as_u64().unwrap());
+            }
+        }
+    }
+    panic!("every interviewee sentence of {file} is a signal");
+}
+
+#[test]
+fn a_reject_a_recode_and_an_add_are_respected_and_the_file_is_the_only_state() {
+    let dir = corpus_copy();
+    let (code, before, _) = extract_in(dir.path());
+    assert_eq!(code, 0);
+    let signals = of_type(&before, "signal");
+    let (gone, changed) = (signals[0], signals[1]);
+    let new_force = if changed["force"] == "frustration" {
+        "anxiety"
+    } else {
+        "frustration"
+    };
+    let file = "ciso-northwind-bank.md";
+    let (start, end) = unsignalled_sentence(dir.path(), file, &signals);
+    let question = of_type(&before, "signal")
+        .iter()
+        .find_map(|s| s["question"].as_object().cloned())
+        .expect("a signal with its question");
+    let question_file = of_type(&before, "signal")
+        .iter()
+        .find(|s| s["question"].is_object())
+        .map(|s| {
+            std::path::Path::new(s["path"].as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .unwrap();
+    let lines = [
+        format!(
+            r#"{{"signal": "{}", "verdict": "reject", "by": "dana"}}"#,
+            gone["id"].as_str().unwrap()
+        ),
+        format!(
+            r#"{{"signal": "{}", "verdict": "recode", "force": "{new_force}"}}"#,
+            changed["id"].as_str().unwrap()
+        ),
+        format!(
+            r#"{{"verdict": "add", "path": "{file}", "byte_start": {start}, "byte_end": {end}, "force": "desired_progress"}}"#
+        ),
+    ];
+    std::fs::write(dir.path().join("corrections.jsonl"), lines.join("\n")).unwrap();
+    let (code, after, stderr) = extract_in(dir.path());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !stderr.contains("corrections.jsonl"),
+        "not read as a transcript: {stderr}"
+    );
+    let after_signals = of_type(&after, "signal");
+    assert_eq!(after_signals.len(), signals.len(), "one gone, one added");
+    assert!(after_signals.iter().all(|s| s["id"] != gone["id"]));
+    let recoded = after_signals
+        .iter()
+        .find(|s| {
+            s["byte_start"] == changed["byte_start"]
+                && s["path"] == changed["path"]
+                && s["force"] == new_force
+        })
+        .expect("the recoded signal");
+    assert!(
+        recoded["rules"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("review/recode"))
+    );
+    let added = after_signals
+        .iter()
+        .find(|s| s["byte_start"] == start && s["path"].as_str().unwrap().ends_with(file))
+        .expect("the added signal");
+    assert_eq!(added["force"], "desired_progress");
+    assert_eq!(added["byte_end"], end);
+    // An addition inside an interviewer's turn is named and changes nothing else: exit 2.
+    let hostile = format!(
+        "{}\n{{\"verdict\": \"add\", \"path\": \"{question_file}\", \"byte_start\": {}, \"byte_end\": {}, \"force\": \"anxiety\"}}\n{{\"signal\": \"s0123456789abcdef\", \"verdict\": \"reject\"}}\nnot json\n",
+        lines.join("\n"),
+        question["byte_start"],
+        question["byte_end"]
+    );
+    std::fs::write(dir.path().join("corrections.jsonl"), hostile).unwrap();
+    let (code, hostile_out, stderr) = extract_in(dir.path());
+    assert_eq!(code, 2);
+    assert!(stderr.contains("corrections.jsonl:4: "), "{stderr}");
+    assert!(stderr.contains("an interviewer's words"), "{stderr}");
+    assert!(
+        stderr.contains("corrections.jsonl:5: no signal found has the id s0123456789abcdef"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("corrections.jsonl:6: not a verdict"),
+        "{stderr}"
+    );
+    assert_eq!(of_type(&hostile_out, "signal"), after_signals);
+    // Without the file, the signals are as before.
+    std::fs::remove_file(dir.path().join("corrections.jsonl")).unwrap();
+    let (_, restored, _) = extract_in(dir.path());
+    assert_eq!(of_type(&restored, "signal"), signals);
+}

@@ -1,0 +1,122 @@
+//! The research team's verdicts applied where signals are found: `corrections.jsonl` at the root
+//! of the folder read (or `--corrections FILE`) is loaded once with the reading setup, applied
+//! to each interview's signals on the workers (`jtbd_review`), and what it could not use is
+//! reported when the pass is over: a line that is not a verdict, an id that names no signal
+//! found (the transcript changed), an added place that is not an interviewee's sentence. The
+//! file is the only state: without it the outputs are as before.
+
+use jtbd_model::{Interview, Signal};
+use jtbd_review::{CorrectionError, Corrections};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The file's name at the root of a folder.
+pub const FILE_NAME: &str = "corrections.jsonl";
+
+/// A corrections file in use during one pass.
+pub struct Review {
+    pub corrections: Corrections,
+    /// The folder `add` paths are relative to.
+    root: PathBuf,
+    /// The file, canonical: never read as a transcript.
+    canonical: Option<PathBuf>,
+    /// Which verdicts named something, set by the workers.
+    used: Vec<AtomicBool>,
+    /// Additions that name no interviewee sentence.
+    problems: Mutex<Vec<CorrectionError>>,
+}
+
+impl Review {
+    /// `--corrections FILE`, else `corrections.jsonl` in the first folder given when there is
+    /// one; `None` without either. A named file that cannot be read is an error.
+    pub fn load(named: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<Option<Review>> {
+        let (file, root) = match named {
+            Some(f) => {
+                let root = paths
+                    .iter()
+                    .find(|p| p.is_dir())
+                    .cloned()
+                    .or_else(|| f.parent().map(Path::to_path_buf))
+                    .unwrap_or_default();
+                (f.to_path_buf(), root)
+            }
+            None => match paths.iter().find(|p| p.is_dir()) {
+                Some(dir) if dir.join(FILE_NAME).is_file() => (dir.join(FILE_NAME), dir.clone()),
+                _ => return Ok(None),
+            },
+        };
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| anyhow::anyhow!("{}: cannot read the corrections: {e}", file.display()))?;
+        let corrections = Corrections::parse(&file, &text);
+        let used = corrections
+            .verdicts
+            .iter()
+            .map(|_| AtomicBool::new(false))
+            .collect();
+        Ok(Some(Review {
+            canonical: file.canonicalize().ok(),
+            corrections,
+            root,
+            used,
+            problems: Mutex::new(Vec::new()),
+        }))
+    }
+
+    /// Whether `path` is this file (left out of the walk, as a manifest is).
+    pub fn is_file(&self, path: &Path) -> bool {
+        self.canonical
+            .as_deref()
+            .is_some_and(|c| path.canonicalize().is_ok_and(|p| p == c))
+    }
+
+    /// `found` in `i` (read from `path`) after the verdicts.
+    pub fn apply(&self, i: &Interview, path: &Path, found: Vec<Signal>) -> Vec<Signal> {
+        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let mut used = vec![false; self.used.len()];
+        let applied = self.corrections.apply(i, rel, found, &mut used);
+        for (k, u) in used.into_iter().enumerate() {
+            if u {
+                self.used[k].store(true, Ordering::Relaxed);
+            }
+        }
+        if !applied.problems.is_empty() {
+            self.problems
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .extend(applied.problems);
+        }
+        applied.signals
+    }
+
+    /// Reports on stderr what the pass could not use, in line order; returns how many lines.
+    pub fn finish(&self) -> usize {
+        let mut report: Vec<CorrectionError> = self.corrections.errors.clone();
+        report.extend(
+            self.problems
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .drain(..),
+        );
+        for (c, used) in self.corrections.verdicts.iter().zip(&self.used) {
+            if !used.load(Ordering::Relaxed) {
+                let problem = match c.verdict.signal() {
+                    Some(id) => format!(
+                        "no signal found has the id {id} (the transcript or the rules changed since the verdict)"
+                    ),
+                    None => "no file read has this path".to_owned(),
+                };
+                report.push(CorrectionError {
+                    file: self.corrections.file.clone(),
+                    line: c.line,
+                    problem,
+                });
+            }
+        }
+        report.sort_by_key(|e| e.line);
+        for e in &report {
+            eprintln!("error: {e}");
+        }
+        report.len()
+    }
+}
