@@ -25,6 +25,8 @@ pub struct Review {
     used: Vec<AtomicBool>,
     /// Additions that name no interviewee sentence.
     problems: Mutex<Vec<CorrectionError>>,
+    /// A digest of the file: part of the index's context, so new verdicts re-read the files.
+    pub digest: String,
 }
 
 impl Review {
@@ -55,6 +57,7 @@ impl Review {
             .map(|_| AtomicBool::new(false))
             .collect();
         Ok(Some(Review {
+            digest: jtbd_index::fingerprint(text.as_bytes(), b""),
             canonical: file.canonicalize().ok(),
             corrections,
             root,
@@ -90,7 +93,9 @@ impl Review {
     }
 
     /// Reports on stderr what the pass could not use, in line order; returns how many lines.
-    pub fn finish(&self) -> usize {
+    /// `all_read`: every file was read this pass (an index run that skips unchanged files does
+    /// not see their signals, so it cannot tell which verdicts name nothing).
+    pub fn finish(&self, all_read: bool) -> usize {
         let mut report: Vec<CorrectionError> = self.corrections.errors.clone();
         report.extend(
             self.problems
@@ -99,7 +104,7 @@ impl Review {
                 .drain(..),
         );
         for (c, used) in self.corrections.verdicts.iter().zip(&self.used) {
-            if !used.load(Ordering::Relaxed) {
+            if all_read && !used.load(Ordering::Relaxed) {
                 let problem = match c.verdict.signal() {
                     Some(id) => format!(
                         "no signal found has the id {id} (the transcript or the rules changed since the verdict)"

@@ -23,7 +23,7 @@ use std::time::Instant;
 pub struct IndexOutcome {
     /// Transcript files found (read, unchanged or failed).
     pub files: usize,
-    /// Files that failed.
+    /// Files that failed, and lines of the corrections file the run could not use.
     pub errors: usize,
 }
 
@@ -98,6 +98,12 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     writer.finish()?;
     summary.files = notes.files();
     summary.interviews = notes.read_count();
+    // Verdicts the pass could not use; unchanged files were not read, so an id of theirs is not
+    // "unmatched".
+    let review_errors = setup
+        .review
+        .as_ref()
+        .map_or(0, |r| r.finish(unchanged == 0));
     summary.errors = notes.errors();
     summary.skipped = notes.skipped_count();
     summary.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -133,7 +139,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     }
     Ok(IndexOutcome {
         files: summary.files,
-        errors: summary.errors,
+        errors: summary.errors + review_errors,
     })
 }
 
@@ -179,7 +185,9 @@ fn process(
     }
     match bytes.parse(setup) {
         Ok(interview) => {
-            file.docs = Some(index.documents(&interview, &turn_forces(&interview, rules)));
+            let found = jtbd_extract::signals(&interview, rules, SpeakerFilter::Interviewee);
+            let found = pipeline::corrected(&interview, item, setup, found);
+            file.docs = Some(index.documents(&interview, &forces_by_turn(&interview, &found)));
             Done::Read {
                 made: (file, size),
                 named: pipeline::interviewers_seen(&interview, &setup.opts.interviewers),
@@ -188,14 +196,6 @@ fn process(
         }
         Err(u) => u.into(),
     }
-}
-
-/// The forces extraction finds in each turn (interviewees and unknown speakers, as `extract`).
-fn turn_forces(interview: &Interview, rules: &RuleSet) -> Vec<Vec<Force>> {
-    forces_by_turn(
-        interview,
-        &jtbd_extract::signals(interview, rules, SpeakerFilter::Interviewee),
-    )
 }
 
 /// The forces of `signals` in each turn of `interview`.
@@ -221,6 +221,7 @@ pub fn context(setup: &ReadSetup, rules: &RuleSet) -> String {
         "format": setup.opts.format.map(|f| f.as_str()),
         "interviewers": setup.opts.interviewers,
         "study_hosts": setup.opts.study_hosts,
+        "corrections": setup.review.as_ref().map(|r| r.digest.as_str()),
     });
     let mut text = options.to_string().into_bytes();
     text.push(b'\n');

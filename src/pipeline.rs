@@ -309,7 +309,7 @@ pub fn run(
     summary.files = notes.files();
     summary.interviews = notes.read_count();
     // A verdict the pass could not use is an error of the run, after the output.
-    let review_errors = setup.review.as_ref().map_or(0, |r| r.finish());
+    let review_errors = setup.review.as_ref().map_or(0, |r| r.finish(true));
     summary.errors = notes.errors();
     summary.skipped = notes.skipped_count();
     summary.elapsed_ms = started.elapsed().as_millis() as u64;

@@ -77,7 +77,7 @@ pub fn run(
         },
     )?;
     // A verdict the pass could not use is an error of the run.
-    let review_errors = setup.review.as_ref().map_or(0, |r| r.finish());
+    let review_errors = setup.review.as_ref().map_or(0, |r| r.finish(true));
     let (files, errors, skipped) = (
         notes.files(),
         notes.errors() + review_errors,

@@ -308,3 +308,56 @@ fn a_reject_a_recode_and_an_add_are_respected_and_the_file_is_the_only_state() {
     let (_, restored, _) = extract_in(dir.path());
     assert_eq!(of_type(&restored, "signal"), signals);
 }
+
+/// The index takes the verdicts too: a rejected signal's force leaves its turn's facet, and a
+/// changed corrections file makes the next run read every file again.
+#[test]
+fn the_index_leaves_a_rejected_force_out() {
+    let dir = corpus_copy();
+    let (_, msgs, _) = extract_in(dir.path());
+    let signals = of_type(&msgs, "signal");
+    // A signal whose force no other signal of its file has: its turn surely loses the force.
+    let lone = signals
+        .iter()
+        .find(|s| {
+            signals
+                .iter()
+                .filter(|o| o["path"] == s["path"] && o["force"] == s["force"])
+                .count()
+                == 1
+        })
+        .expect("a force said once in a file");
+    let force = lone["force"].as_str().unwrap();
+    let index = dir.path().join(".idx");
+    let count = || -> u64 {
+        let out = jtbd()
+            .args(["index", "--quiet", "--index"])
+            .arg(&index)
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let out = jtbd()
+            .args(["search", "", "--count", "--force", force, "--index"])
+            .arg(&index)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    };
+    let before = count();
+    std::fs::write(
+        dir.path().join("corrections.jsonl"),
+        format!(
+            r#"{{"signal": "{}", "verdict": "reject"}}"#,
+            lone["id"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    assert_eq!(count(), before - 1);
+    std::fs::remove_file(dir.path().join("corrections.jsonl")).unwrap();
+    assert_eq!(count(), before);
+}
