@@ -72,17 +72,17 @@ fn main() {
     // The stage alone: records built once, then themes, stories and segments.
     let opts = jtbd_ingest::Options::default();
     let rules = jtbd_extract::RuleSet::embedded().expect("embedded rules load");
+    let k = jtbd_stories::Knowledge::embedded().expect("knowledge loads");
     let records: Vec<jtbd_stories::Record> = paths
         .iter()
         .map(|p| {
             let i = jtbd_ingest::read_path(p, &p.display().to_string(), &opts, None)
                 .expect("generated corpus parses");
             let s = jtbd_extract::signals(&i, &rules, jtbd_extract::SpeakerFilter::Interviewee);
-            jtbd_stories::Record::new(&i, &s)
+            jtbd_stories::Record::new(&i, &s, &k)
         })
         .collect();
     let signals: usize = records.iter().map(|r| r.said.len()).sum();
-    let k = jtbd_stories::Knowledge::embedded().expect("knowledge loads");
     let t = Instant::now();
     let codebook = jtbd_stories::Codebook::embedded().expect("codebook loads");
     let f = jtbd_stories::find(&records, &k, &codebook, 2);

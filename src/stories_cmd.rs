@@ -64,7 +64,7 @@ pub fn run(
         &setup,
         &bar,
         &mut notes,
-        |item| read(item, &setup, &rules),
+        |item| read(item, &setup, &rules, &knowledge),
         |done| {
             if let Done::Read { made, .. } | Done::Unchanged(made) = done {
                 if admitted(&made, args) {
@@ -134,13 +134,18 @@ pub fn run(
 }
 
 /// Reads one walk item into its record.
-fn read(item: &jtbd_ingest::WalkItem, setup: &ReadSetup, rules: &RuleSet) -> Done<Record> {
+fn read(
+    item: &jtbd_ingest::WalkItem,
+    setup: &ReadSetup,
+    rules: &RuleSet,
+    knowledge: &Knowledge,
+) -> Done<Record> {
     match pipeline::read_item(item, setup) {
         Ok(i) => {
             let found = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
             let signals = pipeline::corrected(&i, item, setup, found);
             Done::Read {
-                made: Record::new(&i, &signals),
+                made: Record::new(&i, &signals, knowledge),
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),
             }

@@ -163,6 +163,7 @@ pub fn read_all(
         title: "Interview study".to_owned(),
         passages: Default::default(),
     };
+    let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
     let context = crate::index_cmd::context(&setup, &rules);
     let plan = index.map(|p| (p, context.as_str()));
     pipeline::consume(
@@ -184,7 +185,7 @@ pub fn read_all(
                     g.interviews.push(InterviewRow::new(&i, &signals));
                     g.signals
                         .extend(signals.iter().map(|s| SignalRow::new(k, &i, s)));
-                    g.records.push(Record::new(&i, &signals));
+                    g.records.push(Record::new(&i, &signals, &knowledge));
                     g.passages.add(k, &i, &signals);
                 }
                 Done::Failed(e) => g.problems.push(Problem {

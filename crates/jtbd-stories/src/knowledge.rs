@@ -553,6 +553,14 @@ impl Knowledge {
             .map(|(_, &r)| &self.grammar[r])
     }
 
+    /// Whether a rule that reads sentences `place` ([`Place::Earlier`], [`Place::Later`]) could
+    /// draft from `text`: a record keeps only such sentences of a want's answer.
+    pub fn reads_there(&self, place: Place, text: &str) -> bool {
+        Slot::ALL
+            .into_iter()
+            .any(|slot| self.matching(slot, text).any(|r| r.reads.contains(&place)))
+    }
+
     /// The grammar rule with this id.
     pub fn rule(&self, id: &str) -> Option<&GrammarRule> {
         self.grammar.iter().find(|r| r.id == id)

@@ -1,6 +1,7 @@
 //! What the stage keeps of an interview: its metadata and its interviewees' signals, each with
 //! its quote and the sentences around it. Memory grows with the signals, not with the text.
 
+use crate::knowledge::{Knowledge, Place};
 use jtbd_model::{Force, Interview, Role, Signal, Timestamp};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -97,13 +98,21 @@ pub fn interviewee(interview: &Interview) -> String {
 }
 
 /// A want's sentences `2..=1 + FURTHER` away on one side (`at(n)`: the sentence `n` away, if the
-/// turn has it), nearest first; nothing for another force.
-fn further(interview: &Interview, s: &Signal, at: impl Fn(usize) -> Option<usize>) -> Vec<Quote> {
+/// turn has it), nearest first, that a rule of `k` reads at `place`; nothing for another force.
+fn further(
+    interview: &Interview,
+    s: &Signal,
+    k: &Knowledge,
+    place: Place,
+    at: impl Fn(usize) -> Option<usize>,
+) -> Vec<Quote> {
     if s.force != Force::DesiredProgress {
         return Vec::new();
     }
+    let sentences = &interview.turns[s.turn].sentences;
     (2..=1 + FURTHER)
         .map_while(&at)
+        .filter(|&i| k.reads_there(place, sentences[i].text(&interview.source)))
         .map(|i| quote(interview, s.turn, i))
         .collect()
 }
@@ -136,8 +145,9 @@ impl Record {
     }
 
     /// The record of `interview`, keeping its interviewees' signals (habit is left out: the
-    /// stories are about struggles and wants).
-    pub fn new(interview: &Interview, signals: &[Signal]) -> Record {
+    /// stories are about struggles and wants). Of a want's further sentences it keeps only those
+    /// a rule of `k` reads there (memory grows with the signals, not with the text).
+    pub fn new(interview: &Interview, signals: &[Signal], k: &Knowledge) -> Record {
         let interviewee = interviewee(interview);
         let said = signals
             .iter()
@@ -158,8 +168,10 @@ impl Record {
                 after: (s.force == Force::DesiredProgress
                     && s.sentence + 1 < interview.turns[s.turn].sentences.len())
                 .then(|| quote(interview, s.turn, s.sentence + 1)),
-                earlier: further(interview, s, |n| s.sentence.checked_sub(n)),
-                later: further(interview, s, |n| {
+                earlier: further(interview, s, k, Place::Earlier, |n| {
+                    s.sentence.checked_sub(n)
+                }),
+                later: further(interview, s, k, Place::Later, |n| {
                     Some(s.sentence + n).filter(|&i| i < interview.turns[s.turn].sentences.len())
                 }),
             })
