@@ -8,16 +8,23 @@ use crate::pipeline::{self, Done, Notes, ReadSetup, Unread, progress_bar_for};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::{Interview, Signal};
-use jtbd_report::{InterviewRow, Problem, SignalRow};
+use jtbd_report::{InterviewRow, Problem, SignalRow, SignalStore};
 use jtbd_stories::{Codebook, Findings, Knowledge, Record};
 use std::time::Instant;
 
-/// What one file became on a worker: the interview, its signals, and what the index needs of
-/// it when there is one.
+/// What one file became on a worker: the interview, its signals, what the index needs of it
+/// when there is one, and what the study keeps of it (made here, on every core, rather than by
+/// the one thread that takes the results in order).
 struct Read {
     interview: Interview,
     signals: Vec<Signal>,
     indexed: Option<Indexed>,
+    row: InterviewRow,
+    record: Record,
+    /// Where it was read from, to read it again for the report's passages.
+    item: Option<jtbd_ingest::WalkItem>,
+    /// Its signal rows, as [`jtbd_report::SignalStore`] keeps them.
+    encoded: Vec<u8>,
 }
 
 /// An index to keep up to date in the same pass: the files it holds, by fingerprint.
@@ -31,7 +38,8 @@ pub struct IndexPlan<'a> {
 /// Everything the formats take, once the pass is over.
 pub struct Gathered {
     pub interviews: Vec<InterviewRow>,
-    pub signals: Vec<SignalRow>,
+    /// Every signal's row, in a file when the pass was given a folder to spill to.
+    pub signals: SignalStore,
     pub records: Vec<Record>,
     pub findings: Findings,
     pub problems: Vec<Problem>,
@@ -85,6 +93,8 @@ impl Gathered {
 
 /// Reads `args`' paths, extracts every speaker's signals (the stories keep the interviewees'),
 /// calls `each` with every interview read and its signals in walk order, and finds the stories.
+/// The signal rows go to a temporary file in `spill` ([`read_all`]).
+#[allow(clippy::too_many_arguments)]
 pub fn gather(
     args: &ReadArgs,
     codebook: &CodebookArgs,
@@ -92,10 +102,11 @@ pub fn gather(
     min_interviewees: usize,
     quiet: bool,
     index: Option<&IndexPlan<'_>>,
+    spill: &std::path::Path,
     each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let codebook = load_codebook(codebook)?;
-    let mut g = read_all(args, rules, min_interviewees, quiet, index, each)?;
+    let mut g = read_all(args, rules, min_interviewees, quiet, index, spill, each)?;
     let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
     g.find(&codebook)?;
     spinner.finish_and_clear();
@@ -136,22 +147,32 @@ pub fn load_codebook(args: &CodebookArgs) -> anyhow::Result<Codebook> {
 }
 
 /// [`gather`] without the stories: the pass alone, so a caller can run other work beside them.
+/// The signal rows are kept in a temporary file in the folder `spill` (gone when the study is
+/// dropped or the process ends): beside the outputs, on disk, not in a temporary folder that
+/// may be memory.
 pub fn read_all(
     args: &ReadArgs,
     rules: Option<&std::path::Path>,
     min_interviewees: usize,
     quiet: bool,
     index: Option<&IndexPlan<'_>>,
+    spill: &std::path::Path,
     mut each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let started = Instant::now();
+    let spill = tempfile::tempfile_in(spill).with_context(|| {
+        format!(
+            "{}: cannot create a temporary file for the signals",
+            spill.display()
+        )
+    })?;
     let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut g = Gathered {
         interviews: Vec::new(),
-        signals: Vec::new(),
+        signals: SignalStore::spilled(spill),
         records: Vec::new(),
         // Found by [`Gathered::find`] once the pass is over.
         findings: Findings::default(),
@@ -163,6 +184,7 @@ pub fn read_all(
         title: "Interview study".to_owned(),
         passages: Default::default(),
     };
+    let mut items = Vec::new();
     let context = crate::index_cmd::context(&setup, &rules);
     let plan = index.map(|p| (p, context.as_str()));
     pipeline::consume(
@@ -178,14 +200,18 @@ pub fn read_all(
                         interview: i,
                         signals,
                         indexed,
+                        row,
+                        record,
+                        encoded,
+                        item,
                     } = *made;
                     let k = g.interviews.len();
                     each(k, &i, &signals, indexed)?;
-                    g.interviews.push(InterviewRow::new(&i, &signals));
-                    g.signals
-                        .extend(signals.iter().map(|s| SignalRow::new(k, &i, s)));
-                    g.records.push(Record::new(&i, &signals));
-                    g.passages.add(k, &i, &signals);
+                    g.interviews.push(row);
+                    g.signals.push(k, signals.len(), &encoded)?;
+                    g.records.push(record);
+                    g.passages.mark(k, &i, &signals);
+                    items.push(item);
                 }
                 Done::Failed(e) => g.problems.push(Problem {
                     path: e.path,
@@ -204,6 +230,11 @@ pub fn read_all(
         },
     )?;
     g.files = notes.files();
+    // The passages' words are made from the few interviews the report cites, read again (the
+    // same bytes give the same turns), rather than kept for every signal while reading.
+    g.passages.reread_with(Box::new(move |k| {
+        pipeline::read_item(items.get(k)?.as_ref()?, &setup).ok()
+    }));
     g.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(g)
 }
@@ -237,10 +268,23 @@ fn read(
                         fingerprint,
                     }
                 });
+            let mut encoded = Vec::new();
+            for s in &signals {
+                // The store gives each row its interview's place in the study.
+                jtbd_report::signal_store::encode(&SignalRow::new(0, &i, s), &mut encoded);
+            }
+            let mut record = Record::new(&i, &signals);
+            // Collected from a filter, it has room for up to twice its signals: memory held for
+            // nothing until the run ends.
+            record.said.shrink_to_fit();
             Done::Read {
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),
                 made: Box::new(Read {
+                    item: pipeline::file_item(item),
+                    row: InterviewRow::new(&i, &signals),
+                    record,
+                    encoded,
                     interview: i,
                     signals,
                     indexed,

@@ -24,6 +24,7 @@ pub mod markdown;
 pub mod passage;
 pub mod qdpx;
 pub mod search_export;
+pub mod signal_store;
 mod study;
 pub mod style;
 pub mod wire;
@@ -31,6 +32,7 @@ pub mod wire_search;
 pub mod wire_signal;
 pub mod wire_stories;
 
+pub use signal_store::SignalStore;
 pub use study::{
     InterviewRow, Problem, SignalRow, Study, evidence, slots, story_heads, theme_labels,
 };
