@@ -68,6 +68,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
         min,
         quiet,
         Some(&plan),
+        out,
         |_, i, found, indexed| {
             if let Some(x) = indexed {
                 if let Some(docs) = x.docs {

@@ -739,8 +739,9 @@ pub struct ReadArgs {
     pub no_ignore: bool,
 
     /// The research team's verdicts on the signals (default: corrections.jsonl in the first
-    /// folder given, when there is one): `extract`, `stories` and `index` leave rejected signals
-    /// out, give recoded ones their new force and add the added ones. See docs/review.md.
+    /// folder given, when there is one): `extract`, `stories`, `index` and `analyze` leave
+    /// rejected signals out, give recoded ones their new force and add the added ones. See
+    /// docs/review.md.
     #[arg(long, value_name = "FILE")]
     pub corrections: Option<PathBuf>,
 

@@ -24,6 +24,15 @@ fn min(args: &ExportArgs) -> usize {
     usize::try_from(args.min_interviewees).unwrap_or(usize::MAX)
 }
 
+/// Where the signal rows of a study written to the file `output` are kept while it is read:
+/// beside it.
+fn spill_dir(output: &std::path::Path) -> &std::path::Path {
+    match output.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    }
+}
+
 fn outcome(errors: usize, interviews: usize) -> Outcome {
     Outcome::of_transcripts(errors, interviews)
 }
@@ -43,6 +52,7 @@ fn qdpx(args: &ExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
         min(args),
         quiet,
         None,
+        spill_dir(path),
         |k, i, found, _| {
             // The file's modification time dates its source when no `date` metadata does.
             let modified = std::fs::metadata(&i.path)
@@ -78,6 +88,7 @@ fn qdc(args: &ExportArgs, quiet: bool) -> anyhow::Result<Outcome> {
         min(args),
         quiet,
         None,
+        spill_dir(&args.output),
         |_, _, _, _| Ok(()),
     )?;
     jtbd_report::atomic::write(&args.output, |w| jtbd_report::qdpx::codebook(&g.study(), w))
@@ -142,6 +153,7 @@ fn write_and_load(
         2,
         quiet,
         None,
+        output,
         |_, i, found, _| {
             let forces = crate::index_cmd::forces_by_turn(i, found);
             for doc in turn_docs(i, &forces) {

@@ -471,6 +471,22 @@ pub fn read_item(item: &WalkItem, setup: &ReadSetup) -> Result<jtbd_model::Inter
     FileBytes::read(item, setup)?.parse(setup)
 }
 
+/// A copy of a walk item that names a file (to read it again later); `None` for the others.
+pub fn file_item(item: &WalkItem) -> Option<WalkItem> {
+    match item {
+        WalkItem::File {
+            path,
+            display,
+            walked,
+        } => Some(WalkItem::File {
+            path: path.clone(),
+            display: display.clone(),
+            walked: *walked,
+        }),
+        _ => None,
+    }
+}
+
 /// What a walk item that is not read becomes.
 pub enum Unread {
     /// Left out on purpose, with a note.

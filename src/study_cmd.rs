@@ -8,16 +8,23 @@ use crate::pipeline::{self, Done, Notes, ReadSetup, Unread, progress_bar_for};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::{Interview, Signal};
-use jtbd_report::{InterviewRow, Problem, SignalRow};
+use jtbd_report::{InterviewRow, Problem, SignalRow, SignalStore};
 use jtbd_stories::{Codebook, Findings, Knowledge, Record};
 use std::time::Instant;
 
-/// What one file became on a worker: the interview, its signals, and what the index needs of
-/// it when there is one.
+/// What one file became on a worker: the interview, its signals, what the index needs of it
+/// when there is one, and what the study keeps of it (made here, on every core, rather than by
+/// the one thread that takes the results in order).
 struct Read {
     interview: Interview,
     signals: Vec<Signal>,
     indexed: Option<Indexed>,
+    row: InterviewRow,
+    record: Record,
+    /// Where it was read from, to read it again for the report's passages.
+    item: Option<jtbd_ingest::WalkItem>,
+    /// Its signal rows, as [`jtbd_report::SignalStore`] keeps them.
+    encoded: Vec<u8>,
 }
 
 /// An index to keep up to date in the same pass: the files it holds, by fingerprint.
@@ -31,10 +38,13 @@ pub struct IndexPlan<'a> {
 /// Everything the formats take, once the pass is over.
 pub struct Gathered {
     pub interviews: Vec<InterviewRow>,
-    pub signals: Vec<SignalRow>,
+    /// Every signal's row, in a file when the pass was given a folder to spill to.
+    pub signals: SignalStore,
     pub records: Vec<Record>,
     pub findings: Findings,
     pub problems: Vec<Problem>,
+    /// Lines of the corrections file the pass could not use (named on stderr).
+    pub review_errors: usize,
     pub min_interviewees: usize,
     pub files: usize,
     pub elapsed_ms: u64,
@@ -78,13 +88,16 @@ impl Gathered {
     }
 
     /// Files that failed.
+    /// Files that failed, and lines of the corrections file the pass could not use.
     pub fn errors(&self) -> usize {
-        self.problems.iter().filter(|p| !p.skipped).count()
+        self.problems.iter().filter(|p| !p.skipped).count() + self.review_errors
     }
 }
 
 /// Reads `args`' paths, extracts every speaker's signals (the stories keep the interviewees'),
 /// calls `each` with every interview read and its signals in walk order, and finds the stories.
+/// The signal rows go to a temporary file in `spill` ([`read_all`]).
+#[allow(clippy::too_many_arguments)]
 pub fn gather(
     args: &ReadArgs,
     codebook: &CodebookArgs,
@@ -92,10 +105,11 @@ pub fn gather(
     min_interviewees: usize,
     quiet: bool,
     index: Option<&IndexPlan<'_>>,
+    spill: &std::path::Path,
     each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let codebook = load_codebook(codebook)?;
-    let mut g = read_all(args, rules, min_interviewees, quiet, index, each)?;
+    let mut g = read_all(args, rules, min_interviewees, quiet, index, spill, each)?;
     let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
     g.find(&codebook)?;
     spinner.finish_and_clear();
@@ -136,26 +150,37 @@ pub fn load_codebook(args: &CodebookArgs) -> anyhow::Result<Codebook> {
 }
 
 /// [`gather`] without the stories: the pass alone, so a caller can run other work beside them.
+/// The signal rows are kept in a temporary file in the folder `spill` (gone when the study is
+/// dropped or the process ends): beside the outputs, on disk, not in a temporary folder that
+/// may be memory.
 pub fn read_all(
     args: &ReadArgs,
     rules: Option<&std::path::Path>,
     min_interviewees: usize,
     quiet: bool,
     index: Option<&IndexPlan<'_>>,
+    spill: &std::path::Path,
     mut each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let started = Instant::now();
+    let spill = tempfile::tempfile_in(spill).with_context(|| {
+        format!(
+            "{}: cannot create a temporary file for the signals",
+            spill.display()
+        )
+    })?;
     let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut g = Gathered {
         interviews: Vec::new(),
-        signals: Vec::new(),
+        signals: SignalStore::spilled(spill),
         records: Vec::new(),
         // Found by [`Gathered::find`] once the pass is over.
         findings: Findings::default(),
         problems: Vec::new(),
+        review_errors: 0,
         min_interviewees,
         files: 0,
         elapsed_ms: 0,
@@ -164,6 +189,7 @@ pub fn read_all(
         passages: Default::default(),
     };
     let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
+    let mut items = Vec::new();
     let context = crate::index_cmd::context(&setup, &rules);
     let plan = index.map(|p| (p, context.as_str()));
     pipeline::consume(
@@ -171,7 +197,7 @@ pub fn read_all(
         &setup,
         &bar,
         &mut notes,
-        |item| read(item, &setup, &rules, plan),
+        |item| read(item, &setup, &rules, &knowledge, plan),
         |done| {
             match done {
                 Done::Read { made, .. } | Done::Unchanged(made) => {
@@ -179,14 +205,18 @@ pub fn read_all(
                         interview: i,
                         signals,
                         indexed,
+                        row,
+                        record,
+                        encoded,
+                        item,
                     } = *made;
                     let k = g.interviews.len();
                     each(k, &i, &signals, indexed)?;
-                    g.interviews.push(InterviewRow::new(&i, &signals));
-                    g.signals
-                        .extend(signals.iter().map(|s| SignalRow::new(k, &i, s)));
-                    g.records.push(Record::new(&i, &signals, &knowledge));
-                    g.passages.add(k, &i, &signals);
+                    g.interviews.push(row);
+                    g.signals.push(k, signals.len(), &encoded)?;
+                    g.records.push(record);
+                    g.passages.mark(k, &i, &signals);
+                    items.push(item);
                 }
                 Done::Failed(e) => g.problems.push(Problem {
                     path: e.path,
@@ -205,6 +235,12 @@ pub fn read_all(
         },
     )?;
     g.files = notes.files();
+    g.review_errors = setup.review.as_ref().map_or(0, |r| r.finish(true));
+    // The passages' words are made from the few interviews the report cites, read again (the
+    // same bytes give the same turns), rather than kept for every signal while reading.
+    g.passages.reread_with(Box::new(move |k| {
+        pipeline::read_item(items.get(k)?.as_ref()?, &setup).ok()
+    }));
     g.elapsed_ms = started.elapsed().as_millis() as u64;
     Ok(g)
 }
@@ -214,6 +250,7 @@ fn read(
     item: &jtbd_ingest::WalkItem,
     setup: &ReadSetup,
     rules: &RuleSet,
+    knowledge: &Knowledge,
     index: Option<(&IndexPlan<'_>, &str)>,
 ) -> Done<Box<Read>> {
     let read = || -> Result<(Interview, Option<(String, String)>), Unread> {
@@ -224,7 +261,8 @@ fn read(
     };
     match read() {
         Ok((i, fingerprint)) => {
-            let signals = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
+            let found = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
+            let signals = pipeline::corrected(&i, item, setup, found);
             let indexed = index
                 .zip(fingerprint)
                 .map(|((plan, _), (key, fingerprint))| {
@@ -238,10 +276,23 @@ fn read(
                         fingerprint,
                     }
                 });
+            let mut encoded = Vec::new();
+            for s in &signals {
+                // The store gives each row its interview's place in the study.
+                jtbd_report::signal_store::encode(&SignalRow::new(0, &i, s), &mut encoded);
+            }
+            let mut record = Record::new(&i, &signals, knowledge);
+            // Collected from a filter, it has room for up to twice its signals: memory held for
+            // nothing until the run ends.
+            record.said.shrink_to_fit();
             Done::Read {
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),
                 made: Box::new(Read {
+                    item: pipeline::file_item(item),
+                    row: InterviewRow::new(&i, &signals),
+                    record,
+                    encoded,
                     interview: i,
                     signals,
                     indexed,

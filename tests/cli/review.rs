@@ -361,3 +361,61 @@ fn the_index_leaves_a_rejected_force_out() {
     std::fs::remove_file(dir.path().join("corrections.jsonl")).unwrap();
     assert_eq!(count(), before);
 }
+
+/// `jtbd analyze` takes the verdicts: a rejected signal is in none of its outputs, a recoded one
+/// carries its new force in `signals.jsonl` and `signals.csv`.
+#[test]
+fn analyze_respects_a_reject_and_a_recode() {
+    let dir = corpus_copy();
+    let (_, msgs, _) = extract_in(dir.path());
+    let signals = of_type(&msgs, "signal");
+    let (gone, changed) = (signals[0], signals[1]);
+    let new_force = if changed["force"] == "habit" {
+        "anxiety"
+    } else {
+        "habit"
+    };
+    std::fs::write(
+        dir.path().join("corrections.jsonl"),
+        format!(
+            "{{\"signal\": \"{}\", \"verdict\": \"reject\"}}\n{{\"signal\": \"{}\", \"verdict\": \"recode\", \"force\": \"{new_force}\"}}\n",
+            gone["id"].as_str().unwrap(),
+            changed["id"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let status = jtbd()
+        .arg("analyze")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(out.path())
+        .arg("--quiet")
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let written = messages(&std::fs::read(out.path().join("signals.jsonl")).unwrap());
+    let written = of_type(&written, "signal");
+    assert_eq!(written.len(), signals.len() - 1);
+    assert!(written.iter().all(|s| s["id"] != gone["id"]));
+    let recoded = written
+        .iter()
+        .find(|s| s["path"] == changed["path"] && s["byte_start"] == changed["byte_start"])
+        .expect("the recoded signal");
+    assert_eq!(recoded["force"], new_force);
+    let csv = std::fs::read_to_string(out.path().join("signals.csv")).unwrap();
+    let text = gone["text"].as_str().unwrap();
+    let still = signals
+        .iter()
+        .filter(|s| s["text"] == gone["text"] && s["id"] != gone["id"])
+        .count();
+    assert_eq!(
+        csv.matches(text).count(),
+        still,
+        "the rejected quote is not in signals.csv"
+    );
+}

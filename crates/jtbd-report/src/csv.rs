@@ -163,24 +163,26 @@ pub fn signals(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
         .map(|i| metadata_cells(&i.metadata))
         .collect();
     out.write_all(&rows([signal_header(true)])?)?;
-    par_rows(
-        study.signals,
-        |s| {
-            let i = &study.interviews[s.interview];
-            let theme = themes
-                .get(&(s.interview, s.quote.byte_start))
-                .map_or("", |t| t.1);
-            signal_row(
-                study.shown(i.interviewee()),
-                &i.id,
-                study.shown(&i.path),
-                &meta[s.interview],
-                s,
-                Some(theme),
-            )
-        },
-        out,
-    )
+    study.signals.for_each_batch(|batch| {
+        par_rows(
+            batch,
+            |s| {
+                let i = &study.interviews[s.interview];
+                let theme = themes
+                    .get(&(s.interview, s.quote.byte_start))
+                    .map_or("", |t| t.1);
+                signal_row(
+                    study.shown(i.interviewee()),
+                    &i.id,
+                    study.shown(&i.path),
+                    &meta[s.interview],
+                    s,
+                    Some(theme),
+                )
+            },
+            out,
+        )
+    })
 }
 
 /// Rows of `items` as CSV, made on every core a batch at a time (so memory stays bounded) and

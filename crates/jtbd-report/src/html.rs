@@ -18,7 +18,7 @@ const TOP_THEMES: usize = 15;
 /// Quotes shown under each story, strongest themes first.
 const QUOTES_PER_STORY: usize = 6;
 /// Signals listed in the closing section; every one is in `signals.csv`.
-const SIGNALS_LISTED: usize = 2000;
+const SIGNALS_LISTED: usize = crate::signal_store::HEAD;
 
 const STYLE: &str = r#"
 :root { --ink: #1d2430; --muted: #5b6472; --line: #d9dde3; --bg: #fbfbfc; }
@@ -689,7 +689,7 @@ fn all_signals(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
         }
     );
     let mut last = usize::MAX;
-    for sig in study.signals.iter().take(SIGNALS_LISTED) {
+    for sig in study.signals.head().iter().take(SIGNALS_LISTED) {
         let i = &study.interviews[sig.interview];
         if sig.interview != last {
             last = sig.interview;

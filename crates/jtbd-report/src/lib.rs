@@ -25,6 +25,7 @@ pub mod markdown;
 pub mod passage;
 pub mod qdpx;
 pub mod search_export;
+pub mod signal_store;
 mod study;
 pub mod style;
 pub mod wire;
@@ -32,6 +33,7 @@ pub mod wire_search;
 pub mod wire_signal;
 pub mod wire_stories;
 
+pub use signal_store::SignalStore;
 pub use study::{
     InterviewRow, Problem, SignalRow, Study, evidence, slots, story_heads, theme_labels,
 };

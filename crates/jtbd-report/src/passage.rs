@@ -32,63 +32,96 @@ pub struct PassageTurn {
     pub whole: bool,
 }
 
+/// How a turn is kept for the passages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kept {
+    No,
+    /// A quote stands in it: kept to [`OWN_CHARS`].
+    Own,
+    /// The turn after a quote's: its start, to [`NEIGHBOUR_CHARS`].
+    Head,
+    /// The turn before a quote's: its end leads into the quote's turn.
+    Tail,
+}
+
+/// Reads the study's `k`-th interview again, as the pass read it; `None` when it cannot.
+pub type Reread = dyn Fn(usize) -> Option<Interview> + Send + Sync;
+
 /// The turns around every signal of the study, by interview (its index in the study) and turn.
-#[derive(Debug, Default)]
+///
+/// While the study is read it keeps only which turns a passage shows and where each turn
+/// starts (bytes a turn); the words are made when a page cites them ([`Passages::texts`]),
+/// from the interview read again when a [`Reread`] is given, so the passages of a big study cost
+/// no memory for their text. [`Passages::add`] keeps the words at once (no rereading).
+#[derive(Default)]
 pub struct Passages {
     /// Per interview, where each turn starts in the file (bytes), to find a quote's turn.
     starts: Vec<Vec<usize>>,
+    /// Per interview, how each turn is kept.
+    kept: Vec<Vec<Kept>>,
+    /// Turns made while reading ([`Passages::add`]).
     turns: BTreeMap<(usize, usize), PassageTurn>,
+    reread: Option<Box<Reread>>,
+}
+
+impl std::fmt::Debug for Passages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Passages")
+            .field("interviews", &self.starts.len())
+            .field("turns", &self.turns.len())
+            .field("reread", &self.reread.is_some())
+            .finish()
+    }
 }
 
 impl Passages {
+    /// Makes the words of the turns [`Passages::mark`]ed from the interviews read again by
+    /// `reread`, when a page cites them.
+    pub fn reread_with(&mut self, reread: Box<Reread>) {
+        self.reread = Some(reread);
+    }
+
     /// Keeps the turns of `interview` (the study's `k`-th) that hold one of `signals`, and the
-    /// turn before and after each.
+    /// turn before and after each, with their words.
     pub fn add(&mut self, k: usize, interview: &Interview, signals: &[Signal]) {
+        self.mark(k, interview, signals);
+        for (t, &kept) in self.kept[k].iter().enumerate() {
+            if let Some(turn) = make(interview, t, kept) {
+                self.turns.insert((k, t), turn);
+            }
+        }
+    }
+
+    /// Notes which turns of `interview` (the study's `k`-th) a passage shows: those that hold
+    /// one of `signals`, and the turn before and after each. Their words are made when cited.
+    pub fn mark(&mut self, k: usize, interview: &Interview, signals: &[Signal]) {
         if self.starts.len() <= k {
             self.starts.resize(k + 1, Vec::new());
+            self.kept.resize(k + 1, Vec::new());
         }
-        self.starts[k] = interview
-            .turns
-            .iter()
-            .map(|t| interview.file_offset(t.byte_start))
-            .collect();
+        self.starts[k] = starts(interview);
+        let kept = &mut self.kept[k];
+        *kept = vec![Kept::No; interview.turns.len()];
+        let last = interview.turns.len().saturating_sub(1);
         for s in signals {
-            let last = interview.turns.len().saturating_sub(1);
             for (t, own) in [
                 (s.turn.checked_sub(1), false),
                 (Some(s.turn), true),
                 ((s.turn < last).then_some(s.turn + 1), false),
             ] {
-                let Some(t) = t else { continue };
-                // Made once: a quote's own turn is kept to its bound even when a neighbour's cut
-                // of it came first, and never made again for the turn's next quote.
-                if self.turns.get(&(k, t)).is_some_and(|p| p.whole || !own) {
+                let Some(slot) = t.and_then(|t| kept.get_mut(t)) else {
+                    continue;
+                };
+                // A quote's own turn is kept to its bound even when a neighbour's cut of it came
+                // first; a neighbour is cut as the first quote next to it needs.
+                if *slot == Kept::Own || (*slot != Kept::No && !own) {
                     continue;
                 }
-                let turn = &interview.turns[t];
-                // As the page shows a quote: markup resolved, a direction control shown (never
-                // obeyed), other controls a space.
-                let readable = jtbd_text::markup::readable(turn.text(&interview.source));
-                let text = crate::terminal(&readable);
-                let text = if own {
-                    head(&text, OWN_CHARS)
-                } else if t < s.turn {
-                    // The turn before: its end leads into the quote's turn.
-                    tail(&text, NEIGHBOUR_CHARS)
-                } else {
-                    head(&text, NEIGHBOUR_CHARS)
+                *slot = match t {
+                    _ if own => Kept::Own,
+                    Some(t) if t < s.turn => Kept::Tail,
+                    _ => Kept::Head,
                 };
-                self.turns.insert(
-                    (k, t),
-                    PassageTurn {
-                        speaker: turn.speaker.clone(),
-                        role: turn.role,
-                        timestamp: turn.timestamp,
-                        line: turn.line,
-                        text,
-                        whole: own,
-                    },
-                );
             }
         }
     }
@@ -101,10 +134,86 @@ impl Passages {
             .checked_sub(1)
     }
 
-    /// A kept turn.
-    pub fn get(&self, k: usize, turn: usize) -> Option<&PassageTurn> {
-        self.turns.get(&(k, turn))
+    /// Whether a passage shows turn `turn` of interview `k`.
+    pub fn is_kept(&self, k: usize, turn: usize) -> bool {
+        self.kept_as(k, turn) != Kept::No
     }
+
+    fn kept_as(&self, k: usize, turn: usize) -> Kept {
+        self.kept
+            .get(k)
+            .and_then(|t| t.get(turn))
+            .copied()
+            .unwrap_or(Kept::No)
+    }
+
+    /// The words of the kept turns among `wanted` (interview, turn): made while reading, or from
+    /// each interview read again, on every core. A file that changed since the pass (its turns
+    /// start elsewhere) gives none.
+    pub fn texts(
+        &self,
+        wanted: &std::collections::BTreeSet<(usize, usize)>,
+    ) -> BTreeMap<(usize, usize), PassageTurn> {
+        use rayon::prelude::*;
+        let Some(reread) = &self.reread else {
+            return wanted
+                .iter()
+                .filter_map(|key| Some((*key, self.turns.get(key)?.clone())))
+                .collect();
+        };
+        let mut by_interview: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &(k, t) in wanted {
+            if self.is_kept(k, t) {
+                by_interview.entry(k).or_default().push(t);
+            }
+        }
+        let by_interview: Vec<(usize, Vec<usize>)> = by_interview.into_iter().collect();
+        by_interview
+            .par_iter()
+            .flat_map_iter(|(k, turns)| {
+                let interview = reread(*k).filter(|i| Some(&starts(i)) == self.starts.get(*k));
+                turns
+                    .iter()
+                    .filter_map(|&t| {
+                        let turn = make(interview.as_ref()?, t, self.kept_as(*k, t))?;
+                        Some(((*k, t), turn))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+/// Where each turn of `interview` starts in its file.
+fn starts(interview: &Interview) -> Vec<usize> {
+    interview
+        .turns
+        .iter()
+        .map(|t| interview.file_offset(t.byte_start))
+        .collect()
+}
+
+/// Turn `t` of `interview` as a passage shows it, kept as `kept`.
+fn make(interview: &Interview, t: usize, kept: Kept) -> Option<PassageTurn> {
+    let turn = interview.turns.get(t)?;
+    // As the page shows a quote: markup resolved, a direction control shown (never obeyed),
+    // other controls a space.
+    let readable = jtbd_text::markup::readable(turn.text(&interview.source));
+    let text = crate::terminal(&readable);
+    let text = match kept {
+        Kept::No => return None,
+        Kept::Own => head(&text, OWN_CHARS),
+        Kept::Tail => tail(&text, NEIGHBOUR_CHARS),
+        Kept::Head => head(&text, NEIGHBOUR_CHARS),
+    };
+    Some(PassageTurn {
+        speaker: turn.speaker.clone(),
+        role: turn.role,
+        timestamp: turn.timestamp,
+        line: turn.line,
+        text,
+        whole: kept == Kept::Own,
+    })
 }
 
 /// At most `n` characters of `text` from its start, `…` where it was cut.
@@ -139,7 +248,9 @@ impl PassageTable {
     /// turn was not kept.
     pub fn cite(&mut self, study: &Study<'_>, k: usize, q: &Quote) -> Option<usize> {
         let turn = study.passages.turn_of(k, q)?;
-        study.passages.get(k, turn)?;
+        if !study.passages.is_kept(k, turn) {
+            return None;
+        }
         let next = self.cited.len();
         let n = *self.number.entry((k, turn)).or_insert(next);
         if n == next {
@@ -153,10 +264,18 @@ impl PassageTable {
     /// where there is none; a turn is written once however many passages show it), each turn
     /// `{"who", "role", "time", "at", "text"}`, `at` its place `path:line`.
     pub fn json(&self, study: &Study<'_>) -> String {
+        // The words of every turn written, made at once (each interview read again once).
+        let wanted = self
+            .cited
+            .iter()
+            .flat_map(|&(k, t)| [t.checked_sub(1), Some(t), Some(t + 1)].map(|t| t.map(|t| (k, t))))
+            .flatten()
+            .collect();
+        let texts = study.passages.texts(&wanted);
         let mut turns: Vec<serde_json::Value> = Vec::new();
         let mut index: BTreeMap<(usize, usize), usize> = BTreeMap::new();
         let mut turn = |k: usize, t: usize| -> serde_json::Value {
-            let Some(p) = study.passages.get(k, t) else {
+            let Some(p) = texts.get(&(k, t)) else {
                 return serde_json::Value::Null;
             };
             let next = turns.len();
@@ -197,6 +316,92 @@ impl PassageTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The interviews of `corpora/` with every speaker's signals.
+    fn corpus() -> Vec<(Interview, Vec<Signal>)> {
+        let opts = jtbd_ingest::Options::default();
+        let rules = jtbd_extract::RuleSet::embedded().unwrap();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpora");
+        let mut paths: Vec<_> = std::fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        // And one whose turns around a quote are long enough to be cut at either end.
+        let long = "one two three four five six seven eight nine ten ".repeat(20);
+        let cut = jtbd_ingest::parse_bytes(
+            format!(
+                "Hannah Cole  0:00\n{long}?\n\nVictor Almeida  0:04\nWhat worries me is a \
+                 cutover during quarter close.\n\nHannah Cole  0:17\n{long}?\n\n\
+                 Victor Almeida  0:21\nWe never upgraded.\n"
+            )
+            .as_bytes(),
+            "cut.txt",
+            &opts,
+            None,
+        );
+        paths
+            .iter()
+            .filter_map(|p| jtbd_ingest::read_path(p, &p.to_string_lossy(), &opts, None).ok())
+            .chain(cut.ok())
+            .map(|i| {
+                let s = jtbd_extract::signals(&i, &rules, jtbd_extract::SpeakerFilter::All);
+                (i, s)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn passages_made_again_from_the_file_are_the_ones_kept_while_reading() {
+        let corpus = corpus();
+        let (mut kept, mut marked) = (Passages::default(), Passages::default());
+        for (k, (i, s)) in corpus.iter().enumerate() {
+            kept.add(k, i, s);
+            marked.mark(k, i, s);
+        }
+        let interviews: Vec<Interview> = corpus.iter().map(|c| c.0.clone()).collect();
+        marked.reread_with(Box::new(move |k| interviews.get(k).cloned()));
+        // Every turn of every interview, kept or not, and one past the end.
+        let all: std::collections::BTreeSet<(usize, usize)> = corpus
+            .iter()
+            .enumerate()
+            .flat_map(|(k, (i, _))| (0..=i.turns.len()).map(move |t| (k, t)))
+            .collect();
+        let texts = kept.texts(&all);
+        assert_eq!(texts, marked.texts(&all));
+        // Quotes' own turns and neighbours cut at either end are all there.
+        let count = |whole: bool| texts.values().filter(|t| t.whole == whole).count();
+        assert!(count(true) > 20 && count(false) > 20, "{texts:?}");
+        assert!(texts.values().any(|t| t.text.starts_with('…')));
+        assert!(texts.values().any(|t| !t.whole && t.text.ends_with('…')));
+        for &(k, t) in &all {
+            assert_eq!(kept.is_kept(k, t), texts.contains_key(&(k, t)), "{k} {t}");
+            assert_eq!(kept.is_kept(k, t), marked.is_kept(k, t));
+        }
+    }
+
+    #[test]
+    fn a_file_that_changed_since_gives_no_passage() {
+        let corpus = corpus();
+        let (i, s) = corpus
+            .iter()
+            .find(|(i, s)| !s.is_empty() && i.turns.len() > 3)
+            .unwrap();
+        let mut marked = Passages::default();
+        marked.mark(0, i, s);
+        // The same file with a line put in front: every turn starts elsewhere.
+        let moved = jtbd_ingest::parse_bytes(
+            format!("Note: moved\n{}", i.source).as_bytes(),
+            &i.path,
+            &jtbd_ingest::Options::default(),
+            None,
+        )
+        .unwrap();
+        marked.reread_with(Box::new(move |_| Some(moved.clone())));
+        let own = (s[0].turn..=s[0].turn).map(|t| (0, t)).collect();
+        assert!(marked.is_kept(0, s[0].turn));
+        assert!(marked.texts(&own).is_empty());
+    }
 
     #[test]
     fn cuts_keep_whole_characters_and_say_so() {

@@ -212,7 +212,7 @@ pub struct Study<'a> {
     /// Interviews read, in walk order.
     pub interviews: &'a [InterviewRow],
     /// Signals of every speaker, grouped by interview in walk order.
-    pub signals: &'a [SignalRow],
+    pub signals: &'a crate::SignalStore,
     /// What the stories stage was given, indexed by the findings.
     pub records: &'a [Record],
     /// Themes, stories, segments and chains.
