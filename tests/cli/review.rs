@@ -53,37 +53,22 @@ fn two_reviewers_are_compared_with_the_rules_and_each_other() {
         }
     };
     let [s1, s2, s3, s4] = [&found[0], &found[1], &found[2], &found[3]];
+    let verdict = |id: &str, verdict: &str, by: &str| {
+        format!(r#"{{"signal": "{id}", "verdict": "{verdict}", "by": "{by}"}}"#)
+    };
     let lines = [
-        format!(
-            r#"{{"signal": "{}", "verdict": "accept", "by": "dana"}}"#,
-            s1.0
-        ),
-        format!(
-            r#"{{"signal": "{}", "verdict": "accept", "by": "dana"}}"#,
-            s2.0
-        ),
-        format!(
-            r#"{{"signal": "{}", "verdict": "reject", "by": "dana"}}"#,
-            s3.0
-        ),
+        verdict(&s1.0, "accept", "dana"),
+        verdict(&s2.0, "accept", "dana"),
+        verdict(&s3.0, "reject", "dana"),
         format!(
             r#"{{"signal": "{}", "verdict": "recode", "force": "{}", "by": "dana"}}"#,
             s4.0,
             other(&s4.1)
         ),
-        format!(
-            r#"{{"signal": "{}", "verdict": "accept", "by": "kim"}}"#,
-            s1.0
-        ),
-        format!(
-            r#"{{"signal": "{}", "verdict": "reject", "by": "kim"}}"#,
-            s2.0
-        ),
-        format!(
-            r#"{{"signal": "{}", "verdict": "reject", "by": "kim"}}"#,
-            s3.0
-        ),
-        r#"{"signal": "s00000000000000ff", "verdict": "accept", "by": "kim"}"#.to_owned(),
+        verdict(&s1.0, "accept", "kim"),
+        verdict(&s2.0, "reject", "kim"),
+        verdict(&s3.0, "reject", "kim"),
+        verdict("s00000000000000ff", "accept", "kim"),
     ];
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("corrections.jsonl");
