@@ -261,7 +261,9 @@ fn markdown(rows: &[Row]) -> String {
          (`benches/common/corpus.rs`, five formats); every figure is one whole process with the \
          files in the page cache; peak is the process's peak resident memory. Search is one \
          process per query, {} queries x {QUERY_RUNS} rounds. The ratio is the peer's time over \
-         jtbd's (above 1: jtbd is faster).\n",
+         jtbd's (above 1: jtbd is faster). SQLite FTS5 indexes the turns jtbd's reader wrote to a \
+         TSV first (not timed): its build leaves out reading the five formats. The Python `re` \
+         script reads every file as plain text, with no formats, speakers or roles.\n",
         date(),
         machine(),
         QUERIES.len()
