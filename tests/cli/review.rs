@@ -404,3 +404,29 @@ fn analyze_respects_a_reject_and_a_recode() {
         "the rejected quote is not in signals.csv"
     );
 }
+
+/// The CSV names each signal by the same id as the JSON Lines.
+#[test]
+fn the_csv_carries_the_same_signal_ids() {
+    let (_, msgs, _) = extract_in(std::path::Path::new("corpora"));
+    let ids: Vec<&str> = of_type(&msgs, "signal")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    let out = jtbd()
+        .args(["extract", "corpora/", "--format", "csv", "--quiet"])
+        .output()
+        .unwrap();
+    let mut csv = csv::Reader::from_reader(out.stdout.as_slice());
+    let column = csv
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "signal_id")
+        .expect("a signal_id column");
+    let from_csv: Vec<String> = csv
+        .records()
+        .map(|r| r.unwrap()[column].to_owned())
+        .collect();
+    assert_eq!(from_csv, ids);
+}

@@ -82,7 +82,7 @@ pub const SIGNAL_LEAD: [&str; 3] = ["interviewee", "force", "quote"];
 /// After the lead (and the theme): where the quote stands and who said it.
 pub const SIGNAL_PLACE: [&str; 5] = ["interview", "line", "timestamp", "speaker", "role"];
 /// After the interview's metadata: how it was found, and the exact bytes.
-pub const SIGNAL_TAIL: [&str; 7] = [
+pub const SIGNAL_TAIL: [&str; 8] = [
     "confidence",
     "rules",
     "cues",
@@ -90,6 +90,7 @@ pub const SIGNAL_TAIL: [&str; 7] = [
     "interview_id",
     "byte_start",
     "byte_end",
+    "signal_id",
 ];
 
 /// The header of a signals CSV; `theme` only where themes were found.
@@ -117,7 +118,7 @@ pub fn signal_row<'a>(
     theme: Option<&'a str>,
 ) -> Vec<Cow<'a, str>> {
     let s = &row.quote;
-    let mut cells: Vec<Cow<'a, str>> = Vec::with_capacity(23);
+    let mut cells: Vec<Cow<'a, str>> = Vec::with_capacity(24);
     cells.extend([
         safe(interviewee),
         row.force.as_str().into(),
@@ -145,6 +146,9 @@ pub fn signal_row<'a>(
         id.into(),
         s.byte_start.to_string().into(),
         s.byte_end.to_string().into(),
+        // The id `corrections.jsonl` names it by, made of what the row holds: the same as the
+        // JSON Lines' `id`.
+        jtbd_model::signal_id(id, s.byte_start, s.byte_end, row.force, &s.text).into(),
     ]);
     cells
 }
