@@ -430,3 +430,27 @@ fn the_csv_carries_the_same_signal_ids() {
         .collect();
     assert_eq!(from_csv, ids);
 }
+
+/// A story's or theme's quote of a signal names it by the id `extract` gives it.
+#[test]
+fn story_quotes_name_their_signal() {
+    let (_, msgs, _) = extract_in(std::path::Path::new("corpora"));
+    let ids: std::collections::BTreeSet<String> = of_type(&msgs, "signal")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    let out = jtbd()
+        .args(["stories", "corpora/", "--format", "jsonl", "--quiet"])
+        .output()
+        .unwrap();
+    let stories = messages(&out.stdout);
+    let mut named = 0;
+    for theme in of_type(&stories, "theme") {
+        for q in theme["quotes"].as_array().unwrap() {
+            let id = q["signal"].as_str().expect("a theme quote is a signal's");
+            assert!(ids.contains(id), "{id} is not an extracted signal");
+            named += 1;
+        }
+    }
+    assert!(named > 10, "{named} quotes");
+}

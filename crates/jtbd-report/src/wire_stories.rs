@@ -17,6 +17,9 @@ pub struct WireQuote<'a> {
     text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     force: Option<&'static str>,
+    /// The signal's stable id, on a quote of a signal (one with a force).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signal: Option<String>,
     interview: &'a str,
     path: &'a str,
     interviewee: &'a str,
@@ -33,6 +36,8 @@ impl<'a> WireQuote<'a> {
         WireQuote {
             text: &q.text,
             force: force.map(Force::as_str),
+            signal: force
+                .map(|f| jtbd_model::signal_id(&record.id, q.byte_start, q.byte_end, f, &q.text)),
             interview: &record.id,
             path: &record.path,
             // In an interview of two named guests, the one who said it.
