@@ -92,36 +92,41 @@ impl Review {
         applied.signals
     }
 
-    /// Reports on stderr what the pass could not use, in line order; returns how many lines.
-    /// `all_read`: every file was read this pass (an index run that skips unchanged files does
-    /// not see their signals, so it cannot tell which verdicts name nothing).
+    /// Reports on stderr what the pass could not use, in line order; returns how many are
+    /// errors: lines that are not verdicts and additions that name no interviewee sentence. A
+    /// verdict that named nothing read (the transcript changed, or the run read only some files)
+    /// is a warning. `all_read`: every file was read this pass (an index run that skips
+    /// unchanged files does not see their signals, so it cannot tell which verdicts name nothing).
     pub fn finish(&self, all_read: bool) -> usize {
-        let mut report: Vec<CorrectionError> = self.corrections.errors.clone();
-        report.extend(
+        let mut errors: Vec<CorrectionError> = self.corrections.errors.clone();
+        errors.extend(
             self.problems
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .drain(..),
         );
+        let mut warnings = Vec::new();
         for (c, used) in self.corrections.verdicts.iter().zip(&self.used) {
             if all_read && !used.load(Ordering::Relaxed) {
                 let problem = match c.verdict.signal() {
                     Some(id) => format!(
-                        "no signal found has the id {id} (the transcript or the rules changed since the verdict)"
+                        "no signal found has the id {id} (the transcript, the rules or the folder path changed since the verdict, or the file was not read)"
                     ),
                     None => "no file read has this path".to_owned(),
                 };
-                report.push(CorrectionError {
+                warnings.push(CorrectionError {
                     file: self.corrections.file.clone(),
                     line: c.line,
                     problem,
                 });
             }
         }
-        report.sort_by_key(|e| e.line);
-        for e in &report {
-            eprintln!("error: {e}");
+        let mut all: Vec<(&CorrectionError, &str)> = errors.iter().map(|e| (e, "error")).collect();
+        all.extend(warnings.iter().map(|e| (e, "warning")));
+        all.sort_by_key(|(e, _)| e.line);
+        for (e, kind) in all {
+            eprintln!("{kind}: {e}");
         }
-        report.len()
+        errors.len()
     }
 }

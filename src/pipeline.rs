@@ -233,14 +233,17 @@ pub fn check_inputs(paths: &[PathBuf]) -> anyhow::Result<()> {
 /// The manifest and the corrections file often sit in the folder they describe; neither is a
 /// skipped transcript.
 fn is_not_study_file(item: &WalkItem, setup: &ReadSetup) -> bool {
+    let review = |path: &std::path::Path| setup.review.as_ref().is_some_and(|r| r.is_file(path));
     match item {
         WalkItem::Skipped(s) => {
             let path = std::path::Path::new(&s.path);
             !(path
                 .canonicalize()
                 .is_ok_and(|c| setup.manifests.is_manifest(&c))
-                || setup.review.as_ref().is_some_and(|r| r.is_file(path)))
+                || review(path))
         }
+        // A corrections file named with a transcript's extension is still no transcript.
+        WalkItem::File { path, .. } => !review(path),
         _ => true,
     }
 }
@@ -309,7 +312,11 @@ pub fn run(
     summary.files = notes.files();
     summary.interviews = notes.read_count();
     // A verdict the pass could not use is an error of the run, after the output.
-    let review_errors = setup.review.as_ref().map_or(0, |r| r.finish(true));
+    // Only a run that found signals applied the verdicts (`ingest` finds none).
+    let review_errors = match (&setup.review, render.extraction()) {
+        (Some(r), Some(_)) => r.finish(true),
+        _ => 0,
+    };
     summary.errors = notes.errors();
     summary.skipped = notes.skipped_count();
     summary.elapsed_ms = started.elapsed().as_millis() as u64;

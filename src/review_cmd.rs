@@ -75,7 +75,13 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
     let file = match &args.read.corrections {
         Some(f) => f.clone(),
         None => {
-            let first = args.read.paths.first().context("no folder given")?;
+            // As the other commands: the first folder given.
+            let first = args
+                .read
+                .paths
+                .iter()
+                .find(|p| p.is_dir())
+                .context("give a folder, or the verdicts with --corrections FILE")?;
             first.join(crate::corrections::FILE_NAME)
         }
     };
@@ -87,7 +93,7 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
     })?;
     let corrections = Corrections::parse(&file, &text);
     for e in &corrections.errors {
-        eprintln!("{e}");
+        eprintln!("error: {e}");
     }
     // The rules' force of every interviewee signal, by id.
     pipeline::check_inputs(&args.read.paths)?;
@@ -131,7 +137,7 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
     out.flush()?;
     for line in &agreement.unmatched {
         eprintln!(
-            "{}:{line}: no signal found has this id (the transcript or the rules changed since the verdict)",
+            "warning: {}:{line}: no signal found has this id (the transcript, the rules or the folder path changed since the verdict)",
             file.display()
         );
     }

@@ -454,3 +454,24 @@ fn story_quotes_name_their_signal() {
     }
     assert!(named > 10, "{named} quotes");
 }
+
+/// `jtbd ingest` finds no signals: a corrections file in the folder is neither read as a
+/// transcript nor reported.
+#[test]
+fn ingest_leaves_the_corrections_alone() {
+    let dir = corpus_copy();
+    std::fs::write(
+        dir.path().join("corrections.jsonl"),
+        r#"{"signal": "s0123456789abcdef", "verdict": "reject"}"#,
+    )
+    .unwrap();
+    let out = jtbd()
+        .arg("ingest")
+        .arg(dir.path())
+        .args(["--format", "jsonl"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("corrections.jsonl"), "{stderr}");
+}

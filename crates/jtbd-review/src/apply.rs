@@ -41,7 +41,10 @@ impl Corrections {
                 out.signals.push(s);
                 continue;
             };
-            used[k] = true;
+            // Every verdict on it was heard, the last one decides.
+            for &j in self.of_signal(&id) {
+                used[j] = true;
+            }
             match &self.verdicts[k].verdict {
                 Verdict::Reject { .. } => out.rejected += 1,
                 Verdict::Recode { force, .. } => {
@@ -98,8 +101,36 @@ impl Corrections {
                 }
             }
         }
+        // A recoded or added signal shows the id of its new force: verdicts given on that id
+        // (a reviewer rejecting an addition) apply too.
+        let mut kept = Vec::with_capacity(out.signals.len());
+        for mut s in std::mem::take(&mut out.signals) {
+            let reviewed = s.rules.iter().any(|r| r == RECODED || r == ADDED);
+            let id = interview.signal_id(&s);
+            match self.latest_index(&id).filter(|_| reviewed) {
+                None => kept.push(s),
+                Some(k) => {
+                    for &j in self.of_signal(&id) {
+                        used[j] = true;
+                    }
+                    match &self.verdicts[k].verdict {
+                        Verdict::Reject { .. } => out.rejected += 1,
+                        Verdict::Recode { force, .. } => {
+                            s.force = *force;
+                            kept.push(s);
+                        }
+                        Verdict::Accept { .. } | Verdict::Add { .. } => kept.push(s),
+                    }
+                }
+            }
+        }
+        out.signals = kept;
         out.signals
             .sort_by_key(|s| (s.turn, s.sentence, s.force.index()));
+        // A recode to a force the rules also found in that sentence is one signal, not two.
+        let before = out.signals.len();
+        out.signals.dedup_by_key(|s| (s.turn, s.sentence, s.force));
+        out.recoded -= (before - out.signals.len()).min(out.recoded);
         out
     }
 }
@@ -302,6 +333,48 @@ mod tests {
             "{}",
             text[1]
         );
+    }
+
+    #[test]
+    fn every_verdict_on_a_signal_is_heard_and_a_recode_never_doubles_it() {
+        let i = interview();
+        let fear = signal(Force::Anxiety, 1, 0);
+        let pain = signal(Force::Frustration, 1, 0);
+        let id = i.signal_id(&fear);
+        let lines = vec![
+            format!(r#"{{"signal": "{id}", "verdict": "accept", "by": "dana"}}"#),
+            format!(
+                r#"{{"signal": "{id}", "verdict": "recode", "force": "frustration", "by": "kim"}}"#
+            ),
+        ];
+        let (a, used) = apply(&i, &lines, vec![fear, pain]);
+        assert_eq!(used, [true, true]);
+        let forces: Vec<Force> = a.signals.iter().map(|s| s.force).collect();
+        assert_eq!(forces, [Force::Frustration]);
+    }
+
+    #[test]
+    fn a_verdict_on_an_added_signal_applies_too() {
+        let i = interview();
+        let second = &i.turns[1].sentences[1];
+        let added = Signal {
+            confidence: 1.0,
+            rules: vec![ADDED.to_owned()],
+            ..signal(Force::DesiredProgress, 1, 1)
+        };
+        let lines = vec![
+            format!(
+                r#"{{"verdict": "add", "path": "dana.txt", "byte_start": {}, "byte_end": {}, "force": "desired_progress"}}"#,
+                second.byte_start, second.byte_end
+            ),
+            format!(
+                r#"{{"signal": "{}", "verdict": "reject", "by": "kim"}}"#,
+                i.signal_id(&added)
+            ),
+        ];
+        let (a, used) = apply(&i, &lines, Vec::new());
+        assert!(a.signals.is_empty(), "{:?}", a.signals);
+        assert_eq!(used, [true, true]);
     }
 
     #[test]

@@ -81,8 +81,8 @@ pub struct Corrections {
     pub file: PathBuf,
     pub verdicts: Vec<Correction>,
     pub errors: Vec<CorrectionError>,
-    /// Each signal id's last verdict, by index in `verdicts`.
-    latest: std::collections::BTreeMap<String, usize>,
+    /// Each signal id's verdicts, by index in `verdicts`, in file order (the last one counts).
+    by_id: std::collections::BTreeMap<String, Vec<usize>>,
 }
 
 /// A line as written, before it is checked.
@@ -121,7 +121,8 @@ impl Corrections {
             match verdict(raw) {
                 Ok((verdict, l)) => {
                     if let Some(id) = verdict.signal() {
-                        out.latest.insert(id.to_owned(), out.verdicts.len());
+                        let at = out.verdicts.len();
+                        out.by_id.entry(id.to_owned()).or_default().push(at);
                     }
                     out.verdicts.push(Correction {
                         verdict,
@@ -149,7 +150,12 @@ impl Corrections {
 
     /// [`Corrections::latest`] as an index into `verdicts`.
     pub fn latest_index(&self, signal: &str) -> Option<usize> {
-        self.latest.get(signal).copied()
+        self.of_signal(signal).last().copied()
+    }
+
+    /// Every verdict on a signal, by index into `verdicts`, in file order.
+    pub fn of_signal(&self, signal: &str) -> &[usize] {
+        self.by_id.get(signal).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -224,7 +230,10 @@ fn inside(path: &str) -> Result<PathBuf, String> {
         && p.components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
     if ok {
-        Ok(p.to_path_buf())
+        // `./calls/x.vtt` names `calls/x.vtt`: paths are compared component by component.
+        Ok(p.components()
+            .filter(|c| !matches!(c, Component::CurDir))
+            .collect())
     } else {
         Err(format!(
             "\"path\" {path:?} is not inside the folder (give it relative to the folder, without ..)"
@@ -314,6 +323,12 @@ mod tests {
         assert!(text[8].contains("unknown field"), "{}", text[8]);
         assert_eq!(c.verdicts.len(), 2);
         assert_eq!(c.latest("s4").map(|c| c.line), Some(11));
+        let dotted = parse(
+            r#"{"verdict": "add", "path": "./calls/x.vtt", "byte_start": 1, "byte_end": 5, "force": "anxiety"}"#,
+        );
+        assert!(
+            matches!(&dotted.verdicts[0].verdict, Verdict::Add { path, .. } if path == Path::new("calls/x.vtt"))
+        );
     }
 
     #[test]
