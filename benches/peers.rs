@@ -175,10 +175,13 @@ fn main() {
         ));
         push("index", "jtbd index", f, p);
         let tsv = data.join(format!("peers-{size}M-turns.tsv"));
+        let _ = std::fs::remove_file(&tsv);
         turns::write_turns_tsv(&corpus, &tsv);
         let db = data.join(format!("peers-{size}M-fts5.db"));
         let (f, p) = run(measured(python(&root, "fts5_build.py").arg(&tsv).arg(&db)));
         push("index", "sqlite fts5", f, p);
+        // Written afresh each run: a corpus generated again must not meet an old TSV.
+        let _ = std::fs::remove_file(&tsv);
 
         let f = latencies(|q| {
             let mut c = jtbd();
