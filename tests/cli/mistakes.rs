@@ -75,16 +75,7 @@ fn extract_help_says_what_it_does() {
 /// The sample corpus indexed into a fresh folder.
 fn corpus_index() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let out = jtbd()
-        .args(["index", "corpora/", "--quiet", "--index"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::support::index_folder(std::path::Path::new("corpora/"), dir.path());
     dir
 }
 

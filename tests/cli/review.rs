@@ -315,17 +315,7 @@ fn the_index_leaves_a_rejected_force_out() {
     let force = lone["force"].as_str().unwrap();
     let index = dir.path().join(".idx");
     let count = || -> u64 {
-        let out = jtbd()
-            .args(["index", "--quiet", "--index"])
-            .arg(&index)
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::support::index_folder(dir.path(), &index);
         let out = jtbd()
             .args(["search", "", "--count", "--force", force, "--index"])
             .arg(&index)

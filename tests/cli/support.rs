@@ -139,3 +139,19 @@ pub fn index_in(cwd: &std::path::Path, args: &[&str]) -> (i32, Value) {
         .unwrap_or(Value::Null);
     (out.status.code().unwrap_or(-1), summary)
 }
+
+/// Runs `jtbd index FOLDER --quiet --index INDEX` and requires it to succeed.
+pub fn index_folder(folder: &std::path::Path, index: &std::path::Path) {
+    let out = jtbd()
+        .arg("index")
+        .arg(folder)
+        .args(["--quiet", "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
