@@ -48,8 +48,12 @@ impl Review {
                 _ => return Ok(None),
             },
         };
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| anyhow::anyhow!("{}: cannot read the corrections: {e}", file.display()))?;
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: cannot read the verdicts: {e} (one JSON object a line, see docs/review.md)",
+                file.display()
+            )
+        })?;
         let corrections = Corrections::parse(&file, &text);
         let used = corrections
             .verdicts

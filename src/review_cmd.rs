@@ -11,7 +11,7 @@ use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::Force;
 use jtbd_report::emit_review::{ReviewFormat, render};
-use jtbd_review::{Agreement, Corrections};
+use jtbd_review::Agreement;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -72,33 +72,25 @@ pub fn run(cmd: &ReviewCommand, style: Style, quiet: bool) -> anyhow::Result<Out
 }
 
 fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
-    let file = match &args.read.corrections {
-        Some(f) => f.clone(),
-        None => {
-            // As the other commands: the first folder given.
-            let first = args
-                .read
-                .paths
-                .iter()
-                .find(|p| p.is_dir())
-                .context("give a folder, or the verdicts with --corrections FILE")?;
-            first.join(crate::corrections::FILE_NAME)
+    pipeline::check_inputs(&args.read.paths)?;
+    let rules = RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
+    // The reading setup loads the verdicts as every command does (`--corrections`, else the
+    // first folder's file); here they are the point, so none is an error.
+    let setup = ReadSetup::new(&args.read, quiet)?;
+    let review = setup.review.as_ref().with_context(|| {
+        match args.read.paths.iter().find(|p| p.is_dir()) {
+            Some(dir) => format!(
+                "{}: cannot read the verdicts: no such file (write one JSON object a line there, see `jtbd review stats --help`, or give --corrections FILE)",
+                dir.join(crate::corrections::FILE_NAME).display()
+            ),
+            None => "give a folder, or the verdicts with --corrections FILE".to_owned(),
         }
-    };
-    let text = std::fs::read_to_string(&file).with_context(|| {
-        format!(
-            "{}: cannot read the verdicts (write one JSON object a line there, see `jtbd review stats --help`, or give --corrections FILE)",
-            file.display()
-        )
     })?;
-    let corrections = Corrections::parse(&file, &text);
+    let (corrections, file) = (&review.corrections, &review.corrections.file);
     for e in &corrections.errors {
         eprintln!("error: {e}");
     }
     // The rules' force of every interviewee signal, by id.
-    pipeline::check_inputs(&args.read.paths)?;
-    let rules = RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
-    let setup = ReadSetup::new(&args.read, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut found: HashMap<String, Force> = HashMap::new();
@@ -127,13 +119,13 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
             Ok(())
         },
     )?;
-    let agreement = Agreement::compute(&corrections, &|id| found.get(id).copied());
+    let agreement = Agreement::compute(corrections, &|id| found.get(id).copied());
     let format = match args.format {
         StatsFormat::Human => ReviewFormat::Human(style),
         StatsFormat::Json => ReviewFormat::Json,
     };
     let mut out = std::io::stdout().lock();
-    out.write_all(&render(format, &corrections, &agreement))?;
+    out.write_all(&render(format, corrections, &agreement))?;
     out.flush()?;
     for line in &agreement.unmatched {
         eprintln!(

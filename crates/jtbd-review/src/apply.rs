@@ -105,12 +105,16 @@ impl Corrections {
         // (a reviewer rejecting an addition) apply too.
         let mut kept = Vec::with_capacity(out.signals.len());
         for mut s in std::mem::take(&mut out.signals) {
+            // Only a signal a verdict changed has a new id to look up.
             let reviewed = s.rules.iter().any(|r| r == RECODED || r == ADDED);
-            let id = interview.signal_id(&s);
-            match self.latest_index(&id).filter(|_| reviewed) {
+            let id = reviewed.then(|| interview.signal_id(&s));
+            match id
+                .as_deref()
+                .and_then(|id| Some((id, self.latest_index(id)?)))
+            {
                 None => kept.push(s),
-                Some(k) => {
-                    for &j in self.of_signal(&id) {
+                Some((id, k)) => {
+                    for &j in self.of_signal(id) {
                         used[j] = true;
                     }
                     match &self.verdicts[k].verdict {

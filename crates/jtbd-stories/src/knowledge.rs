@@ -333,6 +333,8 @@ pub struct Knowledge {
     /// Each slot's grammar patterns as one set (by [`Slot::ALL`] order), with the index in
     /// `grammar` of each: one scan of a quote tells which rules can draft from it.
     slot_sets: Vec<(regex::RegexSet, Vec<usize>)>,
+    /// The rules that read [`Place::Earlier`] and [`Place::Later`], each as one set.
+    further_sets: [regex::RegexSet; 2],
 }
 
 /// A phrase's stemmed terms, the project's one analyzer.
@@ -410,23 +412,24 @@ impl Knowledge {
                 examples: g.examples,
             });
         }
+        // The rules that `keep` picks, as one set matched in a single pass.
+        let set_of = |keep: &dyn Fn(&GrammarRule) -> bool, what: &str| {
+            let rules: Vec<usize> = (0..grammar.len()).filter(|&i| keep(&grammar[i])).collect();
+            regex::RegexSetBuilder::new(rules.iter().map(|&i| grammar[i].pattern.as_str()))
+                .case_insensitive(true)
+                .build()
+                .map(|set| (set, rules))
+                .map_err(|e| KnowledgeError::Parse {
+                    file: file.into(),
+                    message: format!("the {what} grammar as one set: {e}"),
+                })
+        };
         let slot_sets = Slot::ALL
             .iter()
-            .map(|slot| {
-                let rules: Vec<usize> = (0..grammar.len())
-                    .filter(|&i| grammar[i].slot == *slot)
-                    .collect();
-                let set =
-                    regex::RegexSetBuilder::new(rules.iter().map(|&i| grammar[i].pattern.as_str()))
-                        .case_insensitive(true)
-                        .build()
-                        .map_err(|e| KnowledgeError::Parse {
-                            file: file.into(),
-                            message: format!("the {} grammar as one set: {e}", slot.as_str()),
-                        })?;
-                Ok((set, rules))
-            })
+            .map(|slot| set_of(&|r| r.slot == *slot, slot.as_str()))
             .collect::<Result<_, KnowledgeError>>()?;
+        let reading = |place: Place| set_of(&|r| r.reads.contains(&place), "further");
+        let further_sets = [reading(Place::Earlier)?.0, reading(Place::Later)?.0];
         let cue = |name, pattern: &str, matches: &[String], misses: &[String]| {
             Cue::new(file, name, pattern, matches, misses)
         };
@@ -506,6 +509,7 @@ impl Knowledge {
             stories_per_theme: raw.themes.stories_per_theme.max(1),
             dangling,
             slot_sets,
+            further_sets,
             template: raw.template,
             gap: raw.gap,
             cut_finder,
@@ -556,9 +560,11 @@ impl Knowledge {
     /// Whether a rule that reads sentences `place` ([`Place::Earlier`], [`Place::Later`]) could
     /// draft from `text`: a record keeps only such sentences of a want's answer.
     pub fn reads_there(&self, place: Place, text: &str) -> bool {
-        Slot::ALL
-            .into_iter()
-            .any(|slot| self.matching(slot, text).any(|r| r.reads.contains(&place)))
+        match place {
+            Place::Earlier => self.further_sets[0].is_match(text),
+            Place::Later => self.further_sets[1].is_match(text),
+            Place::Own | Place::Before | Place::After => false,
+        }
     }
 
     /// The grammar rule with this id.
