@@ -339,6 +339,20 @@ pub fn theme_stories(
     (told.into_iter().map(|(_, s)| s).collect(), tellers)
 }
 
+/// Whether `text` leaves a quotation open (an odd number of straight quote marks, or an opening
+/// curly one not closed): the sentence after it goes on in someone's acted-out voice.
+fn opens_quotation(text: &str) -> bool {
+    let straight = text.matches('"').count();
+    let open = text.matches('\u{201c}').count();
+    let close = text.matches('\u{201d}').count();
+    straight % 2 == 1 || open > close
+}
+
+/// A frustration or a worry.
+fn is_pain(d: &Said) -> bool {
+    matches!(d.force, Force::Frustration | Force::Anxiety)
+}
+
 fn better(a: (usize, usize, f64), b: (usize, usize, f64)) -> bool {
     (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)) == std::cmp::Ordering::Greater
 }
@@ -399,9 +413,9 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     // near them but coded to no theme was tried, and filed stories under themes they do not
     // tell: a car bought under cloud cost).
     let mut own_wants = ranked(&[Force::DesiredProgress]);
-    // A want in quotation marks, or right after a sentence that hands the voice to others ("for
-    // the app teams - ..."), is someone's voice acted out; a question asks for none; small talk
-    // (a car, a holiday) is no job.
+    // A want in quotation marks, right after a sentence that hands the voice to others ("for the
+    // app teams - ...") or after one that opens a quotation, is someone's voice acted out; a
+    // question asks for none; small talk (a car, a holiday) is no job.
     own_wants.retain(|d| {
         signals
             .iter()
@@ -411,7 +425,7 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
             && !d
                 .before
                 .as_ref()
-                .is_some_and(|b| k.voicing.is_match(&b.text))
+                .is_some_and(|b| k.voicing.is_match(&b.text) || opens_quotation(&b.text))
             && !k.small_talk.is_match(&d.quote.text)
     });
     let motivation = draft_slot(
@@ -448,16 +462,24 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         .filter(|s| {
             let d = &r.said[s.said];
             let near = d.turn == m.0 && d.sentence <= m.1 && m.1 - d.sentence <= k.situation_reach;
-            near || chained(s)
+            // A pain told right after the want is its reason ("We don't want to depend on X.
+            // X has had one hole after another.").
+            let reason = d.turn == m.0 && d.sentence == m.1 + 1 && is_pain(d);
+            near || reason || chained(s)
         })
         .map(|s| &r.said[s.said])
         .collect();
     // A frustration or worry drives a want more than a clause of the want's own sentence does;
-    // the nearest first.
+    // the nearest first, and a reason told after the want last.
     before.sort_by_key(|d| {
-        let pain = matches!(d.force, Force::Frustration | Force::Anxiety);
         let own = (d.turn, d.sentence) == m;
-        (!pain, !own, std::cmp::Reverse((d.turn, d.sentence)))
+        let after = (d.turn, d.sentence) > m;
+        (
+            after,
+            !is_pain(d),
+            !own,
+            std::cmp::Reverse((d.turn, d.sentence)),
+        )
     });
     // A rule that reads a whole pain sentence (limited to forces) gives a situation only from
     // another sentence than the motivation's (else the want would be told twice).

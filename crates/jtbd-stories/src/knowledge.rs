@@ -26,6 +26,7 @@ pub enum KnowledgeError {
 struct Raw {
     template: String,
     gap: String,
+    clause_opens: String,
     cut_at: Vec<String>,
     dangling: String,
     dangling_examples: Vec<String>,
@@ -337,6 +338,9 @@ pub struct Knowledge {
     further_sets: [regex::RegexSet; 2],
 }
 
+/// The placeholder a grammar pattern writes for `clause_opens`, where a clause opens.
+const CLAUSE_OPENS: &str = "{clause_opens}";
+
 /// A phrase's stemmed terms, the project's one analyzer.
 pub fn terms(phrase: &str) -> Vec<String> {
     jtbd_text::tokenize(phrase)
@@ -374,8 +378,9 @@ impl Knowledge {
                     });
                 }
             };
+            // `{clause_opens}` in a pattern is the one definition of where a clause opens.
             let compile = |p: &str| {
-                regex::RegexBuilder::new(p)
+                regex::RegexBuilder::new(&p.replace(CLAUSE_OPENS, &raw.clause_opens))
                     .case_insensitive(true)
                     .build()
                     .map_err(|e| KnowledgeError::Pattern {
@@ -764,7 +769,18 @@ mod tests {
                 rule.id
             );
             for ex in &rule.examples {
-                let got = k.draft(rule, &ex.text).unwrap_or_default();
+                // As a story reads it: in a sentence that says a want, a situation only from the
+                // words before the want and an outcome only from the want on.
+                let want = k
+                    .matching(Slot::Motivation, &ex.text)
+                    .find(|m| k.draft(m, &ex.text).is_some())
+                    .and_then(|m| m.match_start(&ex.text));
+                let text = match (rule.slot, want) {
+                    (Slot::Situation, Some(at)) => &ex.text[..at],
+                    (Slot::Outcome, Some(at)) => &ex.text[at..],
+                    _ => ex.text.as_str(),
+                };
+                let got = k.draft(rule, text).unwrap_or_default();
                 if got != ex.expect {
                     failures.push(format!(
                         "{}: {:?} gave {got:?}, not {:?}",
