@@ -465,3 +465,42 @@ fn ingest_leaves_the_corrections_alone() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("corrections.jsonl"), "{stderr}");
 }
+
+/// Every story carries an id, unique, the same on a second run and in analyze's `stories.csv`.
+#[test]
+fn stories_carry_stable_ids() {
+    let ids = || -> Vec<String> {
+        let out = jtbd()
+            .args(["stories", "corpora/", "--format", "jsonl", "--quiet"])
+            .output()
+            .unwrap();
+        of_type(&messages(&out.stdout), "story")
+            .iter()
+            .map(|s| s["id"].as_str().expect("a story id").to_owned())
+            .collect()
+    };
+    let first = ids();
+    assert!(first.len() > 3, "{first:?}");
+    assert_eq!(first, ids());
+    let unique: std::collections::BTreeSet<&String> = first.iter().collect();
+    assert_eq!(unique.len(), first.len(), "{first:?}");
+    let out = tempfile::tempdir().unwrap();
+    let run = jtbd()
+        .args(["analyze", "corpora/", "--quiet", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let mut csv = csv::Reader::from_path(out.path().join("stories.csv")).unwrap();
+    let column = csv
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "story_id")
+        .expect("a story_id column");
+    let from_csv: std::collections::BTreeSet<String> = csv
+        .records()
+        .map(|r| r.unwrap()[column].to_owned())
+        .collect();
+    assert_eq!(from_csv, unique.into_iter().cloned().collect());
+}

@@ -227,7 +227,7 @@ pub fn theme_of<'a>(
 
 /// Columns of `stories.csv`: the theme, the story and who tells it, each slot's quote and place,
 /// then the theme's strength and everyone who speaks to it.
-const STORY_COLUMNS: [&str; 18] = [
+const STORY_COLUMNS: [&str; 19] = [
     "theme",
     "story",
     "told_by",
@@ -246,6 +246,7 @@ const STORY_COLUMNS: [&str; 18] = [
     "desired_progress",
     "who",
     "theme_id",
+    "story_id",
 ];
 
 /// `stories.csv`: one row per job story, with its theme's strength and each slot's quote and
@@ -304,6 +305,7 @@ pub fn stories(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
             .collect();
         row.push(safe(&who.join("; ")).into_owned().into());
         row.push(t.id.as_str().into());
+        row.push(story.id.as_str().into());
         row
     });
     out.write_all(&rows(std::iter::once(header).chain(body))?)

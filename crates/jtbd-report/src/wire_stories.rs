@@ -219,6 +219,8 @@ pub struct WireChain<'a> {
 /// The `story` message.
 #[derive(Serialize)]
 pub struct WireStory<'a> {
+    /// Stable while its theme and its want stay (`jtbd_model::story_id`).
+    pub id: &'a str,
     pub theme: &'a str,
     /// Whose story it is: every slot quotes this interviewee, in this interview.
     pub interviewee: &'a str,
@@ -243,6 +245,7 @@ impl<'a> WireStory<'a> {
         let slot = |slot: Slot| s.slot(slot).map(|d| WireSlot::new(records, d));
         let r = &records[s.record];
         WireStory {
+            id: &s.id,
             theme: &themes[s.theme].id,
             interviewee: s.teller(records),
             interview: &r.id,

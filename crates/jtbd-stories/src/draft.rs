@@ -46,6 +46,8 @@ pub struct Party {
 /// A drafted job story: one interviewee's.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Story {
+    /// Its stable id ([`jtbd_model::story_id`]: the theme, the interview and the want's place).
+    pub id: String,
     /// The theme it tells, by index.
     pub theme: usize,
     /// The record (interview) whose interviewee tells it: every slot's quote is theirs.
@@ -277,6 +279,7 @@ pub fn theme_stories(
         records,
         scanned,
         theme: index,
+        theme_id: &theme.id,
         members: &members,
         all_chains,
         k,
@@ -361,8 +364,9 @@ fn better(a: (usize, usize, f64), b: (usize, usize, f64)) -> bool {
 struct ThemeContext<'a> {
     records: &'a [Record],
     scanned: &'a Scanned,
-    /// The theme, by index, and its signals.
+    /// The theme, by index and by id, and its signals.
     theme: usize,
+    theme_id: &'a str,
     members: &'a BTreeSet<SignalRef>,
     all_chains: &'a [Chain],
     k: &'a Knowledge,
@@ -376,6 +380,7 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         records,
         scanned,
         theme,
+        theme_id,
         members,
         all_chains,
         k,
@@ -442,6 +447,7 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         .find(|d| d.quote.byte_start == motivation.evidence.quote.byte_start)
         .map_or((a.turn, a.sentence), |d| (d.turn, d.sentence));
     let m_at = motivation.evidence.quote.byte_start;
+    let m_end = motivation.evidence.quote.byte_end;
     let want = k
         .rule(&motivation.rule)
         .and_then(|rule| rule.match_start(&motivation.evidence.quote.text))
@@ -462,24 +468,15 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         .filter(|s| {
             let d = &r.said[s.said];
             let near = d.turn == m.0 && d.sentence <= m.1 && m.1 - d.sentence <= k.situation_reach;
-            // A pain told right after the want is its reason ("We don't want to depend on X.
-            // X has had one hole after another.").
-            let reason = d.turn == m.0 && d.sentence == m.1 + 1 && is_pain(d);
-            near || reason || chained(s)
+            near || chained(s)
         })
         .map(|s| &r.said[s.said])
         .collect();
     // A frustration or worry drives a want more than a clause of the want's own sentence does;
-    // the nearest first, and a reason told after the want last.
+    // the nearest first.
     before.sort_by_key(|d| {
         let own = (d.turn, d.sentence) == m;
-        let after = (d.turn, d.sentence) > m;
-        (
-            after,
-            !is_pain(d),
-            !own,
-            std::cmp::Reverse((d.turn, d.sentence)),
-        )
+        (!is_pain(d), !own, std::cmp::Reverse((d.turn, d.sentence)))
     });
     // A rule that reads a whole pain sentence (limited to forces) gives a situation only from
     // another sentence than the motivation's (else the want would be told twice).
@@ -530,6 +527,7 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         .replace("{motivation}", &fill(&motivation, Slot::Motivation))
         .replace("{outcome}", &fill(&outcome, Slot::Outcome));
     Some(Story {
+        id: jtbd_model::story_id(theme_id, &r.id, m_at, m_end),
         theme,
         record: anchor.record,
         signals,
