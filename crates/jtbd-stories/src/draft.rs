@@ -387,7 +387,11 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     } = *cx;
     let r = &records[anchor.record];
     let a = &r.said[anchor.said];
-    let signals: Vec<SignalRef> = (0..r.said.len())
+    // Signals are in source order: the passage's turns are one run of them.
+    let reach = k.passage_turns.saturating_mul(2);
+    let from = r.said.partition_point(|d| d.turn.saturating_add(reach) < a.turn);
+    let to = r.said.partition_point(|d| d.turn <= a.turn.saturating_add(reach));
+    let signals: Vec<SignalRef> = (from..to.max(from))
         .filter(|&j| {
             let d = &r.said[j];
             d.quote.speaker == a.quote.speaker
@@ -398,9 +402,13 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
             said: j,
         })
         .collect();
-    // The passage's quotes for a slot: the theme's first, then `first` force, then nearest.
-    let ranked = |first: &[Force]| -> Vec<&Said> {
-        let mut out: Vec<&SignalRef> = signals.iter().collect();
+    // The passage's quotes for a slot (only the theme's, with `members_only`): the theme's first,
+    // then `first` force, then nearest.
+    let ranked = |first: &[Force], members_only: bool| -> Vec<&Said> {
+        let mut out: Vec<&SignalRef> = signals
+            .iter()
+            .filter(|s| !members_only || members.contains(s))
+            .collect();
         out.sort_by_cached_key(|s| {
             let d = &r.said[s.said];
             (
@@ -413,19 +421,16 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         });
         out.into_iter().map(|s| &r.said[s.said]).collect()
     };
-    let wants = ranked(&[Force::DesiredProgress]);
+    let wants = ranked(&[Force::DesiredProgress], false);
     // The motivation tells the theme: it comes from one of the theme's own signals (a want said
     // near them but coded to no theme was tried, and filed stories under themes they do not
     // tell: a car bought under cloud cost).
-    let mut own_wants = ranked(&[Force::DesiredProgress]);
+    let mut own_wants = ranked(&[Force::DesiredProgress], true);
     // A want in quotation marks, right after a sentence that hands the voice to others ("for the
     // app teams - ...") or after one that opens a quotation, is someone's voice acted out; a
     // question asks for none; small talk (a car, a holiday) is no job.
     own_wants.retain(|d| {
-        signals
-            .iter()
-            .any(|s| members.contains(s) && std::ptr::eq(&r.said[s.said], *d))
-            && !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
+        !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
             && !d.quote.text.trim_end().ends_with('?')
             && !d
                 .before
