@@ -488,8 +488,14 @@ fn the_report_shows_the_agreement_of_review_stats() {
     ];
     let file = dir.path().join("corrections.jsonl");
     std::fs::write(&file, lines.join("\n")).unwrap();
-    let (code, stats, _) = stats(&file);
-    assert_eq!(code, 0);
+    let o = jtbd()
+        .args(["review", "stats", "--format", "json", "--quiet"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let stats: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(stats["unmatched"], serde_json::json!([]), "{stats}");
     let out = tempfile::tempdir().unwrap();
     let analyze = |out: &std::path::Path| {
         let o = jtbd()

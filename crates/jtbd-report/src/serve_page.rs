@@ -187,7 +187,7 @@ pub fn passage(
     let at = interview
         .turns
         .iter()
-        .position(|t| file(t.byte_start) <= start && start < file(t.byte_end).max(start + 1))?;
+        .position(|t| file(t.byte_start) <= start && start < file(t.byte_end))?;
     let from = at.saturating_sub(AROUND);
     let to = (at + AROUND + 1).min(interview.turns.len());
     let mut s = String::new();
