@@ -199,11 +199,11 @@ fn agreement(study: &Study<'_>, s: &mut String) {
     let Some(r) = study.review else {
         return;
     };
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<section id=\"agreement\"><h2>Rules and reviewers</h2><p class=\"muted\">{} verdicts in \
          {}, applied to every quote above. Precision: the share of the reviewed signals of each \
-         force that a reviewer accepted; Cohen's kappa over the signals both sides judged.</p>{}</section>\n",
+         force that a reviewer accepted; Cohen's kappa over the signals both sides judged.</p>{}</section>",
         r.verdicts,
         escape(r.file),
         crate::emit_review::html(r.agreement)
