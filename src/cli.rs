@@ -90,6 +90,7 @@ pub enum Command {
     /// Review in a browser on 127.0.0.1: themes, stories, quotes in their transcripts, search;
     /// accept, reject, recode and add buttons that append to corrections.jsonl.
     #[command(after_help = crate::serve_cmd::SERVE_HELP)]
+    #[command(mut_arg("paths", |a| a.value_name("FOLDER").num_args(1).action(clap::ArgAction::Set).help("The folder of transcripts to review (its files are walked recursively)")))]
     Serve(crate::serve_cmd::ServeArgs),
 }
 

@@ -41,12 +41,43 @@ pub fn said_id(r: &Record, s: &Said) -> String {
 /// The whole page, the study fragment inside it.
 pub fn page(v: &Served<'_>) -> String {
     let options = force_options(None);
-    TEMPLATE
-        .replace("{{title}}", &escape(v.folder))
-        .replace("{{corrections}}", &escape(v.corrections_file))
-        .replace("{{force_options}}", &options)
-        // Last: the study's own text must not be read as a placeholder.
-        .replace("{{study}}", &study(v))
+    fill(
+        TEMPLATE,
+        &[
+            ("title", &escape(v.folder)),
+            ("corrections", &escape(v.corrections_file)),
+            ("force_options", &options),
+            ("study", &study(v)),
+        ],
+    )
+}
+
+/// The template with each `{{name}}` replaced by its value, in one pass: a value is never read
+/// as a placeholder (a folder named `{{study}}` stays a name).
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out =
+        String::with_capacity(template.len() + values.iter().map(|(_, v)| v.len()).sum::<usize>());
+    let mut rest = template;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let value = after.find("}}").and_then(|j| {
+            let (_, v) = values.iter().find(|(k, _)| *k == &after[..j])?;
+            Some((j, v))
+        });
+        match value {
+            Some((j, v)) => {
+                out.push_str(v);
+                rest = &after[j + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn force_options(selected: Option<Force>) -> String {
@@ -301,7 +332,7 @@ mod tests {
         let corrections = Corrections::default();
         let agreement = Agreement::compute(&corrections, &|_| None);
         let v = Served {
-            folder: "<study>",
+            folder: "<study> {{study}}",
             corrections_file: "c.jsonl",
             records: &records,
             paths: &[],
@@ -310,8 +341,9 @@ mod tests {
             agreement: &agreement,
         };
         let p = page(&v);
-        assert!(!p.contains("{{"), "{p}");
-        assert!(p.contains("&lt;study&gt;"));
+        assert_eq!(p.matches("{{").count(), 2, "only the folder's name: {p}");
+        assert!(p.contains("<h1>&lt;study&gt; {{study}}</h1>"), "{p}");
+        assert_eq!(p.matches("id=\"counts\"").count(), 1);
         for external in ["http://", "https://", "src=", "<link"] {
             assert!(!p.contains(external), "{external}");
         }
