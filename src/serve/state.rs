@@ -40,8 +40,10 @@ pub struct Study {
     pub paths: Vec<String>,
     pub findings: Findings,
     pub agreement: Agreement,
-    /// Ids of the signals shown now (recoded and added ones under their new id).
-    shown: HashSet<String>,
+    /// Every signal as the page lists it (recoded and added ones under their new id).
+    pub shown: Vec<jtbd_report::serve_page::Shown>,
+    /// Their ids.
+    shown_ids: HashSet<String>,
     index: jtbd_index::Index,
     writer: jtbd_index::Writer,
     pub searcher: jtbd_index::Searcher,
@@ -132,7 +134,8 @@ impl Study {
             paths: loaded.iter().map(|l| l.rel.clone()).collect(),
             findings: Findings::default(),
             agreement: Agreement::compute(&Corrections::default(), &|_| None),
-            shown: HashSet::new(),
+            shown: Vec::new(),
+            shown_ids: HashSet::new(),
             indexed: vec![Vec::new(); loaded.len()],
             loaded,
             index,
@@ -183,8 +186,18 @@ impl Study {
             .loaded
             .iter()
             .zip(&self.signals)
-            .flat_map(|(l, ss)| ss.iter().map(|s| l.interview.signal_id(s)))
+            .enumerate()
+            .flat_map(|(k, (l, ss))| {
+                ss.iter().map(move |s| jtbd_report::serve_page::Shown {
+                    id: l.interview.signal_id(s),
+                    force: s.force,
+                    confidence: s.confidence,
+                    record: k,
+                    quote: jtbd_stories::Quote::of(&l.interview, s.turn, s.sentence),
+                })
+            })
             .collect();
+        self.shown_ids = self.shown.iter().map(|x| x.id.clone()).collect();
         self.reindex()
     }
 
@@ -211,7 +224,7 @@ impl Study {
     /// Whether a signal of this id is shown now or was found by the rules (a verdict may name a
     /// rejected signal again, to accept it after all).
     pub fn knows(&self, id: &str) -> bool {
-        self.shown.contains(id) || self.rules_said.contains_key(id)
+        self.shown_ids.contains(id) || self.rules_said.contains_key(id)
     }
 
     /// The interview at `rel` (relative to the folder), by its place.
@@ -236,6 +249,7 @@ impl Study {
             records: &self.records,
             paths: &self.paths,
             findings: &self.findings,
+            signals: &self.shown,
             corrections: &self.corrections,
             agreement: &self.agreement,
         }

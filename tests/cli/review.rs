@@ -168,7 +168,7 @@ fn extract_in(dir: &std::path::Path) -> (i32, Vec<Value>, String) {
 }
 
 /// The interviewee sentence of `file` (relative) that no signal quotes, as (start, end).
-fn unsignalled_sentence(dir: &std::path::Path, file: &str, signals: &[&Value]) -> (u64, u64) {
+pub fn unsignalled_sentence(dir: &std::path::Path, file: &str, signals: &[&Value]) -> (u64, u64) {
     let out = jtbd()
         .arg("ingest")
         .arg(dir.join(file))

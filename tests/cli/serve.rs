@@ -362,6 +362,27 @@ fn a_reject_is_appended_and_the_signal_leaves_the_page() {
     assert_eq!(ids(&after).len(), ids(&before).len() - 1);
     let (_, page) = s.get("/");
     assert!(!page.contains(&format!("data-signal=\"{gone}\"")));
+    // An addition: an interviewee's sentence no rule found becomes a signal of the page.
+    let signals: Vec<&Value> = after["signals"].as_array().unwrap().iter().collect();
+    let file = "ciso-northwind-bank.md";
+    let (start, end) = crate::review::unsignalled_sentence(s.dir.path(), file, &signals);
+    let (status, answer) = s.verdict(&format!(
+        r#"{{"verdict": "add", "path": "./{file}", "byte_start": {start}, "byte_end": {end}, "force": "habit"}}"#
+    ));
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["line"], 2);
+    let added = s.study();
+    assert!(
+        added["signals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["path"] == file
+                && x["byte_start"] == start
+                && x["byte_end"] == end
+                && x["force"] == "habit"),
+        "{added}"
+    );
     // The file is the one `jtbd extract` reads: the signal is gone there too.
     let out = jtbd()
         .arg("extract")

@@ -8,7 +8,8 @@ use crate::escape;
 use jtbd_index::Results;
 use jtbd_model::{Force, Interview, Role};
 use jtbd_review::{Agreement, Corrections, Verdict};
-use jtbd_stories::{Findings, Record, Said, SignalRef};
+use jtbd_stories::{Findings, Quote, Record, Said, SignalRef};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 const TEMPLATE: &str = include_str!("serve_page.html");
@@ -28,8 +29,22 @@ pub struct Served<'a> {
     /// Each record's file relative to the folder (the `path` of an addition), by record.
     pub paths: &'a [String],
     pub findings: &'a Findings,
+    /// Every interviewee signal after the verdicts, in walk order: the stories leave habit out,
+    /// and a theme takes only some, but a reviewer judges them all.
+    pub signals: &'a [Shown],
     pub corrections: &'a Corrections,
     pub agreement: &'a Agreement,
+}
+
+/// One signal as the page lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub id: String,
+    pub force: Force,
+    pub confidence: f64,
+    /// Its interview, by index into [`Served::records`] and [`Served::paths`].
+    pub record: usize,
+    pub quote: Quote,
 }
 
 /// A signal's stable id, from its record and what it says ([`jtbd_model::signal_id`]).
@@ -97,7 +112,7 @@ fn force_options(selected: Option<Force>) -> String {
 /// stories and quotes.
 pub fn study(v: &Served<'_>) -> String {
     let mut s = String::with_capacity(32 * 1024);
-    let signals: usize = v.records.iter().map(|r| r.said.len()).sum();
+    let signals = v.signals.len();
     let _ = write!(
         s,
         "<p class=\"muted\" id=\"counts\">{} interviews, {signals} signals of interviewees, {} themes \
@@ -115,6 +130,7 @@ pub fn study(v: &Served<'_>) -> String {
     if v.findings.themes.is_empty() {
         s.push_str("<p>No theme yet: too few interviewees share one.</p>");
     }
+    let mut themed: BTreeSet<String> = BTreeSet::new();
     for (t, theme) in v.findings.themes.iter().enumerate() {
         let _ = write!(
             s,
@@ -126,7 +142,7 @@ pub fn study(v: &Served<'_>) -> String {
             n = theme.strength.interviewees,
             k = theme.signals.len()
         );
-        let mut shown = std::collections::BTreeSet::new();
+        let mut shown = BTreeSet::new();
         for story in v.findings.stories.iter().filter(|st| st.theme == t) {
             let _ = write!(
                 s,
@@ -136,7 +152,7 @@ pub fn study(v: &Served<'_>) -> String {
             );
             for r in &story.signals {
                 if shown.insert(*r) {
-                    quote(&mut s, v, *r);
+                    themed_quote(&mut s, v, *r, &mut themed);
                 }
             }
             s.push_str("</ul></div>");
@@ -149,28 +165,51 @@ pub fn study(v: &Served<'_>) -> String {
         if !rest.is_empty() {
             s.push_str("<h3>More quotes of this theme</h3><ul class=\"quotes\">");
             for r in rest {
-                quote(&mut s, v, *r);
+                themed_quote(&mut s, v, *r, &mut themed);
             }
             s.push_str("</ul>");
         }
         s.push_str("</section>");
     }
+    let rest: Vec<&Shown> = v
+        .signals
+        .iter()
+        .filter(|x| !themed.contains(&x.id))
+        .collect();
+    if !rest.is_empty() {
+        let _ = write!(
+            s,
+            "<section class=\"theme\" id=\"unthemed\"><h2>Signals in no theme</h2>\
+             <p class=\"muted\">{} signals no theme took (habit is never themed): review them too.</p>\
+             <ul class=\"quotes\">",
+            rest.len()
+        );
+        for x in rest {
+            quote(&mut s, v, x.record, &x.id, x.force, &x.quote);
+        }
+        s.push_str("</ul></section>");
+    }
     s
 }
 
+/// The quote of a theme's signal; its id joins `themed`.
+fn themed_quote(s: &mut String, v: &Served<'_>, r: SignalRef, themed: &mut BTreeSet<String>) {
+    let Some(said) = v.records.get(r.record).and_then(|rec| rec.said.get(r.said)) else {
+        return;
+    };
+    let id = said_id(&v.records[r.record], said);
+    quote(s, v, r.record, &id, said.force, &said.quote);
+    themed.insert(id);
+}
+
 /// One quote with its id, force, place, the last verdict on it and the buttons.
-fn quote(s: &mut String, v: &Served<'_>, r: SignalRef) {
-    let (Some(record), Some(path)) = (v.records.get(r.record), v.paths.get(r.record)) else {
+fn quote(s: &mut String, v: &Served<'_>, record: usize, id: &str, force: Force, q: &Quote) {
+    let (Some(record), Some(path)) = (v.records.get(record), v.paths.get(record)) else {
         return;
     };
-    let Some(said) = record.said.get(r.said) else {
-        return;
-    };
-    let id = said_id(record, said);
-    let q = &said.quote;
     let last = v
         .corrections
-        .latest(&id)
+        .latest(id)
         .map(|c| {
             let what = match &c.verdict {
                 Verdict::Accept { .. } => "accepted",
@@ -193,14 +232,14 @@ fn quote(s: &mut String, v: &Served<'_>, r: SignalRef) {
          <button data-act=\"accept\">accept</button> <button data-act=\"reject\">reject</button> \
          <select class=\"force-choice\" aria-label=\"new force\">{options}</select>\
          <button data-act=\"recode\">recode</button> <button data-act=\"context\">transcript</button></li>",
-        force = said.force.as_str(),
+        force = force.as_str(),
         path = escape(path),
         a = q.byte_start,
         b = q.byte_end,
         text = escape(&q.text),
         line = q.line,
         who = escape(record.teller(q)),
-        options = force_options(Force::ALL.into_iter().find(|f| *f != said.force)),
+        options = force_options(Force::ALL.into_iter().find(|f| *f != force)),
     );
 }
 
@@ -337,6 +376,7 @@ mod tests {
             records: &records,
             paths: &[],
             findings: &findings,
+            signals: &[],
             corrections: &corrections,
             agreement: &agreement,
         };

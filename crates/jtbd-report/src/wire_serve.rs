@@ -85,21 +85,18 @@ pub fn study(v: &Served<'_>) -> Vec<u8> {
         })
         .collect();
     let signals = v
-        .records
+        .signals
         .iter()
-        .zip(v.paths)
-        .flat_map(|(r, path)| {
-            r.said.iter().map(move |s| WireSignal {
-                id: said_id(r, s),
-                force: s.force.as_str(),
-                path,
-                line: s.quote.line,
-                byte_start: s.quote.byte_start,
-                byte_end: s.quote.byte_end,
-                speaker: s.quote.speaker.as_deref(),
-                text: &s.quote.text,
-                confidence: s.confidence,
-            })
+        .map(|x| WireSignal {
+            id: x.id.clone(),
+            force: x.force.as_str(),
+            path: v.paths.get(x.record).map_or("", String::as_str),
+            line: x.quote.line,
+            byte_start: x.quote.byte_start,
+            byte_end: x.quote.byte_end,
+            speaker: x.quote.speaker.as_deref(),
+            text: &x.quote.text,
+            confidence: x.confidence,
         })
         .collect();
     let w = WireStudy {
