@@ -26,7 +26,15 @@ impl Drop for Served {
 impl Served {
     /// `jtbd serve` on a fresh copy of `corpora/`, on a free port.
     pub fn start() -> Served {
+        Served::start_with(&[])
+    }
+
+    /// The same with more files (name, text) in the folder.
+    pub fn start_with(files: &[(&str, &str)]) -> Served {
         let dir = crate::review::corpus_copy();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jtbd"))
             .current_dir(crate::support::root())
             .arg("serve")
@@ -424,4 +432,44 @@ fn a_port_in_use_is_a_clear_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a folder"));
+}
+
+/// Transcript text that is markup, a script or a direction control is shown, never run: in the
+/// page, the transcript around a quote and search hits.
+#[test]
+fn hostile_text_is_escaped_on_every_view() {
+    let text = "Interviewer: What worries you about <b>vendors</b>?\n\
+Dana: I'm worried the <script>alert(\"x\")</script> audit & \"report\" will fail \u{202E}again.\n\
+Interviewer: And then?\n\
+Dana: Honestly, I'm scared of the <img src=x onerror=alert(1)> vendor audit.\n";
+    let s = Served::start_with(&[("hostile.txt", text)]);
+    let study = s.study();
+    let hostile: Vec<&Value> = study["signals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["path"] == "hostile.txt")
+        .collect();
+    assert!(!hostile.is_empty(), "{study}");
+    let (_, page) = s.get("/");
+    let q = hostile[0];
+    let (_, passage) = s.get(&format!(
+        "/fragment/passage?path=hostile.txt&start={}&end={}",
+        q["byte_start"], q["byte_end"]
+    ));
+    let (_, hits) = s.get("/fragment/search?q=script+OR+onerror&limit=50");
+    for (view, html) in [("page", &page), ("passage", &passage), ("hits", &hits)] {
+        for raw in ["<script>alert", "<img src=x", "<b>vendors", "\u{202E}"] {
+            assert!(!html.contains(raw), "{view} holds {raw:?}");
+        }
+    }
+    assert!(
+        passage.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"),
+        "{passage}"
+    );
+    assert!(passage.contains("⟨U+202E⟩"), "{passage}");
+    assert!(
+        hits.contains("&lt;img src=x <mark>onerror</mark>=alert(1)&gt;"),
+        "{hits}"
+    );
 }

@@ -75,6 +75,8 @@ struct Cdp {
     ws: WebSocket<MaybeTlsStream<TcpStream>>,
     next: u64,
     session: Option<String>,
+    /// Script exceptions and console or browser errors seen (a blocked load, a failed fetch).
+    errors: Vec<String>,
 }
 
 impl Cdp {
@@ -87,6 +89,7 @@ impl Cdp {
             ws,
             next: 0,
             session: None,
+            errors: Vec::new(),
         }
     }
 
@@ -102,6 +105,15 @@ impl Cdp {
             let m = self.ws.read().unwrap();
             let Ok(text) = m.to_text() else { continue };
             let v: Value = serde_json::from_str(text).unwrap_or(Value::Null);
+            let error = match v["method"].as_str() {
+                Some("Runtime.exceptionThrown") => true,
+                Some("Runtime.consoleAPICalled") => v["params"]["type"] == "error",
+                Some("Log.entryAdded") => v["params"]["entry"]["level"] == "error",
+                _ => false,
+            };
+            if error {
+                self.errors.push(v["params"].to_string());
+            }
             if v["id"] == self.next {
                 assert!(v["error"].is_null(), "{method}: {v}");
                 return v["result"].clone();
@@ -155,12 +167,17 @@ fn a_recode_through_the_page_writes_the_line_in_headless_chromium() {
     let served = Served::start();
     let (_browser, ws) = launch(program);
     let mut cdp = Cdp::connect(&ws);
-    let target = cdp.call("Target.createTarget", json!({ "url": served.url() }));
+    let target = cdp.call("Target.createTarget", json!({ "url": "about:blank" }));
     let session = cdp.call(
         "Target.attachToTarget",
         json!({ "targetId": target["targetId"], "flatten": true }),
     );
     cdp.session = Some(session["sessionId"].as_str().unwrap().to_owned());
+    // Errors are reported from here on, the page's load included.
+    cdp.call("Runtime.enable", json!({}));
+    cdp.call("Log.enable", json!({}));
+    cdp.call("Page.enable", json!({}));
+    cdp.call("Page.navigate", json!({ "url": served.url() }));
     cdp.wait_for("document.querySelectorAll('li.quote').length > 0");
     // The first quote: choose another force in its select, and find its recode button.
     let chosen = cdp.eval(
@@ -215,5 +232,17 @@ fn a_recode_through_the_page_writes_the_line_in_headless_chromium() {
         cdp.eval("window.jtbdLoaded"),
         "once",
         "the page was reloaded"
+    );
+    // Open the quote's transcript through its button: the passage marks it.
+    cdp.eval(&format!(
+        "document.querySelector('li.quote[data-path=\"{}\"][data-start=\"{}\"] button[data-act=context]').click()",
+        chosen["path"].as_str().unwrap(),
+        chosen["start"].as_str().unwrap()
+    ));
+    cdp.wait_for("!!document.querySelector('#passage .turn mark')");
+    assert!(
+        cdp.errors.is_empty(),
+        "errors in the page: {:#?}",
+        cdp.errors
     );
 }
