@@ -125,7 +125,14 @@ pub fn run(args: &ServeArgs, quiet: bool) -> anyhow::Result<Outcome> {
         file_shown: file.display().to_string(),
     };
     for req in server.incoming_requests() {
-        routes::handle(&mut state, req);
+        // A bug must cost one answer (tiny_http answers 500 for a request dropped unanswered),
+        // not the reviewer's session.
+        let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            routes::handle(&mut state, req)
+        }));
+        if handled.is_err() {
+            eprintln!("error: a request failed inside jtbd serve (a bug: please report it)");
+        }
     }
     Err(std::io::Error::other("the server stopped listening")).context("jtbd serve")
 }

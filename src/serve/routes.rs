@@ -103,6 +103,11 @@ fn answer(server: &mut Server, req: &mut tiny_http::Request) -> Answer {
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let params = form(query);
     let method = req.method().clone();
+    if method == Method::Get {
+        if let Err(e) = server.study.refresh() {
+            return text(500, format!("{e:#}"));
+        }
+    }
     match (&method, path) {
         (Method::Get, "/") => html(serve_page::page(&served(server))),
         (Method::Get, "/fragment/study") => html(serve_page::study(&served(server))),

@@ -51,6 +51,8 @@ pub struct Study {
     indexed: Vec<Vec<Vec<Force>>>,
     /// An interview's `path` (as search hits give it) to its place in `loaded`.
     by_path: HashMap<String, usize>,
+    /// The corrections file's size and time of change when last read (`None`: no file).
+    seen: Option<(u64, std::time::SystemTime)>,
 }
 
 /// What the study is read with.
@@ -142,6 +144,7 @@ impl Study {
             writer,
             searcher,
             by_path,
+            seen: None,
         };
         study.derive()?;
         for e in &study.corrections.errors {
@@ -150,8 +153,24 @@ impl Study {
         Ok(study)
     }
 
+    /// The corrections file's size and time of change, `None` when there is none.
+    fn stamp(&self) -> Option<(u64, std::time::SystemTime)> {
+        let m = std::fs::metadata(&self.file).ok()?;
+        Some((m.len(), m.modified().ok()?))
+    }
+
+    /// Derives again when the file changed since it was read (edited by hand, reverted with
+    /// git, deleted): the file is the only state, the page follows it.
+    pub fn refresh(&mut self) -> anyhow::Result<()> {
+        if self.stamp() != self.seen {
+            self.derive()?;
+        }
+        Ok(())
+    }
+
     /// Reads the corrections file again and derives everything from it.
     pub fn derive(&mut self) -> anyhow::Result<()> {
+        self.seen = self.stamp();
         let text = match std::fs::read_to_string(&self.file) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

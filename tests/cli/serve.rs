@@ -410,6 +410,9 @@ fn a_reject_is_appended_and_the_signal_leaves_the_page() {
             .iter()
             .all(|s| s["id"] != gone.as_str())
     );
+    // The file is the only state: deleted, the page is as before any verdict.
+    std::fs::remove_file(s.corrections()).unwrap();
+    assert_eq!(s.study(), before);
 }
 
 #[test]
