@@ -18,6 +18,7 @@ use std::path::PathBuf;
   jtbd classify answers.txt                 code survey answers, one per line
   jtbd index corpora/                       build the search index in .jtbd/
   jtbd search '\"lock in\"' --role CISO --force anxiety
+  jtbd serve corpora/                       review the signals in a browser (127.0.0.1)
   jtbd help extract                         everything extract can do
 
 Exit codes: 0 results, 1 nothing found, 2 error (any file that could not be read).")]
@@ -86,6 +87,11 @@ pub enum Command {
     /// The research team's verdicts on the signals (corrections.jsonl): how often they agree.
     #[command(subcommand)]
     Review(crate::review_cmd::ReviewCommand),
+    /// Review in a browser on 127.0.0.1: themes, stories, quotes in their transcripts, search;
+    /// accept, reject, recode and add buttons that append to corrections.jsonl.
+    #[command(after_help = crate::serve_cmd::SERVE_HELP)]
+    #[command(mut_arg("paths", |a| a.value_name("FOLDER").num_args(1).action(clap::ArgAction::Set).help("The folder of transcripts to review (its files are walked recursively)")))]
+    Serve(crate::serve_cmd::ServeArgs),
 }
 
 const ANALYZE_HELP: &str = "What DIR gets:

@@ -21,6 +21,8 @@ mod quickwit_load;
 mod review_cmd;
 mod search_cmd;
 mod search_remote;
+mod serve;
+mod serve_cmd;
 mod stories_cmd;
 mod study_cmd;
 
@@ -56,6 +58,7 @@ fn main() -> ExitCode {
         cli::Command::Export(cmd) => export_cmd::run(cmd, cli.quiet),
         cli::Command::Review(cmd) => review_cmd::run(cmd, style, cli.quiet),
         cli::Command::Search(args) => search_cmd::run(args, style).map(|n| Outcome::of(0, n)),
+        cli::Command::Serve(args) => serve_cmd::run(args, cli.quiet),
     };
     outcome::exit(result)
 }

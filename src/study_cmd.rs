@@ -25,6 +25,9 @@ struct Read {
     item: Option<jtbd_ingest::WalkItem>,
     /// Its signal rows, as [`jtbd_report::SignalStore`] keeps them.
     encoded: Vec<u8>,
+    /// With a corrections file: the rules' force of each signal they found, by id, before the
+    /// verdicts (the agreement figures' "rules").
+    rules_said: Vec<(String, jtbd_model::Force)>,
 }
 
 /// An index to keep up to date in the same pass: the files it holds, by fingerprint.
@@ -54,6 +57,9 @@ pub struct Gathered {
     pub title: String,
     /// The turns around every signal, for the report's passages.
     pub passages: jtbd_report::passage::Passages,
+    /// With a corrections file: its name as the reports show it, its verdicts and their
+    /// agreement with the rules.
+    pub review: Option<(String, usize, jtbd_review::Agreement)>,
 }
 
 impl Gathered {
@@ -69,6 +75,14 @@ impl Gathered {
             shown_paths: &self.shown_paths,
             title: &self.title,
             passages: &self.passages,
+            review: self
+                .review
+                .as_ref()
+                .map(|(file, verdicts, agreement)| jtbd_report::Reviewed {
+                    file,
+                    verdicts: *verdicts,
+                    agreement,
+                }),
         }
     }
 
@@ -187,7 +201,9 @@ pub fn read_all(
         shown_paths: Default::default(),
         title: "Interview study".to_owned(),
         passages: Default::default(),
+        review: None,
     };
+    let mut rules_said = std::collections::HashMap::new();
     let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
     let mut items = Vec::new();
     let context = crate::index_cmd::context(&setup, &rules);
@@ -209,7 +225,9 @@ pub fn read_all(
                         record,
                         encoded,
                         item,
+                        rules_said: said,
                     } = *made;
+                    rules_said.extend(said);
                     let k = g.interviews.len();
                     each(k, &i, &signals, indexed)?;
                     g.interviews.push(row);
@@ -236,6 +254,17 @@ pub fn read_all(
     )?;
     g.files = notes.files();
     g.review_errors = setup.review.as_ref().map_or(0, |r| r.finish(true));
+    // The figures of `jtbd review stats`, from the same verdicts over the same signals.
+    g.review = setup.review.as_ref().map(|r| {
+        let c = &r.corrections;
+        let agreement = jtbd_review::Agreement::compute(c, &|id| rules_said.get(id).copied());
+        // The file's name only: the reports for people never carry the machine's folders.
+        let shown = c.file.file_name().map_or_else(
+            || c.file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        (shown, c.verdicts.len(), agreement)
+    });
     // The passages' words are made from the few interviews the report cites, read again (the
     // same bytes give the same turns), rather than kept for every signal while reading.
     g.passages.reread_with(Box::new(move |k| {
@@ -262,6 +291,10 @@ fn read(
     match read() {
         Ok((i, fingerprint)) => {
             let found = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
+            let rules_said = match &setup.review {
+                Some(_) => found.iter().map(|s| (i.signal_id(s), s.force)).collect(),
+                None => Vec::new(),
+            };
             let signals = pipeline::corrected(&i, item, setup, found);
             let indexed = index
                 .zip(fingerprint)
@@ -296,6 +329,7 @@ fn read(
                     interview: i,
                     signals,
                     indexed,
+                    rules_said,
                 }),
             }
         }

@@ -154,7 +154,7 @@ fn the_report_is_self_contained_and_escapes_transcript_text() {
 }
 
 /// Chromium, when the machine has it (Debian package `chromium`; `.ci/run` installs it).
-fn chromium() -> Option<&'static str> {
+pub fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
         .find(|c| {

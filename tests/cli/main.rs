@@ -14,5 +14,7 @@ mod quickwit;
 mod real_world;
 mod review;
 mod search;
+mod serve;
+mod serve_chromium;
 mod stories;
 mod support;

@@ -143,8 +143,104 @@ fn a_bad_line_is_named_and_the_run_is_an_error() {
     );
 }
 
+/// `jtbd analyze` with a corrections file shows the figures of `jtbd review stats` in
+/// `report.md` and `report.html`; without one, no such section.
+#[test]
+fn the_report_shows_the_agreement_of_review_stats() {
+    let dir = corpus_copy();
+    let (_, msgs, _) = extract_in(dir.path());
+    let signals = of_type(&msgs, "signal");
+    let line = |s: &Value, verdict: &str, by: &str| {
+        format!(
+            r#"{{"signal": "{}", "verdict": "{verdict}", "by": "{by}"}}"#,
+            s["id"].as_str().unwrap()
+        )
+    };
+    let lines = [
+        line(signals[0], "accept", "dana"),
+        line(signals[1], "reject", "dana"),
+        line(signals[2], "accept", "dana"),
+        line(signals[0], "accept", "kim"),
+        line(signals[1], "accept", "kim"),
+    ];
+    let file = dir.path().join("corrections.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let o = jtbd()
+        .args(["review", "stats", "--format", "json", "--quiet"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let stats: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(stats["unmatched"], serde_json::json!([]), "{stats}");
+    let out = tempfile::tempdir().unwrap();
+    let analyze = |out: &std::path::Path| {
+        let o = jtbd()
+            .arg("analyze")
+            .arg(dir.path())
+            .arg("--out")
+            .arg(out)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        (
+            std::fs::read_to_string(out.join("report.md")).unwrap(),
+            std::fs::read_to_string(out.join("report.html")).unwrap(),
+        )
+    };
+    let (md, html) = analyze(out.path());
+    assert!(md.contains("## Rules and reviewers"), "{md}");
+    assert!(md.contains("5 verdicts in corrections.jsonl"), "{md}");
+    // Every figure of `review stats` stands in the report as it prints it.
+    for p in stats["precision"].as_array().unwrap() {
+        let shown = p["precision"]
+            .as_f64()
+            .map_or("not reviewed".to_owned(), |x| format!("{x:.2}"));
+        let row = format!(
+            "| {} | {} | {} | {shown} |",
+            p["force"].as_str().unwrap(),
+            p["reviewed"],
+            p["accepted"]
+        );
+        assert!(md.contains(&row), "{row} not in {md}");
+    }
+    for list in ["rules_vs", "between"] {
+        for k in stats[list].as_array().unwrap() {
+            let who = format!(
+                "{} vs {}",
+                k["a"].as_str().unwrap(),
+                k["b"].as_str().unwrap()
+            );
+            let kappa = k["kappa"]
+                .as_f64()
+                .map_or("undefined (one label only)".to_owned(), |x| {
+                    format!("{x:.2}")
+                });
+            let row = format!(
+                "| {who} | {} | {:.2} | {kappa} |",
+                k["items"],
+                k["observed"].as_f64().unwrap()
+            );
+            assert!(md.contains(&row), "{row} not in {md}");
+            assert!(
+                html.contains(&format!("<td>{who}</td>")),
+                "{who} not in the page"
+            );
+        }
+    }
+    assert!(html.contains("<section id=\"agreement\">"));
+    assert!(md.contains("| dana vs kim | 2 |"), "{md}");
+    // Without the file, the report has no such section.
+    std::fs::remove_file(&file).unwrap();
+    let again = tempfile::tempdir().unwrap();
+    let (md, html) = analyze(again.path());
+    assert!(!md.contains("Rules and reviewers"));
+    assert!(!html.contains("id=\"agreement\""));
+}
+
 /// A copy of `corpora/` to write a corrections file into.
-fn corpus_copy() -> tempfile::TempDir {
+pub fn corpus_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for e in std::fs::read_dir("corpora").unwrap() {
         let p = e.unwrap().path();
@@ -168,7 +264,7 @@ fn extract_in(dir: &std::path::Path) -> (i32, Vec<Value>, String) {
 }
 
 /// The interviewee sentence of `file` (relative) that no signal quotes, as (start, end).
-fn unsignalled_sentence(dir: &std::path::Path, file: &str, signals: &[&Value]) -> (u64, u64) {
+pub fn unsignalled_sentence(dir: &std::path::Path, file: &str, signals: &[&Value]) -> (u64, u64) {
     let out = jtbd()
         .arg("ingest")
         .arg(dir.join(file))

@@ -156,17 +156,107 @@ fn human(st: Style, c: &Corrections, a: &Agreement) -> String {
             let _ = writeln!(o, "  {none}");
         }
         for k in list {
-            let kappa = k
-                .kappa
-                .map_or("undefined (one label only)".to_owned(), |x| {
-                    format!("{x:.2}")
-                });
+            let kappa = kappa_text(k.kappa);
             let _ = writeln!(
                 o,
                 "  {:<28} {:>5} signals  agree {:.2}  kappa {kappa}",
                 format!("{} vs {}", k.a, k.b),
                 k.items,
                 k.observed
+            );
+        }
+    }
+    o
+}
+
+/// A kappa as the views print it: two decimals, or why there is none.
+fn kappa_text(k: Option<f64>) -> String {
+    k.map_or("undefined (one label only)".to_owned(), |x| {
+        format!("{x:.2}")
+    })
+}
+
+/// The agreement figures as HTML tables (the report page, `jtbd serve`): precision per force,
+/// then the rules against each reviewer and reviewer against reviewer. Names are escaped.
+pub fn html(a: &Agreement) -> String {
+    let mut o = String::from(
+        "<table class=\"agreement\"><tr><th>force</th><th>reviewed</th><th>accepted</th><th>precision</th></tr>",
+    );
+    for (f, p) in a.precision.iter() {
+        let _ = write!(
+            o,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            f.as_str(),
+            p.reviewed,
+            p.accepted,
+            p.precision()
+                .map_or("not reviewed".to_owned(), |x| format!("{x:.2}"))
+        );
+    }
+    o.push_str("</table>");
+    for (title, list) in [
+        ("Rules against each reviewer", &a.rules_vs),
+        ("Reviewer against reviewer", &a.between),
+    ] {
+        let _ = write!(
+            o,
+            "<table class=\"agreement\"><caption>{title} (Cohen's kappa)</caption>\
+             <tr><th>between</th><th>signals</th><th>agree</th><th>kappa</th></tr>"
+        );
+        if list.is_empty() {
+            o.push_str("<tr><td colspan=\"4\">none</td></tr>");
+        }
+        for k in list {
+            let _ = write!(
+                o,
+                "<tr><td>{} vs {}</td><td class=\"n\">{}</td><td class=\"n\">{:.2}</td><td class=\"n\">{}</td></tr>",
+                crate::escape(&k.a),
+                crate::escape(&k.b),
+                k.items,
+                k.observed,
+                kappa_text(k.kappa)
+            );
+        }
+        o.push_str("</table>");
+    }
+    o
+}
+
+/// The same figures as Markdown tables (`report.md`). Names pass through
+/// [`crate::markdown::md`].
+pub fn markdown(a: &Agreement) -> String {
+    let mut o = String::from("| force | reviewed | accepted | precision |\n|---|---:|---:|---:|\n");
+    for (f, p) in a.precision.iter() {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            f.as_str(),
+            p.reviewed,
+            p.accepted,
+            p.precision()
+                .map_or("not reviewed".to_owned(), |x| format!("{x:.2}"))
+        );
+    }
+    for (title, list) in [
+        ("Rules against each reviewer", &a.rules_vs),
+        ("Reviewer against reviewer", &a.between),
+    ] {
+        let _ = write!(
+            o,
+            "\n{title} (Cohen's kappa):\n\n| between | signals | agree | kappa |\n|---|---:|---:|---:|\n"
+        );
+        if list.is_empty() {
+            o.push_str("| none | | | |\n");
+        }
+        for k in list {
+            let _ = writeln!(
+                o,
+                "| {} vs {} | {} | {:.2} | {} |",
+                crate::markdown::md(&k.a),
+                crate::markdown::md(&k.b),
+                k.items,
+                k.observed,
+                kappa_text(k.kappa)
             );
         }
     }

@@ -180,6 +180,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     segments(study, &mut q, &mut s);
     all_signals(study, &mut q, &mut s);
     who_was_interviewed(study, &mut s);
+    agreement(study, &mut s);
     problems(study, &mut s);
     glossary(&mut s);
     let _ = write!(
@@ -191,6 +192,22 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
         q.passages.json(study)
     );
     out.write_all(s.as_bytes())
+}
+
+/// How often the rules and the research team agree, when the run applied their verdicts.
+fn agreement(study: &Study<'_>, s: &mut String) {
+    let Some(r) = study.review else {
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "<section id=\"agreement\"><h2>Rules and reviewers</h2><p class=\"muted\">{} verdicts in \
+         {}, applied to every quote above. Precision: the share of the reviewed signals of each \
+         force that a reviewer accepted; Cohen's kappa over the signals both sides judged.</p>{}</section>",
+        r.verdicts,
+        escape(r.file),
+        crate::emit_review::html(r.agreement)
+    );
 }
 
 /// Links to every part of the page.

@@ -25,17 +25,19 @@ pub mod markdown;
 pub mod passage;
 pub mod qdpx;
 pub mod search_export;
+pub mod serve_page;
 pub mod signal_store;
 mod study;
 pub mod style;
 pub mod wire;
 pub mod wire_search;
+pub mod wire_serve;
 pub mod wire_signal;
 pub mod wire_stories;
 
 pub use signal_store::SignalStore;
 pub use study::{
-    InterviewRow, Problem, SignalRow, Study, evidence, slots, story_heads, theme_labels,
+    InterviewRow, Problem, Reviewed, SignalRow, Study, evidence, slots, story_heads, theme_labels,
 };
 
 /// Escapes text for HTML and XML content and attribute values.

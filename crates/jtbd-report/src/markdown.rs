@@ -213,6 +213,15 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     s.push('\n');
 
+    if let Some(r) = study.review {
+        let _ = writeln!(
+            s,
+            "## Rules and reviewers\n\n{} verdicts in {}, applied to every quote above. Precision: the share of the reviewed signals of each force that a reviewer accepted; Cohen's kappa over the signals both sides judged.\n\n{}",
+            r.verdicts,
+            md(r.file),
+            crate::emit_review::markdown(r.agreement)
+        );
+    }
     if !study.problems.is_empty() {
         let _ = writeln!(
             s,

@@ -228,6 +228,18 @@ pub struct Study<'a> {
     pub title: &'a str,
     /// The turns around every signal, so a quote opens in its passage.
     pub passages: &'a crate::passage::Passages,
+    /// The research team's verdicts and how often they agree with the rules, when the run had
+    /// a corrections file.
+    pub review: Option<Reviewed<'a>>,
+}
+
+/// A corrections file the run applied, and its agreement figures (`jtbd review stats`).
+#[derive(Debug, Clone, Copy)]
+pub struct Reviewed<'a> {
+    /// The file, as the reports show it.
+    pub file: &'a str,
+    pub verdicts: usize,
+    pub agreement: &'a jtbd_review::Agreement,
 }
 
 impl<'a> Study<'a> {

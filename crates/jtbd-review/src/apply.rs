@@ -77,7 +77,7 @@ impl Corrections {
                 line: c.line,
                 problem,
             };
-            match place(interview, *byte_start, *byte_end) {
+            match sentence_at(interview, *byte_start, *byte_end) {
                 Err(p) => out
                     .problems
                     .push(problem(format!("{}: {p}", rel.display()))),
@@ -139,8 +139,10 @@ impl Corrections {
     }
 }
 
-/// The interviewee's sentence at exactly `start..end` of the file: (turn, sentence).
-fn place(i: &Interview, start: usize, end: usize) -> Result<(usize, usize), String> {
+/// The interviewee's sentence at exactly `start..end` of the file: (turn, sentence); else why
+/// not (an interviewer's words, not one sentence: the nearest is named). The one check an
+/// addition passes, whether read from the file or offered by `jtbd serve` before it is written.
+pub fn sentence_at(i: &Interview, start: usize, end: usize) -> Result<(usize, usize), String> {
     let mut nearest: Option<(usize, usize, usize)> = None;
     for (ti, t) in i.turns.iter().enumerate() {
         for (si, s) in t.sentences.iter().enumerate() {

@@ -17,5 +17,5 @@ pub mod apply;
 pub mod corrections;
 
 pub use agreement::{Agreement, ForcePrecision, Kappa};
-pub use apply::Applied;
+pub use apply::{Applied, sentence_at};
 pub use corrections::{Correction, CorrectionError, Corrections, Verdict};
