@@ -213,6 +213,17 @@ fn serve_shows_the_themes_of_jtbd_stories() {
             "{label} not on the page"
         );
     }
+    // A teller known only by their file is named by its path in the folder, never by the path
+    // the folder was given as (here the machine's absolute one); every story has its id.
+    let abs = s.dir.path().to_str().unwrap();
+    assert!(!page.contains(&format!("· {abs}")), "{abs} names a teller");
+    for story in themes.iter().flat_map(|t| t["stories"].as_array().unwrap()) {
+        assert!(
+            !story["teller"].as_str().unwrap().starts_with(abs),
+            "{story}"
+        );
+        assert!(story["id"].as_str().unwrap().starts_with('j'), "{story}");
+    }
     // Every quote on the page names its signal, and every signal's text is its file's bytes
     // (checked where the file is plain UTF-8 text: not JSON, DOCX or UTF-16).
     let signals = study["signals"].as_array().unwrap();

@@ -112,6 +112,14 @@ impl Force {
         Force::Habit,
     ];
 
+    /// The name as people read it ("desired progress"), for pages and tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Force::DesiredProgress => "desired progress",
+            other => other.as_str(),
+        }
+    }
+
     /// The snake_case name used in rule ids, files and outputs.
     pub fn as_str(self) -> &'static str {
         match self {

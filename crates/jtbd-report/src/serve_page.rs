@@ -100,9 +100,10 @@ fn force_options(selected: Option<Force>) -> String {
     for f in Force::ALL {
         let _ = write!(
             s,
-            "<option value=\"{0}\"{1}>{0}</option>",
+            "<option value=\"{0}\"{1}>{2}</option>",
             f.as_str(),
-            if Some(f) == selected { " selected" } else { "" }
+            if Some(f) == selected { " selected" } else { "" },
+            f.label()
         );
     }
     s
@@ -148,7 +149,7 @@ pub fn study(v: &Served<'_>) -> String {
                 s,
                 "<div class=\"story\"><p>{}</p><p class=\"meta\">told by {}</p><ul class=\"quotes\">",
                 escape(&story.text),
-                escape(story.teller(v.records))
+                escape(teller_shown(v, story.record, story.teller(v.records)))
             );
             for r in &story.signals {
                 if shown.insert(*r) {
@@ -202,9 +203,18 @@ fn themed_quote(s: &mut String, v: &Served<'_>, r: SignalRef, themed: &mut BTree
     themed.insert(id);
 }
 
+/// A teller as the page names them: one known only by their file (no speaker label) by the
+/// file's path relative to the folder, never the path as typed (it may be the machine's).
+pub fn teller_shown<'v>(v: &'v Served<'_>, record: usize, name: &'v str) -> &'v str {
+    match (v.records.get(record), v.paths.get(record)) {
+        (Some(r), Some(rel)) if r.path == name => rel,
+        _ => name,
+    }
+}
+
 /// One quote with its id, force, place, the last verdict on it and the buttons.
-fn quote(s: &mut String, v: &Served<'_>, record: usize, id: &str, force: Force, q: &Quote) {
-    let (Some(record), Some(path)) = (v.records.get(record), v.paths.get(record)) else {
+fn quote(s: &mut String, v: &Served<'_>, at: usize, id: &str, force: Force, q: &Quote) {
+    let (Some(record), Some(path)) = (v.records.get(at), v.paths.get(at)) else {
         return;
     };
     let last = v
@@ -227,18 +237,19 @@ fn quote(s: &mut String, v: &Served<'_>, record: usize, id: &str, force: Force, 
     let _ = write!(
         s,
         "<li class=\"quote\" data-signal=\"{id}\" data-force=\"{force}\" data-path=\"{path}\" \
-         data-start=\"{a}\" data-end=\"{b}\"><span class=\"force\">{force}</span>{last} \
+         data-start=\"{a}\" data-end=\"{b}\"><span class=\"force\">{label}</span>{last} \
          <q>{text}</q><cite>{path}:{line} · {who} · <code>{id}</code></cite>\
          <button data-act=\"accept\">accept</button> <button data-act=\"reject\">reject</button> \
          <select class=\"force-choice\" aria-label=\"new force\">{options}</select>\
          <button data-act=\"recode\">recode</button> <button data-act=\"context\">transcript</button></li>",
         force = force.as_str(),
+        label = force.label(),
         path = escape(path),
         a = q.byte_start,
         b = q.byte_end,
         text = escape(&q.text),
         line = q.line,
-        who = escape(record.teller(q)),
+        who = escape(teller_shown(v, at, record.teller(q))),
         options = force_options(Force::ALL.into_iter().find(|f| *f != force)),
     );
 }

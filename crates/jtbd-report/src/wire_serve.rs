@@ -33,6 +33,7 @@ struct WireTheme<'a> {
 
 #[derive(Serialize)]
 struct WireStory<'a> {
+    id: &'a str,
     text: &'a str,
     teller: &'a str,
     signals: Vec<String>,
@@ -77,8 +78,9 @@ pub fn study(v: &Served<'_>) -> Vec<u8> {
                 .iter()
                 .filter(|s| s.theme == t)
                 .map(|s| WireStory {
+                    id: &s.id,
                     text: &s.text,
-                    teller: s.teller(v.records),
+                    teller: crate::serve_page::teller_shown(v, s.record, s.teller(v.records)),
                     signals: s.signals.iter().map(id).collect(),
                 })
                 .collect(),

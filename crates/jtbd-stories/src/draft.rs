@@ -389,8 +389,12 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     let a = &r.said[anchor.said];
     // Signals are in source order: the passage's turns are one run of them.
     let reach = k.passage_turns.saturating_mul(2);
-    let from = r.said.partition_point(|d| d.turn.saturating_add(reach) < a.turn);
-    let to = r.said.partition_point(|d| d.turn <= a.turn.saturating_add(reach));
+    let from = r
+        .said
+        .partition_point(|d| d.turn.saturating_add(reach) < a.turn);
+    let to = r
+        .said
+        .partition_point(|d| d.turn <= a.turn.saturating_add(reach));
     let signals: Vec<SignalRef> = (from..to.max(from))
         .filter(|&j| {
             let d = &r.said[j];
