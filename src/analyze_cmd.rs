@@ -92,8 +92,10 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
     )?;
     summary.files = g.files;
     summary.interviews = g.interviews.len();
-    summary.errors = g.errors();
-    summary.skipped = g.problems.len() - g.errors();
+    // The summary counts files, as every command's does; the exit code counts the verdicts too.
+    summary.errors = g.file_errors();
+    // Counted from the files themselves: `errors` also counts the corrections file's bad lines.
+    summary.skipped = g.problems.iter().filter(|p| p.skipped).count();
     summary.elapsed_ms = g.elapsed_ms;
     let totals = g.study().force_totals();
     buf.clear();
@@ -208,7 +210,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
             }
         }
     }
-    let code = crate::outcome::Outcome::of_transcripts(summary.errors, g.interviews.len());
+    let code = crate::outcome::Outcome::of_transcripts(g.errors(), g.interviews.len());
     // The process ends with this command: the study (every signal and quote, a gigabyte on a
     // big corpus) is left to the operating system rather than freed piece by piece.
     std::mem::forget(g);

@@ -78,11 +78,8 @@ pub fn run(
     )?;
     // A verdict the pass could not use is an error of the run.
     let review_errors = setup.review.as_ref().map_or(0, |r| r.finish(true));
-    let (files, errors, skipped) = (
-        notes.files(),
-        notes.errors() + review_errors,
-        notes.skipped_count(),
-    );
+    // The summary counts files, as every command's does; the exit code counts the verdicts too.
+    let (files, errors, skipped) = (notes.files(), notes.errors(), notes.skipped_count());
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
     let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
     let findings = jtbd_stories::find(&records, &knowledge, &codebook, min);
@@ -118,7 +115,7 @@ pub fn run(
             problems(errors, skipped),
         );
     }
-    let outcome = crate::outcome::Outcome::of(errors, findings.themes.len());
+    let outcome = crate::outcome::Outcome::of(errors + review_errors, findings.themes.len());
     if outcome == crate::outcome::Outcome::NothingFound {
         eprintln!(
             "nothing found: no theme is shared by {min} or more of the {} interviewees read{}",

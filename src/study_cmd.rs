@@ -101,10 +101,14 @@ impl Gathered {
             .collect();
     }
 
-    /// Files that failed.
     /// Files that failed, and lines of the corrections file the pass could not use.
     pub fn errors(&self) -> usize {
-        self.problems.iter().filter(|p| !p.skipped).count() + self.review_errors
+        self.file_errors() + self.review_errors
+    }
+
+    /// Files that failed.
+    pub fn file_errors(&self) -> usize {
+        self.problems.iter().filter(|p| !p.skipped).count()
     }
 }
 

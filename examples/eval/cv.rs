@@ -50,36 +50,16 @@ fn learn_on(
     train: &[usize],
     l2: f64,
 ) {
-    for force in FORCES {
-        let ids: Vec<usize> = (0..rules.rules().len())
-            .filter(|&r| rules.rules()[r].force == force)
-            .collect();
-        let mut local = vec![usize::MAX; rules.rules().len()];
-        for (k, &r) in ids.iter().enumerate() {
-            local[r] = k;
-        }
-        let rows: Vec<learn::Row> = train
-            .iter()
-            .map(|&i| {
-                evidence[i]
-                    .iter()
-                    .filter(|(r, _)| local[*r] != usize::MAX)
-                    .map(|&(r, x)| (local[r], x))
-                    .collect()
-            })
-            .collect();
-        let labels: Vec<bool> = train.iter().map(|&i| has(&items[i], force)).collect();
-        let prior: Vec<f64> = ids.iter().map(|&r| rules.rules()[r].prior).collect();
-        let fixed: Vec<bool> = ids.iter().map(|&r| !rules.rules()[r].learn).collect();
-        for (k, w) in learn::learn_weights(&rows, &labels, &prior, &fixed, l2)
-            .into_iter()
-            .enumerate()
-        {
-            rules.set_weight(ids[k], w);
-        }
-        // The model's boundary is confidence 0.5 (`learn.rs`): the threshold stays there.
-        rules.set_threshold(force, 0.5);
-    }
+    let label = |i: usize, force: Force| Some(has(&items[i], force));
+    learn::learn_rules(
+        rules,
+        evidence,
+        train,
+        &label,
+        &FORCES,
+        learn::Start::Prior,
+        l2,
+    );
 }
 
 fn saved(rules: &RuleSet) -> (Vec<f64>, Vec<f64>) {

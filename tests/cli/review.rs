@@ -600,3 +600,45 @@ fn stories_carry_stable_ids() {
         .collect();
     assert_eq!(from_csv, unique.into_iter().cloned().collect());
 }
+
+/// Bad lines of the corrections file fail the run (exit 2) but are no files: every summary
+/// counts the files that failed and were skipped, none of them here.
+#[test]
+fn bad_verdict_lines_are_not_counted_as_files() {
+    let dir = corpus_copy();
+    std::fs::write(
+        dir.path().join("corrections.jsonl"),
+        "{broken\n{\"signal\": \"s0123456789abcdef\", \"verdict\": \"maybe\"}\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = jtbd()
+        .arg("analyze")
+        .arg(dir.path())
+        .arg("--out")
+        .arg(out.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("corrections.jsonl:1:"), "{stderr}");
+    assert!(
+        stderr.contains("0 files with errors, 0 skipped"),
+        "{stderr}"
+    );
+    for file in ["signals.jsonl", "interviews.jsonl"] {
+        let text = std::fs::read(out.path().join(file)).unwrap();
+        let summary = of_type(&messages(&text), "summary")[0].clone();
+        assert_eq!(summary["errors"], 0, "{file}: {summary}");
+        assert_eq!(summary["skipped"], 0, "{file}: {summary}");
+    }
+    let stories = jtbd()
+        .arg("stories")
+        .arg(dir.path())
+        .args(["--format", "jsonl", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(stories.status.code(), Some(2));
+    let summary = of_type(&messages(&stories.stdout), "summary")[0].clone();
+    assert_eq!(summary["errors"], 0, "{summary}");
+}

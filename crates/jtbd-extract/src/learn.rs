@@ -181,6 +181,75 @@ pub fn learn_weights(
         .collect()
 }
 
+/// What a rule's weight is learned from, and held near where the data say little.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// The hand-set `prior` of the rule files (`just eval --learn`, `--cv`).
+    Prior,
+    /// The weight the rule has now (`jtbd rules tune`: a team's verdicts move the weights the
+    /// labelled interviews gave).
+    Weight,
+}
+
+/// Learns the weights of the rules of `forces` in `rules` from people's labels, each force on
+/// its own: `evidence[i]` is sentence i's ([`crate::RuleSet::evidence`]), `train` the sentences
+/// learned from, `label(i, force)` whether sentence i has the force (`None` where nobody said:
+/// that sentence does not count for that force). A rule with `learn = false` keeps its weight;
+/// every other starts from `start`. A force no sentence of `train` speaks of is left as it is;
+/// the others' thresholds become the model's boundary, 0.5.
+pub fn learn_rules(
+    rules: &mut crate::RuleSet,
+    evidence: &[Row],
+    train: &[usize],
+    label: &dyn Fn(usize, crate::Force) -> Option<bool>,
+    forces: &[crate::Force],
+    start: Start,
+    l2: f64,
+) {
+    for &force in forces {
+        let ids: Vec<usize> = (0..rules.rules().len())
+            .filter(|&r| rules.rules()[r].force == force)
+            .collect();
+        let mut local = vec![usize::MAX; rules.rules().len()];
+        for (k, &r) in ids.iter().enumerate() {
+            local[r] = k;
+        }
+        let mut rows: Vec<Row> = Vec::new();
+        let mut labels: Vec<bool> = Vec::new();
+        for &i in train {
+            let (Some(y), Some(e)) = (label(i, force), evidence.get(i)) else {
+                continue;
+            };
+            rows.push(
+                e.iter()
+                    .filter(|(r, _)| local.get(*r).is_some_and(|&l| l != usize::MAX))
+                    .map(|&(r, x)| (local[r], x))
+                    .collect(),
+            );
+            labels.push(y);
+        }
+        if labels.is_empty() {
+            continue;
+        }
+        let prior: Vec<f64> = ids
+            .iter()
+            .map(|&r| match start {
+                Start::Prior => rules.rules()[r].prior,
+                Start::Weight => rules.rules()[r].weight,
+            })
+            .collect();
+        let fixed: Vec<bool> = ids.iter().map(|&r| !rules.rules()[r].learn).collect();
+        for (k, w) in learn_weights(&rows, &labels, &prior, &fixed, l2)
+            .into_iter()
+            .enumerate()
+        {
+            rules.set_weight(ids[k], w);
+        }
+        // The model's boundary is confidence 0.5 (this module's head): the threshold stays there.
+        rules.set_threshold(force, 0.5);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

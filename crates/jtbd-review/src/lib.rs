@@ -8,6 +8,8 @@
 //!   ones change force, an added place becomes a signal when it is an interviewee's sentence).
 //! - [`agreement`]: per force, the precision of the reviewed signals, and Cohen's kappa between
 //!   the rules and each reviewer, and between two reviewers of the same signals.
+//! - [`tune`]: the rules' weights learned from the verdicts, with the agreement before and after
+//!   (`jtbd rules tune`).
 //!
 //! A signal is named by its stable id ([`jtbd_model::signal_id`]): the same while its
 //! interview, its place and its force do not change.
@@ -15,7 +17,9 @@
 pub mod agreement;
 pub mod apply;
 pub mod corrections;
+pub mod tune;
 
 pub use agreement::{Agreement, ForcePrecision, Kappa};
 pub use apply::{Applied, sentence_at};
 pub use corrections::{Correction, CorrectionError, Corrections, Verdict};
+pub use tune::{Judged, Tuned};
