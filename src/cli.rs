@@ -275,6 +275,10 @@ pub enum RulesCommand {
         /// The folder of *.toml rule files.
         dir: PathBuf,
     },
+    /// Propose rule weights learned from the team's verdicts (corrections.jsonl), with the
+    /// agreement before and after.
+    #[command(after_help = crate::tune_cmd::TUNE_HELP)]
+    Tune(crate::tune_cmd::TuneArgs),
     /// Run the examples of a folder's rules; exit 2 if any example fails.
     #[command(
         after_help = "Examples:\n  jtbd rules test my-rules/\n\nExit codes: 0 every example holds, 2 an example fails or a rule does not load."

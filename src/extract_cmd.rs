@@ -154,8 +154,9 @@ pub fn classify(args: &ClassifyArgs) -> anyhow::Result<Classified> {
 }
 
 /// Runs `jtbd rules ...`.
-pub fn rules(cmd: &RulesCommand) -> anyhow::Result<Outcome> {
+pub fn rules(cmd: &RulesCommand, style: Style, quiet: bool) -> anyhow::Result<Outcome> {
     match cmd {
+        RulesCommand::Tune(args) => crate::tune_cmd::run(args, style, quiet),
         RulesCommand::List { rules, format } => {
             let set = load_rules(rules.as_deref())?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -25,6 +25,7 @@ mod serve;
 mod serve_cmd;
 mod stories_cmd;
 mod study_cmd;
+mod tune_cmd;
 
 // The formats live in `jtbd-report`; the commands name them as if they were here.
 use jtbd_report::{
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
             // A bad line is an error once every other line is classified.
             extract_cmd::classify(args).map(|c| Outcome::of(c.bad_lines, c.with_force))
         }
-        cli::Command::Rules(cmd) => extract_cmd::rules(cmd),
+        cli::Command::Rules(cmd) => extract_cmd::rules(cmd, style, cli.quiet),
         cli::Command::Index(args) => {
             index_cmd::run(args, cli.quiet).map(|o| Outcome::of_transcripts(o.errors, o.files))
         }

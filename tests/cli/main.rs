@@ -18,3 +18,4 @@ mod serve;
 mod serve_chromium;
 mod stories;
 mod support;
+mod tune;

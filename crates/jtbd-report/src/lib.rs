@@ -19,6 +19,7 @@ pub mod emit_rules;
 pub mod emit_search;
 pub mod emit_signals;
 pub mod emit_stories;
+pub mod emit_tune;
 pub mod fast_json;
 pub mod html;
 pub mod markdown;
