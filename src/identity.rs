@@ -54,6 +54,28 @@ impl Roots {
         }
     }
 
+    /// The path an interview's id is made of (`jtbd_ingest::interview_id`): its path as
+    /// [`Roots::relative`] shows it, the same however its folder was typed and wherever the
+    /// command runs, so a verdict's signal id (`docs/review.md`) keeps naming its signal. When two
+    /// roots of the run have the same name (`a/calls` and `b/calls`), their files keep the path
+    /// as given: their ids could meet otherwise.
+    pub fn id_path(&self, path: &Path) -> String {
+        let (parts, absolute) = lexical(path);
+        let shared = self.root_of(&parts, absolute).is_some_and(|(root, key)| {
+            let name = root_name(root, key);
+            self.roots
+                .iter()
+                .filter(|(r, _, k)| root_name(r, k) == name)
+                .count()
+                > 1
+        });
+        if shared {
+            path.to_string_lossy().into_owned()
+        } else {
+            self.relative(path)
+        }
+    }
+
     /// A file's path to show where a machine's folders must not appear (a project shared with
     /// others): the name of the root it came from, then its path below that root
     /// (`/home/ana/calls/x.md` walked from `/home/ana/calls` is `calls/x.md`; from `.` inside
@@ -62,13 +84,7 @@ impl Roots {
         let (parts, absolute) = lexical(path);
         match self.root_of(&parts, absolute) {
             Some((root, key)) => {
-                // The root's own name: its last component as given, else (`.`, `..`) the last
-                // component of its canonical form.
-                let name = root
-                    .last()
-                    .filter(|n| *n != "..")
-                    .cloned()
-                    .or_else(|| key.rsplit('/').find(|c| !c.is_empty()).map(str::to_owned));
+                let name = root_name(root, key);
                 name.into_iter()
                     .chain(parts[root.len()..].iter().cloned())
                     .collect::<Vec<_>>()
@@ -88,6 +104,15 @@ impl Roots {
             .max_by_key(|(root, _, _)| root.len())
             .map(|(root, _, key)| (root.as_slice(), key.as_str()))
     }
+}
+
+/// A root's own name: its last component as given, else (`.`, `..`) the last component of its
+/// canonical form.
+fn root_name(root: &[String], key: &str) -> Option<String> {
+    root.last()
+        .filter(|n| *n != "..")
+        .cloned()
+        .or_else(|| key.rsplit('/').find(|c| !c.is_empty()).map(str::to_owned))
 }
 
 /// A path's components as strings, `.` left out, and whether it is absolute.

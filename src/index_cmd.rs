@@ -222,6 +222,8 @@ pub fn context(setup: &ReadSetup, rules: &RuleSet) -> String {
         "interviewers": setup.opts.interviewers,
         "study_hosts": setup.opts.study_hosts,
         "corrections": setup.review.as_ref().map(|r| r.digest.as_str()),
+        // Interview ids made of the path below the folder (`Roots::id_path`), not as typed.
+        "ids": "below-root",
     });
     let mut text = options.to_string().into_bytes();
     text.push(b'\n');

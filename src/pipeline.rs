@@ -70,6 +70,9 @@ pub struct ReadSetup {
     pub filter: jtbd_ingest::walk::Filter,
     /// The team's verdicts on the signals, when there are any ([`crate::corrections`]).
     pub review: Option<crate::corrections::Review>,
+    /// The roots of the walk: an interview's id is made of its path below its root
+    /// ([`crate::identity::Roots::id_path`]).
+    pub roots: crate::identity::Roots,
 }
 
 impl ReadSetup {
@@ -92,6 +95,7 @@ impl ReadSetup {
             manifests,
             quiet,
             review: crate::corrections::Review::load(args.corrections.as_deref(), &args.paths)?,
+            roots: crate::identity::Roots::new(&args.paths),
         };
         setup.opts.study_hosts = setup.study_hosts(&args.paths);
         Ok(setup)
@@ -468,8 +472,12 @@ impl<'a> FileBytes<'a> {
     /// Parses it into an interview.
     pub fn parse(self, setup: &ReadSetup) -> Result<jtbd_model::Interview, Unread> {
         let (display, walked) = (self.display, self.walked);
-        jtbd_ingest::parse_owned(self.bytes, display, &setup.opts, self.extra)
-            .map_err(|e| unread(display, walked, e))
+        let mut i = jtbd_ingest::parse_owned(self.bytes, display, &setup.opts, self.extra)
+            .map_err(|e| unread(display, walked, e))?;
+        // Named by its path below its folder, not as the folder was typed: the same interview
+        // (and so the same signal ids) from `calls/`, `./calls` or `/home/ana/calls`.
+        i.id = jtbd_ingest::interview_id(&setup.roots.id_path(std::path::Path::new(display)));
+        Ok(i)
     }
 }
 
