@@ -280,6 +280,7 @@ fn hostile_verdicts_are_refused_and_change_nothing() {
     let before = s.study();
     let id = before["signals"][0]["id"].as_str().unwrap().to_owned();
     let (start, end) = interviewer_sentence(s.dir.path(), "ciso-northwind-bank.md");
+    let meant = format!("did you mean bytes {start}..{end}?");
     let cases: Vec<(String, u16, &str)> = vec![
         (r#"{"signal": "s00000000000000ff", "verdict": "reject"}"#.into(), 404, "no signal has the id"),
         ("{not json".into(), 400, "not a JSON object"),
@@ -289,10 +290,11 @@ fn hostile_verdicts_are_refused_and_change_nothing() {
         (format!(r#"{{"signal": "{id}", "verdict": "accept", "by": "mallory"}}"#), 400, "written by the server"),
         (format!(r#"{{"signal": "{id}", "verdict": "accept", "colour": "red"}}"#), 400, "unknown field"),
         (r#"{"verdict": "add", "path": "../../etc/passwd", "byte_start": 0, "byte_end": 4, "force": "anxiety"}"#.into(), 400, "not inside the folder"),
-        (r#"{"verdict": "add", "path": "/etc/passwd", "byte_start": 0, "byte_end": 4, "force": "anxiety"}"#.into(), 400, "not inside the folder"),
+        (r#"{"verdict": "add", "path": "/etc/passwd", "byte_start": 0, "byte_end": 4, "force": "anxiety"}"#.into(), 400, "is an absolute path: give it relative to the folder"),
         (r#"{"verdict": "add", "path": "nowhere.txt", "byte_start": 0, "byte_end": 4, "force": "anxiety"}"#.into(), 404, "no transcript of the folder"),
         (format!(r#"{{"verdict": "add", "path": "ciso-northwind-bank.md", "byte_start": {start}, "byte_end": {end}, "force": "anxiety"}}"#), 422, "an interviewer's words"),
         (format!(r#"{{"verdict": "add", "path": "ciso-northwind-bank.md", "byte_start": {start}, "byte_end": {}, "force": "anxiety"}}"#, end + 3), 422, "not one sentence"),
+        (format!(r#"{{"verdict": "add", "path": "ciso-northwind-bank.md", "byte_start": {start}, "byte_end": {}, "force": "anxiety"}}"#, end + 3), 422, &meant),
     ];
     for (body, status, says) in &cases {
         let (got, answer) = s.verdict(body);
