@@ -6,7 +6,7 @@
 //! file is the only state: without it the outputs are as before.
 
 use jtbd_model::{Interview, Signal};
-use jtbd_review::{CorrectionError, Corrections};
+use jtbd_review::{CorrectionError, Corrections, Heard, Severity};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,41 +96,42 @@ impl Review {
         applied.signals
     }
 
+    /// What the pass made of the verdicts so far: which named something read, which additions
+    /// were refused (the agreement counts only the additions that applied).
+    pub fn heard(&self) -> Heard {
+        let used: Vec<bool> = self
+            .used
+            .iter()
+            .map(|u| u.load(Ordering::Relaxed))
+            .collect();
+        let refused = self
+            .problems
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut heard = Heard::new(&self.corrections);
+        heard.hear(&used, refused);
+        heard
+    }
+
     /// Reports on stderr what the pass could not use, in line order; returns how many are
     /// errors: lines that are not verdicts and additions that name no interviewee sentence. A
     /// verdict that named nothing read (the transcript changed, or the run read only some files)
     /// is a warning. `all_read`: every file was read this pass (an index run that skips
     /// unchanged files does not see their signals, so it cannot tell which verdicts name nothing).
     pub fn finish(&self, all_read: bool) -> usize {
-        let mut errors: Vec<CorrectionError> = self.corrections.errors.clone();
-        errors.extend(
-            self.problems
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .drain(..),
-        );
-        let mut warnings = Vec::new();
-        for (c, used) in self.corrections.verdicts.iter().zip(&self.used) {
-            if all_read && !used.load(Ordering::Relaxed) {
-                let problem = match c.verdict.signal() {
-                    Some(id) => format!(
-                        "no signal found has the id {id} (the transcript, the rules or the folder path changed since the verdict, or the file was not read)"
-                    ),
-                    None => "no file read has this path".to_owned(),
-                };
-                warnings.push(CorrectionError {
-                    file: self.corrections.file.clone(),
-                    line: c.line,
-                    problem,
-                });
-            }
-        }
-        let mut all: Vec<(&CorrectionError, &str)> = errors.iter().map(|e| (e, "error")).collect();
-        all.extend(warnings.iter().map(|e| (e, "warning")));
-        all.sort_by_key(|(e, _)| e.line);
-        for (e, kind) in all {
-            eprintln!("{kind}: {e}");
-        }
-        errors.len()
+        report(&self.heard().problems(&self.corrections, all_read))
     }
+}
+
+/// Prints the problems of a corrections file on stderr, one a line (`error: FILE:LINE: ...`,
+/// `warning: FILE:LINE: ...`); returns how many are errors.
+pub fn report(problems: &[jtbd_review::Problem]) -> usize {
+    for p in problems {
+        eprintln!("{p}");
+    }
+    problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count()
 }

@@ -24,16 +24,20 @@ naming signals by the `id` that `jtbd extract --format jsonl` and `jtbd analyze`
   {\"signal\": \"s0a1b2c3d4e5f6789\", \"verdict\": \"recode\", \"force\": \"frustration\"}
   {\"verdict\": \"add\", \"path\": \"calls/ciso.vtt\", \"byte_start\": 120, \"byte_end\": 188, \"force\": \"anxiety\"}
 
-It prints, per force, the share of reviewed signals the reviewers accepted (precision), and
+It prints, per force, the share of reviewed signals the reviewers accepted (precision),
 Cohen's kappa between the rules and each reviewer (`by`) and between every two reviewers over
-the signals both judged. A line that is not a verdict, or that names no signal found (the
-transcript changed), is listed and the rest still count.
+the signals both judged (marked \"too few to trust\" under 10), and how many signals the rules
+missed (additions). An addition counts only where `jtbd extract` takes it: one sentence of an
+interviewee. A line that is not a verdict, an addition extract refuses, or a verdict that names
+no signal or file found (the transcript changed) is listed as extract lists it, in line order,
+and the rest still count.
 
 Examples:
   jtbd review stats interviews/
   jtbd review stats interviews/ --corrections review/round-2.jsonl --format json
 
-Exit codes: 0 figures, 1 no verdict in the file, 2 error (no file, a line that is not a verdict).";
+Exit codes: 0 figures, 1 no verdict in the file, 2 error (no file, a line that is not a verdict,
+an addition extract refuses).";
 
 /// `jtbd review`.
 #[derive(Debug, clap::Subcommand)]
@@ -86,11 +90,10 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
             None => "give a folder, or the verdicts with --corrections FILE".to_owned(),
         }
     })?;
-    let (corrections, file) = (&review.corrections, &review.corrections.file);
-    for e in &corrections.errors {
-        eprintln!("error: {e}");
-    }
-    // The rules' force of every interviewee signal, by id.
+    let corrections = &review.corrections;
+    // The rules' force of every interviewee signal, by id; the verdicts applied as `extract`
+    // applies them, so an addition counts only where it is one (one sentence of an interviewee
+    // of a file read) and one refused is the same error.
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut found: HashMap<String, Force> = HashMap::new();
@@ -104,6 +107,7 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
                 let signals = jtbd_extract::signals(&i, &rules, SpeakerFilter::Interviewee);
                 let ids: Vec<(String, Force)> =
                     signals.iter().map(|s| (i.signal_id(s), s.force)).collect();
+                pipeline::corrected(&i, item, &setup, signals);
                 Done::Read {
                     made: ids,
                     named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
@@ -119,20 +123,17 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
             Ok(())
         },
     )?;
-    let agreement = Agreement::compute(corrections, &|id| found.get(id).copied());
+    let heard = review.heard();
+    let agreement = Agreement::compute(corrections, &|id| found.get(id).copied(), &heard);
+    let problems = heard.problems(corrections, true);
     let format = match args.format {
         StatsFormat::Human => ReviewFormat::Human(style),
         StatsFormat::Json => ReviewFormat::Json,
     };
     let mut out = std::io::stdout().lock();
-    out.write_all(&render(format, corrections, &agreement))?;
+    out.write_all(&render(format, corrections, &agreement, &problems))?;
     out.flush()?;
-    for line in &agreement.unmatched {
-        eprintln!(
-            "warning: {}:{line}: no signal found has this id (the transcript, the rules or the folder path changed since the verdict)",
-            file.display()
-        );
-    }
-    let failed = corrections.errors.len() + notes.errors();
+    // What the file holds that the pass could not use, as every command names it.
+    let failed = crate::corrections::report(&problems) + notes.errors();
     Ok(Outcome::of(failed, corrections.verdicts.len()))
 }

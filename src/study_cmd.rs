@@ -261,7 +261,8 @@ pub fn read_all(
     // The figures of `jtbd review stats`, from the same verdicts over the same signals.
     g.review = setup.review.as_ref().map(|r| {
         let c = &r.corrections;
-        let agreement = jtbd_review::Agreement::compute(c, &|id| rules_said.get(id).copied());
+        let agreement =
+            jtbd_review::Agreement::compute(c, &|id| rules_said.get(id).copied(), &r.heard());
         // The file's name only: the reports for people never carry the machine's folders.
         let shown = c.file.file_name().map_or_else(
             || c.file.display().to_string(),

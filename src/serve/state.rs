@@ -7,7 +7,7 @@ use crate::pipeline::{self, Done, Notes, ReadSetup, progress_bar_for};
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::{Force, Interview, Signal};
-use jtbd_review::{Agreement, Corrections};
+use jtbd_review::{Agreement, Corrections, Heard, Problem};
 use jtbd_stories::{Codebook, Findings, Knowledge, Record};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -40,6 +40,9 @@ pub struct Study {
     pub paths: Vec<String>,
     pub findings: Findings,
     pub agreement: Agreement,
+    /// What the file holds that the study could not use, in line order (as `extract` names
+    /// it); printed on stderr when it changes.
+    pub problems: Vec<Problem>,
     /// Every signal as the page lists it (recoded and added ones under their new id).
     pub shown: Vec<jtbd_report::serve_page::Shown>,
     /// Their ids.
@@ -135,7 +138,8 @@ impl Study {
             records: Vec::new(),
             paths: loaded.iter().map(|l| l.rel.clone()).collect(),
             findings: Findings::default(),
-            agreement: Agreement::compute(&Corrections::default(), &|_| None),
+            agreement: Agreement::compute(&Corrections::default(), &|_| None, &Heard::default()),
+            problems: Vec::new(),
             shown: Vec::new(),
             shown_ids: HashSet::new(),
             indexed: vec![Vec::new(); loaded.len()],
@@ -147,9 +151,6 @@ impl Study {
             seen: None,
         };
         study.derive()?;
-        for e in &study.corrections.errors {
-            eprintln!("error: {e}");
-        }
         Ok(study)
     }
 
@@ -181,7 +182,7 @@ impl Study {
         };
         self.corrections = Corrections::parse(&self.file, &text);
         let (corrections, knowledge) = (&self.corrections, &self.knowledge);
-        let made: Vec<(Vec<Signal>, Record)> = self
+        let made: Vec<(Vec<Signal>, Record, Vec<bool>, _)> = self
             .loaded
             .par_iter()
             .map(|l| {
@@ -189,10 +190,29 @@ impl Study {
                 let applied =
                     corrections.apply(&l.interview, Path::new(&l.rel), l.found.clone(), &mut used);
                 let record = Record::new(&l.interview, &applied.signals, knowledge);
-                (applied.signals, record)
+                (applied.signals, record, used, applied.problems)
             })
             .collect();
-        (self.signals, self.records) = made.into_iter().unzip();
+        let mut heard = Heard::new(corrections);
+        (self.signals, self.records) = made
+            .into_iter()
+            .map(|(signals, record, used, refused)| {
+                heard.hear(&used, refused);
+                (signals, record)
+            })
+            .unzip();
+        // The whole folder was read: a verdict that named nothing names nothing here.
+        let problems = heard.problems(&self.corrections, true);
+        if problems != self.problems {
+            crate::corrections::report(&problems);
+            if problems.is_empty() {
+                eprintln!(
+                    "{}: every line is a verdict in use again",
+                    self.file.display()
+                );
+            }
+        }
+        self.problems = problems;
         self.findings = jtbd_stories::find(
             &self.records,
             &self.knowledge,
@@ -200,7 +220,8 @@ impl Study {
             self.min_interviewees,
         );
         let rules_said = &self.rules_said;
-        self.agreement = Agreement::compute(&self.corrections, &|id| rules_said.get(id).copied());
+        self.agreement =
+            Agreement::compute(&self.corrections, &|id| rules_said.get(id).copied(), &heard);
         self.shown = self
             .loaded
             .iter()
@@ -271,6 +292,7 @@ impl Study {
             signals: &self.shown,
             corrections: &self.corrections,
             agreement: &self.agreement,
+            problems: &self.problems,
         }
     }
 }

@@ -80,9 +80,26 @@ fn two_reviewers_are_compared_with_the_rules_and_each_other() {
     assert!(errors.is_empty(), "{json}\n{errors:#?}");
     assert_eq!(json["verdicts"], 8);
     assert_eq!(json["unmatched"], serde_json::json!([8]));
+    // Named with its id, as `jtbd extract` names it.
     assert!(
-        stderr.contains(":8: no signal found has this id"),
+        stderr.contains(":8: no signal found has the id s00000000000000ff ("),
         "{stderr}"
+    );
+    // Four signals judged by dana, three shared with kim: too few to trust, and said so.
+    let human = jtbd()
+        .args(["review", "stats", "corpora/", "--quiet", "--corrections"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("0 signals the rules missed (additions)"),
+        "{human}"
+    );
+    assert_eq!(
+        human.matches("(n < 10: too few to trust)").count(),
+        3,
+        "rules vs dana, rules vs kim, dana vs kim: {human}"
     );
     // Each signal's last verdict: s1 accepted, s2, s3 rejected, s4 recoded.
     let precision = json["precision"].as_array().unwrap();
@@ -141,6 +158,132 @@ fn a_bad_line_is_named_and_the_run_is_an_error() {
         stderr.contains("missing.jsonl: cannot read the verdicts"),
         "{stderr}"
     );
+}
+
+/// The problems of a file as a command prints them on stderr: `error: ...` and `warning: ...`
+/// lines, in the order printed.
+fn problem_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("error: ") || l.starts_with("warning: "))
+        .collect()
+}
+
+/// An addition `extract` refuses (an interviewer's words) is the same error for `review stats`
+/// (exit 2) and no judgement in its figures; one that applies is a signal the rules missed.
+/// Every problem is named as `extract` names it, in line order.
+#[test]
+fn review_stats_counts_only_the_additions_extract_takes() {
+    let corpora = std::path::Path::new("corpora");
+    let (_, msgs, _) = extract_in(corpora);
+    let signals = of_type(&msgs, "signal");
+    let file = "ciso-northwind-bank.md";
+    let (qs, qe) = crate::serve::interviewer_sentence(corpora, file);
+    let (start, end) = unsignalled_sentence(corpora, file, &signals);
+    let add = |start: u64, end: u64, path: &str| {
+        format!(
+            r#"{{"verdict": "add", "path": "{path}", "byte_start": {start}, "byte_end": {end}, "force": "anxiety", "by": "dana"}}"#
+        )
+    };
+    let lines = [
+        format!(
+            r#"{{"signal": "{}", "verdict": "accept", "by": "dana"}}"#,
+            signals[0]["id"].as_str().unwrap()
+        ),
+        add(qs, qe, file),
+        add(start, end, file),
+        r#"{"signal": "s00000000000000fe", "verdict": "reject", "by": "dana"}"#.to_owned(),
+        add(1, 9, "nowhere.txt"),
+        add(start, end, &format!("./{file}")).replace("dana", "kim"),
+        "{broken".to_owned(),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let corrections = dir.path().join("corrections.jsonl");
+    std::fs::write(&corrections, lines.join("\n")).unwrap();
+    let (code, json, stderr) = stats(&corrections);
+    assert_eq!(code, 2, "the refused addition is an error: {stderr}");
+    let v = schema_validator("review-stats.schema.json");
+    let errors: Vec<String> = v.iter_errors(&json).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{json}\n{errors:#?}");
+    // Dana's acceptance and her addition that applies; not the interviewer's words.
+    let dana = json["rules_vs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["b"] == "dana")
+        .cloned()
+        .unwrap();
+    assert_eq!(dana["items"], 2, "{json}");
+    assert_eq!(json["additions"], 1, "two reviewers, one place: {json}");
+    let lines: Vec<&Value> = json["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["line"])
+        .collect();
+    assert_eq!(lines, [2, 7], "{json}");
+    // The same lines, the same words, the same order as `extract` over the same folder.
+    let shown = corrections.display().to_string();
+    let problems = problem_lines(&stderr);
+    assert_eq!(
+        problems
+            .iter()
+            .map(|l| l.split(':').next().unwrap())
+            .collect::<Vec<_>>(),
+        ["error", "warning", "warning", "error"],
+        "in line order: {stderr}"
+    );
+    assert_eq!(
+        problems[3],
+        format!("error: {shown}:7: not a verdict: key must be a string (column 2 of the line)")
+    );
+    assert!(
+        problems[0].starts_with(&format!(
+            "error: {shown}:2: {file}: bytes {qs}..{qe} are an interviewer's words"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        problems[1].starts_with(&format!(
+            "warning: {shown}:4: no signal found has the id s00000000000000fe ("
+        )),
+        "{stderr}"
+    );
+    assert!(
+        problems[2].starts_with(&format!(
+            "warning: {shown}:5: no file read has the path nowhere.txt"
+        )),
+        "{stderr}"
+    );
+    let extract = jtbd()
+        .args([
+            "extract",
+            "corpora/",
+            "--format",
+            "jsonl",
+            "--quiet",
+            "--corrections",
+        ])
+        .arg(&corrections)
+        .output()
+        .unwrap();
+    assert_eq!(extract.status.code(), Some(2));
+    assert_eq!(
+        problem_lines(&String::from_utf8_lossy(&extract.stderr)),
+        problems
+    );
+    // The human view says how many signals the rules missed.
+    let human = jtbd()
+        .args(["review", "stats", "corpora/", "--quiet", "--corrections"])
+        .arg(&corrections)
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        human.contains("1 signal the rules missed (additions)"),
+        "{human}"
+    );
+    assert!(human.contains("2 lines in error"), "{human}");
 }
 
 /// `jtbd analyze` with a corrections file shows the figures of `jtbd review stats` in
@@ -641,4 +784,51 @@ fn bad_verdict_lines_are_not_counted_as_files() {
     assert_eq!(stories.status.code(), Some(2));
     let summary = of_type(&messages(&stories.stdout), "summary")[0].clone();
     assert_eq!(summary["errors"], 0, "{summary}");
+}
+
+/// A signal's id does not depend on how its folder is typed or where the command runs: a
+/// verdict written from one keeps naming its signal from the others.
+#[test]
+fn signal_ids_are_the_same_however_the_folder_is_typed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("corpora");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir("corpora").unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.join(p.file_name().unwrap())).unwrap();
+    }
+    let ids = |cwd: &std::path::Path, folder: &std::path::Path| -> Vec<String> {
+        let out = jtbd()
+            .current_dir(cwd)
+            .arg("extract")
+            .arg(folder)
+            .args(["--format", "jsonl", "--quiet"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        of_type(&messages(&out.stdout), "signal")
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let absolute = ids(tmp.path(), &dir);
+    assert!(absolute.len() > 20);
+    assert_eq!(ids(tmp.path(), std::path::Path::new("corpora")), absolute);
+    assert_eq!(
+        ids(tmp.path(), std::path::Path::new("./corpora/")),
+        absolute
+    );
+    assert_eq!(ids(&dir, std::path::Path::new(".")), absolute);
+    // A rejection written with the absolute path's ids applies from inside the folder.
+    std::fs::write(
+        dir.join("corrections.jsonl"),
+        format!(
+            "{{\"signal\": \"{}\", \"verdict\": \"reject\"}}\n",
+            absolute[0]
+        ),
+    )
+    .unwrap();
+    let after = ids(&dir, std::path::Path::new("."));
+    assert_eq!(after.len(), absolute.len() - 1);
+    assert!(!after.contains(&absolute[0]));
 }

@@ -14,6 +14,10 @@ pub struct Served {
     child: Child,
     pub port: u16,
     pub dir: tempfile::TempDir,
+    /// What it printed on stderr before its address.
+    pub before: String,
+    /// Its stderr lines after that.
+    stderr: std::sync::mpsc::Receiver<String>,
 }
 
 impl Drop for Served {
@@ -73,7 +77,22 @@ impl Served {
                 }
             }
         };
-        Served { child, port, dir }
+        Served {
+            child,
+            port,
+            dir,
+            before: seen,
+            stderr: rx,
+        }
+    }
+
+    /// The stderr lines printed since the last call (waiting a moment for the last ones).
+    pub fn stderr_since(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        while let Ok(line) = self.stderr.recv_timeout(Duration::from_millis(500)) {
+            lines.push(line);
+        }
+        lines
     }
 
     pub fn url(&self) -> String {
@@ -162,7 +181,7 @@ fn escaped(s: &str) -> String {
 }
 
 /// The byte range of the first interviewer's sentence of `file` in `dir`.
-fn interviewer_sentence(dir: &Path, file: &str) -> (u64, u64) {
+pub fn interviewer_sentence(dir: &Path, file: &str) -> (u64, u64) {
     let out = jtbd()
         .arg("ingest")
         .arg(dir.join(file))
@@ -280,6 +299,7 @@ fn hostile_verdicts_are_refused_and_change_nothing() {
     let before = s.study();
     let id = before["signals"][0]["id"].as_str().unwrap().to_owned();
     let (start, end) = interviewer_sentence(s.dir.path(), "ciso-northwind-bank.md");
+    let meant = format!("did you mean bytes {start}..{end}?");
     let cases: Vec<(String, u16, &str)> = vec![
         (r#"{"signal": "s00000000000000ff", "verdict": "reject"}"#.into(), 404, "no signal has the id"),
         ("{not json".into(), 400, "not a JSON object"),
@@ -289,10 +309,11 @@ fn hostile_verdicts_are_refused_and_change_nothing() {
         (format!(r#"{{"signal": "{id}", "verdict": "accept", "by": "mallory"}}"#), 400, "written by the server"),
         (format!(r#"{{"signal": "{id}", "verdict": "accept", "colour": "red"}}"#), 400, "unknown field"),
         (r#"{"verdict": "add", "path": "../../etc/passwd", "byte_start": 0, "byte_end": 4, "force": "anxiety"}"#.into(), 400, "not inside the folder"),
-        (r#"{"verdict": "add", "path": "/etc/passwd", "byte_start": 0, "byte_end": 4, "force": "anxiety"}"#.into(), 400, "not inside the folder"),
+        (r#"{"verdict": "add", "path": "/etc/passwd", "byte_start": 0, "byte_end": 4, "force": "anxiety"}"#.into(), 400, "is an absolute path: give it relative to the folder"),
         (r#"{"verdict": "add", "path": "nowhere.txt", "byte_start": 0, "byte_end": 4, "force": "anxiety"}"#.into(), 404, "no transcript of the folder"),
         (format!(r#"{{"verdict": "add", "path": "ciso-northwind-bank.md", "byte_start": {start}, "byte_end": {end}, "force": "anxiety"}}"#), 422, "an interviewer's words"),
         (format!(r#"{{"verdict": "add", "path": "ciso-northwind-bank.md", "byte_start": {start}, "byte_end": {}, "force": "anxiety"}}"#, end + 3), 422, "not one sentence"),
+        (format!(r#"{{"verdict": "add", "path": "ciso-northwind-bank.md", "byte_start": {start}, "byte_end": {}, "force": "anxiety"}}"#, end + 3), 422, &meant),
     ];
     for (body, status, says) in &cases {
         let (got, answer) = s.verdict(body);
@@ -486,4 +507,96 @@ Dana: Honestly, I'm scared of the <img src=x onerror=alert(1)> vendor audit.\n";
         hits.contains("&lt;img src=x <mark>onerror</mark>=alert(1)&gt;"),
         "{hits}"
     );
+}
+
+/// A verdict file with a bad line and an id that names nothing: serve says so on stderr at start
+/// (as `jtbd extract` does), shows a notice on the page and in `/api/study`, and says it again
+/// when the file changes, never on every request.
+#[test]
+fn problems_of_the_verdict_file_are_said_on_stderr_on_the_page_and_in_json() {
+    let s = Served::start_with(&[(
+        "corrections.jsonl",
+        "{broken\n{\"signal\": \"s00000000000000ff\", \"verdict\": \"reject\"}\n",
+    )]);
+    let file = s.corrections().display().to_string();
+    let error = format!("{file}:1: not a verdict: key must be a string (column 2 of the line)");
+    let warning = format!("{file}:2: no signal found has the id s00000000000000ff (");
+    assert!(
+        s.before.contains(&format!("error: {error}\n")),
+        "{}",
+        s.before
+    );
+    assert!(
+        s.before.contains(&format!("warning: {warning}")),
+        "{}",
+        s.before
+    );
+    // The same lines `jtbd extract` prints for the folder.
+    let extract = jtbd()
+        .arg("extract")
+        .arg(s.dir.path())
+        .args(["--format", "jsonl", "--quiet"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&extract.stderr);
+    for line in said
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("warning"))
+    {
+        assert!(
+            s.before.contains(line),
+            "{line} not said by serve: {}",
+            s.before
+        );
+    }
+    let study = s.study();
+    let problems = study["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2, "{study}");
+    assert_eq!(
+        (&problems[0]["line"], &problems[0]["kind"]),
+        (&Value::from(1), &Value::from("error"))
+    );
+    assert_eq!(
+        problems[0]["message"],
+        "not a verdict: key must be a string (column 2 of the line)"
+    );
+    assert_eq!(
+        (&problems[1]["line"], &problems[1]["kind"]),
+        (&Value::from(2), &Value::from("warning"))
+    );
+    let (_, page) = s.get("/");
+    assert!(page.contains("id=\"problems\""), "no notice on the page");
+    assert!(page.contains(&escaped(&error)), "{error} not on the page");
+    // Requests read nothing new: nothing said again.
+    let (_, fragment) = s.get("/fragment/study");
+    assert!(fragment.contains(&escaped(&error)));
+    s.study();
+    assert_eq!(s.stderr_since(), Vec::<String>::new());
+    // The file edited: read again at the next request, its problems said once.
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(s.corrections())
+        .unwrap();
+    f.write_all(b"{\"verdict\": \"add\", \"path\": \"nowhere.txt\", \"byte_start\": 1, \"byte_end\": 5, \"force\": \"anxiety\"}\n")
+        .unwrap();
+    drop(f);
+    assert_eq!(s.study()["problems"].as_array().unwrap().len(), 3);
+    s.get("/");
+    let again = s.stderr_since();
+    assert_eq!(
+        again
+            .iter()
+            .filter(|l| l.contains(&format!("{file}:3: no file read has the path nowhere.txt")))
+            .count(),
+        1,
+        "{again:#?}"
+    );
+    assert!(
+        again[0].starts_with(&format!("error: {error}")),
+        "{again:#?}"
+    );
+    // Fixed: the notice leaves the page.
+    std::fs::remove_file(s.corrections()).unwrap();
+    assert_eq!(s.study()["problems"], serde_json::json!([]));
+    assert!(!s.get("/").1.contains("id=\"problems\""));
 }

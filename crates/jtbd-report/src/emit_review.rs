@@ -3,7 +3,7 @@
 //! come from [`jtbd_review::Agreement`].
 
 use crate::style::Style;
-use jtbd_review::{Agreement, Corrections, Kappa};
+use jtbd_review::{Agreement, Corrections, Kappa, MIN_ITEMS, Problem, Severity};
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -22,10 +22,13 @@ struct WireStats<'a> {
     command: &'static str,
     corrections: String,
     verdicts: usize,
-    /// Lines that are not verdicts: `{line, problem}`.
+    /// Lines the run cannot use (not verdicts, additions that are not one sentence of an
+    /// interviewee): `{line, problem}`.
     errors: Vec<WireLine<'a>>,
     /// Lines whose signal id names no signal the rules found.
     unmatched: &'a [usize],
+    /// Signals the rules missed: the places of the additions that applied, each once.
+    additions: usize,
     precision: Vec<WirePrecision>,
     rules_vs: Vec<WireKappa<'a>>,
     between: Vec<WireKappa<'a>>,
@@ -66,8 +69,15 @@ fn kappas(k: &[Kappa]) -> Vec<WireKappa<'_>> {
         .collect()
 }
 
-/// Renders the agreement of `corrections` in `format`.
-pub fn render(format: ReviewFormat, corrections: &Corrections, a: &Agreement) -> Vec<u8> {
+/// Renders the agreement of `corrections` in `format`; `problems`: what the pass could not use
+/// of the file ([`jtbd_review::Heard::problems`]), whose errors the JSON lists.
+pub fn render(
+    format: ReviewFormat,
+    corrections: &Corrections,
+    a: &Agreement,
+    problems: &[Problem],
+) -> Vec<u8> {
+    let errors = || problems.iter().filter(|p| p.severity == Severity::Error);
     match format {
         ReviewFormat::Json => {
             let w = WireStats {
@@ -77,15 +87,14 @@ pub fn render(format: ReviewFormat, corrections: &Corrections, a: &Agreement) ->
                 command: "review stats",
                 corrections: corrections.file.display().to_string(),
                 verdicts: corrections.verdicts.len(),
-                errors: corrections
-                    .errors
-                    .iter()
-                    .map(|e| WireLine {
-                        line: e.line,
-                        problem: &e.problem,
+                errors: errors()
+                    .map(|p| WireLine {
+                        line: p.error.line,
+                        problem: &p.error.problem,
                     })
                     .collect(),
                 unmatched: &a.unmatched,
+                additions: a.additions,
                 precision: a
                     .precision
                     .iter()
@@ -104,11 +113,11 @@ pub fn render(format: ReviewFormat, corrections: &Corrections, a: &Agreement) ->
             out.push(b'\n');
             out
         }
-        ReviewFormat::Human(st) => human(st, corrections, a).into_bytes(),
+        ReviewFormat::Human(st) => human(st, corrections, a, errors().count()).into_bytes(),
     }
 }
 
-fn human(st: Style, c: &Corrections, a: &Agreement) -> String {
+fn human(st: Style, c: &Corrections, a: &Agreement, errors: usize) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -116,15 +125,21 @@ fn human(st: Style, c: &Corrections, a: &Agreement) -> String {
         st.bold(&c.file.display().to_string()),
         c.verdicts.len(),
         if c.verdicts.len() == 1 { "" } else { "s" },
-        match c.errors.len() {
+        match errors {
             0 => String::new(),
-            1 => ", 1 line not a verdict".to_owned(),
-            n => format!(", {n} lines not verdicts"),
+            1 => ", 1 line in error".to_owned(),
+            n => format!(", {n} lines in error"),
         },
         match a.unmatched.len() {
             0 => String::new(),
             n => format!(", {n} naming no signal found"),
         }
+    );
+    let _ = writeln!(
+        o,
+        "{} signal{} the rules missed (additions)",
+        a.additions,
+        if a.additions == 1 { "" } else { "s" }
     );
     let _ = writeln!(o, "\n{}", st.bold("Precision of the reviewed signals"));
     for (f, p) in a.precision.iter() {
@@ -159,10 +174,15 @@ fn human(st: Style, c: &Corrections, a: &Agreement) -> String {
             let kappa = kappa_text(k.kappa);
             let _ = writeln!(
                 o,
-                "  {:<28} {:>5} signals  agree {:.2}  kappa {kappa}",
+                "  {:<28} {:>5} signals  agree {:.2}  kappa {kappa}{}",
                 format!("{} vs {}", k.a, k.b),
                 k.items,
-                k.observed
+                k.observed,
+                if k.too_few() {
+                    format!("  (n < {MIN_ITEMS}: too few to trust)")
+                } else {
+                    String::new()
+                }
             );
         }
     }

@@ -7,7 +7,7 @@
 use crate::escape;
 use jtbd_index::Results;
 use jtbd_model::{Force, Interview, Role};
-use jtbd_review::{Agreement, Corrections, Verdict};
+use jtbd_review::{Agreement, Corrections, Problem, Severity, Verdict};
 use jtbd_stories::{Findings, Quote, Record, Said, SignalRef};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -34,6 +34,8 @@ pub struct Served<'a> {
     pub signals: &'a [Shown],
     pub corrections: &'a Corrections,
     pub agreement: &'a Agreement,
+    /// What the corrections file holds that could not be used, in line order.
+    pub problems: &'a [Problem],
 }
 
 /// One signal as the page lists it.
@@ -123,6 +125,7 @@ pub fn study(v: &Served<'_>) -> String {
         v.findings.unthemed,
         v.corrections.verdicts.len()
     );
+    problems(&mut s, v.problems);
     if !v.corrections.verdicts.is_empty() {
         s.push_str("<details><summary>Agreement so far</summary>");
         s.push_str(&crate::emit_review::html(v.agreement));
@@ -191,6 +194,37 @@ pub fn study(v: &Served<'_>) -> String {
         s.push_str("</ul></section>");
     }
     s
+}
+
+/// The notice of what the corrections file holds that could not be used: each problem as
+/// `FILE:LINE: problem`, as `jtbd extract` prints it; nothing when there is none.
+fn problems(s: &mut String, problems: &[Problem]) {
+    if problems.is_empty() {
+        return;
+    }
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let _ = write!(
+        s,
+        "<div class=\"problems\" id=\"problems\" role=\"alert\"><p><strong>The corrections file \
+         has {} problem{}</strong>: these lines count nowhere ({errors} error{}, on which \
+         <code>jtbd extract</code> and <code>jtbd analyze</code> exit 2; a warning names nothing \
+         read):</p><ul>",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        if errors == 1 { "" } else { "s" },
+    );
+    for p in problems {
+        let _ = write!(
+            s,
+            "<li class=\"{kind}\"><span class=\"kind\">{kind}</span> <code>{}</code></li>",
+            escape(&p.error.to_string()),
+            kind = p.severity.as_str()
+        );
+    }
+    s.push_str("</ul></div>");
 }
 
 /// The quote of a theme's signal; its id joins `themed`.
@@ -380,7 +414,7 @@ mod tests {
     fn the_page_has_no_placeholder_left_and_loads_nothing() {
         let (records, findings) = (Vec::new(), Findings::default());
         let corrections = Corrections::default();
-        let agreement = Agreement::compute(&corrections, &|_| None);
+        let agreement = Agreement::compute(&corrections, &|_| None, &Default::default());
         let v = Served {
             folder: "<study> {{study}}",
             corrections_file: "c.jsonl",
@@ -390,8 +424,13 @@ mod tests {
             signals: &[],
             corrections: &corrections,
             agreement: &agreement,
+            problems: &[],
         };
         let p = page(&v);
+        assert!(
+            !p.contains("id=\"problems\""),
+            "no notice without a problem"
+        );
         assert_eq!(p.matches("{{").count(), 2, "only the folder's name: {p}");
         assert!(p.contains("<h1>&lt;study&gt; {{study}}</h1>"), "{p}");
         assert_eq!(p.matches("id=\"counts\"").count(), 1);

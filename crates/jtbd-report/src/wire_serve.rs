@@ -15,9 +15,19 @@ struct WireStudy<'a> {
     folder: &'a str,
     corrections: &'a str,
     verdicts: usize,
+    /// What the corrections file holds that could not be used, in line order.
+    problems: Vec<WireProblem<'a>>,
     themes: Vec<WireTheme<'a>>,
     /// Every interviewee signal after the verdicts, by interview in walk order.
     signals: Vec<WireSignal<'a>>,
+}
+
+#[derive(Serialize)]
+struct WireProblem<'a> {
+    line: usize,
+    message: &'a str,
+    /// `error` or `warning`.
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -109,6 +119,15 @@ pub fn study(v: &Served<'_>) -> Vec<u8> {
         folder: v.folder,
         corrections: v.corrections_file,
         verdicts: v.corrections.verdicts.len(),
+        problems: v
+            .problems
+            .iter()
+            .map(|p| WireProblem {
+                line: p.error.line,
+                message: &p.error.problem,
+                kind: p.severity.as_str(),
+            })
+            .collect(),
         themes,
         signals,
     };

@@ -4,9 +4,13 @@
 //!
 //! Each judgement is a label over the forces and "no force": the rules label a signal with its
 //! force (and a reviewer's addition with "no force": they missed it); a reviewer labels it with
-//! the force they accept, recode to or add, or "no force" when they reject it.
+//! the force they accept, recode to or add, or "no force" when they reject it. An addition
+//! counts only where it applied (one sentence of an interviewee in a file read: the signal
+//! `extract` adds), as the pass over the folder found ([`Heard`]); one refused is an error of
+//! the file, never a label.
 
 use crate::corrections::{Corrections, Verdict};
+use crate::heard::Heard;
 use jtbd_model::{Force, PerForce};
 use std::collections::BTreeMap;
 
@@ -29,6 +33,10 @@ impl ForcePrecision {
     }
 }
 
+/// Below this many items in common, a kappa is too few to trust: one judgement more or less
+/// moves it a lot.
+pub const MIN_ITEMS: usize = 10;
+
 /// Agreement between two judges over the items both judged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Kappa {
@@ -43,6 +51,13 @@ pub struct Kappa {
     pub kappa: Option<f64>,
 }
 
+impl Kappa {
+    /// Computed over fewer than [`MIN_ITEMS`] items: shown, but not to be trusted.
+    pub fn too_few(&self) -> bool {
+        self.items < MIN_ITEMS
+    }
+}
+
 /// Every figure of a corrections file against the signals it names.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement {
@@ -53,6 +68,8 @@ pub struct Agreement {
     pub between: Vec<Kappa>,
     /// Lines whose signal id names no signal found (the transcript changed, or a typo).
     pub unmatched: Vec<usize>,
+    /// Signals the rules missed: the places additions that applied name, each once.
+    pub additions: usize,
 }
 
 /// A label: a force's index, or `NONE`.
@@ -65,25 +82,32 @@ fn label(force: Option<Force>) -> Label {
 
 impl Agreement {
     /// The figures of `corrections`; `found` gives the rules' force of a signal id, `None` for an
-    /// id no signal has.
-    pub fn compute(corrections: &Corrections, found: &dyn Fn(&str) -> Option<Force>) -> Agreement {
+    /// id no signal has; `heard` which additions applied in the pass that found them.
+    pub fn compute(
+        corrections: &Corrections,
+        found: &dyn Fn(&str) -> Option<Force>,
+        heard: &Heard,
+    ) -> Agreement {
+        let applied = heard.applied_additions(corrections);
         // Each reviewer's last label of each item, and the rules' label of it.
         let mut by_reviewer: BTreeMap<&str, BTreeMap<String, Label>> = BTreeMap::new();
         let mut rules: BTreeMap<String, Label> = BTreeMap::new();
         let mut unmatched = Vec::new();
-        for c in &corrections.verdicts {
+        let mut added = std::collections::BTreeSet::new();
+        for (k, c) in corrections.verdicts.iter().enumerate() {
             let who = c.by.as_deref().unwrap_or(ANONYMOUS);
             let (item, rules_label, theirs) = match &c.verdict {
+                Verdict::Add { .. } if !applied.get(k).copied().unwrap_or(false) => continue,
                 Verdict::Add {
                     path,
                     byte_start,
                     byte_end,
                     force,
-                } => (
-                    format!("{}:{byte_start}-{byte_end}", path.display()),
-                    NONE,
-                    Some(*force),
-                ),
+                } => {
+                    let item = format!("{}:{byte_start}-{byte_end}", path.display());
+                    added.insert(item.clone());
+                    (item, NONE, Some(*force))
+                }
                 v => {
                     let id = v.signal().unwrap_or_default();
                     let Some(f) = found(id) else {
@@ -134,6 +158,7 @@ impl Agreement {
             rules_vs,
             between,
             unmatched,
+            additions: added.len(),
         }
     }
 }
@@ -185,11 +210,14 @@ mod tests {
         }
     }
 
+    /// The figures of `lines`, every addition applied (as to a file read).
     fn agreement(lines: &[&str]) -> Agreement {
         let text = lines.join("\n");
         let c = Corrections::parse(Path::new("c.jsonl"), &text);
         assert!(c.errors.is_empty(), "{:?}", c.errors);
-        Agreement::compute(&c, &found)
+        let mut heard = Heard::new(&c);
+        heard.hear(&vec![true; c.verdicts.len()], Vec::new());
+        Agreement::compute(&c, &found, &heard)
     }
 
     #[test]
@@ -258,6 +286,33 @@ mod tests {
         assert_eq!((k.items, k.observed), (2, 0.5));
         // Kappa over the two labels: rules (anxiety, none), kim (anxiety, anxiety): pe = 0.5.
         assert_eq!(k.kappa, Some(0.0));
+        assert_eq!(a.additions, 1);
+        assert!(k.too_few());
+    }
+
+    /// An addition the pass refused (an interviewer's words, not one sentence) or whose file
+    /// was not read is no judgement: the figures are those without it.
+    #[test]
+    fn an_addition_that_did_not_apply_is_not_counted() {
+        let text = concat!(
+            "{\"signal\": \"a1\", \"verdict\": \"accept\", \"by\": \"kim\"}\n",
+            "{\"verdict\": \"add\", \"path\": \"x.txt\", \"byte_start\": 1, \"byte_end\": 9, \"force\": \"anxiety\", \"by\": \"kim\"}\n",
+            "{\"verdict\": \"add\", \"path\": \"gone.txt\", \"byte_start\": 1, \"byte_end\": 9, \"force\": \"anxiety\", \"by\": \"kim\"}\n",
+        );
+        let c = Corrections::parse(Path::new("c.jsonl"), text);
+        let mut heard = Heard::new(&c);
+        heard.hear(
+            &[true, true, false],
+            vec![crate::CorrectionError {
+                file: c.file.clone(),
+                line: 2,
+                problem: "x.txt: an interviewer's words".into(),
+            }],
+        );
+        let a = Agreement::compute(&c, &found, &heard);
+        let k = &a.rules_vs[0];
+        assert_eq!((k.items, k.observed, k.kappa), (1, 1.0, None));
+        assert_eq!(a.additions, 0);
     }
 
     #[test]

@@ -142,8 +142,12 @@ impl Corrections {
 /// The interviewee's sentence at exactly `start..end` of the file: (turn, sentence); else why
 /// not (an interviewer's words, not one sentence: the nearest is named). The one check an
 /// addition passes, whether read from the file or offered by `jtbd serve` before it is written.
+///
+/// The nearest sentence is the one whose start is nearest (then whose end): a range that starts
+/// at a sentence and runs past it most likely meant that sentence.
 pub fn sentence_at(i: &Interview, start: usize, end: usize) -> Result<(usize, usize), String> {
-    let mut nearest: Option<(usize, usize, usize)> = None;
+    // (distance of the starts, of the ends), the sentence's bytes and line.
+    let mut nearest: Option<((usize, usize), usize, usize, usize)> = None;
     for (ti, t) in i.turns.iter().enumerate() {
         for (si, s) in t.sentences.iter().enumerate() {
             let (a, b) = (i.file_offset(s.byte_start), i.file_offset(s.byte_end));
@@ -158,15 +162,18 @@ pub fn sentence_at(i: &Interview, start: usize, end: usize) -> Result<(usize, us
                     Ok((ti, si))
                 };
             }
-            let d = a.abs_diff(start) + b.abs_diff(end);
-            if nearest.is_none_or(|(best, _, _)| d < best) {
-                nearest = Some((d, a, b));
+            let d = (a.abs_diff(start), b.abs_diff(end));
+            if nearest.is_none_or(|(best, ..)| d < best) {
+                nearest = Some((d, a, b, s.line));
             }
         }
     }
     Err(match nearest {
-        Some((_, a, b)) => format!(
-            "bytes {start}..{end} are not one sentence (the nearest sentence is bytes {a}..{b})"
+        Some((_, a, b, line)) if a == start && end > b => format!(
+            "bytes {start}..{end} are not one sentence: they run past the end of the sentence at bytes {a}..{b} (line {line}), which starts there; did you mean bytes {a}..{b}?"
+        ),
+        Some((_, a, b, line)) => format!(
+            "bytes {start}..{end} are not one sentence (the nearest sentence is bytes {a}..{b}, line {line})"
         ),
         None => "the file has no sentence".to_owned(),
     })
@@ -333,11 +340,30 @@ mod tests {
         );
         assert!(
             text[1].contains(&format!(
-                "not one sentence (the nearest sentence is bytes {}..{})",
+                "not one sentence (the nearest sentence is bytes {}..{}, line 2)",
                 answer.byte_start, answer.byte_end
             )),
             "{}",
             text[1]
+        );
+    }
+
+    /// A range from a sentence's start over the next one names the sentence it starts at,
+    /// though the next one's start and end together are nearer.
+    #[test]
+    fn a_range_that_runs_past_a_sentence_names_the_sentence_it_starts_at() {
+        let i = interview();
+        let (question, answer) = (&i.turns[0].sentences[0], &i.turns[1].sentences[0]);
+        let err = sentence_at(&i, question.byte_start, answer.byte_end).unwrap_err();
+        assert_eq!(
+            err,
+            format!(
+                "bytes {}..{} are not one sentence: they run past the end of the sentence at bytes {a}..{b} (line 1), which starts there; did you mean bytes {a}..{b}?",
+                question.byte_start,
+                answer.byte_end,
+                a = question.byte_start,
+                b = question.byte_end
+            )
         );
     }
 

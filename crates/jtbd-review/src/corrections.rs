@@ -160,7 +160,8 @@ impl Corrections {
 }
 
 fn verdict(raw: &str) -> Result<(Verdict, Line), String> {
-    let l: Line = serde_json::from_str(raw).map_err(|e| format!("not a verdict: {e}"))?;
+    let l: Line =
+        serde_json::from_str(raw).map_err(|e| format!("not a verdict: {}", json_error(&e)))?;
     let force = |l: &Line| -> Result<Force, String> {
         let name = l
             .force
@@ -223,9 +224,34 @@ fn verdict(raw: &str) -> Result<(Verdict, Line), String> {
     Ok((v, l))
 }
 
+/// serde's message without its "at line 1 column N": a line of the file is parsed alone, so
+/// its line 1 is not the file's. A syntax error keeps its place as the column of the line; a
+/// wrong or missing field is named by the message itself.
+fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let place = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&place).unwrap_or(&text);
+    match e.classify() {
+        serde_json::error::Category::Syntax if e.column() > 0 => {
+            format!("{message} (column {} of the line)", e.column())
+        }
+        _ => message.to_owned(),
+    }
+}
+
 /// A path relative to the folder and inside it: no root, no drive, no `..`.
 fn inside(path: &str) -> Result<PathBuf, String> {
     let p = Path::new(path);
+    let absolute = p.has_root()
+        || matches!(p.components().next(), Some(Component::Prefix(_)))
+        // A Windows drive or UNC path read on another system: still the machine's, not the folder's.
+        || path.starts_with("\\\\")
+        || path.as_bytes().get(1..3).is_some_and(|b| b[0] == b':' && (b[1] == b'\\' || b[1] == b'/'));
+    if absolute {
+        return Err(format!(
+            "\"path\" {path:?} is an absolute path: give it relative to the folder"
+        ));
+    }
     let ok = !path.is_empty()
         && p.components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
@@ -308,19 +334,26 @@ mod tests {
         let lines: Vec<usize> = c.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [2, 3, 4, 5, 6, 7, 8, 9, 10]);
         let text: Vec<String> = c.errors.iter().map(ToString::to_string).collect();
-        assert!(
-            text[0].starts_with("corrections.jsonl:2: not a verdict"),
-            "{}",
-            text[0]
+        // serde's own "at line 1 column 2" would contradict the file's line 2.
+        assert_eq!(
+            text[0],
+            "corrections.jsonl:2: not a verdict: key must be a string (column 2 of the line)"
         );
         assert!(text[1].contains("unknown force \"rage\""), "{}", text[1]);
         assert!(text[2].contains("needs a \"force\""), "{}", text[2]);
         assert!(text[3].contains("needs a \"signal\""), "{}", text[3]);
         assert!(text[4].contains("unknown verdict \"maybe\""), "{}", text[4]);
         assert!(text[5].contains("not inside the folder"), "{}", text[5]);
-        assert!(text[6].contains("not inside the folder"), "{}", text[6]);
+        assert!(
+            text[6].ends_with(
+                "\"path\" \"/etc/passwd\" is an absolute path: give it relative to the folder"
+            ),
+            "{}",
+            text[6]
+        );
         assert!(text[7].contains("not before"), "{}", text[7]);
-        assert!(text[8].contains("unknown field"), "{}", text[8]);
+        assert!(text[8].contains("unknown field `colour`"), "{}", text[8]);
+        assert!(!text[8].contains("at line 1"), "{}", text[8]);
         assert_eq!(c.verdicts.len(), 2);
         assert_eq!(c.latest("s4").map(|c| c.line), Some(11));
         let dotted = parse(
@@ -329,6 +362,16 @@ mod tests {
         assert!(
             matches!(&dotted.verdicts[0].verdict, Verdict::Add { path, .. } if path == Path::new("calls/x.vtt"))
         );
+        for absolute in [r"C:\\calls\\x.vtt", r"\\\\server\\x.vtt", "D:/x.vtt"] {
+            let c = parse(&format!(
+                r#"{{"verdict": "add", "path": {absolute:?}, "byte_start": 1, "byte_end": 5, "force": "anxiety"}}"#
+            ));
+            assert!(
+                c.errors[0].problem.contains("is an absolute path"),
+                "{:?}",
+                c.errors
+            );
+        }
     }
 
     #[test]
