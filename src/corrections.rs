@@ -135,3 +135,18 @@ pub fn report(problems: &[jtbd_review::Problem]) -> usize {
         .filter(|p| p.severity == Severity::Error)
         .count()
 }
+
+/// The verdicts of a command whose point they are (`jtbd review stats`, `jtbd rules tune`): the
+/// file the reading setup loaded, or an error saying where it was looked for.
+pub fn required<'s>(
+    setup: &'s crate::pipeline::ReadSetup,
+    paths: &[PathBuf],
+) -> anyhow::Result<&'s Review> {
+    setup.review.as_ref().ok_or_else(|| match paths.iter().find(|p| p.is_dir()) {
+        Some(dir) => anyhow::anyhow!(
+            "{}: cannot read the verdicts: no such file (write one JSON object a line there, see `jtbd review stats --help`, or give --corrections FILE)",
+            dir.join(FILE_NAME).display()
+        ),
+        None => anyhow::anyhow!("give a folder, or the verdicts with --corrections FILE"),
+    })
+}

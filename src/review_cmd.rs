@@ -81,15 +81,7 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
     // The reading setup loads the verdicts as every command does (`--corrections`, else the
     // first folder's file); here they are the point, so none is an error.
     let setup = ReadSetup::new(&args.read, quiet)?;
-    let review = setup.review.as_ref().with_context(|| {
-        match args.read.paths.iter().find(|p| p.is_dir()) {
-            Some(dir) => format!(
-                "{}: cannot read the verdicts: no such file (write one JSON object a line there, see `jtbd review stats --help`, or give --corrections FILE)",
-                dir.join(crate::corrections::FILE_NAME).display()
-            ),
-            None => "give a folder, or the verdicts with --corrections FILE".to_owned(),
-        }
-    })?;
+    let review = crate::corrections::required(&setup, &args.read.paths)?;
     let corrections = &review.corrections;
     // The rules' force of every interviewee signal, by id; the verdicts applied as `extract`
     // applies them, so an addition counts only where it is one (one sentence of an interviewee

@@ -70,15 +70,7 @@ pub fn run(args: &TuneArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome
     let mut rules =
         RuleSet::load(args.rules.as_deref()).context("cannot load the extraction rules")?;
     let setup = ReadSetup::new(&args.read, quiet)?;
-    let review = setup.review.as_ref().with_context(|| {
-        match args.read.paths.iter().find(|p| p.is_dir()) {
-            Some(dir) => format!(
-                "{}: cannot read the verdicts: no such file (see `jtbd review stats --help`, or give --corrections FILE)",
-                dir.join(crate::corrections::FILE_NAME).display()
-            ),
-            None => "give a folder, or the verdicts with --corrections FILE".to_owned(),
-        }
-    })?;
+    let review = crate::corrections::required(&setup, &args.read.paths)?;
     let corrections = &review.corrections;
     for e in &corrections.errors {
         eprintln!("error: {e}");

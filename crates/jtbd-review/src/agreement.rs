@@ -173,20 +173,7 @@ fn kappa(a: &str, la: &BTreeMap<String, Label>, b: &str, lb: &BTreeMap<String, L
             items += 1;
         }
     }
-    let n = items as f64;
-    let (observed, kappa) = if items == 0 {
-        (0.0, None)
-    } else {
-        let po = (0..=NONE).map(|i| table[i][i]).sum::<usize>() as f64 / n;
-        let pe = (0..=NONE)
-            .map(|i| {
-                let row: usize = table[i].iter().sum();
-                let col: usize = table.iter().map(|r| r[i]).sum();
-                (row as f64 / n) * (col as f64 / n)
-            })
-            .sum::<f64>();
-        (po, (pe < 1.0).then(|| (po - pe) / (1.0 - pe)))
-    };
+    let (observed, kappa) = cohen(&table);
     Kappa {
         a: a.to_owned(),
         b: b.to_owned(),
@@ -194,6 +181,26 @@ fn kappa(a: &str, la: &BTreeMap<String, Label>, b: &str, lb: &BTreeMap<String, L
         observed,
         kappa,
     }
+}
+
+/// The share of agreement and Cohen's kappa of a square table of two judges' labels (rows one
+/// judge's, columns the other's): `(0, None)` with no item, kappa `None` when chance agreement
+/// is total.
+pub(crate) fn cohen<const K: usize>(table: &[[usize; K]; K]) -> (f64, Option<f64>) {
+    let items: usize = table.iter().flatten().sum();
+    if items == 0 {
+        return (0.0, None);
+    }
+    let n = items as f64;
+    let po = (0..K).map(|i| table[i][i]).sum::<usize>() as f64 / n;
+    let pe = (0..K)
+        .map(|i| {
+            let row: usize = table[i].iter().sum();
+            let col: usize = table.iter().map(|r| r[i]).sum();
+            (row as f64 / n) * (col as f64 / n)
+        })
+        .sum::<f64>();
+    (po, (pe < 1.0).then(|| (po - pe) / (1.0 - pe)))
 }
 
 #[cfg(test)]

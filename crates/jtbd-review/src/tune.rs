@@ -255,19 +255,7 @@ fn decisions(
             table[usize::from(theirs)][usize::from(p[f])] += 1;
         }
     }
-    let n: usize = table.iter().flatten().sum();
-    if n > 0 {
-        let n = n as f64;
-        let po = (table[0][0] + table[1][1]) as f64 / n;
-        let pe = (0..2)
-            .map(|k| {
-                let row = (table[k][0] + table[k][1]) as f64 / n;
-                let col = (table[0][k] + table[1][k]) as f64 / n;
-                row * col
-            })
-            .sum::<f64>();
-        d.kappa = (pe < 1.0).then(|| (po - pe) / (1.0 - pe));
-    }
+    d.kappa = crate::agreement::cohen(&table).1;
     d
 }
 
