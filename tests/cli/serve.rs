@@ -243,6 +243,15 @@ fn serve_shows_the_themes_of_jtbd_stories() {
         );
         assert!(story["id"].as_str().unwrap().starts_with('j'), "{story}");
     }
+    // The count line and the section of signals no theme shows give the same number.
+    let count = |after: &str, before: &str| -> Option<usize> {
+        let at = page.find(before)?;
+        let head = &page[..at];
+        head[head.rfind(after)? + after.len()..].trim().parse().ok()
+    };
+    let unthemed = count("(", " signals in no theme)");
+    assert!(unthemed.is_some_and(|n| n > 0), "{unthemed:?}");
+    assert_eq!(count("<p class=\"muted\">", " signals no theme shows"), unthemed);
     // Every quote on the page names its signal, and every signal's text is its file's bytes
     // (checked where the file is plain UTF-8 text: not JSON, DOCX or UTF-16).
     let signals = study["signals"].as_array().unwrap();

@@ -115,15 +115,25 @@ fn force_options(selected: Option<Force>) -> String {
 /// stories and quotes.
 pub fn study(v: &Served<'_>) -> String {
     let mut s = String::with_capacity(32 * 1024);
-    let signals = v.signals.len();
+    // The themes first, to count the signals none of them shows (the count line leads).
+    let mut themes = String::with_capacity(32 * 1024);
+    let mut themed: BTreeSet<String> = BTreeSet::new();
+    theme_sections(&mut themes, v, &mut themed);
+    let rest: Vec<&Shown> = v
+        .signals
+        .iter()
+        .filter(|x| !themed.contains(&x.id))
+        .collect();
+    let verdicts = v.corrections.verdicts.len();
     let _ = write!(
         s,
-        "<p class=\"muted\" id=\"counts\">{} interviews, {signals} signals of interviewees, {} themes \
-         ({} signals in no theme); {} verdicts in the file.</p>",
+        "<p class=\"muted\" id=\"counts\">{} interviews, {} signals of interviewees, {} themes \
+         ({} signals in no theme); {verdicts} verdict{} in the file.</p>",
         v.records.len(),
+        v.signals.len(),
         v.findings.themes.len(),
-        v.findings.unthemed,
-        v.corrections.verdicts.len()
+        rest.len(),
+        if verdicts == 1 { "" } else { "s" }
     );
     problems(&mut s, v.problems);
     if !v.corrections.verdicts.is_empty() {
@@ -134,7 +144,25 @@ pub fn study(v: &Served<'_>) -> String {
     if v.findings.themes.is_empty() {
         s.push_str("<p>No theme yet: too few interviewees share one.</p>");
     }
-    let mut themed: BTreeSet<String> = BTreeSet::new();
+    s.push_str(&themes);
+    if !rest.is_empty() {
+        let _ = write!(
+            s,
+            "<section class=\"theme\" id=\"unthemed\"><h2>Signals in no theme</h2>\
+             <p class=\"muted\">{} signals no theme shows (habit is never themed): review them too.</p>\
+             <ul class=\"quotes\">",
+            rest.len()
+        );
+        for x in rest {
+            quote(&mut s, v, x.record, &x.id, x.force, &x.quote);
+        }
+        s.push_str("</ul></section>");
+    }
+    s
+}
+
+/// Every theme with its stories and quotes; `themed` gathers the ids of the signals shown.
+fn theme_sections(s: &mut String, v: &Served<'_>, themed: &mut BTreeSet<String>) {
     for (t, theme) in v.findings.themes.iter().enumerate() {
         let _ = write!(
             s,
@@ -156,7 +184,7 @@ pub fn study(v: &Served<'_>) -> String {
             );
             for r in &story.signals {
                 if shown.insert(*r) {
-                    themed_quote(&mut s, v, *r, &mut themed);
+                    themed_quote(s, v, *r, themed);
                 }
             }
             s.push_str("</ul></div>");
@@ -169,31 +197,12 @@ pub fn study(v: &Served<'_>) -> String {
         if !rest.is_empty() {
             s.push_str("<h3>More quotes of this theme</h3><ul class=\"quotes\">");
             for r in rest {
-                themed_quote(&mut s, v, *r, &mut themed);
+                themed_quote(s, v, *r, themed);
             }
             s.push_str("</ul>");
         }
         s.push_str("</section>");
     }
-    let rest: Vec<&Shown> = v
-        .signals
-        .iter()
-        .filter(|x| !themed.contains(&x.id))
-        .collect();
-    if !rest.is_empty() {
-        let _ = write!(
-            s,
-            "<section class=\"theme\" id=\"unthemed\"><h2>Signals in no theme</h2>\
-             <p class=\"muted\">{} signals no theme took (habit is never themed): review them too.</p>\
-             <ul class=\"quotes\">",
-            rest.len()
-        );
-        for x in rest {
-            quote(&mut s, v, x.record, &x.id, x.force, &x.quote);
-        }
-        s.push_str("</ul></section>");
-    }
-    s
 }
 
 /// The notice of what the corrections file holds that could not be used: each problem as
