@@ -77,9 +77,14 @@ impl Review {
             .is_some_and(|c| path.canonicalize().is_ok_and(|p| p == c))
     }
 
+    /// `path` (as walked) relative to the folder the additions name places in.
+    pub fn relative<'p>(&self, path: &'p Path) -> &'p Path {
+        path.strip_prefix(&self.root).unwrap_or(path)
+    }
+
     /// `found` in `i` (read from `path`) after the verdicts.
     pub fn apply(&self, i: &Interview, path: &Path, found: Vec<Signal>) -> Vec<Signal> {
-        let rel = path.strip_prefix(&self.root).unwrap_or(path);
+        let rel = self.relative(path);
         let mut used = vec![false; self.used.len()];
         let applied = self.corrections.apply(i, rel, found, &mut used);
         for (k, u) in used.into_iter().enumerate() {

@@ -13,20 +13,39 @@ use std::path::{Component, Path, PathBuf};
 pub struct Roots {
     /// (the root as given without `.` components, its canonical key)
     roots: Vec<(Vec<String>, bool, String)>,
+    /// Each root's folder name as ids use it ([`Roots::id_path`]): a folder's own name, a file's
+    /// folder's name.
+    id_names: Vec<Option<String>>,
 }
 
 impl Roots {
     /// The roots of a walk of `paths`.
     pub fn new(paths: &[PathBuf]) -> Roots {
-        Roots {
-            roots: paths
-                .iter()
-                .map(|p| {
-                    let (parts, absolute) = lexical(p);
-                    (parts, absolute, canonical(p))
-                })
-                .collect(),
-        }
+        let roots: Vec<(Vec<String>, bool, String)> = paths
+            .iter()
+            .map(|p| {
+                let (parts, absolute) = lexical(p);
+                (parts, absolute, canonical(p))
+            })
+            .collect();
+        let id_names = paths
+            .iter()
+            .zip(&roots)
+            .map(|(p, (parts, _, key))| {
+                if p.is_file() {
+                    // A file given on its own is named below its folder, as a walk of the
+                    // folder names it.
+                    let (folder, _) = key.rsplit_once('/')?;
+                    folder
+                        .rsplit('/')
+                        .find(|c| !c.is_empty())
+                        .map(str::to_owned)
+                } else {
+                    root_name(parts, key)
+                }
+            })
+            .collect();
+        Roots { roots, id_names }
     }
 
     /// The canonical keys of the roots: a file's key is under one of them when it came from it.
@@ -60,19 +79,28 @@ impl Roots {
     /// roots of the run have the same name (`a/calls` and `b/calls`), their files keep the path
     /// as given: their ids could meet otherwise.
     pub fn id_path(&self, path: &Path) -> String {
+        let as_typed = || path.to_string_lossy().into_owned();
         let (parts, absolute) = lexical(path);
-        let shared = self.root_of(&parts, absolute).is_some_and(|(root, key)| {
-            let name = root_name(root, key);
-            self.roots
-                .iter()
-                .filter(|(r, _, k)| root_name(r, k) == name)
-                .count()
-                > 1
-        });
-        if shared {
-            path.to_string_lossy().into_owned()
-        } else {
-            self.relative(path)
+        let Some(at) = self.root_index(&parts, absolute) else {
+            return as_typed();
+        };
+        let (root, _, _) = &self.roots[at];
+        let name = &self.id_names[at];
+        let shared = self.id_names.iter().filter(|n| *n == name).count() > 1;
+        match name {
+            Some(name) if !shared => {
+                // Below a folder root, the path below it; a file root is its own file name.
+                let below = if parts.len() > root.len() {
+                    &parts[root.len()..]
+                } else {
+                    &parts[parts.len().saturating_sub(1)..]
+                };
+                std::iter::once(name.as_str())
+                    .chain(below.iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join("/")
+            }
+            _ => as_typed(),
         }
     }
 
@@ -98,11 +126,20 @@ impl Roots {
     /// `a` and `a/b` given, `a/b/x` is found under `a/b` (both give the same key unless a
     /// symlink sits in between).
     fn root_of(&self, parts: &[String], absolute: bool) -> Option<(&[String], &str)> {
-        self.roots
-            .iter()
-            .filter(|(root, abs, _)| *abs == absolute && parts.starts_with(root))
-            .max_by_key(|(root, _, _)| root.len())
-            .map(|(root, _, key)| (root.as_slice(), key.as_str()))
+        self.root_index(parts, absolute).map(|i| {
+            let (root, _, key) = &self.roots[i];
+            (root.as_slice(), key.as_str())
+        })
+    }
+
+    /// The root a path came from: the longest that it starts with.
+    fn root_index(&self, parts: &[String], absolute: bool) -> Option<usize> {
+        (0..self.roots.len())
+            .filter(|&i| {
+                let (root, abs, _) = &self.roots[i];
+                *abs == absolute && parts.starts_with(root)
+            })
+            .max_by_key(|&i| self.roots[i].0.len())
     }
 }
 
@@ -181,6 +218,33 @@ mod tests {
             let r = Roots::new(std::slice::from_ref(&spelled));
             assert_eq!(r.key(&spelled.join("sub/a.txt")), want, "{spelled:?}");
         }
+    }
+
+    #[test]
+    fn an_id_path_is_the_same_however_the_folder_or_file_is_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("calls");
+        std::fs::create_dir_all(&root).unwrap();
+        let file = root.join("a.md");
+        std::fs::write(&file, "x").unwrap();
+        let want = "calls/a.md";
+        assert_eq!(Roots::new(std::slice::from_ref(&root)).id_path(&file), want);
+        // The file given on its own: named below its folder, as the folder's walk names it.
+        assert_eq!(Roots::new(std::slice::from_ref(&file)).id_path(&file), want);
+        let dot = root.join(".");
+        assert_eq!(
+            Roots::new(std::slice::from_ref(&dot)).id_path(&dot.join("a.md")),
+            want
+        );
+        // Two roots of the same name: the path as typed, so their files' ids cannot meet.
+        let other = dir.path().join("b/calls");
+        std::fs::create_dir_all(&other).unwrap();
+        let both = Roots::new(&[root.clone(), other.clone()]);
+        assert_eq!(both.id_path(&file), file.to_string_lossy());
+        assert_eq!(
+            both.id_path(&other.join("a.md")),
+            other.join("a.md").to_string_lossy()
+        );
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
     let setup = ReadSetup::new(&args.read, quiet)?;
     let context = context(&setup, &rules);
     let known = writer.files().clone();
-    let roots = Roots::new(&args.read.paths);
+    let roots = &setup.roots;
     let bar = progress_bar_for("indexing", quiet);
     let mut notes = Notes::new(&bar, quiet);
     let mut summary = Summary::default();
@@ -60,7 +60,7 @@ pub fn run(args: &IndexArgs, quiet: bool) -> anyhow::Result<IndexOutcome> {
         &setup,
         &bar,
         &mut notes,
-        |item| process(item, &setup, &index, &rules, &known, &context, &roots),
+        |item| process(item, &setup, &index, &rules, &known, &context, roots),
         |done| {
             match done {
                 Done::Read {
@@ -177,7 +177,7 @@ fn process(
     let size = bytes.bytes.len() as u64;
     let mut file = Indexed {
         key: roots.key(bytes.path),
-        fingerprint: bytes.fingerprint(context),
+        fingerprint: bytes.fingerprint(context, &setup.roots),
         docs: None,
     };
     if known.get(&file.key) == Some(&file.fingerprint) {
@@ -231,12 +231,15 @@ pub fn context(setup: &ReadSetup, rules: &RuleSet) -> String {
     jtbd_index::fingerprint(&text, b"")
 }
 
-/// A file's fingerprint: its bytes, its manifest row (as JSON) and the run's [`context`].
+/// A file's fingerprint: its bytes, its manifest row (as JSON), the run's [`context`] and the
+/// path its interview id is made of (`Roots::id_path`: the same file walked from other roots
+/// can get another id, and its documents must then carry it).
 pub fn file_fingerprint(
     bytes: &[u8],
     context: &str,
     extra: Option<&std::collections::BTreeMap<String, String>>,
+    id_path: &str,
 ) -> String {
     let row = serde_json::to_string(&extra).unwrap_or_default();
-    jtbd_index::fingerprint(bytes, format!("{context}\n{row}").as_bytes())
+    jtbd_index::fingerprint(bytes, format!("{context}\n{row}\n{id_path}").as_bytes())
 }

@@ -465,8 +465,9 @@ impl<'a> FileBytes<'a> {
     }
 
     /// Its fingerprint in a run whose context is `context` ([`crate::index_cmd::context`]).
-    pub fn fingerprint(&self, context: &str) -> String {
-        crate::index_cmd::file_fingerprint(&self.bytes, context, self.extra)
+    pub fn fingerprint(&self, context: &str, roots: &crate::identity::Roots) -> String {
+        let id = roots.id_path(std::path::Path::new(self.display));
+        crate::index_cmd::file_fingerprint(&self.bytes, context, self.extra, &id)
     }
 
     /// Parses it into an interview.

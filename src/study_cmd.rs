@@ -289,8 +289,12 @@ fn read(
 ) -> Done<Box<Read>> {
     let read = || -> Result<(Interview, Option<(String, String)>), Unread> {
         let file = pipeline::FileBytes::read(item, setup)?;
-        let fingerprint =
-            index.map(|(plan, context)| (plan.roots.key(file.path), file.fingerprint(context)));
+        let fingerprint = index.map(|(plan, context)| {
+            (
+                plan.roots.key(file.path),
+                file.fingerprint(context, &setup.roots),
+            )
+        });
         Ok((file.parse(setup)?, fingerprint))
     };
     match read() {

@@ -9,7 +9,9 @@ use crate::pipeline::{self, Done, Notes, ReadSetup, progress_bar_for};
 use crate::style::Style;
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
+use jtbd_ingest::WalkItem;
 use jtbd_model::Force;
+use jtbd_model::Signal;
 use jtbd_report::emit_tune::{TuneFormat, render};
 use jtbd_review::Verdict;
 use std::collections::HashMap;
@@ -56,8 +58,9 @@ pub struct TuneArgs {
     pub format: crate::review_cmd::StatsFormat,
 }
 
-/// What one interview gives tuning: its signals' ids with force and sentence, and the sentences
-/// of the additions that name a place in it.
+/// What one interview gives tuning: its signals' ids with force and sentence (as the rules
+/// found them and after the verdicts, so a recoded or added signal's new id is known too), and
+/// the sentences of the additions that name a place in it.
 type Found = (Vec<(String, (Force, String))>, Vec<(AddAt, String)>);
 /// An addition's place: path relative to the folder, byte range.
 type AddAt = (PathBuf, usize, usize);
@@ -72,11 +75,6 @@ pub fn run(args: &TuneArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome
     let setup = ReadSetup::new(&args.read, quiet)?;
     let review = crate::corrections::required(&setup, &args.read.paths)?;
     let corrections = &review.corrections;
-    for e in &corrections.errors {
-        eprintln!("error: {e}");
-    }
-    // Additions are relative to the first folder given, as everywhere verdicts are read.
-    let root = args.read.paths.iter().find(|p| p.is_dir()).cloned();
     let adds: Vec<AddAt> = corrections
         .verdicts
         .iter()
@@ -101,31 +99,28 @@ pub fn run(args: &TuneArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome
         &mut notes,
         |item| match pipeline::read_item(item, &setup) {
             Ok(i) => {
+                let sentence =
+                    |t: usize, s: usize| i.turns[t].sentences[s].text(&i.source).to_owned();
                 let signals = jtbd_extract::signals(&i, &rules, SpeakerFilter::Interviewee);
-                let ids = signals
+                let named = |s: &Signal| (i.signal_id(s), (s.force, sentence(s.turn, s.sentence)));
+                let mut ids: Vec<(String, (Force, String))> = signals.iter().map(named).collect();
+                // The verdicts applied as `extract` applies them: the pass hears which named
+                // something, and refuses an addition that is not one interviewee sentence.
+                let applied = pipeline::corrected(&i, item, &setup, signals);
+                ids.extend(applied.iter().map(named));
+                let here = match item {
+                    WalkItem::File { path, .. } => review.relative(path),
+                    _ => Path::new(""),
+                };
+                let places = adds
                     .iter()
-                    .map(|s| {
-                        let text = i.turns[s.turn].sentences[s.sentence].text(&i.source);
-                        (i.signal_id(s), (s.force, text.to_owned()))
-                    })
-                    .collect();
-                let path = Path::new(&i.path);
-                let rel = root
-                    .as_deref()
-                    .and_then(|r| path.strip_prefix(r).ok())
-                    .unwrap_or(path);
-                let here = adds
-                    .iter()
-                    .filter(|(p, _, _)| p == rel)
+                    .filter(|(p, _, _)| p == here)
                     .filter_map(|at| {
                         let (t, s) = jtbd_review::sentence_at(&i, at.1, at.2).ok()?;
-                        Some((
-                            at.clone(),
-                            i.turns[t].sentences[s].text(&i.source).to_owned(),
-                        ))
+                        Some((at.clone(), sentence(t, s)))
                     })
                     .collect();
-                let made: Found = (ids, here);
+                let made: Found = (ids, places);
                 Done::Read {
                     made,
                     named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
@@ -142,10 +137,13 @@ pub fn run(args: &TuneArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome
             Ok(())
         },
     )?;
-    let judged =
-        jtbd_review::tune::judged(corrections, &|id| found.get(id).cloned(), &|p, a, b| {
-            added.get(&(p.to_path_buf(), a, b)).cloned()
-        });
+    let heard = review.heard();
+    let judged = jtbd_review::tune::judged(
+        corrections,
+        &|id| found.get(id).cloned(),
+        &|p, a, b| added.get(&(p.to_path_buf(), a, b)).cloned(),
+        &heard.applied_additions(corrections),
+    );
     let tuned = jtbd_review::tune::tune(&mut rules, &judged, args.l2);
     let format = match args.format {
         crate::review_cmd::StatsFormat::Human => TuneFormat::Human(style),
@@ -154,6 +152,7 @@ pub fn run(args: &TuneArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome
     let mut out = std::io::stdout().lock();
     out.write_all(&render(format, &corrections.file, args.l2, &tuned))?;
     out.flush()?;
-    let failed = corrections.errors.len() + notes.errors();
+    // What the file holds that the pass could not use, as every command names it.
+    let failed = crate::corrections::report(&heard.problems(corrections, true)) + notes.errors();
     Ok(Outcome::of(failed, tuned.sentences))
 }

@@ -713,6 +713,7 @@ fn stories_carry_stable_ids() {
             .args(["stories", "corpora/", "--format", "jsonl", "--quiet"])
             .output()
             .unwrap();
+        assert_eq!(out.status.code(), Some(0));
         of_type(&messages(&out.stdout), "story")
             .iter()
             .map(|s| s["id"].as_str().expect("a story id").to_owned())

@@ -251,7 +251,10 @@ fn serve_shows_the_themes_of_jtbd_stories() {
     };
     let unthemed = count("(", " signals in no theme)");
     assert!(unthemed.is_some_and(|n| n > 0), "{unthemed:?}");
-    assert_eq!(count("<p class=\"muted\">", " signals no theme shows"), unthemed);
+    assert_eq!(
+        count("<p class=\"muted\">", " signals no theme shows"),
+        unthemed
+    );
     // Every quote on the page names its signal, and every signal's text is its file's bytes
     // (checked where the file is plain UTF-8 text: not JSON, DOCX or UTF-16).
     let signals = study["signals"].as_array().unwrap();

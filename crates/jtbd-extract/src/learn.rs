@@ -13,8 +13,9 @@
 //! confidence 0.5 (`ln 2`), a fixed scale `k`, and a Gaussian prior that holds each `β_r` near the
 //! hand-set weight it starts from: a rule that rarely fires in the labelled interviews (an
 //! angry word, a profanity) keeps about its weight, one that fires often moves to what the
-//! sentences say. The threshold is then chosen on the same training sentences by the callers
-//! (`just eval --cv`, `--learn`). [`fit`] is the plain solver, tested against a known result.
+//! sentences say. The threshold is the model's boundary, 0.5 ([`learn_rules`] sets it; `just
+//! eval --cv`, `--learn` and `jtbd rules tune` learn through it). [`fit`] is the plain solver,
+//! tested against a known result.
 
 /// One training row: the features that are not zero, as (feature, value).
 pub type Row = Vec<(usize, f64)>;

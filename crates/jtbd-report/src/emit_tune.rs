@@ -26,6 +26,8 @@ struct WireTune<'a> {
     corrections: String,
     sentences: usize,
     l2: f64,
+    /// Each force's threshold in the rules now; the tuned figures read every force at 0.5.
+    thresholds: std::collections::BTreeMap<&'static str, f64>,
     before: WireDecisions,
     after: WireDecisions,
     held_out: Option<WireDecisions>,
@@ -85,6 +87,10 @@ pub fn render(format: TuneFormat, corrections: &Path, l2: f64, t: &Tuned) -> Vec
                 corrections: corrections.display().to_string(),
                 sentences: t.sentences,
                 l2,
+                thresholds: FORCES
+                    .iter()
+                    .map(|&f| (f.as_str(), t.thresholds[f]))
+                    .collect(),
                 before: decisions(&t.before),
                 after: decisions(&t.after),
                 held_out: t.held_out.as_ref().map(decisions),
@@ -183,6 +189,19 @@ fn human(st: Style, corrections: &Path, t: &Tuned) -> String {
             String::new()
         }
     );
+    let off: Vec<String> = FORCES
+        .iter()
+        .filter(|&&f| (t.thresholds[f] - 0.5).abs() > 1e-9)
+        .map(|&f| format!("{} {}", f.as_str(), t.thresholds[f]))
+        .collect();
+    if !off.is_empty() {
+        let _ = writeln!(
+            o,
+            "  note: the tuned weights are read at the model's threshold 0.5; your rules have {}: \
+             adopt the weights with thresholds of 0.5 ([modifiers] thresholds, docs/rules.md)",
+            off.join(", ")
+        );
+    }
     let _ = writeln!(o, "\n{}", st.bold("Proposed weights"));
     if t.changes.is_empty() {
         let _ = writeln!(

@@ -26,27 +26,54 @@ pub struct Judged {
     pub labels: PerForce<Option<bool>>,
 }
 
-/// The sentences the verdicts judge, each once, with the last word on each of its forces.
-/// `found` gives a signal id's force and sentence (`None` for an id no signal has); `added`
-/// the sentence at an addition's place (`None` where there is none).
+/// The sentences the verdicts judge, each once, with what the last verdict on each signal (and
+/// on each added place) says of its forces: as `extract` applies them, a later verdict on a
+/// signal replaces an earlier one. `found` gives a signal id's force and sentence (`None` for an
+/// id no signal has, which counts nowhere); `added` the sentence at an addition's place;
+/// `applied[k]` whether verdict k, an addition, applied (one interviewee sentence of a file
+/// read: [`crate::Heard::applied_additions`]).
 pub fn judged(
     corrections: &Corrections,
     found: &dyn Fn(&str) -> Option<(Force, String)>,
     added: &dyn Fn(&Path, usize, usize) -> Option<String>,
+    applied: &[bool],
 ) -> Vec<Judged> {
-    // By sentence, so a recode and a verdict on the same sentence meet; in file order.
+    // The last verdict on each signal and on each added place.
+    let mut last: BTreeMap<String, usize> = BTreeMap::new();
+    for (k, c) in corrections.verdicts.iter().enumerate() {
+        let key = match &c.verdict {
+            Verdict::Add {
+                path,
+                byte_start,
+                byte_end,
+                ..
+            } => format!("{}\u{0}{byte_start}\u{0}{byte_end}", path.display()),
+            v => v.signal().unwrap_or_default().to_owned(),
+        };
+        last.insert(key, k);
+    }
+    let latest: std::collections::BTreeSet<usize> = last.into_values().collect();
+    // By sentence, so verdicts on the signals of one sentence meet; in file order.
     let mut by_text: BTreeMap<String, (usize, PerForce<Option<bool>>)> = BTreeMap::new();
-    for c in &corrections.verdicts {
+    for (k, c) in corrections.verdicts.iter().enumerate() {
+        if !latest.contains(&k) {
+            continue;
+        }
         let (text, said) = match &c.verdict {
             Verdict::Add {
                 path,
                 byte_start,
                 byte_end,
                 force,
-            } => match added(path, *byte_start, *byte_end) {
-                Some(text) => (text, vec![(*force, true)]),
-                None => continue,
-            },
+            } => {
+                if !applied.get(k).copied().unwrap_or(false) {
+                    continue;
+                }
+                match added(path, *byte_start, *byte_end) {
+                    Some(text) => (text, vec![(*force, true)]),
+                    None => continue,
+                }
+            }
             v => {
                 let Some((force, text)) = v.signal().and_then(found) else {
                     continue;
@@ -143,15 +170,25 @@ pub fn tune(rules: &mut RuleSet, judged: &[Judged], l2: f64) -> Tuned {
         out
     };
     let before = decisions(judged, &all, &|i| predict(rules, i));
-    learn::learn_rules(
-        rules,
-        &evidence,
-        &all,
-        &label,
-        &Force::ALL,
-        learn::Start::Weight,
-        l2,
-    );
+    let learned = |rules: &mut RuleSet, train: &[usize]| {
+        learn::learn_rules(
+            rules,
+            &evidence,
+            train,
+            &label,
+            &Force::ALL,
+            learn::Start::Weight,
+            l2,
+        );
+        // A rule no reviewed sentence fires keeps its weight exactly (the regression's round
+        // trip clamps a weight of 1 to 0.99).
+        for (r, &w) in as_given.weights.iter().enumerate() {
+            if !evidence.iter().any(|e| e.iter().any(|x| x.0 == r)) {
+                rules.set_weight(r, w);
+            }
+        }
+    };
+    learned(rules, &all);
     let after = decisions(judged, &all, &|i| predict(rules, i));
     let mut changes: Vec<Change> = rules
         .rules()
@@ -181,15 +218,7 @@ pub fn tune(rules: &mut RuleSet, judged: &[Judged], l2: f64) -> Tuned {
         for fold in 0..FOLDS {
             let train: Vec<usize> = all.iter().copied().filter(|i| i % FOLDS != fold).collect();
             as_given.restore(rules);
-            learn::learn_rules(
-                rules,
-                &evidence,
-                &train,
-                &label,
-                &Force::ALL,
-                learn::Start::Weight,
-                l2,
-            );
+            learned(rules, &train);
             for i in all.iter().copied().filter(|i| i % FOLDS == fold) {
                 predicted[i] = predict(rules, i);
             }
@@ -286,24 +315,44 @@ mod tests {
             _ => None,
         };
         let added = |_: &Path, a: usize, b: usize| (a, b).eq(&(1, 9)).then(|| "Z".to_owned());
-        let j = judged(&c, &found, &added);
+        let applied = vec![true; c.verdicts.len()];
+        let j = judged(&c, &found, &added, &applied);
         let texts: Vec<&str> = j.iter().map(|j| j.text.as_str()).collect();
+        // In the order of each one's last verdict.
         assert_eq!(
             texts,
             [
-                "We fear the audit.",
                 "We want lunch.",
                 "The build is slow.",
-                "Z"
+                "Z",
+                "We fear the audit."
             ]
         );
-        // The last word on the audit sentence is a rejection.
+        assert_eq!(j[0].labels[Force::DesiredProgress], Some(false));
+        assert_eq!(j[1].labels[Force::Anxiety], Some(false));
+        assert_eq!(j[1].labels[Force::Frustration], Some(true));
+        assert_eq!(j[1].labels[Force::DesiredProgress], None);
+        assert_eq!(j[2].labels[Force::Anxiety], Some(true));
+        // The last word on the audit sentence is a rejection: the acceptance before it is gone.
+        assert_eq!(j[3].labels[Force::Anxiety], Some(false));
+        // An addition that did not apply (an interviewer's words) says nothing.
+        let mut applied = vec![true; c.verdicts.len()];
+        applied[3] = false;
+        let j = judged(&c, &found, &added, &applied);
+        assert!(j.iter().all(|j| j.text != "Z"));
+    }
+
+    #[test]
+    fn a_later_verdict_replaces_an_earlier_one_on_the_same_signal() {
+        let c = corrections(&[
+            r#"{"signal": "s3", "verdict": "recode", "force": "frustration"}"#,
+            r#"{"signal": "s3", "verdict": "reject"}"#,
+        ]);
+        let found = |_: &str| Some((Force::Anxiety, "The build is slow.".to_owned()));
+        let j = judged(&c, &found, &|_: &Path, _, _| None, &[false, false]);
+        assert_eq!(j.len(), 1);
         assert_eq!(j[0].labels[Force::Anxiety], Some(false));
-        assert_eq!(j[1].labels[Force::DesiredProgress], Some(false));
-        assert_eq!(j[2].labels[Force::Anxiety], Some(false));
-        assert_eq!(j[2].labels[Force::Frustration], Some(true));
-        assert_eq!(j[2].labels[Force::DesiredProgress], None);
-        assert_eq!(j[3].labels[Force::Anxiety], Some(true));
+        assert_eq!(j[0].labels[Force::Frustration], None);
     }
 
     #[test]

@@ -342,13 +342,21 @@ pub fn theme_stories(
     (told.into_iter().map(|(_, s)| s).collect(), tellers)
 }
 
-/// Whether `text` leaves a quotation open (an odd number of straight quote marks, or an opening
-/// curly one not closed): the sentence after it goes on in someone's acted-out voice.
+/// Whether `text` leaves a quotation open: an opening curly quote not closed, or an odd number
+/// of straight ones whose last opens words (`you go "Do you know what?`), not one that closes
+/// them (`it never works."`) or marks inches (`a 27" screen`). The sentence after it goes on in
+/// someone's acted-out voice.
 fn opens_quotation(text: &str) -> bool {
-    let straight = text.matches('"').count();
     let open = text.matches('\u{201c}').count();
     let close = text.matches('\u{201d}').count();
-    straight % 2 == 1 || open > close
+    let straight = text.matches('"').count();
+    let last_opens = text.rfind('"').is_some_and(|at| {
+        text[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
+    });
+    open > close || (straight % 2 == 1 && last_opens)
 }
 
 /// A frustration or a worry.
@@ -548,4 +556,28 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         executor,
         beneficiary,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::opens_quotation;
+
+    #[test]
+    fn a_quotation_is_open_only_when_its_last_mark_opens_words() {
+        for open in [
+            "So you get to the point where you go \"Do you know what?",
+            "And they said \u{201c}We have grown.",
+        ] {
+            assert!(opens_quotation(open), "{open}");
+        }
+        for closed in [
+            "It never works.\"",
+            "We bought a 27\" screen for it.",
+            "They said \"no\" and left.",
+            "We have grown.",
+            "And they said \u{201c}no\u{201d} to it.",
+        ] {
+            assert!(!opens_quotation(closed), "{closed}");
+        }
+    }
 }
