@@ -98,13 +98,8 @@ impl Agreement {
             let who = c.by.as_deref().unwrap_or(ANONYMOUS);
             let (item, rules_label, theirs) = match &c.verdict {
                 Verdict::Add { .. } if !applied.get(k).copied().unwrap_or(false) => continue,
-                Verdict::Add {
-                    path,
-                    byte_start,
-                    byte_end,
-                    force,
-                } => {
-                    let item = format!("{}:{byte_start}-{byte_end}", path.display());
+                Verdict::Add { force, .. } => {
+                    let item = c.verdict.item();
                     added.insert(item.clone());
                     (item, NONE, Some(*force))
                 }

@@ -33,6 +33,20 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// What the verdict is about, as one key: the signal's id, or an addition's place
+    /// (`path:start-end`). Two verdicts with the same key judge the same item.
+    pub fn item(&self) -> String {
+        match self {
+            Verdict::Add {
+                path,
+                byte_start,
+                byte_end,
+                ..
+            } => format!("{}:{byte_start}-{byte_end}", path.display()),
+            v => v.signal().unwrap_or_default().to_owned(),
+        }
+    }
+
     /// The signal it speaks of, for all but an addition.
     pub fn signal(&self) -> Option<&str> {
         match self {

@@ -41,16 +41,7 @@ pub fn judged(
     // The last verdict on each signal and on each added place.
     let mut last: BTreeMap<String, usize> = BTreeMap::new();
     for (k, c) in corrections.verdicts.iter().enumerate() {
-        let key = match &c.verdict {
-            Verdict::Add {
-                path,
-                byte_start,
-                byte_end,
-                ..
-            } => format!("{}\u{0}{byte_start}\u{0}{byte_end}", path.display()),
-            v => v.signal().unwrap_or_default().to_owned(),
-        };
-        last.insert(key, k);
+        last.insert(c.verdict.item(), k);
     }
     let latest: std::collections::BTreeSet<usize> = last.into_values().collect();
     // By sentence, so verdicts on the signals of one sentence meet; in file order.
