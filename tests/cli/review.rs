@@ -833,3 +833,21 @@ fn signal_ids_are_the_same_however_the_folder_is_typed() {
     assert_eq!(after.len(), absolute.len() - 1);
     assert!(!after.contains(&absolute[0]));
 }
+
+/// The human view of `jtbd extract` ends each signal's line with the id a verdict names, the
+/// same as the JSON Lines give it.
+#[test]
+fn the_human_view_shows_each_signal_id() {
+    let (_, msgs, _) = extract_in(std::path::Path::new("corpora"));
+    let ids: Vec<&str> = of_type(&msgs, "signal")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    let out = jtbd()
+        .args(["extract", "corpora/", "--quiet", "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let shown: Vec<&str> = text.lines().filter_map(|l| l.rsplit("  ").next()).collect();
+    assert_eq!(shown, ids);
+}

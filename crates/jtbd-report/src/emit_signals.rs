@@ -162,7 +162,8 @@ impl Render for Signals<'_> {
     }
 }
 
-/// `path:line  [timestamp]  speaker (role)  force 0.80  sentence`, cues highlighted.
+/// `path:line  [timestamp]  speaker (role)  force 0.80  sentence  id`, cues highlighted; the
+/// id is what a verdict in `corrections.jsonl` names (docs/review.md).
 fn human(out: &mut Vec<u8>, i: &Interview, s: &Signal, style: Style) -> io::Result<()> {
     let turn = &i.turns[s.turn];
     let sen = &turn.sentences[s.sentence];
@@ -181,7 +182,7 @@ fn human(out: &mut Vec<u8>, i: &Interview, s: &Signal, style: Style) -> io::Resu
     let shown: Vec<&str> = shown.split_whitespace().collect();
     writeln!(
         out,
-        "{}:{}  {}{} ({})  {} {:.2}  {}",
+        "{}:{}  {}{} ({})  {} {:.2}  {}  {}",
         style.bold(&i.path),
         sen.line,
         turn.timestamp
@@ -191,7 +192,8 @@ fn human(out: &mut Vec<u8>, i: &Interview, s: &Signal, style: Style) -> io::Resu
         turn.role,
         style.force(s.force),
         s.confidence,
-        shown.join(" ")
+        shown.join(" "),
+        style.dim(&i.signal_id(s))
     )
 }
 
