@@ -634,14 +634,19 @@ fn analyze_respects_a_reject_and_a_recode() {
     );
 }
 
+/// The ids `jtbd extract corpora/ --format jsonl` gives the interviewee signals, in order.
+fn corpus_signal_ids() -> Vec<String> {
+    let (_, msgs, _) = extract_in(std::path::Path::new("corpora"));
+    of_type(&msgs, "signal")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 /// The CSV names each signal by the same id as the JSON Lines.
 #[test]
 fn the_csv_carries_the_same_signal_ids() {
-    let (_, msgs, _) = extract_in(std::path::Path::new("corpora"));
-    let ids: Vec<&str> = of_type(&msgs, "signal")
-        .iter()
-        .map(|s| s["id"].as_str().unwrap())
-        .collect();
+    let ids = corpus_signal_ids();
     let out = jtbd()
         .args(["extract", "corpora/", "--format", "csv", "--quiet"])
         .output()
@@ -663,11 +668,7 @@ fn the_csv_carries_the_same_signal_ids() {
 /// A story's or theme's quote of a signal names it by the id `extract` gives it.
 #[test]
 fn story_quotes_name_their_signal() {
-    let (_, msgs, _) = extract_in(std::path::Path::new("corpora"));
-    let ids: std::collections::BTreeSet<String> = of_type(&msgs, "signal")
-        .iter()
-        .map(|s| s["id"].as_str().unwrap().to_owned())
-        .collect();
+    let ids: std::collections::BTreeSet<String> = corpus_signal_ids().into_iter().collect();
     let out = jtbd()
         .args(["stories", "corpora/", "--format", "jsonl", "--quiet"])
         .output()
@@ -838,11 +839,7 @@ fn signal_ids_are_the_same_however_the_folder_is_typed() {
 /// same as the JSON Lines give it.
 #[test]
 fn the_human_view_shows_each_signal_id() {
-    let (_, msgs, _) = extract_in(std::path::Path::new("corpora"));
-    let ids: Vec<&str> = of_type(&msgs, "signal")
-        .iter()
-        .map(|s| s["id"].as_str().unwrap())
-        .collect();
+    let ids = corpus_signal_ids();
     let out = jtbd()
         .args(["extract", "corpora/", "--quiet", "--color", "never"])
         .output()

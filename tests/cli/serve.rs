@@ -4,7 +4,7 @@
 
 use crate::support::{jtbd, messages, of_type, schema_validator};
 use serde_json::Value;
-use std::io::{BufRead, Read, Write};
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::Duration;
@@ -50,15 +50,7 @@ impl Served {
             .unwrap();
         // The URL is the line on stderr that says where it listens.
         let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-            {
-                let _ = tx.send(line);
-            }
-        });
+        let rx = crate::support::lines_of(stderr);
         let mut seen = String::new();
         let port = loop {
             match rx.recv_timeout(Duration::from_secs(120)) {

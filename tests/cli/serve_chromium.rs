@@ -5,7 +5,6 @@
 
 use crate::serve::Served;
 use serde_json::{Value, json};
-use std::io::BufRead;
 use std::net::TcpStream;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
@@ -48,15 +47,7 @@ fn launch(program: &str) -> (Browser, String) {
         child,
         _profile: profile,
     };
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
+    let rx = crate::support::lines_of(stderr);
     let mut seen = String::new();
     loop {
         let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) else {

@@ -155,3 +155,16 @@ pub fn index_folder(folder: &std::path::Path, index: &std::path::Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The lines a child process writes to a pipe, as they come, read on a thread of their own (a
+/// test waits for one with `recv_timeout` and never blocks on a silent child).
+pub fn lines_of(pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
