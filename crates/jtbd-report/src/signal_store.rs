@@ -207,7 +207,7 @@ fn decode(r: &mut &[u8], interview: usize) -> io::Result<SignalRow> {
         question,
         quote: Quote {
             text,
-            speaker,
+            speaker: speaker.map(std::sync::Arc::from),
             role,
             line,
             byte_start,

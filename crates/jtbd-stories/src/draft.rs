@@ -227,7 +227,7 @@ fn draft_slot(
                     rule: rule.id.clone(),
                     evidence: Evidence {
                         record,
-                        quote: q.clone(),
+                        quote: Quote::clone(q),
                     },
                 });
             }

@@ -44,15 +44,15 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
             force: [Force::Anxiety, Force::Frustration, Force::DesiredProgress]
                 [*force as usize % 3],
             confidence: 0.5 + f64::from(*force % 5) / 10.0,
-            quote: Quote {
+            quote: std::sync::Arc::new(Quote {
                 text: text.clone(),
-                speaker: Some(format!("P{person}")),
+                speaker: Some(format!("P{person}").into()),
                 role: Role::Interviewee,
                 line,
                 byte_start: start,
                 byte_end: start + text.len(),
                 timestamp: None,
-            },
+            }),
             turn: turn * 2 + 1,
             sentence: 0,
             cues: Vec::new(),

@@ -3,16 +3,17 @@
 
 use crate::knowledge::{Knowledge, Place};
 use jtbd_model::{Force, Interview, Role, Signal, Timestamp};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A verbatim quote and its exact place in its source file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
     /// The sentence, as the source has it (`source[byte_start..byte_end]` for verbatim formats).
     pub text: String,
-    /// The speaker label as written.
-    pub speaker: Option<String>,
+    /// The speaker label as written (one allocation per speaker of a record, shared).
+    pub speaker: Option<Arc<str>>,
     /// The speaker's role.
     pub role: Role,
     /// 1-based line of the first byte.
@@ -29,20 +30,20 @@ pub struct Quote {
 pub struct Said {
     pub force: Force,
     pub confidence: f64,
-    pub quote: Quote,
+    pub quote: Arc<Quote>,
     /// Index of the turn in its interview, and of the sentence in the turn.
     pub turn: usize,
     pub sentence: usize,
     /// Cue ranges inside the quote's text.
     pub cues: Vec<Range<usize>>,
     /// The sentence before it in the same turn, if any (a situation often stands there).
-    pub before: Option<Quote>,
+    pub before: Option<Arc<Quote>>,
     /// For a want, the sentence after it in the same turn, if any (an outcome often follows).
-    pub after: Option<Quote>,
+    pub after: Option<Arc<Quote>>,
     /// For a want, up to [`FURTHER`] sentences before `before` and after `after` in the same
     /// turn, nearest first: read only by rules whose cue ties a clause to the want.
-    pub earlier: Vec<Quote>,
-    pub later: Vec<Quote>,
+    pub earlier: Vec<Arc<Quote>>,
+    pub later: Vec<Arc<Quote>>,
 }
 
 /// How many sentences past the neighbours of a want a rule may read for a situation or an
@@ -100,34 +101,87 @@ pub fn interviewee(interview: &Interview) -> String {
 /// A want's sentences `2..=1 + FURTHER` away on one side (`at(n)`: the sentence `n` away, if the
 /// turn has it), nearest first, that a rule of `k` reads at `place`; nothing for another force.
 fn further(
-    interview: &Interview,
+    quotes: &mut Quotes<'_>,
     s: &Signal,
     k: &Knowledge,
     place: Place,
     at: impl Fn(usize) -> Option<usize>,
-) -> Vec<Quote> {
+) -> Vec<Arc<Quote>> {
     if s.force != Force::DesiredProgress {
         return Vec::new();
     }
+    let interview = quotes.interview;
     let sentences = &interview.turns[s.turn].sentences;
     (2..=1 + FURTHER)
         .map_while(&at)
         .filter(|&i| k.reads_there(place, sentences[i].text(&interview.source)))
-        .map(|i| quote(interview, s.turn, i))
+        .map(|i| quotes.get(s.turn, i))
         .collect()
 }
 
 fn quote(interview: &Interview, turn: usize, sentence: usize) -> Quote {
     let t = &interview.turns[turn];
+    quote_by(
+        interview,
+        turn,
+        sentence,
+        t.speaker.as_deref().map(Arc::from),
+    )
+}
+
+/// The quote of a sentence, said by `speaker` (the turn's label).
+fn quote_by(
+    interview: &Interview,
+    turn: usize,
+    sentence: usize,
+    speaker: Option<Arc<str>>,
+) -> Quote {
+    let t = &interview.turns[turn];
     let s = &t.sentences[sentence];
     Quote {
         text: s.text(&interview.source).to_owned(),
-        speaker: t.speaker.clone(),
+        speaker,
         role: t.role,
         line: s.line,
         byte_start: interview.file_offset(s.byte_start),
         byte_end: interview.file_offset(s.byte_end),
         timestamp: t.timestamp,
+    }
+}
+
+/// Each sentence's quote made once per interview: a sentence that is one signal's quote, the
+/// next one's `before` and a want's `after` is held once, so a record grows with the sentences
+/// it quotes, not with how often they are quoted.
+struct Quotes<'a> {
+    interview: &'a Interview,
+    made: HashMap<(usize, usize), Arc<Quote>>,
+    /// Each speaker label once.
+    speakers: HashMap<&'a str, Arc<str>>,
+}
+
+impl<'a> Quotes<'a> {
+    fn new(interview: &'a Interview) -> Quotes<'a> {
+        Quotes {
+            interview,
+            made: HashMap::new(),
+            speakers: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, turn: usize, sentence: usize) -> Arc<Quote> {
+        let interview = self.interview;
+        if let Some(q) = self.made.get(&(turn, sentence)) {
+            return q.clone();
+        }
+        let speaker = interview.turns[turn].speaker.as_deref().map(|label| {
+            self.speakers
+                .entry(label)
+                .or_insert_with(|| Arc::from(label))
+                .clone()
+        });
+        let q = Arc::new(quote_by(interview, turn, sentence, speaker));
+        self.made.insert((turn, sentence), q.clone());
+        q
     }
 }
 
@@ -149,6 +203,7 @@ impl Record {
     /// a rule of `k` reads there (memory grows with the signals, not with the text).
     pub fn new(interview: &Interview, signals: &[Signal], k: &Knowledge) -> Record {
         let interviewee = interviewee(interview);
+        let mut quotes = Quotes::new(interview);
         let said = signals
             .iter()
             .filter(|s| s.force != Force::Habit)
@@ -156,22 +211,19 @@ impl Record {
             .map(|s| Said {
                 force: s.force,
                 confidence: s.confidence,
-                quote: quote(interview, s.turn, s.sentence),
+                quote: quotes.get(s.turn, s.sentence),
                 turn: s.turn,
                 sentence: s.sentence,
                 cues: s.cues.clone(),
-                before: s
-                    .sentence
-                    .checked_sub(1)
-                    .map(|b| quote(interview, s.turn, b)),
+                before: s.sentence.checked_sub(1).map(|b| quotes.get(s.turn, b)),
                 // Only a want's next sentence is ever read (its outcome or its reason).
                 after: (s.force == Force::DesiredProgress
                     && s.sentence + 1 < interview.turns[s.turn].sentences.len())
-                .then(|| quote(interview, s.turn, s.sentence + 1)),
-                earlier: further(interview, s, k, Place::Earlier, |n| {
+                .then(|| quotes.get(s.turn, s.sentence + 1)),
+                earlier: further(&mut quotes, s, k, Place::Earlier, |n| {
                     s.sentence.checked_sub(n)
                 }),
-                later: further(interview, s, k, Place::Later, |n| {
+                later: further(&mut quotes, s, k, Place::Later, |n| {
                     Some(s.sentence + n).filter(|&i| i < interview.turns[s.turn].sentences.len())
                 }),
             })

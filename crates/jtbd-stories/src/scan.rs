@@ -29,8 +29,9 @@ enum Tag {
 
 /// What the pass found in one quote.
 pub struct Scan {
-    /// Candidate keys, each with the byte range of its form in the quote.
-    pub keys: Vec<(Key, Range<usize>)>,
+    /// Candidate keys, each with the byte range of its form in the quote ([`form`]), in key
+    /// order. Boxed and 32-bit: a scan is kept for every signal of the study.
+    pub keys: Box<[(Key, Range<u32>)]>,
     pub past: bool,
     pub hypothetical: bool,
     /// Bit `i` set: actor `i` of the knowledge is named.
@@ -39,7 +40,12 @@ pub struct Scan {
     pub causal: Option<String>,
     /// Codebook themes whose cues the quote says (weight 2 a cue) or the sentence before it
     /// (weight 1 a cue), by codebook index.
-    pub codes: Vec<(usize, u32)>,
+    pub codes: Box<[(usize, u32)]>,
+}
+
+/// The words of `text` at a key's range.
+pub fn form<'a>(text: &'a str, range: &Range<u32>) -> &'a str {
+    &text[range.start as usize..range.end as usize]
 }
 
 /// Every signal's scan, the vocabulary, and who uses which key.
@@ -120,7 +126,7 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
             }
         };
         for mut scan in scans {
-            for (key, _) in &mut scan.keys {
+            for (key, _) in scan.keys.iter_mut() {
                 *key = (renumber(key.0), renumber(key.1));
             }
             scan.keys.sort_by_key(|(key, _)| *key);
@@ -177,6 +183,7 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
     let mut ids: Vec<TermId> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut content: Vec<bool> = Vec::new();
+    let mut keys: Vec<(Key, Range<u32>)> = Vec::new();
     let mut by_cache: Vec<TermId> = Vec::new();
     let mut generation = None;
     for r in records {
@@ -202,12 +209,12 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
                 ids.push(by_cache[at]);
             });
             let mut scan = Scan {
-                keys: Vec::new(),
+                keys: Box::default(),
                 past: false,
                 hypothetical: false,
                 actors: 0,
                 causal: None,
-                codes: Vec::new(),
+                codes: Box::default(),
             };
             scan.codes = codes(
                 codebook,
@@ -238,18 +245,21 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
                     && !stop.contains(id)
                     && !s.cues.iter().any(|c| c.start < t.end && t.start < c.end)
             }));
+            keys.clear();
+            // A sentence is far shorter than 4 GiB (files are capped by `--max-file-size`).
+            let span = |r: Range<usize>| r.start as u32..r.end as u32;
             for (i, t) in spans.iter().enumerate() {
                 if !content[i] {
                     continue;
                 }
-                scan.keys.push(((ids[i], NONE), t.clone()));
+                keys.push(((ids[i], NONE), span(t.clone())));
                 if content.get(i + 1) == Some(&true) {
-                    scan.keys
-                        .push(((ids[i], ids[i + 1]), t.start..spans[i + 1].end));
+                    keys.push(((ids[i], ids[i + 1]), span(t.start..spans[i + 1].end)));
                 }
             }
-            scan.keys.sort_by_key(|(key, _)| *key);
-            scan.keys.dedup_by_key(|(key, _)| *key);
+            keys.sort_by_key(|(key, _)| *key);
+            keys.dedup_by_key(|(key, _)| *key);
+            scan.keys = keys.as_slice().into();
             signals.push(scan);
         }
     }
@@ -262,9 +272,9 @@ fn codes(
     vocab: &Vocab,
     ids: &[TermId],
     before: Option<&str>,
-) -> Vec<(usize, u32)> {
+) -> Box<[(usize, u32)]> {
     if codebook.codes.is_empty() {
-        return Vec::new();
+        return Box::default();
     }
     let words: Vec<&str> = ids
         .iter()

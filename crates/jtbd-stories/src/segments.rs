@@ -348,7 +348,10 @@ fn language(
                 }
                 let entry = said.entry(*key).or_default();
                 entry.0.insert(scanned.person[ri]);
-                *entry.1.entry(&s.quote.text[range.clone()]).or_default() += 1;
+                *entry
+                    .1
+                    .entry(crate::scan::form(&s.quote.text, range))
+                    .or_default() += 1;
             }
         }
     }

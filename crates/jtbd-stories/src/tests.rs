@@ -3,6 +3,7 @@
 use super::*;
 use jtbd_model::{Force, Role};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A record of `who` at `company` whose signals are `said` (force, sentence), one turn each.
 fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Record {
@@ -16,7 +17,7 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
         .map(|(i, (force, text))| {
             let q = Quote {
                 text: (*text).to_owned(),
-                speaker: Some(who.to_owned()),
+                speaker: Some(who.into()),
                 role: Role::Interviewee,
                 line: i * 2 + 1,
                 byte_start: offset,
@@ -27,7 +28,7 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
             Said {
                 force: *force,
                 confidence: 0.7,
-                quote: q,
+                quote: Arc::new(q),
                 turn: i * 2 + 1,
                 sentence: 0,
                 cues: Vec::new(),
@@ -333,9 +334,10 @@ fn a_story_is_told_by_its_own_themes_want() {
     let eve = records.iter_mut().find(|r| r.interviewee == "Eve").unwrap();
     let mut want = eve.said[0].clone();
     want.force = Force::DesiredProgress;
-    want.quote.text = "We want to finish that cleanup within a single afternoon.".into();
-    want.quote.byte_start = eve.said[0].quote.byte_end + 1;
-    want.quote.byte_end = want.quote.byte_start + want.quote.text.len();
+    let quote = Arc::make_mut(&mut want.quote);
+    quote.text = "We want to finish that cleanup within a single afternoon.".into();
+    quote.byte_start = eve.said[0].quote.byte_end + 1;
+    quote.byte_end = quote.byte_start + quote.text.len();
     want.sentence = 1;
     eve.said.push(want);
     let f = find(&records, &k, &codebook(), 2);
@@ -421,8 +423,9 @@ fn a_wants_own_sentence_is_read_in_clause_order() {
     let k = Knowledge::embedded().unwrap();
     let findings_with = |sentence: &str| {
         bens_want(&k, |want| {
-            want.quote.text = sentence.to_owned();
-            want.quote.byte_end = sentence.len();
+            let quote = Arc::make_mut(&mut want.quote);
+            quote.text = sentence.to_owned();
+            quote.byte_end = sentence.len();
         })
     };
     let (f, records) = findings_with(
@@ -462,16 +465,16 @@ fn a_bind_told_further_back_in_the_answer_is_the_situation() {
                 text: text.to_owned(),
                 byte_start: at,
                 byte_end: at + text.len(),
-                ..want.quote.clone()
+                ..Quote::clone(&want.quote)
             };
             let earlier = quote(earlier, 0);
             let before = quote("It is a long story.", earlier.byte_end + 1);
-            want.quote = quote(
+            want.quote = Arc::new(quote(
                 "We want to keep audit evidence in one system.",
                 before.byte_end + 1,
-            );
-            want.before = Some(before);
-            want.earlier = vec![earlier];
+            ));
+            want.before = Some(Arc::new(before));
+            want.earlier = vec![Arc::new(earlier)];
         })
     };
     let bens = |(f, records): &(Findings, Vec<Record>)| -> Vec<Story> {

@@ -8,7 +8,7 @@
 use crate::codebook::Codebook;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
-use crate::scan::{Key, NONE, Scanned};
+use crate::scan::{Key, NONE, Scanned, form};
 use jtbd_model::Force;
 use jtbd_model::MetaKey;
 use rayon::prelude::*;
@@ -314,7 +314,7 @@ fn phrases(records: &[Record], scanned: &Scanned, signals: &[SignalRef], n: usiz
             }
             let e = said.entry(*key).or_default();
             e.0.insert(scanned.person[s.record]);
-            *e.1.entry(&records[s.record].said[s.said].quote.text[range.clone()])
+            *e.1.entry(form(&records[s.record].said[s.said].quote.text, range))
                 .or_default() += 1;
         }
     }
@@ -344,8 +344,8 @@ fn label(
     key: Key,
     signals: &[SignalRef],
 ) -> String {
-    let form = |s: &SignalRef, range: &std::ops::Range<usize>| {
-        &records[s.record].said[s.said].quote.text[range.clone()]
+    let form_of = |s: &SignalRef, range: &std::ops::Range<u32>| {
+        form(&records[s.record].said[s.said].quote.text, range)
     };
     // Forms are counted as written and folded to lower case once counted: a theme has
     // thousands of signals but a handful of distinct forms.
@@ -355,11 +355,11 @@ fn label(
     for s in signals {
         for (k, range) in &scanned.of(*s).keys {
             if *k == key {
-                *forms.entry(form(s, range)).or_default() += 1;
+                *forms.entry(form_of(s, range)).or_default() += 1;
             } else if key.1 == NONE && k.1 != NONE && (k.0 == key.0 || k.1 == key.0) {
                 let entry = pairs.entry(*k).or_default();
                 entry.0.insert(person[s.record]);
-                *entry.1.entry(form(s, range)).or_default() += 1;
+                *entry.1.entry(form_of(s, range)).or_default() += 1;
             }
         }
     }
