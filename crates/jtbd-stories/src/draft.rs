@@ -286,6 +286,11 @@ pub fn theme_stories(
     };
     // (slots drafted, theme signals used, confidence) of each interviewee's best story.
     let mut told: Vec<((usize, usize, f64), Story)> = Vec::new();
+    let mut tellers = 0;
+    // Enough to fill the theme after the stronger themes have taken their passages. Only the
+    // strongest are kept as the records go by (a study has a story per theme and interviewee):
+    // the order is total, so keeping the best `keep` at every cut gives the full sort's top.
+    let keep = k.stories_per_theme.saturating_mul(4);
     for (&ri, anchors) in &by_record {
         let mut best: Option<((usize, usize, f64), Story)> = None;
         let mut last_turn = None;
@@ -325,9 +330,21 @@ pub fn theme_stories(
                 best = Some((score, story));
             }
         }
-        told.extend(best);
+        if let Some(best) = best {
+            tellers += 1;
+            told.push(best);
+            if told.len() >= keep.saturating_mul(2).max(64) {
+                strongest(&mut told, keep);
+            }
+        }
     }
-    let tellers = told.len();
+    strongest(&mut told, keep);
+    (told.into_iter().map(|(_, s)| s).collect(), tellers)
+}
+
+/// Keeps the `keep` strongest of a theme's stories, strongest first: by slots drafted, theme
+/// signals used and confidence, then the earlier record.
+fn strongest(told: &mut Vec<((usize, usize, f64), Story)>, keep: usize) {
     told.sort_by(|a, b| {
         if better(a.0, b.0) {
             std::cmp::Ordering::Less
@@ -337,9 +354,7 @@ pub fn theme_stories(
             a.1.record.cmp(&b.1.record)
         }
     });
-    // Enough to fill the theme after the stronger themes have taken their passages.
-    told.truncate(k.stories_per_theme.saturating_mul(4));
-    (told.into_iter().map(|(_, s)| s).collect(), tellers)
+    told.truncate(keep);
 }
 
 /// Whether `text` leaves a quotation open: an opening curly quote not closed, or an odd number
