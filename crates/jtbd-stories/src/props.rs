@@ -55,10 +55,10 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
             }),
             turn: turn * 2 + 1,
             sentence: 0,
-            cues: Vec::new(),
+            cues: Box::default(),
             before: None,
-            earlier: Vec::new(),
-            later: Vec::new(),
+            earlier: Box::default(),
+            later: Box::default(),
             after: None,
         });
     }

@@ -35,15 +35,15 @@ pub struct Said {
     pub turn: usize,
     pub sentence: usize,
     /// Cue ranges inside the quote's text.
-    pub cues: Vec<Range<usize>>,
+    pub cues: Box<[Range<u32>]>,
     /// The sentence before it in the same turn, if any (a situation often stands there).
     pub before: Option<Arc<Quote>>,
     /// For a want, the sentence after it in the same turn, if any (an outcome often follows).
     pub after: Option<Arc<Quote>>,
     /// For a want, up to [`FURTHER`] sentences before `before` and after `after` in the same
     /// turn, nearest first: read only by rules whose cue ties a clause to the want.
-    pub earlier: Vec<Arc<Quote>>,
-    pub later: Vec<Arc<Quote>>,
+    pub earlier: Box<[Arc<Quote>]>,
+    pub later: Box<[Arc<Quote>]>,
 }
 
 /// How many sentences past the neighbours of a want a rule may read for a situation or an
@@ -106,9 +106,9 @@ fn further(
     k: &Knowledge,
     place: Place,
     at: impl Fn(usize) -> Option<usize>,
-) -> Vec<Arc<Quote>> {
+) -> Box<[Arc<Quote>]> {
     if s.force != Force::DesiredProgress {
-        return Vec::new();
+        return Box::default();
     }
     let interview = quotes.interview;
     let sentences = &interview.turns[s.turn].sentences;
@@ -214,7 +214,12 @@ impl Record {
                 quote: quotes.get(s.turn, s.sentence),
                 turn: s.turn,
                 sentence: s.sentence,
-                cues: s.cues.clone(),
+                // A sentence is far shorter than 4 GiB (`--max-file-size` caps a file).
+                cues: s
+                    .cues
+                    .iter()
+                    .map(|c| c.start as u32..c.end as u32)
+                    .collect(),
                 before: s.sentence.checked_sub(1).map(|b| quotes.get(s.turn, b)),
                 // Only a want's next sentence is ever read (its outcome or its reason).
                 after: (s.force == Force::DesiredProgress

@@ -243,7 +243,10 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
             content.extend(spans.iter().zip(&ids).map(|(t, id)| {
                 vocab.wordy[*id as usize]
                     && !stop.contains(id)
-                    && !s.cues.iter().any(|c| c.start < t.end && t.start < c.end)
+                    && !s
+                        .cues
+                        .iter()
+                        .any(|c| (c.start as usize) < t.end && t.start < c.end as usize)
             }));
             keys.clear();
             // A sentence is far shorter than 4 GiB (files are capped by `--max-file-size`).

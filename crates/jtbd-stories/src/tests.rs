@@ -31,10 +31,10 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
                 quote: Arc::new(q),
                 turn: i * 2 + 1,
                 sentence: 0,
-                cues: Vec::new(),
+                cues: Box::default(),
                 before: None,
-                earlier: Vec::new(),
-                later: Vec::new(),
+                earlier: Box::default(),
+                later: Box::default(),
                 after: None,
             }
         })
@@ -474,7 +474,7 @@ fn a_bind_told_further_back_in_the_answer_is_the_situation() {
                 before.byte_end + 1,
             ));
             want.before = Some(Arc::new(before));
-            want.earlier = vec![Arc::new(earlier)];
+            want.earlier = Box::new([Arc::new(earlier)]);
         })
     };
     let bens = |(f, records): &(Findings, Vec<Record>)| -> Vec<Story> {
