@@ -334,24 +334,28 @@ pub fn theme_stories(
             tellers += 1;
             told.push(best);
             if told.len() >= keep.saturating_mul(2).max(64) {
-                strongest(&mut told, keep);
+                strongest(&mut told, keep, |s| s.record);
             }
         }
     }
-    strongest(&mut told, keep);
+    strongest(&mut told, keep, |s| s.record);
     (told.into_iter().map(|(_, s)| s).collect(), tellers)
 }
 
 /// Keeps the `keep` strongest of a theme's stories, strongest first: by slots drafted, theme
-/// signals used and confidence, then the earlier record.
-fn strongest(told: &mut Vec<((usize, usize, f64), Story)>, keep: usize) {
+/// signals used and confidence, then the earlier record (`record` of each).
+fn strongest<T>(
+    told: &mut Vec<((usize, usize, f64), T)>,
+    keep: usize,
+    record: impl Fn(&T) -> usize,
+) {
     told.sort_by(|a, b| {
         if better(a.0, b.0) {
             std::cmp::Ordering::Less
         } else if better(b.0, a.0) {
             std::cmp::Ordering::Greater
         } else {
-            a.1.record.cmp(&b.1.record)
+            record(&a.1).cmp(&record(&b.1))
         }
     });
     told.truncate(keep);
@@ -575,7 +579,36 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
 
 #[cfg(test)]
 mod tests {
-    use super::opens_quotation;
+    use super::{opens_quotation, strongest};
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Cutting a theme's stories to the strongest as records go by keeps what one sort of
+        /// all of them keeps (ties in score included: the earlier record first).
+        #[test]
+        fn cutting_as_stories_come_keeps_the_full_sorts_top(
+            scores in proptest::collection::vec((0usize..4, 0usize..3, 0u8..4), 0..300),
+            keep in 0usize..12,
+            every in 1usize..40,
+        ) {
+            let told: Vec<((usize, usize, f64), usize)> = scores
+                .iter()
+                .enumerate()
+                .map(|(record, &(filled, used, c))| ((filled, used, f64::from(c) / 2.0), record))
+                .collect();
+            let mut all = told.clone();
+            strongest(&mut all, keep, |r| *r);
+            let mut cut = Vec::new();
+            for story in told {
+                cut.push(story);
+                if cut.len() >= keep.saturating_mul(2).max(every) {
+                    strongest(&mut cut, keep, |r| *r);
+                }
+            }
+            strongest(&mut cut, keep, |r| *r);
+            prop_assert_eq!(all, cut);
+        }
+    }
 
     #[test]
     fn a_quotation_is_open_only_when_its_last_mark_opens_words() {
