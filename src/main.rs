@@ -19,6 +19,7 @@ mod pipeline;
 mod quickwit;
 mod quickwit_load;
 mod review_cmd;
+mod reviewed;
 mod search_cmd;
 mod search_remote;
 mod serve;

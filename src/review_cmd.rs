@@ -5,14 +5,12 @@
 
 use crate::cli::ReadArgs;
 use crate::outcome::Outcome;
-use crate::pipeline::{self, Done, Notes, ReadSetup, progress_bar_for};
+use crate::pipeline::{self, ReadSetup};
 use crate::style::Style;
 use anyhow::Context;
-use jtbd_extract::{RuleSet, SpeakerFilter};
-use jtbd_model::Force;
+use jtbd_extract::RuleSet;
 use jtbd_report::emit_review::{ReviewFormat, render};
 use jtbd_review::Agreement;
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -86,37 +84,9 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
     // The rules' force of every interviewee signal, by id; the verdicts applied as `extract`
     // applies them, so an addition counts only where it is one (one sentence of an interviewee
     // of a file read) and one refused is the same error.
-    let bar = progress_bar_for("reading", quiet);
-    let mut notes = Notes::new(&bar, quiet);
-    let mut found: HashMap<String, Force> = HashMap::new();
-    pipeline::consume(
-        &args.read.paths,
-        &setup,
-        &bar,
-        &mut notes,
-        |item| match pipeline::read_item(item, &setup) {
-            Ok(i) => {
-                let signals = jtbd_extract::signals(&i, &rules, SpeakerFilter::Interviewee);
-                let ids: Vec<(String, Force)> =
-                    signals.iter().map(|s| (i.signal_id(s), s.force)).collect();
-                pipeline::corrected(&i, item, &setup, signals);
-                Done::Read {
-                    made: ids,
-                    named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
-                    noticed: pipeline::file_notes(&i),
-                }
-            }
-            Err(u) => u.into(),
-        },
-        |done| {
-            if let Done::Read { made, .. } | Done::Unchanged(made) = done {
-                found.extend(made);
-            }
-            Ok(())
-        },
-    )?;
+    let read = crate::reviewed::read(&args.read.paths, &setup, review, &rules, quiet)?;
     let heard = review.heard();
-    let agreement = Agreement::compute(corrections, &|id| found.get(id).copied(), &heard);
+    let agreement = Agreement::compute(corrections, &|id| read.found.get(id).map(|f| f.0), &heard);
     let problems = heard.problems(corrections, true);
     let format = match args.format {
         StatsFormat::Human => ReviewFormat::Human(style),
@@ -126,6 +96,6 @@ fn stats(args: &StatsArgs, style: Style, quiet: bool) -> anyhow::Result<Outcome>
     out.write_all(&render(format, corrections, &agreement, &problems))?;
     out.flush()?;
     // What the file holds that the pass could not use, as every command names it.
-    let failed = crate::corrections::report(&problems) + notes.errors();
+    let failed = crate::corrections::report(&problems) + read.errors;
     Ok(Outcome::of(failed, corrections.verdicts.len()))
 }

@@ -1,6 +1,6 @@
 //! `jtbd review stats`: the agreement figures of a corrections file over a real folder.
 
-use crate::support::{jtbd, messages, of_type, schema_validator};
+use crate::support::{ingest_jsonl, jtbd, messages, of_type, schema_validator};
 use serde_json::Value;
 
 /// The interviewee signals of `corpora/` as (id, force).
@@ -408,18 +408,14 @@ fn extract_in(dir: &std::path::Path) -> (i32, Vec<Value>, String) {
 
 /// The interviewee sentence of `file` (relative) that no signal quotes, as (start, end).
 pub fn unsignalled_sentence(dir: &std::path::Path, file: &str, signals: &[&Value]) -> (u64, u64) {
-    let out = jtbd()
-        .arg("ingest")
-        .arg(dir.join(file))
-        .args(["--format", "jsonl", "--quiet"])
-        .output()
-        .unwrap();
+    let path = dir.join(file);
+    let (_, msgs, _) = ingest_jsonl(&[path.to_str().unwrap(), "--quiet"]);
     let quoted: Vec<u64> = signals
         .iter()
         .filter(|s| s["path"].as_str().unwrap().ends_with(file))
         .map(|s| s["byte_start"].as_u64().unwrap())
         .collect();
-    for t in of_type(&messages(&out.stdout), "turn") {
+    for t in of_type(&msgs, "turn") {
         if t["role"] != "interviewee" {
             continue;
         }
@@ -695,14 +691,8 @@ fn ingest_leaves_the_corrections_alone() {
         r#"{"signal": "s0123456789abcdef", "verdict": "reject"}"#,
     )
     .unwrap();
-    let out = jtbd()
-        .arg("ingest")
-        .arg(dir.path())
-        .args(["--format", "jsonl"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (code, _, stderr) = ingest_jsonl(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("corrections.jsonl"), "{stderr}");
 }
 

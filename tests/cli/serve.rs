@@ -2,7 +2,7 @@
 //! file untouched, a valid one appended and applied, and (in `serve_chromium.rs`) a recode
 //! through the page's own button in headless Chromium.
 
-use crate::support::{jtbd, messages, of_type, schema_validator};
+use crate::support::{ingest_jsonl, jtbd, messages, of_type, schema_validator};
 use serde_json::Value;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -174,13 +174,9 @@ fn escaped(s: &str) -> String {
 
 /// The byte range of the first interviewer's sentence of `file` in `dir`.
 pub fn interviewer_sentence(dir: &Path, file: &str) -> (u64, u64) {
-    let out = jtbd()
-        .arg("ingest")
-        .arg(dir.join(file))
-        .args(["--format", "jsonl", "--quiet"])
-        .output()
-        .unwrap();
-    of_type(&messages(&out.stdout), "turn")
+    let path = dir.join(file);
+    let (_, msgs, _) = ingest_jsonl(&[path.to_str().unwrap(), "--quiet"]);
+    of_type(&msgs, "turn")
         .iter()
         .filter(|t| t["role"] == "interviewer")
         .find_map(|t| t["sentences"].as_array()?.first().cloned())

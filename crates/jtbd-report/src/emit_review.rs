@@ -16,10 +16,10 @@ pub enum ReviewFormat {
 
 #[derive(Serialize)]
 struct WireStats<'a> {
-    schema_version: u32,
-    tool: &'static str,
-    version: &'static str,
-    command: &'static str,
+    /// The header every document of jtbd opens with (`schema_version`, `tool`, `version`,
+    /// `command`).
+    #[serde(flatten)]
+    head: crate::wire::Begin,
     corrections: String,
     verdicts: usize,
     /// Lines the run cannot use (not verdicts, additions that are not one sentence of an
@@ -81,10 +81,7 @@ pub fn render(
     match format {
         ReviewFormat::Json => {
             let w = WireStats {
-                schema_version: 1,
-                tool: "jtbd",
-                version: env!("CARGO_PKG_VERSION"),
-                command: "review stats",
+                head: crate::wire::Begin::new("review stats"),
                 corrections: corrections.file.display().to_string(),
                 verdicts: corrections.verdicts.len(),
                 errors: errors()

@@ -19,10 +19,10 @@ pub enum TuneFormat {
 
 #[derive(Serialize)]
 struct WireTune<'a> {
-    schema_version: u32,
-    tool: &'static str,
-    version: &'static str,
-    command: &'static str,
+    /// The header every document of jtbd opens with (`schema_version`, `tool`, `version`,
+    /// `command`).
+    #[serde(flatten)]
+    head: crate::wire::Begin,
     corrections: String,
     sentences: usize,
     l2: f64,
@@ -80,10 +80,7 @@ pub fn render(format: TuneFormat, corrections: &Path, l2: f64, t: &Tuned) -> Vec
     match format {
         TuneFormat::Json => {
             let w = WireTune {
-                schema_version: 1,
-                tool: "jtbd",
-                version: env!("CARGO_PKG_VERSION"),
-                command: "rules tune",
+                head: crate::wire::Begin::new("rules tune"),
                 corrections: corrections.display().to_string(),
                 sentences: t.sentences,
                 l2,

@@ -8,10 +8,10 @@ use serde::Serialize;
 
 #[derive(Serialize)]
 struct WireStudy<'a> {
-    schema_version: u32,
-    tool: &'static str,
-    version: &'static str,
-    command: &'static str,
+    /// The header every document of jtbd opens with (`schema_version`, `tool`, `version`,
+    /// `command`).
+    #[serde(flatten)]
+    head: crate::wire::Begin,
     folder: &'a str,
     corrections: &'a str,
     verdicts: usize,
@@ -112,10 +112,7 @@ pub fn study(v: &Served<'_>) -> Vec<u8> {
         })
         .collect();
     let w = WireStudy {
-        schema_version: 1,
-        tool: "jtbd",
-        version: env!("CARGO_PKG_VERSION"),
-        command: "serve",
+        head: crate::wire::Begin::new("serve"),
         folder: v.folder,
         corrections: v.corrections_file,
         verdicts: v.corrections.verdicts.len(),
