@@ -17,27 +17,37 @@ const USER: &str = "jtbd";
 /// output does not change between runs of the same input.
 const WHEN: &str = "2000-01-01T00:00:00Z";
 
-/// `YYYY-MM-DDThh:mm:ssZ` of a time in seconds since 1970-01-01 UTC (the proleptic Gregorian
-/// calendar, by days from the civil epoch).
+/// `YYYY-MM-DDThh:mm:ssZ` of a time in seconds since 1970-01-01 UTC.
 pub fn rfc3339(unix_seconds: u64) -> String {
-    let days = (unix_seconds / 86_400) as i64;
     let secs = unix_seconds % 86_400;
-    // Howard Hinnant's civil_from_days.
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        date(unix_seconds),
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
+/// `YYYY-MM-DD` of a time in seconds since 1970-01-01 UTC (also the `at` of a verdict `jtbd
+/// serve` writes).
+pub fn date(unix_seconds: u64) -> String {
+    let (y, m, d) = civil((unix_seconds / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+fn civil(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        secs / 3_600,
-        secs % 3_600 / 60,
-        secs % 60
-    )
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// When an interview was made, as the project says it: its `date` metadata when that is a
@@ -619,6 +629,15 @@ mod tests {
         assert_eq!(rfc3339(1_709_210_096), "2024-02-29T12:34:56Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(4_107_542_399), "2100-02-28T23:59:59Z");
+    }
+
+    #[test]
+    fn days_become_dates() {
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(civil(59), (1970, 3, 1));
+        assert_eq!(civil(11_016), (2000, 2, 29));
+        assert_eq!(civil(20_793), (2026, 12, 6));
+        assert_eq!(date(20_793 * 86_400 + 86_399), "2026-12-06");
     }
 
     #[test]
