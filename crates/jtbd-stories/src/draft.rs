@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evidence {
     pub record: usize,
-    pub quote: Quote,
+    pub quote: std::sync::Arc<Quote>,
 }
 
 /// A drafted slot: the text and the quote it was drafted from, by which grammar rule.
@@ -208,7 +208,7 @@ fn draft_slot(
             .chain(said.later.iter().map(|q| (q, Place::Later)));
         for (q, place) in near.into_iter().flatten().chain(further) {
             let text = window(q, slot, want);
-            for rule in k.matching(slot, text) {
+            for rule in k.matching_at(slot, place, text) {
                 // A rule limited to some forces reads only those forces' own sentences.
                 let reads = rule.reads.contains(&place)
                     && (rule.forces.is_empty()
@@ -227,7 +227,7 @@ fn draft_slot(
                     rule: rule.id.clone(),
                     evidence: Evidence {
                         record,
-                        quote: Quote::clone(q),
+                        quote: std::sync::Arc::clone(q),
                     },
                 });
             }
@@ -399,6 +399,24 @@ struct ThemeContext<'a> {
     k: &'a Knowledge,
 }
 
+/// The motivation one signal's sentences draft, if it is a want in the speaker's own voice: not
+/// in quotation marks, not right after a sentence that hands the voice to others ("for the app
+/// teams - ...") or opens a quotation (someone's voice acted out), not a question (it asks for
+/// none), not small talk (a car, a holiday).
+fn motive(k: &Knowledge, record: usize, d: &Said) -> Option<Drafted> {
+    let own = !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
+        && !d.quote.text.trim_end().ends_with('?')
+        && !d
+            .before
+            .as_ref()
+            .is_some_and(|b| k.voicing.is_match(&b.text) || opens_quotation(&b.text))
+        && !k.small_talk.is_match(&d.quote.text);
+    if !own {
+        return None;
+    }
+    draft_slot(k, Slot::Motivation, record, &[d], None, &|_, _| false)
+}
+
 /// The story of the passage around `anchor`: the same speaker's signals within
 /// `passage_turns` of their turns. `None` when no motivation can be drafted from it, or neither
 /// a situation nor an outcome.
@@ -433,53 +451,31 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
             said: j,
         })
         .collect();
-    // The passage's quotes for a slot (only the theme's, with `members_only`): the theme's first,
-    // then `first` force, then nearest.
-    let ranked = |first: &[Force], members_only: bool| -> Vec<&Said> {
-        let mut out: Vec<&SignalRef> = signals
-            .iter()
-            .filter(|s| !members_only || members.contains(s))
-            .collect();
-        out.sort_by_cached_key(|s| {
+    // The motivation tells the theme: it comes from one of the theme's own signals (a want said
+    // near them but coded to no theme was tried, and filed stories under themes they do not
+    // tell: a car bought under cloud cost), the first that drafts one in this order: wants
+    // first, then the nearest.
+    let motivation = signals
+        .iter()
+        .filter(|s| members.contains(s))
+        .map(|s| {
             let d = &r.said[s.said];
-            (
-                !members.contains(s),
-                !first.contains(&d.force),
+            let order = (
+                d.force != Force::DesiredProgress,
                 d.turn.abs_diff(a.turn),
                 s.said.abs_diff(anchor.said),
                 s.said,
-            )
-        });
-        out.into_iter().map(|s| &r.said[s.said]).collect()
-    };
-    let wants = ranked(&[Force::DesiredProgress], false);
-    // The motivation tells the theme: it comes from one of the theme's own signals (a want said
-    // near them but coded to no theme was tried, and filed stories under themes they do not
-    // tell: a car bought under cloud cost).
-    let mut own_wants = ranked(&[Force::DesiredProgress], true);
-    // A want in quotation marks, right after a sentence that hands the voice to others ("for the
-    // app teams - ...") or after one that opens a quotation, is someone's voice acted out; a
-    // question asks for none; small talk (a car, a holiday) is no job.
-    own_wants.retain(|d| {
-        !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
-            && !d.quote.text.trim_end().ends_with('?')
-            && !d
-                .before
-                .as_ref()
-                .is_some_and(|b| k.voicing.is_match(&b.text) || opens_quotation(&b.text))
-            && !k.small_talk.is_match(&d.quote.text)
-    });
-    let motivation = draft_slot(
-        k,
-        Slot::Motivation,
-        anchor.record,
-        &own_wants,
-        None,
-        &|_, _| false,
-    );
-    let motivation = motivation?;
-    let m = wants
+            );
+            (order, *s)
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .find_map(|(_, s)| motive(k, s.record, &r.said[s.said]))?;
+    // The want's sentence: the passage's signal said in the motivation's quote, else the
+    // anchor's (a rule that reads around a want may draft from a sentence with no signal).
+    let m = signals
         .iter()
+        .map(|s| &r.said[s.said])
         .find(|d| d.quote.byte_start == motivation.evidence.quote.byte_start)
         .map_or((a.turn, a.sentence), |d| (d.turn, d.sentence));
     let m_at = motivation.evidence.quote.byte_start;

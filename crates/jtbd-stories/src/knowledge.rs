@@ -178,6 +178,16 @@ pub enum Place {
     Later,
 }
 
+impl Place {
+    pub const ALL: [Place; 5] = [
+        Place::Own,
+        Place::Before,
+        Place::After,
+        Place::Earlier,
+        Place::Later,
+    ];
+}
+
 /// One grammar rule, compiled.
 #[derive(Debug)]
 pub struct GrammarRule {
@@ -334,6 +344,10 @@ pub struct Knowledge {
     /// Each slot's grammar patterns as one set (by [`Slot::ALL`] order), with the index in
     /// `grammar` of each: one scan of a quote tells which rules can draft from it.
     slot_sets: Vec<(regex::RegexSet, Vec<usize>)>,
+    /// The same for the rules of each slot that read each place (by [`Slot::ALL`], then
+    /// [`Place::ALL`] order), `None` where no rule does: a story tries every sentence around
+    /// a want for every slot, and most (slot, place) pairs have no rule to run.
+    place_sets: Vec<Option<(regex::RegexSet, Vec<usize>)>>,
     /// The rules that read [`Place::Earlier`] and [`Place::Later`], each as one set.
     further_sets: [regex::RegexSet; 2],
 }
@@ -433,6 +447,17 @@ impl Knowledge {
             .iter()
             .map(|slot| set_of(&|r| r.slot == *slot, slot.as_str()))
             .collect::<Result<_, KnowledgeError>>()?;
+        let mut place_sets = Vec::new();
+        for slot in Slot::ALL {
+            for place in Place::ALL {
+                let keep = |r: &GrammarRule| r.slot == slot && r.reads.contains(&place);
+                place_sets.push(if grammar.iter().any(keep) {
+                    Some(set_of(&keep, slot.as_str())?)
+                } else {
+                    None
+                });
+            }
+        }
         let reading = |place: Place| set_of(&|r| r.reads.contains(&place), "further");
         let further_sets = [reading(Place::Earlier)?.0, reading(Place::Later)?.0];
         let cue = |name, pattern: &str, matches: &[String], misses: &[String]| {
@@ -514,6 +539,7 @@ impl Knowledge {
             stories_per_theme: raw.themes.stories_per_theme.max(1),
             dangling,
             slot_sets,
+            place_sets,
             further_sets,
             template: raw.template,
             gap: raw.gap,
@@ -560,6 +586,28 @@ impl Knowledge {
             .enumerate()
             .filter(move |(i, _)| hits.matched(*i))
             .map(|(_, &r)| &self.grammar[r])
+    }
+
+    /// The rules of `slot` that read `place` and whose pattern matches `text`, in grammar order
+    /// (as [`Knowledge::matching`] with the rules that do not read `place` left out).
+    pub fn matching_at<'k>(
+        &'k self,
+        slot: Slot,
+        place: Place,
+        text: &str,
+    ) -> impl Iterator<Item = &'k GrammarRule> {
+        let s = Slot::ALL.iter().position(|x| *x == slot).unwrap_or(0);
+        let p = Place::ALL.iter().position(|x| *x == place).unwrap_or(0);
+        let found = self.place_sets[s * Place::ALL.len() + p]
+            .as_ref()
+            .map(|(set, rules)| (set.matches(text), rules));
+        found.into_iter().flat_map(move |(hits, rules)| {
+            rules
+                .iter()
+                .enumerate()
+                .filter(move |(i, _)| hits.matched(*i))
+                .map(|(_, &r)| &self.grammar[r])
+        })
     }
 
     /// Whether a rule that reads sentences `place` ([`Place::Earlier`], [`Place::Later`]) could
@@ -795,6 +843,30 @@ mod tests {
     /// The grammar rule `id`, which the data must have.
     fn rule<'k>(k: &'k Knowledge, id: &str) -> &'k GrammarRule {
         k.rule(id).unwrap_or_else(|| panic!("{id}"))
+    }
+
+    /// The set of a slot and a place finds exactly the slot's matching rules that read the
+    /// place, in grammar order, on every example sentence of the grammar.
+    #[test]
+    fn the_rules_of_a_place_are_the_slots_rules_that_read_it() {
+        let k = Knowledge::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let mut checked = 0;
+        for ex in k.grammar.iter().flat_map(|r| &r.examples) {
+            for slot in Slot::ALL {
+                for place in Place::ALL {
+                    let ids = |rules: &mut dyn Iterator<Item = &GrammarRule>| -> Vec<String> {
+                        rules.map(|r| r.id.clone()).collect()
+                    };
+                    let want = ids(&mut k
+                        .matching(slot, &ex.text)
+                        .filter(|r| r.reads.contains(&place)));
+                    let got = ids(&mut k.matching_at(slot, place, &ex.text));
+                    assert_eq!(got, want, "{slot:?} {place:?} on {:?}", ex.text);
+                    checked += usize::from(!got.is_empty());
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} examples matched any rule");
     }
 
     #[test]
