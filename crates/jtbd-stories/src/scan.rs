@@ -64,7 +64,18 @@ pub struct Scanned {
 impl Scanned {
     /// The scan of a signal.
     pub fn of(&self, s: SignalRef) -> &Scan {
-        &self.signals[self.offsets[s.record] + s.said]
+        &self.signals[self.index(s)]
+    }
+
+    /// A signal's number among all the study's signals (records in order, then their signals):
+    /// for tables with a place per signal.
+    pub fn index(&self, s: SignalRef) -> usize {
+        self.offsets[s.record] + s.said
+    }
+
+    /// How many signals the study has.
+    pub fn signal_count(&self) -> usize {
+        self.signals.len()
     }
 
     /// The words of a key, for ordering keys the same whatever the numbering.

@@ -93,10 +93,7 @@ pub fn segments(
         .map(|p| {
             let mut v = vec![0.0; themes.len()];
             for s in &signals_of[p] {
-                if let Some(t) = themes
-                    .iter()
-                    .position(|t| t.signals.binary_search(s).is_ok())
-                {
+                if let Some(t) = theme_of(themes, s) {
                     v[t] += 1.0;
                 }
             }
@@ -168,16 +165,11 @@ pub fn segments(
             }
         }
     }
-    let theme_of: HashMap<SignalRef, usize> = themes
-        .iter()
-        .enumerate()
-        .flat_map(|(ti, t)| t.signals.iter().map(move |s| (*s, ti)))
-        .collect();
     let held = Held {
         people,
         themes_of: held,
         signals_of,
-        theme_of,
+        themes,
         profiles,
     };
     // Each segment reads only its members: described on every core.
@@ -198,13 +190,20 @@ pub fn segments(
     out
 }
 
-/// What every segment reads: each interviewee's themes and themed signals, and each signal's
-/// theme.
+/// The theme a signal is in (a signal is in one theme at most; a theme's signals are sorted):
+/// looked up in the themes rather than held in a map of every themed signal.
+fn theme_of(themes: &[Theme], s: &SignalRef) -> Option<usize> {
+    themes
+        .iter()
+        .position(|t| t.signals.binary_search(s).is_ok())
+}
+
+/// What every segment reads: each interviewee's themes and themed signals, and the themes.
 struct Held<'a> {
     people: Vec<&'a str>,
     themes_of: BTreeMap<&'a str, BTreeSet<usize>>,
     signals_of: BTreeMap<&'a str, Vec<SignalRef>>,
-    theme_of: HashMap<SignalRef, usize>,
+    themes: &'a [Theme],
     /// Each person's signals per theme, by index in `people`.
     profiles: Vec<Vec<f64>>,
 }
@@ -264,7 +263,7 @@ fn segment(
     };
     let mut poster_quotes: Vec<SignalRef> = held.signals_of[held.people[centre]]
         .iter()
-        .filter(|s| held.theme_of.get(s).is_some_and(|t| common.contains(t)))
+        .filter(|s| theme_of(held.themes, s).is_some_and(|t| common.contains(&t)))
         .copied()
         .collect();
     poster_quotes.sort_by(|a, b| {
@@ -343,7 +342,9 @@ fn language(
                 })
                 .keys
             {
-                if key.1 == NONE {
+                // Only a pair two interviewees or more say can be the language of two members:
+                // most pairs are one person's, and are left out before any map holds them.
+                if key.1 == NONE || scanned.users.get(key).is_none_or(|&n| n < 2) {
                     continue;
                 }
                 let entry = said.entry(*key).or_default();

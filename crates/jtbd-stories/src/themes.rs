@@ -122,11 +122,14 @@ pub fn themes(
         }
     }
     let mut picked: Vec<(Origin, Option<Key>, Vec<SignalRef>)> = Vec::new();
-    let mut taken: HashMap<SignalRef, usize> = HashMap::new();
+    // The theme each signal is taken into, by its number: a place per signal, not a map.
+    // (A theme holds one signal at least: its number fits where a signal's does.)
+    let mut taken: Vec<Option<u32>> = vec![None; scanned.signal_count()];
+    let number = |theme: usize| u32::try_from(theme).unwrap_or(u32::MAX);
     for (c, signals) in coded.into_iter().enumerate() {
         if who(&mut signals.iter()) >= min {
             for s in &signals {
-                taken.insert(*s, picked.len());
+                taken[scanned.index(*s)] = Some(number(picked.len()));
             }
             picked.push((Origin::Codebook(c), None, signals));
         }
@@ -194,7 +197,7 @@ pub fn themes(
     for (_, key, votes) in candidates {
         let free: Vec<SignalRef> = votes
             .iter()
-            .filter(|s| !taken.contains_key(s))
+            .filter(|s| taken[scanned.index(**s)].is_none())
             .copied()
             .collect();
         if free.is_empty() {
@@ -203,8 +206,8 @@ pub fn themes(
         // Merged where most of its signals already are.
         let mut held: BTreeMap<usize, usize> = BTreeMap::new();
         for s in votes {
-            if let Some(t) = taken.get(s) {
-                *held.entry(*t).or_default() += 1;
+            if let Some(t) = taken[scanned.index(*s)] {
+                *held.entry(t as usize).or_default() += 1;
             }
         }
         let into = held
@@ -229,7 +232,7 @@ pub fn themes(
             None => continue,
         };
         for s in &free {
-            taken.insert(*s, at);
+            taken[scanned.index(*s)] = Some(number(at));
         }
         picked[at].2.extend(free);
     }
