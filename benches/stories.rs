@@ -75,11 +75,17 @@ fn main() {
     let k = jtbd_stories::Knowledge::embedded().expect("knowledge loads");
     let records: Vec<jtbd_stories::Record> = paths
         .iter()
-        .map(|p| {
+        .enumerate()
+        .flat_map(|(n, p)| {
             let i = jtbd_ingest::read_path(p, &p.display().to_string(), &opts, None)
                 .expect("generated corpus parses");
             let s = jtbd_extract::signals(&i, &rules, jtbd_extract::SpeakerFilter::Interviewee);
-            jtbd_stories::Record::new(&i, &s, &k)
+            jtbd_stories::Record::people(&i, &s, &k)
+                .into_iter()
+                .map(move |mut r| {
+                    r.interview = n;
+                    r
+                })
         })
         .collect();
     let signals: usize = records.iter().map(|r| r.said.len()).sum();

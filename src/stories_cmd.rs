@@ -58,7 +58,7 @@ pub fn run(
     let setup = ReadSetup::new(&args.read, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
-    let (mut records, mut filtered_out) = (Vec::new(), 0usize);
+    let (mut records, mut filtered_out, mut interviews) = (Vec::new(), 0usize, 0usize);
     pipeline::consume(
         &args.read.paths,
         &setup,
@@ -67,8 +67,14 @@ pub fn run(
         |item| read(item, &setup, &rules, &knowledge),
         |done| {
             if let Done::Read { made, .. } | Done::Unchanged(made) = done {
-                if admitted(&made, args) {
-                    records.push(made);
+                // The people of one interview share its metadata: all in or all out.
+                if made.first().is_some_and(|r| admitted(r, args)) {
+                    let k = interviews;
+                    interviews += 1;
+                    records.extend(made.into_iter().map(|mut r| {
+                        r.interview = k;
+                        r
+                    }));
                 } else {
                     filtered_out += 1;
                 }
@@ -107,7 +113,7 @@ pub fn run(
         eprintln!(
             "{} stories from {} interviews ({} signals, {} in no theme; {} left out by filters) in {:.2} s{}",
             findings.stories.len(),
-            records.len(),
+            summary.interviews,
             summary.signals,
             findings.unthemed,
             filtered_out,
@@ -119,7 +125,11 @@ pub fn run(
     if outcome == crate::outcome::Outcome::NothingFound {
         eprintln!(
             "nothing found: no theme is shared by {min} or more of the {} interviewees read{}",
-            records.len(),
+            records
+                .iter()
+                .map(|r| r.interviewee.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             if min > 1 {
                 format!(" (try --min-interviewees {})", min - 1)
             } else {
@@ -136,13 +146,13 @@ fn read(
     setup: &ReadSetup,
     rules: &RuleSet,
     knowledge: &Knowledge,
-) -> Done<Record> {
+) -> Done<Vec<Record>> {
     match pipeline::read_item(item, setup) {
         Ok(i) => {
             let found = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
             let signals = pipeline::corrected(&i, item, setup, found);
             Done::Read {
-                made: Record::new(&i, &signals, knowledge),
+                made: Record::people(&i, &signals, knowledge),
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),
             }

@@ -20,7 +20,8 @@ struct Read {
     signals: Vec<Signal>,
     indexed: Option<Indexed>,
     row: InterviewRow,
-    record: Record,
+    /// One record per person the interview is of (two guests are two people).
+    records: Vec<Record>,
     /// Where it was read from, to read it again for the report's passages.
     item: Option<jtbd_ingest::WalkItem>,
     /// Its signal rows, as [`jtbd_report::SignalStore`] keeps them.
@@ -226,7 +227,7 @@ pub fn read_all(
                         signals,
                         indexed,
                         row,
-                        record,
+                        records,
                         encoded,
                         item,
                         rules_said: said,
@@ -236,7 +237,10 @@ pub fn read_all(
                     each(k, &i, &signals, indexed)?;
                     g.interviews.push(row);
                     g.signals.push(k, signals.len(), &encoded)?;
-                    g.records.push(record);
+                    g.records.extend(records.into_iter().map(|mut r| {
+                        r.interview = k;
+                        r
+                    }));
                     g.passages.mark(k, &i, &signals);
                     items.push(item);
                 }
@@ -323,17 +327,19 @@ fn read(
                 // The store gives each row its interview's place in the study.
                 jtbd_report::signal_store::encode(&SignalRow::new(0, &i, s), &mut encoded);
             }
-            let mut record = Record::new(&i, &signals, knowledge);
-            // Collected from a filter, it has room for up to twice its signals: memory held for
+            let mut records = Record::people(&i, &signals, knowledge);
+            // Collected one by one, each has room for up to twice its signals: memory held for
             // nothing until the run ends.
-            record.said.shrink_to_fit();
+            for r in &mut records {
+                r.said.shrink_to_fit();
+            }
             Done::Read {
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),
                 made: Box::new(Read {
                     item: pipeline::file_item(item),
                     row: InterviewRow::new(&i, &signals),
-                    record,
+                    records,
                     encoded,
                     interview: i,
                     signals,

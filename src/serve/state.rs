@@ -182,25 +182,29 @@ impl Study {
         };
         self.corrections = Corrections::parse(&self.file, &text);
         let (corrections, knowledge) = (&self.corrections, &self.knowledge);
-        let made: Vec<(Vec<Signal>, Record, Vec<bool>, _)> = self
+        let made: Vec<(Vec<Signal>, Vec<Record>, Vec<bool>, _)> = self
             .loaded
             .par_iter()
             .map(|l| {
                 let mut used = vec![false; corrections.verdicts.len()];
                 let applied =
                     corrections.apply(&l.interview, Path::new(&l.rel), l.found.clone(), &mut used);
-                let record = Record::new(&l.interview, &applied.signals, knowledge);
-                (applied.signals, record, used, applied.problems)
+                let records = Record::people(&l.interview, &applied.signals, knowledge);
+                (applied.signals, records, used, applied.problems)
             })
             .collect();
         let mut heard = Heard::new(corrections);
-        (self.signals, self.records) = made
-            .into_iter()
-            .map(|(signals, record, used, refused)| {
-                heard.hear(&used, refused);
-                (signals, record)
-            })
-            .unzip();
+        self.signals = Vec::with_capacity(made.len());
+        self.records = Vec::with_capacity(made.len());
+        for (k, (signals, records, used, refused)) in made.into_iter().enumerate() {
+            heard.hear(&used, refused);
+            self.signals.push(signals);
+            // Each person of the interview is a record of their own, numbered by it.
+            self.records.extend(records.into_iter().map(|mut r| {
+                r.interview = k;
+                r
+            }));
+        }
         // The whole folder was read: a verdict that named nothing names nothing here.
         let problems = heard.problems(&self.corrections, true);
         if problems != self.problems {
@@ -222,17 +226,24 @@ impl Study {
         let rules_said = &self.rules_said;
         self.agreement =
             Agreement::compute(&self.corrections, &|id| rules_said.get(id).copied(), &heard);
+        // The first record of each interview (its interviewee's: a record per person).
+        let mut first_record = vec![0; self.loaded.len()];
+        for (at, r) in self.records.iter().enumerate().rev() {
+            if let Some(first) = first_record.get_mut(r.interview) {
+                *first = at;
+            }
+        }
         self.shown = self
             .loaded
             .iter()
             .zip(&self.signals)
-            .enumerate()
-            .flat_map(|(k, (l, ss))| {
+            .zip(first_record)
+            .flat_map(|((l, ss), record)| {
                 ss.iter().map(move |s| jtbd_report::serve_page::Shown {
                     id: l.interview.signal_id(s),
                     force: s.force,
                     confidence: s.confidence,
-                    record: k,
+                    record,
                     quote: jtbd_stories::Quote::of(&l.interview, s.turn, s.sentence),
                 })
             })

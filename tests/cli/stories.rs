@@ -276,3 +276,75 @@ fn the_same_voice_label_in_two_files_is_two_interviewees() {
         "known by their files: {who:?}"
     );
 }
+
+#[test]
+fn two_guests_of_one_show_are_two_interviewees() {
+    // A show with two guests: each guest's words are theirs, counted and told apart (a theme
+    // resting on three people here needs both guests of the first file).
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("panel.txt"),
+        "Interviewer: What slows your teams down?\n\
+         Priya Nair: Our quarterly access review eats two weeks of the team. I hate chasing \
+         sign-offs for the access review.\n\
+         Interviewer: And for you?\n\
+         Tomas Berg: The access review drags on for two weeks every quarter, and it is painful.\n\
+         Interviewer: What would help?\n\
+         Priya Nair: I want the access review to run itself.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("solo.txt"),
+        "Interviewer: What slows you down?\n\
+         Ana Ruiz: Honestly the access review is a slog each quarter and it is frustrating.\n",
+    )
+    .unwrap();
+    let dir = d.path().to_str().unwrap();
+    let (code, out, err) = stories(&[dir, "--format", "jsonl", "--min-interviewees", "3"]);
+    assert_eq!(code, 0, "{err}");
+    let msgs = messages(&out);
+    let themes = of_type(&msgs, "theme");
+    assert!(!themes.is_empty(), "{err}");
+    let mut who: Vec<&str> = themes[0]["interviewees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    who.sort_unstable();
+    assert_eq!(who, ["Ana Ruiz", "Priya Nair", "Tomas Berg"]);
+    let summary = of_type(&msgs, "summary");
+    assert_eq!(summary[0]["interviews"], 2, "two files, three people");
+    // Every quote is filed under whoever said it.
+    let mut found = Vec::new();
+    for m in &msgs {
+        quotes(m, &mut found);
+    }
+    assert!(!found.is_empty());
+    for q in found {
+        assert_eq!(q["interviewee"], q["speaker"], "{q}");
+    }
+
+    // The signals spreadsheet names the guest who said each row.
+    let out_dir = tempfile::tempdir().unwrap();
+    let analyzed = jtbd()
+        .args(["analyze", dir, "--out"])
+        .arg(out_dir.path())
+        .args(["--quiet", "--min-interviewees", "3"])
+        .output()
+        .unwrap();
+    assert_eq!(analyzed.status.code(), Some(0));
+    let csv = std::fs::read_to_string(out_dir.path().join("signals.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("Tomas Berg") && r.contains("drags on")),
+        "{csv}"
+    );
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.contains("Priya Nair") && r.contains("drags on")),
+        "{csv}"
+    );
+}

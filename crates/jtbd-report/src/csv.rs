@@ -176,7 +176,7 @@ pub fn signals(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
                     .get(&(s.interview, s.quote.byte_start))
                     .map_or("", |t| t.1);
                 signal_row(
-                    study.shown(i.interviewee()),
+                    study.shown(i.person(&s.quote)),
                     &i.id,
                     study.shown(&i.path),
                     &meta[s.interview],
@@ -218,8 +218,13 @@ pub fn theme_of<'a>(
     let mut out = std::collections::HashMap::new();
     for t in &study.findings.themes {
         for r in &t.signals {
-            let q = &study.records[r.record].said[r.said].quote;
-            out.insert((r.record, q.byte_start), (t.id.as_str(), t.label.as_str()));
+            // Keyed by interview: the records of its people share it.
+            let rec = &study.records[r.record];
+            let q = &rec.said[r.said].quote;
+            out.insert(
+                (rec.interview, q.byte_start),
+                (t.id.as_str(), t.label.as_str()),
+            );
         }
     }
     out

@@ -503,7 +503,7 @@ fn quote_html(
             .unwrap_or_default(),
     );
     // Records and interviews are gathered together: a record's index is its interview's.
-    let passage = q.passages.cite(study, record, quote);
+    let passage = q.passages.cite(study, rec.interview, quote);
     let theme = q
         .themes
         .get(&(record, quote.byte_start))

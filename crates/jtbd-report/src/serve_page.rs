@@ -44,7 +44,8 @@ pub struct Shown {
     pub id: String,
     pub force: Force,
     pub confidence: f64,
-    /// Its interview, by index into [`Served::records`] and [`Served::paths`].
+    /// The first record of its interview (its interviewee's), by index into
+    /// [`Served::records`]; the record's `interview` indexes [`Served::paths`].
     pub record: usize,
     pub quote: Quote,
 }
@@ -249,7 +250,8 @@ fn themed_quote(s: &mut String, v: &Served<'_>, r: SignalRef, themed: &mut BTree
 /// A teller as the page names them: one known only by their file (no speaker label) by the
 /// file's path relative to the folder, never the path as typed (it may be the machine's).
 pub fn teller_shown<'v>(v: &'v Served<'_>, record: usize, name: &'v str) -> &'v str {
-    match (v.records.get(record), v.paths.get(record)) {
+    let rel = v.records.get(record).and_then(|r| v.paths.get(r.interview));
+    match (v.records.get(record), rel) {
         (Some(r), Some(rel)) if r.path == name => rel,
         _ => name,
     }
@@ -257,7 +259,8 @@ pub fn teller_shown<'v>(v: &'v Served<'_>, record: usize, name: &'v str) -> &'v 
 
 /// One quote with its id, force, place, the last verdict on it and the buttons.
 fn quote(s: &mut String, v: &Served<'_>, at: usize, id: &str, force: Force, q: &Quote) {
-    let (Some(record), Some(path)) = (v.records.get(at), v.paths.get(at)) else {
+    let path = v.records.get(at).and_then(|r| v.paths.get(r.interview));
+    let (Some(record), Some(path)) = (v.records.get(at), path) else {
         return;
     };
     let last = v

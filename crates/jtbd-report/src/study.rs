@@ -27,6 +27,10 @@ pub struct InterviewRow {
     pub forces: PerForce<usize>,
     /// Who was interviewed, named as the stories stage names them.
     pub interviewee: String,
+    /// The label of the speaker the interview is of, and the labels that name a voice, not a
+    /// person: what tells a second guest's words from the interviewee's ([`InterviewRow::person`]).
+    main: Option<String>,
+    voices: Vec<String>,
 }
 
 impl InterviewRow {
@@ -47,6 +51,13 @@ impl InterviewRow {
             words: i.word_count(),
             forces,
             interviewee: jtbd_stories::interviewee(i),
+            main: jtbd_stories::main_speaker(i).map(|s| s.name.clone()),
+            voices: i
+                .speakers
+                .iter()
+                .filter(|s| s.voice)
+                .map(|s| s.name.clone())
+                .collect(),
         }
     }
 
@@ -54,6 +65,17 @@ impl InterviewRow {
     /// who said most, else the interview's id.
     pub fn interviewee(&self) -> &str {
         &self.interviewee
+    }
+
+    /// Whose words a quote of this interview is, as the stories stage counts people: a second
+    /// guest's label names them, an interviewer's quote is filed under the interviewee (as
+    /// every signal of the interview used to be), anything else is the interviewee's.
+    pub fn person<'a>(&'a self, quote: &'a Quote) -> &'a str {
+        if quote.role == Role::Interviewer {
+            return &self.interviewee;
+        }
+        jtbd_stories::person_of(quote.speaker.as_deref(), self.main.as_deref(), &self.voices)
+            .unwrap_or(&self.interviewee)
     }
 }
 

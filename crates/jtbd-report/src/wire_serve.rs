@@ -102,7 +102,11 @@ pub fn study(v: &Served<'_>) -> Vec<u8> {
         .map(|x| WireSignal {
             id: x.id.clone(),
             force: x.force.as_str(),
-            path: v.paths.get(x.record).map_or("", String::as_str),
+            path: v
+                .records
+                .get(x.record)
+                .and_then(|r| v.paths.get(r.interview))
+                .map_or("", String::as_str),
             line: x.quote.line,
             byte_start: x.quote.byte_start,
             byte_end: x.quote.byte_end,

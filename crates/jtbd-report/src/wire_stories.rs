@@ -372,7 +372,12 @@ impl StoriesSummary {
     pub fn of(f: &Findings, records: &[Record]) -> StoriesSummary {
         StoriesSummary {
             files: 0,
-            interviews: records.len(),
+            // Records are people: two guests of one interview are two records of it.
+            interviews: records
+                .iter()
+                .map(|r| r.interview)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len(),
             filtered_out: 0,
             signals: records.iter().map(|r| r.said.len()).sum(),
             themes: f.themes.len(),

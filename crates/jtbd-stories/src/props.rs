@@ -66,6 +66,7 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
         id: format!("i{person}"),
         path: format!("i{person}.txt"),
         interviewee: format!("P{person}"),
+        interview: person,
         metadata: BTreeMap::from([("role".to_owned(), ["CISO", "CTO"][person % 2].to_owned())]),
         said,
         voices: Vec::new(),

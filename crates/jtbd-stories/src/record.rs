@@ -56,6 +56,10 @@ pub const FURTHER: usize = 2;
 pub struct Record {
     /// The interview's stable id.
     pub id: String,
+    /// The interview's number in the study (the order the study took interviews in), which
+    /// the record shares with the other people of the same interview: set by whoever gathers
+    /// the records ([`Record::people`] leaves it 0).
+    pub interview: usize,
     /// Its path, as given.
     pub path: String,
     /// Who was interviewed: the `participant` metadata, else the interviewee who said most.
@@ -86,16 +90,31 @@ pub fn interviewee(interview: &Interview) -> String {
         .get(jtbd_model::MetaKey::Participant.as_str())
         .filter(|p| !p.trim().is_empty())
         .cloned()
-        .or_else(|| {
-            interview
-                .speakers
-                .iter()
-                .filter(|s| s.role != Role::Interviewer)
-                .max_by(|a, b| a.words.cmp(&b.words).then_with(|| b.name.cmp(&a.name)))
-                .filter(|s| !s.voice)
-                .map(|s| s.name.clone())
-        })
+        .or_else(|| main_speaker(interview).map(|s| s.name.clone()))
         .unwrap_or_else(|| interview.path.clone())
+}
+
+/// The speaker the interview is of: the speaker (not an interviewer) who said most, unless
+/// their label names a voice, not a person.
+pub fn main_speaker(interview: &Interview) -> Option<&jtbd_model::Speaker> {
+    interview
+        .speakers
+        .iter()
+        .filter(|s| s.role != Role::Interviewer)
+        .max_by(|a, b| a.words.cmp(&b.words).then_with(|| b.name.cmp(&a.name)))
+        .filter(|s| !s.voice)
+}
+
+/// Whose words a turn labelled `label` holds: another person's when the label names someone
+/// other than the interview's main speaker (`main`), `None` for the interviewee's own (the
+/// main speaker, no label, or a label that names a voice: a diarised `SPEAKER_01` is the
+/// interviewee, and the same label in two files is two people).
+pub fn person_of<'a>(
+    label: Option<&'a str>,
+    main: Option<&str>,
+    voices: &[String],
+) -> Option<&'a str> {
+    label.filter(|l| !l.trim().is_empty() && Some(*l) != main && !voices.iter().any(|v| v == l))
 }
 
 /// A want's sentences `2..=1 + FURTHER` away on one side (`at(n)`: the sentence `n` away, if the
@@ -198,17 +217,40 @@ impl Record {
         }
     }
 
-    /// The record of `interview`, keeping its interviewees' signals (habit is left out: the
-    /// stories are about struggles and wants). Of a want's further sentences it keeps only those
-    /// a rule of `k` reads there (memory grows with the signals, not with the text).
-    pub fn new(interview: &Interview, signals: &[Signal], k: &Knowledge) -> Record {
+    /// The records of `interview`, one per person it interviews: its interviewees' signals
+    /// (habit is left out: the stories are about struggles and wants), each in the record of
+    /// who said it ([`person_of`]): a show with two guests is two people's words, counted and
+    /// told apart in themes, stories and segments. The interviewee's record comes first (even
+    /// with no signal), then each other guest's in the order they first say one. Of a want's
+    /// further sentences a record keeps only those a rule of `k` reads there (memory grows with
+    /// the signals, not with the text).
+    pub fn people(interview: &Interview, signals: &[Signal], k: &Knowledge) -> Vec<Record> {
         let interviewee = interviewee(interview);
+        let main = main_speaker(interview).map(|s| s.name.as_str());
+        let voices: Vec<String> = interview
+            .speakers
+            .iter()
+            .filter(|s| s.voice)
+            .map(|s| s.name.clone())
+            .collect();
         let mut quotes = Quotes::new(interview);
-        let said = signals
+        // Each person's signals, the interviewee's first.
+        let mut by_person: Vec<(String, Vec<Said>)> = vec![(interviewee.clone(), Vec::new())];
+        let kept = signals
             .iter()
             .filter(|s| s.force != Force::Habit)
-            .filter(|s| interview.turns[s.turn].role != Role::Interviewer)
-            .map(|s| Said {
+            .filter(|s| interview.turns[s.turn].role != Role::Interviewer);
+        for s in kept {
+            let label = interview.turns[s.turn].speaker.as_deref();
+            let who = person_of(label, main, &voices).unwrap_or(&interviewee);
+            let at = match by_person.iter().position(|(p, _)| p == who) {
+                Some(at) => at,
+                None => {
+                    by_person.push((who.to_owned(), Vec::new()));
+                    by_person.len() - 1
+                }
+            };
+            let said = Said {
                 force: s.force,
                 confidence: s.confidence,
                 quote: quotes.get(s.turn, s.sentence),
@@ -231,20 +273,20 @@ impl Record {
                 later: further(&mut quotes, s, k, Place::Later, |n| {
                     Some(s.sentence + n).filter(|&i| i < interview.turns[s.turn].sentences.len())
                 }),
-            })
-            .collect();
-        Record {
-            id: interview.id.clone(),
-            path: interview.path.clone(),
-            interviewee,
-            metadata: interview.metadata.clone(),
-            said,
-            voices: interview
-                .speakers
-                .iter()
-                .filter(|s| s.voice)
-                .map(|s| s.name.clone())
-                .collect(),
+            };
+            by_person[at].1.push(said);
         }
+        by_person
+            .into_iter()
+            .map(|(interviewee, said)| Record {
+                id: interview.id.clone(),
+                interview: 0,
+                path: interview.path.clone(),
+                interviewee,
+                metadata: interview.metadata.clone(),
+                said,
+                voices: voices.clone(),
+            })
+            .collect()
     }
 }

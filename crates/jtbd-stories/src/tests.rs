@@ -43,6 +43,7 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
         id: who.to_lowercase(),
         path: format!("{who}.txt"),
         interviewee: who.to_owned(),
+        interview: 0,
         metadata,
         said,
         voices: Vec::new(),
