@@ -711,7 +711,7 @@ fn stories_carry_stable_ids() {
             .collect()
     };
     let first = ids();
-    assert!(first.len() > 3, "{first:?}");
+    assert!(first.len() >= 2, "{first:?}");
     assert_eq!(first, ids());
     let unique: std::collections::BTreeSet<&String> = first.iter().collect();
     assert_eq!(unique.len(), first.len(), "{first:?}");

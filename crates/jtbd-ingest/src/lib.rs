@@ -322,6 +322,7 @@ pub fn parse_owned(
         &opts.study_hosts,
         &parsed.breaks,
     );
+    interview.notes.extend(roles::no_interviewee(&interview));
     Ok(interview)
 }
 

@@ -238,6 +238,26 @@ pub fn assign(
     interview.speakers = speakers;
 }
 
+/// A note when every speaker of `interview` was taken for an interviewer: nothing of it will be
+/// read for forces or stories, and a reader should know why (a show's hosts talking among
+/// themselves, or a guest taken for a host).
+pub fn no_interviewee(interview: &Interview) -> Option<jtbd_model::Note> {
+    let speakers = &interview.speakers;
+    if speakers.is_empty() || speakers.iter().any(|s| s.role != Role::Interviewer) {
+        return None;
+    }
+    let names: Vec<&str> = speakers.iter().map(|s| s.name.as_str()).collect();
+    Some(jtbd_model::Note {
+        line: None,
+        message: format!(
+            "no interviewee: every speaker ({}) was taken for an interviewer, so nothing in it is \
+             read for forces, themes or stories; if one of them was interviewed, name them in the \
+             `participant` column of participants.csv (or in an `interviewee:` line)",
+            names.join(", ")
+        ),
+    })
+}
+
 /// Who introduces the show in its first or last turns (hosts), and whom they name right after a
 /// guest cue (guests, as speaker labels). A speaker never counts as both.
 fn introductions(
@@ -638,6 +658,41 @@ mod tests {
             crate::parse_bytes(src.as_bytes(), "d.txt", &Default::default(), Some(&meta)).unwrap();
         assert_eq!(i.notes.len(), 1, "{:?}", i.notes);
         assert!(i.notes[0].message.contains("SPEAKER_07"));
+    }
+
+    #[test]
+    fn a_file_of_interviewers_only_says_so() {
+        let src = "Ann Lee: Welcome back, what's new?\nBo Chen: Not much, what about you?\n";
+        let meta: std::collections::BTreeMap<String, String> =
+            [("interviewer".to_owned(), "Ann Lee and Bo Chen".to_owned())].into();
+        let i = crate::parse_bytes(
+            src.as_bytes(),
+            "hosts.txt",
+            &Default::default(),
+            Some(&meta),
+        )
+        .unwrap();
+        let notes: Vec<&str> = i.notes.iter().map(|n| n.message.as_str()).collect();
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("no interviewee") && n.contains("Ann Lee, Bo Chen")),
+            "{notes:?}"
+        );
+        let meta: std::collections::BTreeMap<String, String> =
+            [("interviewer".to_owned(), "Ann Lee".to_owned())].into();
+        let i = crate::parse_bytes(
+            src.as_bytes(),
+            "hosts.txt",
+            &Default::default(),
+            Some(&meta),
+        )
+        .unwrap();
+        assert!(
+            i.notes
+                .iter()
+                .all(|n| !n.message.starts_with("no interviewee"))
+        );
     }
 
     #[test]

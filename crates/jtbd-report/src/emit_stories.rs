@@ -106,11 +106,16 @@ const SHOWN_QUOTES: usize = 4;
 
 fn counts(w: &WireTheme<'_>) -> String {
     let s = &w.strength;
+    // Companies and roles come from the metadata: none given is no count at all, not zero.
+    let mut who = crate::count(s.interviewees, "interviewee");
+    if s.companies > 0 {
+        who = format!("{who}, {}", crate::count(s.companies, "company"));
+    }
+    if s.roles > 0 {
+        who = format!("{who}, {}", crate::count(s.roles, "role"));
+    }
     format!(
-        "{} interviewees, {} companies, {} roles; {} signals ({} anxiety, {} frustration, {} desired progress); {} told as past, {} as hypothetical",
-        s.interviewees,
-        s.companies,
-        s.roles,
+        "{who}; {} signals ({} anxiety, {} frustration, {} desired progress); {} told as past, {} as hypothetical",
         s.signals,
         s.forces["anxiety"],
         s.forces["frustration"],
@@ -165,11 +170,11 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
             if let (Some(e), Some(b)) = (&s.executor, &s.beneficiary) {
                 let _ = writeln!(
                     o,
-                    "    Job done by {} ({} quotes), for {} ({} quotes)",
+                    "    Job done by {} ({}), for {} ({})",
                     e.name,
-                    e.quotes.len(),
+                    crate::count(e.quotes.len(), "quote"),
                     b.name,
-                    b.quotes.len()
+                    crate::count(b.quotes.len(), "quote")
                 );
             }
             for c in &s.chains {

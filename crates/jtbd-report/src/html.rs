@@ -249,10 +249,12 @@ fn top_findings(study: &Study<'_>, s: &mut String) {
         };
         let _ = write!(
             s,
-            "<li><a href=\"#{link}\"><b>{}</b></a> <span class=\"muted\">{} interviewees, {} quotes</span>",
+            "<li><a href=\"#{link}\"><b>{}</b></a> <span class=\"muted\">{}, {}</span>",
             escape(&t.label),
-            t.strength.interviewees,
-            t.strength.signals
+            crate::count(t.strength.interviewees, "interviewee"),
+            // Quoted sentences, as the theme's evidence counts them below (a sentence with two
+            // signals is one quote).
+            crate::count(t.evidence.len(), "quote")
         );
         match (story, t.evidence.first()) {
             (Some(st), _) => {

@@ -42,6 +42,18 @@ pub use study::{
 };
 
 /// Escapes text for HTML and XML content and attribute values.
+/// `n` and the noun, in the plural unless `n` is one ("1 quote", "3 quotes", "2 companies":
+/// the regular plurals of the reports' nouns).
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        return format!("1 {noun}");
+    }
+    match noun.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{n} {stem}ies"),
+        _ => format!("{n} {noun}s"),
+    }
+}
+
 pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains(['&', '<', '>', '"', '\'']) && !s.chars().any(is_direction_control) {
         return s.into();
@@ -141,6 +153,15 @@ pub fn is_direction_control(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_count_of_one_is_singular() {
+        assert_eq!(super::count(1, "quote"), "1 quote");
+        assert_eq!(super::count(0, "quote"), "0 quotes");
+        assert_eq!(super::count(12, "interviewee"), "12 interviewees");
+        assert_eq!(super::count(2, "company"), "2 companies");
+        assert_eq!(super::count(3, "day"), "3 days");
+    }
+
     #[test]
     fn escape_covers_markup_and_quotes() {
         assert_eq!(

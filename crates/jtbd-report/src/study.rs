@@ -131,6 +131,9 @@ pub struct WhoRow<'a> {
     pub shown: &'a str,
     pub interviewees: Vec<&'a str>,
     pub interviewers: Vec<&'a str>,
+    /// Who the analysis took the interview to be of (the `participant` the stories used), empty
+    /// when only the file names them (a voice label, or no interviewee at all).
+    pub participant: &'a str,
     /// How the roles were decided, in words: given (a flag, the metadata, the labels) or
     /// inferred from the talk.
     pub how: &'static str,
@@ -174,8 +177,14 @@ impl<'a> Study<'a> {
                     .map(|s| how(s.2))
                     .max_by_key(|(_, inferred)| *inferred)
                     .unwrap_or(("no speaker labels", true));
+                let participant = if i.interviewee == i.path {
+                    ""
+                } else {
+                    i.interviewee.as_str()
+                };
                 WhoRow {
                     shown: self.shown(&i.path),
+                    participant,
                     interviewees: with(Role::Interviewee),
                     interviewers: with(Role::Interviewer),
                     how,
@@ -207,8 +216,9 @@ impl<'a> Study<'a> {
         for r in rows {
             // The path below the folder read: what the manifest's `file` column matches.
             let file = r.shown.split_once('/').map_or(r.shown, |(_, below)| below);
-            let who = r.interviewees.first().copied().unwrap_or("");
-            let _ = w.write_record([file, who, "", "", "", ""]);
+            // Whom the analysis took the file to be of: saved as it stands, the manifest changes
+            // no one's words (a second guest stays their own person by their label).
+            let _ = w.write_record([file, r.participant, "", "", "", ""]);
         }
         let csv = String::from_utf8(w.into_inner().ok()?).ok()?;
         Some(csv)

@@ -70,6 +70,7 @@ struct RawThemes {
     votes: usize,
     pair_weight: f64,
     max_share: f64,
+    min_code_score: u32,
     min_slot_words: usize,
     max_slot_words: usize,
     min_content_words: usize,
@@ -299,6 +300,9 @@ pub struct Knowledge {
     pub pair_weight: f64,
     /// Keys used by more than this share of interviewees name no theme.
     pub max_share: f64,
+    /// A signal joins a codebook theme whose cues score at least this (a cue in its own
+    /// sentence 2, in the sentence before 1).
+    pub min_code_score: u32,
     pub past: Vec<Vec<String>>,
     pub hypothetical: Vec<Vec<String>>,
     pub actors: Vec<Actor>,
@@ -554,6 +558,7 @@ impl Knowledge {
             votes: raw.themes.votes.max(1),
             pair_weight: raw.themes.pair_weight,
             max_share: raw.themes.max_share,
+            min_code_score: raw.themes.min_code_score,
             past: phrases(&raw.tense.past),
             hypothetical: phrases(&raw.tense.hypothetical),
             actors: raw

@@ -94,14 +94,26 @@ pub fn interviewee(interview: &Interview) -> String {
         .unwrap_or_else(|| interview.path.clone())
 }
 
-/// The speaker the interview is of: the speaker (not an interviewer) who said most, unless
-/// their label names a voice, not a person.
+/// The speaker the interview is of: the one the `participant` metadata names, else the speaker
+/// (not an interviewer) who said most; `None` when their label names a voice, not a person.
 pub fn main_speaker(interview: &Interview) -> Option<&jtbd_model::Speaker> {
-    interview
-        .speakers
-        .iter()
-        .filter(|s| s.role != Role::Interviewer)
-        .max_by(|a, b| a.words.cmp(&b.words).then_with(|| b.name.cmp(&a.name)))
+    let speaking = || {
+        interview
+            .speakers
+            .iter()
+            .filter(|s| s.role != Role::Interviewer)
+    };
+    // A `participant` that names one of the speakers says which one (a manifest may name the
+    // quieter of two guests).
+    let named = interview
+        .metadata
+        .get(jtbd_model::MetaKey::Participant.as_str())
+        .map(|p| p.trim())
+        .and_then(|p| speaking().find(|s| s.name.trim().eq_ignore_ascii_case(p)));
+    named
+        .or_else(|| {
+            speaking().max_by(|a, b| a.words.cmp(&b.words).then_with(|| b.name.cmp(&a.name)))
+        })
         .filter(|s| !s.voice)
 }
 

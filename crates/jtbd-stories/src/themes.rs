@@ -116,7 +116,8 @@ pub fn themes(
             for (c, w) in codes {
                 score[*c] += w;
             }
-            if let Some(c) = crate::codebook::best(&score) {
+            if let Some(c) = crate::codebook::best(&score).filter(|&c| score[c] >= k.min_code_score)
+            {
                 coded[c].push(sref);
             }
         }
