@@ -142,7 +142,7 @@ pub struct AnalyzeArgs {
     pub title: String,
 
     /// Interviewees a theme needs (at least 1).
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = at_least_one)]
     pub min_interviewees: u64,
 
     /// Add or replace extraction rules from the *.toml files of this folder.
@@ -192,7 +192,7 @@ pub struct ExportArgs {
     pub codebook: CodebookArgs,
 
     /// Interviewees a theme needs (at least 1).
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = at_least_one)]
     pub min_interviewees: u64,
 
     /// Add or replace extraction rules from the *.toml files of this folder.
@@ -417,7 +417,7 @@ pub struct StoriesArgs {
     pub format: StoriesOutput,
 
     /// A theme (and its story) must rest on at least this many interviewees.
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = at_least_one)]
     pub min_interviewees: u64,
 
     /// Only interviews whose participant role or title is this (any case). Repeatable.
@@ -805,5 +805,15 @@ mod tests {
     fn cli_is_well_formed() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+}
+
+/// A count that must be 1 or more (`--min-interviewees`): said in words, not as a range of
+/// 64-bit numbers.
+fn at_least_one(v: &str) -> Result<u64, String> {
+    match v.trim().parse::<u64>() {
+        Ok(0) => Err("must be 1 or more (a theme rests on one interviewee at least)".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{v}` is not a whole number (1, 2, 3...)")),
     }
 }

@@ -190,9 +190,16 @@ fn explain_no_hits(
         .collect();
     for r in args.role.iter().filter(|r| Role::parse(r).is_none()) {
         if !titles.contains(&r.trim().to_lowercase()) {
+            // With no participants.csv there are no job titles to list: say so, not an empty list.
+            let theirs = if titles.is_empty() {
+                "; no interview names a participant's role (a participants.csv with a `role` \
+                 column does)"
+                    .to_owned()
+            } else {
+                format!(", or a participant's: {}", listed(titles.iter().copied()))
+            };
             eprintln!(
-                "note: no interview has role `{r}`; roles are: interviewer, interviewee, unknown, or a participant's: {}{}",
-                listed(titles.iter().copied()),
+                "note: no interview has role `{r}`; roles are: interviewer, interviewee, unknown{theirs}{}",
                 did_you_mean(r.trim(), titles.iter().copied())
             );
         }

@@ -385,3 +385,16 @@ fn full_shows_whole_turns_in_the_human_views() {
     );
     assert!(whole_turn.len() > snippet.len());
 }
+
+#[test]
+fn a_theme_needs_one_interviewee_at_least_in_words() {
+    for cmd in ["stories", "analyze"] {
+        let (code, out, err) = run(&[cmd, "corpora/", "--min-interviewees", "0"]);
+        assert_eq!(code, 2, "{cmd}");
+        assert!(out.is_empty(), "{cmd}: {out}");
+        assert!(err.contains("must be 1 or more"), "{cmd}: {err}");
+    }
+    let (code, _, err) = run(&["stories", "corpora/", "--min-interviewees", "two"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`two` is not a whole number"), "{err}");
+}
