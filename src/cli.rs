@@ -784,6 +784,16 @@ fn parse_input_format(s: &str) -> Result<Format, String> {
     })
 }
 
+/// A count that must be 1 or more (`--min-interviewees`): said in words, not as a range of
+/// 64-bit numbers.
+fn at_least_one(v: &str) -> Result<u64, String> {
+    match v.trim().parse::<u64>() {
+        Ok(0) => Err("must be 1 or more (a theme rests on one interviewee at least)".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("`{v}` is not a whole number (1, 2, 3...)")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -805,15 +815,5 @@ mod tests {
     fn cli_is_well_formed() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
-    }
-}
-
-/// A count that must be 1 or more (`--min-interviewees`): said in words, not as a range of
-/// 64-bit numbers.
-fn at_least_one(v: &str) -> Result<u64, String> {
-    match v.trim().parse::<u64>() {
-        Ok(0) => Err("must be 1 or more (a theme rests on one interviewee at least)".to_owned()),
-        Ok(n) => Ok(n),
-        Err(_) => Err(format!("`{v}` is not a whole number (1, 2, 3...)")),
     }
 }
