@@ -101,6 +101,19 @@ fn jsonl(w: &Wire<'_>, summary: &StoriesSummary) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
+/// A segment's themes by label, as every view but JSON names them (the ids are for programs).
+fn labels<'a>(w: &Wire<'a>, s: &WireSegment<'a>) -> Vec<&'a str> {
+    s.themes
+        .iter()
+        .map(|id| {
+            w.themes
+                .iter()
+                .find(|t| t.id == *id)
+                .map_or(*id, |t| t.label)
+        })
+        .collect()
+}
+
 /// Quotes shown under a theme in the human and Markdown views (JSON has up to `--quotes`).
 const SHOWN_QUOTES: usize = 4;
 
@@ -215,7 +228,7 @@ fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) 
         for q in &s.poster_quotes {
             quote(&mut o, "    ", q);
         }
-        let _ = writeln!(o, "  Struggles with: {}", s.themes.join(", "));
+        let _ = writeln!(o, "  Struggles with: {}", labels(w, s).join("; "));
         let common = s.in_common();
         let _ = writeln!(
             o,
@@ -334,7 +347,7 @@ fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> Strin
         for q in &s.poster_quotes {
             quote(&mut o, q);
         }
-        let _ = writeln!(o, "Struggles with: {}\n", md(&s.themes.join(", ")));
+        let _ = writeln!(o, "Struggles with: {}\n", md(&labels(w, s).join("; ")));
         let common = s.in_common();
         let _ = writeln!(
             o,

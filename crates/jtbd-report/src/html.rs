@@ -659,14 +659,20 @@ fn segments(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
         s.push_str("<p>No segment: too few interviewees share themes.</p>");
     }
     for (k, seg) in f.segments.iter().enumerate() {
-        let themes = crate::theme_labels(study, seg, |l| escape(l).into_owned());
+        let (head, also) = crate::theme_labels(study, seg, |l| escape(l).into_owned());
         let _ = write!(
             s,
-            "<article class=\"story\"><h3>Segment {}: {}</h3><p>{} members: {}</p><p>Poster child: <b>{}</b></p>",
+            "<article class=\"story\"><h3>Segment {}: {}</h3><p>{} members (cohesion {:.2}): {}</p>{}<p>Poster child: <b>{}</b></p>",
             k + 1,
-            themes,
+            head,
             seg.members.len(),
+            seg.cohesion,
             escape(&study.shown_all(&seg.members)),
+            if also.is_empty() {
+                String::new()
+            } else {
+                format!("<p class=\"muted\">Also shared: {also}</p>")
+            },
             escape(study.shown(&seg.poster_child))
         );
         if !seg.profile.is_empty() {

@@ -162,15 +162,21 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
 
     let _ = writeln!(s, "## Segments\n");
     for (k, seg) in f.segments.iter().enumerate() {
-        let themes = crate::theme_labels(study, seg, md);
+        let (head, also) = crate::theme_labels(study, seg, md);
         let _ = writeln!(
             s,
-            "### Segment {}: {}\n\n{} members: {}. Poster child: **{}**.\n",
+            "### Segment {}: {}\n\n{} members (cohesion {:.2}): {}. Poster child: **{}**.{}\n",
             k + 1,
-            themes,
+            head,
             seg.members.len(),
+            seg.cohesion,
             md(&study.shown_all(&seg.members)),
-            md(study.shown(&seg.poster_child))
+            md(study.shown(&seg.poster_child)),
+            if also.is_empty() {
+                String::new()
+            } else {
+                format!(" Also shared: {also}.")
+            }
         );
         if !seg.language.is_empty() {
             let words: Vec<String> = seg

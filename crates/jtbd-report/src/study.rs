@@ -388,18 +388,25 @@ pub fn size_band(x: f64) -> String {
         .to_owned()
 }
 
-/// The labels of a segment's themes, joined by `, `, each made safe by `safe`.
+/// How many of a segment's themes name it in a heading: the ones that set it apart.
+pub const SEGMENT_HEAD: usize = 3;
+
+/// The labels of a segment's themes, each made safe by `safe`, joined by `; ` (a label may hold
+/// a comma): the first
+/// [`SEGMENT_HEAD`] (what sets it apart, for its heading) and the rest (also shared).
 pub fn theme_labels(
     study: &Study<'_>,
     seg: &jtbd_stories::Segment,
     safe: impl Fn(&str) -> String,
-) -> String {
-    seg.themes
+) -> (String, String) {
+    let labels: Vec<String> = seg
+        .themes
         .iter()
         .filter_map(|&t| study.findings.themes.get(t))
         .map(|t| safe(&t.label))
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    let cut = labels.len().min(SEGMENT_HEAD);
+    (labels[..cut].join("; "), labels[cut..].join("; "))
 }
 
 /// A theme's evidence to show: its first `n` quotes as the stage ranked them

@@ -540,10 +540,12 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     if situation.is_none() && outcome.is_none() {
         return None;
     }
-    // Chains come in record order: only this record's are looked at.
+    // Chains come in record order: only this record's are looked at; a story keeps those of its
+    // passage that touch its theme (a worry about something else said nearby is another story).
     let chains: Vec<Chain> = record_chains
         .iter()
         .filter(|c| signals.contains(&c.from) || signals.contains(&c.to))
+        .filter(|c| members.contains(&c.from) || members.contains(&c.to))
         .cloned()
         .collect();
     let executor = party(&signals, scanned, k, true);

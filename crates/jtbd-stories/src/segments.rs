@@ -15,7 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct Segment {
     /// Its members, by interviewee name.
     pub members: Vec<String>,
-    /// The themes most of its members share, by index, most shared first.
+    /// The themes half its members or more speak to, by index: what sets the segment apart
+    /// first (its members speak to it far more often than the study does), then the most shared.
     pub themes: Vec<usize>,
     /// The member who embodies it best (whose struggles are closest to the ones the segment
     /// shares), and their strongest quotes.
@@ -165,12 +166,19 @@ pub fn segments(
             }
         }
     }
+    let mut people_in = vec![0; themes.len()];
+    for ts in held.values() {
+        for &t in ts {
+            people_in[t] += 1;
+        }
+    }
     let held = Held {
         people,
         themes_of: held,
         signals_of,
         themes,
         profiles,
+        people_in,
     };
     // Each segment reads only its members: described on every core.
     let mut out: Vec<Segment> = groups
@@ -206,6 +214,8 @@ struct Held<'a> {
     themes: &'a [Theme],
     /// Each person's signals per theme, by index in `people`.
     profiles: Vec<Vec<f64>>,
+    /// How many people speak to each theme.
+    people_in: Vec<usize>,
 }
 
 fn segment(
@@ -226,7 +236,19 @@ fn segment(
         .into_iter()
         .filter(|(_, n)| *n * 2 >= group.len())
         .collect();
-    seg_themes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // What sets the segment apart first: a theme its members speak to far more often than the
+    // study does (lift: its share of members over its share of everyone) before one everybody
+    // speaks to; then the more members, then the codebook's order.
+    let lift = |(t, n): (usize, usize)| {
+        let everyone = held.people_in[t].max(1) as f64 / held.people.len().max(1) as f64;
+        (n as f64 / group.len() as f64) / everyone
+    };
+    seg_themes.sort_by(|a, b| {
+        lift(*b)
+            .total_cmp(&lift(*a))
+            .then(b.1.cmp(&a.1))
+            .then(a.0.cmp(&b.0))
+    });
     let seg_themes: Vec<usize> = seg_themes.into_iter().map(|(t, _)| t).collect();
     let common: BTreeSet<usize> = seg_themes.iter().copied().collect();
     // The centre: the member closest to the segment's average profile; more signals, then
