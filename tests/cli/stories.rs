@@ -230,6 +230,29 @@ fn markdown_report_of_the_sample_corpus() {
     insta::assert_snapshot!(String::from_utf8(out).unwrap());
 }
 
+/// `jtbd stories` on `dir` with themes resting on three interviewees: its messages and the
+/// interviewees of its first theme.
+fn first_theme_interviewees(dir: &std::path::Path) -> (Vec<Value>, Vec<String>) {
+    let (code, out, err) = stories(&[
+        dir.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "--min-interviewees",
+        "3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let msgs = messages(&out);
+    let themes = of_type(&msgs, "theme");
+    assert!(!themes.is_empty(), "{err}");
+    let who = themes[0]["interviewees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    (msgs, who)
+}
+
 #[test]
 fn the_same_voice_label_in_two_files_is_two_interviewees() {
     // Q/A transcripts and diarised exports label every interviewee alike: `A`, `SPEAKER_01`.
@@ -258,18 +281,7 @@ fn the_same_voice_label_in_two_files_is_two_interviewees() {
         );
         std::fs::write(d.path().join(name), text).unwrap();
     }
-    let dir = d.path().to_str().unwrap();
-    let (code, out, err) = stories(&[dir, "--format", "jsonl", "--min-interviewees", "3"]);
-    assert_eq!(code, 0, "{err}");
-    let msgs = messages(&out);
-    let themes = of_type(&msgs, "theme");
-    assert!(!themes.is_empty(), "{err}");
-    let who: Vec<&str> = themes[0]["interviewees"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let (_, who) = first_theme_interviewees(d.path());
     assert_eq!(who.len(), 3, "{who:?}");
     assert!(
         who.iter().all(|w| w.ends_with(".txt")),
@@ -300,17 +312,7 @@ fn two_guests_of_one_show_are_two_interviewees() {
     )
     .unwrap();
     let dir = d.path().to_str().unwrap();
-    let (code, out, err) = stories(&[dir, "--format", "jsonl", "--min-interviewees", "3"]);
-    assert_eq!(code, 0, "{err}");
-    let msgs = messages(&out);
-    let themes = of_type(&msgs, "theme");
-    assert!(!themes.is_empty(), "{err}");
-    let mut who: Vec<&str> = themes[0]["interviewees"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let (msgs, mut who) = first_theme_interviewees(d.path());
     who.sort_unstable();
     assert_eq!(who, ["Ana Ruiz", "Priya Nair", "Tomas Berg"]);
     let summary = of_type(&msgs, "summary");
