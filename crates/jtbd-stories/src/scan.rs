@@ -38,9 +38,26 @@ pub struct Scan {
     pub actors: u64,
     /// The quote opens with a causal word (`so`, `that's why`): which one.
     pub causal: Option<String>,
-    /// Codebook themes whose cues the quote says (weight 2 a cue) or the sentence before it
-    /// (weight 1 a cue), by codebook index.
-    pub codes: Box<[(usize, u32)]>,
+    /// Codebook themes whose cues the quote or the sentence before it says, in codebook order.
+    pub codes: Box<[Coded]>,
+}
+
+/// How often a quote, and the sentence before it, say the cues of one codebook theme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Coded {
+    /// The theme, by codebook index.
+    pub code: u32,
+    /// Cues said in the quote itself, and in the sentence before it.
+    pub own: u16,
+    pub before: u16,
+}
+
+impl Coded {
+    /// How strongly the quote speaks to the theme: a cue of its own counts 2, one in the
+    /// sentence before 1 (what was said before may be another thought).
+    pub fn score(&self) -> u32 {
+        2 * u32::from(self.own) + u32::from(self.before)
+    }
 }
 
 /// The words of `text` at a key's range.
@@ -281,12 +298,7 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
 }
 
 /// The codebook themes a quote (its words numbered in `vocab`) and the sentence before it say.
-fn codes(
-    codebook: &Codebook,
-    vocab: &Vocab,
-    ids: &[TermId],
-    before: Option<&str>,
-) -> Box<[(usize, u32)]> {
+fn codes(codebook: &Codebook, vocab: &Vocab, ids: &[TermId], before: Option<&str>) -> Box<[Coded]> {
     if codebook.codes.is_empty() {
         return Box::default();
     }
@@ -294,18 +306,27 @@ fn codes(
         .iter()
         .map(|id| vocab.terms[*id as usize].as_str())
         .collect();
-    let mut score: std::collections::BTreeMap<usize, u32> = std::collections::BTreeMap::new();
+    let mut said: std::collections::BTreeMap<usize, (u16, u16)> = std::collections::BTreeMap::new();
     for (code, _) in codebook.hits(&words) {
-        *score.entry(code).or_default() += 2;
+        let n = &mut said.entry(code).or_default().0;
+        *n = n.saturating_add(1);
     }
     if let Some(before) = before {
         let tokens = jtbd_text::tokenize(before);
         let words: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
         for (code, _) in codebook.hits(&words) {
-            *score.entry(code).or_default() += 1;
+            let n = &mut said.entry(code).or_default().1;
+            *n = n.saturating_add(1);
         }
     }
-    score.into_iter().collect()
+    said.into_iter()
+        .map(|(code, (own, before))| Coded {
+            // A codebook has far fewer than 4 billion themes.
+            code: code as u32,
+            own,
+            before,
+        })
+        .collect()
 }
 
 /// Numbers the interviewees and counts, for each key, the interviewees who use it.

@@ -69,13 +69,19 @@ pub struct Theme {
 }
 
 /// [`Theme::evidence`] of `signals`.
-fn rank_evidence(records: &[Record], signals: &[SignalRef]) -> Vec<SignalRef> {
+fn rank_evidence(
+    records: &[Record],
+    signals: &[SignalRef],
+    names: impl Fn(&SignalRef) -> bool,
+) -> Vec<SignalRef> {
     let said = |r: &SignalRef| &records[r.record].said[r.said];
     let mut ranked = signals.to_vec();
+    // A quote that names the theme in its own words stands on its own ("I need to be able to
+    // account for that" needs the sentence before it): those first, then the surest.
     ranked.sort_by(|a, b| {
-        said(b)
-            .confidence
-            .total_cmp(&said(a).confidence)
+        names(b)
+            .cmp(&names(a))
+            .then(said(b).confidence.total_cmp(&said(a).confidence))
             .then(a.cmp(b))
     });
     let mut seen = BTreeSet::new();
@@ -113,8 +119,8 @@ pub fn themes(
             };
             let codes = &scanned.of(sref).codes;
             let mut score = vec![0u32; codebook.codes.len()];
-            for (c, w) in codes {
-                score[*c] += w;
+            for c in codes {
+                score[c.code as usize] += c.score();
             }
             if let Some(c) = crate::codebook::best(&score).filter(|&c| score[c] >= k.min_code_score)
             {
@@ -262,13 +268,26 @@ pub fn themes(
                 }
                 (Origin::Emergent, None) => (String::new(), String::new(), String::new()),
             };
+            // Whether a signal names the theme in its own words: a cue of the codebook theme in
+            // its own sentence, or the emergent theme's phrase.
+            let evidence = rank_evidence(records, &signals, |s| match (&origin, key) {
+                (Origin::Codebook(c), _) => {
+                    let codes = &scanned.of(*s).codes;
+                    codes.iter().any(|x| x.code as usize == *c && x.own > 0)
+                }
+                (Origin::Emergent, Some(key)) => {
+                    let keys = &scanned.of(*s).keys;
+                    keys.binary_search_by_key(&key, |(k, _)| *k).is_ok()
+                }
+                (Origin::Emergent, None) => false,
+            });
             Theme {
                 id,
                 label,
                 definition,
                 origin,
                 strength: strength(records, scanned, &signals),
-                evidence: rank_evidence(records, &signals),
+                evidence,
                 signals,
                 tellers: 0,
             }
