@@ -80,12 +80,7 @@ fn main() {
             let i = jtbd_ingest::read_path(p, &p.display().to_string(), &opts, None)
                 .expect("generated corpus parses");
             let s = jtbd_extract::signals(&i, &rules, jtbd_extract::SpeakerFilter::Interviewee);
-            jtbd_stories::Record::people(&i, &s, &k)
-                .into_iter()
-                .map(move |mut r| {
-                    r.interview = n;
-                    r
-                })
+            jtbd_stories::numbered(jtbd_stories::Record::people(&i, &s, &k), n)
         })
         .collect();
     let signals: usize = records.iter().map(|r| r.said.len()).sum();

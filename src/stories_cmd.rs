@@ -71,10 +71,7 @@ pub fn run(
                 if made.first().is_some_and(|r| admitted(r, args)) {
                     let k = interviews;
                     interviews += 1;
-                    records.extend(made.into_iter().map(|mut r| {
-                        r.interview = k;
-                        r
-                    }));
+                    records.extend(jtbd_stories::numbered(made, k));
                 } else {
                     filtered_out += 1;
                 }

@@ -237,10 +237,7 @@ pub fn read_all(
                     each(k, &i, &signals, indexed)?;
                     g.interviews.push(row);
                     g.signals.push(k, signals.len(), &encoded)?;
-                    g.records.extend(records.into_iter().map(|mut r| {
-                        r.interview = k;
-                        r
-                    }));
+                    g.records.extend(jtbd_stories::numbered(records, k));
                     g.passages.mark(k, &i, &signals);
                     items.push(item);
                 }

@@ -200,10 +200,7 @@ impl Study {
             heard.hear(&used, refused);
             self.signals.push(signals);
             // Each person of the interview is a record of their own, numbered by it.
-            self.records.extend(records.into_iter().map(|mut r| {
-                r.interview = k;
-                r
-            }));
+            self.records.extend(jtbd_stories::numbered(records, k));
         }
         // The whole folder was read: a verdict that named nothing names nothing here.
         let problems = heard.problems(&self.corrections, true);

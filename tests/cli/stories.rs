@@ -336,17 +336,25 @@ fn two_guests_of_one_show_are_two_interviewees() {
         .output()
         .unwrap();
     assert_eq!(analyzed.status.code(), Some(0));
-    let csv = std::fs::read_to_string(out_dir.path().join("signals.csv")).unwrap();
-    let rows: Vec<&str> = csv.lines().collect();
-    assert!(
-        rows.iter()
-            .any(|r| r.contains("Tomas Berg") && r.contains("drags on")),
-        "{csv}"
-    );
-    assert!(
-        !rows
-            .iter()
-            .any(|r| r.contains("Priya Nair") && r.contains("drags on")),
-        "{csv}"
-    );
+    let analyzed = std::fs::read_to_string(out_dir.path().join("signals.csv")).unwrap();
+    // `jtbd extract --format csv` names them the same way.
+    let extracted = jtbd()
+        .args(["extract", dir, "--format", "csv"])
+        .output()
+        .unwrap();
+    let extracted = String::from_utf8(extracted.stdout).unwrap();
+    for csv in [analyzed, extracted] {
+        let rows: Vec<&str> = csv.lines().collect();
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with("Tomas Berg,") && r.contains("drags on")),
+            "{csv}"
+        );
+        assert!(
+            !rows
+                .iter()
+                .any(|r| r.starts_with("Priya Nair,") && r.contains("drags on")),
+            "{csv}"
+        );
+    }
 }

@@ -176,7 +176,7 @@ pub fn signals(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
                     .get(&(s.interview, s.quote.byte_start))
                     .map_or("", |t| t.1);
                 signal_row(
-                    study.shown(i.person(&s.quote)),
+                    study.shown(i.people.of_quote(&s.quote)),
                     &i.id,
                     study.shown(&i.path),
                     &meta[s.interview],

@@ -101,13 +101,21 @@ impl Render for Signals<'_> {
             }
             SignalFormat::Csv => {
                 let meta = crate::emit::metadata_cells(&i.metadata);
-                let interviewee = jtbd_stories::interviewee(i);
+                // Each row names who said it (a show's second guest is their own person).
+                let people = jtbd_stories::People::of(i);
                 let signals: Vec<crate::SignalRow> = found
                     .iter()
                     .map(|s| crate::SignalRow::new(0, i, s))
                     .collect();
                 out = csv_rows(signals.iter().map(|signal| {
-                    crate::csv::signal_row(&interviewee, &i.id, &i.path, &meta, signal, None)
+                    crate::csv::signal_row(
+                        people.of_quote(&signal.quote),
+                        &i.id,
+                        &i.path,
+                        &meta,
+                        signal,
+                        None,
+                    )
                 }))?;
             }
             SignalFormat::Human(style) => {

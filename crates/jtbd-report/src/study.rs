@@ -25,12 +25,8 @@ pub struct InterviewRow {
     pub words: usize,
     /// Signals per force.
     pub forces: PerForce<usize>,
-    /// Who was interviewed, named as the stories stage names them.
-    pub interviewee: String,
-    /// The label of the speaker the interview is of, and the labels that name a voice, not a
-    /// person: what tells a second guest's words from the interviewee's ([`InterviewRow::person`]).
-    main: Option<String>,
-    voices: Vec<String>,
+    /// Who was interviewed and whose words each turn holds, as the stories stage counts people.
+    pub people: jtbd_stories::People,
 }
 
 impl InterviewRow {
@@ -50,32 +46,14 @@ impl InterviewRow {
             turns: i.turns.len(),
             words: i.word_count(),
             forces,
-            interviewee: jtbd_stories::interviewee(i),
-            main: jtbd_stories::main_speaker(i).map(|s| s.name.clone()),
-            voices: i
-                .speakers
-                .iter()
-                .filter(|s| s.voice)
-                .map(|s| s.name.clone())
-                .collect(),
+            people: jtbd_stories::People::of(i),
         }
     }
 
     /// Who was interviewed: the `participant` metadata, else the speaker (not an interviewer)
     /// who said most, else the interview's id.
     pub fn interviewee(&self) -> &str {
-        &self.interviewee
-    }
-
-    /// Whose words a quote of this interview is, as the stories stage counts people: a second
-    /// guest's label names them, an interviewer's quote is filed under the interviewee (as
-    /// every signal of the interview used to be), anything else is the interviewee's.
-    pub fn person<'a>(&'a self, quote: &'a Quote) -> &'a str {
-        if quote.role == Role::Interviewer {
-            return &self.interviewee;
-        }
-        jtbd_stories::person_of(quote.speaker.as_deref(), self.main.as_deref(), &self.voices)
-            .unwrap_or(&self.interviewee)
+        &self.people.interviewee
     }
 }
 
@@ -177,10 +155,10 @@ impl<'a> Study<'a> {
                     .map(|s| how(s.2))
                     .max_by_key(|(_, inferred)| *inferred)
                     .unwrap_or(("no speaker labels", true));
-                let participant = if i.interviewee == i.path {
+                let participant = if i.interviewee() == i.path {
                     ""
                 } else {
-                    i.interviewee.as_str()
+                    i.interviewee()
                 };
                 WhoRow {
                     shown: self.shown(&i.path),

@@ -208,11 +208,11 @@ fn draft_slot(
             .chain(said.later.iter().map(|q| (q, Place::Later)));
         for (q, place) in near.into_iter().flatten().chain(further) {
             let text = window(q, slot, want);
+            // Only the rules that read this place ([`Knowledge::matching_at`]); a rule limited to
+            // some forces reads only those forces' own sentences.
             for rule in k.matching_at(slot, place, text) {
-                // A rule limited to some forces reads only those forces' own sentences.
-                let reads = rule.reads.contains(&place)
-                    && (rule.forces.is_empty()
-                        || (place == Place::Own && rule.forces.contains(&said.force)));
+                let reads = rule.forces.is_empty()
+                    || (place == Place::Own && rule.forces.contains(&said.force));
                 if !reads {
                     continue;
                 }

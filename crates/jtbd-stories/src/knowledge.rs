@@ -345,12 +345,10 @@ pub struct Knowledge {
     pub situation_reach: usize,
     /// Stories a theme lists.
     pub stories_per_theme: usize,
-    /// Each slot's grammar patterns as one set (by [`Slot::ALL`] order), with the index in
-    /// `grammar` of each: one scan of a quote tells which rules can draft from it.
-    slot_sets: Vec<(regex::RegexSet, Vec<usize>)>,
-    /// The same for the rules of each slot that read each place (by [`Slot::ALL`], then
-    /// [`Place::ALL`] order), `None` where no rule does: a story tries every sentence around
-    /// a want for every slot, and most (slot, place) pairs have no rule to run.
+    /// The grammar patterns of the rules of each slot that read each place as one set (by
+    /// [`Slot::ALL`], then [`Place::ALL`] order), with the index in `grammar` of each, `None`
+    /// where no rule does: one scan of a sentence tells which rules can draft from it there, and
+    /// most (slot, place) pairs have no rule to run.
     place_sets: Vec<Option<(regex::RegexSet, Vec<usize>)>>,
     /// The rules that read [`Place::Earlier`] and [`Place::Later`], each as one set.
     further_sets: [regex::RegexSet; 2],
@@ -447,10 +445,6 @@ impl Knowledge {
                     message: format!("the {what} grammar as one set: {e}"),
                 })
         };
-        let slot_sets = Slot::ALL
-            .iter()
-            .map(|slot| set_of(&|r| r.slot == *slot, slot.as_str()))
-            .collect::<Result<_, KnowledgeError>>()?;
         let mut place_sets = Vec::new();
         for slot in Slot::ALL {
             for place in Place::ALL {
@@ -542,7 +536,6 @@ impl Knowledge {
             min_content_words: raw.themes.min_content_words,
             stories_per_theme: raw.themes.stories_per_theme.max(1),
             dangling,
-            slot_sets,
             place_sets,
             further_sets,
             template: raw.template,
@@ -581,16 +574,13 @@ impl Knowledge {
 }
 
 impl Knowledge {
-    /// The rules of `slot` whose pattern matches `text`, in grammar order.
-    pub fn matching<'k>(&'k self, slot: Slot, text: &str) -> impl Iterator<Item = &'k GrammarRule> {
-        let at = Slot::ALL.iter().position(|s| *s == slot).unwrap_or(0);
-        let (set, rules) = &self.slot_sets[at];
-        let hits = set.matches(text);
-        rules
+    /// The rules of `slot` whose pattern matches `text`, in grammar order, one by one (what the
+    /// sets of [`Knowledge::matching_at`] find at once).
+    #[cfg(test)]
+    fn matching<'k>(&'k self, slot: Slot, text: &'k str) -> impl Iterator<Item = &'k GrammarRule> {
+        self.grammar
             .iter()
-            .enumerate()
-            .filter(move |(i, _)| hits.matched(*i))
-            .map(|(_, &r)| &self.grammar[r])
+            .filter(move |r| r.slot == slot && r.pattern.is_match(text))
     }
 
     /// The rules of `slot` that read `place` and whose pattern matches `text`, in grammar order

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 pub use codebook::{Code, Codebook, CodebookError};
 pub use draft::{Chain, Drafted, Evidence, Party, Story};
 pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Place, Slot};
-pub use record::{Quote, Record, Said, interviewee, main_speaker, person_of};
+pub use record::{People, Quote, Record, Said, interviewee, numbered};
 pub use segments::Segment;
 pub use themes::{Origin, SignalRef, Strength, Theme};
 

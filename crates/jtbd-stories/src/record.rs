@@ -58,7 +58,7 @@ pub struct Record {
     pub id: String,
     /// The interview's number in the study (the order the study took interviews in), which
     /// the record shares with the other people of the same interview: set by whoever gathers
-    /// the records ([`Record::people`] leaves it 0).
+    /// the records ([`numbered`]; [`Record::people`] leaves it 0).
     pub interview: usize,
     /// Its path, as given.
     pub path: String,
@@ -96,7 +96,7 @@ pub fn interviewee(interview: &Interview) -> String {
 
 /// The speaker the interview is of: the one the `participant` metadata names, else the speaker
 /// (not an interviewer) who said most; `None` when their label names a voice, not a person.
-pub fn main_speaker(interview: &Interview) -> Option<&jtbd_model::Speaker> {
+fn main_speaker(interview: &Interview) -> Option<&jtbd_model::Speaker> {
     let speaking = || {
         interview
             .speakers
@@ -117,16 +117,53 @@ pub fn main_speaker(interview: &Interview) -> Option<&jtbd_model::Speaker> {
         .filter(|s| !s.voice)
 }
 
-/// Whose words a turn labelled `label` holds: another person's when the label names someone
-/// other than the interview's main speaker (`main`), `None` for the interviewee's own (the
-/// main speaker, no label, or a label that names a voice: a diarised `SPEAKER_01` is the
-/// interviewee, and the same label in two files is two people).
-pub fn person_of<'a>(
-    label: Option<&'a str>,
-    main: Option<&str>,
-    voices: &[String],
-) -> Option<&'a str> {
-    label.filter(|l| !l.trim().is_empty() && Some(*l) != main && !voices.iter().any(|v| v == l))
+/// Who an interview is of, and whose words each of its turns holds: what the stories and the
+/// signal tables both count people by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct People {
+    /// The interviewee ([`interviewee`]).
+    pub interviewee: String,
+    /// The label of the speaker the interview is of, if it names a person.
+    main: Option<String>,
+    /// Labels that name a voice, not a person (`SPEAKER_01`).
+    voices: Vec<String>,
+}
+
+impl People {
+    pub fn of(interview: &Interview) -> People {
+        People {
+            interviewee: interviewee(interview),
+            main: main_speaker(interview).map(|s| s.name.clone()),
+            voices: interview
+                .speakers
+                .iter()
+                .filter(|s| s.voice)
+                .map(|s| s.name.clone())
+                .collect(),
+        }
+    }
+
+    /// Whose words a turn labelled `label` holds: a second guest's label names them; no label,
+    /// the main speaker's or one that names a voice is the interviewee's (a diarised
+    /// `SPEAKER_01` is the interviewee, and the same label in two files is two people).
+    pub fn person<'a>(&'a self, label: Option<&'a str>) -> &'a str {
+        label
+            .filter(|l| {
+                !l.trim().is_empty()
+                    && Some(*l) != self.main.as_deref()
+                    && !self.voices.iter().any(|v| v == l)
+            })
+            .unwrap_or(&self.interviewee)
+    }
+
+    /// Whose words a quote is ([`People::person`]); an interviewer's quote is filed under the
+    /// interviewee, as the tables of every signal always have.
+    pub fn of_quote<'a>(&'a self, quote: &'a Quote) -> &'a str {
+        if quote.role == Role::Interviewer {
+            return &self.interviewee;
+        }
+        self.person(quote.speaker.as_deref())
+    }
 }
 
 /// A want's sentences `2..=1 + FURTHER` away on one side (`at(n)`: the sentence `n` away, if the
@@ -216,6 +253,15 @@ impl<'a> Quotes<'a> {
     }
 }
 
+/// The records of one interview ([`Record::people`]) given the interview's number in the study:
+/// what every command that gathers records does as each interview comes in.
+pub fn numbered(records: Vec<Record>, interview: usize) -> impl Iterator<Item = Record> {
+    records.into_iter().map(move |mut r| {
+        r.interview = interview;
+        r
+    })
+}
+
 impl Record {
     /// Who said a quote: its speaker label when that names a person, else the interviewee (a
     /// show with two guests tells each guest's words apart; a diarised label is the
@@ -231,30 +277,23 @@ impl Record {
 
     /// The records of `interview`, one per person it interviews: its interviewees' signals
     /// (habit is left out: the stories are about struggles and wants), each in the record of
-    /// who said it ([`person_of`]): a show with two guests is two people's words, counted and
+    /// who said it ([`People::person`]): a show with two guests is two people's words, counted and
     /// told apart in themes, stories and segments. The interviewee's record comes first (even
     /// with no signal), then each other guest's in the order they first say one. Of a want's
     /// further sentences a record keeps only those a rule of `k` reads there (memory grows with
     /// the signals, not with the text).
     pub fn people(interview: &Interview, signals: &[Signal], k: &Knowledge) -> Vec<Record> {
-        let interviewee = interviewee(interview);
-        let main = main_speaker(interview).map(|s| s.name.as_str());
-        let voices: Vec<String> = interview
-            .speakers
-            .iter()
-            .filter(|s| s.voice)
-            .map(|s| s.name.clone())
-            .collect();
+        let people = People::of(interview);
         let mut quotes = Quotes::new(interview);
         // Each person's signals, the interviewee's first.
-        let mut by_person: Vec<(String, Vec<Said>)> = vec![(interviewee.clone(), Vec::new())];
+        let mut by_person: Vec<(String, Vec<Said>)> =
+            vec![(people.interviewee.clone(), Vec::new())];
         let kept = signals
             .iter()
             .filter(|s| s.force != Force::Habit)
             .filter(|s| interview.turns[s.turn].role != Role::Interviewer);
         for s in kept {
-            let label = interview.turns[s.turn].speaker.as_deref();
-            let who = person_of(label, main, &voices).unwrap_or(&interviewee);
+            let who = people.person(interview.turns[s.turn].speaker.as_deref());
             let at = match by_person.iter().position(|(p, _)| p == who) {
                 Some(at) => at,
                 None => {
@@ -297,7 +336,7 @@ impl Record {
                 interviewee,
                 metadata: interview.metadata.clone(),
                 said,
-                voices: voices.clone(),
+                voices: people.voices.clone(),
             })
             .collect()
     }
