@@ -27,6 +27,7 @@ struct Raw {
     template: String,
     gap: String,
     clause_opens: String,
+    want_opens: String,
     cut_at: Vec<String>,
     dangling: String,
     dangling_examples: Vec<String>,
@@ -252,6 +253,64 @@ impl GrammarRule {
     }
 }
 
+/// Where a slot longer than `max` words may end instead: after its longest run of whole clauses
+/// (ended by a comma, a semicolon or a dash) of `min` to `max` words. Speech strings clauses
+/// together; the first of them still says the want ("make sure we keep the transparency a managed
+/// service gives, or something you run yourself, which..."). `None` when the slot fits, or no
+/// clause boundary leaves enough words.
+fn clauses_within(slot: &str, min: usize, max: usize) -> Option<usize> {
+    // Words that open a clause or an addition after a comma; "have been, I guess, too long"
+    // pauses inside one clause.
+    const OPENS: [&str; 17] = [
+        "or",
+        "and",
+        "but",
+        "which",
+        "where",
+        "who",
+        "so",
+        "because",
+        "like",
+        "then",
+        "while",
+        "whereas",
+        "although",
+        "though",
+        "especially",
+        "including",
+        "not",
+    ];
+    if slot.split_whitespace().count() <= max.max(1) {
+        return None;
+    }
+    let words: Vec<(usize, &str)> = slot
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - slot.as_ptr() as usize, w))
+        .collect();
+    let mut best = None;
+    let mut count = 0;
+    for (i, &(at, word)) in words.iter().enumerate() {
+        // A dash stands as a word of its own: the clause ends before it, and it is no word.
+        if matches!(word, "-" | "--" | "\u{2013}" | "\u{2014}") {
+            if count >= min.max(1) {
+                best = Some(at);
+            }
+            continue;
+        }
+        count += 1;
+        if count > max {
+            break;
+        }
+        let next = words
+            .get(i + 1)
+            .map_or(String::new(), |(_, w)| w.to_lowercase());
+        if word.ends_with([',', ';']) && count >= min.max(1) && OPENS.contains(&next.as_str()) {
+            best = Some(at + word.len() - 1);
+        }
+    }
+    best
+}
+
 /// Whether the cut at `start..end` of `text` is the "but" of "not X, but Y" (one clause: "changed
 /// not by the package, but by our config tool"): a "not" among the five words before it, and no
 /// new subject after it ("not this, but we had to" starts a clause).
@@ -356,6 +415,8 @@ pub struct Knowledge {
 
 /// The placeholder a grammar pattern writes for `clause_opens`, where a clause opens.
 const CLAUSE_OPENS: &str = "{clause_opens}";
+/// The placeholder for `want_opens`, where else a want's clause opens.
+const WANT_OPENS: &str = "{want_opens}";
 
 /// A phrase's stemmed terms, the project's one analyzer.
 pub fn terms(phrase: &str) -> Vec<String> {
@@ -394,9 +455,13 @@ impl Knowledge {
                     });
                 }
             };
-            // `{clause_opens}` in a pattern is the one definition of where a clause opens.
+            // `{clause_opens}` in a pattern is the one definition of where a clause opens,
+            // `{want_opens}` of where else a want's does.
             let compile = |p: &str| {
-                regex::RegexBuilder::new(&p.replace(CLAUSE_OPENS, &raw.clause_opens))
+                let p = p
+                    .replace(CLAUSE_OPENS, &raw.clause_opens)
+                    .replace(WANT_OPENS, &raw.want_opens);
+                regex::RegexBuilder::new(&p)
                     .case_insensitive(true)
                     .build()
                     .map_err(|e| KnowledgeError::Pattern {
@@ -641,6 +706,10 @@ impl Knowledge {
         if let Some(m) = self.qualifier.re.find(&out) {
             out.truncate(m.start());
         }
+        if let Some(end) = clauses_within(&out, rule.min_words, rule.max_words) {
+            out.truncate(end);
+            out.truncate(out.trim_end().len());
+        }
         loop {
             let lower = out.to_lowercase();
             let Some(cut) = self.trailing.iter().find_map(|t| {
@@ -668,6 +737,11 @@ impl Knowledge {
             out = out[cut..].to_owned();
         }
         out = without_repeats(&out);
+        // A bracket the slot closes but never opened ends the aside the rule began in.
+        if let Some(end) = out.find(')').filter(|&end| !out[..end].contains('(')) {
+            out.truncate(end);
+            out.truncate(out.trim_end().len());
+        }
         let first = out.split([' ', ',']).next().unwrap_or("");
         if first.chars().next().is_some_and(char::is_uppercase)
             && self.lower_first.contains(&first.to_lowercase())
@@ -799,6 +873,43 @@ fn compile(file: &str, key: &str, pattern: &str) -> Result<regex::Regex, Knowled
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_slot_keeps_its_longest_run_of_whole_clauses() {
+        let long = "make sure we keep the transparency a managed service gives, or something you run yourself, which a lot of teams ask about every single week";
+        let end = clauses_within(long, 3, 20).expect("a clause boundary within 20 words");
+        assert_eq!(
+            &long[..end],
+            "make sure we keep the transparency a managed service gives, or something you run yourself"
+        );
+        assert_eq!(
+            clauses_within("keep the lights on", 3, 20),
+            None,
+            "a slot that fits is left"
+        );
+        let dash = "stop rebuilding the same images every night - the registry fills up and nobody knows which tag is current or who pushed it last";
+        assert_eq!(
+            &dash[..clauses_within(dash, 3, 20).expect("a dash ends a clause")],
+            "stop rebuilding the same images every night "
+        );
+        let none = "have one long clause that never pauses for breath and goes on well past any sensible number of words for a slot";
+        assert_eq!(clauses_within(none, 3, 20), None, "no boundary: no slot");
+        let pause = "build a tool that caters to the needs of the folks who have been, I guess, too long left out of every incident";
+        assert_eq!(
+            clauses_within(pause, 3, 20),
+            None,
+            "a comma inside a clause ends none"
+        );
+        assert_eq!(
+            clauses_within(
+                "ok, then we go on and on and on and on and on and on and on and on and on and on",
+                3,
+                20
+            ),
+            None,
+            "too short a first clause"
+        );
+    }
 
     #[test]
     fn every_grammar_rule_drafts_its_examples() {
