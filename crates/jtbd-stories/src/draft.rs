@@ -500,7 +500,8 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         .filter(|s| {
             let d = &r.said[s.said];
             let near = d.turn == m.0 && d.sentence <= m.1 && m.1 - d.sentence <= k.situation_reach;
-            near || chained(s)
+            // A pain told after the want is what followed it, not what drove it.
+            near || ((d.turn, d.sentence) <= m && chained(s))
         })
         .map(|s| &r.said[s.said])
         .collect();

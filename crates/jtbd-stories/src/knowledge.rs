@@ -27,7 +27,6 @@ struct Raw {
     template: String,
     gap: String,
     clause_opens: String,
-    want_opens: String,
     cut_at: Vec<String>,
     dangling: String,
     dangling_examples: Vec<String>,
@@ -415,8 +414,6 @@ pub struct Knowledge {
 
 /// The placeholder a grammar pattern writes for `clause_opens`, where a clause opens.
 const CLAUSE_OPENS: &str = "{clause_opens}";
-/// The placeholder for `want_opens`, where else a want's clause opens.
-const WANT_OPENS: &str = "{want_opens}";
 
 /// A phrase's stemmed terms, the project's one analyzer.
 pub fn terms(phrase: &str) -> Vec<String> {
@@ -455,13 +452,9 @@ impl Knowledge {
                     });
                 }
             };
-            // `{clause_opens}` in a pattern is the one definition of where a clause opens,
-            // `{want_opens}` of where else a want's does.
+            // `{clause_opens}` in a pattern is the one definition of where a clause opens.
             let compile = |p: &str| {
-                let p = p
-                    .replace(CLAUSE_OPENS, &raw.clause_opens)
-                    .replace(WANT_OPENS, &raw.want_opens);
-                regex::RegexBuilder::new(&p)
+                regex::RegexBuilder::new(&p.replace(CLAUSE_OPENS, &raw.clause_opens))
                     .case_insensitive(true)
                     .build()
                     .map_err(|e| KnowledgeError::Pattern {
