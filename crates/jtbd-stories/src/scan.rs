@@ -244,12 +244,16 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
                 causal: None,
                 codes: Box::default(),
             };
-            scan.codes = codes(
-                codebook,
-                &vocab,
-                &ids,
-                s.before.as_ref().map(|b| b.text.as_str()),
-            );
+            // Small talk (a car, a barbecue) is about no theme, whatever words it shares with one.
+            let small_talk = k.small_talk.is_match(text);
+            if !small_talk {
+                scan.codes = codes(
+                    codebook,
+                    &vocab,
+                    &ids,
+                    s.before.as_ref().map(|b| b.text.as_str()),
+                );
+            }
             for (at, id) in ids.iter().enumerate() {
                 for (rest, tag) in phrases.get(id).into_iter().flatten() {
                     if !ids[at + 1..].starts_with(rest) {
@@ -280,7 +284,7 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
             // A sentence is far shorter than 4 GiB (files are capped by `--max-file-size`).
             let span = |r: Range<usize>| r.start as u32..r.end as u32;
             for (i, t) in spans.iter().enumerate() {
-                if !content[i] {
+                if !content[i] || small_talk {
                     continue;
                 }
                 keys.push(((ids[i], NONE), span(t.clone())));
