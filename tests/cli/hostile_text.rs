@@ -32,6 +32,8 @@ fn folder() -> tempfile::TempDir {
     let t = transcript();
     std::fs::write(d.path().join("dana.txt"), &t).unwrap();
     std::fs::write(d.path().join("lee.txt"), t.replace("Dana", "Lee")).unwrap();
+    // A third interviewee: a theme no codebook names needs three signals.
+    std::fs::write(d.path().join("kim.txt"), t.replace("Dana", "Kim")).unwrap();
     d
 }
 

@@ -40,6 +40,8 @@ struct RawTheme {
     definition: String,
     cues: Vec<String>,
     #[serde(default)]
+    words: Vec<String>,
+    #[serde(default)]
     matches: Vec<String>,
     #[serde(default)]
     misses: Vec<String>,
@@ -54,8 +56,11 @@ pub struct Code {
     pub label: String,
     /// One line on what belongs in it.
     pub definition: String,
-    /// The cue phrases as written.
+    /// The cue phrases as written, matched on stems.
     pub cues: Vec<String>,
+    /// Cue words matched as written, singular or plural, not by stem: a word whose stem is a
+    /// common word's too ("maintainers" and "maintain", "AWS" and "awful").
+    pub words: Vec<String>,
     /// Sentences that must find this theme, and sentences that must not.
     pub matches: Vec<String>,
     pub misses: Vec<String>,
@@ -67,6 +72,30 @@ pub struct Codebook {
     pub codes: Vec<Code>,
     /// Cue phrases by their first stemmed term: the rest of the phrase and the theme.
     index: HashMap<String, Vec<(Vec<String>, usize)>>,
+    /// Cue words by their [`singular`] form: the themes.
+    exact: HashMap<String, Vec<usize>>,
+}
+
+/// A word lower-cased, without a possessive, in the singular ("AWS" -> "aw", "Maintainers'" ->
+/// "maintainer", "dependencies" -> "dependency"): a cue word and a text's word match when theirs
+/// are equal.
+pub fn singular(word: &str) -> String {
+    let w = word.to_lowercase();
+    let w = w.trim_end_matches(['\'', '\u{2019}']);
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix("\u{2019}s"))
+        .unwrap_or(w);
+    if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() > 1) {
+        format!("{stem}y")
+    } else if let Some(stem) = w
+        .strip_suffix('s')
+        .filter(|s| s.len() > 1 && !s.ends_with('s'))
+    {
+        stem.to_owned()
+    } else {
+        w.to_owned()
+    }
 }
 
 fn terms(phrase: &str) -> Vec<String> {
@@ -109,6 +138,7 @@ impl Codebook {
                 label: t.label,
                 definition: t.definition,
                 cues: t.cues,
+                words: t.words,
                 matches: t.matches,
                 misses: t.misses,
             })
@@ -118,7 +148,8 @@ impl Codebook {
 
     /// A codebook from a REFI-QDA `.qdc` file: every codable `<Code>` (at any depth) is a
     /// theme named by its `name`; its `<Description>` is the definition, and a description
-    /// line `Cues: a; b; c` lists cue phrases besides the name itself.
+    /// line `Cues: a; b; c` lists cue phrases besides the name itself, matched on stems, and
+    /// a line `Words: a; b` cue words matched as written ([`Code::words`]).
     pub fn from_qdc(file: &str, text: &str) -> Result<Codebook, CodebookError> {
         use quick_xml::events::Event;
         let mut reader = quick_xml::Reader::from_str(text);
@@ -188,10 +219,7 @@ impl Codebook {
     }
 
     fn new(file: &str, codes: Vec<Code>) -> Result<Codebook, CodebookError> {
-        let mut book = Codebook {
-            codes: Vec::new(),
-            index: HashMap::new(),
-        };
+        let mut book = Codebook::default();
         for code in codes {
             book.insert(file, code)?;
         }
@@ -200,7 +228,9 @@ impl Codebook {
 
     /// Adds a theme, or replaces the one with the same id.
     fn insert(&mut self, file: &str, code: Code) -> Result<(), CodebookError> {
-        if !code.cues.iter().any(|c| !terms(c).is_empty()) {
+        if !code.cues.iter().any(|c| !terms(c).is_empty())
+            && !code.words.iter().any(|w| !w.trim().is_empty())
+        {
             return Err(CodebookError::NoCues {
                 file: file.into(),
                 id: code.id,
@@ -216,7 +246,11 @@ impl Codebook {
 
     fn reindex(&mut self) {
         self.index.clear();
+        self.exact.clear();
         for (i, code) in self.codes.iter().enumerate() {
+            for word in code.words.iter().filter(|w| !w.trim().is_empty()) {
+                self.exact.entry(singular(word.trim())).or_default().push(i);
+            }
             for cue in &code.cues {
                 let mut t = terms(cue);
                 if t.is_empty() {
@@ -239,9 +273,17 @@ impl Codebook {
         self.reindex();
     }
 
-    /// Every cue that matches in a text's stemmed terms: (theme, range of terms).
-    pub fn hits(&self, terms: &[&str]) -> Vec<(usize, Range<usize>)> {
+    /// Every cue that matches in a text's words: (theme, range of words). `terms` are the
+    /// words' stemmed terms, `written` the same words as the text has them.
+    pub fn hits(&self, terms: &[&str], written: &[&str]) -> Vec<(usize, Range<usize>)> {
         let mut out = Vec::new();
+        if !self.exact.is_empty() {
+            for (at, w) in written.iter().enumerate() {
+                for code in self.exact.get(&singular(w)).into_iter().flatten() {
+                    out.push((*code, at..at + 1));
+                }
+            }
+        }
         for (at, t) in terms.iter().enumerate() {
             for (rest, code) in self.index.get(*t).into_iter().flatten() {
                 let after = &terms[at + 1..];
@@ -256,9 +298,10 @@ impl Codebook {
     /// The theme whose cues a text says most (the first in the codebook on a tie), if any.
     pub fn theme_of(&self, text: &str) -> Option<usize> {
         let tokens = jtbd_text::tokenize(text);
-        let words: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        let terms: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        let written: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
         let mut score = vec![0usize; self.codes.len()];
-        for (code, _) in self.hits(&words) {
+        for (code, _) in self.hits(&terms, &written) {
             score[code] += 1;
         }
         best(&score)
@@ -305,19 +348,24 @@ fn push_code(
         return;
     }
     let mut cues = vec![name.clone()];
+    let mut words = Vec::new();
     let mut definition = Vec::new();
     for line in description.lines() {
         let line = line.trim();
         let lower = line.to_lowercase();
-        if let Some(rest) = lower.strip_prefix("cues:") {
+        let list = |rest: &str| -> Vec<String> {
             let at = line.len() - rest.len();
-            cues.extend(
-                line[at..]
-                    .split([';', ','])
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_owned),
-            );
+            line[at..]
+                .split([';', ','])
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        if let Some(rest) = lower.strip_prefix("cues:") {
+            cues.extend(list(rest));
+        } else if let Some(rest) = lower.strip_prefix("words:") {
+            words.extend(list(rest));
         } else if !line.is_empty() {
             definition.push(line);
         }
@@ -329,6 +377,7 @@ fn push_code(
         label: name,
         definition: definition.join(" "),
         cues,
+        words,
         matches: Vec::new(),
         misses: Vec::new(),
     });
@@ -393,12 +442,22 @@ mod tests {
 Cues: purchase order; legal review</Description>
       </Code>
       <Code guid="0b7c1b0e-1111-4a4a-8c8c-000000000003" name="Renewal pricing" isCodable="true"/>
+      <Code guid="0b7c1b0e-1111-4a4a-8c8c-000000000004" name="Open source upkeep" isCodable="true">
+        <Description>Words: maintainers</Description>
+      </Code>
     </Code>
   </Codes>
 </CodeBook>"#;
         let book = Codebook::load("team.qdc", qdc).unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<&str> = book.codes.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, ["procurement-delays", "renewal-pricing"]);
+        assert_eq!(
+            ids,
+            [
+                "procurement-delays",
+                "renewal-pricing",
+                "open-source-upkeep"
+            ]
+        );
         assert_eq!(
             book.codes[0].definition,
             "Deals stuck in legal & purchasing."
@@ -409,6 +468,25 @@ Cues: purchase order; legal review</Description>
         );
         assert_eq!(book.theme_of("Renewal pricing went up again."), Some(1));
         assert_eq!(book.theme_of("We like the product."), None);
+        // A `Words:` line matches the word as written, not its stem's other words.
+        assert_eq!(book.theme_of("Two maintainers left in May."), Some(2));
+        assert_eq!(book.theme_of("We maintain it ourselves."), None);
+    }
+
+    #[test]
+    fn a_cue_word_matches_singular_and_plural_not_its_stems_other_words() {
+        for (word, form) in [
+            ("AWS", "aw"),
+            ("Maintainers'", "maintainer"),
+            ("dependencies", "dependency"),
+            ("container's", "container"),
+            ("class", "class"),
+            ("s", "s"),
+        ] {
+            assert_eq!(singular(word), form, "{word}");
+        }
+        assert_ne!(singular("awful"), singular("aws"));
+        assert_ne!(singular("contains"), singular("containers"));
     }
 
     #[test]

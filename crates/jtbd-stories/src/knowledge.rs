@@ -71,6 +71,7 @@ struct RawThemes {
     pair_weight: f64,
     max_share: f64,
     min_code_score: u32,
+    min_emergent_signals: usize,
     min_slot_words: usize,
     max_slot_words: usize,
     min_content_words: usize,
@@ -361,6 +362,8 @@ pub struct Knowledge {
     /// A signal joins a codebook theme whose cues score at least this (a cue in its own
     /// sentence 2, in the sentence before 1).
     pub min_code_score: u32,
+    /// A theme no codebook names needs at least this many signals.
+    pub min_emergent_signals: usize,
     pub past: Vec<Vec<String>>,
     pub hypothetical: Vec<Vec<String>>,
     pub actors: Vec<Actor>,
@@ -610,6 +613,7 @@ impl Knowledge {
             pair_weight: raw.themes.pair_weight,
             max_share: raw.themes.max_share,
             min_code_score: raw.themes.min_code_score,
+            min_emergent_signals: raw.themes.min_emergent_signals,
             past: phrases(&raw.tense.past),
             hypothetical: phrases(&raw.tense.hypothetical),
             actors: raw

@@ -247,10 +247,12 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
             // Small talk (a car, a barbecue) is about no theme, whatever words it shares with one.
             let small_talk = k.small_talk.is_match(text);
             if !small_talk {
+                let written: Vec<&str> = spans.iter().map(|t| &text[t.clone()]).collect();
                 scan.codes = codes(
                     codebook,
                     &vocab,
                     &ids,
+                    &written,
                     s.before.as_ref().map(|b| b.text.as_str()),
                 );
             }
@@ -302,7 +304,13 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
 }
 
 /// The codebook themes a quote (its words numbered in `vocab`) and the sentence before it say.
-fn codes(codebook: &Codebook, vocab: &Vocab, ids: &[TermId], before: Option<&str>) -> Box<[Coded]> {
+fn codes(
+    codebook: &Codebook,
+    vocab: &Vocab,
+    ids: &[TermId],
+    written: &[&str],
+    before: Option<&str>,
+) -> Box<[Coded]> {
     if codebook.codes.is_empty() {
         return Box::default();
     }
@@ -311,14 +319,15 @@ fn codes(codebook: &Codebook, vocab: &Vocab, ids: &[TermId], before: Option<&str
         .map(|id| vocab.terms[*id as usize].as_str())
         .collect();
     let mut said: std::collections::BTreeMap<usize, (u16, u16)> = std::collections::BTreeMap::new();
-    for (code, _) in codebook.hits(&words) {
+    for (code, _) in codebook.hits(&words, written) {
         let n = &mut said.entry(code).or_default().0;
         *n = n.saturating_add(1);
     }
     if let Some(before) = before {
         let tokens = jtbd_text::tokenize(before);
         let words: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
-        for (code, _) in codebook.hits(&words) {
+        let written: Vec<&str> = tokens.iter().map(|t| &before[t.start..t.end]).collect();
+        for (code, _) in codebook.hits(&words, &written) {
             let n = &mut said.entry(code).or_default().1;
             *n = n.saturating_add(1);
         }

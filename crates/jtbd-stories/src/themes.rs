@@ -224,8 +224,10 @@ pub fn themes(
         let at = match into {
             Some((t, _)) => t,
             // A phrase people only enjoy or wish for ("star wars", "blog post") is talk, not a
-            // struggle: an emergent theme needs a frustration or a worry among its signals.
+            // struggle: an emergent theme needs a frustration or a worry among its signals, and
+            // more than one mention each from a pair of people.
             None if who(&mut free.iter()) >= min
+                && free.len() >= k.min_emergent_signals
                 && free.iter().any(|s| {
                     matches!(
                         records[s.record].said[s.said].force,
