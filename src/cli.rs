@@ -393,7 +393,8 @@ pub struct CodebookArgs {
     /// Add themes from a codebook: TOML like the built-in one
     /// (crates/jtbd-stories/data/codebook.toml) or a REFI-QDA .qdc from ATLAS.ti, NVivo, MAXQDA
     /// or QualCoder (each code a theme, its name and a `Cues: a; b` line of its description
-    /// its cues). A theme with a built-in id replaces it. Repeatable.
+    /// its cues, matched on stems; a `Words: a; b` line, words matched as written). A theme with
+    /// a built-in id replaces it. Repeatable.
     #[arg(long, value_name = "FILE")]
     pub codebook: Vec<PathBuf>,
 

@@ -67,13 +67,27 @@ pub struct Code {
 }
 
 /// Named themes and their cues, compiled for matching.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Codebook {
     pub codes: Vec<Code>,
     /// Cue phrases by their first stemmed term: the rest of the phrase and the theme.
     index: HashMap<String, Vec<(Vec<String>, usize)>>,
     /// Cue words by their [`singular`] form: the themes.
     exact: HashMap<String, Vec<usize>>,
+    /// The first letters (ASCII, lower case) of the cue words: a text's word that starts with
+    /// no such letter is not looked up (most words are not, and a lookup lower-cases it).
+    exact_first: [bool; 128],
+}
+
+impl Default for Codebook {
+    fn default() -> Codebook {
+        Codebook {
+            codes: Vec::new(),
+            index: HashMap::new(),
+            exact: HashMap::new(),
+            exact_first: [false; 128],
+        }
+    }
 }
 
 /// A word lower-cased, without a possessive, in the singular ("AWS" -> "aw", "Maintainers'" ->
@@ -247,9 +261,15 @@ impl Codebook {
     fn reindex(&mut self) {
         self.index.clear();
         self.exact.clear();
+        self.exact_first = [false; 128];
         for (i, code) in self.codes.iter().enumerate() {
             for word in code.words.iter().filter(|w| !w.trim().is_empty()) {
-                self.exact.entry(singular(word.trim())).or_default().push(i);
+                let form = singular(word.trim());
+                // A word opening beyond ASCII needs no mark: such words are always looked up.
+                if let Some(b) = form.bytes().next().filter(u8::is_ascii) {
+                    self.exact_first[usize::from(b)] = true;
+                }
+                self.exact.entry(form).or_default().push(i);
             }
             for cue in &code.cues {
                 let mut t = terms(cue);
@@ -279,6 +299,10 @@ impl Codebook {
         let mut out = Vec::new();
         if !self.exact.is_empty() {
             for (at, w) in written.iter().enumerate() {
+                let first = w.bytes().next().map(|b| b.to_ascii_lowercase());
+                if first.is_some_and(|b| b.is_ascii() && !self.exact_first[usize::from(b)]) {
+                    continue;
+                }
                 for code in self.exact.get(&singular(w)).into_iter().flatten() {
                     out.push((*code, at..at + 1));
                 }
