@@ -398,3 +398,18 @@ fn a_theme_needs_one_interviewee_at_least_in_words() {
     assert_eq!(code, 2);
     assert!(err.contains("`two` is not a whole number"), "{err}");
 }
+
+/// A path that does not exist: the error names it and the exit code is 2; the terminal view
+/// prints no line of zeros that would read as a result.
+#[test]
+fn stories_of_a_missing_folder_say_so_and_print_no_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let (code, out, err) = run(&["stories", missing.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("no-such-folder") && err.contains("cannot open"),
+        "{err}"
+    );
+}

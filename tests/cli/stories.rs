@@ -184,7 +184,7 @@ fn the_output_is_the_same_bytes_whatever_the_threads() {
     let (c2, two, _) = stories(&["corpora/", "--format", "jsonl", "--threads", "2"]);
     assert_eq!((c1, c2), (0, 0));
     let msgs = messages(&one);
-    assert_eq!(of_type(&msgs, "theme").len(), 9);
+    assert_eq!(of_type(&msgs, "theme").len(), 8);
     assert!(!of_type(&msgs, "story").is_empty());
     assert_eq!(strip(one), strip(two));
     let (c1, a, _) = stories(&["corpora/", "--format", "markdown", "--threads", "1"]);

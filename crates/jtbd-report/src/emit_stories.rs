@@ -140,6 +140,11 @@ fn counts(w: &WireTheme<'_>) -> String {
 
 fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) -> String {
     let mut o = String::new();
+    // Nothing read (every path failed): the errors and the run's summary on stderr say it all;
+    // a line of zeros on stdout would read as a result.
+    if summary.interviews == 0 && summary.errors > 0 {
+        return o;
+    }
     let quote = |o: &mut String, indent: &str, q: &WireQuote<'_>| {
         let _ = writeln!(
             o,

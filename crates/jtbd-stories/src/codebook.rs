@@ -293,8 +293,9 @@ impl Codebook {
         self.reindex();
     }
 
-    /// Every cue that matches in a text's words: (theme, range of words). `terms` are the
-    /// words' stemmed terms, `written` the same words as the text has them.
+    /// Every cue that matches in a text's words, once per mention: (theme, range of words), by
+    /// theme and place. `terms` are the words' stemmed terms, `written` the same words as the
+    /// text has them.
     pub fn hits(&self, terms: &[&str], written: &[&str]) -> Vec<(usize, Range<usize>)> {
         let mut out = Vec::new();
         if !self.exact.is_empty() {
@@ -316,7 +317,20 @@ impl Codebook {
                 }
             }
         }
-        out
+        // One mention counts once for a theme: "pipeline" and "pipelines" stem alike, and
+        // "deployment" lies inside "continuous deployment". The longest cue at a place is kept,
+        // and no hit that overlaps one already kept for the same theme.
+        out.sort_by_key(|(code, r)| (*code, r.start, std::cmp::Reverse(r.end)));
+        let mut kept: Vec<(usize, Range<usize>)> = Vec::with_capacity(out.len());
+        for (code, r) in out {
+            let overlaps = kept
+                .last()
+                .is_some_and(|(c, k)| *c == code && r.start < k.end);
+            if !overlaps {
+                kept.push((code, r));
+            }
+        }
+        kept
     }
 
     /// The theme whose cues a text says most (the first in the codebook on a tie), if any.
@@ -495,6 +509,25 @@ Cues: purchase order; legal review</Description>
         // A `Words:` line matches the word as written, not its stem's other words.
         assert_eq!(book.theme_of("Two maintainers left in May."), Some(2));
         assert_eq!(book.theme_of("We maintain it ourselves."), None);
+    }
+
+    #[test]
+    fn one_mention_counts_once_for_a_theme() {
+        let book = Codebook::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let text = "Our pipeline runs continuous deployment for every service.";
+        let tokens = jtbd_text::tokenize(text);
+        let terms: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+        let written: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
+        let hits = book.hits(&terms, &written);
+        // "pipeline" (two cues stem alike) once, "continuous deployment" once, not its
+        // "deployment" again.
+        let ci = book.codes.iter().position(|c| c.id == "ci-cd-releases");
+        let ranges: Vec<Range<usize>> = hits
+            .iter()
+            .filter(|(c, _)| Some(*c) == ci)
+            .map(|(_, r)| r.clone())
+            .collect();
+        assert_eq!(ranges, [1..2, 3..5], "{hits:?}");
     }
 
     #[test]

@@ -109,7 +109,23 @@ pub fn themes(
     let who = |refs: &mut dyn Iterator<Item = &SignalRef>| {
         refs.map(|s| person[s.record]).collect::<HashSet<_>>().len()
     };
-    // 1. The codebook.
+    // 1. The codebook. How many signals name each theme at all: a sentence that names a broad
+    // theme and a narrow one equally ("pipelines that operate Terraform") tells the narrow one.
+    let mut named = vec![0usize; codebook.codes.len()];
+    for (ri, r) in records.iter().enumerate() {
+        for si in 0..r.said.len() {
+            for c in scanned
+                .of(SignalRef {
+                    record: ri,
+                    said: si,
+                })
+                .codes
+                .iter()
+            {
+                named[c.code as usize] += 1;
+            }
+        }
+    }
     let mut coded: Vec<Vec<SignalRef>> = vec![Vec::new(); codebook.codes.len()];
     for (ri, r) in records.iter().enumerate() {
         for si in 0..r.said.len() {
@@ -122,8 +138,11 @@ pub fn themes(
             for c in codes {
                 score[c.code as usize] += c.score();
             }
-            if let Some(c) = crate::codebook::best(&score).filter(|&c| score[c] >= k.min_code_score)
-            {
+            // The highest score; on a tie the theme fewer signals name; then the codebook's order.
+            let best = (0..score.len())
+                .filter(|&c| score[c] > 0)
+                .min_by_key(|&c| (std::cmp::Reverse(score[c]), named[c], c));
+            if let Some(c) = best.filter(|&c| score[c] >= k.min_code_score) {
                 coded[c].push(sref);
             }
         }
