@@ -24,6 +24,15 @@ pub enum CodebookError {
     /// A theme has no cue that says a word.
     #[error("{file}: theme {id:?}: no cue phrase with a word in it")]
     NoCues { file: String, id: String },
+    /// A cue word (matched as written, one word at a time) holds more than one word.
+    #[error(
+        "{file}: theme {id:?}: words entry {word:?} is more than one word (a phrase goes in `cues`)"
+    )]
+    NotOneWord {
+        file: String,
+        id: String,
+        word: String,
+    },
 }
 
 #[derive(serde::Deserialize)]
@@ -242,6 +251,13 @@ impl Codebook {
 
     /// Adds a theme, or replaces the one with the same id.
     fn insert(&mut self, file: &str, code: Code) -> Result<(), CodebookError> {
+        if let Some(word) = code.words.iter().find(|w| w.split_whitespace().count() > 1) {
+            return Err(CodebookError::NotOneWord {
+                file: file.into(),
+                id: code.id,
+                word: word.clone(),
+            });
+        }
         if !code.cues.iter().any(|c| !terms(c).is_empty())
             && !code.words.iter().any(|w| !w.trim().is_empty())
         {
@@ -563,6 +579,16 @@ Cues: purchase order; legal review</Description>
         .unwrap_err()
         .to_string();
         assert!(e.contains("no cue phrase"), "{e}");
+        let e = Codebook::load(
+            "team.toml",
+            "[[theme]]\nid = \"x\"\nlabel = \"x\"\ndefinition = \"d\"\ncues = [\"spend\"]\nwords = [\"cloud bill\"]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("team.toml") && e.contains("\"cloud bill\" is more than one word"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -254,7 +254,8 @@ impl GrammarRule {
 }
 
 /// Where a slot longer than `max` words may end instead: after its longest run of whole clauses
-/// (ended by a comma, a semicolon or a dash) of `min` to `max` words. Speech strings clauses
+/// (ended by a dash, or by a comma or semicolon before a word that opens a clause: `or`,
+/// `which`...) of `min` to `max` words. Speech strings clauses
 /// together; the first of them still says the want ("make sure we keep the transparency a managed
 /// service gives, or something you run yourself, which..."). `None` when the slot fits, or no
 /// clause boundary leaves enough words.
