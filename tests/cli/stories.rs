@@ -13,6 +13,13 @@ fn stories(args: &[&str]) -> (i32, Vec<u8>, String) {
     )
 }
 
+/// The messages of `jtbd stories ARGS --format jsonl`, which must succeed.
+fn stories_jsonl(args: &[&str]) -> Vec<Value> {
+    let (code, out, err) = stories(&[args, &["--format", "jsonl"]].concat());
+    assert_eq!(code, 0, "{err}");
+    messages(&out)
+}
+
 /// Every object in `v` that is a quote (has `byte_start`, `byte_end`, `path` and `text`).
 fn quotes<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
     match v {
@@ -29,9 +36,7 @@ fn quotes<'a>(v: &'a Value, out: &mut Vec<&'a Value>) {
 
 #[test]
 fn every_quote_is_verbatim_at_its_place_and_every_message_validates() {
-    let (code, out, _) = stories(&["corpora/", "--format", "jsonl"]);
-    assert_eq!(code, 0);
-    let msgs = messages(&out);
+    let msgs = stories_jsonl(&["corpora/"]);
     let schema = std::fs::read_to_string(root().join("schema/stories.schema.json")).unwrap();
     let v = jsonschema::validator_for(&serde_json::from_str(&schema).unwrap()).unwrap();
     for m in &msgs {
@@ -61,9 +66,7 @@ fn every_quote_is_verbatim_at_its_place_and_every_message_validates() {
 
 #[test]
 fn stories_take_the_form_rest_on_enough_interviewees_and_report_their_gaps() {
-    let (code, out, _) = stories(&["corpora/", "--format", "jsonl", "--min-interviewees", "3"]);
-    assert_eq!(code, 0);
-    let msgs = messages(&out);
+    let msgs = stories_jsonl(&["corpora/", "--min-interviewees", "3"]);
     let form = regex::Regex::new(r"^When .+, I want to .+, so I can .+\.$").unwrap();
     let themes = of_type(&msgs, "theme");
     let stories = of_type(&msgs, "story");
@@ -104,9 +107,7 @@ fn stories_take_the_form_rest_on_enough_interviewees_and_report_their_gaps() {
 
 #[test]
 fn themes_are_topics_and_segments_group_people_by_struggle() {
-    let (code, out, _) = stories(&["corpora/", "--format", "jsonl"]);
-    assert_eq!(code, 0);
-    let msgs = messages(&out);
+    let msgs = stories_jsonl(&["corpora/"]);
     let themes = of_type(&msgs, "theme");
     assert!(themes.len() >= 4, "{}", themes.len());
     // Topics, named in the field's words: at most a quarter of labels a lone word, each defined.
@@ -146,16 +147,7 @@ Cues: the board; board pack</Description></Code>
     )
     .unwrap();
     let q = qdc.to_str().unwrap();
-    let (code, out, err) = stories(&[
-        "corpora/",
-        "--format",
-        "jsonl",
-        "--codebook",
-        q,
-        "--own-codebook",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let msgs = messages(&out);
+    let msgs = stories_jsonl(&["corpora/", "--codebook", q, "--own-codebook"]);
     let themes = of_type(&msgs, "theme");
     assert_eq!(themes[0]["id"], "board-reporting", "{:?}", themes[0]);
     assert_eq!(themes[0]["origin"], "codebook");
@@ -233,17 +225,9 @@ fn markdown_report_of_the_sample_corpus() {
 /// `jtbd stories` on `dir` with themes resting on three interviewees: its messages and the
 /// interviewees of its first theme.
 fn first_theme_interviewees(dir: &std::path::Path) -> (Vec<Value>, Vec<String>) {
-    let (code, out, err) = stories(&[
-        dir.to_str().unwrap(),
-        "--format",
-        "jsonl",
-        "--min-interviewees",
-        "3",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let msgs = messages(&out);
+    let msgs = stories_jsonl(&[dir.to_str().unwrap(), "--min-interviewees", "3"]);
     let themes = of_type(&msgs, "theme");
-    assert!(!themes.is_empty(), "{err}");
+    assert!(!themes.is_empty(), "{msgs:?}");
     let who = themes[0]["interviewees"]
         .as_array()
         .unwrap()
@@ -391,9 +375,7 @@ fn a_job_told_in_one_answer_is_drafted_whole_and_one_persons() {
     for (name, text) in files {
         std::fs::write(d.path().join(name), text).unwrap();
     }
-    let (code, out, err) = stories(&[d.path().to_str().unwrap(), "--format", "jsonl"]);
-    assert_eq!(code, 0, "{err}");
-    let msgs = messages(&out);
+    let msgs = stories_jsonl(&[d.path().to_str().unwrap()]);
     let themes = of_type(&msgs, "theme");
     assert!(
         themes
