@@ -270,7 +270,7 @@ pub fn theme_stories(
     k: &Knowledge,
 ) -> (Vec<Story>, usize) {
     let theme = &themes[index];
-    let members: BTreeSet<SignalRef> = theme.signals.iter().copied().collect();
+    let members = Members::of(scanned, &theme.signals);
     let mut by_record: std::collections::BTreeMap<usize, Vec<SignalRef>> = Default::default();
     for s in &theme.signals {
         by_record.entry(s.record).or_default().push(*s);
@@ -387,6 +387,29 @@ fn better(a: (usize, usize, f64), b: (usize, usize, f64)) -> bool {
     (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)) == std::cmp::Ordering::Greater
 }
 
+/// A theme's signals as a set: a bit per signal of the study, by its number in the scan (a
+/// passage asks for each of its signals whether the theme holds it, for every theme).
+struct Members<'a> {
+    scanned: &'a Scanned,
+    bits: Vec<u64>,
+}
+
+impl<'a> Members<'a> {
+    fn of(scanned: &'a Scanned, signals: &[SignalRef]) -> Members<'a> {
+        let mut bits = vec![0u64; scanned.signal_count().div_ceil(64)];
+        for s in signals {
+            let i = scanned.index(*s);
+            bits[i / 64] |= 1 << (i % 64);
+        }
+        Members { scanned, bits }
+    }
+
+    fn contains(&self, s: &SignalRef) -> bool {
+        let i = self.scanned.index(*s);
+        self.bits[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
 /// What drafting a theme's stories reads.
 struct ThemeContext<'a> {
     records: &'a [Record],
@@ -394,7 +417,7 @@ struct ThemeContext<'a> {
     /// The theme, by index and by id, and its signals.
     theme: usize,
     theme_id: &'a str,
-    members: &'a BTreeSet<SignalRef>,
+    members: &'a Members<'a>,
     all_chains: &'a [Chain],
     k: &'a Knowledge,
 }

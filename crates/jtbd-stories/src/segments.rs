@@ -78,14 +78,14 @@ pub fn segments(
     themes: &[Theme],
     k: &Knowledge,
 ) -> Vec<Segment> {
-    // Interviewee -> themes, and their signals in those themes.
+    // Interviewee -> themes, and their signals in those themes with the theme of each.
     let mut held: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-    let mut signals_of: BTreeMap<&str, Vec<SignalRef>> = BTreeMap::new();
+    let mut signals_of: BTreeMap<&str, Vec<(SignalRef, usize)>> = BTreeMap::new();
     for (ti, t) in themes.iter().enumerate() {
         for s in &t.signals {
             let who = records[s.record].interviewee.as_str();
             held.entry(who).or_default().insert(ti);
-            signals_of.entry(who).or_default().push(*s);
+            signals_of.entry(who).or_default().push((*s, ti));
         }
     }
     let people: Vec<&str> = held.keys().copied().collect();
@@ -93,10 +93,8 @@ pub fn segments(
         .iter()
         .map(|p| {
             let mut v = vec![0.0; themes.len()];
-            for s in &signals_of[p] {
-                if let Some(t) = theme_of(themes, s) {
-                    v[t] += 1.0;
-                }
+            for &(_, t) in &signals_of[p] {
+                v[t] += 1.0;
             }
             v
         })
@@ -176,7 +174,6 @@ pub fn segments(
         people,
         themes_of: held,
         signals_of,
-        themes,
         profiles,
         people_in,
     };
@@ -198,20 +195,12 @@ pub fn segments(
     out
 }
 
-/// The theme a signal is in (a signal is in one theme at most; a theme's signals are sorted):
-/// looked up in the themes rather than held in a map of every themed signal.
-fn theme_of(themes: &[Theme], s: &SignalRef) -> Option<usize> {
-    themes
-        .iter()
-        .position(|t| t.signals.binary_search(s).is_ok())
-}
-
-/// What every segment reads: each interviewee's themes and themed signals, and the themes.
+/// What every segment reads: each interviewee's themes and themed signals.
 struct Held<'a> {
     people: Vec<&'a str>,
     themes_of: BTreeMap<&'a str, BTreeSet<usize>>,
-    signals_of: BTreeMap<&'a str, Vec<SignalRef>>,
-    themes: &'a [Theme],
+    /// Each interviewee's themed signals, theme by theme, each with its theme's index.
+    signals_of: BTreeMap<&'a str, Vec<(SignalRef, usize)>>,
     /// Each person's signals per theme, by index in `people`.
     profiles: Vec<Vec<f64>>,
     /// How many people speak to each theme.
@@ -285,8 +274,8 @@ fn segment(
     };
     let mut poster_quotes: Vec<SignalRef> = held.signals_of[held.people[centre]]
         .iter()
-        .filter(|s| theme_of(held.themes, s).is_some_and(|t| common.contains(&t)))
-        .copied()
+        .filter(|(_, t)| common.contains(t))
+        .map(|&(s, _)| s)
         .collect();
     poster_quotes.sort_by(|a, b| {
         let (x, y) = (
