@@ -109,6 +109,13 @@ struct RawSegments {
     min_similarity: f64,
     max_clustered: usize,
     language: usize,
+    #[serde(default = "default_struggles")]
+    struggles: usize,
+}
+
+/// A knowledge file written before `struggles` existed keeps working.
+fn default_struggles() -> usize {
+    4
 }
 
 #[derive(serde::Deserialize)]
@@ -374,6 +381,8 @@ pub struct Knowledge {
     /// People clustered pair by pair at most; the rest join the nearest segment.
     pub max_clustered: usize,
     pub language: usize,
+    /// A segment's struggles: at most this many of the themes most of its members speak to.
+    pub struggles: usize,
     pub grammar: Vec<GrammarRule>,
     /// A slot that ends pointing at what it does not say.
     pub dangling: Cue,
@@ -631,6 +640,7 @@ impl Knowledge {
             min_similarity: raw.segments.min_similarity,
             max_clustered: raw.segments.max_clustered.max(2),
             language: raw.segments.language,
+            struggles: raw.segments.struggles.max(1),
             grammar,
         })
     }

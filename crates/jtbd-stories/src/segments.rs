@@ -15,8 +15,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct Segment {
     /// Its members, by interviewee name.
     pub members: Vec<String>,
-    /// The themes half its members or more speak to, by index: what sets the segment apart
-    /// first (its members speak to it far more often than the study does), then the most shared.
+    /// Its shared struggles: the themes more than half its members speak to, by index, what
+    /// sets the segment apart first (its members speak to it far more often than the study
+    /// does), then the most shared; at most `struggles` of the knowledge.
     pub themes: Vec<usize>,
     /// The member who embodies it best (whose struggles are closest to the ones the segment
     /// shares), and their strongest quotes.
@@ -221,9 +222,10 @@ fn segment(
             *shared.entry(t).or_default() += 1;
         }
     }
+    // Shared: by most members (two of two, two of three, three of five...).
     let mut seg_themes: Vec<(usize, usize)> = shared
         .into_iter()
-        .filter(|(_, n)| *n * 2 >= group.len())
+        .filter(|(_, n)| *n * 2 > group.len())
         .collect();
     // What sets the segment apart first: a theme its members speak to far more often than the
     // study does (lift: its share of members over its share of everyone) before one everybody
@@ -238,7 +240,11 @@ fn segment(
             .then(b.1.cmp(&a.1))
             .then(a.0.cmp(&b.0))
     });
-    let seg_themes: Vec<usize> = seg_themes.into_iter().map(|(t, _)| t).collect();
+    let seg_themes: Vec<usize> = seg_themes
+        .into_iter()
+        .take(k.struggles)
+        .map(|(t, _)| t)
+        .collect();
     let common: BTreeSet<usize> = seg_themes.iter().copied().collect();
     // The centre: the member closest to the segment's average profile; more signals, then
     // the name, break ties. Cohesion: how alike its members are on average.

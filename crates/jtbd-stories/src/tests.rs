@@ -239,6 +239,10 @@ fn segments_have_a_poster_child_a_profile_and_language() {
     let members: Vec<&[String]> = f.segments.iter().map(|s| &s.members[..]).collect();
     assert_eq!(members, [["Ana", "Cy", "Eve"]], "{:#?}", f.segments);
     let s = &f.segments[0];
+    // Its struggles are what most of them speak to: partner accounts (all three), not the audit
+    // evidence only Ana speaks of.
+    let struggles: Vec<&str> = s.themes.iter().map(|&t| f.themes[t].id.as_str()).collect();
+    assert_eq!(struggles, ["partner-account"], "{:#?}", f.themes);
     assert_eq!(s.poster_child, "Cy");
     assert!(!s.poster_quotes.is_empty());
     assert!(s.cohesion > 0.9 && s.cohesion <= 1.0, "{}", s.cohesion);
@@ -251,6 +255,74 @@ fn segments_have_a_poster_child_a_profile_and_language() {
         "{:?}",
         s.language
     );
+}
+
+#[test]
+fn a_segments_struggles_are_what_most_of_its_members_speak_to() {
+    use Force::*;
+    // Ana and Bo struggle with partner accounts; only Ana (one of two) with audit evidence, which
+    // she shares with Cal, who is in no segment.
+    let records = vec![
+        record(
+            "Ana",
+            "Bank A",
+            "CISO",
+            &[
+                (Frustration, "Our partner account reviews are a mess."),
+                (
+                    Frustration,
+                    "Every partner account still lives in a spreadsheet.",
+                ),
+                (Frustration, "Our audit evidence takes weeks to collect."),
+            ],
+        ),
+        record(
+            "Bo",
+            "Insurer B",
+            "CTO",
+            &[(Frustration, "Each partner account is reviewed by hand.")],
+        ),
+        record(
+            "Cal",
+            "Shop C",
+            "CTO",
+            &[(Frustration, "The audit evidence lives in email threads.")],
+        ),
+    ];
+    let k = Knowledge::embedded().unwrap();
+    let f = find(&records, &k, &codebook(), 2);
+    let labels: Vec<&str> = f.themes.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(f.segments.len(), 1, "{labels:?} {:#?}", f.segments);
+    let s = &f.segments[0];
+    assert_eq!(s.members, ["Ana", "Bo"]);
+    let struggles: Vec<&str> = s.themes.iter().map(|&t| f.themes[t].id.as_str()).collect();
+    assert_eq!(struggles, ["partner-account"], "{labels:?}");
+
+    // When Bo speaks of audit evidence too, both are shared; `struggles` keeps the first.
+    let mut records = records;
+    records[1] = record(
+        "Bo",
+        "Insurer B",
+        "CTO",
+        &[
+            (Frustration, "Each partner account is reviewed by hand."),
+            (
+                Frustration,
+                "Our audit evidence is a folder of screenshots.",
+            ),
+        ],
+    );
+    let shared = |k: &Knowledge| {
+        let f = find(&records, k, &codebook(), 2);
+        let s = &f.segments[0];
+        let ids: Vec<String> = s.themes.iter().map(|&t| f.themes[t].id.clone()).collect();
+        ids
+    };
+    let all = shared(&k);
+    assert_eq!(all.len(), 2, "{all:?}");
+    let mut one = Knowledge::embedded().unwrap();
+    one.struggles = 1;
+    assert_eq!(shared(&one), all[..1]);
 }
 
 #[test]
