@@ -561,6 +561,85 @@ fn reports_name_no_path_of_this_machine() {
     assert!(md.contains("## Words used here") && md.contains("- **gap**: "));
 }
 
+/// The reports name an interview by everyone interviewed in it (its counts hold both guests), say
+/// which interviews have no interviewee and so add nothing, and give each theme its definition;
+/// without metadata, no column of zero companies and roles.
+#[test]
+fn reports_name_every_guest_and_flag_interviews_without_one() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("calls");
+    std::fs::create_dir(&src).unwrap();
+    let files = [
+        (
+            "duo.md",
+            "**Host:** What slows your platform team down most?\n\n**Ana Ruiz:** We rebuild the \
+             same audit report by hand every quarter, and it takes two weeks.\n\n**Bo Chen:** And \
+             our on-call engineers get paged for full disks every night, which wears everyone \
+             out.\n\n**Host:** What would you change first?\n\n**Ana Ruiz:** I want to keep the \
+             audit evidence in one system so that we can answer auditors the same day.\n\n**Bo \
+             Chen:** We need alerts that only page a person when a customer is affected.\n",
+        ),
+        (
+            "hosts.md",
+            "**Host:** Welcome back, this week it is just the two of us.\n\n**Co-host:** Right, \
+             no guest today, we answer listener mail about audit reports.\n\n**Host:** Someone \
+             asked how we keep audit evidence in one place.\n\n**Co-host:** We keep it in a \
+             shared folder and we still rebuild the report by hand.\n",
+        ),
+        (
+            "cy.md",
+            "**Interviewer:** Tell me about audits.\n\n**Cy Okoro:** Every quarter we rebuild the \
+             audit report by hand, and the audit evidence lives in email threads.\n\n\
+             **Interviewer:** And alerts?\n\n**Cy Okoro:** Our on-call engineers get paged for \
+             full disks every night, which is exhausting.\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(src.join(name), text).unwrap();
+    }
+    let out = d.path().join("out");
+    ok(&[
+        "analyze",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let note = "1 of 3 interviews has no interviewee: every speaker was taken for an interviewer";
+    for (name, text) in [("report.md", &md), ("report.html", &html)] {
+        assert!(text.contains("Ana Ruiz, Bo Chen"), "{name}: {text}");
+        assert!(text.contains("calls/hosts.md (no interviewee)"), "{name}");
+        assert!(text.contains(note), "{name}");
+    }
+    assert!(
+        md.contains("| calls/hosts.md | none | Host, Co-host |"),
+        "{md}"
+    );
+    // Every theme with what it covers; no metadata, so no companies or roles counted.
+    let themes = md
+        .split("## Themes, by evidence")
+        .nth(1)
+        .and_then(|t| t.split("\n## ").next())
+        .unwrap_or_default();
+    assert!(
+        themes.contains("| theme | interviewees | signals |") && themes.contains("what it covers"),
+        "{themes}"
+    );
+    let rows: Vec<&str> = themes
+        .lines()
+        .filter(|l| l.starts_with("| "))
+        .skip(1)
+        .collect();
+    assert!(!rows.is_empty(), "no theme: {themes}");
+    for row in rows {
+        let definition = row.trim_end_matches(" |").rsplit(" | ").next().unwrap();
+        assert!(definition.split_whitespace().count() >= 3, "{row}");
+        assert!(html.contains(definition), "{definition}");
+    }
+}
+
 /// Quotes read as words where people read them (report, CSV), markup escapes resolved, while the
 /// machine outputs keep the verbatim bytes at the place they name.
 #[test]

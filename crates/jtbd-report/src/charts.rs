@@ -112,7 +112,7 @@ pub fn forces_by_interview(study: &Study<'_>) -> String {
         .map(|i| {
             let per = 1000.0 / (i.words.max(1) as f64);
             let rate = PerForce(i.forces.0.map(|n| n as f64 * per));
-            (study.shown(i.interviewee()).to_owned(), rate)
+            (study.interview_name(i), rate)
         })
         .collect();
     rows.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()).then(a.0.cmp(&b.0)));

@@ -39,7 +39,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .story p.text { font-size: 17px; margin: 4px 0 10px; }
 .gap { color: #a33; font-style: italic; }
 nav.toc { font-size: 14px; margin: 8px 0 0; } nav.toc a { margin-right: 12px; }
-ol.findings li { margin: 0 0 10px; } ol.findings .story-text { display: block; }
+ol.findings li { margin: 0 0 10px; } ol.findings .story-text, ol.findings .definition { display: block; }
 details > summary { cursor: pointer; color: var(--muted); }
 @media print { details { display: block; } details > summary { display: none; }
   #signals, #charts, nav.toc, #filters { display: none; } }
@@ -249,12 +249,13 @@ fn top_findings(study: &Study<'_>, s: &mut String) {
         };
         let _ = write!(
             s,
-            "<li><a href=\"#{link}\"><b>{}</b></a> <span class=\"muted\">{}, {}</span>",
+            "<li><a href=\"#{link}\"><b>{}</b></a> <span class=\"muted\">{}, {}</span><span class=\"definition muted\">{}</span>",
             escape(&t.label),
             crate::count(t.strength.interviewees, "interviewee"),
             // Quoted sentences, as the theme's evidence counts them below (a sentence with two
             // signals is one quote).
-            crate::count(t.evidence.len(), "quote")
+            crate::count(t.evidence.len(), "quote"),
+            escape(&t.definition)
         );
         match (story, t.evidence.first()) {
             (Some(st), _) => {
@@ -353,7 +354,7 @@ fn filters(study: &Study<'_>, s: &mut String) {
             let _ = write!(
                 s,
                 "<option value=\"{k}\">{}</option>",
-                escape(study.shown(i.interviewee()))
+                escape(&study.interview_name(i))
             );
         }
         s.push_str("</select></label>");
@@ -408,21 +409,36 @@ fn themes(study: &Study<'_>, s: &mut String) {
         s.push_str("<p>No theme is shared by enough interviewees.</p></section>\n");
         return;
     }
-    s.push_str(
-        "<table><thead><tr><th>theme</th><th>interviewees</th><th>companies</th><th>roles</th>\
+    // Companies and roles are counted from the metadata: without any, the columns go.
+    let meta = study.themes_count_metadata();
+    let _ = write!(
+        s,
+        "<table><thead><tr><th>theme</th><th>interviewees</th>{}\
          <th>signals</th><th>anxiety</th><th>frustration</th><th>desired progress</th></tr></thead><tbody>",
+        if meta {
+            "<th>companies</th><th>roles</th>"
+        } else {
+            ""
+        }
     );
     for t in &study.findings.themes {
         let st = &t.strength;
+        let by_meta = if meta {
+            format!(
+                "<td class=\"n\">{}</td><td class=\"n\">{}</td>",
+                st.companies, st.roles
+            )
+        } else {
+            String::new()
+        };
         let _ = write!(
             s,
-            "<tr id=\"theme-{id}\" data-theme=\"{id}\" data-forces=\"{forces}\" data-interviews=\" {interviews} \"><td><a href=\"#{id}\">{}</a></td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+            "<tr id=\"theme-{id}\" data-theme=\"{id}\" data-forces=\"{forces}\" data-interviews=\" {interviews} \"><td><a href=\"#{id}\">{}</a><br><span class=\"muted\">{}</span></td><td class=\"n\">{}</td>{by_meta}\
+             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
              <td class=\"n\">{}</td></tr>",
             escape(&t.label),
+            escape(&t.definition),
             st.interviewees,
-            st.companies,
-            st.roles,
             st.signals,
             st.anxiety,
             st.frustration,
@@ -721,7 +737,7 @@ fn all_signals(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
             let _ = write!(
                 s,
                 "<h3>{} <span class=\"muted\">{}</span></h3>",
-                escape(study.shown(i.interviewee())),
+                escape(&study.interview_name(i)),
                 escape(study.shown(&i.path))
             );
         }
@@ -763,15 +779,19 @@ fn who_was_interviewed(study: &Study<'_>, s: &mut String) {
     let inferred = rows.iter().filter(|r| r.inferred).count();
     let _ = write!(
         s,
-        "<section id=\"roles\"><h2>Who was interviewed</h2><p class=\"muted\">Roles inferred from the talk in {inferred} of {} interviews: check them below.</p><details><summary>Interviewer and interviewee of each interview</summary><table><thead><tr><th>interview</th><th>interviewee</th><th>interviewer</th><th>how</th></tr></thead><tbody>",
+        "<section id=\"roles\"><h2>Who was interviewed</h2><p class=\"muted\">Roles inferred from the talk in {inferred} of {} interviews: check them below.</p>",
         rows.len()
     );
+    if let Some(note) = study.no_interviewee_note(&rows) {
+        let _ = write!(s, "<p>{}</p>", escape(&note));
+    }
+    s.push_str("<details><summary>Interviewer and interviewee of each interview</summary><table><thead><tr><th>interview</th><th>interviewee</th><th>interviewer</th><th>how</th></tr></thead><tbody>");
     for r in &rows {
         let _ = write!(
             s,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             escape(r.shown),
-            escape(&r.interviewees.join(", ")),
+            escape(&r.interviewee_cell()),
             escape(&r.interviewers.join(", ")),
             r.how
         );

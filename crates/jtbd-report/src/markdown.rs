@@ -88,7 +88,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
         study
             .interviews
             .iter()
-            .map(|i| (study.shown(i.interviewee()).to_owned(), i.forces)),
+            .map(|i| (study.interview_name(i), i.forces)),
     );
     for field in jtbd_model::MetaKey::BREAKDOWNS {
         let rows = study.forces_by(field);
@@ -102,23 +102,31 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     if f.themes.is_empty() {
         let _ = writeln!(s, "No theme is shared by enough interviewees.\n");
     } else {
+        // Companies and roles are counted from the metadata: without any, the columns go.
+        let meta = study.themes_count_metadata();
         let _ = writeln!(
             s,
-            "| theme | interviewees | companies | roles | signals | anxiety | frustration | desired progress |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+            "| theme | interviewees |{} signals | anxiety | frustration | desired progress | what it covers |\n|---|---:|{}---:|---:|---:|---:|---|",
+            if meta { " companies | roles |" } else { "" },
+            if meta { "---:|---:|" } else { "" },
         );
         for t in &f.themes {
             let st = &t.strength;
+            let by_meta = if meta {
+                format!(" {} | {} |", st.companies, st.roles)
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} |{by_meta} {} | {} | {} | {} | {} |",
                 md(&t.label),
                 st.interviewees,
-                st.companies,
-                st.roles,
                 st.signals,
                 st.anxiety,
                 st.frustration,
-                st.desired_progress
+                st.desired_progress,
+                md(&t.definition)
             );
         }
         s.push('\n');
@@ -196,16 +204,23 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     let rows = study.who_was_interviewed();
     let _ = writeln!(
         s,
-        "## Who was interviewed\n\nRoles inferred from the talk in {} of {} interviews.\n\n| interview | interviewee | interviewer | how |\n|---|---|---|---|",
+        "## Who was interviewed\n\nRoles inferred from the talk in {} of {} interviews.\n",
         rows.iter().filter(|r| r.inferred).count(),
         rows.len()
+    );
+    if let Some(note) = study.no_interviewee_note(&rows) {
+        let _ = writeln!(s, "{}\n", md(&note));
+    }
+    let _ = writeln!(
+        s,
+        "| interview | interviewee | interviewer | how |\n|---|---|---|---|"
     );
     for r in &rows {
         let _ = writeln!(
             s,
             "| {} | {} | {} | {} |",
             md(r.shown),
-            md(&r.interviewees.join(", ")),
+            md(&r.interviewee_cell()),
             md(&r.interviewers.join(", ")),
             r.how
         );

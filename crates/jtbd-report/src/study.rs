@@ -119,6 +119,18 @@ pub struct WhoRow<'a> {
     pub inferred: bool,
 }
 
+impl WhoRow<'_> {
+    /// The interviewees as the table shows them; "none" when every speaker was taken for an
+    /// interviewer.
+    pub fn interviewee_cell(&self) -> String {
+        if self.interviewees.is_empty() {
+            "none".to_owned()
+        } else {
+            self.interviewees.join(", ")
+        }
+    }
+}
+
 /// How a role was decided, in a reader's words.
 fn how(source: RoleSource) -> (&'static str, bool) {
     match source {
@@ -257,6 +269,52 @@ impl<'a> Study<'a> {
     /// it ([`Study::shown_paths`]).
     pub fn shown(&self, path: &'a str) -> &'a str {
         self.shown_paths.get(path).map_or(path, String::as_str)
+    }
+
+    /// How the reports name an interview: the person it is of, then any other guest who spoke
+    /// ("Andrew Rynhard, Steve Francis": the interview's counts hold both); its file with "(no
+    /// interviewee)" when every speaker was taken for an interviewer (nothing in it is read).
+    pub fn interview_name(&self, i: &'a InterviewRow) -> String {
+        if !i.speakers.is_empty() && i.speakers.iter().all(|s| s.1 == Role::Interviewer) {
+            return format!("{} (no interviewee)", self.shown(&i.path));
+        }
+        let mut names = vec![i.interviewee()];
+        for (label, role, _) in &i.speakers {
+            let person = i.people.person(Some(label));
+            if *role == Role::Interviewee && !names.contains(&person) {
+                names.push(person);
+            }
+        }
+        let shown: Vec<&str> = names.into_iter().map(|n| self.shown(n)).collect();
+        shown.join(", ")
+    }
+
+    /// What the reports say of interviews whose speakers were all taken for interviewers (in
+    /// `rows`, [`Study::who_was_interviewed`]): nothing in them is read, and how to say who
+    /// was interviewed if someone was. `None` when every interview has an interviewee.
+    pub fn no_interviewee_note(&self, rows: &[WhoRow<'_>]) -> Option<String> {
+        let none = rows.iter().filter(|r| r.interviewees.is_empty()).count();
+        (none > 0).then(|| {
+            format!(
+                "{} of {} interviews {} no interviewee: every speaker was taken for an interviewer \
+                 (hosts talking among themselves), so nothing in {} is read for forces, themes or \
+                 stories. If someone was interviewed, name them in the participant column of \
+                 participants.csv.",
+                none,
+                rows.len(),
+                if none == 1 { "has" } else { "have" },
+                if none == 1 { "it" } else { "them" },
+            )
+        })
+    }
+
+    /// Whether the themes' company and role counts say anything: some interview's metadata
+    /// names a company or a role (without it every count is 0, a column of noise).
+    pub fn themes_count_metadata(&self) -> bool {
+        self.findings
+            .themes
+            .iter()
+            .any(|t| t.strength.companies > 0 || t.strength.roles > 0)
     }
 
     /// Names (an interviewee known only by its file is named by it) as the reports show them,
