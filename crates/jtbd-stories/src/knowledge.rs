@@ -44,6 +44,9 @@ struct Raw {
     voicing: String,
     voicing_examples: Vec<String>,
     own_voice_examples: Vec<String>,
+    promotion: String,
+    promotion_examples: Vec<String>,
+    struggle_examples: Vec<String>,
     small_talk: String,
     small_talk_examples: Vec<String>,
     work_talk_examples: Vec<String>,
@@ -398,6 +401,8 @@ pub struct Knowledge {
     /// A sentence that hands the voice to others: the first-person want after it is theirs.
     pub voicing: Cue,
     /// Small talk about life outside work: a want said in such a sentence is no job.
+    /// A sentence that promotes the speaker's own company: quoted after the others.
+    pub promotion: Cue,
     pub small_talk: Cue,
     /// A hedge or scope a slot ends on ("..., in our case"): taken off.
     pub qualifier: Cue,
@@ -558,6 +563,12 @@ impl Knowledge {
             &raw.voicing_examples,
             &raw.own_voice_examples,
         )?;
+        let promotion = cue(
+            "promotion",
+            &raw.promotion,
+            &raw.promotion_examples,
+            &raw.struggle_examples,
+        )?;
         let small_talk = cue(
             "small_talk",
             &raw.small_talk,
@@ -596,6 +607,7 @@ impl Knowledge {
             not_a_want,
             not_a_situation,
             voicing,
+            promotion,
             small_talk,
             qualifier,
             unfit,
@@ -853,7 +865,7 @@ impl Cue {
 
 impl Knowledge {
     /// Every cue of the data, for the test of their examples.
-    pub fn cues(&self) -> [&Cue; 8] {
+    pub fn cues(&self) -> [&Cue; 9] {
         [
             &self.dangling,
             &self.unfit,
@@ -861,6 +873,7 @@ impl Knowledge {
             &self.not_a_want,
             &self.not_a_situation,
             &self.voicing,
+            &self.promotion,
             &self.small_talk,
             &self.qualifier,
         ]

@@ -278,18 +278,12 @@ fn segment(
     } else {
         alike / pairs as f64
     };
-    let mut poster_quotes: Vec<SignalRef> = held.signals_of[held.people[centre]]
+    let shared: Vec<SignalRef> = held.signals_of[held.people[centre]]
         .iter()
         .filter(|(_, t)| common.contains(t))
         .map(|&(s, _)| s)
         .collect();
-    poster_quotes.sort_by(|a, b| {
-        let (x, y) = (
-            &records[a.record].said[a.said],
-            &records[b.record].said[b.said],
-        );
-        y.confidence.total_cmp(&x.confidence).then(a.cmp(b))
-    });
+    let mut poster_quotes = crate::themes::strongest_first(records, k, &shared, |_| true);
     poster_quotes.dedup_by_key(|s| {
         let said = &records[s.record].said[s.said];
         (s.record, said.turn, said.sentence)

@@ -478,6 +478,36 @@ fn theme_evidence_puts_each_interviewees_strongest_first() {
     }
 }
 
+#[test]
+fn a_quote_that_promotes_the_speakers_company_is_quoted_last() {
+    let k = Knowledge::embedded().unwrap();
+    let mut records = sample();
+    let ben = &mut records[1];
+    let mut pitch = ben.said[0].clone();
+    let text = "Our product gathers the audit evidence for you, so talk to us.";
+    pitch.quote = Arc::new(Quote {
+        text: text.to_owned(),
+        byte_start: 500,
+        byte_end: 500 + text.len(),
+        line: 40,
+        ..(*pitch.quote).clone()
+    });
+    pitch.turn = 40;
+    pitch.confidence = 0.99;
+    ben.said.push(pitch);
+    let f = find(&records, &k, &codebook(), 2);
+    let audit = f
+        .themes
+        .iter()
+        .find(|t| t.id == "compliance-audit")
+        .expect("the audit theme");
+    let text_of = |r: &SignalRef| records[r.record].said[r.said].quote.text.as_str();
+    let order: Vec<&str> = audit.evidence.iter().map(text_of).collect();
+    assert!(order.len() >= 3, "{order:?}");
+    // The surest of all, yet after every quote that shows a struggle.
+    assert_eq!(order.last(), Some(&text), "{order:?}");
+}
+
 /// The sample with Ben's signals cut to one want, made by `edit`, and what the stage finds in it.
 fn bens_want(k: &Knowledge, edit: impl FnOnce(&mut Said)) -> (Findings, Vec<Record>) {
     let mut records = sample();

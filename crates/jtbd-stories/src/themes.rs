@@ -68,22 +68,40 @@ pub struct Theme {
     pub tellers: usize,
 }
 
+/// `signals` in the order they are quoted: a quote that promotes the speaker's own company after
+/// the others (it shows no struggle), then those `first` holds, then the surest, then corpus
+/// order.
+pub(crate) fn strongest_first(
+    records: &[Record],
+    k: &Knowledge,
+    signals: &[SignalRef],
+    first: impl Fn(&SignalRef) -> bool,
+) -> Vec<SignalRef> {
+    let said = |r: &SignalRef| &records[r.record].said[r.said];
+    let mut keyed: Vec<(bool, bool, SignalRef)> = signals
+        .iter()
+        .map(|s| (k.promotion.is_match(&said(s).quote.text), !first(s), *s))
+        .collect();
+    keyed.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then(said(&b.2).confidence.total_cmp(&said(&a.2).confidence))
+            .then(a.2.cmp(&b.2))
+    });
+    keyed.into_iter().map(|(.., s)| s).collect()
+}
+
 /// [`Theme::evidence`] of `signals`.
 fn rank_evidence(
     records: &[Record],
     signals: &[SignalRef],
+    k: &Knowledge,
     names: impl Fn(&SignalRef) -> bool,
 ) -> Vec<SignalRef> {
     let said = |r: &SignalRef| &records[r.record].said[r.said];
-    let mut ranked = signals.to_vec();
     // A quote that names the theme in its own words stands on its own ("I need to be able to
-    // account for that" needs the sentence before it): those first, then the surest.
-    ranked.sort_by(|a, b| {
-        names(b)
-            .cmp(&names(a))
-            .then(said(b).confidence.total_cmp(&said(a).confidence))
-            .then(a.cmp(b))
-    });
+    // account for that" needs the sentence before it).
+    let mut ranked = strongest_first(records, k, signals, names);
     let mut seen = BTreeSet::new();
     ranked.retain(|r| seen.insert((r.record, said(r).turn, said(r).sentence)));
     let mut first_of = BTreeSet::new();
@@ -291,7 +309,7 @@ pub fn themes(
             };
             // Whether a signal names the theme in its own words: a cue of the codebook theme in
             // its own sentence, or the emergent theme's phrase.
-            let evidence = rank_evidence(records, &signals, |s| match (&origin, key) {
+            let evidence = rank_evidence(records, &signals, k, |s| match (&origin, key) {
                 (Origin::Codebook(c), _) => {
                     let codes = &scanned.of(*s).codes;
                     codes.iter().any(|x| x.code as usize == *c && x.own > 0)
