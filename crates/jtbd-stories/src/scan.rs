@@ -214,6 +214,8 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
     let mut keys: Vec<(Key, Range<u32>)> = Vec::new();
     let mut by_cache: Vec<TermId> = Vec::new();
     let mut generation = None;
+    // The last quote scanned for the codebook, and its own hits per theme.
+    let mut last_own: Option<(std::sync::Arc<crate::record::Quote>, Vec<(usize, u16)>)> = None;
     for r in records {
         for s in &r.said {
             let text = &s.quote.text;
@@ -248,13 +250,20 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
             let small_talk = k.small_talk.is_match(text);
             if !small_talk {
                 let written: Vec<&str> = spans.iter().map(|t| &text[t.clone()]).collect();
-                scan.codes = codes(
-                    codebook,
-                    &vocab,
-                    &ids,
-                    &written,
-                    s.before.as_ref().map(|b| b.text.as_str()),
-                );
+                // The sentence before is often the quote the last signal scanned (quotes are
+                // shared): its hits are those counted then, not tokenised again.
+                let before = s.before.as_ref().map(|b| {
+                    let known = last_own
+                        .as_ref()
+                        .filter(|(q, _)| std::sync::Arc::ptr_eq(q, b))
+                        .map(|(_, own)| own.as_slice());
+                    (b.text.as_str(), known)
+                });
+                let (coded, own) = codes(codebook, &vocab, &ids, &written, before);
+                scan.codes = coded;
+                last_own = Some((std::sync::Arc::clone(&s.quote), own));
+            } else {
+                last_own = None;
             }
             for (at, id) in ids.iter().enumerate() {
                 for (rest, tag) in phrases.get(id).into_iter().flatten() {
@@ -303,43 +312,59 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
     (vocab, signals)
 }
 
-/// The codebook themes a quote (its words numbered in `vocab`) and the sentence before it say.
+/// The codebook themes a quote (its words numbered in `vocab`) and the sentence before it say,
+/// and the quote's own hits per theme (for the next signal, whose sentence before it may be).
+/// The sentence before comes with its hits when they are known already.
 fn codes(
     codebook: &Codebook,
     vocab: &Vocab,
     ids: &[TermId],
     written: &[&str],
-    before: Option<&str>,
-) -> Box<[Coded]> {
+    before: Option<(&str, Option<&[(usize, u16)]>)>,
+) -> (Box<[Coded]>, Vec<(usize, u16)>) {
     if codebook.codes.is_empty() {
-        return Box::default();
+        return (Box::default(), Vec::new());
     }
     let words: Vec<&str> = ids
         .iter()
         .map(|id| vocab.terms[*id as usize].as_str())
         .collect();
-    let mut said: std::collections::BTreeMap<usize, (u16, u16)> = std::collections::BTreeMap::new();
-    for (code, _) in codebook.hits(&words, written) {
-        let n = &mut said.entry(code).or_default().0;
-        *n = n.saturating_add(1);
-    }
-    if let Some(before) = before {
-        let tokens = jtbd_text::tokenize(before);
-        let words: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
-        let written: Vec<&str> = tokens.iter().map(|t| &before[t.start..t.end]).collect();
-        for (code, _) in codebook.hits(&words, &written) {
-            let n = &mut said.entry(code).or_default().1;
-            *n = n.saturating_add(1);
+    let own = tally(codebook.hits(&words, written));
+    let mut said: std::collections::BTreeMap<usize, (u16, u16)> =
+        own.iter().map(|&(code, n)| (code, (n, 0))).collect();
+    let before_hits = match before {
+        Some((_, Some(known))) => known.to_vec(),
+        Some((text, None)) => {
+            let tokens = jtbd_text::tokenize(text);
+            let words: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
+            let written: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
+            tally(codebook.hits(&words, &written))
         }
+        None => Vec::new(),
+    };
+    for (code, n) in before_hits {
+        said.entry(code).or_default().1 = n;
     }
-    said.into_iter()
+    let coded = said
+        .into_iter()
         .map(|(code, (own, before))| Coded {
             // A codebook has far fewer than 4 billion themes.
             code: code as u32,
             own,
             before,
         })
-        .collect()
+        .collect();
+    (coded, own)
+}
+
+/// Hits counted per theme, in theme order.
+fn tally(hits: Vec<(usize, Range<usize>)>) -> Vec<(usize, u16)> {
+    let mut n: std::collections::BTreeMap<usize, u16> = std::collections::BTreeMap::new();
+    for (code, _) in hits {
+        let c = n.entry(code).or_default();
+        *c = c.saturating_add(1);
+    }
+    n.into_iter().collect()
 }
 
 /// Numbers the interviewees and counts, for each key, the interviewees who use it.
