@@ -215,7 +215,7 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
     let mut by_cache: Vec<TermId> = Vec::new();
     let mut generation = None;
     // The last quote scanned for the codebook, and its own hits per theme.
-    let mut last_own: Option<(std::sync::Arc<crate::record::Quote>, Vec<(usize, u16)>)> = None;
+    let mut last_own: Option<(std::sync::Arc<crate::record::Quote>, PerCode)> = None;
     for r in records {
         for s in &r.said {
             let text = &s.quote.text;
@@ -252,12 +252,12 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
                 let written: Vec<&str> = spans.iter().map(|t| &text[t.clone()]).collect();
                 // The sentence before is often the quote the last signal scanned (quotes are
                 // shared): its hits are those counted then, not tokenised again.
-                let before = s.before.as_ref().map(|b| {
-                    let known = last_own
+                let before = s.before.as_ref().map(|b| Before {
+                    text: b.text.as_str(),
+                    known: last_own
                         .as_ref()
                         .filter(|(q, _)| std::sync::Arc::ptr_eq(q, b))
-                        .map(|(_, own)| own.as_slice());
-                    (b.text.as_str(), known)
+                        .map(|(_, own)| own.as_slice()),
                 });
                 let (coded, own) = codes(codebook, &vocab, &ids, &written, before);
                 scan.codes = coded;
@@ -320,8 +320,8 @@ fn codes(
     vocab: &Vocab,
     ids: &[TermId],
     written: &[&str],
-    before: Option<(&str, Option<&[(usize, u16)]>)>,
-) -> (Box<[Coded]>, Vec<(usize, u16)>) {
+    before: Option<Before<'_>>,
+) -> (Box<[Coded]>, PerCode) {
     if codebook.codes.is_empty() {
         return (Box::default(), Vec::new());
     }
@@ -333,8 +333,10 @@ fn codes(
     let mut said: std::collections::BTreeMap<usize, (u16, u16)> =
         own.iter().map(|&(code, n)| (code, (n, 0))).collect();
     let before_hits = match before {
-        Some((_, Some(known))) => known.to_vec(),
-        Some((text, None)) => {
+        Some(Before {
+            known: Some(known), ..
+        }) => known.to_vec(),
+        Some(Before { text, known: None }) => {
             let tokens = jtbd_text::tokenize(text);
             let words: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
             let written: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
@@ -357,8 +359,17 @@ fn codes(
     (coded, own)
 }
 
+/// Cues said per codebook theme (by index), in theme order.
+type PerCode = Vec<(usize, u16)>;
+
+/// The sentence before a quote, with its hits per theme when they are known already.
+struct Before<'a> {
+    text: &'a str,
+    known: Option<&'a [(usize, u16)]>,
+}
+
 /// Hits counted per theme, in theme order.
-fn tally(hits: Vec<(usize, Range<usize>)>) -> Vec<(usize, u16)> {
+fn tally(hits: Vec<(usize, Range<usize>)>) -> PerCode {
     let mut n: std::collections::BTreeMap<usize, u16> = std::collections::BTreeMap::new();
     for (code, _) in hits {
         let c = n.entry(code).or_default();
