@@ -2,7 +2,7 @@
 //! definition and cue phrases matched on stems. A team replaces or extends it with a TOML file
 //! of the same shape or a REFI-QDA `.qdc` codebook (ATLAS.ti, NVivo, MAXQDA, QualCoder).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::ops::Range;
 
 /// The embedded codebook.
@@ -80,9 +80,9 @@ pub struct Code {
 pub struct Codebook {
     pub codes: Vec<Code>,
     /// Cue phrases by their first stemmed term: the rest of the phrase and the theme.
-    index: HashMap<String, Vec<(Vec<String>, usize)>>,
+    index: FxHashMap<String, Vec<(Vec<String>, usize)>>,
     /// Cue words by their [`singular`] form: the themes.
-    exact: HashMap<String, Vec<usize>>,
+    exact: FxHashMap<String, Vec<usize>>,
     /// The first letters (ASCII, lower case) of the cue words: a text's word that starts with
     /// no such letter is not looked up (most words are not, and a lookup lower-cases it).
     exact_first: [bool; 128],
@@ -92,8 +92,8 @@ impl Default for Codebook {
     fn default() -> Codebook {
         Codebook {
             codes: Vec::new(),
-            index: HashMap::new(),
-            exact: HashMap::new(),
+            index: FxHashMap::default(),
+            exact: FxHashMap::default(),
             exact_first: [false; 128],
         }
     }

@@ -6,7 +6,8 @@ use crate::codebook::Codebook;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::themes::SignalRef;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// A word's number in the vocabulary of this run.
@@ -75,7 +76,7 @@ pub struct Scanned {
     pub person: Vec<u32>,
     pub people: usize,
     /// How many interviewees use each key (each person counted once).
-    pub users: HashMap<Key, u32>,
+    pub users: FxHashMap<Key, u32>,
 }
 
 impl Scanned {
@@ -109,7 +110,7 @@ impl Scanned {
 /// Numbers words as they come.
 #[derive(Default)]
 struct Vocab {
-    ids: HashMap<String, TermId>,
+    ids: FxHashMap<String, TermId>,
     terms: Vec<String>,
     /// By number: the term could name a theme (three letters or more, not a number).
     wordy: Vec<bool>,
@@ -173,7 +174,7 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
         terms: vocab.terms,
         person: Vec::new(),
         people: 0,
-        users: HashMap::new(),
+        users: FxHashMap::default(),
     };
     count_users(records, &mut scanned);
     scanned
@@ -184,7 +185,7 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
 fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab, Vec<Scan>) {
     let mut vocab = Vocab::default();
     // Knowledge phrases by their first word: a quote's word is looked up once.
-    let mut phrases: HashMap<TermId, Vec<(Vec<TermId>, Tag)>> = HashMap::new();
+    let mut phrases: FxHashMap<TermId, Vec<(Vec<TermId>, Tag)>> = FxHashMap::default();
     let mut add = |vocab: &mut Vocab, phrase: &[String], tag: Tag| {
         if let Some((first, rest)) = phrase.split_first() {
             let first = vocab.id(first);
@@ -206,7 +207,7 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
     for c in &k.causal {
         add(&mut vocab, c, Tag::Causal);
     }
-    let stop: HashSet<TermId> = k.stop_terms.iter().map(|t| vocab.id(t)).collect();
+    let stop: FxHashSet<TermId> = k.stop_terms.iter().map(|t| vocab.id(t)).collect();
     let mut signals = Vec::new();
     let mut ids: Vec<TermId> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
@@ -380,7 +381,7 @@ fn tally(hits: Vec<(usize, Range<usize>)>) -> PerCode {
 
 /// Numbers the interviewees and counts, for each key, the interviewees who use it.
 fn count_users(records: &[Record], scanned: &mut Scanned) {
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     scanned.person = records
         .iter()
         .map(|r| {
@@ -393,7 +394,7 @@ fn count_users(records: &[Record], scanned: &mut Scanned) {
     for (ri, p) in scanned.person.iter().enumerate() {
         by_person[*p as usize].push(ri);
     }
-    let mut seen: HashSet<Key> = HashSet::new();
+    let mut seen: FxHashSet<Key> = FxHashSet::default();
     for recs in &by_person {
         seen.clear();
         for &ri in recs {
