@@ -561,14 +561,33 @@ fn reports_name_no_path_of_this_machine() {
     assert!(md.contains("## Words used here") && md.contains("- **gap**: "));
 }
 
+/// Writes `files` (name, text) to `dir/calls`, analyses that folder into `dir/out` with `extra`
+/// flags (quietly, asserting success) and returns `dir/out`.
+fn analyze_calls(dir: &Path, files: &[(&str, &str)], extra: &[&str]) -> std::path::PathBuf {
+    let src = dir.join("calls");
+    std::fs::create_dir(&src).unwrap();
+    for (name, text) in files {
+        std::fs::write(src.join(name), text).unwrap();
+    }
+    let out = dir.join("out");
+    let mut args = vec![
+        "analyze",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    ok(&args);
+    out
+}
+
 /// The reports name an interview by everyone interviewed in it (its counts hold both guests), say
 /// which interviews have no interviewee and so add nothing, and give each theme its definition;
 /// without metadata, no column of zero companies and roles.
 #[test]
 fn reports_name_every_guest_and_flag_interviews_without_one() {
     let d = tempfile::tempdir().unwrap();
-    let src = d.path().join("calls");
-    std::fs::create_dir(&src).unwrap();
     let files = [
         (
             "duo.md",
@@ -594,17 +613,7 @@ fn reports_name_every_guest_and_flag_interviews_without_one() {
              full disks every night, which is exhausting.\n",
         ),
     ];
-    for (name, text) in files {
-        std::fs::write(src.join(name), text).unwrap();
-    }
-    let out = d.path().join("out");
-    ok(&[
-        "analyze",
-        src.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--quiet",
-    ]);
+    let out = analyze_calls(d.path(), &files, &[]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     let note = "1 of 3 interviews has no interviewee: every speaker was taken for an interviewer";
@@ -645,21 +654,13 @@ fn reports_name_every_guest_and_flag_interviews_without_one() {
 #[test]
 fn shown_quotes_read_as_words_and_places_stay_exact() {
     let d = tempfile::tempdir().unwrap();
-    let src = d.path().join("calls");
-    std::fs::create_dir(&src).unwrap();
     let text = "**Host:** What slows the team down?\n\n**Noor Halabi:** I keep rebuilding the same \
                 audit report by hand \\[unintelligible 00:04:03\\] every single quarter.\n";
-    std::fs::write(src.join("noor.md"), text).unwrap();
-    let out = d.path().join("out");
-    ok(&[
-        "analyze",
-        src.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--title",
-        "Q3 <audit> calls",
-        "--quiet",
-    ]);
+    let out = analyze_calls(
+        d.path(),
+        &[("noor.md", text)],
+        &["--title", "Q3 <audit> calls"],
+    );
     let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
     // The title the team gave, escaped as every text is.
     assert!(read("report.md").starts_with("# Q3 &lt;audit&gt; calls\n"));
