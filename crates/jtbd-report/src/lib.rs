@@ -84,7 +84,7 @@ pub const GLOSSARY: [(&str, &str); 10] = [
     ),
     (
         "quote",
-        "one sentence an interviewee said that shows a force, verbatim, with its file and line (a \"signal\" in the data files)",
+        "one sentence an interviewee said that shows a force, verbatim, with its file and line (a \"signal\" in the data files); a sentence that shows two forces (a pain and the want it leads to) counts once for each force; a theme quotes it once",
     ),
     (
         "turn",
