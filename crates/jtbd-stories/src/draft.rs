@@ -427,7 +427,7 @@ struct ThemeContext<'a> {
 /// teams - ...") or opens a quotation (someone's voice acted out), not a question (it asks for
 /// none), not small talk (a car, a holiday).
 fn motive(k: &Knowledge, record: usize, d: &Said) -> Option<Drafted> {
-    let own = !d.quote.text.contains(['"', '\u{201c}', '\u{201d}'])
+    let own = !crate::record::voices_someone(&d.quote.text)
         && !d.quote.text.trim_end().ends_with('?')
         && !d
             .before

@@ -46,6 +46,12 @@ pub struct Said {
     pub later: Box<[Arc<Quote>]>,
 }
 
+/// Whether a sentence holds quotation marks: someone's words said in it ("and they say \"we need
+/// it by Friday\"", a customer acted out), so what it shows may not be the speaker's own.
+pub fn voices_someone(text: &str) -> bool {
+    text.contains(['"', '\u{201c}', '\u{201d}'])
+}
+
 /// How many sentences past the neighbours of a want a rule may read for a situation or an
 /// outcome (`reads = ["earlier"]`, `["later"]`): an answer sets its scene a few sentences
 /// ahead of the want, and says what it is for a few after.

@@ -479,7 +479,7 @@ fn theme_evidence_puts_each_interviewees_strongest_first() {
 }
 
 #[test]
-fn a_quote_that_promotes_the_speakers_company_is_quoted_last() {
+fn a_quote_that_promotes_the_speakers_company_or_voices_someone_is_quoted_last() {
     let k = Knowledge::embedded().unwrap();
     let mut records = sample();
     let ben = &mut records[1];
@@ -494,7 +494,20 @@ fn a_quote_that_promotes_the_speakers_company_is_quoted_last() {
     });
     pitch.turn = 40;
     pitch.confidence = 0.99;
+    // And a customer's words acted out: someone else's, not Ben's.
+    let mut voiced = pitch.clone();
+    let acted = "Then the auditor says \"we need the audit evidence by Friday\".";
+    voiced.quote = Arc::new(Quote {
+        text: acted.to_owned(),
+        byte_start: 600,
+        byte_end: 600 + acted.len(),
+        line: 42,
+        ..(*pitch.quote).clone()
+    });
+    voiced.turn = 42;
+    voiced.confidence = 0.98;
     ben.said.push(pitch);
+    ben.said.push(voiced);
     let f = find(&records, &k, &codebook(), 2);
     let audit = f
         .themes
@@ -503,9 +516,9 @@ fn a_quote_that_promotes_the_speakers_company_is_quoted_last() {
         .expect("the audit theme");
     let text_of = |r: &SignalRef| records[r.record].said[r.said].quote.text.as_str();
     let order: Vec<&str> = audit.evidence.iter().map(text_of).collect();
-    assert!(order.len() >= 3, "{order:?}");
-    // The surest of all, yet after every quote that shows a struggle.
-    assert_eq!(order.last(), Some(&text), "{order:?}");
+    assert!(order.len() >= 4, "{order:?}");
+    // The surest of all, yet after every quote that shows the speaker's own struggle.
+    assert_eq!(order[order.len() - 2..], [text, acted], "{order:?}");
 }
 
 /// The sample with Ben's signals cut to one want, made by `edit`, and what the stage finds in it.

@@ -68,9 +68,9 @@ pub struct Theme {
     pub tellers: usize,
 }
 
-/// `signals` in the order they are quoted: a quote that promotes the speaker's own company after
-/// the others (it shows no struggle), then those `first` holds, then the surest, then corpus
-/// order.
+/// `signals` in the order they are quoted: a quote that promotes the speaker's own company or
+/// voices someone else's words after the others (neither shows the speaker's own struggle),
+/// then those `first` holds, then the surest, then corpus order.
 pub(crate) fn strongest_first(
     records: &[Record],
     k: &Knowledge,
@@ -80,7 +80,11 @@ pub(crate) fn strongest_first(
     let said = |r: &SignalRef| &records[r.record].said[r.said];
     let mut keyed: Vec<(bool, bool, SignalRef)> = signals
         .iter()
-        .map(|s| (k.promotion.is_match(&said(s).quote.text), !first(s), *s))
+        .map(|s| {
+            let text = &said(s).quote.text;
+            let aside = k.promotion.is_match(text) || crate::record::voices_someone(text);
+            (aside, !first(s), *s)
+        })
         .collect();
     keyed.sort_by(|a, b| {
         (a.0, a.1)
