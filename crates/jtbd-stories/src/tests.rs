@@ -483,31 +483,26 @@ fn a_quote_that_promotes_the_speakers_company_or_voices_someone_is_quoted_last()
     let k = Knowledge::embedded().unwrap();
     let mut records = sample();
     let ben = &mut records[1];
-    let mut pitch = ben.said[0].clone();
+    // Another sentence of Ben's, like his first, at line `line` (and as far into the file).
+    let like = ben.said[0].clone();
+    let said_at = |text: &str, line: usize, confidence: f64| {
+        let mut said = like.clone();
+        said.quote = Arc::new(Quote {
+            text: text.to_owned(),
+            byte_start: line * 100,
+            byte_end: line * 100 + text.len(),
+            line,
+            ..(*like.quote).clone()
+        });
+        said.turn = line;
+        said.confidence = confidence;
+        said
+    };
     let text = "Our product gathers the audit evidence for you, so talk to us.";
-    pitch.quote = Arc::new(Quote {
-        text: text.to_owned(),
-        byte_start: 500,
-        byte_end: 500 + text.len(),
-        line: 40,
-        ..(*pitch.quote).clone()
-    });
-    pitch.turn = 40;
-    pitch.confidence = 0.99;
     // And a customer's words acted out: someone else's, not Ben's.
-    let mut voiced = pitch.clone();
     let acted = "Then the auditor says \"we need the audit evidence by Friday\".";
-    voiced.quote = Arc::new(Quote {
-        text: acted.to_owned(),
-        byte_start: 600,
-        byte_end: 600 + acted.len(),
-        line: 42,
-        ..(*pitch.quote).clone()
-    });
-    voiced.turn = 42;
-    voiced.confidence = 0.98;
-    ben.said.push(pitch);
-    ben.said.push(voiced);
+    ben.said.push(said_at(text, 40, 0.99));
+    ben.said.push(said_at(acted, 42, 0.98));
     let f = find(&records, &k, &codebook(), 2);
     let audit = f
         .themes
