@@ -55,6 +55,12 @@ impl InterviewRow {
     pub fn interviewee(&self) -> &str {
         &self.people.interviewee
     }
+
+    /// Every speaker was taken for an interviewer (hosts talking among themselves): nothing in
+    /// the interview is read for forces, themes or stories.
+    pub fn no_interviewee(&self) -> bool {
+        !self.speakers.is_empty() && self.speakers.iter().all(|s| s.1 == Role::Interviewer)
+    }
 }
 
 /// One signal, with its quote and place in the file.
@@ -117,13 +123,15 @@ pub struct WhoRow<'a> {
     pub how: &'static str,
     /// Roles were inferred, not given: a reader should check them.
     pub inferred: bool,
+    /// Every speaker was taken for an interviewer ([`InterviewRow::no_interviewee`]).
+    pub no_interviewee: bool,
 }
 
 impl WhoRow<'_> {
     /// The interviewees as the table shows them; "none" when every speaker was taken for an
     /// interviewer.
     pub fn interviewee_cell(&self) -> String {
-        if self.interviewees.is_empty() {
+        if self.no_interviewee {
             "none".to_owned()
         } else {
             self.interviewees.join(", ")
@@ -179,6 +187,7 @@ impl<'a> Study<'a> {
                     interviewers: with(Role::Interviewer),
                     how,
                     inferred,
+                    no_interviewee: i.no_interviewee(),
                 }
             })
             .collect()
@@ -275,7 +284,7 @@ impl<'a> Study<'a> {
     /// ("Andrew Rynhard, Steve Francis": the interview's counts hold both); its file with "(no
     /// interviewee)" when every speaker was taken for an interviewer (nothing in it is read).
     pub fn interview_name(&self, i: &'a InterviewRow) -> String {
-        if !i.speakers.is_empty() && i.speakers.iter().all(|s| s.1 == Role::Interviewer) {
+        if i.no_interviewee() {
             return format!("{} (no interviewee)", self.shown(&i.path));
         }
         let mut names = vec![i.interviewee()];
@@ -293,7 +302,7 @@ impl<'a> Study<'a> {
     /// `rows`, [`Study::who_was_interviewed`]): nothing in them is read, and how to say who
     /// was interviewed if someone was. `None` when every interview has an interviewee.
     pub fn no_interviewee_note(&self, rows: &[WhoRow<'_>]) -> Option<String> {
-        let none = rows.iter().filter(|r| r.interviewees.is_empty()).count();
+        let none = rows.iter().filter(|r| r.no_interviewee).count();
         (none > 0).then(|| {
             format!(
                 "{} of {} interviews {} no interviewee: every speaker was taken for an interviewer \

@@ -400,9 +400,9 @@ pub struct Knowledge {
     pub not_a_situation: Cue,
     /// A sentence that hands the voice to others: the first-person want after it is theirs.
     pub voicing: Cue,
-    /// Small talk about life outside work: a want said in such a sentence is no job.
     /// A sentence that promotes the speaker's own company: quoted after the others.
     pub promotion: Cue,
+    /// Small talk about life outside work: a want said in such a sentence is no job.
     pub small_talk: Cue,
     /// A hedge or scope a slot ends on ("..., in our case"): taken off.
     pub qualifier: Cue,

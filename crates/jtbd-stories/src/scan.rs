@@ -333,19 +333,21 @@ fn codes(
     let own = tally(codebook.hits(&words, written));
     let mut said: std::collections::BTreeMap<usize, (u16, u16)> =
         own.iter().map(|&(code, n)| (code, (n, 0))).collect();
-    let before_hits = match before {
+    let counted;
+    let before_hits: &[(usize, u16)] = match before {
         Some(Before {
             known: Some(known), ..
-        }) => known.to_vec(),
+        }) => known,
         Some(Before { text, known: None }) => {
             let tokens = jtbd_text::tokenize(text);
             let words: Vec<&str> = tokens.iter().map(|t| t.term.as_str()).collect();
             let written: Vec<&str> = tokens.iter().map(|t| &text[t.start..t.end]).collect();
-            tally(codebook.hits(&words, &written))
+            counted = tally(codebook.hits(&words, &written));
+            &counted
         }
-        None => Vec::new(),
+        None => &[],
     };
-    for (code, n) in before_hits {
+    for &(code, n) in before_hits {
         said.entry(code).or_default().1 = n;
     }
     let coded = said
