@@ -259,96 +259,164 @@ fn party(signals: &[SignalRef], scanned: &Scanned, k: &Knowledge, own_side: bool
     })
 }
 
-/// A theme's stories, the strongest first, and how many of its interviewees tell one. Each interviewee's story comes from the passage around one of their
-/// signals in the theme, the passage that drafts the most slots.
+/// How a passage's story ranks among a theme's: slots drafted, theme signals used, confidence.
+type Score = (usize, usize, f64);
+
+/// Every theme's stories, the strongest first, and how many of its interviewees tell one. Each
+/// interviewee's story comes from the passage around one of their signals in the theme, the
+/// passage that drafts the most slots.
+///
+/// A passage reads only its own record, so the records are drafted in parallel, a slice of
+/// them at a time, each record for every theme it speaks to (its text is read once, not once
+/// per theme); each slice's stories go to their themes in record order, where only the
+/// strongest are kept as they come (a study has a story per theme and interviewee): the order
+/// is total, so keeping the best `keep` at every cut gives the full sort's top.
 pub fn theme_stories(
     records: &[Record],
     scanned: &Scanned,
     themes: &[Theme],
-    index: usize,
     all_chains: &[Chain],
     k: &Knowledge,
-) -> (Vec<Story>, usize) {
-    let theme = &themes[index];
-    let members = Members::of(scanned, &theme.signals);
-    let mut by_record: std::collections::BTreeMap<usize, Vec<SignalRef>> = Default::default();
-    for s in &theme.signals {
-        by_record.entry(s.record).or_default().push(*s);
+) -> Vec<(Vec<Story>, usize)> {
+    use rayon::prelude::*;
+    let members: Vec<Members<'_>> = themes
+        .par_iter()
+        .map(|t| Members::of(scanned, &t.signals))
+        .collect();
+    // The theme each signal joined, by its number (a signal joins one theme at most).
+    let mut theme_at = vec![NO_THEME; scanned.signal_count()];
+    for (i, t) in themes.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(NO_THEME);
+        for s in &t.signals {
+            theme_at[scanned.index(*s)] = i;
+        }
     }
-    let cx = ThemeContext {
-        records,
-        scanned,
-        theme: index,
-        theme_id: &theme.id,
-        members: &members,
-        all_chains,
-        k,
-    };
-    // (slots drafted, theme signals used, confidence) of each interviewee's best story.
-    let mut told: Vec<((usize, usize, f64), Story)> = Vec::new();
-    let mut tellers = 0;
-    // Enough to fill the theme after the stronger themes have taken their passages. Only the
-    // strongest are kept as the records go by (a study has a story per theme and interviewee):
-    // the order is total, so keeping the best `keep` at every cut gives the full sort's top.
+    let cxs: Vec<ThemeContext<'_>> = themes
+        .iter()
+        .zip(&members)
+        .enumerate()
+        .map(|(theme, (t, members))| ThemeContext {
+            records,
+            scanned,
+            theme,
+            theme_id: &t.id,
+            members,
+            all_chains,
+            k,
+        })
+        .collect();
+    // Enough to fill the theme after the stronger themes have taken their passages.
     let keep = k.stories_per_theme.saturating_mul(4);
-    for (&ri, anchors) in &by_record {
-        let mut best: Option<((usize, usize, f64), Story)> = None;
-        let mut last_turn = None;
-        for anchor in anchors {
-            // Anchors of one turn share their passage: the first of them stands for all.
-            let turn = records[ri].said[anchor.said].turn;
-            if last_turn == Some(turn) {
-                continue;
-            }
-            last_turn = Some(turn);
-            let story = passage_story(&cx, *anchor);
-            let Some(story) = story else { continue };
-            let filled = 3 - story.gaps().len();
-            let used = [&story.situation, &story.motivation, &story.outcome]
-                .into_iter()
-                .flatten()
-                .filter(|d| {
-                    story.signals.iter().any(|s| {
-                        members.contains(s)
-                            && records[ri].said[s.said].quote.byte_start
-                                == d.evidence.quote.byte_start
-                    })
-                })
-                .count();
-            // A story under a theme tells it: one of its slots is drafted from the theme's own
-            // signals, not only from wants said near them.
-            if used == 0 {
-                continue;
-            }
-            let confidence: f64 = story
-                .signals
-                .iter()
-                .map(|s| records[ri].said[s.said].confidence)
-                .sum();
-            let score = (filled, used, confidence);
-            if best.as_ref().is_none_or(|(b, _)| better(score, *b)) {
-                best = Some((score, story));
+    let mut told: Vec<Vec<(Score, Story)>> = themes.iter().map(|_| Vec::new()).collect();
+    let mut tellers = vec![0usize; themes.len()];
+    let slice = 256 * rayon::current_num_threads().max(1);
+    let mut at = 0;
+    while at < records.len() {
+        let end = records.len().min(at + slice);
+        let drafted: Vec<Vec<(usize, (Score, Story))>> = (at..end)
+            .into_par_iter()
+            .map(|ri| record_stories(&cxs, &theme_at, ri))
+            .collect();
+        for (t, best) in drafted.into_iter().flatten() {
+            tellers[t] += 1;
+            told[t].push(best);
+            if told[t].len() >= keep.saturating_mul(2).max(64) {
+                strongest(&mut told[t], keep, |s| s.record);
             }
         }
-        if let Some(best) = best {
-            tellers += 1;
-            told.push(best);
-            if told.len() >= keep.saturating_mul(2).max(64) {
-                strongest(&mut told, keep, |s| s.record);
-            }
+        at = end;
+    }
+    told.into_iter()
+        .zip(tellers)
+        .map(|(mut told, tellers)| {
+            strongest(&mut told, keep, |s| s.record);
+            (told.into_iter().map(|(_, s)| s).collect(), tellers)
+        })
+        .collect()
+}
+
+/// No theme: a signal no theme took.
+const NO_THEME: u32 = u32::MAX;
+
+/// Record `ri`'s best story in each theme it has signals in, by theme index.
+fn record_stories(
+    cxs: &[ThemeContext<'_>],
+    theme_at: &[u32],
+    ri: usize,
+) -> Vec<(usize, (Score, Story))> {
+    let Some(cx) = cxs.first() else {
+        return Vec::new();
+    };
+    let first = cx.scanned.index(SignalRef {
+        record: ri,
+        said: 0,
+    });
+    // Its signals by theme, in source order.
+    let mut by_theme: std::collections::BTreeMap<u32, Vec<SignalRef>> = Default::default();
+    for said in 0..cx.records[ri].said.len() {
+        let t = theme_at[first + said];
+        if t != NO_THEME {
+            by_theme
+                .entry(t)
+                .or_default()
+                .push(SignalRef { record: ri, said });
         }
     }
-    strongest(&mut told, keep, |s| s.record);
-    (told.into_iter().map(|(_, s)| s).collect(), tellers)
+    by_theme
+        .into_iter()
+        .filter_map(|(t, anchors)| {
+            let t = t as usize;
+            best_story(&cxs[t], ri, &anchors).map(|best| (t, best))
+        })
+        .collect()
+}
+
+/// The best story of record `ri` in a theme, from the passages around its `anchors` there.
+fn best_story(cx: &ThemeContext<'_>, ri: usize, anchors: &[SignalRef]) -> Option<(Score, Story)> {
+    let records = cx.records;
+    let mut best: Option<(Score, Story)> = None;
+    let mut last_turn = None;
+    for anchor in anchors {
+        // Anchors of one turn share their passage: the first of them stands for all.
+        let turn = records[ri].said[anchor.said].turn;
+        if last_turn == Some(turn) {
+            continue;
+        }
+        last_turn = Some(turn);
+        let story = passage_story(cx, *anchor);
+        let Some(story) = story else { continue };
+        let filled = 3 - story.gaps().len();
+        let used = [&story.situation, &story.motivation, &story.outcome]
+            .into_iter()
+            .flatten()
+            .filter(|d| {
+                story.signals.iter().any(|s| {
+                    cx.members.contains(s)
+                        && records[ri].said[s.said].quote.byte_start == d.evidence.quote.byte_start
+                })
+            })
+            .count();
+        // A story under a theme tells it: one of its slots is drafted from the theme's own
+        // signals, not only from wants said near them.
+        if used == 0 {
+            continue;
+        }
+        let confidence: f64 = story
+            .signals
+            .iter()
+            .map(|s| records[ri].said[s.said].confidence)
+            .sum();
+        let score = (filled, used, confidence);
+        if best.as_ref().is_none_or(|(b, _)| better(score, *b)) {
+            best = Some((score, story));
+        }
+    }
+    best
 }
 
 /// Keeps the `keep` strongest of a theme's stories, strongest first: by slots drafted, theme
 /// signals used and confidence, then the earlier record (`record` of each).
-fn strongest<T>(
-    told: &mut Vec<((usize, usize, f64), T)>,
-    keep: usize,
-    record: impl Fn(&T) -> usize,
-) {
+fn strongest<T>(told: &mut Vec<(Score, T)>, keep: usize, record: impl Fn(&T) -> usize) {
     told.sort_by(|a, b| {
         if better(a.0, b.0) {
             std::cmp::Ordering::Less
@@ -383,7 +451,7 @@ fn is_pain(d: &Said) -> bool {
     matches!(d.force, Force::Frustration | Force::Anxiety)
 }
 
-fn better(a: (usize, usize, f64), b: (usize, usize, f64)) -> bool {
+fn better(a: Score, b: Score) -> bool {
     (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)) == std::cmp::Ordering::Greater
 }
 

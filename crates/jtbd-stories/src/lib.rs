@@ -26,8 +26,6 @@ mod props;
 #[cfg(test)]
 mod tests;
 
-use rayon::prelude::*;
-
 pub use codebook::{Code, Codebook, CodebookError};
 pub use draft::{Chain, Drafted, Evidence, Party, Story};
 pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Place, Slot};
@@ -62,11 +60,7 @@ pub fn find(
     let scanned = scan::scan(records, k, codebook);
     let mut themes = themes::themes(records, &scanned, k, codebook, min_interviewees);
     let chains = draft::chains(records, &scanned, k);
-    // Each theme's stories are drafted on their own: in parallel, in theme order.
-    let drafted: Vec<(Vec<Story>, usize)> = (0..themes.len())
-        .into_par_iter()
-        .map(|i| draft::theme_stories(records, &scanned, &themes, i, &chains, k))
-        .collect();
+    let drafted = draft::theme_stories(records, &scanned, &themes, &chains, k);
     // A passage tells one story: the strongest theme that drafts it keeps it.
     let mut stories = Vec::new();
     let mut told = std::collections::HashSet::new();
