@@ -483,7 +483,7 @@ struct Quoting<'a> {
     segs: Vec<usize>,
     passages: PassageTable,
     /// The theme (id, label) each signal joined, by (interview, file byte start of its quote).
-    themes: std::collections::HashMap<(usize, usize), (&'a str, &'a str)>,
+    themes: crate::csv::ThemeOf<'a>,
 }
 
 /// One quote of a record, as every section but the list of all signals shows it.
