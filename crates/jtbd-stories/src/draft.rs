@@ -131,7 +131,7 @@ pub fn chains(records: &[Record], scanned: &Scanned, k: &Knowledge) -> Vec<Chain
                 let link = match (distance, causal) {
                     (0, _) => "same turn".to_owned(),
                     (n, _) if n <= k.chain_turns => "next turn".to_owned(),
-                    (_, Some(word)) => word.clone(),
+                    (_, Some(word)) => (*word).to_owned(),
                     _ => continue,
                 };
                 found = Some((di, link));

@@ -28,19 +28,83 @@ enum Tag {
     Causal,
 }
 
-/// What the pass found in one quote.
-pub struct Scan {
+/// What the pass found in one quote: a view of its row of [`Scanned`]'s table.
+#[derive(Clone, Copy)]
+pub struct Scan<'a> {
     /// Candidate keys, each with the byte range of its form in the quote ([`form`]), in key
-    /// order. Boxed and 32-bit: a scan is kept for every signal of the study.
-    pub keys: Box<[(Key, Range<u32>)]>,
+    /// order.
+    pub keys: &'a [(Key, Range<u32>)],
     pub past: bool,
     pub hypothetical: bool,
     /// Bit `i` set: actor `i` of the knowledge is named.
     pub actors: u64,
-    /// The quote opens with a causal word (`so`, `that's why`): which one.
-    pub causal: Option<String>,
+    /// The quote opens with a causal word (`so`, `that's why`): which one, lower case.
+    pub causal: Option<&'a str>,
     /// Codebook themes whose cues the quote or the sentence before it says, in codebook order.
-    pub codes: Box<[Coded]>,
+    pub codes: &'a [Coded],
+}
+
+/// Every signal's scan as columns: a row per signal, its keys and codes in two shared arrays
+/// cut at each row's end. A scan is kept for every signal of the study (millions at a gigabyte
+/// of transcripts), and a struct per signal with two boxed slices and a string took about 170
+/// bytes where the columns take about 110.
+#[derive(Default)]
+struct Table {
+    keys: Vec<(Key, Range<u32>)>,
+    /// Each row's end in `keys`, and in `codes`.
+    key_end: Vec<usize>,
+    codes: Vec<Coded>,
+    code_end: Vec<usize>,
+    /// Bit 0: past; bit 1: hypothetical.
+    tense: Vec<u8>,
+    actors: Vec<u64>,
+    /// The causal word a row opens with: its number in `causals` plus one, 0 for none.
+    causal: Vec<u32>,
+    /// Causal words as said, each once.
+    causals: Vec<String>,
+}
+
+const PAST: u8 = 1;
+const HYPOTHETICAL: u8 = 2;
+
+impl Table {
+    fn len(&self) -> usize {
+        self.tense.len()
+    }
+
+    fn row(&self, i: usize) -> Scan<'_> {
+        let start = |ends: &[usize]| if i == 0 { 0 } else { ends[i - 1] };
+        Scan {
+            keys: &self.keys[start(&self.key_end)..self.key_end[i]],
+            past: self.tense[i] & PAST != 0,
+            hypothetical: self.tense[i] & HYPOTHETICAL != 0,
+            actors: self.actors[i],
+            causal: self.causal[i]
+                .checked_sub(1)
+                .map(|c| self.causals[c as usize].as_str()),
+            codes: &self.codes[start(&self.code_end)..self.code_end[i]],
+        }
+    }
+
+    /// Appends a row; `keys` and `codes` already pushed onto their arrays.
+    fn end_row(&mut self, past: bool, hypothetical: bool, actors: u64, causal: Option<&str>) {
+        self.key_end.push(self.keys.len());
+        self.code_end.push(self.codes.len());
+        self.tense
+            .push(u8::from(past) * PAST | u8::from(hypothetical) * HYPOTHETICAL);
+        self.actors.push(actors);
+        let causal = causal.map_or(0, |word| {
+            let at = match self.causals.iter().position(|c| c == word) {
+                Some(at) => at,
+                None => {
+                    self.causals.push(word.to_owned());
+                    self.causals.len() - 1
+                }
+            };
+            u32::try_from(at + 1).unwrap_or(0)
+        });
+        self.causal.push(causal);
+    }
 }
 
 /// How often a quote, and the sentence before it, say the cues of one codebook theme.
@@ -70,7 +134,7 @@ pub fn form<'a>(text: &'a str, range: &Range<u32>) -> &'a str {
 pub struct Scanned {
     /// Index of each record's first signal in `signals`.
     offsets: Vec<usize>,
-    pub signals: Vec<Scan>,
+    signals: Table,
     terms: Vec<String>,
     /// Each record's interviewee, numbered in the order they first come.
     pub person: Vec<u32>,
@@ -81,8 +145,8 @@ pub struct Scanned {
 
 impl Scanned {
     /// The scan of a signal.
-    pub fn of(&self, s: SignalRef) -> &Scan {
-        &self.signals[self.index(s)]
+    pub fn of(&self, s: SignalRef) -> Scan<'_> {
+        self.signals.row(self.index(s))
     }
 
     /// A signal's number among all the study's signals (records in order, then their signals):
@@ -139,13 +203,23 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
         .len()
         .div_ceil(4 * rayon::current_num_threads())
         .max(64);
-    let parts: Vec<(Vocab, Vec<Scan>)> = records
+    let mut parts: Vec<(Vocab, Table)> = records
         .par_chunks(slice)
         .map(|chunk| scan_slice(chunk, k, codebook))
         .collect();
     let mut vocab = Vocab::default();
-    let mut signals = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
-    for (local, scans) in parts {
+    // Sized once; each part is dropped as it is copied in, so the table is not held twice.
+    let mut signals = Table::default();
+    let total = |f: fn(&Table) -> usize| parts.iter().map(|p| f(&p.1)).sum::<usize>();
+    signals.keys.reserve_exact(total(|t| t.keys.len()));
+    signals.codes.reserve_exact(total(|t| t.codes.len()));
+    let rows = total(Table::len);
+    signals.key_end.reserve_exact(rows);
+    signals.code_end.reserve_exact(rows);
+    signals.tense.reserve_exact(rows);
+    signals.actors.reserve_exact(rows);
+    signals.causal.reserve_exact(rows);
+    for (local, mut part) in std::mem::take(&mut parts) {
         let global: Vec<TermId> = local.terms.iter().map(|t| vocab.id(t)).collect();
         let renumber = |id: TermId| {
             if id == NONE {
@@ -154,12 +228,18 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
                 global[id as usize]
             }
         };
-        for mut scan in scans {
-            for (key, _) in scan.keys.iter_mut() {
-                *key = (renumber(key.0), renumber(key.1));
-            }
-            scan.keys.sort_by_key(|(key, _)| *key);
-            signals.push(scan);
+        for key in &mut part.keys {
+            key.0 = (renumber(key.0.0), renumber(key.0.1));
+        }
+        let mut from = 0;
+        for i in 0..part.len() {
+            let to = part.key_end[i];
+            part.keys[from..to].sort_by_key(|(key, _)| *key);
+            from = to;
+            let row = part.row(i);
+            signals.keys.extend_from_slice(row.keys);
+            signals.codes.extend_from_slice(row.codes);
+            signals.end_row(row.past, row.hypothetical, row.actors, row.causal);
         }
     }
     let mut offsets = Vec::with_capacity(records.len());
@@ -182,7 +262,7 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
 
 /// Scans the signals of some records, numbering words in a vocabulary of their own (the
 /// knowledge's words first).
-fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab, Vec<Scan>) {
+fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab, Table) {
     let mut vocab = Vocab::default();
     // Knowledge phrases by their first word: a quote's word is looked up once.
     let mut phrases: FxHashMap<TermId, Vec<(Vec<TermId>, Tag)>> = FxHashMap::default();
@@ -208,7 +288,7 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
         add(&mut vocab, c, Tag::Causal);
     }
     let stop: FxHashSet<TermId> = k.stop_terms.iter().map(|t| vocab.id(t)).collect();
-    let mut signals = Vec::new();
+    let mut signals = Table::default();
     let mut ids: Vec<TermId> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut content: Vec<bool> = Vec::new();
@@ -239,14 +319,8 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
                 spans.push(start..end);
                 ids.push(by_cache[at]);
             });
-            let mut scan = Scan {
-                keys: Box::default(),
-                past: false,
-                hypothetical: false,
-                actors: 0,
-                causal: None,
-                codes: Box::default(),
-            };
+            let (mut past, mut hypothetical, mut actors) = (false, false, 0u64);
+            let mut causal: Option<String> = None;
             // Small talk (a car, a barbecue) is about no theme, whatever words it shares with one.
             let small_talk = k.small_talk.is_match(text);
             if !small_talk {
@@ -260,8 +334,7 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
                         .filter(|(q, _)| std::sync::Arc::ptr_eq(q, b))
                         .map(|(_, own)| own.as_slice()),
                 });
-                let (coded, own) = codes(codebook, &vocab, &ids, &written, before);
-                scan.codes = coded;
+                let own = codes(codebook, &vocab, &ids, &written, before, &mut signals.codes);
                 last_own = Some((std::sync::Arc::clone(&s.quote), own));
             } else {
                 last_own = None;
@@ -272,12 +345,12 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
                         continue;
                     }
                     match *tag {
-                        Tag::Past => scan.past = true,
-                        Tag::Hypothetical => scan.hypothetical = true,
-                        Tag::Actor(i) => scan.actors |= 1 << i,
+                        Tag::Past => past = true,
+                        Tag::Hypothetical => hypothetical = true,
+                        Tag::Actor(i) => actors |= 1 << i,
                         Tag::Causal if at == 0 => {
                             let end = spans[at + rest.len()].end;
-                            scan.causal = Some(text[spans[0].start..end].to_lowercase());
+                            causal = Some(text[spans[0].start..end].to_lowercase());
                         }
                         Tag::Causal => {}
                     }
@@ -306,8 +379,8 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
             }
             keys.sort_by_key(|(key, _)| *key);
             keys.dedup_by_key(|(key, _)| *key);
-            scan.keys = keys.as_slice().into();
-            signals.push(scan);
+            signals.keys.extend_from_slice(&keys);
+            signals.end_row(past, hypothetical, actors, causal.as_deref());
         }
     }
     (vocab, signals)
@@ -322,9 +395,10 @@ fn codes(
     ids: &[TermId],
     written: &[&str],
     before: Option<Before<'_>>,
-) -> (Box<[Coded]>, PerCode) {
+    out: &mut Vec<Coded>,
+) -> PerCode {
     if codebook.codes.is_empty() {
-        return (Box::default(), Vec::new());
+        return Vec::new();
     }
     let words: Vec<&str> = ids
         .iter()
@@ -350,16 +424,13 @@ fn codes(
     for &(code, n) in before_hits {
         said.entry(code).or_default().1 = n;
     }
-    let coded = said
-        .into_iter()
-        .map(|(code, (own, before))| Coded {
-            // A codebook has far fewer than 4 billion themes.
-            code: code as u32,
-            own,
-            before,
-        })
-        .collect();
-    (coded, own)
+    out.extend(said.into_iter().map(|(code, (own, before))| Coded {
+        // A codebook has far fewer than 4 billion themes.
+        code: code as u32,
+        own,
+        before,
+    }));
+    own
 }
 
 /// Cues said per codebook theme (by index), in theme order.

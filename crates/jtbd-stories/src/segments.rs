@@ -346,7 +346,7 @@ fn language(
             continue;
         }
         for (si, s) in r.said.iter().enumerate() {
-            for (key, range) in &scanned
+            for (key, range) in scanned
                 .of(SignalRef {
                     record: ri,
                     said: si,

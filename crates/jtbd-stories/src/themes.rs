@@ -155,7 +155,7 @@ pub fn themes(
                 record: ri,
                 said: si,
             };
-            let codes = &scanned.of(sref).codes;
+            let codes = scanned.of(sref).codes;
             let mut score = vec![0u32; codebook.codes.len()];
             for c in codes {
                 score[c.code as usize] += c.score();
@@ -315,11 +315,11 @@ pub fn themes(
             // its own sentence, or the emergent theme's phrase.
             let evidence = rank_evidence(records, &signals, k, |s| match (&origin, key) {
                 (Origin::Codebook(c), _) => {
-                    let codes = &scanned.of(*s).codes;
+                    let codes = scanned.of(*s).codes;
                     codes.iter().any(|x| x.code as usize == *c && x.own > 0)
                 }
                 (Origin::Emergent, Some(key)) => {
-                    let keys = &scanned.of(*s).keys;
+                    let keys = scanned.of(*s).keys;
                     keys.binary_search_by_key(&key, |(k, _)| *k).is_ok()
                 }
                 (Origin::Emergent, None) => false,
@@ -374,7 +374,7 @@ pub(crate) fn slug(label: &str) -> String {
 fn phrases(records: &[Record], scanned: &Scanned, signals: &[SignalRef], n: usize) -> Vec<String> {
     let mut said: HashMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = HashMap::new();
     for s in signals {
-        for (key, range) in &scanned.of(*s).keys {
+        for (key, range) in scanned.of(*s).keys {
             if key.1 == NONE {
                 continue;
             }
@@ -419,7 +419,7 @@ fn label(
     // Pairs around the word, by their stems: who says each, and in which forms.
     let mut pairs: BTreeMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = BTreeMap::new();
     for s in signals {
-        for (k, range) in &scanned.of(*s).keys {
+        for (k, range) in scanned.of(*s).keys {
             if *k == key {
                 *forms.entry(form_of(s, range)).or_default() += 1;
             } else if key.1 == NONE && k.1 != NONE && (k.0 == key.0 || k.1 == key.0) {
