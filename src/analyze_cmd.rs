@@ -136,25 +136,40 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
         elapsed_ms: g.elapsed_ms,
         ..StoriesSummary::of(&g.findings, &g.records)
     };
-    let stories = crate::emit_stories::render(
-        crate::emit_stories::StoriesFormat::Jsonl,
-        &g.records,
-        &g.findings,
-        &stories_summary,
-        // As `jtbd stories` writes them: 20 quotes a theme (every signal is in signals.jsonl).
-        20,
-    )?;
-    write(out, "stories.jsonl", |w| w.write_all(&stories))?;
-    write(out, "signals.csv", |w| {
-        jtbd_report::csv::signals(&study, !args.no_bom, w)
+    // `signals.csv` is most of what is written (several times the transcripts' size, rendered
+    // on every core a batch at a time, written in order): the other files are made beside it,
+    // while its batches are being written out.
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let csv = scope.spawn(|| {
+            write(out, "signals.csv", |w| {
+                jtbd_report::csv::signals(&study, !args.no_bom, w)
+            })
+        });
+        let others = (|| {
+            let stories = crate::emit_stories::render(
+                crate::emit_stories::StoriesFormat::Jsonl,
+                &g.records,
+                &g.findings,
+                &stories_summary,
+                // As `jtbd stories` writes them: 20 quotes a theme (every signal is in
+                // signals.jsonl).
+                20,
+            )?;
+            write(out, "stories.jsonl", |w| w.write_all(&stories))?;
+            write(out, "stories.csv", |w| {
+                jtbd_report::csv::stories(&study, !args.no_bom, w)
+            })?;
+            write(out, "report.md", |w| {
+                jtbd_report::markdown::report(&study, w)
+            })?;
+            write(out, "report.html", |w| jtbd_report::html::report(&study, w))
+        })();
+        let csv = csv
+            .join()
+            .map_err(|_| anyhow::anyhow!("writing signals.csv stopped unexpectedly"))?;
+        // Both are waited for; a failure of the other files is reported before one of the CSV.
+        others.and(csv)
     })?;
-    write(out, "stories.csv", |w| {
-        jtbd_report::csv::stories(&study, !args.no_bom, w)
-    })?;
-    write(out, "report.md", |w| {
-        jtbd_report::markdown::report(&study, w)
-    })?;
-    write(out, "report.html", |w| jtbd_report::html::report(&study, w))?;
     spinner.set_message("committing the index");
     committing
         .join()
