@@ -21,6 +21,25 @@ pub struct SignalRef {
     pub said: usize,
 }
 
+/// A signal in 8 bytes, as a vote holds it: a study keeps up to `votes` votes for each of its
+/// signals while themes are formed, and a [`SignalRef`] takes 16.
+#[derive(Debug, Clone, Copy)]
+struct Voter(u32, u32);
+
+impl Voter {
+    fn of(s: SignalRef) -> Voter {
+        // A study holds far fewer than 4 billion records, and a record as many signals.
+        Voter(s.record as u32, s.said as u32)
+    }
+
+    fn signal(self) -> SignalRef {
+        SignalRef {
+            record: self.0 as usize,
+            said: self.1 as usize,
+        }
+    }
+}
+
 /// How much a theme rests on.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Strength {
@@ -128,7 +147,7 @@ pub fn themes(
 ) -> Vec<Theme> {
     let min = min_interviewees.max(1);
     let person = &scanned.person;
-    let who = |refs: &mut dyn Iterator<Item = &SignalRef>| {
+    let who = |refs: &mut dyn Iterator<Item = SignalRef>| {
         refs.map(|s| person[s.record]).collect::<HashSet<_>>().len()
     };
     // 1. The codebook. How many signals name each theme at all: a sentence that names a broad
@@ -175,7 +194,7 @@ pub fn themes(
     let mut taken: Vec<Option<u32>> = vec![None; scanned.signal_count()];
     let number = |theme: usize| u32::try_from(theme).unwrap_or(u32::MAX);
     for (c, signals) in coded.into_iter().enumerate() {
-        if who(&mut signals.iter()) >= min {
+        if who(&mut signals.iter().copied()) >= min {
             for s in &signals {
                 taken[scanned.index(*s)] = Some(number(picked.len()));
             }
@@ -198,44 +217,54 @@ pub fn themes(
     };
     // Every signal votes for its most distinctive phrases (coded ones too, so a phrase of a
     // codebook theme folds into it).
-    let votes: Vec<Vec<(SignalRef, Key)>> = records
-        .par_iter()
-        .enumerate()
-        .map(|(ri, r)| {
-            let mut out = Vec::new();
-            let mut shared: Vec<(f64, Key)> = Vec::new();
-            for si in 0..r.said.len() {
-                let sref = SignalRef {
-                    record: ri,
-                    said: si,
-                };
-                shared.clear();
-                shared.extend(
-                    scanned
-                        .of(sref)
-                        .keys
-                        .iter()
-                        .map(|(key, _)| *key)
-                        .filter(|key| usable(*key))
-                        .map(|key| (weight(key), key)),
-                );
-                shared.sort_by(|a, b| {
-                    b.0.total_cmp(&a.0)
-                        .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
-                });
-                out.extend(shared.iter().take(k.votes).map(|(_, key)| (sref, *key)));
-            }
-            out
-        })
-        .collect();
-    let mut voters: HashMap<Key, Vec<SignalRef>> = HashMap::new();
-    for (sref, key) in votes.into_iter().flatten() {
-        voters.entry(key).or_default().push(sref);
+    // The records vote a slice at a time, on every core, each slice's votes filed before the
+    // next is made: a study has up to `votes` of them for every signal.
+    let vote = |ri: usize| {
+        let mut out = Vec::new();
+        let mut shared: Vec<(f64, Key)> = Vec::new();
+        for si in 0..records[ri].said.len() {
+            let sref = SignalRef {
+                record: ri,
+                said: si,
+            };
+            shared.clear();
+            shared.extend(
+                scanned
+                    .of(sref)
+                    .keys
+                    .iter()
+                    .map(|(key, _)| *key)
+                    .filter(|key| usable(*key))
+                    .map(|key| (weight(key), key)),
+            );
+            shared.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
+            });
+            out.extend(
+                shared
+                    .iter()
+                    .take(k.votes)
+                    .map(|(_, key)| (Voter::of(sref), *key)),
+            );
+        }
+        out
+    };
+    let mut voters: HashMap<Key, Vec<Voter>> = HashMap::new();
+    let slice = 256 * rayon::current_num_threads().max(1);
+    let mut at = 0;
+    while at < records.len() {
+        let end = records.len().min(at + slice);
+        let votes: Vec<Vec<(Voter, Key)>> = (at..end).into_par_iter().map(vote).collect();
+        for (voter, key) in votes.into_iter().flatten() {
+            voters.entry(key).or_default().push(voter);
+        }
+        at = end;
     }
     // Candidates, most widely shared first, then the rarer, then by words.
-    let mut candidates: Vec<(usize, Key, &Vec<SignalRef>)> = voters
+    let mut candidates: Vec<(usize, Key, &Vec<Voter>)> = voters
         .iter()
-        .map(|(key, votes)| (who(&mut votes.iter()), *key, votes))
+        .map(|(key, votes)| (who(&mut votes.iter().map(|v| v.signal())), *key, votes))
         .collect();
     candidates.sort_by(|a, b| {
         b.0.cmp(&a.0)
@@ -245,16 +274,16 @@ pub fn themes(
     for (_, key, votes) in candidates {
         let free: Vec<SignalRef> = votes
             .iter()
-            .filter(|s| taken[scanned.index(**s)].is_none())
-            .copied()
+            .map(|v| v.signal())
+            .filter(|s| taken[scanned.index(*s)].is_none())
             .collect();
         if free.is_empty() {
             continue;
         }
         // Merged where most of its signals already are.
         let mut held: BTreeMap<usize, usize> = BTreeMap::new();
-        for s in votes {
-            if let Some(t) = taken[scanned.index(*s)] {
+        for s in votes.iter().map(|v| v.signal()) {
+            if let Some(t) = taken[scanned.index(s)] {
                 *held.entry(t as usize).or_default() += 1;
             }
         }
@@ -267,7 +296,7 @@ pub fn themes(
             // A phrase people only enjoy or wish for ("star wars", "blog post") is talk, not a
             // struggle: an emergent theme needs a frustration or a worry among its signals, and
             // more than one mention each from a pair of people.
-            None if who(&mut free.iter()) >= min
+            None if who(&mut free.iter().copied()) >= min
                 && free.len() >= k.min_emergent_signals
                 && free.iter().any(|s| {
                     matches!(
