@@ -13,11 +13,12 @@ use std::ops::Range;
 /// A word's number in the vocabulary of this run.
 pub type TermId = u32;
 
-/// A theme key: one word, or two adjacent words (`NONE` second).
+/// A theme key: two adjacent words. (A word alone names no theme: emergent themes, their
+/// definitions and a segment's language are all word pairs, so a scan keeps only pairs.)
 pub type Key = (TermId, TermId);
 
-/// The second word of a one-word key.
-pub const NONE: TermId = TermId::MAX;
+/// No number yet: a place of the analyzer's cache this scan has not numbered.
+const NONE: TermId = TermId::MAX;
 
 /// What a knowledge phrase marks.
 #[derive(Clone, Copy)]
@@ -162,12 +163,7 @@ impl Scanned {
 
     /// The words of a key, for ordering keys the same whatever the numbering.
     pub fn words(&self, key: Key) -> (&str, &str) {
-        let second = if key.1 == NONE {
-            ""
-        } else {
-            &self.terms[key.1 as usize]
-        };
-        (&self.terms[key.0 as usize], second)
+        (&self.terms[key.0 as usize], &self.terms[key.1 as usize])
     }
 }
 
@@ -221,13 +217,7 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
     signals.causal.reserve_exact(rows);
     for (local, mut part) in std::mem::take(&mut parts) {
         let global: Vec<TermId> = local.terms.iter().map(|t| vocab.id(t)).collect();
-        let renumber = |id: TermId| {
-            if id == NONE {
-                NONE
-            } else {
-                global[id as usize]
-            }
-        };
+        let renumber = |id: TermId| global[id as usize];
         for key in &mut part.keys {
             key.0 = (renumber(key.0.0), renumber(key.0.1));
         }
@@ -369,13 +359,10 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
             // A sentence is far shorter than 4 GiB (files are capped by `--max-file-size`).
             let span = |r: Range<usize>| r.start as u32..r.end as u32;
             for (i, t) in spans.iter().enumerate() {
-                if !content[i] || small_talk {
+                if small_talk || !content[i] || content.get(i + 1) != Some(&true) {
                     continue;
                 }
-                keys.push(((ids[i], NONE), span(t.clone())));
-                if content.get(i + 1) == Some(&true) {
-                    keys.push(((ids[i], ids[i + 1]), span(t.start..spans[i + 1].end)));
-                }
+                keys.push(((ids[i], ids[i + 1]), span(t.start..spans[i + 1].end)));
             }
             keys.sort_by_key(|(key, _)| *key);
             keys.dedup_by_key(|(key, _)| *key);

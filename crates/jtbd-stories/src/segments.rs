@@ -4,7 +4,7 @@
 
 use crate::knowledge::Knowledge;
 use crate::record::Record;
-use crate::scan::{Key, NONE, Scanned};
+use crate::scan::{Key, Scanned};
 use crate::themes::{SignalRef, Theme};
 use jtbd_model::MetaKey;
 use rayon::prelude::*;
@@ -355,7 +355,7 @@ fn language(
             {
                 // Only a pair two interviewees or more say can be the language of two members:
                 // most pairs are one person's, and are left out before any map holds them.
-                if key.1 == NONE || scanned.users.get(key).is_none_or(|&n| n < 2) {
+                if scanned.users.get(key).is_none_or(|&n| n < 2) {
                     continue;
                 }
                 let entry = said.entry(*key).or_default();

@@ -1,14 +1,14 @@
 //! Themes: signals from several interviewees about the same thing.
 //!
-//! Each signal votes for its most distinctive words and word pairs outside its cue (stemmed by
-//! the one analyzer, weighted by how few interviewees use them); a theme is a word or pair that
-//! signals of at least `min_interviewees` interviewees voted for, taken greedily from the most
-//! widely shared, each signal joining only the first theme it fits.
+//! Each signal votes for its most distinctive word pairs outside its cue (stemmed by the one
+//! analyzer, weighted by how few interviewees use them); a theme is a pair that signals of at
+//! least `min_interviewees` interviewees voted for, taken greedily from the most widely shared,
+//! each signal joining only the first theme it fits.
 
 use crate::codebook::Codebook;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
-use crate::scan::{Key, NONE, Scanned, form};
+use crate::scan::{Key, Scanned, form};
 use jtbd_model::Force;
 use jtbd_model::MetaKey;
 use rayon::prelude::*;
@@ -210,10 +210,9 @@ pub fn themes(
     };
     // A phrase nearly everyone says names no one struggle ("make sure", "long time").
     let usable = |key: Key| {
-        key.1 != NONE
-            && users.get(&key).is_some_and(|&n| {
-                n as usize >= min && !(people >= 4.0 && f64::from(n) > k.max_share * people)
-            })
+        users.get(&key).is_some_and(|&n| {
+            n as usize >= min && !(people >= 4.0 && f64::from(n) > k.max_share * people)
+        })
     };
     // Every signal votes for its most distinctive phrases (coded ones too, so a phrase of a
     // codebook theme folds into it).
@@ -326,7 +325,7 @@ pub fn themes(
                     (code.id.clone(), code.label.clone(), code.definition.clone())
                 }
                 (Origin::Emergent, Some(key)) => {
-                    let label = label(records, scanned, person, key, &signals);
+                    let label = label(records, scanned, key, &signals);
                     let phrases = phrases(records, scanned, &signals, 3);
                     let definition = format!(
                         "Emergent: what interviewees said in these words: {}.",
@@ -404,9 +403,6 @@ fn phrases(records: &[Record], scanned: &Scanned, signals: &[SignalRef], n: usiz
     let mut said: HashMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = HashMap::new();
     for s in signals {
         for (key, range) in scanned.of(*s).keys {
-            if key.1 == NONE {
-                continue;
-            }
             let e = said.entry(*key).or_default();
             e.0.insert(scanned.person[s.record]);
             *e.1.entry(form(&records[s.record].said[s.said].quote.text, range))
@@ -429,43 +425,20 @@ fn phrases(records: &[Record], scanned: &Scanned, signals: &[SignalRef], n: usiz
         .collect()
 }
 
-/// A theme's name in the corpus's words: the form of its key its signals say most; for a
-/// one-word key, the pair around the word that most of its interviewees say, when two or more
-/// say the same ("black box" rather than "black").
-fn label(
-    records: &[Record],
-    scanned: &Scanned,
-    person: &[u32],
-    key: Key,
-    signals: &[SignalRef],
-) -> String {
-    let form_of = |s: &SignalRef, range: &std::ops::Range<u32>| {
-        form(&records[s.record].said[s.said].quote.text, range)
-    };
+/// A theme's name in the corpus's words: the form of its key its signals say most.
+fn label(records: &[Record], scanned: &Scanned, key: Key, signals: &[SignalRef]) -> String {
     // Forms are counted as written and folded to lower case once counted: a theme has
     // thousands of signals but a handful of distinct forms.
     let mut forms: HashMap<&str, usize> = HashMap::new();
-    // Pairs around the word, by their stems: who says each, and in which forms.
-    let mut pairs: BTreeMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = BTreeMap::new();
     for s in signals {
         for (k, range) in scanned.of(*s).keys {
             if *k == key {
-                *forms.entry(form_of(s, range)).or_default() += 1;
-            } else if key.1 == NONE && k.1 != NONE && (k.0 == key.0 || k.1 == key.0) {
-                let entry = pairs.entry(*k).or_default();
-                entry.0.insert(person[s.record]);
-                *entry.1.entry(form_of(s, range)).or_default() += 1;
+                let text = &records[s.record].said[s.said].quote.text;
+                *forms.entry(form(text, range)).or_default() += 1;
             }
         }
     }
-    let most = |written| crate::scan::most_common_form(written).unwrap_or_default();
-    let word = most(forms);
-    pairs
-        .into_values()
-        .filter(|(who, _)| who.len() >= 2)
-        .map(|(who, forms)| (who.len(), most(forms)))
-        .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))
-        .map_or(word, |(_, form)| form)
+    crate::scan::most_common_form(forms).unwrap_or_default()
 }
 
 /// What a set of signals rests on.
