@@ -33,7 +33,9 @@ pub struct Chain {
     pub from: SignalRef,
     pub to: SignalRef,
     /// Why they are linked: `same turn`, `next turn` or the causal word that opens the want.
-    pub link: String,
+    /// (Borrowed where it is one of the two fixed words: a study has a chain for about every
+    /// second signal.)
+    pub link: std::borrow::Cow<'static, str>,
 }
 
 /// Who a story's quotes speak of, with the quotes that say so.
@@ -129,9 +131,9 @@ pub fn chains(records: &[Record], scanned: &Scanned, k: &Knowledge) -> Vec<Chain
                     })
                     .causal;
                 let link = match (distance, causal) {
-                    (0, _) => "same turn".to_owned(),
-                    (n, _) if n <= k.chain_turns => "next turn".to_owned(),
-                    (_, Some(word)) => (*word).to_owned(),
+                    (0, _) => "same turn".into(),
+                    (n, _) if n <= k.chain_turns => "next turn".into(),
+                    (_, Some(word)) => (*word).to_owned().into(),
                     _ => continue,
                 };
                 found = Some((di, link));
