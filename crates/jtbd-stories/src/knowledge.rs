@@ -71,7 +71,10 @@ struct RawThemes {
     stop_words: Vec<String>,
     min_interviewees: usize,
     votes: usize,
-    pair_weight: f64,
+    /// Read by nothing since every theme key is a pair of words; accepted so that a knowledge
+    /// file written before still loads.
+    #[serde(default, rename = "pair_weight")]
+    _pair_weight: Option<f64>,
     max_share: f64,
     min_code_score: u32,
     min_emergent_signals: usize,
@@ -367,7 +370,6 @@ pub struct Knowledge {
     pub stop_terms: HashSet<String>,
     pub min_interviewees: usize,
     pub votes: usize,
-    pub pair_weight: f64,
     /// Keys used by more than this share of interviewees name no theme.
     pub max_share: f64,
     /// A signal joins a codebook theme whose cues score at least this (a cue in its own
@@ -632,7 +634,6 @@ impl Knowledge {
                 .collect(),
             min_interviewees: raw.themes.min_interviewees.max(1),
             votes: raw.themes.votes.max(1),
-            pair_weight: raw.themes.pair_weight,
             max_share: raw.themes.max_share,
             min_code_score: raw.themes.min_code_score,
             min_emergent_signals: raw.themes.min_emergent_signals,
@@ -894,6 +895,16 @@ fn compile(file: &str, key: &str, pattern: &str) -> Result<regex::Regex, Knowled
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_knowledge_file_written_with_pair_weight_still_loads() {
+        let older = EMBEDDED.replacen("votes = 3\n", "votes = 3\npair_weight = 1.5\n", 1);
+        assert_ne!(older, EMBEDDED, "the embedded file sets votes = 3");
+        let k = Knowledge::from_text("old.toml", &older).expect("an older file loads");
+        assert_eq!(k.votes, 3);
+        let unknown = EMBEDDED.replacen("votes = 3\n", "votes = 3\nno_such_knob = 1\n", 1);
+        assert!(Knowledge::from_text("bad.toml", &unknown).is_err());
+    }
 
     #[test]
     fn a_long_slot_keeps_its_longest_run_of_whole_clauses() {
