@@ -219,8 +219,7 @@ pub fn theme_of<'a>(study: &Study<'a>) -> ThemeOf<'a> {
             // Keyed by interview: the records of its people share it.
             let rec = &study.records[r.record];
             let q = &rec.said[r.said].quote;
-            let seq = u32::try_from(at.len()).unwrap_or(u32::MAX);
-            at.push(((rec.interview, q.byte_start), seq, theme));
+            at.push(((rec.interview, q.byte_start), at.len(), theme));
         }
     }
     // Where two signals of one sentence joined themes, the later one's stands (as a map that
