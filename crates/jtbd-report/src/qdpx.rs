@@ -235,7 +235,7 @@ impl<W: Write + Seek> Qdpx<W> {
                     Selection {
                         start: position(range.start),
                         end: position(range.end),
-                        name: quote.text,
+                        name: quote.text.into_string(),
                         force: s.force,
                         key: (k, quote.byte_start),
                     }

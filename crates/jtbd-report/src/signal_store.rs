@@ -206,7 +206,7 @@ fn decode(r: &mut &[u8], interview: usize) -> io::Result<SignalRow> {
         cues,
         question,
         quote: Quote {
-            text,
+            text: text.into_boxed_str(),
             speaker: speaker.map(std::sync::Arc::from),
             role,
             line,
@@ -293,7 +293,7 @@ mod tests {
             cues: vec!["naïve ☃".into(); n % 2],
             question: (n % 2 == 0).then(|| format!("why {n}?")),
             quote: Quote {
-                text: format!("quote {n} \u{202e} é"),
+                text: format!("quote {n} \u{202e} é").into(),
                 speaker: (n % 3 != 0).then(|| "Dana".into()),
                 role: [Role::Interviewer, Role::Interviewee, Role::Unknown][n % 3],
                 line: n + 1,

@@ -45,7 +45,7 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
                 [*force as usize % 3],
             confidence: 0.5 + f64::from(*force % 5) / 10.0,
             quote: std::sync::Arc::new(Quote {
-                text: text.clone(),
+                text: text.as_str().into(),
                 speaker: Some(format!("P{person}").into()),
                 role: Role::Interviewee,
                 line,
@@ -98,7 +98,7 @@ proptest! {
         let f = find(&records, &k, &Codebook::embedded().unwrap_or_else(|e| panic!("{e}")), min);
         prop_assert_eq!(&f, &find(&records, &k, &Codebook::embedded().unwrap_or_else(|e| panic!("{e}")), min));
         let exact = |record: usize, q: &Quote| {
-            &sources[record][q.byte_start..q.byte_end] == q.text.as_str()
+            sources[record][q.byte_start..q.byte_end] == *q.text
                 && sources[record][..q.byte_start].matches('\n').count() + 1 == q.line
         };
         for t in &f.themes {

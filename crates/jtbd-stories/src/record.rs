@@ -11,7 +11,8 @@ use std::sync::Arc;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quote {
     /// The sentence, as the source has it (`source[byte_start..byte_end]` for verbatim formats).
-    pub text: String,
+    /// Boxed: a study holds over a million quotes a gigabyte, and a box is a word smaller.
+    pub text: Box<str>,
     /// The speaker label as written (one allocation per speaker of a record, shared).
     pub speaker: Option<Arc<str>>,
     /// The speaker's role.
@@ -213,7 +214,7 @@ fn quote_by(
     let t = &interview.turns[turn];
     let s = &t.sentences[sentence];
     Quote {
-        text: s.text(&interview.source).to_owned(),
+        text: Box::from(s.text(&interview.source)),
         speaker,
         role: t.role,
         line: s.line,

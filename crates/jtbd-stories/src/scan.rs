@@ -92,7 +92,7 @@ impl Table {
         self.key_end.push(self.keys.len());
         self.code_end.push(self.codes.len());
         self.tense
-            .push(u8::from(past) * PAST | u8::from(hypothetical) * HYPOTHETICAL);
+            .push((u8::from(past) * PAST) | (u8::from(hypothetical) * HYPOTHETICAL));
         self.actors.push(actors);
         let causal = causal.map_or(0, |word| {
             let at = match self.causals.iter().position(|c| c == word) {
@@ -318,7 +318,7 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
                 // The sentence before is often the quote the last signal scanned (quotes are
                 // shared): its hits are those counted then, not tokenised again.
                 let before = s.before.as_ref().map(|b| Before {
-                    text: b.text.as_str(),
+                    text: &b.text,
                     known: last_own
                         .as_ref()
                         .filter(|(q, _)| std::sync::Arc::ptr_eq(q, b))

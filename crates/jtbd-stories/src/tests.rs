@@ -16,7 +16,7 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
         .enumerate()
         .map(|(i, (force, text))| {
             let q = Quote {
-                text: (*text).to_owned(),
+                text: (*text).into(),
                 speaker: Some(who.into()),
                 role: Role::Interviewee,
                 line: i * 2 + 1,
@@ -488,7 +488,7 @@ fn a_quote_that_promotes_the_speakers_company_or_voices_someone_is_quoted_last()
     let said_at = |text: &str, line: usize, confidence: f64| {
         let mut said = like.clone();
         said.quote = Arc::new(Quote {
-            text: text.to_owned(),
+            text: text.into(),
             byte_start: line * 100,
             byte_end: line * 100 + text.len(),
             line,
@@ -509,7 +509,7 @@ fn a_quote_that_promotes_the_speakers_company_or_voices_someone_is_quoted_last()
         .iter()
         .find(|t| t.id == "compliance-audit")
         .expect("the audit theme");
-    let text_of = |r: &SignalRef| records[r.record].said[r.said].quote.text.as_str();
+    let text_of = |r: &SignalRef| records[r.record].said[r.said].quote.text.as_ref();
     let order: Vec<&str> = audit.evidence.iter().map(text_of).collect();
     assert!(order.len() >= 4, "{order:?}");
     // The surest of all, yet after every quote that shows the speaker's own struggle.
@@ -535,7 +535,7 @@ fn a_wants_own_sentence_is_read_in_clause_order() {
     let findings_with = |sentence: &str| {
         bens_want(&k, |want| {
             let quote = Arc::make_mut(&mut want.quote);
-            quote.text = sentence.to_owned();
+            quote.text = sentence.into();
             quote.byte_end = sentence.len();
         })
     };
@@ -573,7 +573,7 @@ fn a_bind_told_further_back_in_the_answer_is_the_situation() {
         bens_want(&k, |want| {
             want.sentence = 2;
             let quote = |text: &str, at: usize| Quote {
-                text: text.to_owned(),
+                text: text.into(),
                 byte_start: at,
                 byte_end: at + text.len(),
                 ..Quote::clone(&want.quote)
