@@ -281,10 +281,6 @@ pub fn theme_stories(
     k: &Knowledge,
 ) -> Vec<(Vec<Story>, usize)> {
     use rayon::prelude::*;
-    let members: Vec<Members<'_>> = themes
-        .par_iter()
-        .map(|t| Members::of(scanned, &t.signals))
-        .collect();
     // The theme each signal joined, by its number (a signal joins one theme at most).
     let mut theme_at = vec![NO_THEME; scanned.signal_count()];
     for (i, t) in themes.iter().enumerate() {
@@ -295,14 +291,17 @@ pub fn theme_stories(
     }
     let cxs: Vec<ThemeContext<'_>> = themes
         .iter()
-        .zip(&members)
         .enumerate()
-        .map(|(theme, (t, members))| ThemeContext {
+        .map(|(theme, t)| ThemeContext {
             records,
             scanned,
             theme,
             theme_id: &t.id,
-            members,
+            members: Members {
+                scanned,
+                theme_at: &theme_at,
+                theme: u32::try_from(theme).unwrap_or(NO_THEME),
+            },
             all_chains,
             k,
         })
@@ -457,37 +456,30 @@ fn better(a: Score, b: Score) -> bool {
     (a.0, a.1).cmp(&(b.0, b.1)).then(a.2.total_cmp(&b.2)) == std::cmp::Ordering::Greater
 }
 
-/// A theme's signals as a set: a bit per signal of the study, by its number in the scan (a
-/// passage asks for each of its signals whether the theme holds it, for every theme).
+/// A theme's signals as a set, read off the table of the theme each signal joined (a passage
+/// asks for each of its signals whether the theme holds it, for every theme).
+#[derive(Clone, Copy)]
 struct Members<'a> {
     scanned: &'a Scanned,
-    bits: Vec<u64>,
+    theme_at: &'a [u32],
+    theme: u32,
 }
 
-impl<'a> Members<'a> {
-    fn of(scanned: &'a Scanned, signals: &[SignalRef]) -> Members<'a> {
-        let mut bits = vec![0u64; scanned.signal_count().div_ceil(64)];
-        for s in signals {
-            let i = scanned.index(*s);
-            bits[i / 64] |= 1 << (i % 64);
-        }
-        Members { scanned, bits }
-    }
-
+impl Members<'_> {
     fn contains(&self, s: &SignalRef) -> bool {
-        let i = self.scanned.index(*s);
-        self.bits[i / 64] & (1 << (i % 64)) != 0
+        self.theme_at[self.scanned.index(*s)] == self.theme
     }
 }
 
 /// What drafting a theme's stories reads.
+#[derive(Clone, Copy)]
 struct ThemeContext<'a> {
     records: &'a [Record],
     scanned: &'a Scanned,
     /// The theme, by index and by id, and its signals.
     theme: usize,
     theme_id: &'a str,
-    members: &'a Members<'a>,
+    members: Members<'a>,
     all_chains: &'a [Chain],
     k: &'a Knowledge,
 }
