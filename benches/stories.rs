@@ -83,10 +83,11 @@ fn main() {
             jtbd_stories::numbered(jtbd_stories::Record::people(&i, &s, &k), n)
         })
         .collect();
-    let signals: usize = records.iter().map(|r| r.said.len()).sum();
+    let records = jtbd_stories::Records::new(records);
+    let signals = records.signal_count();
     let t = Instant::now();
     let codebook = jtbd_stories::Codebook::embedded().expect("codebook loads");
-    let f = jtbd_stories::find(&records, &k, &codebook, 2);
+    let f = jtbd_stories::find(&records, &k, &codebook, 2).expect("records in memory are read");
     println!(
         "in process, 1 thread, stories stage only ({} records, {signals} signals): {:.2} s, {} themes, {} segments",
         records.len(),

@@ -85,7 +85,9 @@ pub fn run(
     let (files, errors, skipped) = (notes.files(), notes.errors(), notes.skipped_count());
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
     let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
-    let findings = jtbd_stories::find(&records, &knowledge, &codebook, min);
+    // Held in memory: `jtbd analyze` spills them to a file for studies of any size.
+    let records = jtbd_stories::Records::new(records);
+    let findings = jtbd_stories::find(&records, &knowledge, &codebook, min)?;
     spinner.finish_and_clear();
     let summary = StoriesSummary {
         files,
@@ -123,6 +125,7 @@ pub fn run(
         eprintln!(
             "nothing found: no theme is shared by {min} or more of the {} interviewees read{}",
             records
+                .heads()
                 .iter()
                 .map(|r| r.interviewee.as_str())
                 .collect::<std::collections::BTreeSet<_>>()

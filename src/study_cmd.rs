@@ -9,7 +9,7 @@ use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::{Interview, Signal};
 use jtbd_report::{InterviewRow, Problem, SignalRow, SignalStore};
-use jtbd_stories::{Codebook, Findings, Knowledge, Record};
+use jtbd_stories::{Codebook, Findings, Knowledge, Packed, Record, Records};
 use std::time::Instant;
 
 /// What one file became on a worker: the interview, its signals, what the index needs of it
@@ -20,8 +20,9 @@ struct Read {
     signals: Vec<Signal>,
     indexed: Option<Indexed>,
     row: InterviewRow,
-    /// One record per person the interview is of (two guests are two people).
-    records: Vec<Record>,
+    /// One record per person the interview is of (two guests are two people), packed for
+    /// the records' file.
+    records: Vec<Packed>,
     /// Where it was read from, to read it again for the report's passages.
     item: Option<jtbd_ingest::WalkItem>,
     /// Its signal rows, as [`jtbd_report::SignalStore`] keeps them.
@@ -44,7 +45,8 @@ pub struct Gathered {
     pub interviews: Vec<InterviewRow>,
     /// Every signal's row, in a file when the pass was given a folder to spill to.
     pub signals: SignalStore,
-    pub records: Vec<Record>,
+    /// The stories' records, their signals in a file beside the signal rows.
+    pub records: Records,
     pub findings: Findings,
     pub problems: Vec<Problem>,
     /// Lines of the corrections file the pass could not use (named on stderr).
@@ -141,7 +143,12 @@ impl Gathered {
         let started = std::time::Instant::now();
         let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
         self.findings =
-            jtbd_stories::find(&self.records, &knowledge, codebook, self.min_interviewees);
+            jtbd_stories::find(&self.records, &knowledge, codebook, self.min_interviewees)?;
+        // The outputs quote a few hundred signals: those are read back from the file.
+        self.records.fetch(jtbd_report::quoted(
+            &self.findings,
+            crate::analyze_cmd::STORIES_QUOTES,
+        ))?;
         self.elapsed_ms += started.elapsed().as_millis() as u64;
         Ok(())
     }
@@ -182,12 +189,15 @@ pub fn read_all(
     mut each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let started = Instant::now();
-    let spill = tempfile::tempfile_in(spill).with_context(|| {
-        format!(
-            "{}: cannot create a temporary file for the signals",
-            spill.display()
-        )
-    })?;
+    let temporary = || {
+        tempfile::tempfile_in(spill).with_context(|| {
+            format!(
+                "{}: cannot create a temporary file for the signals",
+                spill.display()
+            )
+        })
+    };
+    let (spill, records) = (temporary()?, temporary()?);
     let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar_for("reading", quiet);
@@ -195,7 +205,7 @@ pub fn read_all(
     let mut g = Gathered {
         interviews: Vec::new(),
         signals: SignalStore::spilled(spill),
-        records: Vec::new(),
+        records: Records::spilled(records),
         // Found by [`Gathered::find`] once the pass is over.
         findings: Findings::default(),
         problems: Vec::new(),
@@ -237,7 +247,10 @@ pub fn read_all(
                     each(k, &i, &signals, indexed)?;
                     g.interviews.push(row);
                     g.signals.push(k, signals.len(), &encoded)?;
-                    g.records.extend(jtbd_stories::numbered(records, k));
+                    for mut r in records {
+                        r.set_interview(k);
+                        g.records.push_packed(r)?;
+                    }
                     g.passages.mark(k, &i, &signals);
                     items.push(item);
                 }
@@ -324,12 +337,11 @@ fn read(
                 // The store gives each row its interview's place in the study.
                 jtbd_report::signal_store::encode(&SignalRow::new(0, &i, s), &mut encoded);
             }
-            let mut records = Record::people(&i, &signals, knowledge);
-            // Collected one by one, each has room for up to twice its signals: memory held for
-            // nothing until the run ends.
-            for r in &mut records {
-                r.said.shrink_to_fit();
-            }
+            // Encoded here, on every core: the pass only appends the bytes to the file.
+            let records = Record::people(&i, &signals, knowledge)
+                .into_iter()
+                .map(Packed::new)
+                .collect();
             Done::Read {
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),

@@ -8,7 +8,7 @@ use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::{Force, Interview, Signal};
 use jtbd_review::{Agreement, Corrections, Heard, Problem};
-use jtbd_stories::{Codebook, Findings, Knowledge, Record};
+use jtbd_stories::{Codebook, Findings, Knowledge, Record, Records};
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -36,7 +36,7 @@ pub struct Study {
     pub corrections: Corrections,
     /// Per interview, its signals after the verdicts.
     pub signals: Vec<Vec<Signal>>,
-    pub records: Vec<Record>,
+    pub records: Records,
     pub paths: Vec<String>,
     pub findings: Findings,
     pub agreement: Agreement,
@@ -135,7 +135,7 @@ impl Study {
             rules_said,
             corrections: Corrections::default(),
             signals: Vec::new(),
-            records: Vec::new(),
+            records: Records::default(),
             paths: loaded.iter().map(|l| l.rel.clone()).collect(),
             findings: Findings::default(),
             agreement: Agreement::compute(&Corrections::default(), &|_| None, &Heard::default()),
@@ -195,13 +195,15 @@ impl Study {
             .collect();
         let mut heard = Heard::new(corrections);
         self.signals = Vec::with_capacity(made.len());
-        self.records = Vec::with_capacity(made.len());
-        for (k, (signals, records, used, refused)) in made.into_iter().enumerate() {
+        let mut records = Vec::with_capacity(made.len());
+        for (k, (signals, made, used, refused)) in made.into_iter().enumerate() {
             heard.hear(&used, refused);
             self.signals.push(signals);
             // Each person of the interview is a record of their own, numbered by it.
-            self.records.extend(jtbd_stories::numbered(records, k));
+            records.extend(jtbd_stories::numbered(made, k));
         }
+        // Held in memory: a folder one person reviews is small, and every verdict derives again.
+        self.records = Records::new(records);
         // The whole folder was read: a verdict that named nothing names nothing here.
         let problems = heard.problems(&self.corrections, true);
         if problems != self.problems {
@@ -219,13 +221,13 @@ impl Study {
             &self.knowledge,
             &self.codebook,
             self.min_interviewees,
-        );
+        )?;
         let rules_said = &self.rules_said;
         self.agreement =
             Agreement::compute(&self.corrections, &|id| rules_said.get(id).copied(), &heard);
         // The first record of each interview (its interviewee's: a record per person).
         let mut first_record = vec![0; self.loaded.len()];
-        for (at, r) in self.records.iter().enumerate().rev() {
+        for (at, r) in self.records.heads().iter().enumerate().rev() {
             if let Some(first) = first_record.get_mut(r.interview) {
                 *first = at;
             }

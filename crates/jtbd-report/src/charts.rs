@@ -169,7 +169,7 @@ pub fn themes_by_segment(study: &Study<'_>) -> Option<String> {
             let voiced: std::collections::BTreeSet<&str> = t
                 .signals
                 .iter()
-                .map(|x| study.shown(&study.records[x.record].interviewee))
+                .map(|x| study.shown(&study.records.head(x.record).interviewee))
                 .filter(|who| seg.members.iter().any(|m| m == who))
                 .collect();
             if voiced.is_empty() {

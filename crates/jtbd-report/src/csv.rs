@@ -217,9 +217,9 @@ pub fn theme_of<'a>(study: &Study<'a>) -> ThemeOf<'a> {
     for (theme, t) in study.findings.themes.iter().enumerate() {
         for r in &t.signals {
             // Keyed by interview: the records of its people share it.
-            let rec = &study.records[r.record];
-            let q = &rec.said[r.said].quote;
-            at.push(((rec.interview, q.byte_start), at.len(), theme));
+            let rec = study.records.head(r.record);
+            let byte_start = study.records.brief(*r).byte_start;
+            at.push(((rec.interview, byte_start), at.len(), theme));
         }
     }
     // Where two signals of one sentence joined themes, the later one's stands (as a map that
@@ -292,7 +292,7 @@ pub fn stories(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
         for (_, slot) in crate::slots(story) {
             match slot {
                 Some(d) => {
-                    let rec = &study.records[d.evidence.record];
+                    let rec = study.records.head(d.evidence.record);
                     row.push(
                         safe(&jtbd_text::markup::readable(&d.evidence.quote.text))
                             .into_owned()
@@ -323,7 +323,7 @@ pub fn stories(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
         let who: Vec<&str> = t
             .signals
             .iter()
-            .map(|r| study.shown(&study.records[r.record].interviewee))
+            .map(|r| study.shown(&study.records.head(r.record).interviewee))
             .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
             .collect();

@@ -5,7 +5,7 @@ use crate::markdown::md;
 use crate::style::Style;
 use crate::wire::{Begin, Message};
 use crate::wire_stories::{StoriesSummary, WireQuote, WireSegment, WireStory, WireTheme};
-use jtbd_stories::{Findings, Record};
+use jtbd_stories::{Findings, Records};
 use std::fmt::Write as _;
 use std::io;
 
@@ -25,7 +25,7 @@ struct Wire<'a> {
     segments: Vec<WireSegment<'a>>,
 }
 
-fn wire<'a>(records: &'a [Record], f: &'a Findings, quotes: usize) -> Wire<'a> {
+fn wire<'a>(records: &'a Records, f: &'a Findings, quotes: usize) -> Wire<'a> {
     use rayon::prelude::*;
     // A theme of a big study has thousands of quotes to rank: each theme on its own core.
     Wire {
@@ -51,7 +51,7 @@ fn wire<'a>(records: &'a [Record], f: &'a Findings, quotes: usize) -> Wire<'a> {
 /// Renders the findings in `format`, each theme with at most `quotes` quotes (0: all).
 pub fn render(
     format: StoriesFormat,
-    records: &[Record],
+    records: &Records,
     f: &Findings,
     summary: &StoriesSummary,
     quotes: usize,
@@ -138,7 +138,7 @@ fn counts(w: &WireTheme<'_>) -> String {
     )
 }
 
-fn human(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary, st: Style) -> String {
+fn human(records: &Records, w: &Wire<'_>, summary: &StoriesSummary, st: Style) -> String {
     let mut o = String::new();
     // Nothing read (every path failed): the errors and the run's summary on stderr say it all;
     // a line of zeros on stdout would read as a result.
@@ -276,7 +276,7 @@ fn code(s: &str) -> String {
     }
 }
 
-fn markdown(records: &[Record], w: &Wire<'_>, summary: &StoriesSummary) -> String {
+fn markdown(records: &Records, w: &Wire<'_>, summary: &StoriesSummary) -> String {
     let mut o = String::from("# Job stories\n\n");
     let _ = writeln!(
         o,

@@ -8,15 +8,13 @@ use crate::passage::PassageTable;
 use crate::{Study, escape};
 use jtbd_model::Force;
 use jtbd_model::{MetaKey, Metadata};
-use jtbd_stories::{Quote, SignalRef};
+use jtbd_stories::Quote;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Themes on the first screen, each with its best story.
 const TOP_THEMES: usize = 15;
-/// Quotes shown under each story, strongest themes first.
-const QUOTES_PER_STORY: usize = 6;
 /// Signals listed in the closing section; every one is in `signals.csv`.
 const SIGNALS_LISTED: usize = crate::signal_store::HEAD;
 
@@ -262,12 +260,12 @@ fn top_findings(study: &Study<'_>, s: &mut String) {
                 let _ = write!(s, "<span class=\"story-text\">{}</span>", escape(&st.text));
             }
             (None, Some(r)) => {
-                let said = &study.records[r.record].said[r.said];
+                let said = study.records.said(*r);
                 let _ = write!(
                     s,
                     "<span class=\"story-text muted\">No story drafted; strongest quote: \u{201c}{}\u{201d} ({})</span>",
                     escape(&jtbd_text::markup::readable(&said.quote.text)),
-                    escape(study.shown(&study.records[r.record].interviewee))
+                    escape(study.shown(&study.records.head(r.record).interviewee))
                 );
             }
             (None, None) => {}
@@ -320,6 +318,7 @@ fn segment_of<'a>(study: &Study<'a>) -> BTreeMap<&'a str, usize> {
 fn filters(study: &Study<'_>, s: &mut String) {
     let roles: std::collections::BTreeSet<&str> = study
         .records
+        .heads()
         .iter()
         .filter_map(|r| r.metadata.meta(MetaKey::Role))
         .collect();
@@ -473,6 +472,7 @@ fn record_segments(study: &Study<'_>) -> Vec<usize> {
     let by_name = segment_of(study);
     study
         .records
+        .heads()
         .iter()
         .map(|r| by_name.get(r.interviewee.as_str()).copied().unwrap_or(0))
         .collect()
@@ -495,7 +495,7 @@ fn quote_html(
     force: Force,
     s: &mut String,
 ) {
-    let rec = &study.records[record];
+    let rec = study.records.head(record);
     let seg = q.segs.get(record).copied().filter(|&k| k > 0);
     let role = rec.metadata.meta(MetaKey::Role).unwrap_or("");
     let cite = format!(
@@ -589,10 +589,10 @@ fn stories(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
         for (name, slot) in crate::slots(story) {
             match slot {
                 Some(d) => {
-                    let force = study.records[d.evidence.record]
-                        .said
-                        .iter()
-                        .find(|x| x.quote.byte_start == d.evidence.quote.byte_start)
+                    let force = study
+                        .records
+                        .briefs(d.evidence.record)
+                        .find(|x| x.byte_start == d.evidence.quote.byte_start)
                         .map_or(Force::DesiredProgress, |x| x.force);
                     let _ = write!(s, "<div class=\"slot\"><p class=\"muted\">{name}, from</p>");
                     quote_html(study, q, d.evidence.record, &d.evidence.quote, force, s);
@@ -625,7 +625,7 @@ fn stories(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
                 }
             );
             for c in &story.chains {
-                let from = study.records[c.from.record].said[c.from.said].force;
+                let from = study.records.said(c.from).force;
                 let _ = write!(
                     s,
                     "<p class=\"muted\">{} leads to a want ({}):</p>",
@@ -637,14 +637,14 @@ fn stories(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
                     escape(&c.link)
                 );
                 for r in [c.from, c.to] {
-                    let said = &study.records[r.record].said[r.said];
+                    let said = study.records.said(r);
                     quote_html(study, q, r.record, &said.quote, said.force, s);
                 }
             }
             s.push_str("</details>");
         }
         if first {
-            let shown = crate::evidence(study, t, QUOTES_PER_STORY);
+            let shown = crate::evidence(study, t, crate::study::QUOTES_PER_STORY);
             let _ = write!(
                 s,
                 "<details class=\"evidence\"><summary>Evidence of the theme: {} of its {} quotes</summary>",
@@ -708,9 +708,8 @@ fn segments(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
             let _ = write!(s, "<p>Their words: {}</p>", words.join(", "));
         }
         for r in &seg.poster_quotes {
-            let SignalRef { record, said } = *r;
-            let said = &study.records[record].said[said];
-            quote_html(study, q, record, &said.quote, said.force, s);
+            let said = study.records.said(*r);
+            quote_html(study, q, r.record, &said.quote, said.force, s);
         }
         s.push_str("</article>\n");
     }

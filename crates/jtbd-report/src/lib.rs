@@ -38,7 +38,8 @@ pub mod wire_stories;
 
 pub use signal_store::SignalStore;
 pub use study::{
-    InterviewRow, Problem, Reviewed, SignalRow, Study, evidence, slots, story_heads, theme_labels,
+    InterviewRow, Problem, Reviewed, SignalRow, Study, evidence, quoted, slots, story_heads,
+    theme_labels,
 };
 
 /// Escapes text for HTML and XML content and attribute values.

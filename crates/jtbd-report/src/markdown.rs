@@ -6,9 +6,6 @@ use jtbd_stories::Quote;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-/// Quotes shown under each story.
-const QUOTES_PER_STORY: usize = 6;
-
 /// The one escape of every Markdown output (`report.md`, `jtbd stories --format markdown`):
 /// text safe inside a table cell, a heading, a list item or a quote line. No raw HTML (`<`,
 /// `>` and an `&` that starts a character reference become references), no emphasis, link,
@@ -161,7 +158,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "\nEvidence of the theme ({} signals):\n",
                 t.signals.len()
             );
-            for (record, said) in crate::evidence(study, t, QUOTES_PER_STORY) {
+            for (record, said) in crate::evidence(study, t, crate::study::QUOTES_PER_STORY) {
                 quote(&mut s, study, record, &said.quote, "");
             }
         }
@@ -195,7 +192,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             let _ = writeln!(s, "Their words: {}\n", words.join(", "));
         }
         for r in &seg.poster_quotes {
-            let said = &study.records[r.record].said[r.said];
+            let said = study.records.said(*r);
             quote(&mut s, study, r.record, &said.quote, "");
         }
         s.push('\n');
@@ -290,7 +287,7 @@ fn force_table(
 }
 
 fn quote(s: &mut String, study: &Study<'_>, record: usize, q: &Quote, indent: &str) {
-    let rec = &study.records[record];
+    let rec = study.records.head(record);
     let _ = writeln!(
         s,
         "{indent}> {}  \n{indent}> — {} ({}), `{}:{}`{}",

@@ -8,7 +8,7 @@ use crate::escape;
 use jtbd_index::Results;
 use jtbd_model::{Force, Interview, Role};
 use jtbd_review::{Agreement, Corrections, Problem, Severity, Verdict};
-use jtbd_stories::{Findings, Quote, Record, Said, SignalRef};
+use jtbd_stories::{Findings, Quote, Record, Records, Said, SignalRef};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -25,7 +25,7 @@ pub struct Served<'a> {
     /// The corrections file verdicts are appended to, as shown.
     pub corrections_file: &'a str,
     /// One record per interview read.
-    pub records: &'a [Record],
+    pub records: &'a Records,
     /// Each record's file relative to the folder (the `path` of an addition), by record.
     pub paths: &'a [String],
     pub findings: &'a Findings,
@@ -239,10 +239,10 @@ fn problems(s: &mut String, problems: &[Problem]) {
 
 /// The quote of a theme's signal; its id joins `themed`.
 fn themed_quote(s: &mut String, v: &Served<'_>, r: SignalRef, themed: &mut BTreeSet<String>) {
-    let Some(said) = v.records.get(r.record).and_then(|rec| rec.said.get(r.said)) else {
+    let Some(said) = v.records.said_at(r) else {
         return;
     };
-    let id = said_id(&v.records[r.record], said);
+    let id = said_id(v.records.head(r.record), said);
     quote(s, v, r.record, &id, said.force, &said.quote);
     themed.insert(id);
 }
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn the_page_has_no_placeholder_left_and_loads_nothing() {
-        let (records, findings) = (Vec::new(), Findings::default());
+        let (records, findings) = (Records::default(), Findings::default());
         let corrections = Corrections::default();
         let agreement = Agreement::compute(&corrections, &|_| None, &Default::default());
         let v = Served {

@@ -2,7 +2,7 @@
 //! the quotes (a study of thousands of interviews fits in memory).
 
 use jtbd_model::{Force, Interview, PerForce, Role, RoleSource, Signal};
-use jtbd_stories::{Findings, Quote, Record};
+use jtbd_stories::{Findings, Quote, Records};
 use std::collections::BTreeMap;
 
 /// One interview read.
@@ -245,7 +245,7 @@ pub struct Study<'a> {
     /// Signals of every speaker, grouped by interview in walk order.
     pub signals: &'a crate::SignalStore,
     /// What the stories stage was given, indexed by the findings.
-    pub records: &'a [Record],
+    pub records: &'a Records,
     /// Themes, stories, segments and chains.
     pub findings: &'a Findings,
     /// Files not read.
@@ -454,6 +454,36 @@ pub fn theme_labels(
     (labels[..cut].join("; "), labels[cut..].join("; "))
 }
 
+/// Quotes of a theme's evidence the report and the Markdown show.
+pub(crate) const QUOTES_PER_STORY: usize = 6;
+
+/// Every signal the outputs of a study quote with [`jtbd_stories::Records::said`], when the
+/// stories' JSON Lines show `quotes` quotes a theme (0: all): what a study whose records are
+/// spilled reads back before they are written. Each theme's first quotes, its stories' chains
+/// and parties, each segment's poster quotes.
+pub fn quoted(f: &Findings, quotes: usize) -> Vec<jtbd_stories::SignalRef> {
+    let per_theme = match quotes {
+        0 => usize::MAX,
+        n => n.max(QUOTES_PER_STORY),
+    };
+    let mut out: Vec<jtbd_stories::SignalRef> = Vec::new();
+    for t in &f.themes {
+        out.extend(t.evidence.iter().take(per_theme));
+    }
+    for s in &f.stories {
+        out.extend(s.chains.iter().flat_map(|c| [c.from, c.to]));
+        for p in [&s.executor, &s.beneficiary].into_iter().flatten() {
+            out.extend(&p.evidence);
+        }
+    }
+    for seg in &f.segments {
+        out.extend(&seg.poster_quotes);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// A theme's evidence to show: its first `n` quotes as the stage ranked them
 /// ([`jtbd_stories::Theme::evidence`]).
 pub fn evidence<'a>(
@@ -465,7 +495,7 @@ pub fn evidence<'a>(
         .evidence
         .iter()
         .take(n)
-        .map(|r| (r.record, &study.records[r.record].said[r.said]))
+        .map(|r| (r.record, study.records.said(*r)))
         .collect()
 }
 

@@ -68,7 +68,7 @@ pub fn study(v: &Served<'_>) -> Vec<u8> {
     let id = |r: &SignalRef| {
         v.records
             .get(r.record)
-            .and_then(|rec| Some(said_id(rec, rec.said.get(r.said)?)))
+            .and_then(|rec| Some(said_id(rec, v.records.said_at(*r)?)))
             .unwrap_or_default()
     };
     let themes = v

@@ -6,7 +6,8 @@ use crate::wire::ClockTime;
 use jtbd_model::Force;
 use jtbd_model::Metadata;
 use jtbd_stories::{
-    Chain, Drafted, Findings, Origin, Party, Quote, Record, Segment, SignalRef, Slot, Story, Theme,
+    Chain, Drafted, Findings, Origin, Party, Quote, Record, Records, Segment, SignalRef, Slot,
+    Story, Theme,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -52,9 +53,9 @@ impl<'a> WireQuote<'a> {
     }
 
     /// The quote of a signal.
-    pub fn of(records: &'a [Record], s: SignalRef) -> Self {
-        let r = &records[s.record];
-        let said = &r.said[s.said];
+    pub fn of(records: &'a Records, s: SignalRef) -> Self {
+        let r = records.head(s.record);
+        let said = records.said(s);
         WireQuote::new(r, &said.quote, Some(said.force))
     }
 
@@ -68,8 +69,9 @@ impl<'a> WireQuote<'a> {
 
     /// Who said it: the interviewee (with the speaker label when the file names them otherwise,
     /// as diarised exports do), and their role from metadata when known.
-    pub fn who(&self, records: &[Record]) -> String {
+    pub fn who(&self, records: &Records) -> String {
         let role = records
+            .heads()
             .iter()
             .find(|r| r.id == self.interview)
             .and_then(|r| r.metadata.job());
@@ -121,12 +123,12 @@ pub struct WireTheme<'a> {
 impl<'a> WireTheme<'a> {
     /// The theme, with at most `quotes` of its quotes (0: all), in the order the stage ranked
     /// them ([`Theme::evidence`]).
-    pub fn new(records: &'a [Record], t: &'a Theme, quotes: usize) -> Self {
+    pub fn new(records: &'a Records, t: &'a Theme, quotes: usize) -> Self {
         let s = &t.strength;
         let mut who: Vec<&str> = t
             .signals
             .iter()
-            .map(|r| records[r.record].interviewee.as_str())
+            .map(|r| records.head(r.record).interviewee.as_str())
             .collect();
         who.sort_unstable();
         who.dedup();
@@ -175,11 +177,11 @@ pub struct WireSlot<'a> {
 }
 
 impl<'a> WireSlot<'a> {
-    fn new(records: &'a [Record], d: &'a Drafted) -> Self {
+    fn new(records: &'a Records, d: &'a Drafted) -> Self {
         WireSlot {
             text: &d.text,
             rule: &d.rule,
-            quote: WireQuote::new(&records[d.evidence.record], &d.evidence.quote, None),
+            quote: WireQuote::new(records.head(d.evidence.record), &d.evidence.quote, None),
         }
     }
 }
@@ -192,7 +194,7 @@ pub struct WireParty<'a> {
 }
 
 impl<'a> WireParty<'a> {
-    fn new(records: &'a [Record], p: &'a Party) -> Self {
+    fn new(records: &'a Records, p: &'a Party) -> Self {
         WireParty {
             name: &p.name,
             quotes: p
@@ -241,9 +243,9 @@ pub struct WireStory<'a> {
 
 impl<'a> WireStory<'a> {
     /// The story, with at most `quotes` of its chains (0: all).
-    pub fn new(records: &'a [Record], themes: &'a [Theme], s: &'a Story, quotes: usize) -> Self {
+    pub fn new(records: &'a Records, themes: &'a [Theme], s: &'a Story, quotes: usize) -> Self {
         let slot = |slot: Slot| s.slot(slot).map(|d| WireSlot::new(records, d));
-        let r = &records[s.record];
+        let r = records.head(s.record);
         WireStory {
             id: &s.id,
             theme: &themes[s.theme].id,
@@ -260,10 +262,9 @@ impl<'a> WireStory<'a> {
             chain_count: s.chains.len(),
             chains: {
                 let mut first_of = std::collections::BTreeSet::new();
-                let (firsts, rest): (Vec<&Chain>, Vec<&Chain>) = s
-                    .chains
-                    .iter()
-                    .partition(|c| first_of.insert(records[c.from.record].interviewee.as_str()));
+                let (firsts, rest): (Vec<&Chain>, Vec<&Chain>) = s.chains.iter().partition(|c| {
+                    first_of.insert(records.head(c.from.record).interviewee.as_str())
+                });
                 firsts
                     .into_iter()
                     .chain(rest)
@@ -316,7 +317,7 @@ impl<'a> WireSegment<'a> {
         })
     }
 
-    pub fn new(records: &'a [Record], themes: &'a [Theme], k: usize, s: &'a Segment) -> Self {
+    pub fn new(records: &'a Records, themes: &'a [Theme], k: usize, s: &'a Segment) -> Self {
         WireSegment {
             id: format!("segment-{}", k + 1),
             members: &s.members,
@@ -369,17 +370,18 @@ pub struct StoriesSummary {
 
 impl StoriesSummary {
     /// The counts of `findings`; the run's own counts are filled by the caller.
-    pub fn of(f: &Findings, records: &[Record]) -> StoriesSummary {
+    pub fn of(f: &Findings, records: &Records) -> StoriesSummary {
         StoriesSummary {
             files: 0,
             // Records are people: two guests of one interview are two records of it.
             interviews: records
+                .heads()
                 .iter()
                 .map(|r| r.interview)
                 .collect::<std::collections::BTreeSet<_>>()
                 .len(),
             filtered_out: 0,
-            signals: records.iter().map(|r| r.said.len()).sum(),
+            signals: records.signal_count(),
             themes: f.themes.len(),
             stories: f.stories.len(),
             segments: f.segments.len(),

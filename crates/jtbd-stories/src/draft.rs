@@ -5,7 +5,8 @@
 //! and who benefits.
 
 use crate::knowledge::{GrammarRule, Knowledge, Place, Slot};
-use crate::record::{Quote, Record, Said};
+use crate::record::{Quote, Said};
+use crate::records::{Records, Slice};
 use crate::scan::Scanned;
 use crate::themes::{SignalRef, Theme};
 use jtbd_model::Force;
@@ -79,8 +80,8 @@ impl Story {
     }
 
     /// Who tells it: the speaker of its motivation ([`Record::teller`]), else the interviewee.
-    pub fn teller<'a>(&'a self, records: &'a [Record]) -> &'a str {
-        let r = &records[self.record];
+    pub fn teller<'a>(&'a self, records: &'a Records) -> &'a str {
+        let r = records.head(self.record);
         self.motivation
             .as_ref()
             .map_or(r.interviewee.as_str(), |d| r.teller(&d.evidence.quote))
@@ -96,12 +97,18 @@ impl Story {
     }
 }
 
-/// The chains of every record: a fear or pain followed by a want of the same speaker within
-/// `chain_turns` of their turns, or a want that opens with a causal word one turn further. In
-/// record order (the stories look a record's up by it).
-pub fn chains(records: &[Record], scanned: &Scanned, k: &Knowledge) -> Vec<Chain> {
-    let mut out = Vec::new();
-    for (ri, r) in records.iter().enumerate() {
+/// The chains of record `ri`: a fear or pain followed by a want of the same speaker within
+/// `chain_turns` of their turns, or a want that opens with a causal word one turn further
+/// (`causal`: the causal word signal `i` of the record opens with), appended to `out`. The
+/// scan makes them record by record, in record order (the stories look a record's up by it).
+pub(crate) fn record_chains<'c>(
+    r: &crate::record::Record,
+    ri: usize,
+    causal: impl Fn(usize) -> Option<&'c str>,
+    k: &Knowledge,
+    out: &mut Vec<Chain>,
+) {
+    {
         for (ai, a) in r.said.iter().enumerate() {
             if !matches!(a.force, Force::Anxiety | Force::Frustration) {
                 continue;
@@ -124,16 +131,10 @@ pub fn chains(records: &[Record], scanned: &Scanned, k: &Knowledge) -> Vec<Chain
                 {
                     continue;
                 }
-                let causal = &scanned
-                    .of(SignalRef {
-                        record: ri,
-                        said: di,
-                    })
-                    .causal;
-                let link = match (distance, causal) {
+                let link = match (distance, causal(di)) {
                     (0, _) => "same turn".into(),
                     (n, _) if n <= k.chain_turns => "next turn".into(),
-                    (_, Some(word)) => (*word).to_owned().into(),
+                    (_, Some(word)) => word.to_owned().into(),
                     _ => continue,
                 };
                 found = Some((di, link));
@@ -154,7 +155,6 @@ pub fn chains(records: &[Record], scanned: &Scanned, k: &Knowledge) -> Vec<Chain
             }
         }
     }
-    out
 }
 
 /// How many of the speaker's turns after `a`'s the want `d` comes (0: the same turn): an
@@ -268,72 +268,102 @@ type Score = (usize, usize, f64);
 /// interviewee's story comes from the passage around one of their signals in the theme, the
 /// passage that drafts the most slots.
 ///
-/// A passage reads only its own record, so the records are drafted in parallel, a slice of
-/// them at a time, each record for every theme it speaks to (its text is read once, not once
-/// per theme); each slice's stories go to their themes in record order, where only the
-/// strongest are kept as they come (a study has a story per theme and interviewee): the order
-/// is total, so keeping the best `keep` at every cut gives the full sort's top.
-pub fn theme_stories(
-    records: &[Record],
-    scanned: &Scanned,
-    themes: &[Theme],
-    all_chains: &[Chain],
-    k: &Knowledge,
-) -> Vec<(Vec<Story>, usize)> {
-    use rayon::prelude::*;
-    // The theme each signal joined, by its number (a signal joins one theme at most).
-    let mut theme_at = vec![NO_THEME; scanned.signal_count()];
-    for (i, t) in themes.iter().enumerate() {
-        let i = u32::try_from(i).unwrap_or(NO_THEME);
-        for s in &t.signals {
-            theme_at[scanned.index(*s)] = i;
-        }
-    }
-    let cxs: Vec<ThemeContext<'_>> = themes
-        .iter()
-        .enumerate()
-        .map(|(theme, t)| ThemeContext {
-            records,
-            scanned,
-            theme,
-            theme_id: &t.id,
-            members: Members {
-                scanned,
-                theme_at: &theme_at,
-                theme: u32::try_from(theme).unwrap_or(NO_THEME),
-            },
-            all_chains,
-            k,
-        })
-        .collect();
-    // Enough to fill the theme after the stronger themes have taken their passages.
-    let keep = k.stories_per_theme.saturating_mul(4);
-    let mut told: Vec<Vec<(Score, Story)>> = themes.iter().map(|_| Vec::new()).collect();
-    let mut tellers = vec![0usize; themes.len()];
-    let slice = 256 * rayon::current_num_threads().max(1);
-    let mut at = 0;
-    while at < records.len() {
-        let end = records.len().min(at + slice);
-        let drafted: Vec<Vec<(usize, (Score, Story))>> = (at..end)
-            .into_par_iter()
-            .map(|ri| record_stories(&cxs, &theme_at, ri))
-            .collect();
-        for (t, best) in drafted.into_iter().flatten() {
-            tellers[t] += 1;
-            told[t].push(best);
-            if told[t].len() >= keep.saturating_mul(2).max(64) {
-                strongest(&mut told[t], keep, |s| s.record);
+/// A passage reads only its own record, so the records are drafted a slice at a time
+/// ([`Drafting::add`]), the slice's records in parallel, each record for every theme it speaks
+/// to (its text is read once, not once per theme); each slice's stories go to their themes in
+/// record order, where only the strongest are kept as they come (a study has a story per theme
+/// and interviewee): the order is total, so keeping the best `keep` at every cut gives the full
+/// sort's top.
+pub struct Drafting<'a> {
+    scanned: &'a Scanned,
+    themes: &'a [Theme],
+    all_chains: &'a [Chain],
+    k: &'a Knowledge,
+    /// The theme each signal joined, by its number (a signal joins one theme at most).
+    theme_at: Vec<u32>,
+    /// Enough to fill the theme after the stronger themes have taken their passages.
+    keep: usize,
+    told: Vec<Vec<(Score, Story)>>,
+    tellers: Vec<usize>,
+}
+
+impl<'a> Drafting<'a> {
+    pub fn new(
+        scanned: &'a Scanned,
+        themes: &'a [Theme],
+        all_chains: &'a [Chain],
+        k: &'a Knowledge,
+    ) -> Drafting<'a> {
+        let mut theme_at = vec![NO_THEME; scanned.signal_count()];
+        for (i, t) in themes.iter().enumerate() {
+            let i = u32::try_from(i).unwrap_or(NO_THEME);
+            for s in &t.signals {
+                theme_at[scanned.index(*s)] = i;
             }
         }
-        at = end;
+        Drafting {
+            scanned,
+            themes,
+            all_chains,
+            k,
+            theme_at,
+            keep: k.stories_per_theme.saturating_mul(4),
+            told: themes.iter().map(|_| Vec::new()).collect(),
+            tellers: vec![0; themes.len()],
+        }
     }
-    told.into_iter()
-        .zip(tellers)
-        .map(|(mut told, tellers)| {
-            strongest(&mut told, keep, |s| s.record);
-            (told.into_iter().map(|(_, s)| s).collect(), tellers)
-        })
-        .collect()
+
+    /// Drafts the stories of some records.
+    pub fn add(&mut self, slice: &Slice<'_>) {
+        use rayon::prelude::*;
+        let (scanned, theme_at) = (self.scanned, &self.theme_at);
+        let cxs: Vec<ThemeContext<'_>> = self
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(theme, t)| ThemeContext {
+                records: slice,
+                scanned,
+                theme,
+                theme_id: &t.id,
+                members: Members {
+                    scanned,
+                    theme_at,
+                    theme: u32::try_from(theme).unwrap_or(NO_THEME),
+                },
+                all_chains: self.all_chains,
+                k: self.k,
+            })
+            .collect();
+        let drafted: Vec<Vec<(usize, (Score, Story))>> = slice
+            .range()
+            .into_par_iter()
+            .map(|ri| record_stories(&cxs, theme_at, ri))
+            .collect();
+        drop(cxs);
+        let keep = self.keep;
+        for (t, best) in drafted.into_iter().flatten() {
+            self.tellers[t] += 1;
+            self.told[t].push(best);
+            if self.told[t].len() >= keep.saturating_mul(2).max(64) {
+                strongest(&mut self.told[t], keep, |s| s.record);
+            }
+        }
+    }
+
+    /// Each theme's strongest stories and how many of its interviewees tell one, in theme
+    /// order.
+    pub fn finish(self) -> Vec<(Vec<Story>, usize)> {
+        let keep = self.keep;
+        self.told
+            .into_iter()
+            .zip(self.tellers)
+            .map(|(mut told, tellers)| {
+                strongest(&mut told, keep, |s| s.record);
+                (told.into_iter().map(|(_, s)| s).collect(), tellers)
+            })
+            .collect()
+    }
 }
 
 /// No theme: a signal no theme took.
@@ -474,7 +504,8 @@ impl Members<'_> {
 /// What drafting a theme's stories reads.
 #[derive(Clone, Copy)]
 struct ThemeContext<'a> {
-    records: &'a [Record],
+    /// The slice of records being drafted (indexed by record number).
+    records: &'a Slice<'a>,
     scanned: &'a Scanned,
     /// The theme, by index and by id, and its signals.
     theme: usize,

@@ -17,6 +17,7 @@ mod codebook;
 mod draft;
 mod knowledge;
 mod record;
+mod records;
 mod scan;
 mod segments;
 mod themes;
@@ -30,6 +31,7 @@ pub use codebook::{Code, Codebook, CodebookError};
 pub use draft::{Chain, Drafted, Evidence, Party, Story};
 pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Place, Slot};
 pub use record::{People, Quote, Record, Said, interviewee, numbered};
+pub use records::{Brief, Packed, Records, SLICE, Slice, SpillError};
 pub use segments::Segment;
 pub use themes::{Origin, SignalRef, Strength, Theme};
 
@@ -50,17 +52,36 @@ pub struct Findings {
 
 /// Themes, stories, chains and segments of `records`. A theme rests on at least
 /// `min_interviewees` interviewees; the codebook names the themes it can, emergent phrases the
-/// rest.
+/// rest. Fails only when spilled records cannot be read back.
 pub fn find(
-    records: &[Record],
+    records: &Records,
     k: &Knowledge,
     codebook: &Codebook,
     min_interviewees: usize,
-) -> Findings {
-    let scanned = scan::scan(records, k, codebook);
-    let mut themes = themes::themes(records, &scanned, k, codebook, min_interviewees);
-    let chains = draft::chains(records, &scanned, k);
-    let drafted = draft::theme_stories(records, &scanned, &themes, &chains, k);
+) -> Result<Findings, SpillError> {
+    // Two passes over the records read their text: the scan (with the chains), and the
+    // drafting (with the segments' language); the themes read text only to name emergent ones.
+    let (scanned, chains) = scan::scan(records, k, codebook)?;
+    let mut themes = themes::themes(records, &scanned, k, codebook, min_interviewees)?;
+    let mut segments = segments::segments(records, &scanned, &themes, k);
+    let mut drafting = draft::Drafting::new(&scanned, &themes, &chains, k);
+    let mut languages = segments::Languages::new(&scanned, &segments);
+    records.for_each_slice(SLICE, |slice| {
+        // Drafting keeps every core busy; a language is gathered on one, beside it.
+        rayon::join(
+            || drafting.add(slice),
+            || {
+                if languages.wanted() {
+                    languages.add(slice);
+                }
+            },
+        );
+    })?;
+    let drafted = drafting.finish();
+    let languages = languages.finish(k);
+    for (seg, language) in segments.iter_mut().zip(languages) {
+        seg.language = language;
+    }
     // A passage tells one story: the strongest theme that drafts it keeps it.
     let mut stories = Vec::new();
     let mut told = std::collections::HashSet::new();
@@ -72,14 +93,12 @@ pub fn find(
         });
         stories.extend(fresh.take(k.stories_per_theme));
     }
-    let segments = segments::segments(records, &scanned, &themes, k);
     let themed: usize = themes.iter().map(|t| t.signals.len()).sum();
-    let total: usize = records.iter().map(|r| r.said.len()).sum();
-    Findings {
+    Ok(Findings {
         themes,
         stories,
         segments,
         chains,
-        unthemed: total - themed,
-    }
+        unthemed: records.signal_count() - themed,
+    })
 }

@@ -2,7 +2,8 @@
 //! text at its place, every theme rests on enough interviewees, every story has the form, and
 //! the same records give the same findings.
 
-use crate::{Codebook, Knowledge, Quote, Record, Said, find};
+use crate::tests::find;
+use crate::{Codebook, Knowledge, Quote, Record, Said};
 use jtbd_model::{Force, Role};
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,8 +3,10 @@
 //! reads these, so each quote is tokenised once however many stages look at it.
 
 use crate::codebook::Codebook;
+use crate::draft::Chain;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
+use crate::records::{Records, SLICE, SpillError};
 use crate::themes::SignalRef;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
@@ -41,6 +43,9 @@ pub struct Scan<'a> {
     pub actors: u64,
     /// The quote opens with a causal word (`so`, `that's why`): which one, lower case.
     pub causal: Option<&'a str>,
+    /// The quote promotes the speaker's own company or voices someone else's words: it shows
+    /// no struggle of the speaker's own, and is quoted after the others.
+    pub aside: bool,
     /// Codebook themes whose cues the quote or the sentence before it says, in codebook order.
     pub codes: &'a [Coded],
 }
@@ -56,7 +61,7 @@ struct Table {
     key_end: Vec<usize>,
     codes: Vec<Coded>,
     code_end: Vec<usize>,
-    /// Bit 0: past; bit 1: hypothetical.
+    /// Bit 0: past; bit 1: hypothetical; bit 2: an aside.
     tense: Vec<u8>,
     actors: Vec<u64>,
     /// The causal word a row opens with: its number in `causals` plus one, 0 for none.
@@ -67,6 +72,7 @@ struct Table {
 
 const PAST: u8 = 1;
 const HYPOTHETICAL: u8 = 2;
+const ASIDE: u8 = 4;
 
 impl Table {
     fn len(&self) -> usize {
@@ -79,6 +85,7 @@ impl Table {
             keys: &self.keys[start(&self.key_end)..self.key_end[i]],
             past: self.tense[i] & PAST != 0,
             hypothetical: self.tense[i] & HYPOTHETICAL != 0,
+            aside: self.tense[i] & ASIDE != 0,
             actors: self.actors[i],
             causal: self.causal[i]
                 .checked_sub(1)
@@ -88,11 +95,22 @@ impl Table {
     }
 
     /// Appends a row; `keys` and `codes` already pushed onto their arrays.
-    fn end_row(&mut self, past: bool, hypothetical: bool, actors: u64, causal: Option<&str>) {
+    fn end_row(&mut self, row: &Scan<'_>) {
+        let Scan {
+            past,
+            hypothetical,
+            aside,
+            actors,
+            causal,
+            ..
+        } = *row;
         self.key_end.push(self.keys.len());
         self.code_end.push(self.codes.len());
-        self.tense
-            .push((u8::from(past) * PAST) | (u8::from(hypothetical) * HYPOTHETICAL));
+        self.tense.push(
+            (u8::from(past) * PAST)
+                | (u8::from(hypothetical) * HYPOTHETICAL)
+                | (u8::from(aside) * ASIDE),
+        );
         self.actors.push(actors);
         let causal = causal.map_or(0, |word| {
             let at = match self.causals.iter().position(|c| c == word) {
@@ -192,17 +210,33 @@ impl Vocab {
 
 /// Scans every signal of `records`: slices of the records on every core, each numbering its
 /// own words, then one vocabulary made by meeting the slices' words in corpus order, so every
-/// word gets the number a single pass would give it, whatever the slicing.
-pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
+/// word gets the number a single pass would give it, whatever the slicing. The same pass finds
+/// the chains ([`crate::draft::record_chains`]), in record order.
+pub fn scan(
+    records: &Records,
+    k: &Knowledge,
+    codebook: &Codebook,
+) -> Result<(Scanned, Vec<Chain>), SpillError> {
     use rayon::prelude::*;
-    let slice = records
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(64);
-    let mut parts: Vec<(Vocab, Table)> = records
-        .par_chunks(slice)
-        .map(|chunk| scan_slice(chunk, k, codebook))
-        .collect();
+    let mut parts: Vec<(Vocab, Table)> = Vec::new();
+    let mut chains = Vec::new();
+    records.for_each_slice(SLICE, |slice| {
+        let per = slice
+            .records
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(64);
+        let scanned: Vec<(Vocab, Table, Vec<Chain>)> = slice
+            .records
+            .par_chunks(per)
+            .enumerate()
+            .map(|(i, chunk)| scan_slice(chunk, slice.first + i * per, k, codebook))
+            .collect();
+        for (vocab, table, found) in scanned {
+            parts.push((vocab, table));
+            chains.extend(found);
+        }
+    })?;
     let mut vocab = Vocab::default();
     // Sized once; each part is dropped as it is copied in, so the table is not held twice.
     let mut signals = Table::default();
@@ -229,15 +263,12 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
             let row = part.row(i);
             signals.keys.extend_from_slice(row.keys);
             signals.codes.extend_from_slice(row.codes);
-            signals.end_row(row.past, row.hypothetical, row.actors, row.causal);
+            signals.end_row(&row);
         }
     }
-    let mut offsets = Vec::with_capacity(records.len());
-    let mut at = 0;
-    for r in records {
-        offsets.push(at);
-        at += r.said.len();
-    }
+    let offsets = (0..records.len())
+        .map(|record| records.index(SignalRef { record, said: 0 }))
+        .collect();
     let mut scanned = Scanned {
         offsets,
         signals,
@@ -247,12 +278,18 @@ pub fn scan(records: &[Record], k: &Knowledge, codebook: &Codebook) -> Scanned {
         users: FxHashMap::default(),
     };
     count_users(records, &mut scanned);
-    scanned
+    Ok((scanned, chains))
 }
 
 /// Scans the signals of some records, numbering words in a vocabulary of their own (the
 /// knowledge's words first).
-fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab, Table) {
+fn scan_slice(
+    records: &[Record],
+    first: usize,
+    k: &Knowledge,
+    codebook: &Codebook,
+) -> (Vocab, Table, Vec<Chain>) {
+    let mut chains = Vec::new();
     let mut vocab = Vocab::default();
     // Knowledge phrases by their first word: a quote's word is looked up once.
     let mut phrases: FxHashMap<TermId, Vec<(Vec<TermId>, Tag)>> = FxHashMap::default();
@@ -287,7 +324,8 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
     let mut generation = None;
     // The last quote scanned for the codebook, and its own hits per theme.
     let mut last_own: Option<(std::sync::Arc<crate::record::Quote>, PerCode)> = None;
-    for r in records {
+    for (ri, r) in (first..).zip(records) {
+        let row0 = signals.len();
         for s in &r.said {
             let text = &s.quote.text;
             // Terms come borrowed from the analyzer's cache, and the cache's own numbers map to
@@ -367,10 +405,21 @@ fn scan_slice(records: &[Record], k: &Knowledge, codebook: &Codebook) -> (Vocab,
             keys.sort_by_key(|(key, _)| *key);
             keys.dedup_by_key(|(key, _)| *key);
             signals.keys.extend_from_slice(&keys);
-            signals.end_row(past, hypothetical, actors, causal.as_deref());
+            let aside = k.promotion.is_match(text) || crate::record::voices_someone(text);
+            signals.end_row(&Scan {
+                keys: &[],
+                past,
+                hypothetical,
+                aside,
+                actors,
+                causal: causal.as_deref(),
+                codes: &[],
+            });
         }
+        let table = &signals;
+        crate::draft::record_chains(r, ri, |i| table.row(row0 + i).causal, k, &mut chains);
     }
-    (vocab, signals)
+    (vocab, signals, chains)
 }
 
 /// The codebook themes a quote (its words numbered in `vocab`) and the sentence before it say,
@@ -440,9 +489,10 @@ fn tally(hits: Vec<(usize, Range<usize>)>) -> PerCode {
 }
 
 /// Numbers the interviewees and counts, for each key, the interviewees who use it.
-fn count_users(records: &[Record], scanned: &mut Scanned) {
+fn count_users(records: &Records, scanned: &mut Scanned) {
     let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
     scanned.person = records
+        .heads()
         .iter()
         .map(|r| {
             let n = ids.len() as u32;
@@ -458,7 +508,7 @@ fn count_users(records: &[Record], scanned: &mut Scanned) {
     for recs in &by_person {
         seen.clear();
         for &ri in recs {
-            for si in 0..records[ri].said.len() {
+            for si in 0..records.said_count(ri) {
                 let scan = scanned.of(SignalRef {
                     record: ri,
                     said: si,

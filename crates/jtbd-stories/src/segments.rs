@@ -3,7 +3,7 @@
 //! and its language.
 
 use crate::knowledge::Knowledge;
-use crate::record::Record;
+use crate::records::{Records, Slice};
 use crate::scan::{Key, Scanned};
 use crate::themes::{SignalRef, Theme};
 use jtbd_model::MetaKey;
@@ -73,8 +73,11 @@ fn centroid<'a>(profiles: impl Iterator<Item = &'a Vec<f64>>) -> Vec<f64> {
 /// The segments, largest first: interviewees clustered by what they struggle with (each one's
 /// share of signals in each theme), average-linkage hierarchical clustering (`kodama`) on
 /// cosine distance, cut where clusters stop being at least `min_similarity` alike on average.
+///
+/// A segment's `language` is left empty: it reads its members' words, gathered by [`Languages`]
+/// in the pass over the records that drafts the stories.
 pub fn segments(
-    records: &[Record],
+    records: &Records,
     scanned: &Scanned,
     themes: &[Theme],
     k: &Knowledge,
@@ -84,7 +87,7 @@ pub fn segments(
     let mut signals_of: BTreeMap<&str, Vec<(SignalRef, usize)>> = BTreeMap::new();
     for (ti, t) in themes.iter().enumerate() {
         for s in &t.signals {
-            let who = records[s.record].interviewee.as_str();
+            let who = records.head(s.record).interviewee.as_str();
             held.entry(who).or_default().insert(ti);
             signals_of.entry(who).or_default().push((*s, ti));
         }
@@ -209,7 +212,7 @@ struct Held<'a> {
 }
 
 fn segment(
-    records: &[Record],
+    records: &Records,
     scanned: &Scanned,
     k: &Knowledge,
     held: &Held<'_>,
@@ -283,9 +286,9 @@ fn segment(
         .filter(|(_, t)| common.contains(t))
         .map(|&(s, _)| s)
         .collect();
-    let mut poster_quotes = crate::themes::strongest_first(records, k, &shared, |_| true);
+    let mut poster_quotes = crate::themes::strongest_first(records, scanned, &shared, |_| true);
     poster_quotes.dedup_by_key(|s| {
-        let said = &records[s.record].said[s.said];
+        let said = records.brief(*s);
         (s.record, said.turn, said.sentence)
     });
     poster_quotes.truncate(3);
@@ -294,17 +297,19 @@ fn segment(
         poster_child: held.people[centre].to_owned(),
         poster_quotes,
         profile: profile(records, &members),
-        language: language(records, scanned, k, &members),
+        // Filled in by [`Languages`].
+        language: Vec::new(),
         themes: seg_themes,
         members,
     }
 }
 
 /// Metadata values every member shares.
-fn profile(records: &[Record], members: &[String]) -> Vec<(String, String)> {
+fn profile(records: &Records, members: &[String]) -> Vec<(String, String)> {
     let inside: BTreeSet<&str> = members.iter().map(String::as_str).collect();
     let mut values: BTreeMap<&str, BTreeMap<String, BTreeSet<&str>>> = BTreeMap::new();
     for r in records
+        .heads()
         .iter()
         .filter(|r| inside.contains(r.interviewee.as_str()))
     {
@@ -331,42 +336,86 @@ fn profile(records: &[Record], members: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Word pairs two or more members say and no one else does, in their most common form.
-fn language(
-    records: &[Record],
-    scanned: &Scanned,
-    k: &Knowledge,
-    members: &[String],
-) -> Vec<(String, usize)> {
-    let inside: BTreeSet<&str> = members.iter().map(String::as_str).collect();
-    // Per pair key: the members who say it, and its forms.
-    let mut said: HashMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = HashMap::new();
-    for (ri, r) in records.iter().enumerate() {
-        if !inside.contains(r.interviewee.as_str()) {
-            continue;
+/// Per pair key: the members who say it, and its forms as written, counted.
+type Spoken = HashMap<Key, (BTreeSet<u32>, HashMap<String, usize>)>;
+
+/// Each segment's language (word pairs two or more members say and no one else does, in their
+/// most common form), gathered a slice of records at a time (a person is in one segment at
+/// most).
+pub struct Languages<'a> {
+    scanned: &'a Scanned,
+    segment_of: HashMap<&'a str, usize>,
+    said: Vec<Spoken>,
+}
+
+impl<'a> Languages<'a> {
+    pub fn new(scanned: &'a Scanned, segments: &'a [Segment]) -> Languages<'a> {
+        let mut segment_of = HashMap::new();
+        for (i, seg) in segments.iter().enumerate() {
+            for m in &seg.members {
+                segment_of.insert(m.as_str(), i);
+            }
         }
-        for (si, s) in r.said.iter().enumerate() {
-            for (key, range) in scanned
-                .of(SignalRef {
-                    record: ri,
-                    said: si,
-                })
-                .keys
-            {
-                // Only a pair two interviewees or more say can be the language of two members:
-                // most pairs are one person's, and are left out before any map holds them.
-                if scanned.users.get(key).is_none_or(|&n| n < 2) {
-                    continue;
+        Languages {
+            scanned,
+            segment_of,
+            said: segments.iter().map(|_| Spoken::new()).collect(),
+        }
+    }
+
+    /// Whether any record is read for a language.
+    pub fn wanted(&self) -> bool {
+        !self.said.is_empty()
+    }
+
+    /// Reads the members' words in some records.
+    pub fn add(&mut self, slice: &Slice<'_>) {
+        let scanned = self.scanned;
+        for ri in slice.range() {
+            let r = &slice[ri];
+            let Some(&seg) = self.segment_of.get(r.interviewee.as_str()) else {
+                continue;
+            };
+            for (si, s) in r.said.iter().enumerate() {
+                for (key, range) in scanned
+                    .of(SignalRef {
+                        record: ri,
+                        said: si,
+                    })
+                    .keys
+                {
+                    // Only a pair two interviewees or more say can be the language of two
+                    // members: most pairs are one person's, and are left out before any map
+                    // holds them.
+                    if scanned.users.get(key).is_none_or(|&n| n < 2) {
+                        continue;
+                    }
+                    let entry = self.said[seg].entry(*key).or_default();
+                    entry.0.insert(scanned.person[ri]);
+                    let form = crate::scan::form(&s.quote.text, range);
+                    match entry.1.get_mut(form) {
+                        Some(n) => *n += 1,
+                        None => {
+                            entry.1.insert(form.to_owned(), 1);
+                        }
+                    }
                 }
-                let entry = said.entry(*key).or_default();
-                entry.0.insert(scanned.person[ri]);
-                *entry
-                    .1
-                    .entry(crate::scan::form(&s.quote.text, range))
-                    .or_default() += 1;
             }
         }
     }
+
+    /// Each segment's language, in segment order.
+    pub fn finish(self, k: &Knowledge) -> Vec<Vec<(String, usize)>> {
+        let scanned = self.scanned;
+        self.said
+            .into_iter()
+            .map(|said| language(scanned, k, said))
+            .collect()
+    }
+}
+
+/// A segment's language from what its members say.
+fn language(scanned: &Scanned, k: &Knowledge, said: Spoken) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = said
         .into_iter()
         // Used by two members or more, and by nobody else (all its users are members).
@@ -374,6 +423,7 @@ fn language(
             who.len() >= 2 && scanned.users.get(key).copied() == Some(who.len() as u32)
         })
         .filter_map(|(_, (who, forms))| {
+            let forms = forms.iter().map(|(f, n)| (f.as_str(), *n)).collect();
             crate::scan::most_common_form(forms).map(|form| (form, who.len()))
         })
         .collect();

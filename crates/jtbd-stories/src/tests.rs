@@ -5,6 +5,31 @@ use jtbd_model::{Force, Role};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// The stage's findings on `records` held in memory, checked to be what the same records give
+/// spilled to a file (each body written as soon as it comes, so every read goes to the file).
+pub(crate) fn find(
+    records: &[Record],
+    k: &Knowledge,
+    codebook: &Codebook,
+    min_interviewees: usize,
+) -> Findings {
+    let memory = super::find(
+        &Records::new(records.to_vec()),
+        k,
+        codebook,
+        min_interviewees,
+    )
+    .unwrap();
+    let mut spilled = Records::spilled(tempfile::tempfile().unwrap());
+    spilled.flush_every_record();
+    for r in records {
+        spilled.push(r.clone()).unwrap();
+    }
+    let from_file = super::find(&spilled, k, codebook, min_interviewees).unwrap();
+    assert_eq!(from_file, memory, "spilled records give other findings");
+    memory
+}
+
 /// A record of `who` at `company` whose signals are `said` (force, sentence), one turn each.
 fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Record {
     let mut metadata = BTreeMap::new();

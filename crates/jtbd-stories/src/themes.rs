@@ -7,7 +7,7 @@
 
 use crate::codebook::Codebook;
 use crate::knowledge::Knowledge;
-use crate::record::Record;
+use crate::records::{Records, SLICE, SpillError};
 use crate::scan::{Key, Scanned, form};
 use jtbd_model::Force;
 use jtbd_model::MetaKey;
@@ -91,46 +91,46 @@ pub struct Theme {
 /// voices someone else's words after the others (neither shows the speaker's own struggle),
 /// then those `first` holds, then the surest, then corpus order.
 pub(crate) fn strongest_first(
-    records: &[Record],
-    k: &Knowledge,
+    records: &Records,
+    scanned: &Scanned,
     signals: &[SignalRef],
     first: impl Fn(&SignalRef) -> bool,
 ) -> Vec<SignalRef> {
-    let said = |r: &SignalRef| &records[r.record].said[r.said];
-    let mut keyed: Vec<(bool, bool, SignalRef)> = signals
+    let mut keyed: Vec<(bool, bool, f64, SignalRef)> = signals
         .iter()
         .map(|s| {
-            let text = &said(s).quote.text;
-            let aside = k.promotion.is_match(text) || crate::record::voices_someone(text);
-            (aside, !first(s), *s)
+            let aside = scanned.of(*s).aside;
+            (aside, !first(s), records.brief(*s).confidence, *s)
         })
         .collect();
     keyed.sort_by(|a, b| {
         (a.0, a.1)
             .cmp(&(b.0, b.1))
-            .then(said(&b.2).confidence.total_cmp(&said(&a.2).confidence))
-            .then(a.2.cmp(&b.2))
+            .then(b.2.total_cmp(&a.2))
+            .then(a.3.cmp(&b.3))
     });
     keyed.into_iter().map(|(.., s)| s).collect()
 }
 
 /// [`Theme::evidence`] of `signals`.
 fn rank_evidence(
-    records: &[Record],
+    records: &Records,
+    scanned: &Scanned,
     signals: &[SignalRef],
-    k: &Knowledge,
     names: impl Fn(&SignalRef) -> bool,
 ) -> Vec<SignalRef> {
-    let said = |r: &SignalRef| &records[r.record].said[r.said];
     // A quote that names the theme in its own words stands on its own ("I need to be able to
     // account for that" needs the sentence before it).
-    let mut ranked = strongest_first(records, k, signals, names);
+    let mut ranked = strongest_first(records, scanned, signals, names);
     let mut seen = BTreeSet::new();
-    ranked.retain(|r| seen.insert((r.record, said(r).turn, said(r).sentence)));
+    ranked.retain(|r| {
+        let b = records.brief(*r);
+        seen.insert((r.record, b.turn, b.sentence))
+    });
     let mut first_of = BTreeSet::new();
     let (firsts, rest): (Vec<SignalRef>, Vec<SignalRef>) = ranked
         .into_iter()
-        .partition(|r| first_of.insert(records[r.record].interviewee.as_str()));
+        .partition(|r| first_of.insert(records.head(r.record).interviewee.as_str()));
     firsts.into_iter().chain(rest).collect()
 }
 
@@ -139,12 +139,12 @@ fn rank_evidence(
 /// share give their signals back; what is left forms emergent themes, phrases of two words
 /// that several interviewees say, merged into the theme that holds most of their signals.
 pub fn themes(
-    records: &[Record],
+    records: &Records,
     scanned: &Scanned,
     k: &Knowledge,
     codebook: &Codebook,
     min_interviewees: usize,
-) -> Vec<Theme> {
+) -> Result<Vec<Theme>, SpillError> {
     let min = min_interviewees.max(1);
     let person = &scanned.person;
     let who = |refs: &mut dyn Iterator<Item = SignalRef>| {
@@ -153,8 +153,8 @@ pub fn themes(
     // 1. The codebook. How many signals name each theme at all: a sentence that names a broad
     // theme and a narrow one equally ("pipelines that operate Terraform") tells the narrow one.
     let mut named = vec![0usize; codebook.codes.len()];
-    for (ri, r) in records.iter().enumerate() {
-        for si in 0..r.said.len() {
+    for ri in 0..records.len() {
+        for si in 0..records.said_count(ri) {
             for c in scanned
                 .of(SignalRef {
                     record: ri,
@@ -168,8 +168,8 @@ pub fn themes(
         }
     }
     let mut coded: Vec<Vec<SignalRef>> = vec![Vec::new(); codebook.codes.len()];
-    for (ri, r) in records.iter().enumerate() {
-        for si in 0..r.said.len() {
+    for ri in 0..records.len() {
+        for si in 0..records.said_count(ri) {
             let sref = SignalRef {
                 record: ri,
                 said: si,
@@ -221,7 +221,7 @@ pub fn themes(
     let vote = |ri: usize| {
         let mut out = Vec::new();
         let mut shared: Vec<(f64, Key)> = Vec::new();
-        for si in 0..records[ri].said.len() {
+        for si in 0..records.said_count(ri) {
             let sref = SignalRef {
                 record: ri,
                 said: si,
@@ -298,10 +298,7 @@ pub fn themes(
             None if who(&mut free.iter().copied()) >= min
                 && free.len() >= k.min_emergent_signals
                 && free.iter().any(|s| {
-                    matches!(
-                        records[s.record].said[s.said].force,
-                        Force::Frustration | Force::Anxiety
-                    )
+                    matches!(records.brief(*s).force, Force::Frustration | Force::Anxiety)
                 }) =>
             {
                 picked.push((Origin::Emergent, Some(key), Vec::new()));
@@ -314,10 +311,13 @@ pub fn themes(
         }
         picked[at].2.extend(free);
     }
+    // An emergent theme is named in its signals' words: read in one pass over the records.
+    let forms = emergent_forms(records, scanned, &picked, &taken)?;
     // Naming and weighing a theme reads only its own signals: done on every core.
     let mut out: Vec<Theme> = picked
         .into_par_iter()
-        .map(|(origin, key, mut signals)| {
+        .zip(forms)
+        .map(|((origin, key, mut signals), forms)| {
             signals.sort();
             let (id, label, definition) = match (&origin, key) {
                 (Origin::Codebook(c), _) => {
@@ -325,8 +325,8 @@ pub fn themes(
                     (code.id.clone(), code.label.clone(), code.definition.clone())
                 }
                 (Origin::Emergent, Some(key)) => {
-                    let label = label(records, scanned, key, &signals);
-                    let phrases = phrases(records, scanned, &signals, 3);
+                    let label = label(&forms, key);
+                    let phrases = phrases(scanned, forms, 3);
                     let definition = format!(
                         "Emergent: what interviewees said in these words: {}.",
                         phrases
@@ -341,7 +341,7 @@ pub fn themes(
             };
             // Whether a signal names the theme in its own words: a cue of the codebook theme in
             // its own sentence, or the emergent theme's phrase.
-            let evidence = rank_evidence(records, &signals, k, |s| match (&origin, key) {
+            let evidence = rank_evidence(records, scanned, &signals, |s| match (&origin, key) {
                 (Origin::Codebook(c), _) => {
                     let codes = scanned.of(*s).codes;
                     codes.iter().any(|x| x.code as usize == *c && x.own > 0)
@@ -382,7 +382,7 @@ pub fn themes(
         *n += 1;
         t.id = if *n == 1 { slug } else { format!("{slug}-{n}") };
     }
-    out
+    Ok(out)
 }
 
 /// A label as an id: its letters and digits, runs of anything else as one `-`.
@@ -398,18 +398,59 @@ pub(crate) fn slug(label: &str) -> String {
         .join("-")
 }
 
-/// The two-word phrases most of a theme's interviewees say, in their most common form.
-fn phrases(records: &[Record], scanned: &Scanned, signals: &[SignalRef], n: usize) -> Vec<String> {
-    let mut said: HashMap<Key, (BTreeSet<u32>, HashMap<&str, usize>)> = HashMap::new();
-    for s in signals {
-        for (key, range) in scanned.of(*s).keys {
-            let e = said.entry(*key).or_default();
-            e.0.insert(scanned.person[s.record]);
-            *e.1.entry(form(&records[s.record].said[s.said].quote.text, range))
-                .or_default() += 1;
-        }
+/// Per key an emergent theme's signals say: the interviewees who say it, and its forms as
+/// written, counted.
+type Forms = HashMap<Key, (BTreeSet<u32>, HashMap<String, usize>)>;
+
+/// The [`Forms`] of every emergent theme of `picked` (empty for the others), from one pass over
+/// the records: `taken` has the theme of each signal by its number.
+fn emergent_forms(
+    records: &Records,
+    scanned: &Scanned,
+    picked: &[(Origin, Option<Key>, Vec<SignalRef>)],
+    taken: &[Option<u32>],
+) -> Result<Vec<Forms>, SpillError> {
+    let mut out: Vec<Forms> = picked.iter().map(|_| Forms::new()).collect();
+    let emergent: Vec<bool> = picked
+        .iter()
+        .map(|(origin, key, _)| matches!(origin, Origin::Emergent) && key.is_some())
+        .collect();
+    if !emergent.contains(&true) {
+        return Ok(out);
     }
-    let mut ranked: Vec<(usize, Key, HashMap<&str, usize>)> = said
+    records.for_each_slice(SLICE, |slice| {
+        for ri in slice.range() {
+            for (si, said) in slice[ri].said.iter().enumerate() {
+                let s = SignalRef {
+                    record: ri,
+                    said: si,
+                };
+                let Some(t) = taken[scanned.index(s)].map(|t| t as usize) else {
+                    continue;
+                };
+                if !emergent[t] {
+                    continue;
+                }
+                for (key, range) in scanned.of(s).keys {
+                    let e = out[t].entry(*key).or_default();
+                    e.0.insert(scanned.person[ri]);
+                    let form = form(&said.quote.text, range);
+                    match e.1.get_mut(form) {
+                        Some(n) => *n += 1,
+                        None => {
+                            e.1.insert(form.to_owned(), 1);
+                        }
+                    }
+                }
+            }
+        }
+    })?;
+    Ok(out)
+}
+
+/// The two-word phrases most of a theme's interviewees say, in their most common form.
+fn phrases(scanned: &Scanned, said: Forms, n: usize) -> Vec<String> {
+    let mut ranked: Vec<(usize, Key, HashMap<String, usize>)> = said
         .into_iter()
         .filter(|(_, (who, _))| who.len() >= 2)
         .map(|(key, (who, forms))| (who.len(), key, forms))
@@ -419,30 +460,26 @@ fn phrases(records: &[Record], scanned: &Scanned, signals: &[SignalRef], n: usiz
             .then_with(|| scanned.words(a.1).cmp(&scanned.words(b.1)))
     });
     ranked
-        .into_iter()
+        .iter()
         .take(n)
-        .filter_map(|(_, _, forms)| crate::scan::most_common_form(forms))
+        .filter_map(|(_, _, forms)| crate::scan::most_common_form(borrowed(forms)))
         .collect()
 }
 
+fn borrowed(forms: &HashMap<String, usize>) -> HashMap<&str, usize> {
+    forms.iter().map(|(f, n)| (f.as_str(), *n)).collect()
+}
+
 /// A theme's name in the corpus's words: the form of its key its signals say most.
-fn label(records: &[Record], scanned: &Scanned, key: Key, signals: &[SignalRef]) -> String {
-    // Forms are counted as written and folded to lower case once counted: a theme has
-    // thousands of signals but a handful of distinct forms.
-    let mut forms: HashMap<&str, usize> = HashMap::new();
-    for s in signals {
-        for (k, range) in scanned.of(*s).keys {
-            if *k == key {
-                let text = &records[s.record].said[s.said].quote.text;
-                *forms.entry(form(text, range)).or_default() += 1;
-            }
-        }
-    }
-    crate::scan::most_common_form(forms).unwrap_or_default()
+fn label(forms: &Forms, key: Key) -> String {
+    forms
+        .get(&key)
+        .and_then(|(_, forms)| crate::scan::most_common_form(borrowed(forms)))
+        .unwrap_or_default()
 }
 
 /// What a set of signals rests on.
-pub fn strength(records: &[Record], scanned: &Scanned, signals: &[SignalRef]) -> Strength {
+pub fn strength(records: &Records, scanned: &Scanned, signals: &[SignalRef]) -> Strength {
     let mut s = Strength {
         signals: signals.len(),
         ..Strength::default()
@@ -452,7 +489,7 @@ pub fn strength(records: &[Record], scanned: &Scanned, signals: &[SignalRef]) ->
         interviews
             .iter()
             .filter_map(|&r| {
-                let m = &records[r].metadata;
+                let m = &records.head(r).metadata;
                 key.iter()
                     .find_map(|k| m.get(k.as_str()))
                     .map(|v| v.to_lowercase())
@@ -462,7 +499,7 @@ pub fn strength(records: &[Record], scanned: &Scanned, signals: &[SignalRef]) ->
     };
     s.interviewees = interviews
         .iter()
-        .map(|&r| records[r].interviewee.as_str())
+        .map(|&r| records.head(r).interviewee.as_str())
         .collect::<BTreeSet<_>>()
         .len();
     s.companies = distinct(&[MetaKey::Company]);
@@ -471,7 +508,7 @@ pub fn strength(records: &[Record], scanned: &Scanned, signals: &[SignalRef]) ->
         let scan = scanned.of(*r);
         s.past += usize::from(scan.past);
         s.hypothetical += usize::from(scan.hypothetical);
-        match records[r.record].said[r.said].force {
+        match records.brief(*r).force {
             Force::Anxiety => s.anxiety += 1,
             Force::Frustration => s.frustration += 1,
             Force::DesiredProgress => s.desired_progress += 1,

@@ -1,0 +1,726 @@
+//! The records a study's stages read: each record's head (who, where, metadata) and a few
+//! numbers per signal in memory, and the signals themselves (quotes and the sentences around
+//! them) either in memory or spilled to a file and read back a slice of records at a time.
+//!
+//! A gigabyte of transcripts gives about 3.6 million signals, whose quotes and neighbours take
+//! about 1.6 GB held at once; every stage that reads them (scan, chains, drafting, emergent
+//! labels, segments' language) is a pass in record order, so only a slice need be in memory.
+//! The outputs quote a few hundred signals: [`Records::fetch`] reads those back before they run.
+
+use crate::record::{Quote, Record, Said};
+use crate::themes::SignalRef;
+use jtbd_model::{Force, Role, Timestamp};
+use rustc_hash::FxHashMap;
+use std::borrow::Cow;
+use std::fs::File;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// The records' temporary file could not be written or read back.
+#[derive(Debug, thiserror::Error)]
+pub enum SpillError {
+    #[error("cannot write the stories' temporary file of records: {0}")]
+    Write(std::io::Error),
+    #[error("cannot read the stories' temporary file of records back: {0}")]
+    Read(std::io::Error),
+    #[error("the stories' temporary file of records is damaged (record {0})")]
+    Damaged(usize),
+}
+
+/// What stages look up of any signal by its number, without reading its record back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Brief {
+    pub force: Force,
+    pub confidence: f64,
+    /// Its turn in the interview, and its sentence in the turn.
+    pub turn: usize,
+    pub sentence: usize,
+    /// Where its quote starts in the file.
+    pub byte_start: usize,
+}
+
+impl Brief {
+    fn of(s: &Said) -> Brief {
+        Brief {
+            force: s.force,
+            confidence: s.confidence,
+            turn: s.turn,
+            sentence: s.sentence,
+            byte_start: s.quote.byte_start,
+        }
+    }
+}
+
+/// A record made ready for a spilled [`Records`] on the worker that read its interview: its
+/// head, its signals encoded, and their briefs.
+#[derive(Debug)]
+pub struct Packed {
+    head: Record,
+    body: Vec<u8>,
+    briefs: Vec<Brief>,
+}
+
+impl Packed {
+    /// Packs `record` (its signals are encoded and dropped).
+    pub fn new(mut record: Record) -> Packed {
+        let said = std::mem::take(&mut record.said);
+        let mut body = Vec::new();
+        encode(&said, &mut body);
+        Packed {
+            briefs: said.iter().map(Brief::of).collect(),
+            head: record,
+            body,
+        }
+    }
+
+    /// The record's number in the study ([`crate::numbered`]).
+    pub fn set_interview(&mut self, interview: usize) {
+        self.head.interview = interview;
+    }
+}
+
+/// Records in study order; see the module's documentation.
+#[derive(Debug, Default)]
+pub struct Records {
+    /// Each record; a spilled record's `said` is empty (its signals are in the file).
+    heads: Vec<Record>,
+    /// Each record's first signal number; one more entry, the number of signals.
+    first: Vec<usize>,
+    /// Per signal number, as [`Brief`] has them (a column each: 25 bytes a signal).
+    force: Vec<Force>,
+    confidence: Vec<f64>,
+    turn: Vec<u32>,
+    sentence: Vec<u32>,
+    byte_start: Vec<u64>,
+    spill: Option<Spill>,
+    /// Signals read back for the outputs.
+    fetched: FxHashMap<SignalRef, Said>,
+}
+
+#[derive(Debug)]
+struct Spill {
+    file: File,
+    /// Each record's body's start in the file; one more entry, the file's length.
+    at: Vec<u64>,
+    /// Bodies not yet written.
+    pending: Vec<u8>,
+    /// Pending bytes that make a write.
+    flush_at: usize,
+}
+
+/// Bytes gathered before they go to the file.
+const FLUSH: usize = 1 << 20;
+
+/// Records a slice holds when read back: enough to keep both cores busy, a few tens of MB.
+pub const SLICE: usize = 512;
+
+/// Some records read back: `records[i]` is record `first + i` of the study, indexed by its
+/// number in the study.
+pub struct Slice<'a> {
+    pub first: usize,
+    pub records: Cow<'a, [Record]>,
+}
+
+impl Slice<'_> {
+    /// The records' numbers in the study.
+    pub fn range(&self) -> Range<usize> {
+        self.first..self.first + self.records.len()
+    }
+}
+
+impl std::ops::Index<usize> for Slice<'_> {
+    type Output = Record;
+    fn index(&self, record: usize) -> &Record {
+        &self.records[record - self.first]
+    }
+}
+
+impl Records {
+    /// Records held in memory.
+    pub fn new(records: Vec<Record>) -> Records {
+        let mut out = Records {
+            first: vec![0],
+            ..Records::default()
+        };
+        for r in records {
+            out.note(r.said.iter().map(Brief::of));
+            out.heads.push(r);
+        }
+        out
+    }
+
+    /// Records whose signals go to `file` (empty, open for reading and writing; a
+    /// `tempfile::tempfile_in` is removed when closed).
+    pub fn spilled(file: File) -> Records {
+        Records {
+            first: vec![0],
+            spill: Some(Spill {
+                file,
+                at: vec![0],
+                pending: Vec::new(),
+                flush_at: FLUSH,
+            }),
+            ..Records::default()
+        }
+    }
+
+    fn note(&mut self, briefs: impl Iterator<Item = Brief>) {
+        for b in briefs {
+            self.force.push(b.force);
+            self.confidence.push(b.confidence);
+            // Turns, sentences and offsets of a file capped by `--max-file-size` fit.
+            self.turn.push(b.turn as u32);
+            self.sentence.push(b.sentence as u32);
+            self.byte_start.push(b.byte_start as u64);
+        }
+        self.first.push(self.force.len());
+    }
+
+    /// Appends a record.
+    pub fn push(&mut self, record: Record) -> Result<(), SpillError> {
+        if self.spill.is_some() {
+            self.push_packed(Packed::new(record))
+        } else {
+            self.note(record.said.iter().map(Brief::of));
+            self.heads.push(record);
+            Ok(())
+        }
+    }
+
+    /// Appends a packed record (its signals kept in memory again if these records are).
+    pub fn push_packed(&mut self, p: Packed) -> Result<(), SpillError> {
+        let Some(spill) = &mut self.spill else {
+            let mut head = p.head;
+            head.said = decode(&p.body).ok_or(SpillError::Damaged(self.heads.len()))?;
+            return self.push(head);
+        };
+        spill.pending.extend_from_slice(&p.body);
+        let end = spill.at.last().copied().unwrap_or(0) + p.body.len() as u64;
+        spill.at.push(end);
+        if spill.pending.len() >= spill.flush_at {
+            spill.flush()?;
+        }
+        self.note(p.briefs.into_iter());
+        self.heads.push(p.head);
+        Ok(())
+    }
+
+    /// Writes each record's body as it comes (tests: every read then goes to the file).
+    #[cfg(test)]
+    pub(crate) fn flush_every_record(&mut self) {
+        if let Some(spill) = &mut self.spill {
+            spill.flush_at = 0;
+        }
+    }
+
+    /// How many records.
+    pub fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heads.is_empty()
+    }
+
+    /// Whether the signals are in a file.
+    pub fn is_spilled(&self) -> bool {
+        self.spill.is_some()
+    }
+
+    /// A record's head: its `said` is empty when the records are spilled (read the signals
+    /// with [`Records::slices`], [`Records::said`] or [`Records::brief`]).
+    pub fn head(&self, record: usize) -> &Record {
+        &self.heads[record]
+    }
+
+    /// Record `record`'s head, if there is one.
+    pub fn get(&self, record: usize) -> Option<&Record> {
+        self.heads.get(record)
+    }
+
+    /// Every record's head, in order.
+    pub fn heads(&self) -> &[Record] {
+        &self.heads
+    }
+
+    /// How many signals record `record` has.
+    pub fn said_count(&self, record: usize) -> usize {
+        self.first[record + 1] - self.first[record]
+    }
+
+    /// How many signals the study has.
+    pub fn signal_count(&self) -> usize {
+        self.force.len()
+    }
+
+    /// A signal's number among all the study's signals (records in order, then their
+    /// signals).
+    pub fn index(&self, s: SignalRef) -> usize {
+        self.first[s.record] + s.said
+    }
+
+    /// What stages look up of a signal.
+    pub fn brief(&self, s: SignalRef) -> Brief {
+        let i = self.index(s);
+        Brief {
+            force: self.force[i],
+            confidence: self.confidence[i],
+            turn: self.turn[i] as usize,
+            sentence: self.sentence[i] as usize,
+            byte_start: self.byte_start[i] as usize,
+        }
+    }
+
+    /// The briefs of a record's signals, in order.
+    pub fn briefs(&self, record: usize) -> impl Iterator<Item = Brief> + '_ {
+        (0..self.said_count(record)).map(move |said| self.brief(SignalRef { record, said }))
+    }
+
+    /// The records in `range`, with their signals (read back from the file when spilled,
+    /// decoded on every core).
+    pub fn slice(&self, range: Range<usize>) -> Result<Slice<'_>, SpillError> {
+        let Some(spill) = &self.spill else {
+            return Ok(Slice {
+                first: range.start,
+                records: Cow::Borrowed(&self.heads[range]),
+            });
+        };
+        let bytes = spill.read(range.clone())?;
+        let base = spill.at[range.start];
+        use rayon::prelude::*;
+        let records = range
+            .clone()
+            .into_par_iter()
+            .map(|r| {
+                let body = &bytes[(spill.at[r] - base) as usize..(spill.at[r + 1] - base) as usize];
+                let said = decode(body).ok_or(SpillError::Damaged(r))?;
+                Ok(Record {
+                    said,
+                    ..self.heads[r].clone()
+                })
+            })
+            .collect::<Result<Vec<Record>, SpillError>>()?;
+        Ok(Slice {
+            first: range.start,
+            records: Cow::Owned(records),
+        })
+    }
+
+    /// Calls `f` with every slice of at most `per` records, in order.
+    pub fn for_each_slice(
+        &self,
+        per: usize,
+        mut f: impl FnMut(&Slice<'_>),
+    ) -> Result<(), SpillError> {
+        let mut at = 0;
+        while at < self.len() {
+            let end = self.len().min(at + per.max(1));
+            let s = self.slice(at..end)?;
+            f(&s);
+            // A slice holds a few hundred thousand allocations: freed on every core.
+            if let Cow::Owned(records) = s.records {
+                use rayon::prelude::*;
+                records.into_par_iter().for_each(drop);
+            }
+            at = end;
+        }
+        Ok(())
+    }
+
+    /// Reads back the signals `wanted` names, for [`Records::said`] (nothing to do when the
+    /// records are in memory).
+    pub fn fetch(&mut self, wanted: impl IntoIterator<Item = SignalRef>) -> Result<(), SpillError> {
+        let Some(spill) = &self.spill else {
+            return Ok(());
+        };
+        let mut by_record: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        for s in wanted {
+            if s.record < self.heads.len() && s.said < self.said_count(s.record) {
+                by_record.entry(s.record).or_default().push(s.said);
+            }
+        }
+        for (record, saids) in by_record {
+            let bytes = spill.read(record..record + 1)?;
+            let said = decode(&bytes).ok_or(SpillError::Damaged(record))?;
+            for i in saids {
+                if let Some(s) = said.get(i) {
+                    self.fetched
+                        .insert(SignalRef { record, said: i }, s.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A signal with its quotes: from memory, or as [`Records::fetch`] read it back.
+    ///
+    /// # Panics
+    ///
+    /// When the records are spilled and the signal was not fetched: every output fetches what
+    /// it quotes first (`jtbd_report::cited`), so this is a bug of the program, not of its input.
+    pub fn said(&self, s: SignalRef) -> &Said {
+        self.said_at(s)
+            .unwrap_or_else(|| panic!("signal {s:?} was quoted but not read back from the spill"))
+    }
+
+    /// A signal with its quotes, if the study has it in memory ([`Records::said`]).
+    pub fn said_at(&self, s: SignalRef) -> Option<&Said> {
+        match self.spill {
+            None => self.heads.get(s.record)?.said.get(s.said),
+            Some(_) => self.fetched.get(&s),
+        }
+    }
+}
+
+impl Spill {
+    fn flush(&mut self) -> Result<(), SpillError> {
+        use std::io::{Seek, SeekFrom, Write};
+        let written = self.at.last().copied().unwrap_or(0) - self.pending.len() as u64;
+        self.file
+            .seek(SeekFrom::Start(written))
+            .and_then(|_| self.file.write_all(&self.pending))
+            .map_err(SpillError::Write)?;
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// The bodies of the records in `range`, one after the other.
+    fn read(&self, range: Range<usize>) -> Result<Cow<'_, [u8]>, SpillError> {
+        let (start, end) = (self.at[range.start], self.at[range.end]);
+        let in_file = self.at.last().copied().unwrap_or(0) - self.pending.len() as u64;
+        if start >= in_file {
+            let from = (start - in_file) as usize;
+            return Ok(Cow::Borrowed(&self.pending[from..(end - in_file) as usize]));
+        }
+        let mut buf = vec![0; (end - start) as usize];
+        let from_file = (end.min(in_file) - start) as usize;
+        read_at(&self.file, &mut buf[..from_file], start).map_err(SpillError::Read)?;
+        buf[from_file..].copy_from_slice(&self.pending[..(end - start) as usize - from_file]);
+        Ok(Cow::Owned(buf))
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    std::os::unix::fs::FileExt::read_exact_at(file, buf, at)
+}
+
+#[cfg(not(unix))]
+fn read_at(file: &File, buf: &mut [u8], at: u64) -> std::io::Result<()> {
+    // `seek_read` may read less than asked: loop until the buffer is full.
+    let mut done = 0;
+    while done < buf.len() {
+        let n = std::os::windows::fs::FileExt::seek_read(file, &mut buf[done..], at + done as u64)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        done += n;
+    }
+    Ok(())
+}
+
+/// A record's signals as bytes: its speaker labels and quotes once each (a quote shared by a
+/// signal and its neighbour's `before` stays shared when read back), then the signals naming
+/// them by number. Integers are LEB128.
+fn encode(said: &[Said], out: &mut Vec<u8>) {
+    let mut quotes: Vec<&Arc<Quote>> = Vec::new();
+    let mut quote_at: FxHashMap<*const Quote, u64> = FxHashMap::default();
+    let mut speakers: Vec<&str> = Vec::new();
+    let mut speaker_at: FxHashMap<&str, u64> = FxHashMap::default();
+    for s in said {
+        let all = [Some(&s.quote), s.before.as_ref(), s.after.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(s.earlier.iter())
+            .chain(s.later.iter());
+        for q in all {
+            if let std::collections::hash_map::Entry::Vacant(e) = quote_at.entry(Arc::as_ptr(q)) {
+                e.insert(quotes.len() as u64);
+                quotes.push(q);
+                if let Some(label) = q.speaker.as_deref() {
+                    if !speaker_at.contains_key(label) {
+                        speaker_at.insert(label, speakers.len() as u64);
+                        speakers.push(label);
+                    }
+                }
+            }
+        }
+    }
+    put(out, speakers.len() as u64);
+    for label in &speakers {
+        put_str(out, label);
+    }
+    put(out, quotes.len() as u64);
+    for q in &quotes {
+        put_str(out, &q.text);
+        put(out, q.speaker.as_deref().map_or(0, |l| speaker_at[l] + 1));
+        out.push(match q.role {
+            Role::Interviewer => 0,
+            Role::Interviewee => 1,
+            Role::Unknown => 2,
+        });
+        put(out, q.line as u64);
+        put(out, q.byte_start as u64);
+        put(out, q.byte_end as u64);
+        put(out, q.timestamp.map_or(0, |t| t.millis().saturating_add(1)));
+    }
+    let num = |q: &Arc<Quote>| quote_at[&Arc::as_ptr(q)];
+    let opt = |q: &Option<Arc<Quote>>| q.as_ref().map_or(0, |q| num(q) + 1);
+    put(out, said.len() as u64);
+    for s in said {
+        out.push(s.force.index() as u8);
+        out.extend_from_slice(&s.confidence.to_bits().to_le_bytes());
+        put(out, num(&s.quote));
+        put(out, s.turn as u64);
+        put(out, s.sentence as u64);
+        put(out, s.cues.len() as u64);
+        for c in &s.cues {
+            put(out, u64::from(c.start));
+            put(out, u64::from(c.end));
+        }
+        put(out, opt(&s.before));
+        put(out, opt(&s.after));
+        for side in [&s.earlier, &s.later] {
+            put(out, side.len() as u64);
+            for q in side.iter() {
+                put(out, num(q));
+            }
+        }
+    }
+}
+
+/// [`encode`]'s signals back; `None` if the bytes are not what it wrote.
+fn decode(mut r: &[u8]) -> Option<Vec<Said>> {
+    let r = &mut r;
+    let speakers: Vec<Arc<str>> = (0..get(r)?)
+        .map(|_| get_str(r).map(Arc::from))
+        .collect::<Option<_>>()?;
+    let n = get(r)?;
+    let mut quotes: Vec<Arc<Quote>> = Vec::with_capacity(n.min(r.len() as u64) as usize);
+    for _ in 0..n {
+        let text = Box::from(get_str(r)?);
+        let speaker = match get(r)? {
+            0 => None,
+            i => Some(Arc::clone(speakers.get(i as usize - 1)?)),
+        };
+        let role = match take(r, 1)?[0] {
+            0 => Role::Interviewer,
+            1 => Role::Interviewee,
+            _ => Role::Unknown,
+        };
+        quotes.push(Arc::new(Quote {
+            text,
+            speaker,
+            role,
+            line: get(r)? as usize,
+            byte_start: get(r)? as usize,
+            byte_end: get(r)? as usize,
+            timestamp: get(r)?.checked_sub(1).map(Timestamp),
+        }));
+    }
+    let quote = |i: u64| quotes.get(i as usize).cloned();
+    let opt = |i: u64| -> Option<Option<Arc<Quote>>> {
+        match i {
+            0 => Some(None),
+            i => quote(i - 1).map(Some),
+        }
+    };
+    let n = get(r)?;
+    // Each entry takes a byte at least: a damaged count allocates no more than the bytes left.
+    let mut said = Vec::with_capacity(n.min(r.len() as u64) as usize);
+    for _ in 0..n {
+        let force = *Force::ALL.get(take(r, 1)?[0] as usize)?;
+        let confidence = f64::from_bits(u64::from_le_bytes(take(r, 8)?.try_into().ok()?));
+        let q = quote(get(r)?)?;
+        let turn = get(r)? as usize;
+        let sentence = get(r)? as usize;
+        let cues = (0..get(r)?)
+            .map(|_| Some(get(r)? as u32..get(r)? as u32))
+            .collect::<Option<Box<[Range<u32>]>>>()?;
+        let before = opt(get(r)?)?;
+        let after = opt(get(r)?)?;
+        let mut side =
+            || -> Option<Box<[Arc<Quote>]>> { (0..get(r)?).map(|_| quote(get(r)?)).collect() };
+        let earlier = side()?;
+        let later = side()?;
+        said.push(Said {
+            force,
+            confidence,
+            quote: q,
+            turn,
+            sentence,
+            cues,
+            before,
+            after,
+            earlier,
+            later,
+        });
+    }
+    r.is_empty().then_some(said)
+}
+
+fn put(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn get(r: &mut &[u8]) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *take(r, 1)?.first()?;
+        n |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+fn take<'a>(r: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+    if r.len() < n {
+        return None;
+    }
+    let (head, rest) = r.split_at(n);
+    *r = rest;
+    Some(head)
+}
+
+fn get_str(r: &mut &[u8]) -> Option<String> {
+    let n = usize::try_from(get(r)?).ok()?;
+    String::from_utf8(take(r, n)?.to_vec()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn quote(text: &str, at: usize, speaker: Option<&Arc<str>>) -> Arc<Quote> {
+        Arc::new(Quote {
+            text: text.into(),
+            speaker: speaker.cloned(),
+            role: Role::Interviewee,
+            line: at + 1,
+            byte_start: at * 100,
+            byte_end: at * 100 + text.len(),
+            timestamp: (at % 2 == 0).then_some(Timestamp(at as u64 * 1000)),
+        })
+    }
+
+    /// Two signals of one turn: the first's quote is the second's `before`.
+    fn said() -> Vec<Said> {
+        let ana: Arc<str> = Arc::from("Ana");
+        let a = quote("Audits take us a week.", 0, Some(&ana));
+        let b = quote("I want one place for the evidence.", 1, Some(&ana));
+        let c = quote("So we can stop chasing screenshots.", 2, None);
+        vec![
+            Said {
+                force: Force::Frustration,
+                confidence: 0.61,
+                quote: Arc::clone(&a),
+                turn: 3,
+                sentence: 0,
+                cues: vec![0..6, 8..10].into_boxed_slice(),
+                before: None,
+                after: None,
+                earlier: Box::default(),
+                later: Box::default(),
+            },
+            Said {
+                force: Force::DesiredProgress,
+                confidence: 0.9,
+                quote: Arc::clone(&b),
+                turn: 3,
+                sentence: 1,
+                cues: Box::new([2..9, 10..13]),
+                before: Some(Arc::clone(&a)),
+                after: Some(Arc::clone(&c)),
+                earlier: Box::default(),
+                later: Box::new([c]),
+            },
+        ]
+    }
+
+    #[test]
+    fn a_body_comes_back_equal_with_its_quotes_shared() {
+        let mut bytes = Vec::new();
+        encode(&said(), &mut bytes);
+        let back = decode(&bytes).unwrap();
+        assert_eq!(back, said());
+        // The first signal's quote is the second's sentence before, one allocation.
+        assert!(Arc::ptr_eq(
+            &back[0].quote,
+            back[1].before.as_ref().unwrap()
+        ));
+        assert!(Arc::ptr_eq(
+            back[1].after.as_ref().unwrap(),
+            &back[1].later[0]
+        ));
+        // Each cut of the bytes is refused, never misread.
+        for end in 0..bytes.len() {
+            assert_eq!(decode(&bytes[..end]), None, "cut at {end}");
+        }
+    }
+
+    fn record(who: &str, said: Vec<Said>) -> Record {
+        Record {
+            id: format!("{who}.md"),
+            interview: 0,
+            path: format!("{who}.md"),
+            interviewee: who.to_owned(),
+            metadata: Default::default(),
+            said,
+            voices: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn spilled_records_read_back_as_held_in_memory() {
+        let records: Vec<Record> = ["Ana", "Ben", "Cy"]
+            .iter()
+            .map(|w| record(w, said()))
+            .chain([record("Dee", Vec::new())])
+            .collect();
+        let memory = Records::new(records.clone());
+        for flush_every_record in [false, true] {
+            let mut spilled = Records::spilled(tempfile::tempfile().unwrap());
+            if flush_every_record {
+                spilled.flush_every_record();
+            }
+            for r in &records {
+                spilled.push(r.clone()).unwrap();
+            }
+            assert_eq!(spilled.len(), 4);
+            assert_eq!(spilled.signal_count(), 6);
+            assert!(spilled.head(0).said.is_empty());
+            for range in [0..4, 1..3, 3..4, 2..2] {
+                let back = spilled.slice(range.clone()).unwrap();
+                assert_eq!(&*back.records, &records[range]);
+            }
+            let mut seen = Vec::new();
+            spilled.for_each_slice(3, |s| seen.push(s.range())).unwrap();
+            assert_eq!(seen, [0..3, 3..4]);
+            let wanted = SignalRef { record: 2, said: 1 };
+            spilled.fetch([wanted]).unwrap();
+            assert_eq!(spilled.said(wanted), memory.said(wanted));
+            assert_eq!(spilled.brief(wanted), memory.brief(wanted));
+            assert_eq!(spilled.brief(wanted).byte_start, 100);
+        }
+    }
+
+    proptest! {
+        /// Whatever bytes the file holds, reading them back gives signals or `None`, never a panic.
+        #[test]
+        fn any_bytes_decode_or_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&bytes);
+        }
+    }
+}
