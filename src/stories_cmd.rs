@@ -10,7 +10,7 @@ use crate::wire_stories::StoriesSummary;
 use anyhow::Context;
 use jtbd_extract::{RuleSet, SpeakerFilter};
 use jtbd_model::MetaKey;
-use jtbd_stories::{Knowledge, Record};
+use jtbd_stories::{Knowledge, Packed, Record, Records};
 use std::io::Write;
 use std::time::Instant;
 
@@ -58,7 +58,13 @@ pub fn run(
     let setup = ReadSetup::new(&args.read, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
-    let (mut records, mut filtered_out, mut interviews) = (Vec::new(), 0usize, 0usize);
+    // The records' signals wait in a temporary file until the stories are found: a study's
+    // quotes take more memory than its transcripts.
+    let temporary = tempfile::tempfile().context(
+        "cannot create a temporary file for the stories' records (TMPDIR names the folder)",
+    )?;
+    let mut records = Records::spilled(temporary);
+    let (mut filtered_out, mut interviews) = (0usize, 0usize);
     pipeline::consume(
         &args.read.paths,
         &setup,
@@ -68,10 +74,13 @@ pub fn run(
         |done| {
             if let Done::Read { made, .. } | Done::Unchanged(made) = done {
                 // The people of one interview share its metadata: all in or all out.
-                if made.first().is_some_and(|r| admitted(r, args)) {
+                if made.first().is_some_and(|r| admitted(r.head(), args)) {
                     let k = interviews;
                     interviews += 1;
-                    records.extend(jtbd_stories::numbered(made, k));
+                    for mut r in made {
+                        r.set_interview(k);
+                        records.push_packed(r)?;
+                    }
                 } else {
                     filtered_out += 1;
                 }
@@ -85,9 +94,9 @@ pub fn run(
     let (files, errors, skipped) = (notes.files(), notes.errors(), notes.skipped_count());
     let min = usize::try_from(args.min_interviewees).unwrap_or(usize::MAX);
     let spinner = pipeline::spinner("finding themes, stories and segments", quiet);
-    // Held in memory: `jtbd analyze` spills them to a file for studies of any size.
-    let records = jtbd_stories::Records::new(records);
     let findings = jtbd_stories::find(&records, &knowledge, &codebook, min)?;
+    // What the output quotes is read back from the file.
+    records.fetch(jtbd_report::quoted(&findings, args.quotes))?;
     spinner.finish_and_clear();
     let summary = StoriesSummary {
         files,
@@ -140,19 +149,23 @@ pub fn run(
     Ok(outcome)
 }
 
-/// Reads one walk item into its record.
+/// Reads one walk item into its records (one per person it interviews), packed for the
+/// records' file on the worker.
 fn read(
     item: &jtbd_ingest::WalkItem,
     setup: &ReadSetup,
     rules: &RuleSet,
     knowledge: &Knowledge,
-) -> Done<Vec<Record>> {
+) -> Done<Vec<Packed>> {
     match pipeline::read_item(item, setup) {
         Ok(i) => {
             let found = jtbd_extract::signals(&i, rules, SpeakerFilter::Interviewee);
             let signals = pipeline::corrected(&i, item, setup, found);
             Done::Read {
-                made: Record::people(&i, &signals, knowledge),
+                made: Record::people(&i, &signals, knowledge)
+                    .into_iter()
+                    .map(Packed::new)
+                    .collect(),
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),
             }

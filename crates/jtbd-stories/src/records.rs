@@ -73,6 +73,11 @@ impl Packed {
         }
     }
 
+    /// The record, its signals left out.
+    pub fn head(&self) -> &Record {
+        &self.head
+    }
+
     /// The record's number in the study ([`crate::numbered`]).
     pub fn set_interview(&mut self, interview: usize) {
         self.head.interview = interview;
