@@ -12,10 +12,6 @@ use jtbd_report::atomic::Staged;
 use std::io::Write;
 use std::path::Path;
 
-/// Quotes a theme in `stories.jsonl`, as `jtbd stories` writes them (every signal is in
-/// `signals.jsonl`).
-pub const STORIES_QUOTES: usize = 20;
-
 /// Runs `jtbd analyze`; returns the exit code.
 pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Outcome> {
     let started = std::time::Instant::now();
@@ -155,7 +151,7 @@ pub fn run(args: &AnalyzeArgs, quiet: bool) -> anyhow::Result<crate::outcome::Ou
                 &g.records,
                 &g.findings,
                 &stories_summary,
-                STORIES_QUOTES,
+                crate::study_cmd::STORIES_QUOTES,
             )?;
             write(out, "stories.jsonl", |w| w.write_all(&stories))?;
             write(out, "stories.csv", |w| {

@@ -58,12 +58,20 @@ pub fn run(
     let setup = ReadSetup::new(&args.read, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
-    // The records' signals wait in a temporary file until the stories are found: a study's
-    // quotes take more memory than its transcripts.
-    let temporary = tempfile::tempfile().context(
-        "cannot create a temporary file for the stories' records (TMPDIR names the folder)",
-    )?;
-    let mut records = Records::spilled(temporary);
+    // The records' signals wait in a temporary file (in TMPDIR) until the stories are found: a
+    // study's quotes take more memory than its transcripts. Without one they are held.
+    let mut records = match tempfile::tempfile() {
+        Ok(file) => Records::spilled(file),
+        Err(e) => {
+            if !quiet {
+                eprintln!(
+                    "note: no temporary file for the stories' records ({e}; TMPDIR names its \
+                     folder): they are held in memory"
+                );
+            }
+            Records::default()
+        }
+    };
     let (mut filtered_out, mut interviews) = (0usize, 0usize);
     pipeline::consume(
         &args.read.paths,
@@ -77,10 +85,7 @@ pub fn run(
                 if made.first().is_some_and(|r| admitted(r.head(), args)) {
                     let k = interviews;
                     interviews += 1;
-                    for mut r in made {
-                        r.set_interview(k);
-                        records.push_packed(r)?;
-                    }
+                    records.push_interview(made, k)?;
                 } else {
                     filtered_out += 1;
                 }

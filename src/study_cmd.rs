@@ -12,6 +12,10 @@ use jtbd_report::{InterviewRow, Problem, SignalRow, SignalStore};
 use jtbd_stories::{Codebook, Findings, Knowledge, Packed, Record, Records};
 use std::time::Instant;
 
+/// Quotes a theme in `stories.jsonl`, as `jtbd stories` writes them (every signal is in
+/// `signals.jsonl`).
+pub const STORIES_QUOTES: usize = 20;
+
 /// What one file became on a worker: the interview, its signals, what the index needs of it
 /// when there is one, and what the study keeps of it (made here, on every core, rather than by
 /// the one thread that takes the results in order).
@@ -145,10 +149,8 @@ impl Gathered {
         self.findings =
             jtbd_stories::find(&self.records, &knowledge, codebook, self.min_interviewees)?;
         // The outputs quote a few hundred signals: those are read back from the file.
-        self.records.fetch(jtbd_report::quoted(
-            &self.findings,
-            crate::analyze_cmd::STORIES_QUOTES,
-        ))?;
+        self.records
+            .fetch(jtbd_report::quoted(&self.findings, STORIES_QUOTES))?;
         self.elapsed_ms += started.elapsed().as_millis() as u64;
         Ok(())
     }
@@ -189,15 +191,15 @@ pub fn read_all(
     mut each: impl FnMut(usize, &Interview, &[Signal], Option<Indexed>) -> anyhow::Result<()>,
 ) -> anyhow::Result<Gathered> {
     let started = Instant::now();
-    let temporary = || {
+    let temporary = |what: &str| {
         tempfile::tempfile_in(spill).with_context(|| {
             format!(
-                "{}: cannot create a temporary file for the signals",
+                "{}: cannot create a temporary file for the {what}",
                 spill.display()
             )
         })
     };
-    let (spill, records) = (temporary()?, temporary()?);
+    let (spill, records) = (temporary("signals")?, temporary("stories' records")?);
     let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar_for("reading", quiet);
@@ -247,10 +249,7 @@ pub fn read_all(
                     each(k, &i, &signals, indexed)?;
                     g.interviews.push(row);
                     g.signals.push(k, signals.len(), &encoded)?;
-                    for mut r in records {
-                        r.set_interview(k);
-                        g.records.push_packed(r)?;
-                    }
+                    g.records.push_interview(records, k)?;
                     g.passages.mark(k, &i, &signals);
                     items.push(item);
                 }

@@ -1,5 +1,6 @@
 //! What the formats are given: the finished results of one run, without transcript text beyond
-//! the quotes (a study of thousands of interviews fits in memory).
+//! the quotes they print (the stories' records may be spilled to a file: the signals the
+//! formats quote, [`quoted`], are read back before they run).
 
 use jtbd_model::{Force, Interview, PerForce, Role, RoleSource, Signal};
 use jtbd_stories::{Findings, Quote, Records};
@@ -244,7 +245,8 @@ pub struct Study<'a> {
     pub interviews: &'a [InterviewRow],
     /// Signals of every speaker, grouped by interview in walk order.
     pub signals: &'a crate::SignalStore,
-    /// What the stories stage was given, indexed by the findings.
+    /// What the stories stage was given, indexed by the findings. When spilled, only the
+    /// signals [`quoted`] lists can be read with `Records::said`.
     pub records: &'a Records,
     /// Themes, stories, segments and chains.
     pub findings: &'a Findings,

@@ -108,51 +108,49 @@ pub(crate) fn record_chains<'c>(
     k: &Knowledge,
     out: &mut Vec<Chain>,
 ) {
-    {
-        for (ai, a) in r.said.iter().enumerate() {
-            if !matches!(a.force, Force::Anxiety | Force::Frustration) {
-                continue;
-            }
-            // The first want after it that is close enough; signals are in source order, so
-            // the search stops once they are too far.
-            let mut found = None;
-            for (di, d) in r.said.iter().enumerate().skip(ai + 1) {
-                let Some(distance) = turns_apart(a, d) else {
-                    break;
-                };
-                if distance > k.chain_turns + 1 {
-                    break;
-                }
-                // A sentence that is both fear and want is no chain of two.
-                let same_sentence = (d.turn, d.sentence) == (a.turn, a.sentence);
-                if d.force != Force::DesiredProgress
-                    || d.quote.speaker != a.quote.speaker
-                    || same_sentence
-                {
-                    continue;
-                }
-                let link = match (distance, causal(di)) {
-                    (0, _) => "same turn".into(),
-                    (n, _) if n <= k.chain_turns => "next turn".into(),
-                    (_, Some(word)) => word.to_owned().into(),
-                    _ => continue,
-                };
-                found = Some((di, link));
+    for (ai, a) in r.said.iter().enumerate() {
+        if !matches!(a.force, Force::Anxiety | Force::Frustration) {
+            continue;
+        }
+        // The first want after it that is close enough; signals are in source order, so
+        // the search stops once they are too far.
+        let mut found = None;
+        for (di, d) in r.said.iter().enumerate().skip(ai + 1) {
+            let Some(distance) = turns_apart(a, d) else {
+                break;
+            };
+            if distance > k.chain_turns + 1 {
                 break;
             }
-            if let Some((di, link)) = found {
-                out.push(Chain {
-                    from: SignalRef {
-                        record: ri,
-                        said: ai,
-                    },
-                    to: SignalRef {
-                        record: ri,
-                        said: di,
-                    },
-                    link,
-                });
+            // A sentence that is both fear and want is no chain of two.
+            let same_sentence = (d.turn, d.sentence) == (a.turn, a.sentence);
+            if d.force != Force::DesiredProgress
+                || d.quote.speaker != a.quote.speaker
+                || same_sentence
+            {
+                continue;
             }
+            let link = match (distance, causal(di)) {
+                (0, _) => "same turn".into(),
+                (n, _) if n <= k.chain_turns => "next turn".into(),
+                (_, Some(word)) => word.to_owned().into(),
+                _ => continue,
+            };
+            found = Some((di, link));
+            break;
+        }
+        if let Some((di, link)) = found {
+            out.push(Chain {
+                from: SignalRef {
+                    record: ri,
+                    said: ai,
+                },
+                to: SignalRef {
+                    record: ri,
+                    said: di,
+                },
+                link,
+            });
         }
     }
 }

@@ -1,17 +1,21 @@
 //! Stories: from what many interviewees said to what a researcher takes to a product meeting.
 //!
-//! In: compact per-interview [`Record`]s (the interviewees' signals with their quotes and the
-//! sentence before each, and the interview's metadata). Out: [`Findings`]: themes (signals from
-//! several interviewees about one thing), one drafted job story per theme (`When <situation>, I
-//! want to <motivation>, so I can <outcome>.`, each slot from the interviewees' words with its
-//! quote, or a reported gap), chains from a fear or pain to a want, who does the job and who
-//! benefits, and needs-based segments with their poster child and language.
+//! In: [`Records`], a [`Record`] per person interviewed (the interviewees' signals with their
+//! quotes and the sentences around each, and the interview's metadata), held in memory or with
+//! their signals spilled to a temporary file and read back a slice of records at a time. Out:
+//! [`Findings`]: themes (signals from several interviewees about one thing), one drafted job
+//! story per theme (`When <situation>, I want to <motivation>, so I can <outcome>.`, each slot
+//! from the interviewees' words with its quote, or a reported gap), chains from a fear or pain
+//! to a want, who does the job and who benefits, and needs-based segments with their poster
+//! child and language.
 //!
-//! The stage never reads files nor writes output, and knows no rule engine: it reads plain
+//! The stage never reads the user's files nor writes output (its one file is the temporary file
+//! of spilled records, which the caller opens), and knows no rule engine: it reads plain
 //! [`jtbd_model::Signal`]s. Its knowledge (stop words, tense and actor words, the grammar that
 //! drafts slots, the story template) is `data/stories.toml`, embedded at build time; every
-//! grammar rule has examples a test runs. Memory grows with the signals and themes, not with the
-//! corpus text; the output depends only on the records and their order.
+//! grammar rule has examples a test runs. With spilled records, memory grows with the signals
+//! (a few numbers each) and themes, not with the quotes' text; the output depends only on the
+//! records and their order, the same held or spilled.
 
 mod codebook;
 mod draft;
@@ -31,7 +35,7 @@ pub use codebook::{Code, Codebook, CodebookError};
 pub use draft::{Chain, Drafted, Evidence, Party, Story};
 pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Place, Slot};
 pub use record::{People, Quote, Record, Said, interviewee, numbered};
-pub use records::{Brief, Packed, Records, SLICE, Slice, SpillError};
+pub use records::{Brief, Packed, Records, Slice, SpillError};
 pub use segments::Segment;
 pub use themes::{Origin, SignalRef, Strength, Theme};
 
@@ -60,13 +64,13 @@ pub fn find(
     min_interviewees: usize,
 ) -> Result<Findings, SpillError> {
     // Two passes over the records read their text: the scan (with the chains), and the
-    // drafting (with the segments' language); the themes read text only to name emergent ones.
+    // drafting (with the segments' language); a third names the emergent themes, when there are.
     let (scanned, chains) = scan::scan(records, k, codebook)?;
     let mut themes = themes::themes(records, &scanned, k, codebook, min_interviewees)?;
     let mut segments = segments::segments(records, &scanned, &themes, k);
     let mut drafting = draft::Drafting::new(&scanned, &themes, &chains, k);
     let mut languages = segments::Languages::new(&scanned, &segments);
-    records.for_each_slice(SLICE, |slice| {
+    records.for_each_slice(|slice| {
         // Drafting keeps every core busy; a language is gathered on one, beside it.
         rayon::join(
             || drafting.add(slice),

@@ -77,15 +77,10 @@ impl Packed {
     pub fn head(&self) -> &Record {
         &self.head
     }
-
-    /// The record's number in the study ([`crate::numbered`]).
-    pub fn set_interview(&mut self, interview: usize) {
-        self.head.interview = interview;
-    }
 }
 
 /// Records in study order; see the module's documentation.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Records {
     /// Each record; a spilled record's `said` is empty (its signals are in the file).
     heads: Vec<Record>,
@@ -105,7 +100,8 @@ pub struct Records {
 #[derive(Debug)]
 struct Spill {
     file: File,
-    /// Each record's body's start in the file; one more entry, the file's length.
+    /// Each record's body's start; one more entry, the bytes written so far (in the file and
+    /// pending).
     at: Vec<u64>,
     /// Bodies not yet written.
     pending: Vec<u8>,
@@ -116,8 +112,14 @@ struct Spill {
 /// Bytes gathered before they go to the file.
 const FLUSH: usize = 1 << 20;
 
-/// Records a slice holds when read back: enough to keep both cores busy, a few tens of MB.
-pub const SLICE: usize = 512;
+/// Records a slice holds when read back, per thread of the pool: enough to keep every core
+/// busy, a few tens of MB on two.
+const SLICE_PER_THREAD: usize = 256;
+
+/// Records a slice holds when read back.
+fn slice_len() -> usize {
+    SLICE_PER_THREAD * rayon::current_num_threads().max(1)
+}
 
 /// Some records read back: `records[i]` is record `first + i` of the study, indexed by its
 /// number in the study.
@@ -140,13 +142,27 @@ impl std::ops::Index<usize> for Slice<'_> {
     }
 }
 
+impl Default for Records {
+    /// No records, held in memory.
+    fn default() -> Records {
+        Records {
+            heads: Vec::new(),
+            first: vec![0],
+            force: Vec::new(),
+            confidence: Vec::new(),
+            turn: Vec::new(),
+            sentence: Vec::new(),
+            byte_start: Vec::new(),
+            spill: None,
+            fetched: FxHashMap::default(),
+        }
+    }
+}
+
 impl Records {
     /// Records held in memory.
     pub fn new(records: Vec<Record>) -> Records {
-        let mut out = Records {
-            first: vec![0],
-            ..Records::default()
-        };
+        let mut out = Records::default();
         for r in records {
             out.note(r.said.iter().map(Brief::of));
             out.heads.push(r);
@@ -158,7 +174,6 @@ impl Records {
     /// `tempfile::tempfile_in` is removed when closed).
     pub fn spilled(file: File) -> Records {
         Records {
-            first: vec![0],
             spill: Some(Spill {
                 file,
                 at: vec![0],
@@ -173,9 +188,11 @@ impl Records {
         for b in briefs {
             self.force.push(b.force);
             self.confidence.push(b.confidence);
-            // Turns, sentences and offsets of a file capped by `--max-file-size` fit.
-            self.turn.push(b.turn as u32);
-            self.sentence.push(b.sentence as u32);
+            // A file with 4 billion turns, or a turn of as many sentences, is not an interview:
+            // its places are kept as the last a column holds, the same in either mode.
+            self.turn.push(u32::try_from(b.turn).unwrap_or(u32::MAX));
+            self.sentence
+                .push(u32::try_from(b.sentence).unwrap_or(u32::MAX));
             self.byte_start.push(b.byte_start as u64);
         }
         self.first.push(self.force.len());
@@ -202,20 +219,36 @@ impl Records {
         spill.pending.extend_from_slice(&p.body);
         let end = spill.at.last().copied().unwrap_or(0) + p.body.len() as u64;
         spill.at.push(end);
-        if spill.pending.len() >= spill.flush_at {
-            spill.flush()?;
-        }
+        let full = spill.pending.len() >= spill.flush_at;
         self.note(p.briefs.into_iter());
         self.heads.push(p.head);
-        Ok(())
+        match &mut self.spill {
+            Some(spill) if full => spill.flush(),
+            _ => Ok(()),
+        }
     }
 
-    /// Writes each record's body as it comes (tests: every read then goes to the file).
+    /// Writes the pending bodies once they reach `bytes` (tests: 0 sends every read to the
+    /// file; a record and a half leaves a slice partly in the file and partly pending).
     #[cfg(test)]
-    pub(crate) fn flush_every_record(&mut self) {
+    pub(crate) fn flush_at(&mut self, bytes: usize) {
         if let Some(spill) = &mut self.spill {
-            spill.flush_at = 0;
+            spill.flush_at = bytes;
         }
+    }
+
+    /// Appends the records of one interview (one per person it interviews), numbered
+    /// `interview` in the study ([`crate::numbered`]).
+    pub fn push_interview(
+        &mut self,
+        records: Vec<Packed>,
+        interview: usize,
+    ) -> Result<(), SpillError> {
+        for mut r in records {
+            r.head.interview = interview;
+            self.push_packed(r)?;
+        }
+        Ok(())
     }
 
     /// How many records.
@@ -233,7 +266,8 @@ impl Records {
     }
 
     /// A record's head: its `said` is empty when the records are spilled (read the signals
-    /// with [`Records::slices`], [`Records::said`] or [`Records::brief`]).
+    /// with [`Records::slice`], [`Records::for_each_slice`], [`Records::said`] or
+    /// [`Records::brief`]).
     pub fn head(&self, record: usize) -> &Record {
         &self.heads[record]
     }
@@ -311,8 +345,13 @@ impl Records {
         })
     }
 
+    /// Calls `f` with every slice of records ([`slice_len`] at most), in order.
+    pub fn for_each_slice(&self, f: impl FnMut(&Slice<'_>)) -> Result<(), SpillError> {
+        self.for_each_slice_of(slice_len(), f)
+    }
+
     /// Calls `f` with every slice of at most `per` records, in order.
-    pub fn for_each_slice(
+    pub(crate) fn for_each_slice_of(
         &self,
         per: usize,
         mut f: impl FnMut(&Slice<'_>),
@@ -333,8 +372,10 @@ impl Records {
     }
 
     /// Reads back the signals `wanted` names, for [`Records::said`] (nothing to do when the
-    /// records are in memory).
+    /// records are in memory). Each record is read once, on every core; what is kept is only
+    /// the signals named (with `--quotes 0`, every themed signal: most of the study).
     pub fn fetch(&mut self, wanted: impl IntoIterator<Item = SignalRef>) -> Result<(), SpillError> {
+        use rayon::prelude::*;
         let Some(spill) = &self.spill else {
             return Ok(());
         };
@@ -344,16 +385,25 @@ impl Records {
                 by_record.entry(s.record).or_default().push(s.said);
             }
         }
-        for (record, saids) in by_record {
-            let bytes = spill.read(record..record + 1)?;
-            let said = decode(&bytes).ok_or(SpillError::Damaged(record))?;
-            for i in saids {
-                if let Some(s) = said.get(i) {
-                    self.fetched
-                        .insert(SignalRef { record, said: i }, s.clone());
-                }
-            }
-        }
+        let by_record: Vec<(usize, Vec<usize>)> = by_record.into_iter().collect();
+        let read: Vec<Vec<(SignalRef, Said)>> = by_record
+            .par_iter()
+            .map(|(record, saids)| {
+                let bytes = spill.read(*record..*record + 1)?;
+                let said = decode(&bytes).ok_or(SpillError::Damaged(*record))?;
+                Ok(saids
+                    .iter()
+                    .filter_map(|&i| {
+                        let s = SignalRef {
+                            record: *record,
+                            said: i,
+                        };
+                        Some((s, said.get(i)?.clone()))
+                    })
+                    .collect())
+            })
+            .collect::<Result<_, SpillError>>()?;
+        self.fetched.extend(read.into_iter().flatten());
         Ok(())
     }
 
@@ -361,11 +411,12 @@ impl Records {
     ///
     /// # Panics
     ///
-    /// When the records are spilled and the signal was not fetched: every output fetches what
-    /// it quotes first (`jtbd_report::cited`), so this is a bug of the program, not of its input.
+    /// When the study has no such signal, or the records are spilled and it was not fetched:
+    /// every output fetches what it quotes first (`jtbd_report::quoted`), so this is a bug of
+    /// the program, not of its input.
     pub fn said(&self, s: SignalRef) -> &Said {
         self.said_at(s)
-            .unwrap_or_else(|| panic!("signal {s:?} was quoted but not read back from the spill"))
+            .unwrap_or_else(|| panic!("signal {s:?} is quoted but was not read back (or is none)"))
     }
 
     /// A signal with its quotes, if the study has it in memory ([`Records::said`]).
@@ -467,7 +518,13 @@ fn encode(said: &[Said], out: &mut Vec<u8>) {
         put(out, q.line as u64);
         put(out, q.byte_start as u64);
         put(out, q.byte_end as u64);
-        put(out, q.timestamp.map_or(0, |t| t.millis().saturating_add(1)));
+        match q.timestamp {
+            None => out.push(0),
+            Some(t) => {
+                out.push(1);
+                put(out, t.millis());
+            }
+        }
     }
     let num = |q: &Arc<Quote>| quote_at[&Arc::as_ptr(q)];
     let opt = |q: &Option<Arc<Quote>>| q.as_ref().map_or(0, |q| num(q) + 1);
@@ -511,16 +568,23 @@ fn decode(mut r: &[u8]) -> Option<Vec<Said>> {
         let role = match take(r, 1)?[0] {
             0 => Role::Interviewer,
             1 => Role::Interviewee,
-            _ => Role::Unknown,
+            2 => Role::Unknown,
+            _ => return None,
+        };
+        let (line, byte_start, byte_end) = (get_usize(r)?, get_usize(r)?, get_usize(r)?);
+        let timestamp = match take(r, 1)?[0] {
+            0 => None,
+            1 => Some(Timestamp(get(r)?)),
+            _ => return None,
         };
         quotes.push(Arc::new(Quote {
             text,
             speaker,
             role,
-            line: get(r)? as usize,
-            byte_start: get(r)? as usize,
-            byte_end: get(r)? as usize,
-            timestamp: get(r)?.checked_sub(1).map(Timestamp),
+            line,
+            byte_start,
+            byte_end,
+            timestamp,
         }));
     }
     let quote = |i: u64| quotes.get(i as usize).cloned();
@@ -537,10 +601,10 @@ fn decode(mut r: &[u8]) -> Option<Vec<Said>> {
         let force = *Force::ALL.get(take(r, 1)?[0] as usize)?;
         let confidence = f64::from_bits(u64::from_le_bytes(take(r, 8)?.try_into().ok()?));
         let q = quote(get(r)?)?;
-        let turn = get(r)? as usize;
-        let sentence = get(r)? as usize;
+        let turn = get_usize(r)?;
+        let sentence = get_usize(r)?;
         let cues = (0..get(r)?)
-            .map(|_| Some(get(r)? as u32..get(r)? as u32))
+            .map(|_| Some(get_u32(r)?..get_u32(r)?))
             .collect::<Option<Box<[Range<u32>]>>>()?;
         let before = opt(get(r)?)?;
         let after = opt(get(r)?)?;
@@ -581,12 +645,24 @@ fn get(r: &mut &[u8]) -> Option<u64> {
     let mut n = 0u64;
     for shift in (0..64).step_by(7) {
         let b = *take(r, 1)?.first()?;
+        // The tenth byte holds the 64th bit only: anything more is not a u64.
+        if shift == 63 && b > 1 {
+            return None;
+        }
         n |= u64::from(b & 0x7f) << shift;
         if b < 0x80 {
             return Some(n);
         }
     }
     None
+}
+
+fn get_usize(r: &mut &[u8]) -> Option<usize> {
+    usize::try_from(get(r)?).ok()
+}
+
+fn get_u32(r: &mut &[u8]) -> Option<u32> {
+    u32::try_from(get(r)?).ok()
 }
 
 fn take<'a>(r: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
@@ -675,6 +751,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_latest_timestamp_comes_back_as_it_went() {
+        let mut said = said();
+        let mut q = (*said[0].quote).clone();
+        q.timestamp = Some(Timestamp(u64::MAX));
+        said[0].quote = Arc::new(q);
+        let mut bytes = Vec::new();
+        encode(&said, &mut bytes);
+        assert_eq!(decode(&bytes).unwrap(), said);
+    }
+
     fn record(who: &str, said: Vec<Said>) -> Record {
         Record {
             id: format!("{who}.md"),
@@ -695,23 +782,27 @@ mod tests {
             .chain([record("Dee", Vec::new())])
             .collect();
         let memory = Records::new(records.clone());
-        for flush_every_record in [false, true] {
+        let mut body = Vec::new();
+        encode(&said(), &mut body);
+        // Never written, every body written as it comes, and written a record and a half at a
+        // time (a slice then reads some bodies from the file and the rest from memory).
+        for flush_at in [usize::MAX, 0, body.len() * 3 / 2] {
             let mut spilled = Records::spilled(tempfile::tempfile().unwrap());
-            if flush_every_record {
-                spilled.flush_every_record();
-            }
+            spilled.flush_at(flush_at);
             for r in &records {
                 spilled.push(r.clone()).unwrap();
             }
             assert_eq!(spilled.len(), 4);
             assert_eq!(spilled.signal_count(), 6);
             assert!(spilled.head(0).said.is_empty());
-            for range in [0..4, 1..3, 3..4, 2..2] {
+            for range in [0..4, 0..3, 1..3, 1..4, 3..4, 2..2] {
                 let back = spilled.slice(range.clone()).unwrap();
                 assert_eq!(&*back.records, &records[range]);
             }
             let mut seen = Vec::new();
-            spilled.for_each_slice(3, |s| seen.push(s.range())).unwrap();
+            spilled
+                .for_each_slice_of(3, |s| seen.push(s.range()))
+                .unwrap();
             assert_eq!(seen, [0..3, 3..4]);
             let wanted = SignalRef { record: 2, said: 1 };
             spilled.fetch([wanted]).unwrap();
@@ -725,6 +816,20 @@ mod tests {
         /// Whatever bytes the file holds, reading them back gives signals or `None`, never a panic.
         #[test]
         fn any_bytes_decode_or_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&bytes);
+        }
+
+        /// A body with some of its bytes changed decodes to something or nothing, never a panic.
+        #[test]
+        fn a_damaged_body_decodes_or_is_refused(
+            flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6)
+        ) {
+            let mut bytes = Vec::new();
+            encode(&said(), &mut bytes);
+            for (at, b) in flips {
+                let i = at.index(bytes.len());
+                bytes[i] = b;
+            }
             let _ = decode(&bytes);
         }
     }

@@ -6,7 +6,7 @@ use crate::codebook::Codebook;
 use crate::draft::Chain;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
-use crate::records::{Records, SLICE, SpillError};
+use crate::records::{Records, SpillError};
 use crate::themes::SignalRef;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::HashMap;
@@ -218,54 +218,48 @@ pub fn scan(
     codebook: &Codebook,
 ) -> Result<(Scanned, Vec<Chain>), SpillError> {
     use rayon::prelude::*;
-    let mut parts: Vec<(Vocab, Table)> = Vec::new();
-    let mut chains = Vec::new();
-    records.for_each_slice(SLICE, |slice| {
-        let per = slice
-            .records
-            .len()
-            .div_ceil(4 * rayon::current_num_threads())
-            .max(64);
-        let scanned: Vec<(Vocab, Table, Vec<Chain>)> = slice
-            .records
-            .par_chunks(per)
-            .enumerate()
-            .map(|(i, chunk)| scan_slice(chunk, slice.first + i * per, k, codebook))
-            .collect();
-        for (vocab, table, found) in scanned {
-            parts.push((vocab, table));
-            chains.extend(found);
-        }
-    })?;
     let mut vocab = Vocab::default();
-    // Sized once; each part is dropped as it is copied in, so the table is not held twice.
+    // A row per signal, sized once; each slice's parts are copied in and dropped as the slice
+    // is done, so no slice's words or rows are held twice.
     let mut signals = Table::default();
-    let total = |f: fn(&Table) -> usize| parts.iter().map(|p| f(&p.1)).sum::<usize>();
-    signals.keys.reserve_exact(total(|t| t.keys.len()));
-    signals.codes.reserve_exact(total(|t| t.codes.len()));
-    let rows = total(Table::len);
+    let rows = records.signal_count();
     signals.key_end.reserve_exact(rows);
     signals.code_end.reserve_exact(rows);
     signals.tense.reserve_exact(rows);
     signals.actors.reserve_exact(rows);
     signals.causal.reserve_exact(rows);
-    for (local, mut part) in std::mem::take(&mut parts) {
-        let global: Vec<TermId> = local.terms.iter().map(|t| vocab.id(t)).collect();
-        let renumber = |id: TermId| global[id as usize];
-        for key in &mut part.keys {
-            key.0 = (renumber(key.0.0), renumber(key.0.1));
+    let mut chains = Vec::new();
+    records.for_each_slice(|slice| {
+        let per = slice
+            .records
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(64);
+        let parts: Vec<(Vocab, Table, Vec<Chain>)> = slice
+            .records
+            .par_chunks(per)
+            .enumerate()
+            .map(|(i, chunk)| scan_slice(chunk, slice.first + i * per, k, codebook))
+            .collect();
+        for (local, mut part, found) in parts {
+            chains.extend(found);
+            let global: Vec<TermId> = local.terms.iter().map(|t| vocab.id(t)).collect();
+            let renumber = |id: TermId| global[id as usize];
+            for key in &mut part.keys {
+                key.0 = (renumber(key.0.0), renumber(key.0.1));
+            }
+            let mut from = 0;
+            for i in 0..part.len() {
+                let to = part.key_end[i];
+                part.keys[from..to].sort_by_key(|(key, _)| *key);
+                from = to;
+                let row = part.row(i);
+                signals.keys.extend_from_slice(row.keys);
+                signals.codes.extend_from_slice(row.codes);
+                signals.end_row(&row);
+            }
         }
-        let mut from = 0;
-        for i in 0..part.len() {
-            let to = part.key_end[i];
-            part.keys[from..to].sort_by_key(|(key, _)| *key);
-            from = to;
-            let row = part.row(i);
-            signals.keys.extend_from_slice(row.keys);
-            signals.codes.extend_from_slice(row.codes);
-            signals.end_row(&row);
-        }
-    }
+    })?;
     let offsets = (0..records.len())
         .map(|record| records.index(SignalRef { record, said: 0 }))
         .collect();
@@ -522,16 +516,47 @@ fn count_users(records: &Records, scanned: &mut Scanned) {
     }
 }
 
-/// The form said most often (the first in order on a tie), lower case, from forms counted as
-/// written: a key has thousands of occurrences but a handful of distinct forms, so they are
-/// counted borrowed and folded to lower case once.
-pub fn most_common_form(written: HashMap<&str, usize>) -> Option<String> {
-    let mut forms: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for (form, n) in written {
-        *forms.entry(form.to_lowercase()).or_default() += n;
+/// Per key, who says it and its forms as written, counted: what a theme's phrases and label
+/// and a segment's language are chosen from. The forms are owned: the text they come from is
+/// read a slice of records at a time.
+#[derive(Default)]
+pub struct Sayings(pub HashMap<Key, (std::collections::BTreeSet<u32>, Forms)>);
+
+impl Sayings {
+    /// Person `person` says `key` in the form `written`.
+    pub fn add(&mut self, key: Key, person: u32, written: &str) {
+        let e = self.0.entry(key).or_default();
+        e.0.insert(person);
+        e.1.add(written);
     }
-    forms
-        .into_iter()
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-        .map(|(form, _)| form)
+}
+
+/// A key's forms as written, counted.
+#[derive(Default)]
+pub struct Forms(HashMap<String, usize>);
+
+impl Forms {
+    fn add(&mut self, written: &str) {
+        match self.0.get_mut(written) {
+            Some(n) => *n += 1,
+            None => {
+                self.0.insert(written.to_owned(), 1);
+            }
+        }
+    }
+
+    /// The form said most often (the first in order on a tie), lower case: a key has
+    /// thousands of occurrences but a handful of distinct forms, so they are counted as
+    /// written and folded to lower case once.
+    pub fn most_common(&self) -> Option<String> {
+        let mut forms: std::collections::BTreeMap<String, usize> =
+            std::collections::BTreeMap::new();
+        for (form, n) in &self.0 {
+            *forms.entry(form.to_lowercase()).or_default() += n;
+        }
+        forms
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(form, _)| form)
+    }
 }

@@ -4,7 +4,7 @@
 
 use crate::knowledge::Knowledge;
 use crate::records::{Records, Slice};
-use crate::scan::{Key, Scanned};
+use crate::scan::{Sayings, Scanned};
 use crate::themes::{SignalRef, Theme};
 use jtbd_model::MetaKey;
 use rayon::prelude::*;
@@ -336,16 +336,13 @@ fn profile(records: &Records, members: &[String]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Per pair key: the members who say it, and its forms as written, counted.
-type Spoken = HashMap<Key, (BTreeSet<u32>, HashMap<String, usize>)>;
-
 /// Each segment's language (word pairs two or more members say and no one else does, in their
 /// most common form), gathered a slice of records at a time (a person is in one segment at
 /// most).
 pub struct Languages<'a> {
     scanned: &'a Scanned,
     segment_of: HashMap<&'a str, usize>,
-    said: Vec<Spoken>,
+    said: Vec<Sayings>,
 }
 
 impl<'a> Languages<'a> {
@@ -359,7 +356,7 @@ impl<'a> Languages<'a> {
         Languages {
             scanned,
             segment_of,
-            said: segments.iter().map(|_| Spoken::new()).collect(),
+            said: segments.iter().map(|_| Sayings::default()).collect(),
         }
     }
 
@@ -390,15 +387,8 @@ impl<'a> Languages<'a> {
                     if scanned.users.get(key).is_none_or(|&n| n < 2) {
                         continue;
                     }
-                    let entry = self.said[seg].entry(*key).or_default();
-                    entry.0.insert(scanned.person[ri]);
                     let form = crate::scan::form(&s.quote.text, range);
-                    match entry.1.get_mut(form) {
-                        Some(n) => *n += 1,
-                        None => {
-                            entry.1.insert(form.to_owned(), 1);
-                        }
-                    }
+                    self.said[seg].add(*key, scanned.person[ri], form);
                 }
             }
         }
@@ -415,17 +405,15 @@ impl<'a> Languages<'a> {
 }
 
 /// A segment's language from what its members say.
-fn language(scanned: &Scanned, k: &Knowledge, said: Spoken) -> Vec<(String, usize)> {
+fn language(scanned: &Scanned, k: &Knowledge, said: Sayings) -> Vec<(String, usize)> {
     let mut out: Vec<(String, usize)> = said
+        .0
         .into_iter()
         // Used by two members or more, and by nobody else (all its users are members).
         .filter(|(key, (who, _))| {
             who.len() >= 2 && scanned.users.get(key).copied() == Some(who.len() as u32)
         })
-        .filter_map(|(_, (who, forms))| {
-            let forms = forms.iter().map(|(f, n)| (f.as_str(), *n)).collect();
-            crate::scan::most_common_form(forms).map(|form| (form, who.len()))
-        })
+        .filter_map(|(_, (who, forms))| forms.most_common().map(|form| (form, who.len())))
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out.truncate(k.language);

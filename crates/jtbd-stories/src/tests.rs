@@ -21,7 +21,7 @@ pub(crate) fn find(
     )
     .unwrap();
     let mut spilled = Records::spilled(tempfile::tempfile().unwrap());
-    spilled.flush_every_record();
+    spilled.flush_at(0);
     for r in records {
         spilled.push(r.clone()).unwrap();
     }

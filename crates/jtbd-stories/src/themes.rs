@@ -7,8 +7,8 @@
 
 use crate::codebook::Codebook;
 use crate::knowledge::Knowledge;
-use crate::records::{Records, SLICE, SpillError};
-use crate::scan::{Key, Scanned, form};
+use crate::records::{Records, SpillError};
+use crate::scan::{Forms, Key, Sayings, Scanned, form};
 use jtbd_model::Force;
 use jtbd_model::MetaKey;
 use rayon::prelude::*;
@@ -312,12 +312,12 @@ pub fn themes(
         picked[at].2.extend(free);
     }
     // An emergent theme is named in its signals' words: read in one pass over the records.
-    let forms = emergent_forms(records, scanned, &picked, &taken)?;
+    let sayings = emergent_sayings(records, scanned, &picked, &taken)?;
     // Naming and weighing a theme reads only its own signals: done on every core.
     let mut out: Vec<Theme> = picked
         .into_par_iter()
-        .zip(forms)
-        .map(|((origin, key, mut signals), forms)| {
+        .zip(sayings)
+        .map(|((origin, key, mut signals), sayings)| {
             signals.sort();
             let (id, label, definition) = match (&origin, key) {
                 (Origin::Codebook(c), _) => {
@@ -325,8 +325,8 @@ pub fn themes(
                     (code.id.clone(), code.label.clone(), code.definition.clone())
                 }
                 (Origin::Emergent, Some(key)) => {
-                    let label = label(&forms, key);
-                    let phrases = phrases(scanned, forms, 3);
+                    let label = label(&sayings, key);
+                    let phrases = phrases(scanned, sayings, 3);
                     let definition = format!(
                         "Emergent: what interviewees said in these words: {}.",
                         phrases
@@ -398,19 +398,15 @@ pub(crate) fn slug(label: &str) -> String {
         .join("-")
 }
 
-/// Per key an emergent theme's signals say: the interviewees who say it, and its forms as
-/// written, counted.
-type Forms = HashMap<Key, (BTreeSet<u32>, HashMap<String, usize>)>;
-
-/// The [`Forms`] of every emergent theme of `picked` (empty for the others), from one pass over
-/// the records: `taken` has the theme of each signal by its number.
-fn emergent_forms(
+/// What every emergent theme of `picked` says ([`Sayings`]; empty for the others), from one
+/// pass over the records: `taken` has the theme of each signal by its number.
+fn emergent_sayings(
     records: &Records,
     scanned: &Scanned,
     picked: &[(Origin, Option<Key>, Vec<SignalRef>)],
     taken: &[Option<u32>],
-) -> Result<Vec<Forms>, SpillError> {
-    let mut out: Vec<Forms> = picked.iter().map(|_| Forms::new()).collect();
+) -> Result<Vec<Sayings>, SpillError> {
+    let mut out: Vec<Sayings> = picked.iter().map(|_| Sayings::default()).collect();
     let emergent: Vec<bool> = picked
         .iter()
         .map(|(origin, key, _)| matches!(origin, Origin::Emergent) && key.is_some())
@@ -418,7 +414,7 @@ fn emergent_forms(
     if !emergent.contains(&true) {
         return Ok(out);
     }
-    records.for_each_slice(SLICE, |slice| {
+    records.for_each_slice(|slice| {
         for ri in slice.range() {
             for (si, said) in slice[ri].said.iter().enumerate() {
                 let s = SignalRef {
@@ -432,15 +428,7 @@ fn emergent_forms(
                     continue;
                 }
                 for (key, range) in scanned.of(s).keys {
-                    let e = out[t].entry(*key).or_default();
-                    e.0.insert(scanned.person[ri]);
-                    let form = form(&said.quote.text, range);
-                    match e.1.get_mut(form) {
-                        Some(n) => *n += 1,
-                        None => {
-                            e.1.insert(form.to_owned(), 1);
-                        }
-                    }
+                    out[t].add(*key, scanned.person[ri], form(&said.quote.text, range));
                 }
             }
         }
@@ -449,8 +437,9 @@ fn emergent_forms(
 }
 
 /// The two-word phrases most of a theme's interviewees say, in their most common form.
-fn phrases(scanned: &Scanned, said: Forms, n: usize) -> Vec<String> {
-    let mut ranked: Vec<(usize, Key, HashMap<String, usize>)> = said
+fn phrases(scanned: &Scanned, said: Sayings, n: usize) -> Vec<String> {
+    let mut ranked: Vec<(usize, Key, Forms)> = said
+        .0
         .into_iter()
         .filter(|(_, (who, _))| who.len() >= 2)
         .map(|(key, (who, forms))| (who.len(), key, forms))
@@ -462,19 +451,15 @@ fn phrases(scanned: &Scanned, said: Forms, n: usize) -> Vec<String> {
     ranked
         .iter()
         .take(n)
-        .filter_map(|(_, _, forms)| crate::scan::most_common_form(borrowed(forms)))
+        .filter_map(|(_, _, forms)| forms.most_common())
         .collect()
 }
 
-fn borrowed(forms: &HashMap<String, usize>) -> HashMap<&str, usize> {
-    forms.iter().map(|(f, n)| (f.as_str(), *n)).collect()
-}
-
 /// A theme's name in the corpus's words: the form of its key its signals say most.
-fn label(forms: &Forms, key: Key) -> String {
-    forms
+fn label(said: &Sayings, key: Key) -> String {
+    said.0
         .get(&key)
-        .and_then(|(_, forms)| crate::scan::most_common_form(borrowed(forms)))
+        .and_then(|(_, forms)| forms.most_common())
         .unwrap_or_default()
 }
 
