@@ -385,7 +385,9 @@ Examples:
 
 Exit codes: 0 themes found, 1 none (too few interviewees share a theme), 2 error.
 The grammar and templates are data: crates/jtbd-stories/data/stories.toml; the built-in
-codebook: crates/jtbd-stories/data/codebook.toml (docs/stories.md).";
+codebook: crates/jtbd-stories/data/codebook.toml (docs/stories.md). While the stories are
+found, the interviewees' quotes wait in a temporary file of TMPDIR (about the size of the
+transcripts), so memory does not grow with their text.";
 
 /// The codebook that names themes.
 #[derive(Debug, Clone, Default, clap::Args)]
