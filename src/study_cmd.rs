@@ -52,6 +52,8 @@ pub struct Gathered {
     /// The stories' records, their signals in a file beside the signal rows.
     pub records: Records,
     pub findings: Findings,
+    /// The theme of each themed signal's quote, made once for every file that shows it.
+    pub themed: std::sync::OnceLock<jtbd_report::csv::ThemeOf>,
     pub problems: Vec<Problem>,
     /// Lines of the corrections file the pass could not use (named on stderr).
     pub review_errors: usize,
@@ -77,6 +79,7 @@ impl Gathered {
             signals: &self.signals,
             records: &self.records,
             findings: &self.findings,
+            themed: &self.themed,
             problems: &self.problems,
             min_interviewees: self.min_interviewees,
             shown_paths: &self.shown_paths,
@@ -210,6 +213,7 @@ pub fn read_all(
         records: Records::spilled(records),
         // Found by [`Gathered::find`] once the pass is over.
         findings: Findings::default(),
+        themed: std::sync::OnceLock::new(),
         problems: Vec::new(),
         review_errors: 0,
         min_interviewees,

@@ -649,6 +649,47 @@ fn reports_name_every_guest_and_flag_interviews_without_one() {
     }
 }
 
+/// The report's filters number interviews as the study does: a quote of the interview after one
+/// with two guests (two records) carries its own interview's number and the theme it joined.
+#[test]
+fn report_quotes_after_a_two_guest_interview_name_their_own_interview() {
+    let d = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "duo.md",
+            "**Host:** What slows your platform team down most?\n\n**Ana Ruiz:** We rebuild the \
+             same audit report by hand every quarter, and it takes two weeks.\n\n**Bo Chen:** \
+             Honestly it is frustrating: our on-call engineers get paged for full disks every \
+             night, and it is exhausting.\n",
+        ),
+        (
+            "eve.md",
+            "**Interviewer:** Tell me about audits.\n\n**Eve Lind:** Every quarter we rebuild the \
+             audit report by hand, and the audit evidence lives in email threads.\n\n\
+             **Interviewer:** And alerts?\n\n**Eve Lind:** Our on-call engineers get paged for \
+             full disks every night, which is exhausting.\n",
+        ),
+    ];
+    let out = analyze_calls(d.path(), &files, &[]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let eve: Vec<&str> = html
+        .split("<blockquote ")
+        .skip(1)
+        .filter_map(|q| q.split("</blockquote>").next())
+        .filter(|q| q.contains("Eve Lind") || q.contains("email threads"))
+        .collect();
+    assert!(!eve.is_empty(), "{html}");
+    for q in &eve {
+        assert!(q.contains("data-interview=\"1\""), "{q}");
+    }
+    assert!(
+        eve.iter().all(|q| !q.contains("data-theme=\"\"")),
+        "a quote of Eve's lost its theme: {eve:?}"
+    );
+    // The theme table lists the interviews by the same numbers.
+    assert!(html.contains("data-interviews=\" 0 1 \""), "{html}");
+}
+
 /// Quotes read as words where people read them (report, CSV), markup escapes resolved, while the
 /// machine outputs keep the verbatim bytes at the place they name.
 #[test]

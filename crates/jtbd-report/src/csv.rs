@@ -159,7 +159,6 @@ pub fn signals(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
     if bom {
         out.write_all(UTF8_BOM)?;
     }
-    let themes = theme_of(study);
     // An interview's metadata cells are made once, not once for each of its signals.
     let meta: Vec<[Cow<'_, str>; 7]> = study
         .interviews
@@ -172,9 +171,9 @@ pub fn signals(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
             batch,
             |s| {
                 let i = &study.interviews[s.interview];
-                let theme = themes
-                    .get(&(s.interview, s.quote.byte_start))
-                    .map_or("", |t| t.1);
+                let theme = study
+                    .theme_of(s.interview, s.quote.byte_start)
+                    .map_or("", |t| t.label.as_str());
                 signal_row(
                     study.shown(i.people.of_quote(&s.quote)),
                     &i.id,
@@ -210,9 +209,9 @@ fn par_rows<'a, T: Sync>(
     Ok(())
 }
 
-/// The theme (id, label) each signal joined, by (interview, file byte start of its quote): the
-/// study keeps one record per interview, in the same order.
-pub fn theme_of<'a>(study: &Study<'a>) -> ThemeOf<'a> {
+/// The theme each signal joined, by (interview, file byte start of its quote): made once a run
+/// ([`Study::theme_of`]), for `signals.csv`, the report and the REFI-QDA project.
+pub(crate) fn theme_of(study: &Study<'_>) -> ThemeOf {
     let mut at = Vec::new();
     for (theme, t) in study.findings.themes.iter().enumerate() {
         for r in &t.signals {
@@ -228,24 +227,23 @@ pub fn theme_of<'a>(study: &Study<'a>) -> ThemeOf<'a> {
     at.dedup_by_key(|(key, ..)| *key);
     ThemeOf {
         at: at.into_iter().map(|(key, _, theme)| (key, theme)).collect(),
-        themes: &study.findings.themes,
     }
 }
 
 /// The theme each themed signal joined, by (interview, file byte start of its quote): a sorted
 /// table, looked up by halving. A study at a gigabyte of transcripts has millions of themed
 /// signals; a hash map of them took more than twice the memory.
-pub struct ThemeOf<'a> {
+#[derive(Debug, Default)]
+pub struct ThemeOf {
+    /// (interview, byte start) and the theme's index, sorted.
     at: Vec<((usize, usize), usize)>,
-    themes: &'a [jtbd_stories::Theme],
 }
 
-impl<'a> ThemeOf<'a> {
-    /// The (id, label) of the theme the signal quoting `byte_start` of `interview` joined.
-    pub fn get(&self, key: &(usize, usize)) -> Option<(&'a str, &'a str)> {
+impl ThemeOf {
+    /// The index of the theme the signal quoting `byte_start` of `interview` joined.
+    pub(crate) fn get(&self, key: &(usize, usize)) -> Option<usize> {
         let i = self.at.binary_search_by_key(key, |(k, _)| *k).ok()?;
-        let t = &self.themes[self.at[i].1];
-        Some((t.id.as_str(), t.label.as_str()))
+        Some(self.at[i].1)
     }
 }
 

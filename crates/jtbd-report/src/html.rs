@@ -172,7 +172,6 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut q = Quoting {
         segs: record_segments(study),
         passages: PassageTable::default(),
-        themes: crate::csv::theme_of(study),
     };
     stories(study, &mut q, &mut s);
     segments(study, &mut q, &mut s);
@@ -453,10 +452,12 @@ fn themes(study: &Study<'_>, s: &mut String) {
             .map(|(f, _)| f.as_str())
             .collect::<Vec<_>>()
             .join(" "),
+            // By interview, as the filter's options number them (two guests of one interview
+            // are two records of it).
             interviews = t
                 .signals
                 .iter()
-                .map(|r| r.record)
+                .map(|r| study.records.head(r.record).interview)
                 .collect::<std::collections::BTreeSet<_>>()
                 .iter()
                 .map(ToString::to_string)
@@ -479,17 +480,15 @@ fn record_segments(study: &Study<'_>) -> Vec<usize> {
 }
 
 /// What writing quotes needs across the page: each record's segment, and the passages cited.
-struct Quoting<'a> {
+struct Quoting {
     segs: Vec<usize>,
     passages: PassageTable,
-    /// The theme (id, label) each signal joined, by (interview, file byte start of its quote).
-    themes: crate::csv::ThemeOf<'a>,
 }
 
 /// One quote of a record, as every section but the list of all signals shows it.
 fn quote_html(
     study: &Study<'_>,
-    q: &mut Quoting<'_>,
+    q: &mut Quoting,
     record: usize,
     quote: &Quote,
     force: Force,
@@ -520,17 +519,16 @@ fn quote_html(
             .map(|t| format!(" · {t}"))
             .unwrap_or_default(),
     );
-    // Records and interviews are gathered together: a record's index is its interview's.
+    // Passages and themes are looked up by interview (its people's records share it).
     let passage = q.passages.cite(study, rec.interview, quote);
-    let theme = q
-        .themes
-        .get(&(record, quote.byte_start))
-        .map_or("", |t| t.0);
+    let theme = study
+        .theme_of(rec.interview, quote.byte_start)
+        .map_or("", |t| t.id.as_str());
     let data = Data {
         force,
         role,
         segment: seg,
-        interview: record,
+        interview: rec.interview,
         theme,
     };
     blockquote(s, &data, quote, &cite, passage);
@@ -567,7 +565,7 @@ fn blockquote(s: &mut String, d: &Data<'_>, quote: &Quote, cite: &str, passage: 
     );
 }
 
-fn stories(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
+fn stories(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
     let f = study.findings;
     s.push_str("<section id=\"stories\"><h2>Job stories</h2>");
     if f.stories.is_empty() {
@@ -668,7 +666,7 @@ fn stories(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
     s.push_str("</section>\n");
 }
 
-fn segments(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
+fn segments(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
     let f = study.findings;
     s.push_str("<section id=\"segments\"><h2>Segments</h2>");
     if f.segments.is_empty() {
@@ -717,7 +715,7 @@ fn segments(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
 }
 
 /// Every signal by interview, folded away (the first [`SIGNALS_LISTED`]).
-fn all_signals(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
+fn all_signals(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
     let _ = write!(
         s,
         "<section id=\"signals\"><h2>Signals by interview</h2><details><summary>{} signals{}</summary>",
@@ -755,10 +753,9 @@ fn all_signals(study: &Study<'_>, q: &mut Quoting<'_>, s: &mut String) {
                 .unwrap_or_default(),
         );
         let passage = q.passages.cite(study, sig.interview, &sig.quote);
-        let theme = q
-            .themes
-            .get(&(sig.interview, sig.quote.byte_start))
-            .map_or("", |t| t.0);
+        let theme = study
+            .theme_of(sig.interview, sig.quote.byte_start)
+            .map_or("", |t| t.id.as_str());
         let data = Data {
             force: sig.force,
             role,

@@ -4,7 +4,6 @@
 //! text (0-based, end exclusive); each interviewee is a case with the metadata as variables.
 //! GUIDs are derived from stable keys, so the same input gives the same bytes.
 
-use crate::csv::theme_of;
 use crate::{Study, escape};
 use jtbd_model::{Force, Format, Interview, Signal};
 use std::collections::BTreeMap;
@@ -425,7 +424,6 @@ fn codes(study: &Study<'_>, s: &mut String, indent: &str) {
 
 fn project(study: &Study<'_>, sources: &[Source]) -> String {
     let user = guid("user\njtbd");
-    let themes = theme_of(study);
     let mut s = String::with_capacity(64 * 1024);
     let _ = writeln!(
         s,
@@ -528,8 +526,8 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
                     .entry((sel.start, sel.end))
                     .or_insert((sel.name.as_str(), Vec::new()));
                 codes.push(force_guid(sel.force));
-                if let Some(theme) = themes.get(&sel.key) {
-                    codes.push(theme_guid(theme.0));
+                if let Some(theme) = study.theme_of(sel.key.0, sel.key.1) {
+                    codes.push(theme_guid(&theme.id));
                 }
             }
             for ((start, end), (name, mut codes)) in spans {

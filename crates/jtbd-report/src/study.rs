@@ -157,6 +157,15 @@ fn how(source: RoleSource) -> (&'static str, bool) {
 }
 
 impl<'a> Study<'a> {
+    /// The theme the signal quoting `byte_start` of interview `interview` joined, if any.
+    pub fn theme_of(&self, interview: usize, byte_start: usize) -> Option<&'a jtbd_stories::Theme> {
+        let t = self
+            .themed
+            .get_or_init(|| crate::csv::theme_of(self))
+            .get(&(interview, byte_start))?;
+        self.findings.themes.get(t)
+    }
+
     /// Per interview, who was taken for whom, and how that was decided.
     pub fn who_was_interviewed(&self) -> Vec<WhoRow<'a>> {
         self.interviews
@@ -250,6 +259,9 @@ pub struct Study<'a> {
     pub records: &'a Records,
     /// Themes, stories, segments and chains.
     pub findings: &'a Findings,
+    /// The theme of each themed signal's quote, made when first asked ([`Study::theme_of`]):
+    /// `signals.csv` and the report are written at once and share it.
+    pub themed: &'a std::sync::OnceLock<crate::csv::ThemeOf>,
     /// Files not read.
     pub problems: &'a [Problem],
     /// Interviewees a theme needs.

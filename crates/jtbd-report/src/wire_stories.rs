@@ -386,7 +386,7 @@ impl StoriesSummary {
             stories: f.stories.len(),
             segments: f.segments.len(),
             gaps: f.stories.iter().map(|s| s.gaps().len()).sum(),
-            chains: f.chains.len(),
+            chains: f.chain_count,
             unthemed: f.unthemed,
             min_interviewees: 0,
             errors: 0,

@@ -48,8 +48,9 @@ pub struct Findings {
     pub stories: Vec<Story>,
     /// Segments, largest first.
     pub segments: Vec<Segment>,
-    /// Every chain found, themed or not.
-    pub chains: Vec<Chain>,
+    /// How many chains were found, themed or not (each story keeps those of its passage: a
+    /// gigabyte of transcripts has well over a million, held only while stories are drafted).
+    pub chain_count: usize,
     /// Signals no theme took.
     pub unthemed: usize,
 }
@@ -102,7 +103,7 @@ pub fn find(
         themes,
         stories,
         segments,
-        chains,
+        chain_count: chains.len(),
         unthemed: records.signal_count() - themed,
     })
 }

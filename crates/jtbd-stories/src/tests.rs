@@ -234,8 +234,8 @@ fn a_story_is_one_interviewees_passage_and_gaps_stay_gaps() {
 #[test]
 fn a_fear_followed_by_a_want_of_the_same_speaker_is_a_chain() {
     let k = Knowledge::embedded().unwrap();
-    let f = find(&sample(), &k, &codebook(), 2);
-    let ana = &f.chains.iter().find(|c| c.from.record == 0).unwrap();
+    let (_, chains) = crate::scan::scan(&Records::new(sample()), &k, &codebook()).unwrap();
+    let ana = &chains.iter().find(|c| c.from.record == 0).unwrap();
     assert_eq!((ana.from.said, ana.to.said), (0, 1));
     assert_eq!(ana.link, "next turn");
 }
