@@ -582,6 +582,17 @@ fn analyze_calls(dir: &Path, files: &[(&str, &str)], extra: &[&str]) -> std::pat
     out
 }
 
+/// A call in which `who` rebuilds the audit report by hand and is paged every night: a
+/// frustration about each of two codebook themes.
+fn audit_and_alerts_call(who: &str) -> String {
+    format!(
+        "**Interviewer:** Tell me about audits.\n\n**{who}:** Every quarter we rebuild the audit \
+         report by hand, and the audit evidence lives in email threads.\n\n**Interviewer:** And \
+         alerts?\n\n**{who}:** Our on-call engineers get paged for full disks every night, which \
+         is exhausting.\n"
+    )
+}
+
 /// The reports name an interview by everyone interviewed in it (its counts hold both guests), say
 /// which interviews have no interviewee and so add nothing, and give each theme its definition;
 /// without metadata, no column of zero companies and roles.
@@ -605,13 +616,7 @@ fn reports_name_every_guest_and_flag_interviews_without_one() {
              asked how we keep audit evidence in one place.\n\n**Co-host:** We keep it in a \
              shared folder and we still rebuild the report by hand.\n",
         ),
-        (
-            "cy.md",
-            "**Interviewer:** Tell me about audits.\n\n**Cy Okoro:** Every quarter we rebuild the \
-             audit report by hand, and the audit evidence lives in email threads.\n\n\
-             **Interviewer:** And alerts?\n\n**Cy Okoro:** Our on-call engineers get paged for \
-             full disks every night, which is exhausting.\n",
-        ),
+        ("cy.md", &audit_and_alerts_call("Cy Okoro")),
     ];
     let out = analyze_calls(d.path(), &files, &[]);
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
@@ -662,13 +667,7 @@ fn report_quotes_after_a_two_guest_interview_name_their_own_interview() {
              Honestly it is frustrating: our on-call engineers get paged for full disks every \
              night, and it is exhausting.\n",
         ),
-        (
-            "eve.md",
-            "**Interviewer:** Tell me about audits.\n\n**Eve Lind:** Every quarter we rebuild the \
-             audit report by hand, and the audit evidence lives in email threads.\n\n\
-             **Interviewer:** And alerts?\n\n**Eve Lind:** Our on-call engineers get paged for \
-             full disks every night, which is exhausting.\n",
-        ),
+        ("eve.md", &audit_and_alerts_call("Eve Lind")),
     ];
     let out = analyze_calls(d.path(), &files, &[]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
