@@ -582,6 +582,14 @@ fn analyze_calls(dir: &Path, files: &[(&str, &str)], extra: &[&str]) -> std::pat
     out
 }
 
+/// A call with two guests, Ana Ruiz and Bo Chen, each with signals of their own.
+const DUO_CALL: &str = "**Host:** What slows your platform team down most?\n\n**Ana Ruiz:** We \
+    rebuild the same audit report by hand every quarter, and it takes two weeks.\n\n**Bo Chen:** \
+    And our on-call engineers get paged for full disks every night, which wears everyone out.\n\n\
+    **Host:** What would you change first?\n\n**Ana Ruiz:** I want to keep the audit evidence in \
+    one system so that we can answer auditors the same day.\n\n**Bo Chen:** We need alerts that \
+    only page a person when a customer is affected.\n";
+
 /// A call in which `who` rebuilds the audit report by hand and is paged every night: a
 /// frustration about each of two codebook themes.
 fn audit_and_alerts_call(who: &str) -> String {
@@ -600,15 +608,7 @@ fn audit_and_alerts_call(who: &str) -> String {
 fn reports_name_every_guest_and_flag_interviews_without_one() {
     let d = tempfile::tempdir().unwrap();
     let files = [
-        (
-            "duo.md",
-            "**Host:** What slows your platform team down most?\n\n**Ana Ruiz:** We rebuild the \
-             same audit report by hand every quarter, and it takes two weeks.\n\n**Bo Chen:** And \
-             our on-call engineers get paged for full disks every night, which wears everyone \
-             out.\n\n**Host:** What would you change first?\n\n**Ana Ruiz:** I want to keep the \
-             audit evidence in one system so that we can answer auditors the same day.\n\n**Bo \
-             Chen:** We need alerts that only page a person when a customer is affected.\n",
-        ),
+        ("duo.md", DUO_CALL),
         (
             "hosts.md",
             "**Host:** Welcome back, this week it is just the two of us.\n\n**Co-host:** Right, \
@@ -660,13 +660,7 @@ fn reports_name_every_guest_and_flag_interviews_without_one() {
 fn report_quotes_after_a_two_guest_interview_name_their_own_interview() {
     let d = tempfile::tempdir().unwrap();
     let files = [
-        (
-            "duo.md",
-            "**Host:** What slows your platform team down most?\n\n**Ana Ruiz:** We rebuild the \
-             same audit report by hand every quarter, and it takes two weeks.\n\n**Bo Chen:** \
-             Honestly it is frustrating: our on-call engineers get paged for full disks every \
-             night, and it is exhausting.\n",
-        ),
+        ("duo.md", DUO_CALL),
         ("eve.md", &audit_and_alerts_call("Eve Lind")),
     ];
     let out = analyze_calls(d.path(), &files, &[]);
@@ -681,9 +675,14 @@ fn report_quotes_after_a_two_guest_interview_name_their_own_interview() {
     for q in &eve {
         assert!(q.contains("data-interview=\"1\""), "{q}");
     }
+    // Her audit quote, wherever it is shown, with the theme it joined.
+    let audit: Vec<&&str> = eve.iter().filter(|q| q.contains("email threads")).collect();
     assert!(
-        eve.iter().all(|q| !q.contains("data-theme=\"\"")),
-        "a quote of Eve's lost its theme: {eve:?}"
+        !audit.is_empty()
+            && audit
+                .iter()
+                .all(|q| q.contains("data-theme=\"compliance-audit\"")),
+        "{eve:?}"
     );
     // The theme table lists the interviews by the same numbers.
     assert!(html.contains("data-interviews=\" 0 1 \""), "{html}");
