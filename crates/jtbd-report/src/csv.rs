@@ -217,7 +217,7 @@ pub(crate) fn theme_of(study: &Study<'_>) -> ThemeOf {
         for r in &t.signals {
             // Keyed by interview: the records of its people share it.
             let rec = study.records.head(r.record);
-            let byte_start = study.records.brief(*r).byte_start;
+            let byte_start = study.records.brief(r).byte_start;
             at.push(((rec.interview, byte_start), at.len(), theme));
         }
     }

@@ -259,7 +259,7 @@ fn top_findings(study: &Study<'_>, s: &mut String) {
                 let _ = write!(s, "<span class=\"story-text\">{}</span>", escape(&st.text));
             }
             (None, Some(r)) => {
-                let said = study.records.said(*r);
+                let said = study.records.said(r);
                 let _ = write!(
                     s,
                     "<span class=\"story-text muted\">No story drafted; strongest quote: \u{201c}{}\u{201d} ({})</span>",

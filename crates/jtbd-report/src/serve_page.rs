@@ -190,15 +190,15 @@ fn theme_sections(s: &mut String, v: &Served<'_>, themed: &mut BTreeSet<String>)
             }
             s.push_str("</ul></div>");
         }
-        let rest: Vec<&SignalRef> = theme
+        let rest: Vec<SignalRef> = theme
             .evidence
             .iter()
-            .filter(|r| !shown.contains(*r))
+            .filter(|r| !shown.contains(r))
             .collect();
         if !rest.is_empty() {
             s.push_str("<h3>More quotes of this theme</h3><ul class=\"quotes\">");
             for r in rest {
-                themed_quote(s, v, *r, themed);
+                themed_quote(s, v, r, themed);
             }
             s.push_str("</ul>");
         }

@@ -509,7 +509,7 @@ pub fn evidence<'a>(
         .evidence
         .iter()
         .take(n)
-        .map(|r| (r.record, study.records.said(*r)))
+        .map(|r| (r.record, study.records.said(r)))
         .collect()
 }
 

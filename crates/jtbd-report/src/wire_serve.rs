@@ -81,7 +81,7 @@ pub fn study(v: &Served<'_>) -> Vec<u8> {
             label: &theme.label,
             definition: &theme.definition,
             interviewees: theme.strength.interviewees,
-            signals: theme.signals.iter().map(id).collect(),
+            signals: theme.signals.iter().map(|r| id(&r)).collect(),
             stories: v
                 .findings
                 .stories

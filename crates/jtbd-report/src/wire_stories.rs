@@ -162,7 +162,7 @@ impl<'a> WireTheme<'a> {
                 .evidence
                 .iter()
                 .take(limit)
-                .map(|r| WireQuote::of(records, *r))
+                .map(|r| WireQuote::of(records, r))
                 .collect(),
         }
     }

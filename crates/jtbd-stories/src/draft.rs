@@ -99,8 +99,9 @@ impl Story {
 
 /// The chains of record `ri`: a fear or pain followed by a want of the same speaker within
 /// `chain_turns` of their turns, or a want that opens with a causal word one turn further
-/// (`causal`: the causal word signal `i` of the record opens with), appended to `out`. The
-/// scan makes them record by record, in record order (the stories look a record's up by it).
+/// (`causal`: the causal word signal `i` of the record opens with), appended to `out`. Made
+/// again wherever a record is read (the scan counts them, drafting reads a record's own): a
+/// gigabyte of transcripts has well over a million, too many to keep for a lookup.
 pub(crate) fn record_chains<'c>(
     r: &crate::record::Record,
     ri: usize,
@@ -275,7 +276,6 @@ type Score = (usize, usize, f64);
 pub struct Drafting<'a> {
     scanned: &'a Scanned,
     themes: &'a [Theme],
-    all_chains: &'a [Chain],
     k: &'a Knowledge,
     /// The theme each signal joined, by its number (a signal joins one theme at most).
     theme_at: Vec<u32>,
@@ -289,20 +289,18 @@ impl<'a> Drafting<'a> {
     pub fn new(
         scanned: &'a Scanned,
         themes: &'a [Theme],
-        all_chains: &'a [Chain],
         k: &'a Knowledge,
     ) -> Drafting<'a> {
         let mut theme_at = vec![NO_THEME; scanned.signal_count()];
         for (i, t) in themes.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(NO_THEME);
             for s in &t.signals {
-                theme_at[scanned.index(*s)] = i;
+                theme_at[scanned.index(s)] = i;
             }
         }
         Drafting {
             scanned,
             themes,
-            all_chains,
             k,
             theme_at,
             keep: k.stories_per_theme.saturating_mul(4),
@@ -329,7 +327,6 @@ impl<'a> Drafting<'a> {
                     theme_at,
                     theme: u32::try_from(theme).unwrap_or(NO_THEME),
                 },
-                all_chains: self.all_chains,
                 k: self.k,
             })
             .collect();
@@ -380,6 +377,11 @@ fn record_stories(
         record: ri,
         said: 0,
     });
+    let record = &cx.records[ri];
+    let scanned = cx.scanned;
+    let mut chains = Vec::new();
+    let causal = |said| scanned.of(SignalRef { record: ri, said }).causal;
+    record_chains(record, ri, causal, cx.k, &mut chains);
     // Its signals by theme, in source order.
     let mut by_theme: std::collections::BTreeMap<u32, Vec<SignalRef>> = Default::default();
     for said in 0..cx.records[ri].said.len() {
@@ -395,13 +397,19 @@ fn record_stories(
         .into_iter()
         .filter_map(|(t, anchors)| {
             let t = t as usize;
-            best_story(&cxs[t], ri, &anchors).map(|best| (t, best))
+            best_story(&cxs[t], ri, &anchors, &chains).map(|best| (t, best))
         })
         .collect()
 }
 
-/// The best story of record `ri` in a theme, from the passages around its `anchors` there.
-fn best_story(cx: &ThemeContext<'_>, ri: usize, anchors: &[SignalRef]) -> Option<(Score, Story)> {
+/// The best story of record `ri` in a theme, from the passages around its `anchors` there
+/// (`chains`: the record's).
+fn best_story(
+    cx: &ThemeContext<'_>,
+    ri: usize,
+    anchors: &[SignalRef],
+    chains: &[Chain],
+) -> Option<(Score, Story)> {
     let records = cx.records;
     let mut best: Option<(Score, Story)> = None;
     let mut last_turn = None;
@@ -412,7 +420,7 @@ fn best_story(cx: &ThemeContext<'_>, ri: usize, anchors: &[SignalRef]) -> Option
             continue;
         }
         last_turn = Some(turn);
-        let story = passage_story(cx, *anchor);
+        let story = passage_story(cx, *anchor, chains);
         let Some(story) = story else { continue };
         let filled = 3 - story.gaps().len();
         let used = [&story.situation, &story.motivation, &story.outcome]
@@ -509,7 +517,6 @@ struct ThemeContext<'a> {
     theme: usize,
     theme_id: &'a str,
     members: Members<'a>,
-    all_chains: &'a [Chain],
     k: &'a Knowledge,
 }
 
@@ -533,15 +540,18 @@ fn motive(k: &Knowledge, record: usize, d: &Said) -> Option<Drafted> {
 
 /// The story of the passage around `anchor`: the same speaker's signals within
 /// `passage_turns` of their turns. `None` when no motivation can be drafted from it, or neither
-/// a situation nor an outcome.
-fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
+/// a situation nor an outcome. `record_chains`: the chains of the anchor's record.
+fn passage_story(
+    cx: &ThemeContext<'_>,
+    anchor: SignalRef,
+    record_chains: &[Chain],
+) -> Option<Story> {
     let ThemeContext {
         records,
         scanned,
         theme,
         theme_id,
         members,
-        all_chains,
         k,
     } = *cx;
     let r = &records[anchor.record];
@@ -599,9 +609,6 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
         .and_then(|rule| rule.match_start(&motivation.evidence.quote.text))
         .map(|at| WantAt { quote: m_at, at });
     // The situation is told before the want or in its sentence: the nearest first.
-    let from = all_chains.partition_point(|c| c.from.record < anchor.record);
-    let to = all_chains.partition_point(|c| c.from.record <= anchor.record);
-    let record_chains = &all_chains[from..to];
     // A pain chained to a want of the motivation's answer (a chain links a pain to the first
     // want after it; the answer may go on to the want drafted).
     let chained = |s: &SignalRef| {
@@ -655,8 +662,7 @@ fn passage_story(cx: &ThemeContext<'_>, anchor: SignalRef) -> Option<Story> {
     if situation.is_none() && outcome.is_none() {
         return None;
     }
-    // Chains come in record order: only this record's are looked at; a story keeps those of its
-    // passage that touch its theme (a worry about something else said nearby is another story).
+    // A story keeps the chains of its passage that touch its theme (a worry about something else said nearby is another story).
     let chains: Vec<Chain> = record_chains
         .iter()
         .filter(|c| signals.contains(&c.from) || signals.contains(&c.to))

@@ -18,6 +18,7 @@
 //! records and their order, the same held or spilled.
 
 mod codebook;
+mod column;
 mod draft;
 mod knowledge;
 mod record;
@@ -64,12 +65,12 @@ pub fn find(
     codebook: &Codebook,
     min_interviewees: usize,
 ) -> Result<Findings, SpillError> {
-    // Two passes over the records read their text: the scan (with the chains), and the
+    // Two passes over the records read their text: the scan (which counts the chains), and the
     // drafting (with the segments' language); a third names the emergent themes, when there are.
-    let (scanned, chains) = scan::scan(records, k, codebook)?;
+    let (scanned, chain_count) = scan::scan(records, k, codebook)?;
     let mut themes = themes::themes(records, &scanned, k, codebook, min_interviewees)?;
     let mut segments = segments::segments(records, &scanned, &themes, k);
-    let mut drafting = draft::Drafting::new(&scanned, &themes, &chains, k);
+    let mut drafting = draft::Drafting::new(&scanned, &themes, k);
     let mut languages = segments::Languages::new(&scanned, &segments);
     records.for_each_slice(|slice| {
         // Drafting keeps every core busy; a language is gathered on one, beside it.
@@ -103,7 +104,7 @@ pub fn find(
         themes,
         stories,
         segments,
-        chain_count: chains.len(),
+        chain_count,
         unthemed: records.signal_count() - themed,
     })
 }

@@ -9,6 +9,7 @@
 
 mod codec;
 
+use crate::column::{Few, Wide};
 use crate::record::{Record, Said};
 use crate::themes::SignalRef;
 use codec::{decode, encode};
@@ -88,12 +89,13 @@ pub struct Records {
     heads: Vec<Record>,
     /// Each record's first signal number; one more entry, the number of signals.
     first: Vec<usize>,
-    /// Per signal number, as [`Brief`] has them (a column each: 25 bytes a signal).
+    /// Per signal number, as [`Brief`] has them (a column each: 15 bytes a signal while its
+    /// file is under 4 GiB and its rules give at most 65,536 distinct confidences).
     force: Vec<Force>,
-    confidence: Vec<f64>,
+    confidence: Few,
     turn: Vec<u32>,
     sentence: Vec<u32>,
-    byte_start: Vec<u64>,
+    byte_start: Wide,
     spill: Option<Spill>,
     /// Signals read back for the outputs.
     fetched: FxHashMap<SignalRef, Said>,
@@ -151,10 +153,10 @@ impl Default for Records {
             heads: Vec::new(),
             first: vec![0],
             force: Vec::new(),
-            confidence: Vec::new(),
+            confidence: Few::default(),
             turn: Vec::new(),
             sentence: Vec::new(),
-            byte_start: Vec::new(),
+            byte_start: Wide::default(),
             spill: None,
             fetched: FxHashMap::default(),
         }
@@ -300,10 +302,10 @@ impl Records {
         let i = self.index(s);
         Brief {
             force: self.force[i],
-            confidence: self.confidence[i],
+            confidence: self.confidence.get(i),
             turn: self.turn[i] as usize,
             sentence: self.sentence[i] as usize,
-            byte_start: self.byte_start[i] as usize,
+            byte_start: self.byte_start.get(i) as usize,
         }
     }
 

@@ -3,7 +3,7 @@
 //! reads these, so each quote is tokenised once however many stages look at it.
 
 use crate::codebook::Codebook;
-use crate::draft::Chain;
+use crate::column::Wide;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::records::{Records, SpillError};
@@ -58,12 +58,13 @@ pub struct Scan<'a> {
 struct Table {
     keys: Vec<(Key, Range<u32>)>,
     /// Each row's end in `keys`, and in `codes`.
-    key_end: Vec<usize>,
+    key_end: Wide,
     codes: Vec<Coded>,
-    code_end: Vec<usize>,
+    code_end: Wide,
     /// Bit 0: past; bit 1: hypothetical; bit 2: an aside.
     tense: Vec<u8>,
-    actors: Vec<u64>,
+    /// The actors named, as [`Scan::actors`] (4 bytes while there are 32 actors or fewer).
+    actors: Wide,
     /// The causal word a row opens with: its number in `causals` plus one, 0 for none.
     causal: Vec<u32>,
     /// Causal words as said, each once.
@@ -80,17 +81,17 @@ impl Table {
     }
 
     fn row(&self, i: usize) -> Scan<'_> {
-        let start = |ends: &[usize]| if i == 0 { 0 } else { ends[i - 1] };
+        let start = |ends: &Wide| if i == 0 { 0 } else { ends.get(i - 1) as usize };
         Scan {
-            keys: &self.keys[start(&self.key_end)..self.key_end[i]],
+            keys: &self.keys[start(&self.key_end)..self.key_end.get(i) as usize],
             past: self.tense[i] & PAST != 0,
             hypothetical: self.tense[i] & HYPOTHETICAL != 0,
             aside: self.tense[i] & ASIDE != 0,
-            actors: self.actors[i],
+            actors: self.actors.get(i),
             causal: self.causal[i]
                 .checked_sub(1)
                 .map(|c| self.causals[c as usize].as_str()),
-            codes: &self.codes[start(&self.code_end)..self.code_end[i]],
+            codes: &self.codes[start(&self.code_end)..self.code_end.get(i) as usize],
         }
     }
 
@@ -104,8 +105,8 @@ impl Table {
             causal,
             ..
         } = *row;
-        self.key_end.push(self.keys.len());
-        self.code_end.push(self.codes.len());
+        self.key_end.push(self.keys.len() as u64);
+        self.code_end.push(self.codes.len() as u64);
         self.tense.push(
             (u8::from(past) * PAST)
                 | (u8::from(hypothetical) * HYPOTHETICAL)
@@ -210,13 +211,13 @@ impl Vocab {
 
 /// Scans every signal of `records`: slices of the records on every core, each numbering its
 /// own words, then one vocabulary made by meeting the slices' words in corpus order, so every
-/// word gets the number a single pass would give it, whatever the slicing. The same pass finds
-/// the chains ([`crate::draft::record_chains`]), in record order.
+/// word gets the number a single pass would give it, whatever the slicing. The same pass counts
+/// the chains ([`crate::draft::record_chains`]).
 pub fn scan(
     records: &Records,
     k: &Knowledge,
     codebook: &Codebook,
-) -> Result<(Scanned, Vec<Chain>), SpillError> {
+) -> Result<(Scanned, usize), SpillError> {
     use rayon::prelude::*;
     let mut vocab = Vocab::default();
     // A row per signal, sized once; each slice's parts are copied in and dropped as the slice
@@ -228,21 +229,21 @@ pub fn scan(
     signals.tense.reserve_exact(rows);
     signals.actors.reserve_exact(rows);
     signals.causal.reserve_exact(rows);
-    let mut chains = Vec::new();
+    let mut chains = 0;
     records.for_each_slice(|slice| {
         let per = slice
             .records
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(64);
-        let parts: Vec<(Vocab, Table, Vec<Chain>)> = slice
+        let parts: Vec<(Vocab, Table, usize)> = slice
             .records
             .par_chunks(per)
             .enumerate()
             .map(|(i, chunk)| scan_slice(chunk, slice.first + i * per, k, codebook))
             .collect();
         for (local, mut part, found) in parts {
-            chains.extend(found);
+            chains += found;
             let global: Vec<TermId> = local.terms.iter().map(|t| vocab.id(t)).collect();
             let renumber = |id: TermId| global[id as usize];
             for key in &mut part.keys {
@@ -250,7 +251,7 @@ pub fn scan(
             }
             let mut from = 0;
             for i in 0..part.len() {
-                let to = part.key_end[i];
+                let to = part.key_end.get(i) as usize;
                 part.keys[from..to].sort_by_key(|(key, _)| *key);
                 from = to;
                 let row = part.row(i);
@@ -282,8 +283,8 @@ fn scan_slice(
     first: usize,
     k: &Knowledge,
     codebook: &Codebook,
-) -> (Vocab, Table, Vec<Chain>) {
-    let mut chains = Vec::new();
+) -> (Vocab, Table, usize) {
+    let (mut chains, mut found) = (0, Vec::new());
     let mut vocab = Vocab::default();
     // Knowledge phrases by their first word: a quote's word is looked up once.
     let mut phrases: FxHashMap<TermId, Vec<(Vec<TermId>, Tag)>> = FxHashMap::default();
@@ -411,7 +412,9 @@ fn scan_slice(
             });
         }
         let table = &signals;
-        crate::draft::record_chains(r, ri, |i| table.row(row0 + i).causal, k, &mut chains);
+        found.clear();
+        crate::draft::record_chains(r, ri, |i| table.row(row0 + i).causal, k, &mut found);
+        chains += found.len();
     }
     (vocab, signals, chains)
 }

@@ -89,7 +89,7 @@ pub fn segments(
         for s in &t.signals {
             let who = records.head(s.record).interviewee.as_str();
             held.entry(who).or_default().insert(ti);
-            signals_of.entry(who).or_default().push((*s, ti));
+            signals_of.entry(who).or_default().push((s, ti));
         }
     }
     let people: Vec<&str> = held.keys().copied().collect();
@@ -286,7 +286,7 @@ fn segment(
         .filter(|(_, t)| common.contains(t))
         .map(|&(s, _)| s)
         .collect();
-    let mut poster_quotes = crate::themes::strongest_first(records, scanned, &shared, |_| true);
+    let mut poster_quotes = crate::themes::strongest_first(records, scanned, shared.iter().copied(), |_| true);
     poster_quotes.dedup_by_key(|s| {
         let said = records.brief(*s);
         (s.record, said.turn, said.sentence)

@@ -234,7 +234,14 @@ fn a_story_is_one_interviewees_passage_and_gaps_stay_gaps() {
 #[test]
 fn a_fear_followed_by_a_want_of_the_same_speaker_is_a_chain() {
     let k = Knowledge::embedded().unwrap();
-    let (_, chains) = crate::scan::scan(&Records::new(sample()), &k, &codebook()).unwrap();
+    let records = Records::new(sample());
+    let (scanned, count) = crate::scan::scan(&records, &k, &codebook()).unwrap();
+    let mut chains = Vec::new();
+    for (ri, r) in records.heads().iter().enumerate() {
+        let causal = |said| scanned.of(SignalRef { record: ri, said }).causal;
+        crate::draft::record_chains(r, ri, causal, &k, &mut chains);
+    }
+    assert_eq!(chains.len(), count);
     let ana = &chains.iter().find(|c| c.from.record == 0).unwrap();
     assert_eq!((ana.from.said, ana.to.said), (0, 1));
     assert_eq!(ana.link, "next turn");

@@ -21,10 +21,11 @@ pub struct SignalRef {
     pub said: usize,
 }
 
-/// A signal in 8 bytes, as a vote holds it: a study keeps up to `votes` votes for each of its
-/// signals while themes are formed, and a [`SignalRef`] takes 16.
-#[derive(Debug, Clone, Copy)]
-struct Voter(u32, u32);
+/// A signal in 8 bytes, as a vote and a theme hold it: a study keeps up to `votes` votes for
+/// each of its signals while themes are formed, and its themes hold most of its signals twice
+/// (in corpus order and ranked), where a [`SignalRef`] takes 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Voter(u32, u32);
 
 impl Voter {
     fn of(s: SignalRef) -> Voter {
@@ -37,6 +38,50 @@ impl Voter {
             record: self.0 as usize,
             said: self.1 as usize,
         }
+    }
+}
+
+/// Signals, 8 bytes each: a theme's (see [`Voter`]). Iterating gives [`SignalRef`]s.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Refs(Vec<Voter>);
+
+impl Refs {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = SignalRef> + DoubleEndedIterator + '_ {
+        self.0.iter().map(|v| v.signal())
+    }
+
+    pub fn first(&self) -> Option<SignalRef> {
+        self.0.first().map(|v| v.signal())
+    }
+
+    pub fn contains(&self, s: &SignalRef) -> bool {
+        self.0.contains(&Voter::of(*s))
+    }
+
+    fn push(&mut self, s: SignalRef) {
+        self.0.push(Voter::of(s));
+    }
+}
+
+impl FromIterator<SignalRef> for Refs {
+    fn from_iter<I: IntoIterator<Item = SignalRef>>(iter: I) -> Refs {
+        Refs(iter.into_iter().map(Voter::of).collect())
+    }
+}
+
+impl<'a> IntoIterator for &'a Refs {
+    type Item = SignalRef;
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, Voter>, fn(&Voter) -> SignalRef>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|v| v.signal())
     }
 }
 
@@ -77,11 +122,11 @@ pub struct Theme {
     pub definition: String,
     pub origin: Origin,
     /// Its signals, in corpus order.
-    pub signals: Vec<SignalRef>,
+    pub signals: Refs,
     /// Its signals to quote, ranked once for every output: each interviewee's strongest first
     /// (so the first few quotes are several people's), then the rest, strongest first; a
     /// sentence that carries two signals quoted once.
-    pub evidence: Vec<SignalRef>,
+    pub evidence: Refs,
     pub strength: Strength,
     /// How many interviewees tell a job story in it (its stories list the strongest).
     pub tellers: usize,
@@ -93,14 +138,13 @@ pub struct Theme {
 pub(crate) fn strongest_first(
     records: &Records,
     scanned: &Scanned,
-    signals: &[SignalRef],
+    signals: impl Iterator<Item = SignalRef>,
     first: impl Fn(&SignalRef) -> bool,
 ) -> Vec<SignalRef> {
     let mut keyed: Vec<(bool, bool, f64, SignalRef)> = signals
-        .iter()
         .map(|s| {
-            let aside = scanned.of(*s).aside;
-            (aside, !first(s), records.brief(*s).confidence, *s)
+            let aside = scanned.of(s).aside;
+            (aside, !first(&s), records.brief(s).confidence, s)
         })
         .collect();
     keyed.sort_by(|a, b| {
@@ -116,12 +160,12 @@ pub(crate) fn strongest_first(
 fn rank_evidence(
     records: &Records,
     scanned: &Scanned,
-    signals: &[SignalRef],
+    signals: &Refs,
     names: impl Fn(&SignalRef) -> bool,
-) -> Vec<SignalRef> {
+) -> Refs {
     // A quote that names the theme in its own words stands on its own ("I need to be able to
     // account for that" needs the sentence before it).
-    let mut ranked = strongest_first(records, scanned, signals, names);
+    let mut ranked = strongest_first(records, scanned, signals.iter(), names);
     let mut seen = BTreeSet::new();
     ranked.retain(|r| {
         let b = records.brief(*r);
@@ -133,6 +177,9 @@ fn rank_evidence(
         .partition(|r| first_of.insert(records.head(r.record).interviewee.as_str()));
     firsts.into_iter().chain(rest).collect()
 }
+
+/// In no theme yet (a study has fewer themes than signals, so no theme's number is this).
+const FREE: u32 = u32::MAX;
 
 /// Groups the records' signals into themes, strongest first: each signal joins the codebook
 /// theme its words (and the sentence before) say most; codebook themes too few interviewees
@@ -167,7 +214,7 @@ pub fn themes(
             }
         }
     }
-    let mut coded: Vec<Vec<SignalRef>> = vec![Vec::new(); codebook.codes.len()];
+    let mut coded: Vec<Refs> = vec![Refs::default(); codebook.codes.len()];
     for ri in 0..records.len() {
         for si in 0..records.said_count(ri) {
             let sref = SignalRef {
@@ -188,15 +235,15 @@ pub fn themes(
             }
         }
     }
-    let mut picked: Vec<(Origin, Option<Key>, Vec<SignalRef>)> = Vec::new();
+    let mut picked: Vec<(Origin, Option<Key>, Refs)> = Vec::new();
     // The theme each signal is taken into, by its number: a place per signal, not a map.
     // (A theme holds one signal at least: its number fits where a signal's does.)
-    let mut taken: Vec<Option<u32>> = vec![None; scanned.signal_count()];
+    let mut taken: Vec<u32> = vec![FREE; scanned.signal_count()];
     let number = |theme: usize| u32::try_from(theme).unwrap_or(u32::MAX);
     for (c, signals) in coded.into_iter().enumerate() {
-        if who(&mut signals.iter().copied()) >= min {
+        if who(&mut signals.iter()) >= min {
             for s in &signals {
-                taken[scanned.index(*s)] = Some(number(picked.len()));
+                taken[scanned.index(s)] = number(picked.len());
             }
             picked.push((Origin::Codebook(c), None, signals));
         }
@@ -274,7 +321,7 @@ pub fn themes(
         let free: Vec<SignalRef> = votes
             .iter()
             .map(|v| v.signal())
-            .filter(|s| taken[scanned.index(*s)].is_none())
+            .filter(|s| taken[scanned.index(*s)] == FREE)
             .collect();
         if free.is_empty() {
             continue;
@@ -282,7 +329,8 @@ pub fn themes(
         // Merged where most of its signals already are.
         let mut held: BTreeMap<usize, usize> = BTreeMap::new();
         for s in votes.iter().map(|v| v.signal()) {
-            if let Some(t) = taken[scanned.index(s)] {
+            let t = taken[scanned.index(s)];
+            if t != FREE {
                 *held.entry(t as usize).or_default() += 1;
             }
         }
@@ -301,15 +349,15 @@ pub fn themes(
                     matches!(records.brief(*s).force, Force::Frustration | Force::Anxiety)
                 }) =>
             {
-                picked.push((Origin::Emergent, Some(key), Vec::new()));
+                picked.push((Origin::Emergent, Some(key), Refs::default()));
                 picked.len() - 1
             }
             None => continue,
         };
         for s in &free {
-            taken[scanned.index(*s)] = Some(number(at));
+            taken[scanned.index(*s)] = number(at);
         }
-        picked[at].2.extend(free);
+        picked[at].2.0.extend(free.into_iter().map(Voter::of));
     }
     // An emergent theme is named in its signals' words: read in one pass over the records.
     let sayings = emergent_sayings(records, scanned, &picked, &taken)?;
@@ -318,7 +366,7 @@ pub fn themes(
         .into_par_iter()
         .zip(sayings)
         .map(|((origin, key, mut signals), sayings)| {
-            signals.sort();
+            signals.0.sort_unstable();
             let (id, label, definition) = match (&origin, key) {
                 (Origin::Codebook(c), _) => {
                     let code = &codebook.codes[*c];
@@ -403,8 +451,8 @@ pub(crate) fn slug(label: &str) -> String {
 fn emergent_sayings(
     records: &Records,
     scanned: &Scanned,
-    picked: &[(Origin, Option<Key>, Vec<SignalRef>)],
-    taken: &[Option<u32>],
+    picked: &[(Origin, Option<Key>, Refs)],
+    taken: &[u32],
 ) -> Result<Vec<Sayings>, SpillError> {
     let mut out: Vec<Sayings> = picked.iter().map(|_| Sayings::default()).collect();
     let emergent: Vec<bool> = picked
@@ -421,12 +469,11 @@ fn emergent_sayings(
                     record: ri,
                     said: si,
                 };
-                let Some(t) = taken[scanned.index(s)].map(|t| t as usize) else {
-                    continue;
-                };
-                if !emergent[t] {
+                let t = taken[scanned.index(s)];
+                if t == FREE || !emergent[t as usize] {
                     continue;
                 }
+                let t = t as usize;
                 for (key, range) in scanned.of(s).keys {
                     out[t].add(*key, scanned.person[ri], form(&said.quote.text, range));
                 }
@@ -464,7 +511,7 @@ fn label(said: &Sayings, key: Key) -> String {
 }
 
 /// What a set of signals rests on.
-pub fn strength(records: &Records, scanned: &Scanned, signals: &[SignalRef]) -> Strength {
+pub fn strength(records: &Records, scanned: &Scanned, signals: &Refs) -> Strength {
     let mut s = Strength {
         signals: signals.len(),
         ..Strength::default()
@@ -490,10 +537,10 @@ pub fn strength(records: &Records, scanned: &Scanned, signals: &[SignalRef]) -> 
     s.companies = distinct(&[MetaKey::Company]);
     s.roles = distinct(&MetaKey::JOB);
     for r in signals {
-        let scan = scanned.of(*r);
+        let scan = scanned.of(r);
         s.past += usize::from(scan.past);
         s.hypothetical += usize::from(scan.hypothetical);
-        match records.brief(*r).force {
+        match records.brief(r).force {
             Force::Anxiety => s.anxiety += 1,
             Force::Frustration => s.frustration += 1,
             Force::DesiredProgress => s.desired_progress += 1,
