@@ -212,39 +212,79 @@ fn par_rows<'a, T: Sync>(
 /// The theme each signal joined, by (interview, file byte start of its quote): made once a run
 /// ([`Study::theme_of`]), for `signals.csv`, the report and the REFI-QDA project.
 pub(crate) fn theme_of(study: &Study<'_>) -> ThemeOf {
-    let mut at = Vec::new();
-    for (theme, t) in study.findings.themes.iter().enumerate() {
-        for r in &t.signals {
-            // Keyed by interview: the records of its people share it.
-            let rec = study.records.head(r.record);
-            let byte_start = study.records.brief(r).byte_start;
-            at.push(((rec.interview, byte_start), at.len(), theme));
-        }
-    }
-    // Where two signals of one sentence joined themes, the later one's stands (as a map that
-    // each insert overwrites would have it).
-    at.sort_unstable_by_key(|(key, seq, _)| (*key, std::cmp::Reverse(*seq)));
-    at.dedup_by_key(|(key, ..)| *key);
+    let records = study.records;
+    let mut by_interview: Vec<(usize, usize)> = (0..records.len())
+        .map(|r| (records.head(r).interview, r))
+        .collect();
+    by_interview.sort_unstable();
+    let unsorted = (0..records.len())
+        .map(|r| !records.briefs(r).map(|b| b.byte_start).is_sorted())
+        .collect();
     ThemeOf {
-        at: at.into_iter().map(|(key, _, theme)| (key, theme)).collect(),
+        by_interview,
+        unsorted,
     }
 }
 
-/// The theme each themed signal joined, by (interview, file byte start of its quote): a sorted
-/// table, looked up by halving. A study at a gigabyte of transcripts has millions of themed
-/// signals; a hash map of them took more than twice the memory.
+/// Finds the signals a quote stands for: each interview's records, and each record's signals by
+/// where their quotes start (in file order, so halved, but for a record whose are not). The
+/// themes come from [`jtbd_stories::Findings::joined`], 4 bytes a signal: a table keyed by
+/// (interview, byte start) took 24, and three times that while it was made.
 #[derive(Debug, Default)]
 pub struct ThemeOf {
-    /// (interview, byte start) and the theme's index, sorted.
-    at: Vec<((usize, usize), usize)>,
+    /// (interview, record) of every record, sorted.
+    by_interview: Vec<(usize, usize)>,
+    /// By record: its quotes do not start in file order.
+    unsorted: Vec<bool>,
 }
 
 impl ThemeOf {
-    /// The index of the theme the signal quoting `byte_start` of `interview` joined.
-    pub(crate) fn get(&self, key: &(usize, usize)) -> Option<usize> {
-        let i = self.at.binary_search_by_key(key, |(k, _)| *k).ok()?;
-        Some(self.at[i].1)
+    /// The index of the theme the signal quoting `byte_start` of `interview` joined. Where two
+    /// signals of one sentence joined themes, the later theme's stands (as when a table of them
+    /// was filled theme by theme).
+    pub(crate) fn get(
+        &self,
+        records: &jtbd_stories::Records,
+        joined: &jtbd_stories::Joined,
+        interview: usize,
+        byte_start: usize,
+    ) -> Option<usize> {
+        use jtbd_stories::SignalRef;
+        let from = self.by_interview.partition_point(|&(i, _)| i < interview);
+        let mut best = None;
+        for &(_, record) in self.by_interview[from..]
+            .iter()
+            .take_while(|(i, _)| *i == interview)
+        {
+            let start = |said| records.brief(SignalRef { record, said }).byte_start;
+            let n = records.said_count(record);
+            let signals = if self.unsorted.get(record).copied().unwrap_or(true) {
+                0..n
+            } else {
+                first_where(n, |said| start(said) >= byte_start)
+                    ..first_where(n, |said| start(said) > byte_start)
+            };
+            let first = records.index(SignalRef { record, said: 0 });
+            for said in signals.filter(|&said| start(said) == byte_start) {
+                best = best.max(joined.get(first + said));
+            }
+        }
+        best
     }
+}
+
+/// The first of `0..n` where `is_past` holds, which once true stays true (`n` if none).
+fn first_where(n: usize, is_past: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if is_past(mid) {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    lo
 }
 
 /// Columns of `stories.csv`: the theme, the story and who tells it, each slot's quote and place,

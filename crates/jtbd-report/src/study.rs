@@ -162,7 +162,7 @@ impl<'a> Study<'a> {
         let t = self
             .themed
             .get_or_init(|| crate::csv::theme_of(self))
-            .get(&(interview, byte_start))?;
+            .get(self.records, &self.findings.joined, interview, byte_start)?;
         self.findings.themes.get(t)
     }
 

@@ -8,7 +8,7 @@ use crate::knowledge::{GrammarRule, Knowledge, Place, Slot};
 use crate::record::{Quote, Said};
 use crate::records::{Records, Slice};
 use crate::scan::Scanned;
-use crate::themes::{SignalRef, Theme};
+use crate::themes::{Joined, NO_THEME, SignalRef, Theme};
 use jtbd_model::Force;
 use std::collections::BTreeSet;
 
@@ -278,7 +278,7 @@ pub struct Drafting<'a> {
     themes: &'a [Theme],
     k: &'a Knowledge,
     /// The theme each signal joined, by its number (a signal joins one theme at most).
-    theme_at: Vec<u32>,
+    theme_at: &'a [u32],
     /// Enough to fill the theme after the stronger themes have taken their passages.
     keep: usize,
     told: Vec<Vec<(Score, Story)>>,
@@ -289,15 +289,10 @@ impl<'a> Drafting<'a> {
     pub fn new(
         scanned: &'a Scanned,
         themes: &'a [Theme],
+        joined: &'a Joined,
         k: &'a Knowledge,
     ) -> Drafting<'a> {
-        let mut theme_at = vec![NO_THEME; scanned.signal_count()];
-        for (i, t) in themes.iter().enumerate() {
-            let i = u32::try_from(i).unwrap_or(NO_THEME);
-            for s in &t.signals {
-                theme_at[scanned.index(s)] = i;
-            }
-        }
+        let theme_at = joined.column();
         Drafting {
             scanned,
             themes,
@@ -312,7 +307,7 @@ impl<'a> Drafting<'a> {
     /// Drafts the stories of some records.
     pub fn add(&mut self, slice: &Slice<'_>) {
         use rayon::prelude::*;
-        let (scanned, theme_at) = (self.scanned, &self.theme_at);
+        let (scanned, theme_at) = (self.scanned, self.theme_at);
         let cxs: Vec<ThemeContext<'_>> = self
             .themes
             .iter()
@@ -360,9 +355,6 @@ impl<'a> Drafting<'a> {
             .collect()
     }
 }
-
-/// No theme: a signal no theme took.
-const NO_THEME: u32 = u32::MAX;
 
 /// Record `ri`'s best story in each theme it has signals in, by theme index.
 fn record_stories(

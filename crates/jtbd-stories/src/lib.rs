@@ -38,7 +38,7 @@ pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Plac
 pub use record::{People, Quote, Record, Said, interviewee, numbered};
 pub use records::{Brief, Packed, Records, Slice, SpillError};
 pub use segments::Segment;
-pub use themes::{Origin, SignalRef, Strength, Theme};
+pub use themes::{Joined, Origin, Refs, SignalRef, Strength, Theme};
 
 /// What the stage found in a set of records.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -54,6 +54,8 @@ pub struct Findings {
     pub chain_count: usize,
     /// Signals no theme took.
     pub unthemed: usize,
+    /// The theme each signal joined, by its number ([`Records::index`]).
+    pub joined: Joined,
 }
 
 /// Themes, stories, chains and segments of `records`. A theme rests on at least
@@ -70,7 +72,8 @@ pub fn find(
     let (scanned, chain_count) = scan::scan(records, k, codebook)?;
     let mut themes = themes::themes(records, &scanned, k, codebook, min_interviewees)?;
     let mut segments = segments::segments(records, &scanned, &themes, k);
-    let mut drafting = draft::Drafting::new(&scanned, &themes, k);
+    let joined = Joined::of(&themes, records);
+    let mut drafting = draft::Drafting::new(&scanned, &themes, &joined, k);
     let mut languages = segments::Languages::new(&scanned, &segments);
     records.for_each_slice(|slice| {
         // Drafting keeps every core busy; a language is gathered on one, beside it.
@@ -106,5 +109,6 @@ pub fn find(
         segments,
         chain_count,
         unthemed: records.signal_count() - themed,
+        joined,
     })
 }

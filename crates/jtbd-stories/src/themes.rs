@@ -85,6 +85,42 @@ impl<'a> IntoIterator for &'a Refs {
     }
 }
 
+/// The theme each signal joined, by its number among the study's signals (records in order,
+/// then their signals): 4 bytes a signal, where a table keyed by quote took several times that.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Joined(Vec<u32>);
+
+/// No theme: a signal no theme took.
+pub(crate) const NO_THEME: u32 = u32::MAX;
+
+impl Joined {
+    /// Made from `themes`' signals (a signal joins one theme at most).
+    pub fn of(themes: &[Theme], records: &Records) -> Joined {
+        let mut at = vec![NO_THEME; records.signal_count()];
+        for (i, t) in themes.iter().enumerate() {
+            // A theme holds a signal at least: its number fits where a signal's does.
+            let i = u32::try_from(i).unwrap_or(NO_THEME);
+            for s in &t.signals {
+                at[records.index(s)] = i;
+            }
+        }
+        Joined(at)
+    }
+
+    /// The theme signal number `signal` joined, by index, if any.
+    pub fn get(&self, signal: usize) -> Option<usize> {
+        self.0
+            .get(signal)
+            .filter(|&&t| t != NO_THEME)
+            .map(|&t| t as usize)
+    }
+
+    /// Every signal's theme, [`NO_THEME`] for none.
+    pub(crate) fn column(&self) -> &[u32] {
+        &self.0
+    }
+}
+
 /// How much a theme rests on.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Strength {
