@@ -261,8 +261,9 @@ impl ThemeOf {
             let signals = if self.unsorted.get(record).copied().unwrap_or(true) {
                 0..n
             } else {
-                first_where(n, |said| start(said) >= byte_start)
-                    ..first_where(n, |said| start(said) > byte_start)
+                first_where(n, |said| start(said) >= byte_start)..first_where(n, |said| {
+                    start(said) > byte_start
+                })
             };
             let first = records.index(SignalRef { record, said: 0 });
             for said in signals.filter(|&said| start(said) == byte_start) {

@@ -159,10 +159,12 @@ fn how(source: RoleSource) -> (&'static str, bool) {
 impl<'a> Study<'a> {
     /// The theme the signal quoting `byte_start` of interview `interview` joined, if any.
     pub fn theme_of(&self, interview: usize, byte_start: usize) -> Option<&'a jtbd_stories::Theme> {
-        let t = self
-            .themed
-            .get_or_init(|| crate::csv::theme_of(self))
-            .get(self.records, &self.findings.joined, interview, byte_start)?;
+        let t = self.themed.get_or_init(|| crate::csv::theme_of(self)).get(
+            self.records,
+            &self.findings.joined,
+            interview,
+            byte_start,
+        )?;
         self.findings.themes.get(t)
     }
 

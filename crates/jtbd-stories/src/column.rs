@@ -39,18 +39,10 @@ impl Wide {
         }
     }
 
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         match self {
             Wide::Narrow(v) => v.len(),
             Wide::Full(v) => v.len(),
-        }
-    }
-
-    pub(crate) fn reserve_exact(&mut self, n: usize) {
-        match self {
-            Wide::Narrow(v) => v.reserve_exact(n),
-            Wide::Full(v) => v.reserve_exact(n),
         }
     }
 }
@@ -94,10 +86,8 @@ impl Few {
                     Some(n) => places.push(n),
                     None => {
                         let values = &self.values;
-                        let mut plain: Vec<f64> = places
-                            .iter()
-                            .map(|&n| values[usize::from(n)])
-                            .collect();
+                        let mut plain: Vec<f64> =
+                            places.iter().map(|&n| values[usize::from(n)]).collect();
                         plain.push(value);
                         self.places = Places::Plain(plain);
                         self.values = Vec::new();

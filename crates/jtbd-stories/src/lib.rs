@@ -21,6 +21,7 @@ mod codebook;
 mod column;
 mod draft;
 mod knowledge;
+mod leb128;
 mod record;
 mod records;
 mod scan;

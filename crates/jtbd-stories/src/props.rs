@@ -108,7 +108,7 @@ proptest! {
             for s in &t.signals {
                 prop_assert!(exact(s.record, &records[s.record].said[s.said].quote));
             }
-            prop_assert!(t.evidence.iter().all(|e| t.signals.contains(e)));
+            prop_assert!(t.evidence.iter().all(|e| t.signals.contains(&e)));
         }
         let form = regex::Regex::new(r"^When .+, I want to .+, so I can .+\.$").unwrap();
         for s in &f.stories {

@@ -3,7 +3,6 @@
 //! reads these, so each quote is tokenised once however many stages look at it.
 
 use crate::codebook::Codebook;
-use crate::column::Wide;
 use crate::knowledge::Knowledge;
 use crate::record::Record;
 use crate::records::{Records, SpillError};
@@ -31,12 +30,17 @@ enum Tag {
     Causal,
 }
 
+mod table;
+
+use table::{ASIDE, HYPOTHETICAL, PAST, Table};
+pub use table::{Codes, Keys};
+
 /// What the pass found in one quote: a view of its row of [`Scanned`]'s table.
 #[derive(Clone, Copy)]
 pub struct Scan<'a> {
     /// Candidate keys, each with the byte range of its form in the quote ([`form`]), in key
     /// order.
-    pub keys: &'a [(Key, Range<u32>)],
+    pub keys: Keys<'a>,
     pub past: bool,
     pub hypothetical: bool,
     /// Bit `i` set: actor `i` of the knowledge is named.
@@ -47,82 +51,39 @@ pub struct Scan<'a> {
     /// no struggle of the speaker's own, and is quoted after the others.
     pub aside: bool,
     /// Codebook themes whose cues the quote or the sentence before it says, in codebook order.
-    pub codes: &'a [Coded],
+    pub codes: Codes<'a>,
 }
 
-/// Every signal's scan as columns: a row per signal, its keys and codes in two shared arrays
-/// cut at each row's end. A scan is kept for every signal of the study (3.6 million at a
-/// gigabyte of generated transcripts), so a row makes no allocation of its own (a struct per
-/// signal held two boxed slices and a string).
+/// The rows a part of the scan makes on one core, as plain columns (its words numbered in a
+/// vocabulary of its own), before they join the study's [`Table`].
 #[derive(Default)]
-struct Table {
+struct Rows {
     keys: Vec<(Key, Range<u32>)>,
     /// Each row's end in `keys`, and in `codes`.
-    key_end: Wide,
+    key_end: Vec<usize>,
     codes: Vec<Coded>,
-    code_end: Wide,
-    /// Bit 0: past; bit 1: hypothetical; bit 2: an aside.
+    code_end: Vec<usize>,
+    /// [`PAST`], [`HYPOTHETICAL`] and [`ASIDE`] bits.
     tense: Vec<u8>,
-    /// The actors named, as [`Scan::actors`] (4 bytes while there are 32 actors or fewer).
-    actors: Wide,
-    /// The causal word a row opens with: its number in `causals` plus one, 0 for none.
-    causal: Vec<u32>,
-    /// Causal words as said, each once.
-    causals: Vec<String>,
+    actors: Vec<u64>,
+    causal: Vec<Option<String>>,
 }
 
-const PAST: u8 = 1;
-const HYPOTHETICAL: u8 = 2;
-const ASIDE: u8 = 4;
-
-impl Table {
+impl Rows {
     fn len(&self) -> usize {
         self.tense.len()
     }
 
-    fn row(&self, i: usize) -> Scan<'_> {
-        let start = |ends: &Wide| if i == 0 { 0 } else { ends.get(i - 1) as usize };
-        Scan {
-            keys: &self.keys[start(&self.key_end)..self.key_end.get(i) as usize],
-            past: self.tense[i] & PAST != 0,
-            hypothetical: self.tense[i] & HYPOTHETICAL != 0,
-            aside: self.tense[i] & ASIDE != 0,
-            actors: self.actors.get(i),
-            causal: self.causal[i]
-                .checked_sub(1)
-                .map(|c| self.causals[c as usize].as_str()),
-            codes: &self.codes[start(&self.code_end)..self.code_end.get(i) as usize],
-        }
+    fn span(ends: &[usize], i: usize) -> Range<usize> {
+        (if i == 0 { 0 } else { ends[i - 1] })..ends[i]
     }
 
-    /// Appends a row; `keys` and `codes` already pushed onto their arrays.
-    fn end_row(&mut self, row: &Scan<'_>) {
-        let Scan {
-            past,
-            hypothetical,
-            aside,
-            actors,
-            causal,
-            ..
-        } = *row;
-        self.key_end.push(self.keys.len() as u64);
-        self.code_end.push(self.codes.len() as u64);
-        self.tense.push(
-            (u8::from(past) * PAST)
-                | (u8::from(hypothetical) * HYPOTHETICAL)
-                | (u8::from(aside) * ASIDE),
-        );
+    /// Ends a row: its keys and codes pushed already.
+    fn end_row(&mut self, tense: u8, actors: u64, causal: Option<String>) {
+        self.key_end.push(self.keys.len());
+        self.code_end.push(self.codes.len());
+        self.tense.push(tense);
         self.actors.push(actors);
-        let causal = causal.map_or(0, |word| {
-            let at = match self.causals.iter().position(|c| c == word) {
-                Some(at) => at,
-                None => {
-                    self.causals.push(word.to_owned());
-                    self.causals.len() - 1
-                }
-            };
-            u32::try_from(at + 1).unwrap_or(0)
-        });
         self.causal.push(causal);
     }
 }
@@ -166,7 +127,16 @@ pub struct Scanned {
 impl Scanned {
     /// The scan of a signal.
     pub fn of(&self, s: SignalRef) -> Scan<'_> {
-        self.signals.row(self.index(s))
+        let row = self.signals.row(self.index(s));
+        Scan {
+            keys: row.keys,
+            past: row.tense & PAST != 0,
+            hypothetical: row.tense & HYPOTHETICAL != 0,
+            aside: row.tense & ASIDE != 0,
+            actors: row.actors,
+            causal: row.causal,
+            codes: row.codes,
+        }
     }
 
     /// A signal's number among all the study's signals (records in order, then their signals):
@@ -220,15 +190,9 @@ pub fn scan(
 ) -> Result<(Scanned, usize), SpillError> {
     use rayon::prelude::*;
     let mut vocab = Vocab::default();
-    // A row per signal, sized once; each slice's parts are copied in and dropped as the slice
-    // is done, so no slice's words or rows are held twice.
+    // Each slice's parts are encoded into the table and dropped as the slice is done, so no
+    // slice's words or rows are held twice.
     let mut signals = Table::default();
-    let rows = records.signal_count();
-    signals.key_end.reserve_exact(rows);
-    signals.code_end.reserve_exact(rows);
-    signals.tense.reserve_exact(rows);
-    signals.actors.reserve_exact(rows);
-    signals.causal.reserve_exact(rows);
     let mut chains = 0;
     records.for_each_slice(|slice| {
         let per = slice
@@ -236,7 +200,7 @@ pub fn scan(
             .len()
             .div_ceil(4 * rayon::current_num_threads())
             .max(64);
-        let parts: Vec<(Vocab, Table, usize)> = slice
+        let parts: Vec<(Vocab, Rows, usize)> = slice
             .records
             .par_chunks(per)
             .enumerate()
@@ -249,15 +213,16 @@ pub fn scan(
             for key in &mut part.keys {
                 key.0 = (renumber(key.0.0), renumber(key.0.1));
             }
-            let mut from = 0;
             for i in 0..part.len() {
-                let to = part.key_end.get(i) as usize;
-                part.keys[from..to].sort_by_key(|(key, _)| *key);
-                from = to;
-                let row = part.row(i);
-                signals.keys.extend_from_slice(row.keys);
-                signals.codes.extend_from_slice(row.codes);
-                signals.end_row(&row);
+                let keys = Rows::span(&part.key_end, i);
+                part.keys[keys.clone()].sort_by_key(|(key, _)| *key);
+                signals.push(
+                    part.tense[i],
+                    part.actors[i],
+                    part.causal[i].as_deref(),
+                    &part.codes[Rows::span(&part.code_end, i)],
+                    &part.keys[keys],
+                );
             }
         }
     })?;
@@ -283,7 +248,7 @@ fn scan_slice(
     first: usize,
     k: &Knowledge,
     codebook: &Codebook,
-) -> (Vocab, Table, usize) {
+) -> (Vocab, Rows, usize) {
     let (mut chains, mut found) = (0, Vec::new());
     let mut vocab = Vocab::default();
     // Knowledge phrases by their first word: a quote's word is looked up once.
@@ -310,7 +275,7 @@ fn scan_slice(
         add(&mut vocab, c, Tag::Causal);
     }
     let stop: FxHashSet<TermId> = k.stop_terms.iter().map(|t| vocab.id(t)).collect();
-    let mut signals = Table::default();
+    let mut signals = Rows::default();
     let mut ids: Vec<TermId> = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
     let mut content: Vec<bool> = Vec::new();
@@ -401,19 +366,14 @@ fn scan_slice(
             keys.dedup_by_key(|(key, _)| *key);
             signals.keys.extend_from_slice(&keys);
             let aside = k.promotion.is_match(text) || crate::record::voices_someone(text);
-            signals.end_row(&Scan {
-                keys: &[],
-                past,
-                hypothetical,
-                aside,
-                actors,
-                causal: causal.as_deref(),
-                codes: &[],
-            });
+            let tense = (u8::from(past) * PAST)
+                | (u8::from(hypothetical) * HYPOTHETICAL)
+                | (u8::from(aside) * ASIDE);
+            signals.end_row(tense, actors, causal);
         }
-        let table = &signals;
+        let causal = &signals.causal;
         found.clear();
-        crate::draft::record_chains(r, ri, |i| table.row(row0 + i).causal, k, &mut found);
+        crate::draft::record_chains(r, ri, |i| causal[row0 + i].as_deref(), k, &mut found);
         chains += found.len();
     }
     (vocab, signals, chains)
@@ -510,7 +470,7 @@ fn count_users(records: &Records, scanned: &mut Scanned) {
                     record: ri,
                     said: si,
                 });
-                seen.extend(scan.keys.iter().map(|(key, _)| *key));
+                seen.extend(scan.keys.iter().map(|(key, _)| key));
             }
         }
         for key in &seen {

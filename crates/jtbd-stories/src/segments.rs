@@ -286,7 +286,8 @@ fn segment(
         .filter(|(_, t)| common.contains(t))
         .map(|&(s, _)| s)
         .collect();
-    let mut poster_quotes = crate::themes::strongest_first(records, scanned, shared.iter().copied(), |_| true);
+    let mut poster_quotes =
+        crate::themes::strongest_first(records, scanned, shared.iter().copied(), |_| true);
     poster_quotes.dedup_by_key(|s| {
         let said = records.brief(*s);
         (s.record, said.turn, said.sentence)
@@ -380,15 +381,16 @@ impl<'a> Languages<'a> {
                         said: si,
                     })
                     .keys
+                    .iter()
                 {
                     // Only a pair two interviewees or more say can be the language of two
                     // members: most pairs are one person's, and are left out before any map
                     // holds them.
-                    if scanned.users.get(key).is_none_or(|&n| n < 2) {
+                    if scanned.users.get(&key).is_none_or(|&n| n < 2) {
                         continue;
                     }
-                    let form = crate::scan::form(&s.quote.text, range);
-                    self.said[seg].add(*key, scanned.person[ri], form);
+                    let form = crate::scan::form(&s.quote.text, &range);
+                    self.said[seg].add(key, scanned.person[ri], form);
                 }
             }
         }

@@ -480,31 +480,36 @@ fn theme_evidence_puts_each_interviewees_strongest_first() {
     for t in &f.themes {
         let said = |r: &SignalRef| &records[r.record].said[r.said];
         let who = |r: &SignalRef| records[r.record].interviewee.as_str();
-        let people: std::collections::BTreeSet<&str> = t.signals.iter().map(who).collect();
-        let firsts: std::collections::BTreeSet<&str> =
-            t.evidence.iter().take(people.len()).map(who).collect();
+        let people: std::collections::BTreeSet<&str> = t.signals.iter().map(|r| who(&r)).collect();
+        let firsts: std::collections::BTreeSet<&str> = t
+            .evidence
+            .iter()
+            .take(people.len())
+            .map(|r| who(&r))
+            .collect();
         assert_eq!(firsts, people, "{}", t.label);
         let sentences: std::collections::BTreeSet<_> = t
             .signals
             .iter()
-            .map(|r| (r.record, said(r).turn, said(r).sentence))
+            .map(|r| (r.record, said(&r).turn, said(&r).sentence))
             .collect();
         assert_eq!(t.evidence.len(), sentences.len(), "{}", t.label);
-        assert!(t.evidence.iter().all(|r| t.signals.contains(r)));
+        assert!(t.evidence.iter().all(|r| t.signals.contains(&r)));
         // The first of each interviewee is their strongest, and the strongest of those leads.
-        for first in &t.evidence[..people.len()] {
+        for first in t.evidence.iter().take(people.len()) {
             let best = t
                 .signals
                 .iter()
-                .filter(|r| who(r) == who(first))
-                .map(|r| said(r).confidence)
+                .filter(|r| who(r) == who(&first))
+                .map(|r| said(&r).confidence)
                 .fold(f64::MIN, f64::max);
-            assert_eq!(said(first).confidence, best, "{}", t.label);
+            assert_eq!(said(&first).confidence, best, "{}", t.label);
         }
-        for pair in t.evidence[..people.len()].windows(2) {
+        let evidence: Vec<SignalRef> = t.evidence.iter().collect();
+        for pair in evidence[..people.len()].windows(2) {
             assert!(said(&pair[0]).confidence > said(&pair[1]).confidence);
         }
-        for pair in t.evidence[people.len()..].windows(2) {
+        for pair in evidence[people.len()..].windows(2) {
             assert!(said(&pair[0]).confidence > said(&pair[1]).confidence);
         }
     }
@@ -542,7 +547,7 @@ fn a_quote_that_promotes_the_speakers_company_or_voices_someone_is_quoted_last()
         .find(|t| t.id == "compliance-audit")
         .expect("the audit theme");
     let text_of = |r: &SignalRef| records[r.record].said[r.said].quote.text.as_ref();
-    let order: Vec<&str> = audit.evidence.iter().map(text_of).collect();
+    let order: Vec<&str> = audit.evidence.iter().map(|r| text_of(&r)).collect();
     assert!(order.len() >= 4, "{order:?}");
     // The surest of all, yet after every quote that shows the speaker's own struggle.
     assert_eq!(order[order.len() - 2..], [text, acted], "{order:?}");

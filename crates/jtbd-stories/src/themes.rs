@@ -259,7 +259,7 @@ pub fn themes(
             };
             let codes = scanned.of(sref).codes;
             let mut score = vec![0u32; codebook.codes.len()];
-            for c in codes {
+            for c in codes.iter() {
                 score[c.code as usize] += c.score();
             }
             // The highest score; on a tie the theme fewer signals name; then the codebook's order.
@@ -315,7 +315,7 @@ pub fn themes(
                     .of(sref)
                     .keys
                     .iter()
-                    .map(|(key, _)| *key)
+                    .map(|(key, _)| key)
                     .filter(|key| usable(*key))
                     .map(|key| (weight(key), key)),
             );
@@ -432,7 +432,7 @@ pub fn themes(
                 }
                 (Origin::Emergent, Some(key)) => {
                     let keys = scanned.of(*s).keys;
-                    keys.binary_search_by_key(&key, |(k, _)| *k).is_ok()
+                    keys.iter().any(|(k, _)| k == key)
                 }
                 (Origin::Emergent, None) => false,
             });
@@ -510,8 +510,8 @@ fn emergent_sayings(
                     continue;
                 }
                 let t = t as usize;
-                for (key, range) in scanned.of(s).keys {
-                    out[t].add(*key, scanned.person[ri], form(&said.quote.text, range));
+                for (key, range) in scanned.of(s).keys.iter() {
+                    out[t].add(key, scanned.person[ri], form(&said.quote.text, &range));
                 }
             }
         }

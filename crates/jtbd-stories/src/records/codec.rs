@@ -2,6 +2,7 @@
 //! read the interview, [`decode`] when a slice is read back. A damaged body is refused
 //! (`None`), never misread and never a panic.
 
+use crate::leb128::{get, put, take};
 use crate::record::{Quote, Said};
 use jtbd_model::{Force, Role, Timestamp};
 use rustc_hash::FxHashMap;
@@ -161,33 +162,9 @@ pub(super) fn decode(mut r: &[u8]) -> Option<Vec<Said>> {
     r.is_empty().then_some(said)
 }
 
-fn put(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
-}
-
 fn put_str(out: &mut Vec<u8>, s: &str) {
     put(out, s.len() as u64);
     out.extend_from_slice(s.as_bytes());
-}
-
-fn get(r: &mut &[u8]) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *take(r, 1)?.first()?;
-        // The tenth byte holds the 64th bit only: anything more is not a u64.
-        if shift == 63 && b > 1 {
-            return None;
-        }
-        n |= u64::from(b & 0x7f) << shift;
-        if b < 0x80 {
-            return Some(n);
-        }
-    }
-    None
 }
 
 fn get_usize(r: &mut &[u8]) -> Option<usize> {
@@ -196,15 +173,6 @@ fn get_usize(r: &mut &[u8]) -> Option<usize> {
 
 fn get_u32(r: &mut &[u8]) -> Option<u32> {
     u32::try_from(get(r)?).ok()
-}
-
-fn take<'a>(r: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-    if r.len() < n {
-        return None;
-    }
-    let (head, rest) = r.split_at(n);
-    *r = rest;
-    Some(head)
 }
 
 fn get_str(r: &mut &[u8]) -> Option<String> {
