@@ -82,38 +82,34 @@ pub fn segments(
     themes: &[Theme],
     k: &Knowledge,
 ) -> Vec<Segment> {
-    // Interviewee -> themes, and their signals in those themes with the theme of each.
-    let mut held: BTreeMap<&str, BTreeSet<usize>> = BTreeMap::new();
-    let mut signals_of: BTreeMap<&str, Vec<(SignalRef, usize)>> = BTreeMap::new();
+    // Interviewee -> their themed signals, counted per theme (the signals themselves are
+    // listed again for the few poster children: a list per person of every themed signal took
+    // 64 MB at a gigabyte of transcripts).
+    let mut per_theme: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (ti, t) in themes.iter().enumerate() {
         for s in &t.signals {
             let who = records.head(s.record).interviewee.as_str();
-            held.entry(who).or_default().insert(ti);
-            signals_of.entry(who).or_default().push((s, ti));
+            per_theme
+                .entry(who)
+                .or_insert_with(|| vec![0; themes.len()])[ti] += 1;
         }
     }
-    let people: Vec<&str> = held.keys().copied().collect();
-    let profiles: Vec<Vec<f64>> = people
+    let people: Vec<&str> = per_theme.keys().copied().collect();
+    let held: BTreeMap<&str, BTreeSet<usize>> = per_theme
         .iter()
-        .map(|p| {
-            let mut v = vec![0.0; themes.len()];
-            for &(_, t) in &signals_of[p] {
-                v[t] += 1.0;
-            }
-            v
-        })
+        .map(|(who, n)| (*who, (0..n.len()).filter(|&t| n[t] > 0).collect()))
+        .collect();
+    let signal_count: Vec<usize> = per_theme.values().map(|n| n.iter().sum()).collect();
+    let profiles: Vec<Vec<f64>> = per_theme
+        .into_values()
+        .map(|n| n.into_iter().map(|x| x as f64).collect())
         .collect();
     // The clustering compares every pair: past `max_clustered` people it runs on those with
     // the most themed signals, and everyone else joins the segment whose average profile they
     // are most like (at least `min_similarity`), so time and memory stay bounded.
     let mut sample: Vec<usize> = (0..people.len()).collect();
     if sample.len() > k.max_clustered {
-        sample.sort_by(|a, b| {
-            signals_of[people[*b]]
-                .len()
-                .cmp(&signals_of[people[*a]].len())
-                .then(a.cmp(b))
-        });
+        sample.sort_by(|a, b| signal_count[*b].cmp(&signal_count[*a]).then(a.cmp(b)));
         sample.truncate(k.max_clustered);
         sample.sort_unstable();
     }
@@ -177,7 +173,8 @@ pub fn segments(
     let held = Held {
         people,
         themes_of: held,
-        signals_of,
+        themes,
+        signal_count,
         profiles,
         people_in,
     };
@@ -203,8 +200,10 @@ pub fn segments(
 struct Held<'a> {
     people: Vec<&'a str>,
     themes_of: BTreeMap<&'a str, BTreeSet<usize>>,
-    /// Each interviewee's themed signals, theme by theme, each with its theme's index.
-    signals_of: BTreeMap<&'a str, Vec<(SignalRef, usize)>>,
+    /// The themes, whose signals a segment's poster child is quoted from.
+    themes: &'a [Theme],
+    /// How many themed signals each person has, by index in `people`.
+    signal_count: Vec<usize>,
     /// Each person's signals per theme, by index in `people`.
     profiles: Vec<Vec<f64>>,
     /// How many people speak to each theme.
@@ -255,11 +254,10 @@ fn segment(
     let centre = group
         .iter()
         .map(|&i| {
-            let who = held.people[i];
             (
                 i,
                 cosine(&held.profiles[i], &centroid),
-                held.signals_of[who].len(),
+                held.signal_count[i],
             )
         })
         .max_by(|a, b| {
@@ -281,10 +279,12 @@ fn segment(
     } else {
         alike / pairs as f64
     };
-    let shared: Vec<SignalRef> = held.signals_of[held.people[centre]]
-        .iter()
-        .filter(|(_, t)| common.contains(t))
-        .map(|&(s, _)| s)
+    // The poster child's signals in the segment's themes, theme by theme.
+    let poster = held.people[centre];
+    let shared: Vec<SignalRef> = (held.themes.iter().enumerate())
+        .filter(|(t, _)| common.contains(t))
+        .flat_map(|(_, theme)| theme.signals.iter())
+        .filter(|s| records.head(s.record).interviewee == poster)
         .collect();
     let mut poster_quotes =
         crate::themes::strongest_first(records, scanned, shared.iter().copied(), |_| true);
