@@ -169,7 +169,11 @@ fn a_recode_through_the_page_writes_the_line_in_headless_chromium() {
     cdp.call("Log.enable", json!({}));
     cdp.call("Page.enable", json!({}));
     cdp.call("Page.navigate", json!({ "url": served.url() }));
-    cdp.wait_for("document.querySelectorAll('li.quote').length > 0");
+    // The page's script (the click handler) comes after its quotes: a click on a quote parsed
+    // before the script ran does nothing, so the page must have loaded whole.
+    cdp.wait_for(
+        "document.readyState === 'complete' && document.querySelectorAll('li.quote').length > 0",
+    );
     // The first quote: choose another force in its select, and find its recode button.
     let chosen = cdp.eval(
         r#"(function () {
