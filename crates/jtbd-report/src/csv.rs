@@ -212,13 +212,19 @@ fn par_rows<'a, T: Sync>(
 /// The theme each signal joined, by (interview, file byte start of its quote): made once a run
 /// ([`Study::theme_of`]), for `signals.csv`, the report and the REFI-QDA project.
 pub(crate) fn theme_of(study: &Study<'_>) -> ThemeOf {
+    use jtbd_stories::SignalRef;
     let records = study.records;
     let mut by_interview: Vec<(usize, usize)> = (0..records.len())
         .map(|r| (records.head(r).interview, r))
         .collect();
     by_interview.sort_unstable();
     let unsorted = (0..records.len())
-        .map(|r| !records.briefs(r).map(|b| b.byte_start).is_sorted())
+        .map(|r| {
+            let n = records.said_count(r);
+            !(0..n)
+                .map(|said| records.byte_start(SignalRef { record: r, said }))
+                .is_sorted()
+        })
         .collect();
     ThemeOf {
         by_interview,
@@ -256,7 +262,7 @@ impl ThemeOf {
             .iter()
             .take_while(|(i, _)| *i == interview)
         {
-            let start = |said| records.brief(SignalRef { record, said }).byte_start;
+            let start = |said| records.byte_start(SignalRef { record, said });
             let n = records.said_count(record);
             let signals = if self.unsorted.get(record).copied().unwrap_or(true) {
                 0..n
