@@ -9,6 +9,7 @@
 use crate::Study;
 use jtbd_model::{Interview, Role, Signal, Timestamp};
 use jtbd_stories::Quote;
+use jtbd_text::leb128;
 use std::collections::BTreeMap;
 
 /// Characters of a turn kept when a quote stands in it: enough for a long answer; a longer turn
@@ -55,8 +56,9 @@ pub type Reread = dyn Fn(usize) -> Option<Interview> + Send + Sync;
 /// no memory for their text. [`Passages::add`] keeps the words at once (no rereading).
 #[derive(Default)]
 pub struct Passages {
-    /// Per interview, where each turn starts in the file (bytes), to find a quote's turn.
-    starts: Vec<Vec<usize>>,
+    /// Per interview, where each turn starts in the file (bytes), to find a quote's turn:
+    /// [`TurnStarts`], a few bytes a turn (a gigabyte of transcripts has millions of turns).
+    starts: Vec<TurnStarts>,
     /// Per interview, how each turn is kept.
     kept: Vec<Vec<Kept>>,
     /// Turns made while reading ([`Passages::add`]).
@@ -96,10 +98,10 @@ impl Passages {
     /// one of `signals`, and the turn before and after each. Their words are made when cited.
     pub fn mark(&mut self, k: usize, interview: &Interview, signals: &[Signal]) {
         if self.starts.len() <= k {
-            self.starts.resize(k + 1, Vec::new());
+            self.starts.resize(k + 1, TurnStarts::default());
             self.kept.resize(k + 1, Vec::new());
         }
-        self.starts[k] = starts(interview);
+        self.starts[k] = TurnStarts::of(interview);
         let kept = &mut self.kept[k];
         *kept = vec![Kept::No; interview.turns.len()];
         let last = interview.turns.len().saturating_sub(1);
@@ -128,7 +130,7 @@ impl Passages {
 
     /// The turn of interview `k` that `q` stands in, by where it starts in the file.
     pub fn turn_of(&self, k: usize, q: &Quote) -> Option<usize> {
-        let starts = self.starts.get(k)?;
+        let starts = self.starts.get(k)?.read();
         starts
             .partition_point(|&s| s <= q.byte_start)
             .checked_sub(1)
@@ -171,7 +173,8 @@ impl Passages {
         by_interview
             .par_iter()
             .flat_map_iter(|(k, turns)| {
-                let interview = reread(*k).filter(|i| Some(&starts(i)) == self.starts.get(*k));
+                let interview =
+                    reread(*k).filter(|i| Some(&TurnStarts::of(i)) == self.starts.get(*k));
                 turns
                     .iter()
                     .filter_map(|&t| {
@@ -184,13 +187,39 @@ impl Passages {
     }
 }
 
-/// Where each turn of `interview` starts in its file.
-fn starts(interview: &Interview) -> Vec<usize> {
-    interview
-        .turns
-        .iter()
-        .map(|t| interview.file_offset(t.byte_start))
-        .collect()
+/// Where each turn of an interview starts in its file, as steps from the turn before (zigzag, so
+/// a turn that starts before the one before it is kept as well), in LEB128.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct TurnStarts(Box<[u8]>);
+
+impl TurnStarts {
+    fn of(interview: &Interview) -> TurnStarts {
+        let starts = interview.turns.iter();
+        TurnStarts::new(starts.map(|t| interview.file_offset(t.byte_start)))
+    }
+
+    fn new(starts: impl ExactSizeIterator<Item = usize>) -> TurnStarts {
+        let mut out = Vec::with_capacity(2 * starts.len());
+        let mut last = 0i64;
+        for at in starts {
+            let at = at as i64;
+            let step = at.wrapping_sub(last);
+            leb128::put(&mut out, ((step << 1) ^ (step >> 63)) as u64);
+            last = at;
+        }
+        TurnStarts(out.into_boxed_slice())
+    }
+
+    /// Each turn's start, in turn order.
+    fn read(&self) -> Vec<usize> {
+        let (mut r, mut last, mut out) = (&self.0[..], 0i64, Vec::new());
+        while let Some(z) = leb128::get(&mut r) {
+            let step = (z >> 1) as i64 ^ -((z & 1) as i64);
+            last = last.wrapping_add(step);
+            out.push(last as usize);
+        }
+        out
+    }
 }
 
 /// Turn `t` of `interview` as a passage shows it, kept as `kept`.
@@ -349,6 +378,16 @@ mod tests {
                 (i, s)
             })
             .collect()
+    }
+
+    proptest::proptest! {
+        /// Turn starts come back as they went in, in any order and of any size.
+        #[test]
+        fn turn_starts_read_back_as_kept(starts in proptest::collection::vec(
+            proptest::prop_oneof![0usize..100_000, proptest::num::usize::ANY], 0..64)) {
+            let kept = TurnStarts::new(starts.iter().copied());
+            proptest::prop_assert_eq!(kept.read(), starts);
+        }
     }
 
     #[test]

@@ -21,7 +21,6 @@ mod codebook;
 mod column;
 mod draft;
 mod knowledge;
-mod leb128;
 mod record;
 mod records;
 mod scan;

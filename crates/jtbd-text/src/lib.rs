@@ -14,6 +14,7 @@
 pub mod decode;
 pub mod distance;
 pub mod entities;
+pub mod leb128;
 pub mod lexicon;
 pub mod lines;
 pub mod markup;

@@ -2,9 +2,9 @@
 //! read the interview, [`decode`] when a slice is read back. A damaged body is refused
 //! (`None`), never misread and never a panic.
 
-use crate::leb128::{get, put, take};
 use crate::record::{Quote, Said};
 use jtbd_model::{Force, Role, Timestamp};
+use jtbd_text::leb128::{get, put, take};
 use rustc_hash::FxHashMap;
 use std::ops::Range;
 use std::sync::Arc;

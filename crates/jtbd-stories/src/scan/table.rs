@@ -1,4 +1,4 @@
-//! Every signal's scan as one run of bytes: a study keeps a row for each of its signals while
+//! Every signal's scan as runs of bytes: a study keeps a row for each of its signals while
 //! themes are formed and stories drafted (3.6 million at a gigabyte of transcripts), and a row
 //! is mostly small numbers. Written in LEB128 a row takes about a third of what the same
 //! numbers took as columns of fixed width (at a gigabyte: 60 MB where they took 170).
@@ -7,10 +7,14 @@
 //! its codes (how many, then each code, own and before hits), its keys (how many, then each:
 //! the first word's number as a step from the previous key's, the second word's, where the
 //! form starts and how long it is; keys are sorted, so the steps are small).
+//!
+//! The rows are written into blocks of a fixed size, each allocated once, not one run that
+//! doubles as it grows: a doubling holds the old run and the new at once, and may leave half the
+//! new unused.
 
 use super::{Coded, Key};
 use crate::column::Wide;
-use crate::leb128::{get, put};
+use jtbd_text::leb128::{get, put};
 use std::ops::Range;
 
 /// A row's tense bits.
@@ -18,14 +22,22 @@ pub(super) const PAST: u8 = 1;
 pub(super) const HYPOTHETICAL: u8 = 2;
 pub(super) const ASIDE: u8 = 4;
 
+/// Bytes a block holds: rows start in a block only where they end in it as well (a row longer
+/// than a block gets a block of its own).
+const BLOCK: usize = 1 << 20;
+
 /// The rows, encoded.
-#[derive(Default)]
 pub(super) struct Table {
-    bytes: Vec<u8>,
-    /// Each row's end in `bytes`.
-    ends: Wide,
+    /// [`BLOCK`] (tests: a few bytes, so rows cross blocks and outgrow them).
+    block: usize,
+    blocks: Vec<Vec<u8>>,
+    /// Where each row starts: its block times `block`, plus where in the block (a row ends
+    /// where the next starts in the same block, or at its block's end).
+    starts: Wide,
     /// Causal words as said, each once.
     causals: Vec<String>,
+    /// The row being written.
+    row: Vec<u8>,
 }
 
 /// One row, read.
@@ -37,9 +49,25 @@ pub(super) struct Row<'a> {
     pub keys: Keys<'a>,
 }
 
+impl Default for Table {
+    fn default() -> Table {
+        Table::with_block(BLOCK)
+    }
+}
+
 impl Table {
+    fn with_block(block: usize) -> Table {
+        Table {
+            block,
+            blocks: Vec::new(),
+            starts: Wide::default(),
+            causals: Vec::new(),
+            row: Vec::new(),
+        }
+    }
+
     pub(super) fn len(&self) -> usize {
-        self.ends.len()
+        self.starts.len()
     }
 
     /// Appends a row; `keys` sorted.
@@ -51,7 +79,8 @@ impl Table {
         codes: &[Coded],
         keys: &[(Key, Range<u32>)],
     ) {
-        let out = &mut self.bytes;
+        let out = &mut self.row;
+        out.clear();
         out.push(tense);
         put(out, actors);
         let causal = causal.map_or(0, |word| {
@@ -80,16 +109,27 @@ impl Table {
             put(out, u64::from(form.end.saturating_sub(form.start)));
             last = *a;
         }
-        self.ends.push(self.bytes.len() as u64);
+        let row = &self.row;
+        let fits = |b: &Vec<u8>| b.capacity() - b.len() >= row.len();
+        if !self.blocks.last().is_some_and(fits) {
+            self.blocks
+                .push(Vec::with_capacity(self.block.max(row.len())));
+        }
+        let block = self.blocks.len() - 1;
+        let bytes = &mut self.blocks[block];
+        self.starts.push((block * self.block + bytes.len()) as u64);
+        bytes.extend_from_slice(row);
     }
 
     pub(super) fn row(&self, i: usize) -> Row<'_> {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1) as usize
+        let at = self.starts.get(i) as usize;
+        let (block, start) = (at / self.block, at % self.block);
+        let bytes = &self.blocks[block];
+        let end = match (i + 1 < self.len()).then(|| self.starts.get(i + 1) as usize) {
+            Some(next) if next / self.block == block => next % self.block,
+            _ => bytes.len(),
         };
-        let mut r = &self.bytes[start..self.ends.get(i) as usize];
+        let mut r = &bytes[start..end];
         let tense = r.first().copied().unwrap_or(0);
         r = r.get(1..).unwrap_or_default();
         let actors = next(&mut r);
@@ -181,8 +221,9 @@ mod tests {
                 ),
                 0..20,
             ),
+            block in prop_oneof![Just(BLOCK), 1usize..48],
         ) {
-            let mut table = Table::default();
+            let mut table = Table::with_block(block);
             let mut written = Vec::new();
             for (tense, actors, causal, codes, keys, at) in rows {
                 let codes: Vec<Coded> = codes

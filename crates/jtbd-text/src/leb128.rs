@@ -1,8 +1,9 @@
-//! Unsigned integers in LEB128 (7 bits a byte, low first): the records' temporary file and
-//! the scan's table of rows are written with it.
+//! Unsigned integers in LEB128 (7 bits a byte, low first), for numbers kept by the million that
+//! are mostly small: the stories' records in their temporary file, the scan's table of rows,
+//! the report's turn starts.
 
 /// Appends `n`.
-pub(crate) fn put(out: &mut Vec<u8>, mut n: u64) {
+pub fn put(out: &mut Vec<u8>, mut n: u64) {
     while n >= 0x80 {
         out.push((n as u8) | 0x80);
         n >>= 7;
@@ -11,7 +12,7 @@ pub(crate) fn put(out: &mut Vec<u8>, mut n: u64) {
 }
 
 /// Reads a number off the front of `r`; `None` when `r` ends first or holds more than 64 bits.
-pub(crate) fn get(r: &mut &[u8]) -> Option<u64> {
+pub fn get(r: &mut &[u8]) -> Option<u64> {
     let mut n = 0u64;
     for shift in (0..64).step_by(7) {
         let b = *take(r, 1)?.first()?;
@@ -28,7 +29,7 @@ pub(crate) fn get(r: &mut &[u8]) -> Option<u64> {
 }
 
 /// Takes `n` bytes off the front of `r`, if it has them.
-pub(crate) fn take<'a>(r: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+pub fn take<'a>(r: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
     if r.len() < n {
         return None;
     }
