@@ -3,46 +3,82 @@
 //! it fits, and the column widens itself the first time a value does not, so no input is ever
 //! cut to fit.
 
-/// Unsigned numbers, 4 bytes each until one needs 8 (then every one takes 8).
-#[derive(Debug, Clone)]
-pub(crate) enum Wide {
-    Narrow(Vec<u32>),
-    Full(Vec<u64>),
+/// Unsigned numbers of type `W`, each kept as the narrower `N` until one does not fit (then
+/// every one takes a `W`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Widening<N, W> {
+    Narrow(Vec<N>),
+    Full(Vec<W>),
 }
 
-impl Default for Wide {
-    fn default() -> Wide {
-        Wide::Narrow(Vec::new())
+/// 4 bytes a number until one needs 8 (a place in a file, a place in a table).
+pub(crate) type Wide = Widening<u32, u64>;
+
+/// 2 bytes a number until one needs 4 (a turn in an interview, a sentence in a turn, a theme).
+pub(crate) type Half = Widening<u16, u32>;
+
+impl<N, W> Default for Widening<N, W> {
+    fn default() -> Self {
+        Widening::Narrow(Vec::new())
     }
 }
 
-impl Wide {
-    pub(crate) fn push(&mut self, value: u64) {
-        match self {
-            Wide::Narrow(v) => match u32::try_from(value) {
-                Ok(x) => v.push(x),
-                Err(_) => {
-                    let mut wide: Vec<u64> = Vec::with_capacity(v.capacity().max(v.len() + 1));
-                    wide.extend(v.iter().map(|&x| u64::from(x)));
-                    wide.push(value);
-                    *self = Wide::Full(wide);
-                }
-            },
-            Wide::Full(v) => v.push(value),
+impl<N: Copy + TryFrom<W> + Into<W>, W: Copy> Widening<N, W> {
+    /// `len` places, each `value`.
+    pub(crate) fn filled(len: usize, value: W) -> Self {
+        match N::try_from(value) {
+            Ok(x) => Widening::Narrow(vec![x; len]),
+            Err(_) => Widening::Full(vec![value; len]),
         }
     }
 
-    pub(crate) fn get(&self, i: usize) -> u64 {
+    pub(crate) fn push(&mut self, value: W) {
         match self {
-            Wide::Narrow(v) => u64::from(v[i]),
-            Wide::Full(v) => v[i],
+            Widening::Narrow(v) => match N::try_from(value) {
+                Ok(x) => v.push(x),
+                Err(_) => {
+                    self.widen();
+                    self.push(value);
+                }
+            },
+            Widening::Full(v) => v.push(value),
+        }
+    }
+
+    /// Puts `value` at place `i` (which must exist).
+    pub(crate) fn set(&mut self, i: usize, value: W) {
+        match self {
+            Widening::Narrow(v) => match N::try_from(value) {
+                Ok(x) => v[i] = x,
+                Err(_) => {
+                    self.widen();
+                    self.set(i, value);
+                }
+            },
+            Widening::Full(v) => v[i] = value,
+        }
+    }
+
+    pub(crate) fn get(&self, i: usize) -> W {
+        match self {
+            Widening::Narrow(v) => v[i].into(),
+            Widening::Full(v) => v[i],
         }
     }
 
     pub(crate) fn len(&self) -> usize {
         match self {
-            Wide::Narrow(v) => v.len(),
-            Wide::Full(v) => v.len(),
+            Widening::Narrow(v) => v.len(),
+            Widening::Full(v) => v.len(),
+        }
+    }
+
+    /// Every place as a `W` from now on.
+    fn widen(&mut self) {
+        if let Widening::Narrow(v) = self {
+            let mut wide: Vec<W> = Vec::with_capacity(v.capacity().max(v.len() + 1));
+            wide.extend(v.iter().map(|&x| x.into()));
+            *self = Widening::Full(wide);
         }
     }
 }
@@ -132,15 +168,24 @@ mod tests {
         ) {
             let mut wide = Wide::default();
             let mut few = Few::default();
+            let mut half = Half::default();
             for &v in &values {
                 wide.push(v);
                 few.push(f64::from_bits(v));
+                half.push(v as u32);
+            }
+            // Set in reverse over a column filled with the first value: the same places.
+            let mut set = Half::filled(values.len(), values.first().map_or(0, |&v| v as u32));
+            for (i, &v) in values.iter().enumerate().rev() {
+                set.set(i, v as u32);
             }
             prop_assert_eq!(wide.len(), values.len());
             prop_assert_eq!(few.len(), values.len());
             for (i, &v) in values.iter().enumerate() {
                 prop_assert_eq!(wide.get(i), v);
                 prop_assert_eq!(few.get(i).to_bits(), v);
+                prop_assert_eq!(half.get(i), v as u32);
+                prop_assert_eq!(set.get(i), v as u32);
             }
         }
     }
@@ -162,5 +207,11 @@ mod tests {
         wide.push(u64::from(u32::MAX) + 1);
         assert!(matches!(wide, Wide::Full(_)));
         assert_eq!((wide.get(0), wide.get(1)), (7, u64::from(u32::MAX) + 1));
+        let mut half = Half::filled(3, 0);
+        half.set(1, 9);
+        assert!(matches!(half, Half::Narrow(_)));
+        half.set(2, u32::from(u16::MAX) + 1);
+        assert!(matches!(half, Half::Full(_)));
+        assert_eq!((half.get(0), half.get(1), half.get(2)), (0, 9, 65_536));
     }
 }

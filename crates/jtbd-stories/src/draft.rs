@@ -8,7 +8,7 @@ use crate::knowledge::{GrammarRule, Knowledge, Place, Slot};
 use crate::record::{Quote, Said};
 use crate::records::{Records, Slice};
 use crate::scan::Scanned;
-use crate::themes::{Joined, NO_THEME, SignalRef, Theme};
+use crate::themes::{Joined, SignalRef, Theme};
 use jtbd_model::Force;
 use std::collections::BTreeSet;
 
@@ -278,7 +278,7 @@ pub struct Drafting<'a> {
     themes: &'a [Theme],
     k: &'a Knowledge,
     /// The theme each signal joined, by its number (a signal joins one theme at most).
-    theme_at: &'a [u32],
+    theme_at: &'a Joined,
     /// Enough to fill the theme after the stronger themes have taken their passages.
     keep: usize,
     told: Vec<Vec<(Score, Story)>>,
@@ -292,7 +292,7 @@ impl<'a> Drafting<'a> {
         joined: &'a Joined,
         k: &'a Knowledge,
     ) -> Drafting<'a> {
-        let theme_at = joined.column();
+        let theme_at = joined;
         Drafting {
             scanned,
             themes,
@@ -320,7 +320,7 @@ impl<'a> Drafting<'a> {
                 members: Members {
                     scanned,
                     theme_at,
-                    theme: u32::try_from(theme).unwrap_or(NO_THEME),
+                    theme,
                 },
                 k: self.k,
             })
@@ -359,7 +359,7 @@ impl<'a> Drafting<'a> {
 /// Record `ri`'s best story in each theme it has signals in, by theme index.
 fn record_stories(
     cxs: &[ThemeContext<'_>],
-    theme_at: &[u32],
+    theme_at: &Joined,
     ri: usize,
 ) -> Vec<(usize, (Score, Story))> {
     let Some(cx) = cxs.first() else {
@@ -375,10 +375,9 @@ fn record_stories(
     let causal = |said| scanned.of(SignalRef { record: ri, said }).causal;
     record_chains(record, ri, causal, cx.k, &mut chains);
     // Its signals by theme, in source order.
-    let mut by_theme: std::collections::BTreeMap<u32, Vec<SignalRef>> = Default::default();
+    let mut by_theme: std::collections::BTreeMap<usize, Vec<SignalRef>> = Default::default();
     for said in 0..cx.records[ri].said.len() {
-        let t = theme_at[first + said];
-        if t != NO_THEME {
+        if let Some(t) = theme_at.get(first + said) {
             by_theme
                 .entry(t)
                 .or_default()
@@ -387,10 +386,7 @@ fn record_stories(
     }
     by_theme
         .into_iter()
-        .filter_map(|(t, anchors)| {
-            let t = t as usize;
-            best_story(&cxs[t], ri, &anchors, &chains).map(|best| (t, best))
-        })
+        .filter_map(|(t, anchors)| best_story(&cxs[t], ri, &anchors, &chains).map(|best| (t, best)))
         .collect()
 }
 
@@ -489,13 +485,13 @@ fn better(a: Score, b: Score) -> bool {
 #[derive(Clone, Copy)]
 struct Members<'a> {
     scanned: &'a Scanned,
-    theme_at: &'a [u32],
-    theme: u32,
+    theme_at: &'a Joined,
+    theme: usize,
 }
 
 impl Members<'_> {
     fn contains(&self, s: &SignalRef) -> bool {
-        self.theme_at[self.scanned.index(*s)] == self.theme
+        self.theme_at.get(self.scanned.index(*s)) == Some(self.theme)
     }
 }
 

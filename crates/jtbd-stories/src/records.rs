@@ -9,7 +9,7 @@
 
 mod codec;
 
-use crate::column::{Few, Wide};
+use crate::column::{Few, Half, Wide};
 use crate::record::{Record, Said};
 use crate::themes::SignalRef;
 use codec::{decode, encode};
@@ -89,12 +89,13 @@ pub struct Records {
     heads: Vec<Record>,
     /// Each record's first signal number; one more entry, the number of signals.
     first: Vec<usize>,
-    /// Per signal number, as [`Brief`] has them (a column each: 15 bytes a signal while its
-    /// file is under 4 GiB and its rules give at most 65,536 distinct confidences).
+    /// Per signal number, as [`Brief`] has them (a column each: 11 bytes a signal while its
+    /// file is under 4 GiB, its rules give at most 65,536 distinct confidences, and its turn
+    /// and sentence numbers are under 65,536).
     force: Vec<Force>,
     confidence: Few,
-    turn: Vec<u32>,
-    sentence: Vec<u32>,
+    turn: Half,
+    sentence: Half,
     byte_start: Wide,
     spill: Option<Spill>,
     /// Signals read back for the outputs.
@@ -154,8 +155,8 @@ impl Default for Records {
             first: vec![0],
             force: Vec::new(),
             confidence: Few::default(),
-            turn: Vec::new(),
-            sentence: Vec::new(),
+            turn: Half::default(),
+            sentence: Half::default(),
             byte_start: Wide::default(),
             spill: None,
             fetched: FxHashMap::default(),
@@ -303,8 +304,8 @@ impl Records {
         Brief {
             force: self.force[i],
             confidence: self.confidence.get(i),
-            turn: self.turn[i] as usize,
-            sentence: self.sentence[i] as usize,
+            turn: self.turn.get(i) as usize,
+            sentence: self.sentence.get(i) as usize,
             byte_start: self.byte_start.get(i) as usize,
         }
     }

@@ -6,6 +6,7 @@
 //! each signal joining only the first theme it fits.
 
 use crate::codebook::Codebook;
+use crate::column::Half;
 use crate::knowledge::Knowledge;
 use crate::records::{Records, SpillError};
 use crate::scan::{Forms, Key, Sayings, Scanned, form};
@@ -86,22 +87,18 @@ impl<'a> IntoIterator for &'a Refs {
 }
 
 /// The theme each signal joined, by its number among the study's signals (records in order,
-/// then their signals): 4 bytes a signal, where a table keyed by quote took several times that.
+/// then their signals): 2 bytes a signal while a study has fewer than 65,535 themes, where a
+/// table keyed by quote took many times that.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Joined(Vec<u32>);
-
-/// No theme: a signal no theme took.
-pub(crate) const NO_THEME: u32 = u32::MAX;
+pub struct Joined(Taken);
 
 impl Joined {
     /// Made from `themes`' signals (a signal joins one theme at most).
     pub fn of(themes: &[Theme], records: &Records) -> Joined {
-        let mut at = vec![NO_THEME; records.signal_count()];
+        let mut at = Taken::free(records.signal_count());
         for (i, t) in themes.iter().enumerate() {
-            // A theme holds a signal at least: its number fits where a signal's does.
-            let i = u32::try_from(i).unwrap_or(NO_THEME);
             for s in &t.signals {
-                at[records.index(s)] = i;
+                at.take(records.index(s), i);
             }
         }
         Joined(at)
@@ -109,15 +106,34 @@ impl Joined {
 
     /// The theme signal number `signal` joined, by index, if any.
     pub fn get(&self, signal: usize) -> Option<usize> {
-        self.0
-            .get(signal)
-            .filter(|&&t| t != NO_THEME)
-            .map(|&t| t as usize)
+        self.0.get(signal)
+    }
+}
+
+/// Which theme, if any, each signal is in, by the signal's number: the theme's index plus one,
+/// 0 for none.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Taken(Half);
+
+impl Taken {
+    /// `signals` signals, none in a theme.
+    pub(crate) fn free(signals: usize) -> Taken {
+        Taken(Half::filled(signals, 0))
     }
 
-    /// Every signal's theme, [`NO_THEME`] for none.
-    pub(crate) fn column(&self) -> &[u32] {
-        &self.0
+    /// Puts signal number `signal` in theme `theme`. (A theme holds a signal at least, so its
+    /// index fits where a signal's number does.)
+    pub(crate) fn take(&mut self, signal: usize, theme: usize) {
+        self.0
+            .set(signal, u32::try_from(theme + 1).unwrap_or(u32::MAX));
+    }
+
+    /// The theme signal number `signal` is in, by index, if any.
+    pub(crate) fn get(&self, signal: usize) -> Option<usize> {
+        if signal >= self.0.len() {
+            return None;
+        }
+        (self.0.get(signal) as usize).checked_sub(1)
     }
 }
 
@@ -214,9 +230,6 @@ fn rank_evidence(
     firsts.into_iter().chain(rest).collect()
 }
 
-/// In no theme yet (a study has fewer themes than signals, so no theme's number is this).
-const FREE: u32 = u32::MAX;
-
 /// Groups the records' signals into themes, strongest first: each signal joins the codebook
 /// theme its words (and the sentence before) say most; codebook themes too few interviewees
 /// share give their signals back; what is left forms emergent themes, phrases of two words
@@ -273,13 +286,11 @@ pub fn themes(
     }
     let mut picked: Vec<(Origin, Option<Key>, Refs)> = Vec::new();
     // The theme each signal is taken into, by its number: a place per signal, not a map.
-    // (A theme holds one signal at least: its number fits where a signal's does.)
-    let mut taken: Vec<u32> = vec![FREE; scanned.signal_count()];
-    let number = |theme: usize| u32::try_from(theme).unwrap_or(u32::MAX);
+    let mut taken = Taken::free(scanned.signal_count());
     for (c, signals) in coded.into_iter().enumerate() {
         if who(&mut signals.iter()) >= min {
             for s in &signals {
-                taken[scanned.index(s)] = number(picked.len());
+                taken.take(scanned.index(s), picked.len());
             }
             picked.push((Origin::Codebook(c), None, signals));
         }
@@ -357,7 +368,7 @@ pub fn themes(
         let free: Vec<SignalRef> = votes
             .iter()
             .map(|v| v.signal())
-            .filter(|s| taken[scanned.index(*s)] == FREE)
+            .filter(|s| taken.get(scanned.index(*s)).is_none())
             .collect();
         if free.is_empty() {
             continue;
@@ -365,9 +376,8 @@ pub fn themes(
         // Merged where most of its signals already are.
         let mut held: BTreeMap<usize, usize> = BTreeMap::new();
         for s in votes.iter().map(|v| v.signal()) {
-            let t = taken[scanned.index(s)];
-            if t != FREE {
-                *held.entry(t as usize).or_default() += 1;
+            if let Some(t) = taken.get(scanned.index(s)) {
+                *held.entry(t).or_default() += 1;
             }
         }
         let into = held
@@ -391,7 +401,7 @@ pub fn themes(
             None => continue,
         };
         for s in &free {
-            taken[scanned.index(*s)] = number(at);
+            taken.take(scanned.index(*s), at);
         }
         picked[at].2.0.extend(free.into_iter().map(Voter::of));
     }
@@ -488,7 +498,7 @@ fn emergent_sayings(
     records: &Records,
     scanned: &Scanned,
     picked: &[(Origin, Option<Key>, Refs)],
-    taken: &[u32],
+    taken: &Taken,
 ) -> Result<Vec<Sayings>, SpillError> {
     let mut out: Vec<Sayings> = picked.iter().map(|_| Sayings::default()).collect();
     let emergent: Vec<bool> = picked
@@ -505,11 +515,9 @@ fn emergent_sayings(
                     record: ri,
                     said: si,
                 };
-                let t = taken[scanned.index(s)];
-                if t == FREE || !emergent[t as usize] {
+                let Some(t) = taken.get(scanned.index(s)).filter(|&t| emergent[t]) else {
                     continue;
-                }
-                let t = t as usize;
+                };
                 for (key, range) in scanned.of(s).keys.iter() {
                     out[t].add(key, scanned.person[ri], form(&said.quote.text, &range));
                 }
