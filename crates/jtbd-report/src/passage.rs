@@ -203,8 +203,7 @@ impl TurnStarts {
         let mut last = 0i64;
         for at in starts {
             let at = at as i64;
-            let step = at.wrapping_sub(last);
-            leb128::put(&mut out, ((step << 1) ^ (step >> 63)) as u64);
+            leb128::put_signed(&mut out, at.wrapping_sub(last));
             last = at;
         }
         TurnStarts(out.into_boxed_slice())
@@ -213,8 +212,7 @@ impl TurnStarts {
     /// Each turn's start, in turn order.
     fn read(&self) -> Vec<usize> {
         let (mut r, mut last, mut out) = (&self.0[..], 0i64, Vec::new());
-        while let Some(z) = leb128::get(&mut r) {
-            let step = (z >> 1) as i64 ^ -((z & 1) as i64);
+        while let Some(step) = leb128::get_signed(&mut r) {
             last = last.wrapping_add(step);
             out.push(last as usize);
         }

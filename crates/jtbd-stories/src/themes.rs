@@ -12,6 +12,7 @@ use crate::records::{Records, SpillError};
 use crate::scan::{Forms, Key, Sayings, Scanned, form};
 use jtbd_model::Force;
 use jtbd_model::MetaKey;
+use jtbd_text::leb128;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -22,9 +23,8 @@ pub struct SignalRef {
     pub said: usize,
 }
 
-/// A signal in 8 bytes, as a vote and a theme hold it: a study keeps up to `votes` votes for
-/// each of its signals while themes are formed, and its themes hold most of its signals twice
-/// (in corpus order and ranked), where a [`SignalRef`] takes 16.
+/// A signal in 8 bytes, as a vote holds it: a study keeps up to `votes` votes for each of its
+/// signals while themes are formed, where a [`SignalRef`] takes 16.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Voter(u32, u32);
 
@@ -42,49 +42,96 @@ impl Voter {
     }
 }
 
-/// Signals, 8 bytes each: a theme's (see [`Voter`]). Iterating gives [`SignalRef`]s.
+/// Signals in order, as a theme holds them (its signals in corpus order, its evidence ranked:
+/// a study's themes hold most of its signals twice). Each is kept as the step from the one
+/// before to its record (signed) and its number in the record, in LEB128: about 2 bytes a
+/// signal in corpus order and 4 ranked, where a [`SignalRef`] takes 16. Iterating gives
+/// [`SignalRef`]s.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Refs(Vec<Voter>);
+pub struct Refs {
+    bytes: Box<[u8]>,
+    len: usize,
+}
 
 impl Refs {
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.len == 0
     }
 
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = SignalRef> + DoubleEndedIterator + '_ {
-        self.0.iter().map(|v| v.signal())
+    pub fn iter(&self) -> RefsIter<'_> {
+        RefsIter {
+            bytes: &self.bytes,
+            left: self.len,
+            record: 0,
+        }
     }
 
     pub fn first(&self) -> Option<SignalRef> {
-        self.0.first().map(|v| v.signal())
+        self.iter().next()
     }
 
     pub fn contains(&self, s: &SignalRef) -> bool {
-        self.0.contains(&Voter::of(*s))
-    }
-
-    fn push(&mut self, s: SignalRef) {
-        self.0.push(Voter::of(s));
+        self.iter().any(|r| r == *s)
     }
 }
 
 impl FromIterator<SignalRef> for Refs {
     fn from_iter<I: IntoIterator<Item = SignalRef>>(iter: I) -> Refs {
-        Refs(iter.into_iter().map(Voter::of).collect())
+        let (mut bytes, mut len, mut record) = (Vec::new(), 0, 0usize);
+        for s in iter {
+            leb128::put_signed(&mut bytes, s.record.wrapping_sub(record) as i64);
+            leb128::put(&mut bytes, s.said as u64);
+            record = s.record;
+            len += 1;
+        }
+        Refs {
+            bytes: bytes.into_boxed_slice(),
+            len,
+        }
     }
 }
 
 impl<'a> IntoIterator for &'a Refs {
     type Item = SignalRef;
-    type IntoIter = std::iter::Map<std::slice::Iter<'a, Voter>, fn(&Voter) -> SignalRef>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|v| v.signal())
+    type IntoIter = RefsIter<'a>;
+    fn into_iter(self) -> RefsIter<'a> {
+        self.iter()
     }
 }
+
+/// The signals of [`Refs`], in order.
+#[derive(Debug, Clone)]
+pub struct RefsIter<'a> {
+    bytes: &'a [u8],
+    left: usize,
+    record: usize,
+}
+
+impl Iterator for RefsIter<'_> {
+    type Item = SignalRef;
+
+    fn next(&mut self) -> Option<SignalRef> {
+        // Refs are written whole, so each one's two numbers are there while any are left.
+        self.left = self.left.checked_sub(1)?;
+        let step = leb128::get_signed(&mut self.bytes)?;
+        self.record = self.record.wrapping_add(step as usize);
+        let said = leb128::get(&mut self.bytes)? as usize;
+        Some(SignalRef {
+            record: self.record,
+            said,
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for RefsIter<'_> {}
 
 /// The theme each signal joined, by its number among the study's signals (records in order,
 /// then their signals): 2 bytes a signal while a study has fewer than 65,535 themes, where a
@@ -263,7 +310,8 @@ pub fn themes(
             }
         }
     }
-    let mut coded: Vec<Refs> = vec![Refs::default(); codebook.codes.len()];
+    // The themes' working lists: each signal as a vote holds it.
+    let mut coded: Vec<Vec<Voter>> = vec![Vec::new(); codebook.codes.len()];
     for ri in 0..records.len() {
         for si in 0..records.said_count(ri) {
             let sref = SignalRef {
@@ -280,17 +328,17 @@ pub fn themes(
                 .filter(|&c| score[c] > 0)
                 .min_by_key(|&c| (std::cmp::Reverse(score[c]), named[c], c));
             if let Some(c) = best.filter(|&c| score[c] >= k.min_code_score) {
-                coded[c].push(sref);
+                coded[c].push(Voter::of(sref));
             }
         }
     }
-    let mut picked: Vec<(Origin, Option<Key>, Refs)> = Vec::new();
+    let mut picked: Vec<(Origin, Option<Key>, Vec<Voter>)> = Vec::new();
     // The theme each signal is taken into, by its number: a place per signal, not a map.
     let mut taken = Taken::free(scanned.signal_count());
     for (c, signals) in coded.into_iter().enumerate() {
-        if who(&mut signals.iter()) >= min {
+        if who(&mut signals.iter().map(|v| v.signal())) >= min {
             for s in &signals {
-                taken.take(scanned.index(s), picked.len());
+                taken.take(scanned.index(s.signal()), picked.len());
             }
             picked.push((Origin::Codebook(c), None, signals));
         }
@@ -395,7 +443,7 @@ pub fn themes(
                     matches!(records.brief(*s).force, Force::Frustration | Force::Anxiety)
                 }) =>
             {
-                picked.push((Origin::Emergent, Some(key), Refs::default()));
+                picked.push((Origin::Emergent, Some(key), Vec::new()));
                 picked.len() - 1
             }
             None => continue,
@@ -403,7 +451,7 @@ pub fn themes(
         for s in &free {
             taken.take(scanned.index(*s), at);
         }
-        picked[at].2.0.extend(free.into_iter().map(Voter::of));
+        picked[at].2.extend(free.into_iter().map(Voter::of));
     }
     // An emergent theme is named in its signals' words: read in one pass over the records.
     let sayings = emergent_sayings(records, scanned, &picked, &taken)?;
@@ -412,7 +460,8 @@ pub fn themes(
         .into_par_iter()
         .zip(sayings)
         .map(|((origin, key, mut signals), sayings)| {
-            signals.0.sort_unstable();
+            signals.sort_unstable();
+            let signals: Refs = signals.into_iter().map(Voter::signal).collect();
             let (id, label, definition) = match (&origin, key) {
                 (Origin::Codebook(c), _) => {
                     let code = &codebook.codes[*c];
@@ -497,7 +546,7 @@ pub(crate) fn slug(label: &str) -> String {
 fn emergent_sayings(
     records: &Records,
     scanned: &Scanned,
-    picked: &[(Origin, Option<Key>, Refs)],
+    picked: &[(Origin, Option<Key>, Vec<Voter>)],
     taken: &Taken,
 ) -> Result<Vec<Sayings>, SpillError> {
     let mut out: Vec<Sayings> = picked.iter().map(|_| Sayings::default()).collect();
@@ -592,4 +641,35 @@ pub fn strength(records: &Records, scanned: &Scanned, signals: &Refs) -> Strengt
         }
     }
     s
+}
+
+#[cfg(test)]
+mod refs_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Signals in any order (ranked evidence jumps back and forth between records) come
+        /// back in the order they were kept, each as it was.
+        #[test]
+        fn refs_give_back_the_signals_in_order(
+            signals in proptest::collection::vec(
+                (prop_oneof![0usize..50, 0usize..5_000_000], 0usize..300),
+                0..100,
+            ),
+        ) {
+            let signals: Vec<SignalRef> = signals
+                .into_iter()
+                .map(|(record, said)| SignalRef { record, said })
+                .collect();
+            let refs: Refs = signals.iter().copied().collect();
+            prop_assert_eq!(refs.len(), signals.len());
+            prop_assert_eq!(refs.iter().len(), signals.len());
+            prop_assert_eq!(refs.iter().collect::<Vec<_>>(), signals.clone());
+            prop_assert_eq!(refs.first(), signals.first().copied());
+            for s in &signals {
+                prop_assert!(refs.contains(s));
+            }
+        }
+    }
 }
