@@ -269,7 +269,9 @@ fn ranked<T>(
             with,
         })
         .collect();
-    keyed.sort_by(|a, b| {
+    // Signals differ, so the order is total: an unstable sort gives the same order without a
+    // stable sort's buffer of half the signals.
+    keyed.sort_unstable_by(|a, b| {
         a.after
             .cmp(&b.after)
             .then(b.confidence.total_cmp(&a.confidence))
@@ -491,9 +493,12 @@ pub fn themes(
     }
     // An emergent theme is named in its signals' words: read in one pass over the records.
     let sayings = emergent_sayings(records, scanned, &picked, &taken)?;
-    // Naming and weighing a theme reads only its own signals: done on every core.
+    drop((taken, voters));
+    // Naming, ranking and weighing a theme reads only its own signals. One theme at a time: a
+    // big theme's ranking holds 24 bytes a signal while it runs, and two at once made the peak
+    // of `analyze` at a gigabyte of transcripts.
     let mut out: Vec<Theme> = picked
-        .into_par_iter()
+        .into_iter()
         .zip(sayings)
         .map(|((origin, key, mut signals), sayings)| {
             signals.sort_unstable();
