@@ -16,8 +16,9 @@ use std::time::Instant;
 /// Files read in parallel before their results are handed on, in order. Bounds memory: up to
 /// four batches are in flight (one walked, one read, two waiting), each file with its text,
 /// signals and index documents; at a gigabyte of transcripts 256 held about 55 MB more than 64
-/// did, for no gain in speed on two cores.
-const BATCH: usize = 64;
+/// did, for no gain in speed on two cores, and with 64 the read pass peaked at 300 MB, with 32
+/// under the stories' peak (about 290 MB).
+const BATCH: usize = 32;
 
 /// Files the first pass of [`ReadSetup::study_hosts`] reads at most: all of a study this size,
 /// a fixed sample of a larger one (whose hosts host dozens of files), so the pass costs at most
