@@ -38,7 +38,7 @@ pub use knowledge::{GrammarExample, GrammarRule, Knowledge, KnowledgeError, Plac
 pub use record::{People, Quote, Record, Said, interviewee, numbered};
 pub use records::{Brief, Packed, Records, Slice, SpillError};
 pub use segments::Segment;
-pub use themes::{Joined, Origin, Refs, SignalRef, Strength, Theme};
+pub use themes::{Joined, Origin, Refs, RefsIter, SignalRef, Strength, Theme};
 
 /// What the stage found in a set of records.
 #[derive(Debug, Clone, Default, PartialEq)]
