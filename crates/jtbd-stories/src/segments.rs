@@ -95,10 +95,6 @@ pub fn segments(
         }
     }
     let people: Vec<&str> = per_theme.keys().copied().collect();
-    let held: BTreeMap<&str, BTreeSet<usize>> = per_theme
-        .iter()
-        .map(|(who, n)| (*who, (0..n.len()).filter(|&t| n[t] > 0).collect()))
-        .collect();
     let signal_count: Vec<usize> = per_theme.values().map(|n| n.iter().sum()).collect();
     let profiles: Vec<Vec<f64>> = per_theme
         .into_values()
@@ -165,14 +161,13 @@ pub fn segments(
         }
     }
     let mut people_in = vec![0; themes.len()];
-    for ts in held.values() {
-        for &t in ts {
+    for profile in &profiles {
+        for t in speaks_to(profile) {
             people_in[t] += 1;
         }
     }
     let held = Held {
         people,
-        themes_of: held,
         themes,
         signal_count,
         profiles,
@@ -199,7 +194,6 @@ pub fn segments(
 /// What every segment reads: each interviewee's themes and themed signals.
 struct Held<'a> {
     people: Vec<&'a str>,
-    themes_of: BTreeMap<&'a str, BTreeSet<usize>>,
     /// The themes, whose signals a segment's poster child is quoted from.
     themes: &'a [Theme],
     /// How many themed signals each person has, by index in `people`.
@@ -208,6 +202,11 @@ struct Held<'a> {
     profiles: Vec<Vec<f64>>,
     /// How many people speak to each theme.
     people_in: Vec<usize>,
+}
+
+/// The themes a profile has signals in, in theme order.
+fn speaks_to(profile: &[f64]) -> impl Iterator<Item = usize> + '_ {
+    (0..profile.len()).filter(|&t| profile[t] > 0.0)
 }
 
 fn segment(
@@ -220,7 +219,7 @@ fn segment(
     let members: Vec<String> = group.iter().map(|&i| held.people[i].to_owned()).collect();
     let mut shared: BTreeMap<usize, usize> = BTreeMap::new();
     for &i in group {
-        for &t in &held.themes_of[held.people[i]] {
+        for t in speaks_to(&held.profiles[i]) {
             *shared.entry(t).or_default() += 1;
         }
     }
@@ -280,11 +279,16 @@ fn segment(
         alike / pairs as f64
     };
     // The poster child's signals in the segment's themes, theme by theme.
+    // (Told by the scan's number of each record's interviewee, not by comparing names for
+    // every signal of those themes.)
     let poster = held.people[centre];
+    let number = (0..records.len())
+        .find(|&r| records.head(r).interviewee == poster)
+        .map(|r| scanned.person[r]);
     let shared: Vec<SignalRef> = (held.themes.iter().enumerate())
         .filter(|(t, _)| common.contains(t))
         .flat_map(|(_, theme)| theme.signals.iter())
-        .filter(|s| records.head(s.record).interviewee == poster)
+        .filter(|s| Some(scanned.person[s.record]) == number)
         .collect();
     let mut poster_quotes =
         crate::themes::strongest_first(records, scanned, shared.iter().copied(), |_| true);
