@@ -66,6 +66,23 @@ demo:
 demo-jsonl:
     cargo run --release -- ingest corpora/ --format jsonl
 
+# Where `jtbd analyze` spends its CPU, stage by stage, on the MB-megabyte generated corpus: a
+# release build with line tables, `perf record --call-graph dwarf`, `scripts/perf_stages.py`.
+bench-stages MB="100":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    command -v perf >/dev/null || apt-get install -y linux-perf
+    data=target/bench-data/peers-{{MB}}M
+    test -d "$data" || { echo "run just bench-peers {{MB}} first (it writes $data)"; exit 2; }
+    CARGO_PROFILE_RELEASE_DEBUG=line-tables-only CARGO_TARGET_DIR=target/stages \
+        cargo build --release --bin jtbd
+    tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+    perf record -q -F 199 --call-graph dwarf,16384 -o "$tmp/perf.data" \
+        target/stages/release/jtbd analyze "$data" --out "$tmp/out" --quiet
+    perf script -i "$tmp/perf.data" > "$tmp/perf.txt" 2>/dev/null
+    mb=$(find -L "$data" -type f -printf '%s\n' | awk '{ s += $1 } END { print s / 1e6 }')
+    python3 scripts/perf_stages.py "$tmp/perf.txt" 199 "$mb"
+
 # The marginal cost between 50 and 100 copies of corpora/, so start-up is left out; BIN compares
 # another build. Needs the copies `just bench` writes.
 
