@@ -211,9 +211,8 @@ pub fn read_all(
     let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
     // Loaded once for the pass and the stories: its hundred patterns take a tenth of a second
     // to compile, a tenth of a small study's run.
-    let knowledge = std::sync::Arc::new(
-        Knowledge::embedded().context("cannot load the stories knowledge")?,
-    );
+    let knowledge =
+        std::sync::Arc::new(Knowledge::embedded().context("cannot load the stories knowledge")?);
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar_for("reading", quiet);
     let mut notes = Notes::new(&bar, quiet);
