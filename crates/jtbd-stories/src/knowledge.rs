@@ -204,7 +204,7 @@ impl Place {
 }
 
 /// One grammar rule, compiled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct GrammarRule {
     pub id: String,
     pub slot: Slot,
@@ -349,7 +349,7 @@ fn contrast(text: &str, start: usize, end: usize) -> bool {
 }
 
 /// A kind of person a quote speaks of.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Actor {
     pub name: String,
     /// The speaker's own side (I, my team): a job executor.
@@ -359,7 +359,7 @@ pub struct Actor {
 }
 
 /// Everything the stage knows, compiled.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Knowledge {
     pub template: String,
     pub gap: String,
@@ -821,7 +821,7 @@ fn without_repeats(text: &str) -> String {
 
 /// A regex of the data with its examples both ways (sentences or slots it must match, and ones
 /// it must not), which a test runs: how the data says what a slot or a sentence is not.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Cue {
     /// Its key in the data.
     pub name: &'static str,
