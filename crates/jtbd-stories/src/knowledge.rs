@@ -679,11 +679,8 @@ impl Knowledge {
     ) -> impl Iterator<Item = &'k GrammarRule> {
         let s = Slot::ALL.iter().position(|x| *x == slot).unwrap_or(0);
         let p = Place::ALL.iter().position(|x| *x == place).unwrap_or(0);
-        // Most sentences match no rule: a plain search says so with the set's literal
-        // prefilters, where the overlapping one, which says which rules match, scans every byte.
         let found = self.place_sets[s * Place::ALL.len() + p]
             .as_ref()
-            .filter(|(set, _)| set.is_match(text))
             .map(|(set, rules)| (set.matches(text), rules));
         found.into_iter().flat_map(move |(hits, rules)| {
             rules
