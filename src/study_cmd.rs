@@ -211,8 +211,8 @@ pub fn read_all(
     let rules = RuleSet::load(rules).context("cannot load the extraction rules")?;
     // Compiled once for the pass and the stories (its hundred patterns take a tenth of a second,
     // a tenth of a small study's run); the study keeps a clone, which shares the compiled
-    // patterns but not the pass's caches of them: those go with the pass's copy as it ends
-    // (kept, they added 10 to 20 MB to the peak at 1 GB).
+    // patterns but not the caches the pass's searches fill: those go with the pass's copy as
+    // the pass ends, as they did when the stories compiled their own.
     let knowledge = Knowledge::embedded().context("cannot load the stories knowledge")?;
     let setup = ReadSetup::new(args, quiet)?;
     let bar = progress_bar_for("reading", quiet);
