@@ -110,7 +110,11 @@ impl Table {
             last = *a;
         }
         let row = &self.row;
-        let fits = |b: &Vec<u8>| b.capacity() - b.len() >= row.len();
+        // A row starts less than `block` into its block (that is how `row` finds it), so only a
+        // block of the usual size takes more rows: one made bigger for a long row holds it alone,
+        // whatever capacity the allocator gave it.
+        let block_size = self.block;
+        let fits = |b: &Vec<u8>| b.len() + row.len() <= b.capacity().min(block_size);
         if !self.blocks.last().is_some_and(fits) {
             self.blocks
                 .push(Vec::with_capacity(self.block.max(row.len())));
