@@ -19,13 +19,17 @@ use tantivy::{IndexWriter, Term};
 pub const VERSION_FILE: &str = "jtbd-index.json";
 
 /// Writer heap shared by the indexing threads: segments are flushed when it fills. Bounds the
-/// memory of an indexing run whatever the corpus size.
-const WRITER_HEAP_BYTES: usize = 96 * 1024 * 1024;
+/// memory of an indexing run whatever the corpus size; a flush needs memory beside it, and at
+/// 96 MB (two threads filling and flushing together) the flushes late in a 1 GB `analyze` made
+/// its peak.
+const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
 /// Segments with more documents than this are not merged further: merging reads whole segments
 /// through memory maps, so unbounded merges make a big corpus's peak memory grow with its size.
 const MAX_DOCS_BEFORE_MERGE: usize = 150_000;
-/// Indexing threads (this tool targets small machines; more threads means more segments).
-const WRITER_THREADS: usize = 2;
+/// Indexing threads. One keeps up with extraction on two cores (`analyze` on 100 MB took as long
+/// as with two, `index` too, with less CPU: fewer, larger segments to merge), and its flushes
+/// come one at a time.
+const WRITER_THREADS: usize = 1;
 
 /// An index folder, open.
 pub struct Index {

@@ -2,7 +2,7 @@
 
 use crate::{Study, escape};
 use jtbd_model::{Force, PerForce};
-use std::fmt::Write as _;
+use std::fmt::Write;
 
 /// A force's colour (colour-blind safe pairs; the legend names each).
 pub fn colour(f: Force) -> &'static str {
@@ -24,22 +24,28 @@ pub fn stacked_bars(title: &str, rows: &[(String, PerForce<usize>)]) -> String {
         .iter()
         .map(|(label, n)| (label.clone(), PerForce(n.0.map(|v| v as f64))))
         .collect();
-    stacked_bars_of(title, &rows, 0)
+    let mut s = String::new();
+    stacked_bars_of(title, &rows, 0, &mut s);
+    s
 }
 
-/// [`stacked_bars`] of any amounts, shown with `decimals` decimals.
-fn stacked_bars_of(title: &str, rows: &[(String, PerForce<f64>)], decimals: usize) -> String {
+/// [`stacked_bars`] of any amounts, shown with `decimals` decimals, written to `s`.
+fn stacked_bars_of(
+    title: &str,
+    rows: &[(String, PerForce<f64>)],
+    decimals: usize,
+    s: &mut impl Write,
+) {
     let max = rows.iter().map(|(_, n)| n.total()).fold(0.0, f64::max);
     let max = if max > 0.0 { max } else { 1.0 };
     let plot = WIDTH - LABEL - 60;
     let height = 40 + rows.len() * ROW + 30;
-    let mut s = String::new();
     let _ = write!(
         s,
         r#"<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{}</title>"#,
         escape(title)
     );
-    legend(&mut s, 10);
+    legend(s, 10);
     for (k, (label, counts)) in rows.iter().enumerate() {
         let y = 40 + k * ROW;
         let total = counts.total();
@@ -75,11 +81,10 @@ fn stacked_bars_of(title: &str, rows: &[(String, PerForce<f64>)], decimals: usiz
             y + 15
         );
     }
-    s.push_str("</svg>");
-    s
+    let _ = s.write_str("</svg>");
 }
 
-fn legend(s: &mut String, y: usize) {
+fn legend(s: &mut impl Write, y: usize) {
     let mut x = LABEL;
     for f in Force::ALL {
         let name = f.as_str().replace('_', " ");
@@ -105,7 +110,7 @@ fn short(s: &str, max: usize) -> String {
 
 /// Signals per force for each interview per 1,000 of its words (a long interview does not
 /// win by length), labelled by who was interviewed, the highest rate first.
-pub fn forces_by_interview(study: &Study<'_>) -> String {
+pub fn forces_by_interview(study: &Study<'_>, s: &mut impl Write) {
     let mut rows: Vec<(String, PerForce<f64>)> = study
         .interviews
         .iter()
@@ -116,7 +121,12 @@ pub fn forces_by_interview(study: &Study<'_>) -> String {
         })
         .collect();
     rows.sort_by(|a, b| b.1.total().total_cmp(&a.1.total()).then(a.0.cmp(&b.0)));
-    stacked_bars_of("Signals per force per 1,000 words, by interview", &rows, 1)
+    stacked_bars_of(
+        "Signals per force per 1,000 words, by interview",
+        &rows,
+        1,
+        s,
+    );
 }
 
 /// Signals per force summed by the values of a metadata field (`role`, `size`, `industry`);
@@ -217,7 +227,13 @@ mod tests {
 
     #[test]
     fn rates_show_their_decimals() {
-        let svg = stacked_bars_of("t", &[("Ann".into(), PerForce([0.5, 1.25, 0.0, 0.0]))], 1);
+        let mut svg = String::new();
+        stacked_bars_of(
+            "t",
+            &[("Ann".into(), PerForce([0.5, 1.25, 0.0, 0.0]))],
+            1,
+            &mut svg,
+        );
         assert!(svg.contains(r#"class="count">1.8<"#), "{svg}");
         assert!(svg.contains("Ann: 0.5 anxiety"), "{svg}");
     }

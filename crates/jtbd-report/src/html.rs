@@ -5,6 +5,7 @@
 
 use crate::charts;
 use crate::passage::PassageTable;
+use crate::text_out::TextOut;
 use crate::{Study, escape};
 use jtbd_model::Force;
 use jtbd_model::{MetaKey, Metadata};
@@ -147,7 +148,8 @@ const SCRIPT: &str = r#"
 
 /// Writes the report page.
 pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let mut s = String::with_capacity(64 * 1024);
+    let mut text = TextOut::new(out);
+    let s = &mut text;
     let n = study.interviews.len();
     let _ = write!(
         s,
@@ -163,23 +165,23 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
         escape(study.title),
         env!("CARGO_PKG_VERSION")
     );
-    toc(&mut s);
-    top_findings(study, &mut s);
-    summary(study, &mut s);
-    filters(study, &mut s);
-    charts_section(study, &mut s);
-    themes(study, &mut s);
+    toc(s);
+    top_findings(study, s);
+    summary(study, s);
+    filters(study, s);
+    charts_section(study, s);
+    themes(study, s);
     let mut q = Quoting {
         segs: record_segments(study),
         passages: PassageTable::default(),
     };
-    stories(study, &mut q, &mut s);
-    segments(study, &mut q, &mut s);
-    all_signals(study, &mut q, &mut s);
-    who_was_interviewed(study, &mut s);
-    agreement(study, &mut s);
-    problems(study, &mut s);
-    glossary(&mut s);
+    stories(study, &mut q, s);
+    segments(study, &mut q, s);
+    all_signals(study, &mut q, s);
+    who_was_interviewed(study, s);
+    agreement(study, s);
+    problems(study, s);
+    glossary(s);
     let _ = write!(
         s,
         "<dialog id=\"passage\"><form method=\"dialog\"><button>Close</button></form>\
@@ -188,11 +190,11 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
          <script>{SCRIPT}</script>\n</body></html>\n",
         q.passages.json(study)
     );
-    out.write_all(s.as_bytes())
+    text.finish()
 }
 
 /// How often the rules and the research team agree, when the run applied their verdicts.
-fn agreement(study: &Study<'_>, s: &mut String) {
+fn agreement(study: &Study<'_>, s: &mut TextOut<'_>) {
     let Some(r) = study.review else {
         return;
     };
@@ -208,7 +210,7 @@ fn agreement(study: &Study<'_>, s: &mut String) {
 }
 
 /// Links to every part of the page.
-fn toc(s: &mut String) {
+fn toc(s: &mut TextOut<'_>) {
     s.push_str("<nav class=\"toc\">");
     for (id, name) in [
         ("findings", "what we learned"),
@@ -228,7 +230,7 @@ fn toc(s: &mut String) {
 
 /// The first screen: the strongest themes, each with its best story (or its strongest quote
 /// when no story could be drafted) and how many interviewees speak to it.
-fn top_findings(study: &Study<'_>, s: &mut String) {
+fn top_findings(study: &Study<'_>, s: &mut TextOut<'_>) {
     let f = study.findings;
     let _ = write!(
         s,
@@ -274,7 +276,7 @@ fn top_findings(study: &Study<'_>, s: &mut String) {
     s.push_str("</ol></section>\n");
 }
 
-fn summary(study: &Study<'_>, s: &mut String) {
+fn summary(study: &Study<'_>, s: &mut TextOut<'_>) {
     let f = study.findings;
     let totals = study.force_totals();
     let turns: usize = study.interviews.iter().map(|i| i.turns).sum();
@@ -314,7 +316,7 @@ fn segment_of<'a>(study: &Study<'a>) -> BTreeMap<&'a str, usize> {
     m
 }
 
-fn filters(study: &Study<'_>, s: &mut String) {
+fn filters(study: &Study<'_>, s: &mut TextOut<'_>) {
     let roles: std::collections::BTreeSet<&str> = study
         .records
         .heads()
@@ -372,17 +374,15 @@ fn filters(study: &Study<'_>, s: &mut String) {
     s.push_str("<span id=\"filtered\" class=\"muted\"></span></nav>\n");
 }
 
-fn charts_section(study: &Study<'_>, s: &mut String) {
+fn charts_section(study: &Study<'_>, s: &mut TextOut<'_>) {
     s.push_str("<section id=\"charts\"><h2>Charts</h2><details><summary>Forces by interview, theme and metadata</summary><h3>Forces by interview</h3>");
     s.push_str(
         "<p class=\"muted\">Signals of every speaker per 1,000 words of the interview, so that a \
          long interview does not lead by length; the highest rate first.</p>",
     );
-    let _ = write!(
-        s,
-        "<div class=\"scroll\">{}</div>",
-        charts::forces_by_interview(study)
-    );
+    s.push_str("<div class=\"scroll\">");
+    charts::forces_by_interview(study, s);
+    s.push_str("</div>");
     if let Some(svg) = charts::themes_by_segment(study) {
         let _ = write!(
             s,
@@ -401,7 +401,7 @@ fn charts_section(study: &Study<'_>, s: &mut String) {
     s.push_str("</details></section>\n");
 }
 
-fn themes(study: &Study<'_>, s: &mut String) {
+fn themes(study: &Study<'_>, s: &mut TextOut<'_>) {
     s.push_str("<section id=\"themes\"><h2>Themes, by evidence</h2>");
     if study.findings.themes.is_empty() {
         s.push_str("<p>No theme is shared by enough interviewees.</p></section>\n");
@@ -492,7 +492,7 @@ fn quote_html(
     record: usize,
     quote: &Quote,
     force: Force,
-    s: &mut String,
+    s: &mut TextOut<'_>,
 ) {
     let rec = study.records.head(record);
     let seg = q.segs.get(record).copied().filter(|&k| k > 0);
@@ -547,7 +547,13 @@ struct Data<'a> {
 
 /// A quote's element: its words as read, the filters' data, its cite (already escaped) and the
 /// button that opens its passage.
-fn blockquote(s: &mut String, d: &Data<'_>, quote: &Quote, cite: &str, passage: Option<usize>) {
+fn blockquote(
+    s: &mut TextOut<'_>,
+    d: &Data<'_>,
+    quote: &Quote,
+    cite: &str,
+    passage: Option<usize>,
+) {
     let _ = write!(
         s,
         "<blockquote class=\"{f}\" data-force=\"{f}\" data-role=\"{}\" data-segment=\"{}\" data-interview=\"{}\" data-theme=\"{}\"><span class=\"q\">{}</span><cite>{cite}{}</cite></blockquote>",
@@ -565,7 +571,7 @@ fn blockquote(s: &mut String, d: &Data<'_>, quote: &Quote, cite: &str, passage: 
     );
 }
 
-fn stories(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
+fn stories(study: &Study<'_>, q: &mut Quoting, s: &mut TextOut<'_>) {
     let f = study.findings;
     s.push_str("<section id=\"stories\"><h2>Job stories</h2>");
     if f.stories.is_empty() {
@@ -666,7 +672,7 @@ fn stories(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
     s.push_str("</section>\n");
 }
 
-fn segments(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
+fn segments(study: &Study<'_>, q: &mut Quoting, s: &mut TextOut<'_>) {
     let f = study.findings;
     s.push_str("<section id=\"segments\"><h2>Segments</h2>");
     if f.segments.is_empty() {
@@ -715,7 +721,7 @@ fn segments(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
 }
 
 /// Every signal by interview, folded away (the first [`SIGNALS_LISTED`]).
-fn all_signals(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
+fn all_signals(study: &Study<'_>, q: &mut Quoting, s: &mut TextOut<'_>) {
     let _ = write!(
         s,
         "<section id=\"signals\"><h2>Signals by interview</h2><details><summary>{} signals{}</summary>",
@@ -770,7 +776,7 @@ fn all_signals(study: &Study<'_>, q: &mut Quoting, s: &mut String) {
 
 /// Who was taken for the interviewer and the interviewee, and how: a reader can catch a wrong
 /// guess, and fix it with the `participants.csv` shown.
-fn who_was_interviewed(study: &Study<'_>, s: &mut String) {
+fn who_was_interviewed(study: &Study<'_>, s: &mut TextOut<'_>) {
     let rows = study.who_was_interviewed();
     let inferred = rows.iter().filter(|r| r.inferred).count();
     let _ = write!(
@@ -804,7 +810,7 @@ fn who_was_interviewed(study: &Study<'_>, s: &mut String) {
 }
 
 /// The words of the page, as a researcher reads them.
-fn glossary(s: &mut String) {
+fn glossary(s: &mut TextOut<'_>) {
     s.push_str("<section id=\"glossary\"><h2>Words used here</h2><dl>");
     for (term, meaning) in crate::GLOSSARY {
         let _ = write!(
@@ -817,7 +823,7 @@ fn glossary(s: &mut String) {
     s.push_str("</dl></section>\n");
 }
 
-fn problems(study: &Study<'_>, s: &mut String) {
+fn problems(study: &Study<'_>, s: &mut TextOut<'_>) {
     if study.problems.is_empty() {
         return;
     }

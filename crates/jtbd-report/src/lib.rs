@@ -30,6 +30,7 @@ pub mod serve_page;
 pub mod signal_store;
 mod study;
 pub mod style;
+mod text_out;
 pub mod wire;
 pub mod wire_search;
 pub mod wire_serve;

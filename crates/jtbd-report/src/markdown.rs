@@ -1,6 +1,7 @@
 //! `report.md`: the report's content for a wiki or a pull request. Charts become tables.
 
 use crate::Study;
+use crate::text_out::TextOut;
 use jtbd_model::Force;
 use jtbd_stories::Quote;
 use std::fmt::Write as _;
@@ -52,7 +53,8 @@ fn starts_reference(rest: &[u8]) -> bool {
 /// Writes the report in Markdown.
 pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     let f = study.findings;
-    let mut s = String::with_capacity(32 * 1024);
+    let mut text = TextOut::new(out);
+    let s = &mut text;
     let totals = study.force_totals();
     let turns: usize = study.interviews.iter().map(|i| i.turns).sum();
     let _ = writeln!(s, "# {}\n", md(study.title));
@@ -80,7 +82,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
 
     let _ = writeln!(s, "## Forces by interview\n");
     force_table(
-        &mut s,
+        s,
         "interviewee",
         study
             .interviews
@@ -91,7 +93,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
         let rows = study.forces_by(field);
         if !rows.is_empty() {
             let _ = writeln!(s, "## Forces by {field}\n");
-            force_table(&mut s, field.as_str(), rows.into_iter());
+            force_table(s, field.as_str(), rows.into_iter());
         }
     }
 
@@ -142,7 +144,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
             match slot {
                 Some(d) => {
                     let _ = writeln!(s, "- {name}, from:");
-                    quote(&mut s, study, d.evidence.record, &d.evidence.quote, "  ");
+                    quote(s, study, d.evidence.record, &d.evidence.quote, "  ");
                 }
                 None => {
                     let _ = writeln!(
@@ -159,7 +161,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
                 t.signals.len()
             );
             for (record, said) in crate::evidence(study, t, crate::study::QUOTES_PER_STORY) {
-                quote(&mut s, study, record, &said.quote, "");
+                quote(s, study, record, &said.quote, "");
             }
         }
         s.push('\n');
@@ -193,7 +195,7 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
         for r in &seg.poster_quotes {
             let said = study.records.said(*r);
-            quote(&mut s, study, r.record, &said.quote, "");
+            quote(s, study, r.record, &said.quote, "");
         }
         s.push('\n');
     }
@@ -260,11 +262,11 @@ pub fn report(study: &Study<'_>, out: &mut dyn Write) -> io::Result<()> {
     for (term, meaning) in crate::GLOSSARY {
         let _ = writeln!(s, "- **{}**: {}", md(term), md(meaning));
     }
-    out.write_all(s.as_bytes())
+    text.finish()
 }
 
 fn force_table(
-    s: &mut String,
+    s: &mut TextOut<'_>,
     head: &str,
     rows: impl Iterator<Item = (String, jtbd_model::PerForce<usize>)>,
 ) {
@@ -286,7 +288,7 @@ fn force_table(
     s.push('\n');
 }
 
-fn quote(s: &mut String, study: &Study<'_>, record: usize, q: &Quote, indent: &str) {
+fn quote(s: &mut TextOut<'_>, study: &Study<'_>, record: usize, q: &Quote, indent: &str) {
     let rec = study.records.head(record);
     let _ = writeln!(
         s,

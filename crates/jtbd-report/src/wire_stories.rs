@@ -125,9 +125,13 @@ impl<'a> WireTheme<'a> {
     /// them ([`Theme::evidence`]).
     pub fn new(records: &'a Records, t: &'a Theme, quotes: usize) -> Self {
         let s = &t.strength;
+        // A record's signals come together: a name per record, not per signal (a theme of a
+        // big study has hundreds of thousands of signals and a few thousand records).
+        let mut last = None;
         let mut who: Vec<&str> = t
             .signals
             .iter()
+            .filter(|r| last.replace(r.record) != Some(r.record))
             .map(|r| records.head(r.record).interviewee.as_str())
             .collect();
         who.sort_unstable();
