@@ -166,10 +166,11 @@ pub fn signals(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
         .map(|i| metadata_cells(&i.metadata))
         .collect();
     out.write_all(&rows([signal_header(true)])?)?;
-    study.signals.for_each_batch(|batch| {
-        par_rows(
-            batch,
-            |s| {
+    // Made on every core an interview at a time, written in order: a study's signals CSV is
+    // several times the size of its transcripts.
+    study.signals.par_map(
+        |signals| {
+            rows(signals.iter().map(|s| {
                 let i = &study.interviews[s.interview];
                 let theme = study
                     .theme_of(s.interview, s.quote.byte_start)
@@ -182,31 +183,10 @@ pub fn signals(study: &Study<'_>, bom: bool, out: &mut dyn Write) -> io::Result<
                     s,
                     Some(theme),
                 )
-            },
-            out,
-        )
-    })
-}
-
-/// Rows of `items` as CSV, made on every core a batch at a time (so memory stays bounded) and
-/// written in order: a study's signals CSV is several times the size of its transcripts.
-fn par_rows<'a, T: Sync>(
-    items: &'a [T],
-    row: impl Fn(&'a T) -> Vec<Cow<'a, str>> + Sync,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    use rayon::prelude::*;
-    const CHUNK: usize = 2048;
-    for batch in items.chunks(CHUNK * 16) {
-        let parts: Vec<io::Result<Vec<u8>>> = batch
-            .par_chunks(CHUNK)
-            .map(|chunk| rows(chunk.iter().map(&row)))
-            .collect();
-        for part in parts {
-            out.write_all(&part?)?;
-        }
-    }
-    Ok(())
+            }))
+        },
+        |made| out.write_all(&made?),
+    )
 }
 
 /// The theme each signal joined, by (interview, file byte start of its quote): made once a run
