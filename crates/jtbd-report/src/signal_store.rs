@@ -1,8 +1,9 @@
 //! Every signal row of a study, kept in a file rather than in memory: a study has about four
 //! signals per kB of transcript, and their rows (quote, rules, cues, question) held at once cost
 //! more memory than the transcripts themselves. The pass appends each interview's rows, encoded
-//! on the worker that read it ([`encode`]); `signals.csv` reads them back a batch at a time
-//! ([`SignalStore::for_each_batch`]); the report lists the first [`HEAD`], kept in memory.
+//! on the worker that read it ([`encode`]); `signals.csv` reads them back a few thousand at a
+//! time and decodes and renders them on every core ([`SignalStore::par_map`]); the report lists
+//! the first [`HEAD`], kept in memory.
 
 use crate::SignalRow;
 use jtbd_model::{Force, Role, Timestamp};
@@ -13,7 +14,7 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 /// Rows kept in memory as well: the ones `report.html` lists.
 pub const HEAD: usize = 2000;
 
-/// Rows decoded at a time when reading back: a few MB.
+/// Rows read back at a time (whole interviews, so a few more): a few MB.
 const BATCH: usize = 16 * 1024;
 
 /// Bytes gathered before they go to the file.
@@ -91,28 +92,6 @@ impl SignalStore {
     /// The first [`HEAD`] rows (all of them in a smaller study).
     pub fn head(&self) -> &[SignalRow] {
         &self.head
-    }
-
-    /// Calls `each` with every row in order, at most a few thousand at a time.
-    pub fn for_each_batch(
-        &self,
-        mut each: impl FnMut(&[SignalRow]) -> io::Result<()>,
-    ) -> io::Result<()> {
-        let mut batch = Vec::with_capacity(BATCH);
-        self.for_each_block(|k, rows, mut b| {
-            for _ in 0..rows {
-                batch.push(decode(&mut b, k)?);
-                if batch.len() == BATCH {
-                    each(&batch)?;
-                    batch.clear();
-                }
-            }
-            Ok(())
-        })?;
-        if !batch.is_empty() {
-            each(&batch)?;
-        }
-        Ok(())
     }
 
     /// Makes something of each interview's rows with `make`, on every core, and calls `each`
@@ -377,17 +356,18 @@ mod tests {
         }
     }
 
-    fn read_back(store: &SignalStore) -> (Vec<SignalRow>, usize) {
-        let (mut all, mut batches) = (Vec::new(), 0);
+    fn read_back(store: &SignalStore) -> Vec<SignalRow> {
+        let mut all = Vec::new();
         store
-            .for_each_batch(|b| {
-                assert!(!b.is_empty() && b.len() <= BATCH);
-                batches += 1;
-                all.extend_from_slice(b);
-                Ok(())
-            })
+            .par_map(
+                |mine| mine.to_vec(),
+                |mine| {
+                    all.extend(mine);
+                    Ok(())
+                },
+            )
             .unwrap();
-        (all, batches)
+        all
     }
 
     #[test]
@@ -402,11 +382,9 @@ mod tests {
             fill(&mut store, &rows);
             assert_eq!(store.len(), rows.len());
             assert_eq!(store.head(), &rows[..HEAD]);
-            let (back, batches) = read_back(&store);
-            assert_eq!(back, rows);
-            assert_eq!(batches, rows.len().div_ceil(BATCH));
+            assert_eq!(read_back(&store), rows);
             // Read twice, then appended to: the file goes on where it ended.
-            assert_eq!(read_back(&store).0, rows);
+            assert_eq!(read_back(&store), rows);
             let more = SignalRow {
                 interview: 9000,
                 ..row(3)
@@ -414,7 +392,7 @@ mod tests {
             let mut buf = Vec::new();
             encode(&more, &mut buf);
             store.push(9000, 1, &buf).unwrap();
-            assert_eq!(read_back(&store).0.last(), Some(&more));
+            assert_eq!(read_back(&store).last(), Some(&more));
         }
     }
 
@@ -461,8 +439,6 @@ mod tests {
             let mut store = SignalStore::default();
             // The head decodes at once: a cut row fails there, or later when read back.
             let pushed = store.push(0, 1, &buf[..cut]);
-            let read = store.for_each_batch(|_| Ok(()));
-            assert!(pushed.is_err() || read.is_err(), "cut at {cut}");
             let made = store.par_map(|_| (), |()| Ok(()));
             assert!(pushed.is_err() || made.is_err(), "cut at {cut}");
         }
