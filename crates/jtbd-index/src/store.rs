@@ -18,7 +18,7 @@ use tantivy::{IndexWriter, Term};
 /// The file beside the index that records its layout version.
 pub const VERSION_FILE: &str = "jtbd-index.json";
 
-/// Writer heap shared by the indexing threads: segments are flushed when it fills. Bounds the
+/// Writer heap of the indexing thread(s), shared: segments are flushed when it fills. Bounds the
 /// memory of an indexing run whatever the corpus size; a flush needs memory beside it, and at
 /// 96 MB (two threads filling and flushing together) the flushes late in a 1 GB `analyze` made
 /// its peak.

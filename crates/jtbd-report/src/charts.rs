@@ -109,8 +109,10 @@ fn short(s: &str, max: usize) -> String {
 }
 
 /// Signals per force for each interview per 1,000 of its words (a long interview does not
-/// win by length), labelled by who was interviewed, the highest rate first.
-pub fn forces_by_interview(study: &Study<'_>, s: &mut impl Write) {
+/// win by length), labelled by who was interviewed, the highest rate first, drawn into `s`
+/// (one bar per interview: on a big study, megabytes, so never a `String` of its own). A
+/// failed write is `s`'s to keep, as [`crate::text_out::TextOut`] does.
+pub(crate) fn forces_by_interview(study: &Study<'_>, s: &mut impl Write) {
     let mut rows: Vec<(String, PerForce<f64>)> = study
         .interviews
         .iter()

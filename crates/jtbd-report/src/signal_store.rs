@@ -14,8 +14,11 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
 /// Rows kept in memory as well: the ones `report.html` lists.
 pub const HEAD: usize = 2000;
 
-/// Rows read back at a time (whole interviews, so a few more): a few MB.
+/// Rows read back at a time (whole runs, so up to a run more): a few MB.
 const BATCH: usize = 16 * 1024;
+
+/// Rows made into something at once, at most: a run of one interview's rows.
+const RUN: usize = 2048;
 
 /// Bytes gathered before they go to the file.
 const FLUSH: usize = 1 << 20;
@@ -94,42 +97,67 @@ impl SignalStore {
         &self.head
     }
 
-    /// Makes something of each interview's rows with `make`, on every core, and calls `each`
-    /// with what was made, in order: rows are read back a few thousand at a time, and decoded
-    /// where they are made into something (`signals.csv`: a reading thread alone could not keep
-    /// the cores busy).
+    /// Makes something of the rows with `make`, on every core, a run at a time, and calls `each`
+    /// with what was made, in order. A run is one interview's rows, at most [`RUN`] of them (an
+    /// interview with none gives an empty run). About [`BATCH`] rows are read back at a time;
+    /// an interview's rows are decoded where they are made into something (`signals.csv`: a
+    /// reading thread alone could not keep the cores busy), but a long interview's here, a run
+    /// at a time, so that no more than a batch is held however long one transcript is.
     pub fn par_map<R: Send>(
         &self,
         make: impl Fn(&[SignalRow]) -> R + Sync,
         mut each: impl FnMut(R) -> io::Result<()>,
     ) -> io::Result<()> {
         use rayon::prelude::*;
-        let mut blocks: Vec<(usize, usize, Vec<u8>)> = Vec::new();
+        enum Run {
+            Encoded(usize, usize, Vec<u8>),
+            Decoded(Vec<SignalRow>),
+        }
+        let mut runs: Vec<Run> = Vec::new();
         let mut held = 0;
-        let mut made = |blocks: &mut Vec<(usize, usize, Vec<u8>)>| -> io::Result<()> {
-            let out: Vec<io::Result<R>> = blocks
-                .par_iter()
-                .map(|(k, rows, bytes)| {
-                    let mut b = bytes.as_slice();
-                    let decoded = (0..*rows)
-                        .map(|_| decode(&mut b, *k))
-                        .collect::<io::Result<Vec<SignalRow>>>()?;
-                    Ok(make(&decoded))
+        let mut made = |runs: &mut Vec<Run>| -> io::Result<()> {
+            let out: Vec<io::Result<R>> = runs
+                .par_drain(..)
+                .map(|run| match run {
+                    Run::Decoded(rows) => Ok(make(&rows)),
+                    Run::Encoded(k, rows, bytes) => {
+                        let mut b = bytes.as_slice();
+                        let decoded = (0..rows)
+                            .map(|_| decode(&mut b, k))
+                            .collect::<io::Result<Vec<SignalRow>>>()?;
+                        Ok(make(&decoded))
+                    }
                 })
                 .collect();
-            blocks.clear();
             out.into_iter().try_for_each(|r| each(r?))
         };
-        self.for_each_block(|k, rows, b| {
-            blocks.push((k, rows, b.to_vec()));
-            held += rows;
-            if held >= BATCH {
-                held = 0;
-                made(&mut blocks)?;
+        self.for_each_block(|k, rows, mut b| {
+            if rows <= RUN {
+                runs.push(Run::Encoded(k, rows, b.to_vec()));
+                held += rows;
+                if held >= BATCH {
+                    held = 0;
+                    made(&mut runs)?;
+                }
+                return Ok(());
+            }
+            let mut left = rows;
+            while left > 0 {
+                let n = left.min(RUN);
+                let decoded = (0..n)
+                    .map(|_| decode(&mut b, k))
+                    .collect::<io::Result<Vec<SignalRow>>>()?;
+                left -= n;
+                runs.push(Run::Decoded(decoded));
+                held += n;
+                if held >= BATCH {
+                    held = 0;
+                    made(&mut runs)?;
+                }
             }
             Ok(())
         })?;
-        made(&mut blocks)
+        made(&mut runs)
     }
 
     /// Calls `each` with every block in order: the interview, its number of rows and their
@@ -397,8 +425,29 @@ mod tests {
     }
 
     #[test]
-    fn par_map_makes_every_interview_in_order_from_a_file_or_memory() {
-        let rows = study(9000);
+    fn a_small_study_is_all_head() {
+        let rows = study(12);
+        let mut store = SignalStore::default();
+        fill(&mut store, &rows);
+        assert_eq!(store.head(), rows.as_slice());
+        assert!(!store.is_empty());
+    }
+
+    #[test]
+    fn a_long_interview_comes_back_in_runs_in_order() {
+        // One interview longer than a batch, between two short ones.
+        let mut rows = study(3);
+        let long: Vec<SignalRow> = (0..BATCH + RUN + 5)
+            .map(|n| SignalRow {
+                interview: 3,
+                ..row(n)
+            })
+            .collect();
+        rows.extend(long);
+        rows.push(SignalRow {
+            interview: 4,
+            ..row(1)
+        });
         for mut store in [
             SignalStore::spilled(tempfile::tempfile().unwrap()),
             SignalStore::default(),
@@ -407,28 +456,18 @@ mod tests {
             let mut back = Vec::new();
             store
                 .par_map(
-                    |mine| {
-                        // One interview's rows each time.
-                        assert!(mine.iter().all(|r| r.interview == mine[0].interview));
-                        mine.to_vec()
+                    |run| {
+                        assert!(run.len() <= RUN, "a run of {}", run.len());
+                        run.to_vec()
                     },
-                    |mine| {
-                        back.extend(mine);
+                    |run| {
+                        back.extend(run);
                         Ok(())
                     },
                 )
                 .unwrap();
             assert_eq!(back, rows);
         }
-    }
-
-    #[test]
-    fn a_small_study_is_all_head() {
-        let rows = study(12);
-        let mut store = SignalStore::default();
-        fill(&mut store, &rows);
-        assert_eq!(store.head(), rows.as_slice());
-        assert!(!store.is_empty());
     }
 
     #[test]
@@ -441,6 +480,27 @@ mod tests {
             let pushed = store.push(0, 1, &buf[..cut]);
             let made = store.par_map(|_| (), |()| Ok(()));
             assert!(pushed.is_err() || made.is_err(), "cut at {cut}");
+        }
+        // Past the head, a cut row fails only when read back, short run or long.
+        for rows in [1, RUN + 1] {
+            let mut store = SignalStore::default();
+            let mut good = Vec::new();
+            for n in 0..HEAD {
+                encode(&row(n), &mut good);
+            }
+            store.push(0, HEAD, &good).unwrap();
+            let mut cut = Vec::new();
+            for n in 0..rows {
+                encode(&row(n), &mut cut);
+            }
+            cut.pop();
+            store.push(1, rows, &cut).unwrap();
+            assert!(store.par_map(|_| (), |()| Ok(())).is_err(), "{rows} rows");
+            // A header that claims more rows than there are bytes for.
+            let mut store = SignalStore::default();
+            store.push(0, HEAD, &good).unwrap();
+            store.push(1, u32::MAX as usize, &cut).unwrap();
+            assert!(store.par_map(|_| (), |()| Ok(())).is_err());
         }
     }
 }

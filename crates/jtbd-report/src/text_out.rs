@@ -36,9 +36,13 @@ impl<'a> TextOut<'a> {
 }
 
 impl fmt::Write for TextOut<'_> {
+    /// Fails once a write has failed, so that a long `write!` stops early.
     fn write_str(&mut self, text: &str) -> fmt::Result {
         self.push_str(text);
-        Ok(())
+        match self.failed {
+            None => Ok(()),
+            Some(_) => Err(fmt::Error),
+        }
     }
 }
 
