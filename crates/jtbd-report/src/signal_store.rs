@@ -131,29 +131,27 @@ impl SignalStore {
                 .collect();
             out.into_iter().try_for_each(|r| each(r?))
         };
-        self.for_each_block(|k, rows, mut b| {
-            if rows <= RUN {
-                runs.push(Run::Encoded(k, rows, b.to_vec()));
-                held += rows;
-                if held >= BATCH {
-                    held = 0;
-                    made(&mut runs)?;
-                }
-                return Ok(());
+        let mut add = |run: Run, rows: usize| -> io::Result<()> {
+            runs.push(run);
+            held += rows;
+            if held >= BATCH {
+                held = 0;
+                made(&mut runs)?;
             }
-            let mut left = rows;
+            Ok(())
+        };
+        self.for_each_block(|k, rows, block| {
+            if rows <= RUN {
+                return add(Run::Encoded(k, rows, block), rows);
+            }
+            let (mut b, mut left) = (block.as_slice(), rows);
             while left > 0 {
                 let n = left.min(RUN);
                 let decoded = (0..n)
                     .map(|_| decode(&mut b, k))
                     .collect::<io::Result<Vec<SignalRow>>>()?;
                 left -= n;
-                runs.push(Run::Decoded(decoded));
-                held += n;
-                if held >= BATCH {
-                    held = 0;
-                    made(&mut runs)?;
-                }
+                add(Run::Decoded(decoded), n)?;
             }
             Ok(())
         })?;
@@ -161,12 +159,12 @@ impl SignalStore {
     }
 
     /// Calls `each` with every block in order: the interview, its number of rows and their
-    /// bytes as [`SignalStore::push`] took them.
+    /// bytes as [`SignalStore::push`] took them (each block read into a buffer of its own, which
+    /// `each` keeps).
     fn for_each_block(
         &self,
-        mut each: impl FnMut(usize, usize, &[u8]) -> io::Result<()>,
+        mut each: impl FnMut(usize, usize, Vec<u8>) -> io::Result<()>,
     ) -> io::Result<()> {
-        let mut block = Vec::new();
         let mut read_blocks = |r: &mut dyn Read| -> io::Result<()> {
             loop {
                 let mut head = [0u8; 24];
@@ -177,9 +175,9 @@ impl SignalStore {
                 }
                 let mut h: &[u8] = &head;
                 let (k, rows, bytes) = (get_usize(&mut h)?, get_usize(&mut h)?, get_u64(&mut h)?);
-                block.clear();
+                let mut block = Vec::new();
                 r.take(bytes).read_to_end(&mut block)?;
-                each(k, rows, &block)?;
+                each(k, rows, block)?;
             }
         };
         if let Some(mut f) = self.file.as_ref() {
