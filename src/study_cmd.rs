@@ -351,16 +351,20 @@ fn read(
                 jtbd_report::signal_store::encode(&SignalRow::new(0, &i, s), &mut encoded);
             }
             // Encoded here, on every core: the pass only appends the bytes to the file.
-            let records = Record::people(&i, &signals, knowledge)
-                .into_iter()
-                .map(Packed::new)
-                .collect();
+            let records: Vec<Record> = Record::people(&i, &signals, knowledge);
+            // The interviewee's record always comes first; the row shares its metadata.
+            let metadata = records.first().map_or_else(
+                || std::sync::Arc::new(i.metadata.clone()),
+                |r| std::sync::Arc::clone(&r.metadata),
+            );
+            let row = InterviewRow::new(&i, &signals, metadata);
+            let records = records.into_iter().map(Packed::new).collect();
             Done::Read {
                 named: pipeline::interviewers_seen(&i, &setup.opts.interviewers),
                 noticed: pipeline::file_notes(&i),
                 made: Box::new(Read {
                     item: pipeline::file_item(item),
-                    row: InterviewRow::new(&i, &signals),
+                    row,
                     records,
                     encoded,
                     interview: i,

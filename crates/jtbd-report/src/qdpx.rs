@@ -486,7 +486,7 @@ fn project(study: &Study<'_>, sources: &[Source]) -> String {
                 attr(who)
             );
             let first = &study.interviews[list[0]];
-            for (k, v) in &first.metadata {
+            for (k, v) in first.metadata.iter() {
                 if k == "speakers" {
                     continue;
                 }

@@ -15,8 +15,8 @@ pub struct InterviewRow {
     pub path: String,
     /// Format read as.
     pub format: &'static str,
-    /// Metadata, keys lower case.
-    pub metadata: BTreeMap<String, String>,
+    /// Metadata, keys lower case (shared with the interview's stories records).
+    pub metadata: std::sync::Arc<BTreeMap<String, String>>,
     /// Speakers, their roles and why each role was given (`label`, `flag`, `metadata`,
     /// `introduction`, `heuristic`, `single`), in order of first appearance.
     pub speakers: Vec<(String, Role, RoleSource)>,
@@ -31,14 +31,19 @@ pub struct InterviewRow {
 }
 
 impl InterviewRow {
-    /// The row of `i`, whose signals are `signals`.
-    pub fn new(i: &Interview, signals: &[Signal]) -> InterviewRow {
+    /// The row of `i`, whose signals are `signals`, and whose metadata is `metadata` (kept once
+    /// for the row and the interview's stories records: `Record::people` made it).
+    pub fn new(
+        i: &Interview,
+        signals: &[Signal],
+        metadata: std::sync::Arc<BTreeMap<String, String>>,
+    ) -> InterviewRow {
         let forces = PerForce::count(signals.iter().map(|s| s.force));
         InterviewRow {
             id: i.id.clone(),
             path: i.path.clone(),
             format: i.format.as_str(),
-            metadata: i.metadata.clone(),
+            metadata,
             speakers: i
                 .speakers
                 .iter()

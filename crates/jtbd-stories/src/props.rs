@@ -68,7 +68,8 @@ fn interview(person: usize, sentences: &[(u8, Vec<usize>)]) -> (String, Record) 
         path: format!("i{person}.txt"),
         interviewee: format!("P{person}"),
         interview: person,
-        metadata: BTreeMap::from([("role".to_owned(), ["CISO", "CTO"][person % 2].to_owned())]),
+        metadata: BTreeMap::from([("role".to_owned(), ["CISO", "CTO"][person % 2].to_owned())])
+            .into(),
         said,
         voices: Vec::new(),
     };

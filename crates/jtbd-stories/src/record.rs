@@ -71,8 +71,10 @@ pub struct Record {
     pub path: String,
     /// Who was interviewed: the `participant` metadata, else the interviewee who said most.
     pub interviewee: String,
-    /// The interview's metadata (keys lower case).
-    pub metadata: BTreeMap<String, String>,
+    /// The interview's metadata (keys lower case), shared by its records and whatever else the
+    /// caller keeps of the interview: a study at a gigabyte of transcripts has some 30,000 of
+    /// them, each about a kilobyte.
+    pub metadata: std::sync::Arc<BTreeMap<String, String>>,
     /// The interviewees' signals, in source order.
     pub said: Vec<Said>,
     /// Speaker labels that name a voice, not a person (`SPEAKER_01`, `B`): a quote under such a
@@ -334,6 +336,7 @@ impl Record {
             };
             by_person[at].1.push(said);
         }
+        let metadata = std::sync::Arc::new(interview.metadata.clone());
         by_person
             .into_iter()
             .map(|(interviewee, said)| Record {
@@ -341,7 +344,7 @@ impl Record {
                 interview: 0,
                 path: interview.path.clone(),
                 interviewee,
-                metadata: interview.metadata.clone(),
+                metadata: std::sync::Arc::clone(&metadata),
                 said,
                 voices: people.voices.clone(),
             })

@@ -318,7 +318,7 @@ fn profile(records: &Records, members: &[String]) -> Vec<(String, String)> {
         .iter()
         .filter(|r| inside.contains(r.interviewee.as_str()))
     {
-        for (key, v) in &r.metadata {
+        for (key, v) in r.metadata.iter() {
             if NOT_PROFILE.contains(&key.as_str()) || v.trim().is_empty() {
                 continue;
             }

@@ -69,7 +69,7 @@ fn record(who: &str, company: &str, role: &str, said: &[(Force, &str)]) -> Recor
         path: format!("{who}.txt"),
         interviewee: who.to_owned(),
         interview: 0,
-        metadata,
+        metadata: metadata.into(),
         said,
         voices: Vec::new(),
     }
