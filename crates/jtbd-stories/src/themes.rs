@@ -81,17 +81,61 @@ impl Refs {
 
 impl FromIterator<SignalRef> for Refs {
     fn from_iter<I: IntoIterator<Item = SignalRef>>(iter: I) -> Refs {
-        let (mut bytes, mut len, mut record) = (Vec::new(), 0, 0usize);
+        let mut b = RefsBuilder::default();
         for s in iter {
-            leb128::put_signed(&mut bytes, s.record.wrapping_sub(record) as i64);
-            leb128::put(&mut bytes, s.said as u64);
-            record = s.record;
-            len += 1;
+            b.push(s);
         }
+        b.finish()
+    }
+}
+
+/// [`Refs`] made a signal at a time.
+#[derive(Debug, Clone, Default)]
+struct RefsBuilder {
+    bytes: Vec<u8>,
+    len: usize,
+    record: usize,
+}
+
+impl RefsBuilder {
+    fn push(&mut self, s: SignalRef) {
+        leb128::put_signed(&mut self.bytes, s.record.wrapping_sub(self.record) as i64);
+        leb128::put(&mut self.bytes, s.said as u64);
+        self.record = s.record;
+        self.len += 1;
+    }
+
+    fn finish(self) -> Refs {
         Refs {
-            bytes: bytes.into_boxed_slice(),
-            len,
+            bytes: self.bytes.into_boxed_slice(),
+            len: self.len,
         }
+    }
+}
+
+/// A theme while themes are formed: its origin, its phrase (an emergent theme's), the signals
+/// its code took (in corpus order, 2 bytes or so a signal: most of a study's signals are coded,
+/// and these are held while every signal votes) and those it took in later, as merged phrases.
+struct Picked {
+    origin: Origin,
+    key: Option<Key>,
+    coded: Refs,
+    added: Vec<Voter>,
+}
+
+impl Picked {
+    /// Its signals in corpus order (a signal taken in later was free, so in neither twice).
+    fn signals(self) -> Refs {
+        let mut added = self.added;
+        added.sort_unstable();
+        let mut added = added.into_iter().map(Voter::signal).peekable();
+        let mut coded = self.coded.iter().peekable();
+        std::iter::from_fn(|| match (coded.peek().copied(), added.peek().copied()) {
+            (Some(c), Some(a)) if a < c => added.next(),
+            (Some(_), _) => coded.next(),
+            (None, _) => added.next(),
+        })
+        .collect()
     }
 }
 
@@ -349,7 +393,7 @@ pub fn themes(
         }
     }
     // The themes' working lists: each signal as a vote holds it.
-    let mut coded: Vec<Vec<Voter>> = vec![Vec::new(); codebook.codes.len()];
+    let mut coded: Vec<RefsBuilder> = vec![RefsBuilder::default(); codebook.codes.len()];
     for ri in 0..records.len() {
         for si in 0..records.said_count(ri) {
             let sref = SignalRef {
@@ -366,19 +410,25 @@ pub fn themes(
                 .filter(|&c| score[c] > 0)
                 .min_by_key(|&c| (std::cmp::Reverse(score[c]), named[c], c));
             if let Some(c) = best.filter(|&c| score[c] >= k.min_code_score) {
-                coded[c].push(Voter::of(sref));
+                coded[c].push(sref);
             }
         }
     }
-    let mut picked: Vec<(Origin, Option<Key>, Vec<Voter>)> = Vec::new();
+    let mut picked: Vec<Picked> = Vec::new();
     // The theme each signal is taken into, by its number: a place per signal, not a map.
     let mut taken = Taken::free(scanned.signal_count());
     for (c, signals) in coded.into_iter().enumerate() {
-        if who(&mut signals.iter().map(|v| v.signal())) >= min {
+        let signals = signals.finish();
+        if who(&mut signals.iter()) >= min {
             for s in &signals {
-                taken.take(scanned.index(s.signal()), picked.len());
+                taken.take(scanned.index(s), picked.len());
             }
-            picked.push((Origin::Codebook(c), None, signals));
+            picked.push(Picked {
+                origin: Origin::Codebook(c),
+                key: None,
+                coded: signals,
+                added: Vec::new(),
+            });
         }
     }
     // 2. Emergent phrases.
@@ -481,7 +531,12 @@ pub fn themes(
                     matches!(records.brief(*s).force, Force::Frustration | Force::Anxiety)
                 }) =>
             {
-                picked.push((Origin::Emergent, Some(key), Vec::new()));
+                picked.push(Picked {
+                    origin: Origin::Emergent,
+                    key: Some(key),
+                    coded: Refs::default(),
+                    added: Vec::new(),
+                });
                 picked.len() - 1
             }
             None => continue,
@@ -489,7 +544,7 @@ pub fn themes(
         for s in &free {
             taken.take(scanned.index(*s), at);
         }
-        picked[at].2.extend(free.into_iter().map(Voter::of));
+        picked[at].added.extend(free.into_iter().map(Voter::of));
     }
     // An emergent theme is named in its signals' words: read in one pass over the records.
     let sayings = emergent_sayings(records, scanned, &picked, &taken)?;
@@ -500,9 +555,9 @@ pub fn themes(
     let mut out: Vec<Theme> = picked
         .into_iter()
         .zip(sayings)
-        .map(|((origin, key, mut signals), sayings)| {
-            signals.sort_unstable();
-            let signals: Refs = signals.into_iter().map(Voter::signal).collect();
+        .map(|(picked, sayings)| {
+            let (origin, key) = (picked.origin.clone(), picked.key);
+            let signals = picked.signals();
             let (id, label, definition) = match (&origin, key) {
                 (Origin::Codebook(c), _) => {
                     let code = &codebook.codes[*c];
@@ -587,13 +642,13 @@ pub(crate) fn slug(label: &str) -> String {
 fn emergent_sayings(
     records: &Records,
     scanned: &Scanned,
-    picked: &[(Origin, Option<Key>, Vec<Voter>)],
+    picked: &[Picked],
     taken: &Taken,
 ) -> Result<Vec<Sayings>, SpillError> {
     let mut out: Vec<Sayings> = picked.iter().map(|_| Sayings::default()).collect();
     let emergent: Vec<bool> = picked
         .iter()
-        .map(|(origin, key, _)| matches!(origin, Origin::Emergent) && key.is_some())
+        .map(|p| matches!(p.origin, Origin::Emergent) && p.key.is_some())
         .collect();
     if !emergent.contains(&true) {
         return Ok(out);
@@ -711,6 +766,36 @@ mod refs_tests {
             for s in &signals {
                 prop_assert!(refs.contains(s));
             }
+        }
+
+        /// A theme's signals are those its code took and those it took in later, each once, in
+        /// corpus order: what sorting them all gives.
+        #[test]
+        fn a_picked_themes_signals_are_the_sorted_union(
+            signals in proptest::collection::btree_set((0u32..60, 0u32..20), 0..120),
+            later in proptest::collection::vec(any::<bool>(), 120),
+        ) {
+            let all: Vec<SignalRef> = signals
+                .iter()
+                .map(|&(record, said)| Voter(record, said).signal())
+                .collect();
+            // Each signal went to the code or came in later (in any order).
+            let (mut coded, mut added) = (RefsBuilder::default(), Vec::new());
+            for (i, s) in all.iter().enumerate() {
+                if later[i] {
+                    added.push(Voter::of(*s));
+                } else {
+                    coded.push(*s);
+                }
+            }
+            added.reverse();
+            let picked = Picked {
+                origin: Origin::Emergent,
+                key: None,
+                coded: coded.finish(),
+                added,
+            };
+            prop_assert_eq!(picked.signals().iter().collect::<Vec<_>>(), all);
         }
     }
 }
