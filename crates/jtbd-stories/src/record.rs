@@ -73,7 +73,7 @@ pub struct Record {
     pub interviewee: String,
     /// The interview's metadata (keys lower case), shared by its records and whatever else the
     /// caller keeps of the interview: a study at a gigabyte of transcripts has some 30,000 of
-    /// them, each about a kilobyte.
+    /// them, several hundred bytes each.
     pub metadata: std::sync::Arc<BTreeMap<String, String>>,
     /// The interviewees' signals, in source order.
     pub said: Vec<Said>,

@@ -392,7 +392,7 @@ pub fn themes(
             }
         }
     }
-    // The themes' working lists: each signal as a vote holds it.
+    // Each code's signals, in corpus order.
     let mut coded: Vec<RefsBuilder> = vec![RefsBuilder::default(); codebook.codes.len()];
     for ri in 0..records.len() {
         for si in 0..records.said_count(ri) {
