@@ -121,11 +121,7 @@ impl SignalStore {
                 .map(|run| match run {
                     Run::Decoded(rows) => Ok(make(&rows)),
                     Run::Encoded(k, rows, bytes) => {
-                        let mut b = bytes.as_slice();
-                        let decoded = (0..rows)
-                            .map(|_| decode(&mut b, k))
-                            .collect::<io::Result<Vec<SignalRow>>>()?;
-                        Ok(make(&decoded))
+                        Ok(make(&decode_rows(&mut bytes.as_slice(), rows, k)?))
                     }
                 })
                 .collect();
@@ -147,9 +143,7 @@ impl SignalStore {
             let (mut b, mut left) = (block.as_slice(), rows);
             while left > 0 {
                 let n = left.min(RUN);
-                let decoded = (0..n)
-                    .map(|_| decode(&mut b, k))
-                    .collect::<io::Result<Vec<SignalRow>>>()?;
+                let decoded = decode_rows(&mut b, n, k)?;
                 left -= n;
                 add(Run::Decoded(decoded), n)?;
             }
@@ -183,9 +177,10 @@ impl SignalStore {
         if let Some(mut f) = self.file.as_ref() {
             f.seek(SeekFrom::Start(0))?;
             let mut r = BufReader::with_capacity(1 << 20, f.take(self.written));
-            read_blocks(&mut r)?;
-            // Appends go on where the rows end.
+            let read = read_blocks(&mut r);
+            // Appends go on where the rows end, whether or not the rows read back.
             f.seek(SeekFrom::Start(self.written))?;
+            read?;
         }
         read_blocks(&mut self.pending.as_slice())
     }
@@ -224,6 +219,11 @@ pub fn encode(row: &SignalRow, out: &mut Vec<u8>) {
     }
     put_u64(out, row.source_range.start as u64);
     put_u64(out, row.source_range.end as u64);
+}
+
+/// The next `rows` rows of interview `interview`.
+fn decode_rows(r: &mut &[u8], rows: usize, interview: usize) -> io::Result<Vec<SignalRow>> {
+    (0..rows).map(|_| decode(r, interview)).collect()
 }
 
 fn decode(r: &mut &[u8], interview: usize) -> io::Result<SignalRow> {
